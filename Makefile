@@ -1,0 +1,45 @@
+# Signpost edge. `make run` and `make test` are the two commands; both work on a fresh machine.
+GO      ?= go
+BIN     := bin/edge
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X main.version=$(VERSION)
+
+.PHONY: run build test test-deps bench lint check fuzz clean
+
+## run: serve the embedded default content on :8080 (EDGE_ADDR to change) and print where to look
+run:
+	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/edge serve
+
+## build: a static binary in bin/edge
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/edge
+
+## test: install what the tests need when missing (Chromium), then vet and run every test with -race
+test: test-deps
+	$(GO) vet ./...
+	$(GO) test -race -count=1 -timeout 9m ./...
+
+test-deps:
+	@./scripts/test-deps.sh
+
+## bench: handler and pipeline benchmarks with allocations
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./...
+
+## fuzz: the parsers that read request input, 30 s each
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzNegotiate -fuzztime 30s ./server/asset
+	$(GO) test -run '^$$' -fuzz FuzzMatchETag -fuzztime 30s ./server/asset
+	$(GO) test -run '^$$' -fuzz FuzzParseParams -fuzztime 30s ./snippets
+
+## lint: formatting and vet
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+## check: validate configs/content.yaml
+check:
+	$(GO) run ./cmd/edge check
+
+clean:
+	rm -rf bin

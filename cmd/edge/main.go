@@ -1,0 +1,281 @@
+// Command edge is the Signpost edge server and its operator tools.
+//
+//	edge [serve]      serve the widget, snippets and pages (the default)
+//	edge check        validate a content file: exit 0 valid, 1 invalid
+//	edge version      print the build version
+//	edge healthcheck  probe a running edge's /healthz (for container HEALTHCHECK)
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/signpost/edge/configs"
+	"github.com/signpost/edge/server"
+	"github.com/signpost/edge/snippets"
+	"github.com/valyala/fasthttp"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// defaultContent is the content path when none is given; when it does not exist the copy built
+// into the binary is served, so the binary runs anywhere.
+const defaultContent = "configs/content.yaml"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}
+
+// exitUsage is the exit status of a command line that cannot be understood.
+const exitUsage = 2
+
+func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(args, getenv, stdout, stderr)
+	case "check":
+		return check(args, getenv, stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, versionString())
+		return 0
+	case "healthcheck":
+		return healthcheck(args, getenv, stdout, stderr)
+	case "help", "-h", "--help":
+		usage(stdout)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "edge: unknown command %q\n", cmd)
+		usage(stderr)
+		return exitUsage
+	}
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `usage: edge [command] [flags]
+
+commands:
+  serve        serve the widget, snippets and pages (default)
+  check        validate content: exit 0 valid, 1 invalid (every error listed)
+  version      print the build version
+  healthcheck  probe a running edge's /healthz: exit 0 healthy, 1 not
+
+Run "edge COMMAND -h" for a command's flags. Every flag has an EDGE_* environment variable.
+`)
+}
+
+func versionString() string {
+	v := version
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range info.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				v += " (" + s.Value[:12] + ")"
+			}
+		}
+		v += " " + info.GoVersion
+	}
+	return "edge " + v
+}
+
+// envString returns the environment's value for key, else def: flags override both.
+func envString(getenv func(string) string, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func envDuration(getenv func(string) string, key string, def time.Duration) (time.Duration, error) {
+	v := getenv(key)
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", key, err)
+	}
+	return d, nil
+}
+
+// loadContent reads and validates content from path; the default path falls back to the copy
+// built into the binary when it does not exist.
+func loadContent(path string, now time.Time) (*snippets.Loaded, string, error) {
+	src, err := os.ReadFile(path)
+	from := path
+	if errors.Is(err, os.ErrNotExist) && path == defaultContent {
+		src, from, err = configs.Content, "built-in "+defaultContent, nil
+	}
+	if err != nil {
+		return nil, from, err
+	}
+	l, err := snippets.Load(src, snippets.ValidateOptions{Now: now})
+	return l, from, err
+}
+
+func newLogger(w io.Writer, level string) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("log level %q: want debug, info, warn or error", level)
+	}
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l})), nil
+}
+
+func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("edge serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", envString(getenv, "EDGE_ADDR", ":8080"), "listen address (EDGE_ADDR)")
+	contentPath := fs.String("content", envString(getenv, "EDGE_CONTENT", defaultContent), "content file (EDGE_CONTENT)")
+	dataDir := fs.String("data-dir", envString(getenv, "EDGE_DATA_DIR", "./data"), "directory for state kept on disk (EDGE_DATA_DIR)")
+	redisURL := fs.String("redis-url", getenv("EDGE_REDIS_URL"), "Redis URL; empty runs embedded (EDGE_REDIS_URL)")
+	logLevel := fs.String("log-level", envString(getenv, "EDGE_LOG_LEVEL", "info"), "debug, info, warn or error (EDGE_LOG_LEVEL)")
+	drain, err := envDuration(getenv, "EDGE_SHUTDOWN_TIMEOUT", 15*time.Second)
+	if err != nil {
+		fmt.Fprintln(stderr, "edge serve:", err)
+		return exitUsage
+	}
+	fs.DurationVar(&drain, "shutdown-timeout", drain, "how long to drain requests on SIGINT/SIGTERM (EDGE_SHUTDOWN_TIMEOUT)")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "edge serve: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
+	log, err := newLogger(stderr, *logLevel)
+	if err != nil {
+		fmt.Fprintln(stderr, "edge serve:", err)
+		return exitUsage
+	}
+	if *redisURL != "" {
+		fmt.Fprintln(stderr, "edge serve: Redis mode (EDGE_REDIS_URL) is not available in this version; unset it to run embedded")
+		return exitUsage
+	}
+	if err := os.MkdirAll(*dataDir, 0o750); err != nil {
+		fmt.Fprintln(stderr, "edge serve: data dir:", err)
+		return 1
+	}
+	content, from, err := loadContent(*contentPath, time.Now())
+	if err != nil {
+		fmt.Fprintf(stderr, "edge serve: %s: %v\n", from, err)
+		return 1
+	}
+	for _, w := range content.Warnings {
+		log.Warn("content needs attention", "field", w.Path, "problem", w.Message)
+	}
+	srv, err := server.New(server.Config{Logger: log}, content)
+	if err != nil {
+		fmt.Fprintln(stderr, "edge serve:", err)
+		return 1
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintln(stderr, "edge serve:", err)
+		return 1
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	log.Info("serving", "addr", ln.Addr().String(), "content", from, "content_version", content.Version,
+		"widget", srv.WidgetPath(), "mode", "embedded", "version", version)
+	fmt.Fprintf(stdout, "Signpost edge is running: open %s\n", browseURL(ln.Addr()))
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		log.Error("server stopped", "err", err)
+		return 1
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: draining requests in flight", "timeout", drain.String())
+	sctx, cancel := context.WithTimeout(context.Background(), drain)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		log.Error("shutdown did not finish draining", "err", err)
+		return 1
+	}
+	log.Info("stopped")
+	return 0
+}
+
+// browseURL is the address to open in a browser for a listener ("[::]:8080" -> localhost).
+func browseURL(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return "http://" + a.String() + "/"
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
+}
+
+func check(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("edge check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	contentPath := fs.String("content", envString(getenv, "EDGE_CONTENT", defaultContent), "content file (EDGE_CONTENT)")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	content, from, err := loadContent(*contentPath, time.Now())
+	var invalid *snippets.InvalidError
+	switch {
+	case errors.As(err, &invalid):
+		for _, p := range invalid.Problems {
+			fmt.Fprintf(stdout, "error: %s\n", p)
+		}
+		fmt.Fprintf(stdout, "%s: invalid, %d errors\n", from, len(invalid.Problems))
+		return 1
+	case err != nil:
+		fmt.Fprintf(stdout, "error: %s: %v\n", from, err)
+		return 1
+	}
+	for _, w := range content.Warnings {
+		fmt.Fprintf(stdout, "warning: %s\n", w)
+	}
+	fmt.Fprintf(stdout, "%s: valid (version %s: %d regions, %d crisis lines, %d resources, %d partners, %d warnings)\n",
+		from, content.Version, len(content.Regions), len(content.Lines), len(content.Resources), len(content.Partners), len(content.Warnings))
+	return 0
+}
+
+func healthcheck(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("edge healthcheck", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := envString(getenv, "EDGE_ADDR", ":8080")
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		port = "8080"
+	}
+	url := fs.String("url", "http://127.0.0.1:"+port+"/healthz", "URL to probe")
+	timeout := fs.Duration("timeout", 3*time.Second, "how long to wait")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+	defer fasthttp.ReleaseRequest(req)
+	defer fasthttp.ReleaseResponse(resp)
+	req.SetRequestURI(*url)
+	if err := fasthttp.DoTimeout(req, resp, *timeout); err != nil {
+		fmt.Fprintln(stderr, "unhealthy:", err)
+		return 1
+	}
+	if resp.StatusCode() != fasthttp.StatusOK {
+		fmt.Fprintf(stderr, "unhealthy: %s answered %d\n", *url, resp.StatusCode())
+		return 1
+	}
+	fmt.Fprintln(stdout, "healthy")
+	return 0
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what `make test` needs when it is missing: Debian's Chromium for the browser tests.
+# Go modules come through `go test` itself. Idempotent and quiet when everything is present.
+set -euo pipefail
+
+chromium_path() {
+  for c in "${EDGE_CHROMIUM:-}" /usr/bin/chromium /usr/bin/chromium-browser; do
+    [[ -n "$c" && -x "$c" ]] && { echo "$c"; return 0; }
+  done
+  return 1
+}
+
+if ! chromium_path >/dev/null; then
+  echo "test-deps: installing chromium (browser tests)"
+  SUDO=""
+  [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  chromium_path >/dev/null || { echo "test-deps: chromium did not install" >&2; exit 1; }
+fi

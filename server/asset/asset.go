@@ -1,0 +1,228 @@
+// Package asset serves in-memory bytes the way a CDN would: compressed once with brotli and
+// gzip, negotiated by Accept-Encoding (q-values honoured), with a strong ETag per encoding and
+// 304 on If-None-Match. Serving allocates nothing: every header value is prepared up front.
+package asset
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+
+	"github.com/valyala/fasthttp"
+)
+
+// Encoding is a content coding the server can send.
+type Encoding int
+
+// The codings, in order of preference.
+const (
+	Identity Encoding = iota
+	Gzip
+	Brotli
+)
+
+// Compression levels: assets are compressed once, so the best ratio is worth its time.
+const (
+	gzipLevel   = fasthttp.CompressBestCompression
+	brotliLevel = fasthttp.CompressBrotliBestCompression
+)
+
+var (
+	headerETag            = []byte("ETag")
+	headerVary            = []byte("Vary")
+	headerCacheControl    = []byte("Cache-Control")
+	headerContentEncoding = []byte("Content-Encoding")
+	headerIfNoneMatch     = []byte("If-None-Match")
+	valueAcceptEncoding   = []byte("Accept-Encoding")
+	codingNames           = [...][]byte{Identity: nil, Gzip: []byte("gzip"), Brotli: []byte("br")}
+)
+
+type variant struct {
+	body []byte
+	etag []byte
+}
+
+// Asset is one immutable response body in every encoding worth sending.
+type Asset struct {
+	variants     [3]*variant
+	contentType  []byte
+	cacheControl []byte
+}
+
+// New compresses body and prepares its headers. A compressed form that is not smaller than
+// the identity bytes is not kept: the client gets identity instead.
+func New(body []byte, contentType, cacheControl string) *Asset {
+	sum := sha256.Sum256(body)
+	tag := hex.EncodeToString(sum[:12])
+	a := &Asset{contentType: []byte(contentType), cacheControl: []byte(cacheControl)}
+	a.variants[Identity] = &variant{body: body, etag: []byte(`"` + tag + `"`)}
+	if gz := fasthttp.AppendGzipBytesLevel(nil, body, gzipLevel); len(gz) < len(body) {
+		a.variants[Gzip] = &variant{body: gz, etag: []byte(`"` + tag + `-gz"`)}
+	}
+	if br := fasthttp.AppendBrotliBytesLevel(nil, body, brotliLevel); len(br) < len(body) {
+		a.variants[Brotli] = &variant{body: br, etag: []byte(`"` + tag + `-br"`)}
+	}
+	return a
+}
+
+// Body returns the bytes sent for an encoding (identity when that encoding is not kept).
+func (a *Asset) Body(e Encoding) []byte { return a.pick(e).body }
+
+// ETag returns the entity tag sent with an encoding.
+func (a *Asset) ETag(e Encoding) string { return string(a.pick(e).etag) }
+
+func (a *Asset) pick(e Encoding) *variant {
+	if v := a.variants[e]; v != nil {
+		return v
+	}
+	if e == Brotli && a.variants[Gzip] != nil {
+		return a.variants[Gzip]
+	}
+	return a.variants[Identity]
+}
+
+// Serve writes the asset for a GET or HEAD: the best encoding the client accepts, or 304 when
+// If-None-Match names the representation chosen.
+func (a *Asset) Serve(ctx *fasthttp.RequestCtx) {
+	h := &ctx.Request.Header
+	accepted := Negotiate(h.Peek("Accept-Encoding"))
+	e := Brotli
+	if !accepted[Brotli] || a.variants[Brotli] == nil {
+		e = Gzip
+		if !accepted[Gzip] || a.variants[Gzip] == nil {
+			e = Identity
+		}
+	}
+	v := a.variants[e]
+	rh := &ctx.Response.Header
+	rh.SetCanonical(headerVary, valueAcceptEncoding)
+	rh.SetCanonical(headerCacheControl, a.cacheControl)
+	rh.SetCanonical(headerETag, v.etag)
+	if inm := h.PeekBytes(headerIfNoneMatch); len(inm) > 0 && MatchETag(inm, v.etag) {
+		ctx.Response.SetStatusCode(fasthttp.StatusNotModified)
+		ctx.Response.SkipBody = true
+		return
+	}
+	rh.SetContentTypeBytes(a.contentType)
+	if e != Identity {
+		rh.SetCanonical(headerContentEncoding, codingNames[e])
+	}
+	ctx.Response.SetBodyRaw(v.body)
+}
+
+// Negotiate reads an Accept-Encoding value and says which codings the client accepts: listed
+// with a q-value above zero, or covered by "*" with one. Identity is always acceptable: refusing
+// it (RFC 9110 allows a 406) would only turn a crisis banner into an error.
+func Negotiate(ae []byte) (accepted [3]bool) {
+	accepted[Identity] = true
+	qBr, qGzip, qStar := -1, -1, -1
+	for len(ae) > 0 {
+		var item []byte
+		if i := bytes.IndexByte(ae, ','); i >= 0 {
+			item, ae = ae[:i], ae[i+1:]
+		} else {
+			item, ae = ae, nil
+		}
+		name, params := item, []byte(nil)
+		if i := bytes.IndexByte(item, ';'); i >= 0 {
+			name, params = item[:i], item[i+1:]
+		}
+		name = bytes.TrimSpace(name)
+		q := weight(params)
+		switch {
+		case bytes.EqualFold(name, codingNames[Brotli]):
+			qBr = q
+		case bytes.EqualFold(name, codingNames[Gzip]), bytes.EqualFold(name, []byte("x-gzip")):
+			qGzip = max(qGzip, q)
+		case len(name) == 1 && name[0] == '*':
+			qStar = q
+		}
+	}
+	if qBr < 0 {
+		qBr = qStar
+	}
+	if qGzip < 0 {
+		qGzip = qStar
+	}
+	accepted[Brotli] = qBr > 0
+	accepted[Gzip] = qGzip > 0
+	return accepted
+}
+
+// weight returns the q parameter in thousandths (1000 when absent, 0 when malformed, so that
+// a value the server cannot read never selects a coding).
+func weight(params []byte) int {
+	for len(params) > 0 {
+		var p []byte
+		if i := bytes.IndexByte(params, ';'); i >= 0 {
+			p, params = params[:i], params[i+1:]
+		} else {
+			p, params = params, nil
+		}
+		p = bytes.TrimSpace(p)
+		if len(p) < 2 || (p[0] != 'q' && p[0] != 'Q') || p[1] != '=' {
+			continue
+		}
+		return parseQ(p[2:])
+	}
+	return 1000
+}
+
+func parseQ(v []byte) int {
+	if len(v) == 0 || len(v) > 5 || (v[0] != '0' && v[0] != '1') {
+		return 0
+	}
+	n := int(v[0]-'0') * 1000
+	if len(v) == 1 {
+		return n
+	}
+	if v[1] != '.' {
+		return 0
+	}
+	scale := 100
+	for _, c := range v[2:] {
+		if c < '0' || c > '9' {
+			return 0
+		}
+		n += int(c-'0') * scale
+		scale /= 10
+	}
+	if n > 1000 {
+		return 0
+	}
+	return n
+}
+
+// MatchETag reports whether an If-None-Match value names tag: "*", or a list of entity tags
+// compared weakly (W/"x" matches "x"), as RFC 9110 requires for If-None-Match.
+func MatchETag(inm, tag []byte) bool {
+	inm = bytes.TrimSpace(inm)
+	if len(inm) == 1 && inm[0] == '*' {
+		return true
+	}
+	for len(inm) > 0 {
+		inm = bytes.TrimLeft(inm, " \t,")
+		if bytes.HasPrefix(inm, []byte("W/")) {
+			inm = inm[2:]
+		}
+		if len(inm) == 0 || inm[0] != '"' {
+			return false
+		}
+		end := bytes.IndexByte(inm[1:], '"')
+		if end < 0 {
+			return false
+		}
+		if bytes.Equal(inm[:end+2], tag) {
+			return true
+		}
+		inm = inm[end+2:]
+	}
+	return false
+}
+
+// WithCacheControl returns the same bytes and tags served with another Cache-Control.
+func (a *Asset) WithCacheControl(cacheControl string) *Asset {
+	b := *a
+	b.cacheControl = []byte(cacheControl)
+	return &b
+}

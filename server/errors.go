@@ -1,0 +1,60 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+
+	"github.com/signpost/edge/snippets"
+	"github.com/valyala/fasthttp"
+)
+
+// Error is an error with the HTTP status and machine-readable code it answers with. Handlers
+// return it; writeError is the one place that turns any error into a status and a JSON body.
+type Error struct {
+	Status  int
+	Code    string
+	Message string
+	Field   string
+}
+
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// errorBody is the JSON shape of every error: {"error":{"code","message","field"}}.
+type errorBody struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+		Field   string `json:"field,omitempty"`
+	} `json:"error"`
+}
+
+// Errors shared by several handlers.
+var (
+	errNotFound = &Error{Status: fasthttp.StatusNotFound, Code: "not_found", Message: "no such resource"}
+	errMethod   = &Error{Status: fasthttp.StatusMethodNotAllowed, Code: "method_not_allowed", Message: "method not allowed on this resource"}
+)
+
+// writeError answers with err's status and JSON body. Errors of no known kind are internal:
+// logged in full, answered as a 500 that reveals nothing.
+func writeError(ctx *fasthttp.RequestCtx, log *slog.Logger, err error) {
+	var e *Error
+	var pe *snippets.ParamError
+	switch {
+	case errors.As(err, &e):
+	case errors.As(err, &pe):
+		e = &Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Message: pe.Message, Field: pe.Field}
+	default:
+		log.Error("internal error", "method", string(ctx.Method()), "path", string(ctx.Path()), "err", err)
+		e = &Error{Status: fasthttp.StatusInternalServerError, Code: "internal", Message: "internal error"}
+	}
+	var body errorBody
+	body.Error.Code, body.Error.Message, body.Error.Field = e.Code, e.Message, e.Field
+	b, _ := json.Marshal(body)
+	ctx.Response.Reset()
+	setSecurityHeaders(ctx)
+	ctx.Response.Header.Set("Cache-Control", "no-store")
+	ctx.SetStatusCode(e.Status)
+	ctx.SetContentType("application/json")
+	ctx.SetBody(b)
+}

@@ -1,0 +1,45 @@
+package server
+
+import (
+	"encoding/json"
+
+	"github.com/valyala/fasthttp"
+)
+
+// handleHealthz answers 200 while the process serves: liveness only.
+func (s *Server) handleHealthz(ctx *fasthttp.RequestCtx) {
+	ctx.Response.Header.Set("Cache-Control", "no-store")
+	ctx.SetContentType(contentJSON)
+	ctx.SetBodyString(`{"status":"ok"}`)
+}
+
+// readiness is the JSON of /readyz.
+type readiness struct {
+	Status         string   `json:"status"`
+	Mode           string   `json:"mode"`
+	ContentVersion string   `json:"content_version,omitempty"`
+	Degraded       []string `json:"degraded,omitempty"`
+}
+
+// handleReadyz answers 200 when every configured dependency is connected and content is loaded,
+// else 503 saying what is degraded (a draining edge is taken out of rotation).
+func (s *Server) handleReadyz(ctx *fasthttp.RequestCtx) {
+	r := readiness{Status: "ready", Mode: s.cfg.Mode}
+	if st := s.state.Load(); st != nil && st.content != nil {
+		r.ContentVersion = st.content.Version
+	} else {
+		r.Degraded = append(r.Degraded, "content not loaded")
+	}
+	if s.draining.Load() {
+		r.Degraded = append(r.Degraded, "shutting down")
+	}
+	status := fasthttp.StatusOK
+	if len(r.Degraded) > 0 {
+		r.Status, status = "unavailable", fasthttp.StatusServiceUnavailable
+	}
+	b, _ := json.Marshal(r)
+	ctx.Response.Header.Set("Cache-Control", "no-store")
+	ctx.SetStatusCode(status)
+	ctx.SetContentType(contentJSON)
+	ctx.SetBody(b)
+}

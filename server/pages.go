@@ -1,0 +1,68 @@
+package server
+
+import (
+	"bytes"
+	"embed"
+	"html/template"
+
+	"github.com/signpost/edge/server/asset"
+	"github.com/signpost/edge/snippets"
+	"github.com/valyala/fasthttp"
+)
+
+//go:embed pages/index.html pages/demo.css
+var pageFiles embed.FS
+
+// pageCSP is the policy of the server's own pages: scripts and styles from this origin only, no
+// inline code, nothing framed. The demo page proves the widget works under it.
+const pageCSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+type pages struct {
+	demo *template.Template
+	css  *asset.Asset
+}
+
+func loadPages() (*pages, error) {
+	demo, err := template.ParseFS(pageFiles, "pages/index.html")
+	if err != nil {
+		return nil, err
+	}
+	css, err := pageFiles.ReadFile("pages/demo.css")
+	if err != nil {
+		return nil, err
+	}
+	return &pages{demo: demo, css: asset.New(css, "text/css; charset=utf-8", "public, max-age=300")}, nil
+}
+
+// demoData is what the demo page varies on: ?region= and ?locale= become the embed's
+// data-region and data-locale, so a newcomer can see any banner. Malformed values are ignored.
+type demoData struct {
+	Region string
+	Locale string
+}
+
+// handlePage serves the demo partner page and its stylesheet.
+func (s *Server) handlePage(ctx *fasthttp.RequestCtx) {
+	ctx.Response.Header.Set("Content-Security-Policy", pageCSP)
+	if string(ctx.Path()) == "/demo.css" {
+		s.pages.css.Serve(ctx)
+		return
+	}
+	var d demoData
+	args := ctx.QueryArgs()
+	if r, ok, err := snippets.ParseRegion(string(args.Peek("region"))); ok && err == nil {
+		d.Region = r
+	}
+	if l, ok, err := snippets.ParseLocale(string(args.Peek("locale"))); ok && err == nil {
+		d.Locale = string(l)
+	}
+	var b bytes.Buffer
+	if err := s.pages.demo.Execute(&b, d); err != nil {
+		writeError(ctx, s.log, err)
+		return
+	}
+	ctx.Response.Header.Set("Cache-Control", "no-cache")
+	ctx.SetContentType("text/html; charset=utf-8")
+	ctx.SetBody(b.Bytes())
+}

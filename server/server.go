@@ -1,0 +1,192 @@
+// Package server is Signpost's HTTP edge: routes, handlers and middleware over fasthttp. It
+// serves what snippets and widget produce and holds no content rules of its own.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"runtime/debug"
+	"sync/atomic"
+	"time"
+
+	"github.com/fasthttp/router"
+	"github.com/signpost/edge/snippets"
+	"github.com/valyala/fasthttp"
+)
+
+// Config holds the edge's tunables; zero values take the defaults below.
+type Config struct {
+	Logger *slog.Logger
+	// Now is the clock, replaceable in tests (resource date windows depend on it).
+	Now          func() time.Time
+	ReadTimeout  time.Duration
+	WriteTimeout time.Duration
+	IdleTimeout  time.Duration
+	// MaxBodySize bounds every request body; larger bodies get 413.
+	MaxBodySize int
+	// Mode names the storage mode for /readyz ("embedded").
+	Mode string
+}
+
+// Defaults for Config.
+const (
+	DefaultReadTimeout  = 10 * time.Second
+	DefaultWriteTimeout = 10 * time.Second
+	DefaultIdleTimeout  = 60 * time.Second
+	DefaultMaxBodySize  = 64 << 10
+)
+
+// Server is one edge instance.
+type Server struct {
+	cfg      Config
+	log      *slog.Logger
+	state    atomic.Pointer[state]
+	draining atomic.Bool
+	router   *router.Router
+	pages    *pages
+	http     *fasthttp.Server
+}
+
+// New builds a server serving content. It fails when the widget cannot be built from it.
+func New(cfg Config, content *snippets.Loaded) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.ReadTimeout == 0 {
+		cfg.ReadTimeout = DefaultReadTimeout
+	}
+	if cfg.WriteTimeout == 0 {
+		cfg.WriteTimeout = DefaultWriteTimeout
+	}
+	if cfg.IdleTimeout == 0 {
+		cfg.IdleTimeout = DefaultIdleTimeout
+	}
+	if cfg.MaxBodySize == 0 {
+		cfg.MaxBodySize = DefaultMaxBodySize
+	}
+	if cfg.Mode == "" {
+		cfg.Mode = "embedded"
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger}
+	if err := s.SetContent(content); err != nil {
+		return nil, err
+	}
+	var err error
+	if s.pages, err = loadPages(); err != nil {
+		return nil, err
+	}
+	s.router = s.routes()
+	s.http = &fasthttp.Server{
+		Handler:               s.Handler(),
+		ErrorHandler:          s.requestError,
+		ReadTimeout:           cfg.ReadTimeout,
+		WriteTimeout:          cfg.WriteTimeout,
+		IdleTimeout:           cfg.IdleTimeout,
+		MaxRequestBodySize:    cfg.MaxBodySize,
+		NoDefaultServerHeader: true,
+		CloseOnShutdown:       true,
+		Logger:                fasthttpLogger{cfg.Logger},
+	}
+	return s, nil
+}
+
+// SetContent builds the widget and resets the snippet cache for new content, then swaps it in
+// atomically: requests in flight finish on the old state.
+func (s *Server) SetContent(content *snippets.Loaded) error {
+	st, err := newState(content)
+	if err != nil {
+		return err
+	}
+	s.state.Store(st)
+	return nil
+}
+
+// Content returns the content being served.
+func (s *Server) Content() *snippets.Loaded { return s.state.Load().content }
+
+// WidgetPath returns the immutable URL path of the current widget bundle.
+func (s *Server) WidgetPath() string { return s.state.Load().bundle.Path() }
+
+func (s *Server) routes() *router.Router {
+	r := router.New()
+	r.RedirectTrailingSlash = false
+	r.RedirectFixedPath = false
+	get := func(path string, h fasthttp.RequestHandler) {
+		r.GET(path, h)
+		r.HEAD(path, h)
+	}
+	get("/v1/snippets/{partner}", s.handleSnippet)
+	get("/v1/snippets/{partner}/{part}", s.handleSnippet)
+	get("/healthz", s.handleHealthz)
+	get("/readyz", s.handleReadyz)
+	get("/", s.handlePage)
+	get("/demo.css", s.handlePage)
+	r.GlobalOPTIONS = handlePreflight
+	r.NotFound = func(ctx *fasthttp.RequestCtx) { writeError(ctx, s.log, errNotFound) }
+	r.MethodNotAllowed = func(ctx *fasthttp.RequestCtx) {
+		allow := append([]byte(nil), ctx.Response.Header.Peek("Allow")...)
+		writeError(ctx, s.log, errMethod)
+		ctx.Response.Header.SetBytesV("Allow", allow)
+	}
+	return r
+}
+
+// Handler is the edge's whole request handler: panic recovery and security headers around the
+// widget fast path and the router.
+func (s *Server) Handler() fasthttp.RequestHandler {
+	return func(ctx *fasthttp.RequestCtx) {
+		defer func() {
+			if v := recover(); v != nil {
+				s.log.Error("panic serving request", "method", string(ctx.Method()), "path", string(ctx.Path()),
+					"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				writeError(ctx, s.log, &Error{Status: fasthttp.StatusInternalServerError, Code: "internal", Message: "internal error"})
+			}
+		}()
+		setSecurityHeaders(ctx)
+		if s.serveWidget(ctx) {
+			return
+		}
+		s.router.Handler(ctx)
+	}
+}
+
+// requestError answers requests fasthttp could not read, in the same JSON error shape.
+func (s *Server) requestError(ctx *fasthttp.RequestCtx, err error) {
+	e := &Error{Status: fasthttp.StatusBadRequest, Code: "bad_request", Message: "the request could not be read"}
+	var small *fasthttp.ErrSmallBuffer
+	var netErr net.Error
+	switch {
+	case errors.Is(err, fasthttp.ErrBodyTooLarge):
+		e = &Error{Status: fasthttp.StatusRequestEntityTooLarge, Code: "body_too_large",
+			Message: fmt.Sprintf("request body is larger than %d bytes", s.cfg.MaxBodySize)}
+	case errors.As(err, &small):
+		e = &Error{Status: fasthttp.StatusRequestHeaderFieldsTooLarge, Code: "headers_too_large", Message: "request headers are too large"}
+	case errors.As(err, &netErr) && netErr.Timeout():
+		e = &Error{Status: fasthttp.StatusRequestTimeout, Code: "timeout", Message: "the request was not received in time"}
+	}
+	writeError(ctx, s.log, e)
+	ctx.SetConnectionClose()
+}
+
+// Serve accepts connections on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error { return s.http.Serve(ln) }
+
+// Shutdown stops accepting, reports not ready, waits for requests in flight (closing idle
+// keep-alive connections) until ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.draining.Store(true)
+	return s.http.ShutdownWithContext(ctx)
+}
+
+// fasthttpLogger sends fasthttp's own messages to slog.
+type fasthttpLogger struct{ log *slog.Logger }
+
+func (l fasthttpLogger) Printf(format string, args ...any) {
+	l.log.Warn(fmt.Sprintf(format, args...), "source", "fasthttp")
+}

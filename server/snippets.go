@@ -1,0 +1,71 @@
+package server
+
+import (
+	"slices"
+	"unsafe"
+
+	"github.com/signpost/edge/server/asset"
+	"github.com/signpost/edge/snippets"
+	"github.com/valyala/fasthttp"
+)
+
+// handleSnippet answers GET /v1/snippets/{partner}[/{part}]?locale=&region=.
+func (s *Server) handleSnippet(ctx *fasthttp.RequestCtx) {
+	setCORS(ctx)
+	if err := s.snippet(ctx); err != nil {
+		writeError(ctx, s.log, err)
+		setCORS(ctx)
+	}
+}
+
+func (s *Server) snippet(ctx *fasthttp.RequestCtx) error {
+	st := s.state.Load()
+	id, _ := ctx.UserValue("partner").(string)
+	p := st.content.Partners[id]
+	if p == nil {
+		return &Error{Status: fasthttp.StatusNotFound, Code: "unknown_partner", Message: "no partner with this id", Field: "partner"}
+	}
+	part := snippets.All
+	if name, ok := ctx.UserValue("part").(string); ok {
+		part = snippets.Part(name)
+		if !slices.Contains(snippets.Parts, part) {
+			return &Error{Status: fasthttp.StatusNotFound, Code: "not_found", Message: "no such snippet: want banner, resources or feedback"}
+		}
+	}
+	args := ctx.QueryArgs()
+	loc, ok, err := snippets.ParseLocale(view(args.Peek("locale")))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		loc = p.Locale
+		if loc == "" {
+			loc = snippets.English
+		}
+	}
+	region, ok, err := snippets.ParseRegion(view(args.Peek("region")))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		region = p.Region
+	}
+	key := snippetKey{partner: p.ID, locale: loc, region: st.content.RegionEntry(region), part: part}
+	now := s.cfg.Now()
+	a, err := st.snippets.get(key, now, func() (*snippetEntry, error) {
+		body, until, err := st.content.Render(p, loc, key.region, part, now)
+		if err != nil {
+			return nil, err
+		}
+		return &snippetEntry{asset: asset.New(body, contentJSON, cacheSnippet), until: until}, nil
+	})
+	if err != nil {
+		return err
+	}
+	a.Serve(ctx)
+	return nil
+}
+
+// view returns b as a string without copying. Only for values that are parsed and dropped
+// within the request: the snippets parsers retain nothing of their input.
+func view(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }

@@ -1,0 +1,106 @@
+package server
+
+import (
+	"encoding/json"
+	"sync"
+	"time"
+
+	"github.com/signpost/edge/server/asset"
+	"github.com/signpost/edge/snippets"
+	"github.com/signpost/edge/widget"
+)
+
+// Cache-Control of each kind of response.
+const (
+	cacheWidget   = "public, max-age=300, stale-while-revalidate=86400"
+	cachePinned   = "public, max-age=31536000, immutable"
+	cacheManifest = "public, max-age=300"
+	cacheSnippet  = "public, max-age=60, stale-while-revalidate=600"
+	contentTypeJS = "text/javascript; charset=utf-8"
+	contentJSON   = "application/json"
+)
+
+// state is everything served for one content version; it is replaced whole, never mutated,
+// except for the snippet cache, which only ever fills.
+type state struct {
+	content    *snippets.Loaded
+	bundle     *widget.Bundle
+	widget     *asset.Asset // /v1/widget.js
+	pinned     *asset.Asset // /v1/widget.{hash}.js
+	pinnedName []byte       // "widget.{hash}.js"
+	manifest   *asset.Asset // /v1/widget.json
+	snippets   snippetCache
+}
+
+// Manifest is the JSON of /v1/widget.json, what partners pin their tag from.
+type Manifest struct {
+	Version   string `json:"version"`
+	URL       string `json:"url"`
+	Integrity string `json:"integrity"`
+}
+
+func newState(content *snippets.Loaded) (*state, error) {
+	data, err := content.WidgetData()
+	if err != nil {
+		return nil, err
+	}
+	b, err := widget.Build(data)
+	if err != nil {
+		return nil, err
+	}
+	m, err := json.Marshal(Manifest{Version: b.Hash, URL: b.Path(), Integrity: b.Integrity})
+	if err != nil {
+		return nil, err
+	}
+	// The pinned and short-cached URLs serve the same bytes; only Cache-Control differs.
+	pinned := asset.New(b.JS, contentTypeJS, cachePinned)
+	return &state{
+		content:    content,
+		bundle:     b,
+		widget:     pinned.WithCacheControl(cacheWidget),
+		pinned:     pinned,
+		pinnedName: []byte("widget." + b.Hash + ".js"),
+		manifest:   asset.New(m, contentJSON, cacheManifest),
+	}, nil
+}
+
+// snippetKey names one rendered snippet. The region is the entry key, so the cache holds at most
+// partners x locales x (regions + 1) x parts entries whatever visitors send.
+type snippetKey struct {
+	partner string
+	locale  snippets.Locale
+	region  string
+	part    snippets.Part
+}
+
+type snippetEntry struct {
+	asset *asset.Asset
+	// until is when a featured resource enters or leaves its window (zero: never).
+	until time.Time
+}
+
+type snippetCache struct {
+	mu      sync.RWMutex
+	entries map[snippetKey]*snippetEntry
+}
+
+// get returns the cached snippet for k, rendering it (outside the lock) when missing or expired.
+func (c *snippetCache) get(k snippetKey, now time.Time, render func() (*snippetEntry, error)) (*asset.Asset, error) {
+	c.mu.RLock()
+	e := c.entries[k]
+	c.mu.RUnlock()
+	if e != nil && (e.until.IsZero() || now.Before(e.until)) {
+		return e.asset, nil
+	}
+	e, err := render()
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.entries == nil {
+		c.entries = make(map[snippetKey]*snippetEntry)
+	}
+	c.entries[k] = e
+	c.mu.Unlock()
+	return e.asset, nil
+}

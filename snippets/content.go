@@ -1,0 +1,164 @@
+// Package snippets is Signpost's domain: the content model (crisis lines, regions, resources,
+// partners, feedback prompt), its validation, the selection of what a visitor sees for a
+// partner, locale and region, and the JSON the edge and the widget serve. It imports nothing of
+// HTTP or storage so that every front end (server, CLI, tests) applies the same rules.
+package snippets
+
+import "time"
+
+// Locale is a language the widget speaks. Only the supported locales below are ever selected;
+// anything else well-formed falls back to English.
+type Locale string
+
+// The supported locales. English is the default and the fallback of every localized field.
+const (
+	English Locale = "en"
+	French  Locale = "fr"
+)
+
+// Locales lists the supported locales, default first.
+var Locales = []Locale{English, French}
+
+// Text is a localized string: locale -> text. English is required wherever a Text is required,
+// so that the per-field fallback always finds something.
+type Text map[Locale]string
+
+// Get returns the text in loc, else in English.
+func (t Text) Get(loc Locale) string {
+	if s, ok := t[loc]; ok && s != "" {
+		return s
+	}
+	return t[English]
+}
+
+// Content is one complete, versionable bundle of everything operators configure.
+type Content struct {
+	// Regions maps an ISO 3166-1 code, optionally with a subdivision ("CA", "CA-QC"), to what a
+	// visitor there is shown. Entries are not merged: a subdivision lists every line itself.
+	Regions map[string]*Region `yaml:"regions" json:"regions"`
+	// Lines holds every crisis line once, by id; regions list the ids they show.
+	Lines map[string]*Line `yaml:"lines" json:"lines"`
+	// Unknown is shown where no region entry applies: never a guessed number.
+	Unknown UnknownRegion `yaml:"unknown_region" json:"unknown_region"`
+	// Resources are the items partners may feature.
+	Resources []*Resource `yaml:"resources" json:"resources"`
+	// Partners are the organisations embedding the widget, by id.
+	Partners map[string]*Partner `yaml:"partners" json:"partners"`
+	// Feedback holds the texts of the feedback prompt.
+	Feedback FeedbackPrompt `yaml:"feedback" json:"feedback"`
+}
+
+// Region is what a visitor in one region is shown in the banner.
+type Region struct {
+	// Code is the entry's key, filled in by Parse.
+	Code string `yaml:"-" json:"-"`
+	// Emergency lists the emergency numbers, the one to name first first.
+	Emergency []string `yaml:"emergency" json:"emergency"`
+	// Message is the banner's sentence. Every number it names must be one of the region's
+	// emergency numbers or lines (checked by Validate).
+	Message Text `yaml:"message" json:"message"`
+	// Lines are the ids of the crisis lines shown, in order.
+	Lines []string `yaml:"lines" json:"lines"`
+}
+
+// Line is one crisis line. Every line carries where its facts come from and when they were
+// last checked: a crisis number is a safety-critical fact.
+type Line struct {
+	// ID is the line's key, filled in by Parse.
+	ID   string `yaml:"-" json:"-"`
+	Name Text `yaml:"name" json:"name"`
+	// Country is the ISO 3166-1 alpha-2 code of the country the line serves; a region may only
+	// list lines of its own country.
+	Country string `yaml:"country" json:"country"`
+	// Call is the number to call as people write it ("1-866-277-3553", "116 123", "988").
+	Call string `yaml:"call" json:"call,omitempty"`
+	// CallTel is the tel: URI target when it is not just the digits of Call (E.164 form).
+	CallTel string `yaml:"call_tel" json:"call_tel,omitempty"`
+	// CallHint is said after the number ("then press 1", "choose the mental health option").
+	CallHint Text `yaml:"call_hint" json:"call_hint,omitempty"`
+	// Text is the number to text, Keyword the word to send to it; shown as visible text
+	// because SMS prefill is unreliable.
+	Text    string `yaml:"text" json:"text,omitempty"`
+	Keyword string `yaml:"keyword" json:"keyword,omitempty"`
+	ChatURL string `yaml:"chat_url" json:"chat_url,omitempty"`
+	Hours   Text   `yaml:"hours" json:"hours"`
+	// Audience says who the line is for when it is not everyone ("Young people").
+	Audience  Text     `yaml:"audience" json:"audience,omitempty"`
+	Languages []string `yaml:"languages" json:"languages,omitempty"`
+	// Source is the URL the facts were checked against, VerifiedOn the date (YYYY-MM-DD).
+	Source     string `yaml:"source" json:"source"`
+	VerifiedOn string `yaml:"verified_on" json:"verified_on"`
+}
+
+// UnknownRegion is the emergency-number-neutral banner and the worldwide directory link.
+type UnknownRegion struct {
+	Message        Text   `yaml:"message" json:"message"`
+	DirectoryURL   string `yaml:"directory_url" json:"directory_url"`
+	DirectoryLabel Text   `yaml:"directory_label" json:"directory_label"`
+}
+
+// ResourceTypes are the kinds of featured resource the widget has an icon for.
+var ResourceTypes = []string{"pdf", "video", "webinar", "toolkit", "page", "course"}
+
+// Resource is an item a partner may feature.
+type Resource struct {
+	ID      string `yaml:"id" json:"id"`
+	Type    string `yaml:"type" json:"type"`
+	Title   Text   `yaml:"title" json:"title"`
+	Summary Text   `yaml:"summary" json:"summary"`
+	// URL is localized: a French visitor gets the French edition where there is one.
+	URL       Text     `yaml:"url" json:"url"`
+	SizeBytes int64    `yaml:"size_bytes" json:"size_bytes,omitempty"`
+	Languages []string `yaml:"languages" json:"languages,omitempty"`
+	// StartsOn and EndsOn bound when the resource is featured (YYYY-MM-DD or RFC 3339; a date
+	// alone is the whole day in UTC). Empty means unbounded.
+	StartsOn string `yaml:"starts_on" json:"starts_on,omitempty"`
+	EndsOn   string `yaml:"ends_on" json:"ends_on,omitempty"`
+}
+
+// Components the widget can render. The banner is always one of them.
+var Components = []string{"banner", "resources", "feedback", "exit"}
+
+// Partner is an organisation that embeds the widget.
+type Partner struct {
+	// ID is the partner's key, filled in by Parse.
+	ID   string `yaml:"-" json:"-"`
+	Name string `yaml:"name" json:"name"`
+	// Origins are the page origins allowed to post feedback: "https://example.org", or with
+	// ":*" for any port ("http://localhost:*").
+	Origins []string `yaml:"origins" json:"origins"`
+	// Region and Locale are the defaults when the embed does not say.
+	Region string `yaml:"region" json:"region,omitempty"`
+	Locale Locale `yaml:"locale" json:"locale,omitempty"`
+	// Featured lists resource ids in display order.
+	Featured   []string `yaml:"featured" json:"featured"`
+	Components []string `yaml:"components" json:"components"`
+	// Accent is the brand colour, "#rrggbb".
+	Accent  string `yaml:"accent" json:"accent,omitempty"`
+	ExitURL string `yaml:"exit_url" json:"exit_url,omitempty"`
+}
+
+// FeedbackPrompt holds the texts of the "did you find what you were looking for?" form.
+type FeedbackPrompt struct {
+	Found        Text `yaml:"found" json:"found"`
+	Helpful      Text `yaml:"helpful" json:"helpful"`
+	Comment      Text `yaml:"comment" json:"comment"`
+	Followup     Text `yaml:"followup" json:"followup"`
+	Email        Text `yaml:"email" json:"email"`
+	NotMonitored Text `yaml:"not_monitored" json:"not_monitored"`
+	Thanks       Text `yaml:"thanks" json:"thanks"`
+}
+
+// dateLayout is the form of every date-only field.
+const dateLayout = "2006-01-02"
+
+// parseWhen reads a date (the start of that day in UTC) or an RFC 3339 time.
+func parseWhen(s string) (time.Time, bool) {
+	if t, err := time.Parse(dateLayout, s); err == nil {
+		return t, true
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, true
+	}
+	return time.Time{}, false
+}

@@ -1,0 +1,86 @@
+package snippets
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Loaded is validated content with its version: what the edge serves.
+type Loaded struct {
+	*Content
+	// Version identifies the content: a digest of the source bytes, so that the same file gives
+	// the same version on every edge.
+	Version string
+	// Warnings are problems that do not stop serving (a line not re-checked for a year).
+	Warnings []Problem
+}
+
+// Parse decodes YAML content strictly: an unknown field is an error, so that a typo such as
+// `verifed_on` cannot silently drop a safety fact.
+func Parse(src []byte) (*Content, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	dec.KnownFields(true)
+	var c Content
+	if err := dec.Decode(&c); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, errors.New("content is empty")
+		}
+		return nil, fmt.Errorf("content is not valid YAML for the content model: %w", err)
+	}
+	var extra any
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return nil, errors.New("content holds more than one YAML document")
+	}
+	for k, r := range c.Regions {
+		if r != nil {
+			r.Code = k
+		}
+	}
+	for k, l := range c.Lines {
+		if l != nil {
+			l.ID = k
+		}
+	}
+	for k, p := range c.Partners {
+		if p != nil {
+			p.ID = k
+		}
+	}
+	return &c, nil
+}
+
+// Load parses and validates content as of now (a time, so that tests and `edge check` agree on
+// what is stale). It fails with every validation error when the content is invalid.
+func Load(src []byte, opts ValidateOptions) (*Loaded, error) {
+	c, err := Parse(src)
+	if err != nil {
+		return nil, err
+	}
+	r := c.Validate(opts)
+	if len(r.Errors) > 0 {
+		return nil, &InvalidError{Problems: r.Errors}
+	}
+	sum := sha256.Sum256(src)
+	return &Loaded{Content: c, Version: hex.EncodeToString(sum[:8]), Warnings: r.Warnings}, nil
+}
+
+// InvalidError lists every validation error of a content bundle.
+type InvalidError struct {
+	Problems []Problem
+}
+
+func (e *InvalidError) Error() string {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "content is invalid (%d errors):", len(e.Problems))
+	for _, p := range e.Problems {
+		b.WriteString("\n  ")
+		b.WriteString(p.String())
+	}
+	return b.String()
+}

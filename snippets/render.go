@@ -1,0 +1,227 @@
+package snippets
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Part names one snippet of the partner response; All is the whole of it.
+type Part string
+
+// The parts of a snippet response.
+const (
+	All       Part = ""
+	Banner    Part = "banner"
+	Resources Part = "resources"
+	Feedback  Part = "feedback"
+)
+
+// Parts lists the single-part snippets.
+var Parts = []Part{Banner, Resources, Feedback}
+
+// SnippetView is the JSON of GET /v1/snippets/{partner}: the envelope with every part, or one.
+type SnippetView struct {
+	Version   string          `json:"version"`
+	Partner   string          `json:"partner"`
+	Locale    Locale          `json:"locale"`
+	Region    string          `json:"region"`
+	Banner    *BannerView     `json:"banner,omitempty"`
+	Resources *[]ResourceView `json:"resources,omitempty"`
+	Feedback  *FeedbackView   `json:"feedback,omitempty"`
+	// Notice is the operators' emergency notice; none yet (null) until notices exist.
+	Notice *NoticeView `json:"notice"`
+}
+
+// BannerView is the crisis banner for one region and locale.
+type BannerView struct {
+	// Region is the entry whose lines are shown ("CA" for a visitor in CA-ON), "" for none.
+	Region    string     `json:"region"`
+	Message   string     `json:"message"`
+	Emergency []string   `json:"emergency"`
+	Lines     []LineView `json:"lines"`
+	// Directory is the worldwide helpline directory, given only when no region entry applies.
+	Directory *LinkView `json:"directory,omitempty"`
+}
+
+// LineView is one crisis line as a visitor sees it. Tel and SMS are the URI targets.
+type LineView struct {
+	ID         string   `json:"id"`
+	Name       string   `json:"name"`
+	Call       string   `json:"call,omitempty"`
+	Tel        string   `json:"tel,omitempty"`
+	CallHint   string   `json:"call_hint,omitempty"`
+	Text       string   `json:"text,omitempty"`
+	SMS        string   `json:"sms,omitempty"`
+	Keyword    string   `json:"keyword,omitempty"`
+	ChatURL    string   `json:"chat_url,omitempty"`
+	Hours      string   `json:"hours"`
+	Audience   string   `json:"audience,omitempty"`
+	Languages  []string `json:"languages,omitempty"`
+	Source     string   `json:"source"`
+	VerifiedOn string   `json:"verified_on"`
+}
+
+// LinkView is a labelled link.
+type LinkView struct {
+	URL   string `json:"url"`
+	Label string `json:"label"`
+}
+
+// ResourceView is one featured resource in one locale.
+type ResourceView struct {
+	ID        string   `json:"id"`
+	Type      string   `json:"type"`
+	Title     string   `json:"title"`
+	Summary   string   `json:"summary"`
+	URL       string   `json:"url"`
+	SizeBytes int64    `json:"size_bytes"`
+	Languages []string `json:"languages,omitempty"`
+}
+
+// FeedbackView is the feedback prompt in one locale.
+type FeedbackView struct {
+	Found        string `json:"found"`
+	Helpful      string `json:"helpful"`
+	Comment      string `json:"comment"`
+	Followup     string `json:"followup"`
+	Email        string `json:"email"`
+	NotMonitored string `json:"not_monitored"`
+	Thanks       string `json:"thanks"`
+}
+
+// NoticeView is an emergency notice (reserved for the operators' notices).
+type NoticeView struct {
+	Message string `json:"message"`
+}
+
+// TelTarget is what a tel: URI dials for the line: CallTel, else the digits of Call.
+func (l *Line) TelTarget() string {
+	if l.CallTel != "" {
+		return l.CallTel
+	}
+	return digits(l.Call)
+}
+
+// SMSTarget is what an sms: URI addresses for the line.
+func (l *Line) SMSTarget() string { return digits(l.Text) }
+
+// BannerFor builds the banner of the region entry key ("" for none) in loc.
+func (c *Content) BannerFor(key string, loc Locale) *BannerView {
+	r := c.Regions[key]
+	if r == nil {
+		return &BannerView{
+			Message:   c.Unknown.Message.Get(loc),
+			Emergency: []string{},
+			Lines:     []LineView{},
+			Directory: &LinkView{URL: c.Unknown.DirectoryURL, Label: c.Unknown.DirectoryLabel.Get(loc)},
+		}
+	}
+	b := &BannerView{Region: r.Code, Message: r.Message.Get(loc), Emergency: r.Emergency, Lines: make([]LineView, 0, len(r.Lines))}
+	for _, id := range r.Lines {
+		l := c.Lines[id]
+		if l == nil {
+			continue
+		}
+		b.Lines = append(b.Lines, LineView{
+			ID: l.ID, Name: l.Name.Get(loc), Call: l.Call, Tel: l.TelTarget(), CallHint: l.CallHint.Get(loc),
+			Text: l.Text, SMS: l.SMSTarget(), Keyword: l.Keyword, ChatURL: l.ChatURL,
+			Hours: l.Hours.Get(loc), Audience: l.Audience.Get(loc), Languages: l.Languages,
+			Source: l.Source, VerifiedOn: l.VerifiedOn,
+		})
+	}
+	return b
+}
+
+// Render builds the JSON of one snippet request for a partner, locale and region entry key at
+// now. It returns the bytes and the time after which they must be rendered again because a
+// featured resource enters or leaves its window (zero: not before the content changes).
+func (l *Loaded) Render(p *Partner, loc Locale, key string, part Part, now time.Time) ([]byte, time.Time, error) {
+	v := SnippetView{Version: l.Version, Partner: p.ID, Locale: loc, Region: key}
+	var until time.Time
+	if part == All || part == Banner {
+		v.Banner = l.BannerFor(key, loc)
+	}
+	if part == All || part == Resources {
+		rs, changes := l.Featured(p, now)
+		views := make([]ResourceView, 0, len(rs))
+		for _, r := range rs {
+			views = append(views, ResourceView{
+				ID: r.ID, Type: r.Type, Title: r.Title.Get(loc), Summary: r.Summary.Get(loc),
+				URL: r.URL.Get(loc), SizeBytes: r.SizeBytes, Languages: r.Languages,
+			})
+		}
+		v.Resources = &views
+		until = changes
+	}
+	if part == All || part == Feedback {
+		f := &l.Feedback
+		v.Feedback = &FeedbackView{
+			Found: f.Found.Get(loc), Helpful: f.Helpful.Get(loc), Comment: f.Comment.Get(loc),
+			Followup: f.Followup.Get(loc), Email: f.Email.Get(loc), NotMonitored: f.NotMonitored.Get(loc),
+			Thanks: f.Thanks.Get(loc),
+		}
+	}
+	b, err := json.Marshal(v)
+	return b, until, err
+}
+
+// widgetData is what the widget bundle carries so that the banner renders before any request.
+type widgetData struct {
+	Version  string                   `json:"version"`
+	Regions  map[string]widgetRegion  `json:"regions"`
+	Lines    map[string]widgetLine    `json:"lines"`
+	Unknown  UnknownRegion            `json:"unknown"`
+	Partners map[string]widgetPartner `json:"partners"`
+}
+
+type widgetRegion struct {
+	Emergency []string `json:"emergency"`
+	Message   Text     `json:"message"`
+	Lines     []string `json:"lines"`
+}
+
+type widgetLine struct {
+	Name     Text   `json:"name"`
+	Call     string `json:"call,omitempty"`
+	Tel      string `json:"tel,omitempty"`
+	CallHint Text   `json:"call_hint,omitempty"`
+	Text     string `json:"text,omitempty"`
+	SMS      string `json:"sms,omitempty"`
+	Keyword  string `json:"keyword,omitempty"`
+	ChatURL  string `json:"chat_url,omitempty"`
+	Hours    Text   `json:"hours"`
+	Audience Text   `json:"audience,omitempty"`
+}
+
+type widgetPartner struct {
+	Region     string   `json:"region,omitempty"`
+	Locale     Locale   `json:"locale,omitempty"`
+	Components []string `json:"components,omitempty"`
+	Accent     string   `json:"accent,omitempty"`
+	ExitURL    string   `json:"exit_url,omitempty"`
+}
+
+// WidgetData is the JSON of every region's crisis data and every partner's public defaults,
+// baked into the widget bundle. It carries no origins and nothing private.
+func (l *Loaded) WidgetData() ([]byte, error) {
+	d := widgetData{
+		Version:  l.Version,
+		Regions:  make(map[string]widgetRegion, len(l.Regions)),
+		Lines:    make(map[string]widgetLine, len(l.Lines)),
+		Unknown:  l.Unknown,
+		Partners: make(map[string]widgetPartner, len(l.Partners)),
+	}
+	for k, r := range l.Regions {
+		d.Regions[k] = widgetRegion{Emergency: r.Emergency, Message: r.Message, Lines: r.Lines}
+	}
+	for k, ln := range l.Lines {
+		d.Lines[k] = widgetLine{
+			Name: ln.Name, Call: ln.Call, Tel: ln.TelTarget(), CallHint: ln.CallHint, Text: ln.Text,
+			SMS: ln.SMSTarget(), Keyword: ln.Keyword, ChatURL: ln.ChatURL, Hours: ln.Hours, Audience: ln.Audience,
+		}
+	}
+	for k, p := range l.Partners {
+		d.Partners[k] = widgetPartner{Region: p.Region, Locale: p.Locale, Components: p.Components, Accent: p.Accent, ExitURL: p.ExitURL}
+	}
+	return json.Marshal(d)
+}

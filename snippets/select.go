@@ -1,0 +1,137 @@
+package snippets
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ParamError is a malformed request parameter, named by its field.
+type ParamError struct {
+	Field   string
+	Message string
+}
+
+func (e *ParamError) Error() string { return e.Field + ": " + e.Message }
+
+// ParseLocale reads a locale such as "fr", "fr-CA" or "en_GB". A well-formed locale that Signpost
+// does not speak falls back to English; a malformed one is an error. ok is false when s is empty.
+// It does not retain s.
+func ParseLocale(s string) (loc Locale, ok bool, err error) {
+	if s == "" {
+		return "", false, nil
+	}
+	primary := s
+	if i := strings.IndexAny(s, "-_"); i >= 0 {
+		primary = s[:i]
+		if !wellFormedSubtags(s[i+1:]) {
+			return "", false, &ParamError{"locale", fmt.Sprintf("malformed locale %q (want a language tag such as en or fr-CA)", truncate(s))}
+		}
+	}
+	if len(primary) < 2 || len(primary) > 3 || !isLetters(primary) {
+		return "", false, &ParamError{"locale", fmt.Sprintf("malformed locale %q (want a language tag such as en or fr-CA)", truncate(s))}
+	}
+	for _, l := range Locales {
+		if strings.EqualFold(primary, string(l)) {
+			return l, true, nil
+		}
+	}
+	return English, true, nil
+}
+
+func wellFormedSubtags(s string) bool {
+	for part := range strings.SplitSeq(strings.ReplaceAll(s, "_", "-"), "-") {
+		if len(part) == 0 || len(part) > 8 {
+			return false
+		}
+		for i := 0; i < len(part); i++ {
+			c := part[i]
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func isLetters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i] | 0x20; c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// ParseRegion reads an ISO 3166-1 alpha-2 code with an optional subdivision ("CA", "ca-qc") and
+// returns it in upper case. ok is false when s is empty. It returns s itself when s is already
+// canonical, so callers must not retain the result beyond s's lifetime.
+func ParseRegion(s string) (code string, ok bool, err error) {
+	if s == "" {
+		return "", false, nil
+	}
+	if len(s) > 6 || !regionPattern.MatchString(strings.ToUpper(s)) {
+		return "", false, &ParamError{"region", fmt.Sprintf("malformed region %q (want an ISO 3166 code such as CA or CA-QC)", truncate(s))}
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 'a' && s[i] <= 'z' {
+			return strings.ToUpper(s), true, nil
+		}
+	}
+	return s, true, nil
+}
+
+func truncate(s string) string {
+	if len(s) > 32 {
+		return s[:32] + "…"
+	}
+	return s
+}
+
+// RegionEntry returns the key of the region entry that serves code: the code itself, else its
+// country ("CA-ON" -> "CA"), else "" (no entry: the neutral banner, never a guessed line).
+// The key returned is the content's own string, safe to retain.
+func (c *Content) RegionEntry(code string) string {
+	if r := c.Regions[code]; r != nil {
+		return r.Code
+	}
+	if len(code) > 2 {
+		if r := c.Regions[code[:2]]; r != nil {
+			return r.Code
+		}
+	}
+	return ""
+}
+
+// Featured returns the partner's featured resources that are inside their date window at now,
+// in the partner's order, and the next time that this selection changes (zero if never).
+func (c *Content) Featured(p *Partner, now time.Time) (rs []*Resource, changes time.Time) {
+	byID := make(map[string]*Resource, len(c.Resources))
+	for _, r := range c.Resources {
+		byID[r.ID] = r
+	}
+	next := func(t time.Time) {
+		if t.After(now) && (changes.IsZero() || t.Before(changes)) {
+			changes = t
+		}
+	}
+	for _, id := range p.Featured {
+		r := byID[id]
+		if r == nil {
+			continue
+		}
+		start, hasStart := parseWhen(r.StartsOn)
+		end, hasEnd := parseWhen(r.EndsOn)
+		if hasStart {
+			next(start)
+		}
+		if hasEnd {
+			next(end)
+		}
+		if (hasStart && now.Before(start)) || (hasEnd && !now.Before(end)) {
+			continue
+		}
+		rs = append(rs, r)
+	}
+	return rs, changes
+}

@@ -1,0 +1,400 @@
+package snippets
+
+import (
+	"fmt"
+	"net/url"
+	"maps"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Problem is one validation finding, named by its field path
+// (`partners.mhcc.featured[2]: unknown resource "x"`).
+type Problem struct {
+	Path    string `json:"field"`
+	Message string `json:"message"`
+}
+
+func (p Problem) String() string { return p.Path + ": " + p.Message }
+
+// Report is the outcome of Validate: errors make content unusable, warnings do not.
+type Report struct {
+	Errors   []Problem
+	Warnings []Problem
+}
+
+// ValidateOptions sets what validation compares against.
+type ValidateOptions struct {
+	// Now is the time that staleness and date windows are judged at.
+	Now time.Time
+	// StaleAfter is the age of verified_on past which a line is reported for re-checking.
+	StaleAfter time.Duration
+}
+
+// DefaultStaleAfter is the 365 days after which a crisis line must be re-checked.
+const DefaultStaleAfter = 365 * 24 * time.Hour
+
+var (
+	idPattern      = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+	regionPattern  = regexp.MustCompile(`^[A-Z]{2}(-[A-Z0-9]{1,3})?$`)
+	countryPattern = regexp.MustCompile(`^[A-Z]{2}$`)
+	langPattern    = regexp.MustCompile(`^[a-z]{2,3}$`)
+	numberPattern  = regexp.MustCompile(`^\+?[0-9]([0-9 .-]*[0-9])?$`)
+	keywordPattern = regexp.MustCompile(`^[A-Za-z0-9]{1,20}$`)
+	accentPattern  = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
+	telPattern     = regexp.MustCompile(`^\+?[0-9]{2,15}$`)
+	// numberInText finds numbers of three digits or more in a banner message ("9-1-1",
+	// "116 123"); shorter runs are times and counts ("24/7").
+	numberInText = regexp.MustCompile(`[0-9][0-9 .-]*[0-9]`)
+)
+
+type validator struct {
+	opts ValidateOptions
+	r    Report
+}
+
+func (v *validator) errorf(path, format string, args ...any) {
+	v.r.Errors = append(v.r.Errors, Problem{path, fmt.Sprintf(format, args...)})
+}
+
+func (v *validator) warnf(path, format string, args ...any) {
+	v.r.Warnings = append(v.r.Warnings, Problem{path, fmt.Sprintf(format, args...)})
+}
+
+// Validate checks every rule of the content model and returns every problem found, in the order
+// of the document's sections with map keys sorted, so that the output is stable.
+func (c *Content) Validate(opts ValidateOptions) Report {
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
+	if opts.StaleAfter == 0 {
+		opts.StaleAfter = DefaultStaleAfter
+	}
+	v := &validator{opts: opts}
+	v.lines(c)
+	v.regions(c)
+	v.unknown(&c.Unknown)
+	resources := v.resources(c.Resources)
+	v.partners(c, resources)
+	v.feedback(&c.Feedback)
+	return v.r
+}
+
+func sortedKeys[K ~string, V any](m map[K]V) []K {
+	return slices.Sorted(maps.Keys(m))
+}
+
+func (v *validator) text(path string, t Text, required bool) {
+	for _, loc := range sortedKeys(t) {
+		if !slices.Contains(Locales, loc) {
+			v.errorf(path+"."+string(loc), "unsupported locale (want one of en, fr)")
+		}
+	}
+	if required && strings.TrimSpace(t[English]) == "" {
+		v.errorf(path+".en", "required")
+	}
+}
+
+func (v *validator) url(path, s string, required bool) {
+	if s == "" {
+		if required {
+			v.errorf(path, "required")
+		}
+		return
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		v.errorf(path, "not an absolute http(s) URL: %q", s)
+	}
+}
+
+func (v *validator) languages(path string, langs []string) {
+	for i, l := range langs {
+		if !langPattern.MatchString(l) {
+			v.errorf(fmt.Sprintf("%s[%d]", path, i), "not an ISO 639 language code: %q", l)
+		}
+	}
+}
+
+func (v *validator) lines(c *Content) {
+	if len(c.Lines) == 0 {
+		v.errorf("lines", "required: at least one crisis line")
+	}
+	for _, id := range sortedKeys(c.Lines) {
+		p := "lines." + id
+		l := c.Lines[id]
+		if l == nil {
+			v.errorf(p, "empty line")
+			continue
+		}
+		if !idPattern.MatchString(id) {
+			v.errorf(p, "id must be lower-case letters, digits and hyphens")
+		}
+		v.text(p+".name", l.Name, true)
+		if !countryPattern.MatchString(l.Country) {
+			v.errorf(p+".country", "required: an ISO 3166-1 alpha-2 code, got %q", l.Country)
+		}
+		if l.Call == "" && l.Text == "" && l.ChatURL == "" {
+			v.errorf(p, "a line needs at least one of call, text, chat_url")
+		}
+		if l.Call != "" && !numberPattern.MatchString(l.Call) {
+			v.errorf(p+".call", "not a phone number (digits, spaces, dots, hyphens, optional leading +): %q", l.Call)
+		}
+		if l.CallTel != "" {
+			if l.Call == "" {
+				v.errorf(p+".call_tel", "given without call")
+			}
+			if !telPattern.MatchString(l.CallTel) {
+				v.errorf(p+".call_tel", "not a dialable number (digits, optional leading +): %q", l.CallTel)
+			}
+		}
+		v.text(p+".call_hint", l.CallHint, false)
+		if l.Text != "" && !numberPattern.MatchString(l.Text) {
+			v.errorf(p+".text", "not a phone number: %q", l.Text)
+		}
+		if l.Keyword != "" {
+			if l.Text == "" {
+				v.errorf(p+".keyword", "a keyword needs a text number")
+			}
+			if !keywordPattern.MatchString(l.Keyword) {
+				v.errorf(p+".keyword", "must be letters and digits: %q", l.Keyword)
+			}
+		}
+		v.url(p+".chat_url", l.ChatURL, false)
+		v.text(p+".hours", l.Hours, true)
+		v.text(p+".audience", l.Audience, false)
+		v.languages(p+".languages", l.Languages)
+		v.url(p+".source", l.Source, true)
+		v.verified(p+".verified_on", l.VerifiedOn)
+	}
+}
+
+func (v *validator) verified(path, s string) {
+	if s == "" {
+		v.errorf(path, "required: the date the line was last checked against its source")
+		return
+	}
+	d, err := time.Parse(dateLayout, s)
+	if err != nil {
+		v.errorf(path, "not a date (want YYYY-MM-DD): %q", s)
+		return
+	}
+	switch age := v.opts.Now.Sub(d); {
+	case age < -24*time.Hour:
+		v.errorf(path, "%s is in the future", s)
+	case age > v.opts.StaleAfter:
+		v.warnf(path, "last checked %s, more than %d days ago: re-check the line against its source", s, int(v.opts.StaleAfter.Hours()/24))
+	}
+}
+
+func (v *validator) regions(c *Content) {
+	if len(c.Regions) == 0 {
+		v.errorf("regions", "required: at least one region")
+	}
+	for _, code := range sortedKeys(c.Regions) {
+		p := "regions." + code
+		r := c.Regions[code]
+		if r == nil {
+			v.errorf(p, "empty region")
+			continue
+		}
+		if !regionPattern.MatchString(code) {
+			v.errorf(p, "not an ISO 3166 code (\"CA\" or \"CA-QC\")")
+		}
+		if len(r.Emergency) == 0 {
+			v.errorf(p+".emergency", "required: the region's emergency number")
+		}
+		known := map[string]bool{}
+		for i, n := range r.Emergency {
+			if !telPattern.MatchString(n) {
+				v.errorf(fmt.Sprintf("%s.emergency[%d]", p, i), "not a phone number: %q", n)
+			}
+			known[digits(n)] = true
+		}
+		v.text(p+".message", r.Message, true)
+		seen := map[string]bool{}
+		for i, id := range r.Lines {
+			lp := fmt.Sprintf("%s.lines[%d]", p, i)
+			l, ok := c.Lines[id]
+			switch {
+			case !ok || l == nil:
+				v.errorf(lp, "unknown line %q", id)
+				continue
+			case seen[id]:
+				v.errorf(lp, "line %q listed twice", id)
+			case len(code) >= 2 && l.Country != code[:2]:
+				v.errorf(lp, "line %q serves %s, not %s", id, l.Country, code[:2])
+			}
+			seen[id] = true
+			known[digits(l.Call)] = true
+			known[digits(l.CallTel)] = true
+			known[digits(l.Text)] = true
+		}
+		// A number in the message that is not one of the region's own is a copy error of the
+		// most dangerous kind: it would send a visitor to a line that does not serve them.
+		for _, loc := range Locales {
+			for _, m := range numberInText.FindAllString(r.Message[loc], -1) {
+				if d := digits(m); len(d) >= 3 && !known[d] && !known["+"+d] {
+					v.errorf(p+".message."+string(loc), "names %q, which is not an emergency number or line of this region", m)
+				}
+			}
+		}
+	}
+}
+
+// digits keeps the digits of a number and a leading plus.
+func digits(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if (r >= '0' && r <= '9') || (r == '+' && i == 0) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func (v *validator) unknown(u *UnknownRegion) {
+	v.text("unknown_region.message", u.Message, true)
+	if m := numberInText.FindString(u.Message[English] + " " + u.Message[French]); m != "" {
+		v.errorf("unknown_region.message", "names %q: the unknown-region message must not name any number", m)
+	}
+	v.url("unknown_region.directory_url", u.DirectoryURL, true)
+	v.text("unknown_region.directory_label", u.DirectoryLabel, true)
+}
+
+func (v *validator) resources(rs []*Resource) map[string]bool {
+	ids := map[string]bool{}
+	for i, r := range rs {
+		p := fmt.Sprintf("resources[%d]", i)
+		if r == nil {
+			v.errorf(p, "empty resource")
+			continue
+		}
+		if !idPattern.MatchString(r.ID) {
+			v.errorf(p+".id", "required: lower-case letters, digits and hyphens, got %q", r.ID)
+		} else if ids[r.ID] {
+			v.errorf(p+".id", "duplicate resource id %q", r.ID)
+		}
+		ids[r.ID] = true
+		if !slices.Contains(ResourceTypes, r.Type) {
+			v.errorf(p+".type", "must be one of %s, got %q", strings.Join(ResourceTypes, ", "), r.Type)
+		}
+		v.text(p+".title", r.Title, true)
+		v.text(p+".summary", r.Summary, true)
+		v.text(p+".url", r.URL, true)
+		for _, loc := range Locales {
+			v.url(p+".url."+string(loc), r.URL[loc], false)
+		}
+		if r.SizeBytes < 0 {
+			v.errorf(p+".size_bytes", "must not be negative")
+		}
+		if r.Type == "pdf" && r.SizeBytes == 0 {
+			v.errorf(p+".size_bytes", "required for a pdf: visitors are told the size before they download")
+		}
+		v.languages(p+".languages", r.Languages)
+		start, okStart := v.when(p+".starts_on", r.StartsOn)
+		end, okEnd := v.when(p+".ends_on", r.EndsOn)
+		if okStart && okEnd && !end.After(start) {
+			v.errorf(p+".ends_on", "must be after starts_on")
+		}
+	}
+	return ids
+}
+
+func (v *validator) when(path, s string) (time.Time, bool) {
+	if s == "" {
+		return time.Time{}, false
+	}
+	t, ok := parseWhen(s)
+	if !ok {
+		v.errorf(path, "not a date (YYYY-MM-DD) or RFC 3339 time: %q", s)
+	}
+	return t, ok
+}
+
+func (v *validator) partners(c *Content, resources map[string]bool) {
+	if len(c.Partners) == 0 {
+		v.errorf("partners", "required: at least one partner")
+	}
+	for _, id := range sortedKeys(c.Partners) {
+		p := "partners." + id
+		pt := c.Partners[id]
+		if pt == nil {
+			v.errorf(p, "empty partner")
+			continue
+		}
+		if !idPattern.MatchString(id) {
+			v.errorf(p, "id must be lower-case letters, digits and hyphens")
+		}
+		if strings.TrimSpace(pt.Name) == "" {
+			v.errorf(p+".name", "required")
+		}
+		for i, o := range pt.Origins {
+			if err := checkOrigin(o); err != "" {
+				v.errorf(fmt.Sprintf("%s.origins[%d]", p, i), "%s: %q", err, o)
+			}
+		}
+		if pt.Region != "" && !regionPattern.MatchString(pt.Region) {
+			v.errorf(p+".region", "not an ISO 3166 code (\"CA\" or \"CA-QC\"): %q", pt.Region)
+		}
+		if pt.Locale != "" && !slices.Contains(Locales, pt.Locale) {
+			v.errorf(p+".locale", "unsupported locale %q (want en or fr)", pt.Locale)
+		}
+		seen := map[string]bool{}
+		for i, rid := range pt.Featured {
+			fp := fmt.Sprintf("%s.featured[%d]", p, i)
+			switch {
+			case !resources[rid]:
+				v.errorf(fp, "unknown resource %q", rid)
+			case seen[rid]:
+				v.errorf(fp, "resource %q featured twice", rid)
+			}
+			seen[rid] = true
+		}
+		for i, comp := range pt.Components {
+			if !slices.Contains(Components, comp) {
+				v.errorf(fmt.Sprintf("%s.components[%d]", p, i), "must be one of %s, got %q", strings.Join(Components, ", "), comp)
+			}
+		}
+		if len(pt.Components) > 0 && !slices.Contains(pt.Components, "banner") {
+			v.errorf(p+".components", "must include banner: the crisis banner is never left out")
+		}
+		if pt.Accent != "" && !accentPattern.MatchString(pt.Accent) {
+			v.errorf(p+".accent", "not a #rrggbb colour: %q", pt.Accent)
+		}
+		v.url(p+".exit_url", pt.ExitURL, slices.Contains(pt.Components, "exit"))
+	}
+}
+
+// checkOrigin accepts "scheme://host[:port]" and "scheme://host:*"; it returns what is wrong.
+func checkOrigin(o string) string {
+	host := o
+	switch {
+	case strings.HasPrefix(o, "https://"):
+		host = o[len("https://"):]
+	case strings.HasPrefix(o, "http://"):
+		host = o[len("http://"):]
+	default:
+		return "an origin starts with http:// or https://"
+	}
+	host = strings.TrimSuffix(host, ":*")
+	if host == "" || strings.ContainsAny(host, "/?#@* ") || strings.ToLower(host) != host {
+		return "an origin is scheme://host[:port] in lower case, with :* for any port"
+	}
+	if _, err := url.Parse(strings.TrimSuffix(o, ":*")); err != nil {
+		return "not a valid origin"
+	}
+	return ""
+}
+
+func (v *validator) feedback(f *FeedbackPrompt) {
+	v.text("feedback.found", f.Found, true)
+	v.text("feedback.helpful", f.Helpful, true)
+	v.text("feedback.comment", f.Comment, true)
+	v.text("feedback.followup", f.Followup, true)
+	v.text("feedback.email", f.Email, true)
+	v.text("feedback.not_monitored", f.NotMonitored, true)
+	v.text("feedback.thanks", f.Thanks, true)
+}

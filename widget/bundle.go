@@ -1,0 +1,88 @@
+// Package widget builds the browser bundle: the JS and CSS sources embedded in the binary, the
+// crisis data of every region baked in (so the banner renders before any request), minified
+// with tdewolff/minify and hashed for immutable URLs and Subresource Integrity.
+package widget
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"crypto/sha512"
+	"embed"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+
+	"github.com/tdewolff/minify/v2"
+	"github.com/tdewolff/minify/v2/css"
+	"github.com/tdewolff/minify/v2/js"
+)
+
+//go:embed src/widget.js src/widget.css
+var sources embed.FS
+
+// jsVersion is the ECMAScript version the minifier may target: ES2017 keeps the output
+// loadable by every browser that has Shadow DOM, whatever minify's default becomes.
+const jsVersion = 2017
+
+// Placeholders in widget.js replaced at build time; each must occur exactly once.
+const (
+	dataToken = "__SIGNPOST_DATA__"
+	cssToken  = "__SIGNPOST_CSS__"
+)
+
+// Bundle is one built widget: the minified bytes and the names partners pin them by.
+type Bundle struct {
+	// JS is the minified script, identity encoding.
+	JS []byte
+	// Hash is the hex prefix of the SHA-256 of JS used in the immutable URL.
+	Hash string
+	// Integrity is the SRI value of JS ("sha384-...").
+	Integrity string
+}
+
+// Path is the immutable URL path of the bundle.
+func (b *Bundle) Path() string { return "/v1/widget." + b.Hash + ".js" }
+
+// Build bakes data (the JSON from snippets.Loaded.WidgetData) into the widget and minifies it.
+func Build(data []byte) (*Bundle, error) {
+	if !json.Valid(data) {
+		return nil, fmt.Errorf("widget data is not valid JSON")
+	}
+	src, err := sources.ReadFile("src/widget.js")
+	if err != nil {
+		return nil, err
+	}
+	style, err := sources.ReadFile("src/widget.css")
+	if err != nil {
+		return nil, err
+	}
+	m := minify.New()
+	m.Add("text/css", &css.Minifier{})
+	m.Add("text/javascript", &js.Minifier{Version: jsVersion})
+	style, err = m.Bytes("text/css", style)
+	if err != nil {
+		return nil, fmt.Errorf("minify widget.css: %w", err)
+	}
+	cssLiteral, err := json.Marshal(string(style))
+	if err != nil {
+		return nil, err
+	}
+	for token, value := range map[string][]byte{dataToken: data, cssToken: cssLiteral} {
+		if n := bytes.Count(src, []byte(token)); n != 1 {
+			return nil, fmt.Errorf("widget.js holds %s %d times, want once", token, n)
+		}
+		src = bytes.Replace(src, []byte(token), value, 1)
+	}
+	out, err := m.Bytes("text/javascript", src)
+	if err != nil {
+		return nil, fmt.Errorf("minify widget.js: %w", err)
+	}
+	sum := sha256.Sum256(out)
+	sri := sha512.Sum384(out)
+	return &Bundle{
+		JS:        out,
+		Hash:      hex.EncodeToString(sum[:8]),
+		Integrity: "sha384-" + base64.StdEncoding.EncodeToString(sri[:]),
+	}, nil
+}
