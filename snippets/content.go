@@ -66,7 +66,7 @@ type Region struct {
 type Line struct {
 	// ID is the line's key, filled in by Parse.
 	ID   string `yaml:"-" json:"-"`
-	Name Text `yaml:"name" json:"name"`
+	Name Text   `yaml:"name" json:"name"`
 	// Country is the ISO 3166-1 alpha-2 code of the country the line serves; a region may only
 	// list lines of its own country.
 	Country string `yaml:"country" json:"country"`
@@ -161,4 +161,13 @@ func parseWhen(s string) (time.Time, bool) {
 		return t, true
 	}
 	return time.Time{}, false
+}
+
+// parseEnd reads an end bound: a date alone is the whole day, so it ends at the start of the
+// next day in UTC; an RFC 3339 time ends at that instant.
+func parseEnd(s string) (time.Time, bool) {
+	if t, err := time.Parse(dateLayout, s); err == nil {
+		return t.AddDate(0, 0, 1), true
+	}
+	return parseWhen(s)
 }

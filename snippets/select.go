@@ -70,7 +70,7 @@ func ParseRegion(s string) (code string, ok bool, err error) {
 	if s == "" {
 		return "", false, nil
 	}
-	if len(s) > 6 || !regionPattern.MatchString(strings.ToUpper(s)) {
+	if len(s) > 6 || !isASCII(s) || !regionPattern.MatchString(strings.ToUpper(s)) {
 		return "", false, &ParamError{"region", fmt.Sprintf("malformed region %q (want an ISO 3166 code such as CA or CA-QC)", truncate(s))}
 	}
 	for i := 0; i < len(s); i++ {
@@ -81,9 +81,23 @@ func ParseRegion(s string) (code string, ok bool, err error) {
 	return s, true, nil
 }
 
+// isASCII reports whether s is all ASCII: strings.ToUpper maps some other letters to ASCII
+// ("ı" to "I", "ſ" to "S"), which would let them pass for a region code.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// truncate shortens s for an error message, on a character boundary, and replaces invalid
+// UTF-8 so that the JSON error stays readable.
 func truncate(s string) string {
-	if len(s) > 32 {
-		return s[:32] + "…"
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if r := []rune(s); len(r) > 32 {
+		return string(r[:32]) + "…"
 	}
 	return s
 }
@@ -121,7 +135,7 @@ func (c *Content) Featured(p *Partner, now time.Time) (rs []*Resource, changes t
 			continue
 		}
 		start, hasStart := parseWhen(r.StartsOn)
-		end, hasEnd := parseWhen(r.EndsOn)
+		end, hasEnd := parseEnd(r.EndsOn)
 		if hasStart {
 			next(start)
 		}

@@ -2,8 +2,8 @@ package snippets
 
 import (
 	"fmt"
-	"net/url"
 	"maps"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -45,9 +45,9 @@ var (
 	keywordPattern = regexp.MustCompile(`^[A-Za-z0-9]{1,20}$`)
 	accentPattern  = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
 	telPattern     = regexp.MustCompile(`^\+?[0-9]{2,15}$`)
-	// numberInText finds numbers of three digits or more in a banner message ("9-1-1",
-	// "116 123"); shorter runs are times and counts ("24/7").
-	numberInText = regexp.MustCompile(`[0-9][0-9 .-]*[0-9]`)
+	// numberInText finds numbers in a banner message, digits joined by single separators
+	// ("9-1-1", "116 123"); runs of fewer than three digits are times and counts ("24/7").
+	numberInText = regexp.MustCompile(`[0-9](?:[ .-]?[0-9])*`)
 )
 
 type validator struct {
@@ -294,8 +294,8 @@ func (v *validator) resources(rs []*Resource) map[string]bool {
 			v.errorf(p+".size_bytes", "required for a pdf: visitors are told the size before they download")
 		}
 		v.languages(p+".languages", r.Languages)
-		start, okStart := v.when(p+".starts_on", r.StartsOn)
-		end, okEnd := v.when(p+".ends_on", r.EndsOn)
+		start, okStart := v.when(p+".starts_on", r.StartsOn, parseWhen)
+		end, okEnd := v.when(p+".ends_on", r.EndsOn, parseEnd)
 		if okStart && okEnd && !end.After(start) {
 			v.errorf(p+".ends_on", "must be after starts_on")
 		}
@@ -303,11 +303,11 @@ func (v *validator) resources(rs []*Resource) map[string]bool {
 	return ids
 }
 
-func (v *validator) when(path, s string) (time.Time, bool) {
+func (v *validator) when(path, s string, parse func(string) (time.Time, bool)) (time.Time, bool) {
 	if s == "" {
 		return time.Time{}, false
 	}
-	t, ok := parseWhen(s)
+	t, ok := parse(s)
 	if !ok {
 		v.errorf(path, "not a date (YYYY-MM-DD) or RFC 3339 time: %q", s)
 	}

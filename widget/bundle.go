@@ -68,16 +68,26 @@ func Build(data []byte) (*Bundle, error) {
 	if err != nil {
 		return nil, err
 	}
-	for token, value := range map[string][]byte{dataToken: data, cssToken: cssLiteral} {
-		if n := bytes.Count(src, []byte(token)); n != 1 {
-			return nil, fmt.Errorf("widget.js holds %s %d times, want once", token, n)
+	// Fixed order, data last: the data (operator text) is never searched for a token, so text
+	// that happens to spell one cannot make the build fail or depend on map iteration order.
+	for _, r := range [...]struct {
+		token string
+		value []byte
+	}{{cssToken, cssLiteral}, {dataToken, data}} {
+		if n := bytes.Count(src, []byte(r.token)); n != 1 {
+			return nil, fmt.Errorf("widget.js holds %s %d times, want once", r.token, n)
 		}
-		src = bytes.Replace(src, []byte(token), value, 1)
+		src = bytes.Replace(src, []byte(r.token), r.value, 1)
 	}
 	out, err := m.Bytes("text/javascript", src)
 	if err != nil {
 		return nil, fmt.Errorf("minify widget.js: %w", err)
 	}
+	// minify decodes \u2028 and \u2029 escapes into the raw characters whatever Version says,
+	// and those are a SyntaxError inside string literals before ES2019. They can only occur in
+	// strings here, where the escape means the same character.
+	out = bytes.ReplaceAll(out, []byte("\u2028"), []byte(`\u2028`))
+	out = bytes.ReplaceAll(out, []byte("\u2029"), []byte(`\u2029`))
 	sum := sha256.Sum256(out)
 	sri := sha512.Sum384(out)
 	return &Bundle{

@@ -28,7 +28,7 @@ const (
 )
 
 var (
-	headerETag            = []byte("ETag")
+	headerETag            = []byte("Etag") // fasthttp's canonical form: SetCanonical needs it for Peek/Del to find the header
 	headerVary            = []byte("Vary")
 	headerCacheControl    = []byte("Cache-Control")
 	headerContentEncoding = []byte("Content-Encoding")
@@ -74,9 +74,6 @@ func (a *Asset) ETag(e Encoding) string { return string(a.pick(e).etag) }
 func (a *Asset) pick(e Encoding) *variant {
 	if v := a.variants[e]; v != nil {
 		return v
-	}
-	if e == Brotli && a.variants[Gzip] != nil {
-		return a.variants[Gzip]
 	}
 	return a.variants[Identity]
 }
@@ -131,7 +128,7 @@ func Negotiate(ae []byte) (accepted [3]bool) {
 		q := weight(params)
 		switch {
 		case bytes.EqualFold(name, codingNames[Brotli]):
-			qBr = q
+			qBr = max(qBr, q)
 		case bytes.EqualFold(name, codingNames[Gzip]), bytes.EqualFold(name, []byte("x-gzip")):
 			qGzip = max(qGzip, q)
 		case len(name) == 1 && name[0] == '*':

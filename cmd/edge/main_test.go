@@ -1,0 +1,151 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+func runEdge(args []string, vars map[string]string) (int, string, string) {
+	var out, errOut bytes.Buffer
+	code := run(args, env(vars), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestCheck(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		vars   map[string]string
+		code   int
+		output []string
+	}{
+		{"shipped content", []string{"check", "--content", "../../configs/content.yaml"}, nil, 0,
+			[]string{"valid (version ", "9 regions", "0 warnings"}},
+		{"built-in copy when the default path is absent", []string{"check"}, nil, 0,
+			[]string{"built-in configs/content.yaml: valid"}},
+		{"content from the environment", []string{"check"}, map[string]string{"EDGE_CONTENT": "testdata/stale.yaml"}, 0,
+			[]string{"testdata/stale.yaml: valid"}},
+		{"every error listed", []string{"check", "--content", "testdata/invalid.yaml"}, nil, 1,
+			[]string{`error: partners.mhcc.featured[4]: unknown resource "no-such-resource"`, "error: lines.fr-3114.source: required", "invalid, 2 errors"}},
+		{"stale line warns", []string{"check", "--content", "testdata/stale.yaml"}, nil, 0,
+			[]string{"warning: lines.fr-3114.verified_on: last checked 2024-01-15, more than 365 days ago", "1 warnings"}},
+		{"missing file", []string{"check", "--content", "testdata/nope.yaml"}, nil, 1,
+			[]string{"error: testdata/nope.yaml:", "no such file"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, _ := runEdge(tc.args, tc.vars)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d; output:\n%s", code, tc.code, out)
+			}
+			for _, want := range tc.output {
+				if !strings.Contains(out, want) {
+					t.Errorf("output lacks %q:\n%s", want, out)
+				}
+			}
+		})
+	}
+}
+
+func TestCommandLine(t *testing.T) {
+	if code, out, _ := runEdge([]string{"version"}, nil); code != 0 || !strings.HasPrefix(out, "edge ") {
+		t.Errorf("version: %d %q", code, out)
+	}
+	if code, _, errOut := runEdge([]string{"frobnicate"}, nil); code != 2 || !strings.Contains(errOut, `unknown command "frobnicate"`) {
+		t.Errorf("unknown command: %d %q", code, errOut)
+	}
+	if code, _, errOut := runEdge([]string{"serve", "--no-such-flag"}, nil); code != 2 || !strings.Contains(errOut, "no-such-flag") {
+		t.Errorf("unknown flag: %d %q", code, errOut)
+	}
+	if code, _, errOut := runEdge([]string{"serve"}, map[string]string{"EDGE_REDIS_URL": "redis://127.0.0.1:1"}); code != 2 || !strings.Contains(errOut, "Redis mode") {
+		t.Errorf("redis url: %d %q", code, errOut)
+	}
+	if code, _, errOut := runEdge([]string{"serve"}, map[string]string{"EDGE_SHUTDOWN_TIMEOUT": "soon"}); code != 2 || !strings.Contains(errOut, "EDGE_SHUTDOWN_TIMEOUT") {
+		t.Errorf("bad duration: %d %q", code, errOut)
+	}
+	dir := t.TempDir()
+	code, _, errOut := runEdge([]string{"serve", "--addr", "127.0.0.1:0", "--data-dir", dir, "--content", "testdata/invalid.yaml"}, nil)
+	if code != 1 || !strings.Contains(errOut, `unknown resource "no-such-resource"`) {
+		t.Errorf("serve refuses invalid content with the check messages: %d %q", code, errOut)
+	}
+	if code, _, errOut := runEdge([]string{"healthcheck", "--url", "http://127.0.0.1:1/healthz", "--timeout", "1s"}, nil); code != 1 || !strings.Contains(errOut, "unhealthy") {
+		t.Errorf("healthcheck of nothing: %d %q", code, errOut)
+	}
+}
+
+// TestServeBinary builds the real binary, serves, probes it with its own healthcheck, and stops
+// it with SIGTERM: it must drain and exit 0.
+func TestServeBinary(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "edge")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data-dir", filepath.Join(dir, "data"))
+	cmd.Dir = dir // no configs/ here: the built-in content is served
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+		}
+	})
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatalf("no startup line: %v; stderr: %s", err, stderr.String())
+	}
+	const prefix = "Signpost edge is running: open "
+	if !strings.HasPrefix(line, prefix) {
+		t.Fatalf("startup line %q", line)
+	}
+	base := strings.TrimSpace(strings.TrimPrefix(line, prefix))
+	resp, err := http.Get(base + "v1/snippets/demo?region=CA-QC")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("snippet from the binary: %d", resp.StatusCode)
+	}
+	hc := exec.Command(bin, "healthcheck", "--url", base+"healthz")
+	if out, err := hc.CombinedOutput(); err != nil || !strings.Contains(string(out), "healthy") {
+		t.Errorf("healthcheck: %v %s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "data")); err != nil {
+		t.Errorf("data dir not created: %v", err)
+	}
+	go func() { exited <- cmd.Wait() }()
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Errorf("exit after SIGTERM: %v; stderr: %s", err, stderr.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("did not exit within 20 s of SIGTERM")
+	}
+	if !strings.Contains(stderr.String(), `"msg":"stopped"`) || !strings.Contains(stderr.String(), "built-in configs/content.yaml") {
+		t.Errorf("logs: %s", stderr.String())
+	}
+}
