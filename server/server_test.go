@@ -1,11 +1,13 @@
 package server
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha512"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net"
 	"strings"
@@ -36,6 +38,7 @@ func shipped(t testing.TB) *snippets.Loaded {
 type edge struct {
 	srv    *Server
 	client *fasthttp.Client
+	dial   func() (net.Conn, error)
 	logs   *syncBuffer
 	done   chan error
 }
@@ -69,7 +72,7 @@ func startEdge(t testing.TB, content *snippets.Loaded, cfg Config) *edge {
 		t.Fatal(err)
 	}
 	ln := fasthttputil.NewInmemoryListener()
-	e := &edge{srv: srv, logs: logs, done: make(chan error, 1),
+	e := &edge{srv: srv, logs: logs, done: make(chan error, 1), dial: ln.Dial,
 		client: &fasthttp.Client{Dial: func(string) (net.Conn, error) { return ln.Dial() }}}
 	go func() { e.done <- srv.Serve(ln) }()
 	t.Cleanup(func() {
@@ -491,8 +494,24 @@ func TestNotFoundAndMethodNotAllowed(t *testing.T) {
 
 func TestBodyTooLarge(t *testing.T) {
 	e := startEdge(t, shipped(t), Config{MaxBodySize: 1024})
-	r := e.do(t, "POST", "/healthz", bytes.Repeat([]byte("x"), 4096), "Content-Type", "application/json")
-	if code, _ := jsonError(t, r); r.StatusCode() != 413 || code != "body_too_large" {
+	// A raw connection: the server answers as soon as it reads Content-Length and closes, which
+	// a client still writing the body may see as an error before it reads the answer.
+	conn, err := e.dial()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	body := bytes.Repeat([]byte("x"), 4096)
+	go func() {
+		fmt.Fprintf(conn, "POST /healthz HTTP/1.1\r\nHost: edge.test\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", len(body))
+		_, _ = conn.Write(body)
+	}()
+	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	var r fasthttp.Response
+	if err := r.Read(bufio.NewReader(conn)); err != nil {
+		t.Fatal(err)
+	}
+	if code, _ := jsonError(t, &r); r.StatusCode() != 413 || code != "body_too_large" {
 		t.Errorf("oversized body: %d %s", r.StatusCode(), code)
 	}
 }
