@@ -10,6 +10,7 @@ require (
 	github.com/tdewolff/parse/v2 v2.8.20
 	github.com/valyala/fasthttp v1.74.0
 	go.yaml.in/yaml/v3 v3.0.6
+	golang.org/x/text v0.43.0
 )
 
 require (

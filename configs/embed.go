@@ -8,3 +8,9 @@ import _ "embed"
 //
 //go:embed content.yaml
 var Content []byte
+
+// CrisisPhrases is configs/crisis-phrases.txt: the phrases that make a feedback comment read
+// like a crisis, shared by the widget and the feedback intake.
+//
+//go:embed crisis-phrases.txt
+var CrisisPhrases []byte
