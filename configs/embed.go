@@ -14,3 +14,8 @@ var Content []byte
 //
 //go:embed crisis-phrases.txt
 var CrisisPhrases []byte
+
+// TimeZones is configs/timezones.tsv: time zone to country, for the widget's region guess.
+//
+//go:embed timezones.tsv
+var TimeZones []byte

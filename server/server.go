@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/fasthttp/router"
+	"github.com/signpost/edge/configs"
 	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
 )
@@ -29,6 +30,12 @@ type Config struct {
 	MaxBodySize int
 	// Mode names the storage mode for /readyz ("embedded").
 	Mode string
+	// CrisisPhrases flags feedback comments that read like a crisis; the widget gets the same
+	// list. Default: configs/crisis-phrases.txt.
+	CrisisPhrases *snippets.CrisisPhrases
+	// TimeZones maps time zones to countries for the widget's region guess. Default:
+	// configs/timezones.tsv.
+	TimeZones snippets.TimeZones
 }
 
 // Defaults for Config.
@@ -73,11 +80,21 @@ func New(cfg Config, content *snippets.Loaded) (*Server, error) {
 	if cfg.Mode == "" {
 		cfg.Mode = "embedded"
 	}
+	var err error
+	if cfg.CrisisPhrases == nil {
+		if cfg.CrisisPhrases, err = snippets.ParseCrisisPhrases(configs.CrisisPhrases); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.TimeZones == nil {
+		if cfg.TimeZones, err = snippets.ParseTimeZones(configs.TimeZones); err != nil {
+			return nil, err
+		}
+	}
 	s := &Server{cfg: cfg, log: cfg.Logger}
 	if err := s.SetContent(content); err != nil {
 		return nil, err
 	}
-	var err error
 	if s.pages, err = loadPages(); err != nil {
 		return nil, err
 	}
@@ -99,7 +116,7 @@ func New(cfg Config, content *snippets.Loaded) (*Server, error) {
 // SetContent builds the widget and resets the snippet cache for new content, then swaps it in
 // atomically: requests in flight finish on the old state.
 func (s *Server) SetContent(content *snippets.Loaded) error {
-	st, err := newState(content)
+	st, err := newState(content, s.cfg.TimeZones, s.cfg.CrisisPhrases)
 	if err != nil {
 		return err
 	}

@@ -39,8 +39,8 @@ type Manifest struct {
 	Integrity string `json:"integrity"`
 }
 
-func newState(content *snippets.Loaded) (*state, error) {
-	data, err := content.WidgetData()
+func newState(content *snippets.Loaded, tz snippets.TimeZones, phrases *snippets.CrisisPhrases) (*state, error) {
+	data, err := content.WidgetData(tz, phrases)
 	if err != nil {
 		return nil, err
 	}

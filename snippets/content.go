@@ -138,7 +138,9 @@ type Partner struct {
 	ExitURL string `yaml:"exit_url" json:"exit_url,omitempty"`
 }
 
-// FeedbackPrompt holds the texts of the "did you find what you were looking for?" form.
+// FeedbackPrompt holds the texts of the "did you find what you were looking for?" form: the
+// questions and every message the form shows. They travel in the snippet, in the visitor's
+// language only, rather than in the widget bundle: the form cannot work without the network.
 type FeedbackPrompt struct {
 	Found        Text `yaml:"found" json:"found"`
 	Helpful      Text `yaml:"helpful" json:"helpful"`
@@ -147,6 +149,17 @@ type FeedbackPrompt struct {
 	Email        Text `yaml:"email" json:"email"`
 	NotMonitored Text `yaml:"not_monitored" json:"not_monitored"`
 	Thanks       Text `yaml:"thanks" json:"thanks"`
+	Yes          Text `yaml:"yes" json:"yes"`
+	No           Text `yaml:"no" json:"no"`
+	Send         Text `yaml:"send" json:"send"`
+	// AnswerRequired is shown when neither question is answered.
+	AnswerRequired Text `yaml:"answer_required" json:"answer_required"`
+	EmailInvalid   Text `yaml:"email_invalid" json:"email_invalid"`
+	// CrisisIntro introduces the crisis lines shown in the form when a comment reads like a crisis.
+	CrisisIntro Text `yaml:"crisis_intro" json:"crisis_intro"`
+	// RateLimited is shown on 429; "{seconds}" becomes the Retry-After wait.
+	RateLimited Text `yaml:"rate_limited" json:"rate_limited"`
+	SendFailed  Text `yaml:"send_failed" json:"send_failed"`
 }
 
 // dateLayout is the form of every date-only field.

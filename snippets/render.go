@@ -87,6 +87,16 @@ type FeedbackView struct {
 	Email        string `json:"email"`
 	NotMonitored string `json:"not_monitored"`
 	Thanks       string `json:"thanks"`
+	Yes          string `json:"yes"`
+	No           string `json:"no"`
+	Send         string `json:"send"`
+	// AnswerRequired, EmailInvalid, CrisisIntro, RateLimited ("{seconds}") and SendFailed are
+	// the form's messages.
+	AnswerRequired string `json:"answer_required"`
+	EmailInvalid   string `json:"email_invalid"`
+	CrisisIntro    string `json:"crisis_intro"`
+	RateLimited    string `json:"rate_limited"`
+	SendFailed     string `json:"send_failed"`
 }
 
 // NoticeView is an emergency notice (reserved for the operators' notices).
@@ -158,7 +168,9 @@ func (l *Loaded) Render(p *Partner, loc Locale, key string, part Part, now time.
 		v.Feedback = &FeedbackView{
 			Found: f.Found.Get(loc), Helpful: f.Helpful.Get(loc), Comment: f.Comment.Get(loc),
 			Followup: f.Followup.Get(loc), Email: f.Email.Get(loc), NotMonitored: f.NotMonitored.Get(loc),
-			Thanks: f.Thanks.Get(loc),
+			Thanks: f.Thanks.Get(loc), Yes: f.Yes.Get(loc), No: f.No.Get(loc), Send: f.Send.Get(loc),
+			AnswerRequired: f.AnswerRequired.Get(loc), EmailInvalid: f.EmailInvalid.Get(loc),
+			CrisisIntro: f.CrisisIntro.Get(loc), RateLimited: f.RateLimited.Get(loc), SendFailed: f.SendFailed.Get(loc),
 		}
 	}
 	b, err := json.Marshal(v)
@@ -172,6 +184,10 @@ type widgetData struct {
 	Lines    map[string]widgetLine    `json:"lines"`
 	Unknown  UnknownRegion            `json:"unknown"`
 	Partners map[string]widgetPartner `json:"partners"`
+	// TZ maps a country to its time zones, space-separated: the region guess of last resort.
+	TZ map[string]string `json:"tz"`
+	// Phrases are the normalized crisis phrases the feedback form watches for.
+	Phrases []string `json:"phrases"`
 }
 
 type widgetRegion struct {
@@ -180,13 +196,14 @@ type widgetRegion struct {
 	Lines     []string `json:"lines"`
 }
 
+// widgetLine is a line as baked into the widget: tel is given only when it is not the digits
+// of call (the widget derives it, and the sms target, as TelTarget and SMSTarget do).
 type widgetLine struct {
 	Name     Text   `json:"name"`
 	Call     string `json:"call,omitempty"`
 	Tel      string `json:"tel,omitempty"`
 	CallHint Text   `json:"call_hint,omitempty"`
 	Text     string `json:"text,omitempty"`
-	SMS      string `json:"sms,omitempty"`
 	Keyword  string `json:"keyword,omitempty"`
 	ChatURL  string `json:"chat_url,omitempty"`
 	Hours    Text   `json:"hours"`
@@ -201,27 +218,46 @@ type widgetPartner struct {
 	ExitURL    string   `json:"exit_url,omitempty"`
 }
 
-// WidgetData is the JSON of every region's crisis data and every partner's public defaults,
-// baked into the widget bundle. It carries no origins and nothing private.
-func (l *Loaded) WidgetData() ([]byte, error) {
+// WidgetData is the JSON of every region's crisis data, every partner's public defaults, the
+// time zones of the countries with entries and the crisis phrases, baked into the widget bundle.
+// It carries no origins and nothing private.
+func (l *Loaded) WidgetData(tz TimeZones, phrases *CrisisPhrases) ([]byte, error) {
 	d := widgetData{
+		TZ:       tz.ForCountries(l.Content),
+		Phrases:  phrases.Phrases(),
 		Version:  l.Version,
 		Regions:  make(map[string]widgetRegion, len(l.Regions)),
 		Lines:    make(map[string]widgetLine, len(l.Lines)),
 		Unknown:  l.Unknown,
 		Partners: make(map[string]widgetPartner, len(l.Partners)),
 	}
+	d.Unknown.Message, d.Unknown.DirectoryLabel = lean(l.Unknown.Message), lean(l.Unknown.DirectoryLabel)
 	for k, r := range l.Regions {
-		d.Regions[k] = widgetRegion{Emergency: r.Emergency, Message: r.Message, Lines: r.Lines}
+		d.Regions[k] = widgetRegion{Emergency: r.Emergency, Message: lean(r.Message), Lines: r.Lines}
 	}
 	for k, ln := range l.Lines {
 		d.Lines[k] = widgetLine{
-			Name: ln.Name, Call: ln.Call, Tel: ln.TelTarget(), CallHint: ln.CallHint, Text: ln.Text,
-			SMS: ln.SMSTarget(), Keyword: ln.Keyword, ChatURL: ln.ChatURL, Hours: ln.Hours, Audience: ln.Audience,
+			Name: lean(ln.Name), Call: ln.Call, Tel: ln.CallTel, CallHint: lean(ln.CallHint), Text: ln.Text,
+			Keyword: ln.Keyword, ChatURL: ln.ChatURL, Hours: lean(ln.Hours), Audience: lean(ln.Audience),
 		}
 	}
 	for k, p := range l.Partners {
 		d.Partners[k] = widgetPartner{Region: p.Region, Locale: p.Locale, Components: p.Components, Accent: p.Accent, ExitURL: p.ExitURL}
 	}
 	return json.Marshal(d)
+}
+
+// lean drops translations identical to English: the widget falls back to English anyway, and
+// every byte of the bundle counts against its budget.
+func lean(t Text) Text {
+	if len(t) == 0 {
+		return nil
+	}
+	out := Text{}
+	for loc, s := range t {
+		if loc == English || s != t[English] {
+			out[loc] = s
+		}
+	}
+	return out
 }

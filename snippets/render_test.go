@@ -454,12 +454,22 @@ func TestRenderEmptyResources(t *testing.T) {
 func TestWidgetData(t *testing.T) {
 	for name, l := range map[string]*snippets.Loaded{"shipped": loadShipped(t), "fixture": loadFixture(t)} {
 		t.Run(name, func(t *testing.T) {
-			b, err := l.WidgetData()
+			tz, err := snippets.ParseTimeZones(configs.TimeZones)
+			if err != nil {
+				t.Fatal(err)
+			}
+			phrases, err := snippets.ParseCrisisPhrases(configs.CrisisPhrases)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := l.WidgetData(tz, phrases)
 			if err != nil {
 				t.Fatal(err)
 			}
 			var d struct {
-				Version string `json:"version"`
+				TZ      map[string]string `json:"tz"`
+				Phrases []string          `json:"phrases"`
+				Version string            `json:"version"`
 				Regions map[string]struct {
 					Emergency []string      `json:"emergency"`
 					Message   snippets.Text `json:"message"`
@@ -468,7 +478,6 @@ func TestWidgetData(t *testing.T) {
 				Lines map[string]struct {
 					Name snippets.Text `json:"name"`
 					Tel  string        `json:"tel"`
-					SMS  string        `json:"sms"`
 				} `json:"lines"`
 				Unknown struct {
 					Message      snippets.Text `json:"message"`
@@ -481,6 +490,22 @@ func TestWidgetData(t *testing.T) {
 			}
 			if d.Version != l.Version {
 				t.Errorf("version = %q, want %q", d.Version, l.Version)
+			}
+			if !slices.Equal(d.Phrases, phrases.Phrases()) {
+				t.Errorf("phrases = %v, want the shipped list", d.Phrases)
+			}
+			for cc, zones := range d.TZ {
+				if _, ok := l.Regions[cc]; !ok {
+					t.Errorf("tz lists %s, which has no region entry", cc)
+				}
+				for _, z := range snippets.ExpandZones(zones) {
+					if tz[z] != cc {
+						t.Errorf("tz: %s under %s, but the table says %s", z, cc, tz[z])
+					}
+				}
+			}
+			if _, ok := l.Regions["CA"]; ok && !slices.Contains(snippets.ExpandZones(d.TZ["CA"]), "America/Toronto") {
+				t.Errorf("America/Toronto missing from CA zones: %q", d.TZ["CA"])
 			}
 			if got, want := slices.Sorted(maps.Keys(d.Regions)), slices.Sorted(maps.Keys(l.Regions)); !slices.Equal(got, want) {
 				t.Errorf("regions = %v, want %v", got, want)
@@ -497,7 +522,7 @@ func TestWidgetData(t *testing.T) {
 				}
 			}
 			for k, ln := range l.Lines {
-				if got := d.Lines[k]; got.Name[snippets.English] != ln.Name[snippets.English] || got.Tel != ln.TelTarget() {
+				if got := d.Lines[k]; got.Name[snippets.English] != ln.Name[snippets.English] || got.Tel != ln.CallTel {
 					t.Errorf("line %s = %+v", k, got)
 				}
 			}

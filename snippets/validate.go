@@ -397,4 +397,17 @@ func (v *validator) feedback(f *FeedbackPrompt) {
 	v.text("feedback.email", f.Email, true)
 	v.text("feedback.not_monitored", f.NotMonitored, true)
 	v.text("feedback.thanks", f.Thanks, true)
+	v.text("feedback.yes", f.Yes, true)
+	v.text("feedback.no", f.No, true)
+	v.text("feedback.send", f.Send, true)
+	v.text("feedback.answer_required", f.AnswerRequired, true)
+	v.text("feedback.email_invalid", f.EmailInvalid, true)
+	v.text("feedback.crisis_intro", f.CrisisIntro, true)
+	v.text("feedback.rate_limited", f.RateLimited, true)
+	for _, loc := range sortedKeys(f.RateLimited) {
+		if !strings.Contains(f.RateLimited[loc], "{seconds}") {
+			v.errorf("feedback.rate_limited."+string(loc), "must say when to retry with {seconds}")
+		}
+	}
+	v.text("feedback.send_failed", f.SendFailed, true)
 }

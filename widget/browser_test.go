@@ -203,7 +203,7 @@ func TestPinnedEmbedOnPartnerPage(t *testing.T) {
 	tag := fmt.Sprintf(`<script async src="%s%s" integrity="%s" crossorigin="anonymous" data-partner="mhcc" data-region="NZ"></script>`, edge, m.URL, m.Integrity)
 	partner := http.NewServeMux()
 	partner.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Security-Policy", "default-src 'none'; script-src "+edge+"; style-src 'self'")
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src "+edge+"; connect-src "+edge+"; style-src 'self'")
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprintf(w, `<!doctype html><html lang="en"><head><link rel="stylesheet" href="/hostile.css"></head>
 <body><p class="banner msg" id="own">The partner's own text.</p>%s%s</body></html>`, tag, tag)

@@ -83,7 +83,15 @@ func shippedData(t testing.TB) []byte {
 	if err != nil {
 		t.Fatalf("load shipped content: %v", err)
 	}
-	d, err := l.WidgetData()
+	tz, err := snippets.ParseTimeZones(configs.TimeZones)
+	if err != nil {
+		t.Fatal(err)
+	}
+	phrases, err := snippets.ParseCrisisPhrases(configs.CrisisPhrases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := l.WidgetData(tz, phrases)
 	if err != nil {
 		t.Fatalf("WidgetData: %v", err)
 	}

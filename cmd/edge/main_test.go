@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/signpost/edge/configs"
 )
 
 func env(vars map[string]string) func(string) string {
@@ -23,7 +25,33 @@ func runEdge(args []string, vars map[string]string) (int, string, string) {
 	return code, out.String(), errOut.String()
 }
 
+// variants writes two variants of the shipped content into dir: invalid.yaml (an unknown
+// featured resource and a line without a source) and stale.yaml (a line last checked in 2024).
+func variants(t *testing.T, dir string) {
+	t.Helper()
+	src := string(configs.Content)
+	write := func(name, from, to string, more ...string) {
+		out := strings.Replace(src, from, to, 1)
+		for i := 0; i+1 < len(more); i += 2 {
+			out = strings.Replace(out, more[i], more[i+1], 1)
+		}
+		if out == src {
+			t.Fatalf("%s: the shipped content changed shape; update the replacements", name)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(out), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("invalid.yaml", "      - emh-access-gap\n", "      - no-such-resource\n",
+		"    source: \"https://3114.fr\"\n", "")
+	write("stale.yaml", "    source: \"https://3114.fr\"\n    verified_on: \"2026-11-01\"",
+		"    source: \"https://3114.fr\"\n    verified_on: \"2024-01-15\"")
+}
+
 func TestCheck(t *testing.T) {
+	dir := t.TempDir()
+	variants(t, dir)
+	invalid, stale := filepath.Join(dir, "invalid.yaml"), filepath.Join(dir, "stale.yaml")
 	for _, tc := range []struct {
 		name   string
 		args   []string
@@ -35,11 +63,11 @@ func TestCheck(t *testing.T) {
 			[]string{"valid (version ", "9 regions", "0 warnings"}},
 		{"built-in copy when the default path is absent", []string{"check"}, nil, 0,
 			[]string{"built-in configs/content.yaml: valid"}},
-		{"content from the environment", []string{"check"}, map[string]string{"EDGE_CONTENT": "testdata/stale.yaml"}, 0,
-			[]string{"testdata/stale.yaml: valid"}},
-		{"every error listed", []string{"check", "--content", "testdata/invalid.yaml"}, nil, 1,
+		{"content from the environment", []string{"check"}, map[string]string{"EDGE_CONTENT": stale}, 0,
+			[]string{stale + ": valid"}},
+		{"every error listed", []string{"check", "--content", invalid}, nil, 1,
 			[]string{`error: partners.mhcc.featured[4]: unknown resource "no-such-resource"`, "error: lines.fr-3114.source: required", "invalid, 2 errors"}},
-		{"stale line warns", []string{"check", "--content", "testdata/stale.yaml"}, nil, 0,
+		{"stale line warns", []string{"check", "--content", stale}, nil, 0,
 			[]string{"warning: lines.fr-3114.verified_on: last checked 2024-01-15, more than 365 days ago", "1 warnings"}},
 		{"missing file", []string{"check", "--content", "testdata/nope.yaml"}, nil, 1,
 			[]string{"error: testdata/nope.yaml:", "no such file"}},
@@ -75,7 +103,8 @@ func TestCommandLine(t *testing.T) {
 		t.Errorf("bad duration: %d %q", code, errOut)
 	}
 	dir := t.TempDir()
-	code, _, errOut := runEdge([]string{"serve", "--addr", "127.0.0.1:0", "--data-dir", dir, "--content", "testdata/invalid.yaml"}, nil)
+	variants(t, dir)
+	code, _, errOut := runEdge([]string{"serve", "--addr", "127.0.0.1:0", "--data-dir", dir, "--content", filepath.Join(dir, "invalid.yaml")}, nil)
 	if code != 1 || !strings.Contains(errOut, `unknown resource "no-such-resource"`) {
 		t.Errorf("serve refuses invalid content with the check messages: %d %q", code, errOut)
 	}
