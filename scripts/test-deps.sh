@@ -18,3 +18,17 @@ if ! chromium_path >/dev/null; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
   chromium_path >/dev/null || { echo "test-deps: chromium did not install" >&2; exit 1; }
 fi
+
+# npm packages the browser tests inject into pages (axe-core, an old jQuery for the hostile page).
+if [[ ! -f node_modules/axe-core/axe.min.js || ! -f node_modules/jquery/dist/jquery.min.js || package-lock.json -nt node_modules ]]; then
+  if ! command -v npm >/dev/null; then
+    echo "test-deps: installing nodejs and npm (browser test assets)"
+    SUDO=""
+    [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  fi
+  echo "test-deps: npm ci (axe-core, jquery)"
+  npm ci --no-audit --no-fund --loglevel=error
+  touch node_modules
+fi

@@ -211,7 +211,7 @@
       attr(svg, { viewBox: "0 0 24 24", "aria-hidden": "true" });
       attr(svg.appendChild(d.createElementNS(svg.namespaceURI, "path")), { d: ICONS[r.type] || ICONS.page });
       li.appendChild(svg);
-      if (safeURL(r.url)) link(el("h3", "t", "", li), r.url, r.title);
+      if (safeURL(r.url)) link(el("p", "t", "", li), r.url, r.title);
       el("p", "", r.summary, li);
       el("p", "meta", (S[r.type] || r.type) + (r.size_bytes ? " · " + size(r.size_bytes) : ""), li);
     });
@@ -323,9 +323,9 @@
   }
 
   function quickExit(root) {
-    var S = TEXT[cfg.loc], box = attr(el("div", "exit", "", root), { lang: cfg.loc });
+    var S = TEXT[cfg.loc], box = attr(el("aside", "exit", "", root), { lang: cfg.loc, "aria-label": S.exit });
     var b = attr(el("button", "btn", S.exit, box), { type: "button", "aria-describedby": "spx" });
-    attr(el("p", "meta", S.exitNote, box), { id: "spx" });
+    attr(el("span", "meta", S.exitNote, box), { id: "spx" });
     b.addEventListener("click", leave);
   }
 

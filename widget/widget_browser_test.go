@@ -1,0 +1,594 @@
+package widget_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+	"github.com/signpost/edge/internal/browsertest"
+)
+
+// site is a partner web site on its own loopback origin: pages by path, each with the strict
+// CSP of the widget issue, plus an /exited page for the quick exit to land on.
+type site struct {
+	origin string
+	mu     sync.Mutex
+	pages  map[string]string
+	edge   string
+}
+
+func newSite(t *testing.T, edge string) *site {
+	t.Helper()
+	s := &site{pages: map[string]string{}, edge: edge}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		body, ok := s.pages[r.URL.Path]
+		s.mu.Unlock()
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self' "+edge+"; connect-src "+edge+"; style-src 'self'")
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		fmt.Fprint(w, body)
+	})
+	mux.HandleFunc("/hostile.css", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/css")
+		fmt.Fprint(w, `body * { display: none !important; color: rgb(255, 0, 0) !important; font-size: 2px !important; }
+[data-signpost], signpost-banner { visibility: hidden !important; height: 0 !important; }`)
+	})
+	mux.HandleFunc("/hostile.js", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/javascript")
+		fmt.Fprint(w, `Object.prototype.tel = "666"; Object.prototype.lines = ["evil"]; Object.prototype.CA = {message: "evil"};
+Array.prototype.evil = function () {}; Array.prototype.forEachX = 1;
+window.fetch = function () { throw new Error("fetch is broken on this page"); };
+window.Promise = function () { throw new Error("Promise is broken on this page"); };`)
+	})
+	mux.HandleFunc("/queue.js", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/javascript")
+		fmt.Fprint(w, `window.Signpost = window.Signpost || function () { (window.Signpost.q = window.Signpost.q || []).push(arguments); };
+Signpost("destroy");`)
+	})
+	mux.HandleFunc("/jquery.js", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/javascript")
+		http.ServeFile(w, r, nodeModule(t, "jquery/dist/jquery.min.js"))
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	s.origin = "http://" + ln.Addr().String()
+	s.page("/exited", `<!doctype html><html lang="en"><head><title>Weather</title></head><body><main><p>The weather.</p></main></body></html>`)
+	return s
+}
+
+func (s *site) page(path, html string) string {
+	s.mu.Lock()
+	s.pages[path] = html
+	s.mu.Unlock()
+	return s.origin + path
+}
+
+// embed returns a page with the widget's script tag (attributes given) inside a main landmark;
+// head and body extras are inserted as given.
+func (s *site) embed(path, htmlLang, attrs, head, before, after string) string {
+	return s.page(path, fmt.Sprintf(`<!doctype html><html lang="%s"><head><meta charset="utf-8"><title>Partner page</title>%s</head>
+<body><main><h1>Partner page</h1>%s<script async src="%s/v1/widget.js" %s></script>%s</main></body></html>`,
+		htmlLang, head, before, s.edge, attrs, after))
+}
+
+// nodeModule finds a file of the npm packages `make test` installs at the repository root.
+func nodeModule(t *testing.T, rel string) string {
+	t.Helper()
+	dir, _ := os.Getwd()
+	for ; dir != "/" && dir != "."; dir = filepath.Dir(dir) {
+		p := filepath.Join(dir, "node_modules", rel)
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatalf("node_modules/%s missing: run `make test` (it runs npm ci)", rel)
+	}
+	t.Skipf("node_modules/%s missing: run `make test`, which installs it (this fails under CI=true)", rel)
+	return ""
+}
+
+func open(t *testing.T, browser context.Context, url string, setup ...chromedp.Action[chromedp.Void]) context.Context {
+	t.Helper()
+	tab := browsertest.Tab(t, browser)
+	ctx, cancel := context.WithTimeout(tab, 30*time.Second)
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx, append(setup, chromedp.Navigate(url))...); err != nil {
+		t.Fatalf("navigate %s: %v", url, err)
+	}
+	return ctx
+}
+
+func eval[T any](t *testing.T, ctx context.Context, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
+// poll evaluates expr until it is true, from Go: chromedp's own Poll runs on the page's Promise,
+// which a hostile page may have replaced, and fails while a navigation swaps the document.
+func poll(t *testing.T, ctx context.Context, expr string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	var err error
+	for time.Now().Before(deadline) {
+		var ok bool
+		if ok, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { try { return !!(`+expr+`) } catch (e) { return false } })()`)); err == nil && ok {
+			return
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	probe, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify(window.__probe)`))
+	t.Fatalf("waiting for %s: not true within 10 s (last error %v; page probe: %s)", expr, err, probe)
+}
+
+// shadow is JS for the shadow root of a component.
+func shadow(name string) string {
+	return `document.querySelector('[data-signpost="` + name + `"]').shadowRoot`
+}
+
+const bannerText = `(() => { const h = document.querySelector('[data-signpost="banner"]'); return h && h.shadowRoot && h.shadowRoot.textContent || "" })()`
+
+func cleanProbe(t *testing.T, ctx context.Context) {
+	t.Helper()
+	var p probe
+	if err := json.Unmarshal([]byte(eval[string](t, ctx, `JSON.stringify(window.__probe)`)), &p); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.CSP) > 0 || len(p.Errors) > 0 {
+		t.Errorf("CSP violations %v, script errors %v", p.CSP, p.Errors)
+	}
+}
+
+func TestRegionFromTimeZone(t *testing.T) {
+	edge, _ := startEdge(t)
+	browser := browsertest.Browser(t)
+	s := newSite(t, edge)
+	// An unknown partner id has no default region: the time zone is all there is.
+	url := s.embed("/tz", "en", `data-partner="nobody"`, "", "", "")
+	for _, tc := range []struct{ zone, want, not string }{
+		{"America/Toronto", "988", "1-866-277-3553"}, // a time zone never selects Québec
+		{"Europe/London", "116 123", "988"},
+		{"America/Indianapolis", "988", "116 123"},
+		{"Australia/Sydney", "13 11 14", "988"},
+		{"Asia/Tokyo", "If you are in danger, call your local emergency number.", "988"},
+	} {
+		t.Run(tc.zone, func(t *testing.T) {
+			ctx := open(t, browser, url, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+				_, err := chromedp.Call(ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: tc.zone})
+				return err
+			}))
+			poll(t, ctx, bannerText+`.length > 0`)
+			text := eval[string](t, ctx, bannerText)
+			if !strings.Contains(text, tc.want) || strings.Contains(text, tc.not) {
+				t.Errorf("time zone %s: banner %q, want %q and not %q", tc.zone, text, tc.want, tc.not)
+			}
+		})
+	}
+}
+
+func TestLocaleFromHTMLLang(t *testing.T) {
+	edge, _ := startEdge(t)
+	browser := browsertest.Browser(t)
+	s := newSite(t, edge)
+	for _, tc := range []struct{ lang, attrs, want string }{
+		{"fr-CA", `data-partner="demo"`, "Si vous êtes en détresse"},
+		{"fr", `data-partner="demo" data-locale="en"`, "If you are in distress"},
+		{"de", `data-partner="demo"`, "If you are in distress"},
+	} {
+		ctx := open(t, browser, s.embed("/lang-"+tc.lang+fmt.Sprint(len(tc.attrs)), tc.lang, tc.attrs, "", "", ""))
+		poll(t, ctx, bannerText+`.length > 0`)
+		if text := eval[string](t, ctx, bannerText); !strings.Contains(text, tc.want) {
+			t.Errorf("<html lang=%s> %s: %q, want %q", tc.lang, tc.attrs, text, tc.want)
+		}
+		if lang := eval[string](t, ctx, shadow("banner")+`.firstElementChild.lang`); lang == "" {
+			t.Error("the banner's root element has no lang")
+		}
+	}
+}
+
+// TestBannerWithoutNetwork: the banner needs no request. With every snippet request blocked it
+// renders from the bundle; with the edge stopped after the bundle was cached it still renders.
+func TestBannerWithoutNetwork(t *testing.T) {
+	edge, srv := startEdge(t)
+	browser := browsertest.Browser(t)
+	s := newSite(t, edge)
+	url := s.embed("/offline", "en", `data-partner="mhcc" data-region="GB" data-components="banner,resources,feedback"`, "", "", "")
+
+	blocked := open(t, browser, url, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+			return err
+		}
+		_, err := chromedp.Call(ctx, network.SetBlockedURLs, network.SetBlockedURLsParams{
+			URLPatterns: []*network.BlockPattern{{URLPattern: edge + "/v1/snippets/*", Block: true}}})
+		return err
+	}))
+	poll(t, blocked, bannerText+`.includes("116 123")`)
+	// Give the blocked snippet request time to fail, then check nothing broke.
+	poll(t, blocked, `performance.getEntriesByType("resource").some(e => e.name.includes("/v1/snippets/"))`)
+	if text := eval[string](t, blocked, bannerText); !strings.Contains(text, "Samaritans") {
+		t.Errorf("banner with snippets blocked: %q", text)
+	}
+	if n := eval[int](t, blocked, `document.querySelectorAll('[data-signpost="resources"]').length`); n != 0 {
+		t.Errorf("resources rendered without their snippet: %d", n)
+	}
+
+	// Load once so the browser caches the bundle, stop the edge, load again.
+	tab := browsertest.Tab(t, browser)
+	ctx, cancel := context.WithTimeout(tab, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
+		t.Fatal(err)
+	}
+	poll(t, ctx, bannerText+`.includes("116 123")`)
+	sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer scancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(url+"?again")); err != nil {
+		t.Fatal(err)
+	}
+	poll(t, ctx, bannerText+`.includes("116 123")`)
+	if resp, err := http.Get(edge + "/healthz"); err == nil {
+		resp.Body.Close()
+		t.Error("the edge still answers: the test did not test anything")
+	}
+}
+
+// TestNoRequestBeforeBanner checks, from the browser's own timeline, that the banner is in the
+// DOM before the widget makes any request, and reports how long that takes (median of 20 loads).
+func TestNoRequestBeforeBanner(t *testing.T) {
+	edge, _ := startEdge(t)
+	browser := browsertest.Browser(t)
+	s := newSite(t, edge)
+	url := s.embed("/timing", "en", `data-partner="demo"`, "", "", "")
+	var times []float64
+	for i := range 20 {
+		ctx := open(t, browser, fmt.Sprintf("%s?load=%d", url, i))
+		poll(t, ctx, `performance.getEntriesByName("signpost:banner").length > 0 && performance.getEntriesByType("resource").some(e => e.name.includes("/v1/snippets/"))`)
+		var r struct {
+			Banner, Start, FirstRequest float64
+		}
+		raw := eval[string](t, ctx, `JSON.stringify({
+			banner: performance.getEntriesByName("signpost:banner")[0].startTime,
+			start: performance.getEntriesByName("signpost:start")[0].startTime,
+			firstRequest: Math.min(...performance.getEntriesByType("resource").filter(e => e.name.startsWith("`+edge+`/v1/") && !e.name.includes("widget")).map(e => e.startTime))})`)
+		if err := json.Unmarshal([]byte(raw), &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.FirstRequest < r.Banner {
+			t.Fatalf("load %d: the widget made a request at %.2f ms, before the banner at %.2f ms", i, r.FirstRequest, r.Banner)
+		}
+		times = append(times, r.Banner-r.Start)
+	}
+	slices.Sort(times)
+	t.Logf("script execution to banner in the DOM: median %.2f ms, min %.2f ms, max %.2f ms (20 loads)", (times[9]+times[10])/2, times[0], times[19])
+}
+
+func TestPlacement(t *testing.T) {
+	edge, _ := startEdge(t)
+	browser := browsertest.Browser(t)
+	s := newSite(t, edge)
+	attrs := `data-partner="demo" data-components="banner,resources,feedback"`
+
+	// Placeholders: each component renders in the partner's own element.
+	url := s.embed("/placeholders", "en", attrs, "",
+		`<p id="top">Intro.</p><div data-signpost="resources" id="r"></div><div data-signpost="banner" id="b"></div>`,
+		`<div data-signpost="feedback" id="f"></div>`)
+	ctx := open(t, browser, url)
+	poll(t, ctx, `!!(document.getElementById("f").shadowRoot && document.getElementById("f").shadowRoot.querySelector("form"))`)
+	if got := eval[string](t, ctx, `["b","r","f"].map(id => document.getElementById(id).shadowRoot ? "y" : "n").join("") + document.querySelectorAll("[data-signpost-own]").length`); got != "yyy0" {
+		t.Errorf("placeholders used: %s, want yyy0", got)
+	}
+
+	// No placeholders: banner first in <body>, the others right after the script tag, in order.
+	url = s.embed("/default", "en", attrs, "", `<p>Before the script.</p>`, `<p id="after">After the script.</p>`)
+	ctx = open(t, browser, url)
+	poll(t, ctx, `!!document.querySelector('[data-signpost="feedback"]')`)
+	order := eval[string](t, ctx, `(() => {
+		const s = document.querySelector("script[data-partner]");
+		const seq = []; for (let n = s.nextElementSibling; n; n = n.nextElementSibling) seq.push(n.getAttribute("data-signpost") || n.id);
+		return (document.body.firstElementChild.getAttribute("data-signpost") || "") + "|" + seq.join(",");
+	})()`)
+	if order != "banner|resources,feedback,after" {
+		t.Errorf("default placement %q, want banner|resources,feedback,after", order)
+	}
+}
+
+// TestHostilePage: page CSS hiding and recolouring everything in <body>, prototype pollution,
+// a broken fetch and Promise, and jQuery 1.12: the banner still shows, correct and styled.
+func TestHostilePage(t *testing.T) {
+	edge, _ := startEdge(t)
+	browser := browsertest.Browser(t)
+	s := newSite(t, edge)
+	url := s.embed("/hostile", "en", `data-partner="demo" data-region="CA"`,
+		`<link rel="stylesheet" href="/hostile.css"><script src="/jquery.js"></script><script src="/hostile.js"></script>`, "", "")
+	ctx := open(t, browser, url)
+	poll(t, ctx, bannerText+`.length > 0`)
+	var st bannerState
+	if err := json.Unmarshal([]byte(eval[string](t, ctx, readBanner)), &st); err != nil {
+		t.Fatal(err)
+	}
+	if !st.Visible || st.Border != "solid" || st.Color == "rgb(255, 0, 0)" {
+		t.Errorf("hostile page: visible %v, border %q, colour %q", st.Visible, st.Border, st.Color)
+	}
+	if !strings.Contains(st.Text, "988") || strings.Contains(st.Text, "evil") || strings.Contains(hrefs(st.Links), "666") {
+		t.Errorf("hostile page changed the banner's content: %q %s", st.Text, hrefs(st.Links))
+	}
+	if _, ok := findLink(st.Links, "tel:988"); !ok {
+		t.Errorf("tel:988 missing: %s", hrefs(st.Links))
+	}
+	if got := eval[string](t, ctx, `typeof jQuery + " " + jQuery.fn.jquery + " " + typeof Signpost + " " + Signpost.version`); !strings.HasPrefix(got, "function 1.12.4 function ") {
+		t.Errorf("page and widget globals: %q", got)
+	}
+	// The page's own scripts threw nothing of ours.
+	var p probe
+	_ = json.Unmarshal([]byte(eval[string](t, ctx, `JSON.stringify(window.__probe)`)), &p)
+	for _, e := range p.Errors {
+		if !strings.Contains(e, "broken on this page") {
+			t.Errorf("script error: %s", e)
+		}
+	}
+}
+
+func TestSignpostAPI(t *testing.T) {
+	edge, _ := startEdge(t)
+	browser := browsertest.Browser(t)
+	s := newSite(t, edge)
+	// A call queued before the script loads, Plausible-style, runs once it is ready: here the
+	// partner's page asks for destroy, so no component stays.
+	ctx := open(t, browser, s.embed("/api", "en", `data-partner="demo" data-components="banner"`, `<script src="/queue.js"></script>`, "", ""))
+	poll(t, ctx, `typeof Signpost === "function" && !!Signpost.version`)
+	if n := eval[int](t, ctx, `document.querySelectorAll("[data-signpost]").length`); n != 0 {
+		t.Errorf("queued destroy did not run: %d hosts", n)
+	}
+	if n := eval[int](t, ctx, `Signpost.render(), document.querySelectorAll('[data-signpost="banner"]').length`); n != 1 {
+		t.Errorf("after render: %d banners", n)
+	}
+	if n := eval[int](t, ctx, `Signpost("render"), Signpost("render"), document.querySelectorAll('[data-signpost="banner"]').length`); n != 1 {
+		t.Errorf("render twice: %d banners, want 1", n)
+	}
+	if n := eval[int](t, ctx, `Signpost.destroy(), document.querySelectorAll("[data-signpost]").length`); n != 0 {
+		t.Errorf("after destroy: %d hosts", n)
+	}
+	if n := eval[int](t, ctx, `Signpost("nonsense"), Signpost("constructor"), 1`); n != 1 {
+		t.Error("unknown commands must be ignored")
+	}
+	cleanProbe(t, ctx)
+}
+
+// TestCrisisPhraseShowsLines types, key by key, a comment that reads like a crisis: the crisis
+// lines appear in the form before anything is submitted.
+func TestCrisisPhraseShowsLines(t *testing.T) {
+	edge, _ := startEdge(t)
+	browser := browsertest.Browser(t)
+	s := newSite(t, edge)
+	for _, tc := range []struct{ locale, region, phrase, want string }{
+		{"en", "CA", "Honestly I want to die", "tel:988"},
+		{"fr", "CA-QC", "Je veux METTRE FIN A MES JOURS", "tel:+18662773553"},
+	} {
+		url := s.embed("/crisis-"+tc.locale, tc.locale, fmt.Sprintf(`data-partner="demo" data-region="%s" data-components="banner,feedback"`, tc.region), "", "", "")
+		ctx := open(t, browser, url)
+		poll(t, ctx, `!!document.querySelector('[data-signpost="feedback"]') && !!`+shadow("feedback")+`.querySelector("textarea")`)
+		if n := eval[int](t, ctx, shadow("feedback")+`.querySelectorAll(".crisis").length`); n != 0 {
+			t.Fatalf("crisis lines shown before any text")
+		}
+		eval[bool](t, ctx, shadow("feedback")+`.querySelector("textarea").focus() || true`)
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(tc.phrase)); err != nil {
+			t.Fatal(err)
+		}
+		poll(t, ctx, shadow("feedback")+`.querySelectorAll(".crisis a").length > 0`)
+		links := eval[string](t, ctx, `[...`+shadow("feedback")+`.querySelectorAll(".crisis a")].map(a => a.getAttribute("href")).join(" ")`)
+		if !strings.Contains(links, tc.want) {
+			t.Errorf("%s: crisis lines in the form %q, want %s", tc.locale, links, tc.want)
+		}
+		if role := eval[string](t, ctx, shadow("feedback")+`.querySelector(".crisis").getAttribute("role")`); role != "alert" {
+			t.Errorf("crisis box role %q, want alert", role)
+		}
+		if n := eval[string](t, ctx, shadow("feedback")+`.querySelector("textarea").value`); n != tc.phrase {
+			t.Errorf("typed %q, textarea has %q", tc.phrase, n)
+		}
+	}
+}
+
+// exitPage is a page whose quick exit lands on the site's /exited page.
+func exitPage(s *site, path string) string {
+	return s.embed(path, "en", fmt.Sprintf(`data-partner="demo" data-components="banner,exit,feedback" data-exit-url="%s/exited"`, s.origin), "", "", "")
+}
+
+func TestQuickExit(t *testing.T) {
+	edge, _ := startEdge(t)
+	browser := browsertest.Browser(t)
+	s := newSite(t, edge)
+
+	t.Run("button", func(t *testing.T) {
+		ctx := open(t, browser, exitPage(s, "/exit-button"))
+		poll(t, ctx, `!!document.querySelector('[data-signpost="exit"]')`)
+		before := eval[int](t, ctx, `history.length`)
+		if note := eval[string](t, ctx, shadow("exit")+`.textContent`); !strings.Contains(note, "Quick exit") || !strings.Contains(note, "history is not erased") {
+			t.Errorf("exit copy %q", note)
+		}
+		// A real click at the button's position.
+		x := eval[float64](t, ctx, `(() => { const r = `+shadow("exit")+`.querySelector("button").getBoundingClientRect(); return r.x + r.width / 2 })()`)
+		y := eval[float64](t, ctx, `(() => { const r = `+shadow("exit")+`.querySelector("button").getBoundingClientRect(); return r.y + r.height / 2 })()`)
+		if err := chromedp.Do(ctx, chromedp.MouseClickXY(x, y)); err != nil {
+			t.Fatal(err)
+		}
+		poll(t, ctx, `location.pathname === "/exited"`)
+		if after := eval[int](t, ctx, `history.length`); after != before {
+			t.Errorf("history grew from %d to %d: the exit must replace, not push", before, after)
+		}
+		// The partner page was replaced: Back does not lead to it.
+		if err := chromedp.Do(ctx, chromedp.NavigateBack()); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(300 * time.Millisecond)
+		if p, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href`)); err == nil && strings.Contains(p, "/exit-button") {
+			t.Errorf("Back returned to the page the visitor left: %s", p)
+		}
+	})
+
+	t.Run("restored from the back-forward cache", func(t *testing.T) {
+		ctx := open(t, browser, exitPage(s, "/exit-pageshow"))
+		poll(t, ctx, `!!document.querySelector('[data-signpost="exit"]')`)
+		// What a restore from the back-forward cache looks like to the page after a hide.
+		got := eval[string](t, ctx, `(() => {
+			document.documentElement.style.setProperty("display", "none", "important");
+			window.dispatchEvent(new PageTransitionEvent("pageshow", {persisted: true}));
+			return getComputedStyle(document.documentElement).display })()`)
+		if got == "none" {
+			t.Error("pageshow from the back-forward cache leaves the page hidden")
+		}
+	})
+
+	t.Run("shift three times", func(t *testing.T) {
+		ctx := open(t, browser, exitPage(s, "/exit-keys"))
+		poll(t, ctx, `!!document.querySelector('[data-signpost="feedback"]') && !!`+shadow("feedback")+`.querySelector("textarea")`)
+		// Shift while typing in the form does not count.
+		eval[bool](t, ctx, shadow("feedback")+`.querySelector("textarea").focus() || true`)
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Shift+kb.Shift+kb.Shift)); err != nil {
+			t.Fatal(err)
+		}
+		// Shift with another key (capitals) does not count either.
+		eval[bool](t, ctx, `document.activeElement.blur() || document.body.focus() || true`)
+		eval[bool](t, ctx, shadow("feedback")+`.querySelector("textarea").blur() || true`)
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Shift), chromedp.KeyEvent("A"), chromedp.KeyEvent(kb.Shift)); err != nil {
+			t.Fatal(err)
+		}
+		if p := eval[string](t, ctx, `location.pathname`); p != "/exit-keys" {
+			t.Fatalf("left the page on Shift in a field or Shift+A: %s", p)
+		}
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Shift+kb.Shift+kb.Shift)); err != nil {
+			t.Fatal(err)
+		}
+		poll(t, ctx, `location.pathname === "/exited"`)
+	})
+}
+
+// TestAxe runs axe-core over every component, in English and French: no violations.
+func TestAxe(t *testing.T) {
+	edge, _ := startEdge(t)
+	browser := browsertest.Browser(t)
+	axe, err := os.ReadFile(nodeModule(t, "axe-core/axe.min.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newSite(t, edge)
+	for _, loc := range []string{"en", "fr"} {
+		t.Run(loc, func(t *testing.T) {
+			url := s.embed("/axe-"+loc, loc, `data-partner="demo" data-components="banner,resources,feedback,exit"`, "", "", "")
+			ctx := open(t, browser, url)
+			poll(t, ctx, `!!document.querySelector('[data-signpost="feedback"]') && !!`+shadow("feedback")+`.querySelector("form")`)
+			// Show the conditional parts too: the email field and the crisis box.
+			eval[bool](t, ctx, `(() => { const r = `+shadow("feedback")+`; const c = r.querySelector("[type=checkbox]"); c.click();
+				const t = r.querySelector("textarea"); t.value = "suicide"; t.dispatchEvent(new Event("input")); return true })()`)
+			eval[bool](t, ctx, string(axe)+`;true`)
+			raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.stringify({
+				violations: r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(" > "))})),
+				passes: r.passes.length}))`, chromedp.EvalAwaitPromise))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var res struct {
+				Violations []struct {
+					ID, Impact string
+					Nodes      []string
+				}
+				Passes int
+			}
+			if err := json.Unmarshal([]byte(raw), &res); err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range res.Violations {
+				t.Errorf("axe %s (%s): %v", v.ID, v.Impact, v.Nodes)
+			}
+			t.Logf("axe-core, %s: %d violations, %d rules passed", loc, len(res.Violations), res.Passes)
+			cleanProbe(t, ctx)
+		})
+	}
+}
+
+// TestKeyboardOnly tabs through the whole widget with the keyboard alone: every control is
+// reachable and the form can be filled and sent without a mouse.
+func TestKeyboardOnly(t *testing.T) {
+	edge, _ := startEdge(t)
+	browser := browsertest.Browser(t)
+	s := newSite(t, edge)
+	url := s.embed("/keys", "en", `data-partner="demo" data-region="CA" data-components="banner,exit,feedback"`, "", "", "")
+	ctx := open(t, browser, url)
+	poll(t, ctx, `!!document.querySelector('[data-signpost="feedback"]') && !!`+shadow("feedback")+`.querySelector("button")`)
+	focused := func() string {
+		return eval[string](t, ctx, `(() => { let e = document.activeElement; while (e && e.shadowRoot && e.shadowRoot.activeElement) e = e.shadowRoot.activeElement;
+			return e ? (e.tagName + ":" + (e.getAttribute("href") || e.getAttribute("type") || e.getAttribute("name") || e.textContent.trim().slice(0, 20))) : "" })()`)
+	}
+	var seen []string
+	for range 30 {
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Tab)); err != nil {
+			t.Fatal(err)
+		}
+		f := focused()
+		seen = append(seen, f)
+		if strings.HasPrefix(f, "TEXTAREA") {
+			break
+		}
+	}
+	joined := strings.Join(seen, " | ")
+	for _, want := range []string{"A:tel:988", "A:sms:686868", "BUTTON:button", "INPUT:radio", "TEXTAREA"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("not reachable by Tab: %s (focus went %s)", want, joined)
+		}
+	}
+	if strings.Contains(joined, "website") {
+		t.Error("the honeypot field is reachable by keyboard")
+	}
+	if err := chromedp.Do(ctx, chromedp.KeyEvent("Useful page.")); err != nil {
+		t.Fatal(err)
+	}
+	if v := eval[string](t, ctx, shadow("feedback")+`.querySelector("textarea").value`); v != "Useful page." {
+		t.Errorf("typed comment %q", v)
+	}
+	// Shift+Tab back to the radios and choose with the arrow keys and Space.
+	for range 10 {
+		if strings.HasPrefix(focused(), "INPUT:radio") {
+			break
+		}
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Tab, chromedp.KeyModifiers(chromedp.ModifierShift))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(" ")); err != nil {
+		t.Fatal(err)
+	}
+	if n := eval[int](t, ctx, shadow("feedback")+`.querySelectorAll("input[type=radio]:checked").length`); n != 1 {
+		t.Errorf("Space on a radio: %d checked, want 1", n)
+	}
+	cleanProbe(t, ctx)
+}
