@@ -4,7 +4,7 @@ BIN     := bin/edge
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: run build test test-deps bench lint check fuzz clean
+.PHONY: run build test test-deps bench bench-feedback lint check fuzz clean
 
 ## run: serve the embedded default content on :8080 (EDGE_ADDR to change) and print where to look
 run:
@@ -14,7 +14,7 @@ run:
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/edge
 
-## test: install what the tests need when missing (Chromium), then vet and run every test with -race
+## test: install what the tests need when missing (Chromium, redis-server), then vet and run every test with -race
 test: test-deps
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 9m ./...
@@ -22,15 +22,21 @@ test: test-deps
 test-deps:
 	@./scripts/test-deps.sh
 
-## bench: handler and pipeline benchmarks with allocations
-bench:
+## bench: handler and pipeline benchmarks with allocations, and the feedback intake load run
+## (accepted/s and p99 at 1, 16 and 256 clients, embedded and Redis mode, over 127.0.0.1)
+bench: test-deps
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./...
+
+## bench-feedback: only the feedback intake load run, 2 s per case
+bench-feedback: test-deps
+	$(GO) test -run '^$$' -bench FeedbackIntake -benchtime 2s -count 1 ./server
 
 ## fuzz: the parsers that read request input, 30 s each
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzNegotiate -fuzztime 30s ./server/asset
 	$(GO) test -run '^$$' -fuzz FuzzMatchETag -fuzztime 30s ./server/asset
 	$(GO) test -run '^$$' -fuzz FuzzParseParams -fuzztime 30s ./snippets
+	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime 30s ./server
 
 ## lint: formatting and vet
 lint:

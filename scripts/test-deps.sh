@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what `make test` needs when it is missing: Debian's Chromium for the browser tests.
+# Installs what `make test` needs when it is missing: Debian's Chromium for the browser tests and
+# redis-server for the Redis-mode tests (started by the tests themselves on a free port).
 # Go modules come through `go test` itself. Idempotent and quiet when everything is present.
 set -euo pipefail
 
@@ -31,4 +32,20 @@ if [[ ! -f node_modules/axe-core/axe.min.js || ! -f node_modules/jquery/dist/jqu
   echo "test-deps: npm ci (axe-core, jquery)"
   npm ci --no-audit --no-fund --loglevel=error
   touch node_modules
+fi
+
+redis_path() {
+  for c in "$(command -v redis-server 2>/dev/null || true)" /usr/bin/redis-server; do
+    [[ -n "$c" && -x "$c" ]] && { echo "$c"; return 0; }
+  done
+  return 1
+}
+
+if ! redis_path >/dev/null; then
+  echo "test-deps: installing redis-server (Redis-mode tests)"
+  SUDO=""
+  [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends redis-server >/dev/null
+  redis_path >/dev/null || { echo "test-deps: redis-server did not install" >&2; exit 1; }
 fi

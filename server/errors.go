@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 
+	"github.com/signpost/edge/server/feedback"
 	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
 )
@@ -40,10 +41,13 @@ var (
 func writeError(ctx *fasthttp.RequestCtx, log *slog.Logger, err error) {
 	var e *Error
 	var pe *snippets.ParamError
+	var fe *feedback.FieldError
 	switch {
 	case errors.As(err, &e):
 	case errors.As(err, &pe):
 		e = &Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Message: pe.Message, Field: pe.Field}
+	case errors.As(err, &fe):
+		e = &Error{Status: fasthttp.StatusBadRequest, Code: fe.Code, Message: fe.Message, Field: fe.Field}
 	default:
 		log.Error("internal error", "method", string(ctx.Method()), "path", string(ctx.Path()), "err", err)
 		e = &Error{Status: fasthttp.StatusInternalServerError, Code: "internal", Message: "internal error"}

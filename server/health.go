@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 
 	"github.com/valyala/fasthttp"
@@ -29,6 +30,10 @@ func (s *Server) handleReadyz(ctx *fasthttp.RequestCtx) {
 		r.ContentVersion = st.content.Version
 	} else {
 		r.Degraded = append(r.Degraded, "content not loaded")
+	}
+	if s.cfg.Health != nil {
+		// Background, not the RequestCtx: a context derived from it races with Shutdown.
+		r.Degraded = append(r.Degraded, s.cfg.Health(context.Background())...)
 	}
 	if s.draining.Load() {
 		r.Degraded = append(r.Degraded, "shutting down")

@@ -4,6 +4,7 @@ package server
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -14,6 +15,8 @@ import (
 
 	"github.com/fasthttp/router"
 	"github.com/signpost/edge/configs"
+	"github.com/signpost/edge/server/feedback"
+	"github.com/signpost/edge/server/ratelimit"
 	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
 )
@@ -36,6 +39,26 @@ type Config struct {
 	// TimeZones maps time zones to countries for the widget's region guess. Default:
 	// configs/timezones.tsv.
 	TimeZones snippets.TimeZones
+	// Feedback stores submissions (logstore in embedded mode, redisstore in Redis mode); nil
+	// answers POST /v1/feedback with 503.
+	Feedback feedback.Store
+	// RateLimits limits feedback per client and per partner. Default: ratelimit's defaults
+	// counted in memory.
+	RateLimits *ratelimit.Limiter
+	// TrustedProxies may name the client in X-Forwarded-For; empty trusts none.
+	TrustedProxies ratelimit.Proxies
+	// IPHasher keys the client-address hash stored with each record. Default: a random key,
+	// which is only right for tests (hashes then differ after a restart).
+	IPHasher *feedback.IPHasher
+	// AdminToken guards /v1/admin/ and lets servers post feedback without Origin; empty
+	// disables both.
+	AdminToken string
+	// FollowupRetention bounds which follow-ups the admin API lists (default 200 days).
+	FollowupRetention time.Duration
+	// Health names degraded dependencies for /readyz (Redis in Redis mode); nil: none.
+	Health func(context.Context) []string
+	// Spool reports a Redis-mode store's spool counters for /metrics; nil: zeros.
+	Spool func() SpoolStats
 }
 
 // Defaults for Config.
@@ -55,6 +78,11 @@ type Server struct {
 	router   *router.Router
 	pages    *pages
 	http     *fasthttp.Server
+	// Feedback intake.
+	ids      *feedback.IDs
+	ipHasher *feedback.IPHasher
+	limits   *ratelimit.Limiter
+	metrics  *metrics
 }
 
 // New builds a server serving content. It fails when the widget cannot be built from it.
@@ -91,7 +119,24 @@ func New(cfg Config, content *snippets.Loaded) (*Server, error) {
 			return nil, err
 		}
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger}
+	if cfg.FollowupRetention <= 0 {
+		cfg.FollowupRetention = feedback.DefaultFollowupRetention
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, ids: feedback.NewIDs(), ipHasher: cfg.IPHasher, limits: cfg.RateLimits, metrics: newMetrics()}
+	if s.limits == nil {
+		if s.limits, err = ratelimit.New(ratelimit.Config{Logger: cfg.Logger}); err != nil {
+			return nil, err
+		}
+	}
+	if s.ipHasher == nil {
+		key := make([]byte, 32)
+		if _, err := rand.Read(key); err != nil {
+			return nil, err
+		}
+		if s.ipHasher, err = feedback.NewIPHasher(key); err != nil {
+			return nil, err
+		}
+	}
 	if err := s.SetContent(content); err != nil {
 		return nil, err
 	}
@@ -140,6 +185,14 @@ func (s *Server) routes() *router.Router {
 	}
 	get("/v1/snippets/{partner}", s.handleSnippet)
 	get("/v1/snippets/{partner}/{part}", s.handleSnippet)
+	// Feedback intake and operator read side. Only POST /v1/feedback is rate-limited; the
+	// widget and snippet routes never are.
+	r.POST("/v1/feedback", s.handleFeedback)
+	r.OPTIONS("/v1/feedback", s.handleFeedbackPreflight)
+	get("/v1/admin/feedback", s.admin(s.handleAdminFeedback))
+	get("/v1/admin/feedback/stats", s.admin(s.handleAdminStats))
+	get("/v1/admin/feedback/followups", s.admin(s.handleAdminFollowups))
+	get("/metrics", s.handleMetrics)
 	get("/healthz", s.handleHealthz)
 	get("/readyz", s.handleReadyz)
 	get("/", s.handlePage)

@@ -4,6 +4,7 @@
 //	edge check        validate a content file: exit 0 valid, 1 invalid
 //	edge version      print the build version
 //	edge healthcheck  probe a running edge's /healthz (for container HEALTHCHECK)
+//	edge feedback     export feedback (export) or follow-up emails (followups)
 package main
 
 import (
@@ -23,6 +24,7 @@ import (
 
 	"github.com/signpost/edge/configs"
 	"github.com/signpost/edge/server"
+	"github.com/signpost/edge/server/ratelimit"
 	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
 )
@@ -56,6 +58,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		return 0
 	case "healthcheck":
 		return healthcheck(args, getenv, stdout, stderr)
+	case "feedback":
+		return feedbackCmd(args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		usage(stdout)
 		return 0
@@ -74,6 +78,8 @@ commands:
   check        validate content: exit 0 valid, 1 invalid (every error listed)
   version      print the build version
   healthcheck  probe a running edge's /healthz: exit 0 healthy, 1 not
+  feedback     export [--format csv|jsonl] [--since RFC3339] [--partner ID]: stored feedback
+               followups [--format csv|jsonl]: follow-up emails within the retention window
 
 Run "edge COMMAND -h" for a command's flags. Every flag has an EDGE_* environment variable.
 `)
@@ -149,6 +155,11 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 		return exitUsage
 	}
 	fs.DurationVar(&drain, "shutdown-timeout", drain, "how long to drain requests on SIGINT/SIGTERM (EDGE_SHUTDOWN_TIMEOUT)")
+	feedbackRate := fs.String("feedback-rate", envString(getenv, "EDGE_FEEDBACK_RATE", ratelimit.DefaultIPRate), "feedback per client address, limiter format <n>-<S|M|H|D> (EDGE_FEEDBACK_RATE)")
+	partnerRate := fs.String("partner-rate", envString(getenv, "EDGE_PARTNER_RATE", ratelimit.DefaultPartnerRate), "feedback per partner, same format (EDGE_PARTNER_RATE)")
+	trustedProxies := fs.String("trusted-proxies", getenv("EDGE_TRUSTED_PROXIES"), "CIDRs of proxies whose X-Forwarded-For is believed; empty trusts none (EDGE_TRUSTED_PROXIES)")
+	adminTokenFile := fs.String("admin-token-file", getenv("EDGE_ADMIN_TOKEN_FILE"), "file holding the operator token; EDGE_ADMIN_TOKEN gives it directly (EDGE_ADMIN_TOKEN_FILE)")
+	retention := fs.String("followup-retention", envString(getenv, "EDGE_FOLLOWUP_RETENTION", "200d"), "how long follow-up emails are kept, e.g. 200d (EDGE_FOLLOWUP_RETENTION)")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -161,8 +172,33 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 		fmt.Fprintln(stderr, "edge serve:", err)
 		return exitUsage
 	}
-	if *redisURL != "" {
-		fmt.Fprintln(stderr, "edge serve: Redis mode (EDGE_REDIS_URL) is not available in this version; unset it to run embedded")
+	proxies, err := ratelimit.ParseProxies(*trustedProxies)
+	if err != nil {
+		fmt.Fprintln(stderr, "edge serve:", err)
+		return exitUsage
+	}
+	followupRetention, err := parseRetention(*retention)
+	if err != nil {
+		fmt.Fprintln(stderr, "edge serve: EDGE_FOLLOWUP_RETENTION:", err)
+		return exitUsage
+	}
+	for _, r := range []string{*feedbackRate, *partnerRate} {
+		if _, err := ratelimit.ParseRate(r); err != nil {
+			fmt.Fprintln(stderr, "edge serve: rate:", err)
+			return exitUsage
+		}
+	}
+	adminToken := getenv("EDGE_ADMIN_TOKEN")
+	if *adminTokenFile != "" {
+		b, err := os.ReadFile(*adminTokenFile)
+		if err != nil {
+			fmt.Fprintln(stderr, "edge serve: admin token:", err)
+			return 1
+		}
+		adminToken = strings.TrimSpace(string(b))
+	}
+	if adminToken != "" && len(adminToken) < 16 {
+		fmt.Fprintln(stderr, "edge serve: the admin token must be at least 16 characters")
 		return exitUsage
 	}
 	if err := os.MkdirAll(*dataDir, 0o750); err != nil {
@@ -177,7 +213,16 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	for _, w := range content.Warnings {
 		log.Warn("content needs attention", "field", w.Path, "problem", w.Message)
 	}
-	srv, err := server.New(server.Config{Logger: log}, content)
+	in, err := openIntake(intakeOptions{dataDir: *dataDir, redisURL: *redisURL, ipRate: *feedbackRate,
+		partnerRate: *partnerRate, ipHashKey: getenv("EDGE_IP_HASH_KEY"), log: log})
+	if err != nil {
+		fmt.Fprintln(stderr, "edge serve: feedback:", err)
+		return 1
+	}
+	defer in.Close()
+	srv, err := server.New(server.Config{Logger: log, Mode: in.mode, Feedback: in.store, RateLimits: in.limits,
+		TrustedProxies: proxies, IPHasher: in.hasher, AdminToken: adminToken, FollowupRetention: followupRetention,
+		Health: in.health, Spool: in.spool}, content)
 	if err != nil {
 		fmt.Fprintln(stderr, "edge serve:", err)
 		return 1
@@ -189,8 +234,9 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go in.purgeFollowups(ctx, followupRetention, log)
 	log.Info("serving", "addr", ln.Addr().String(), "content", from, "content_version", content.Version,
-		"widget", srv.WidgetPath(), "mode", "embedded", "version", version)
+		"widget", srv.WidgetPath(), "mode", in.mode, "version", version)
 	fmt.Fprintf(stdout, "Signpost edge is running: open %s\n", browseURL(ln.Addr()))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

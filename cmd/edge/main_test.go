@@ -96,8 +96,8 @@ func TestCommandLine(t *testing.T) {
 	if code, _, errOut := runEdge([]string{"serve", "--no-such-flag"}, nil); code != 2 || !strings.Contains(errOut, "no-such-flag") {
 		t.Errorf("unknown flag: %d %q", code, errOut)
 	}
-	if code, _, errOut := runEdge([]string{"serve"}, map[string]string{"EDGE_REDIS_URL": "redis://127.0.0.1:1"}); code != 2 || !strings.Contains(errOut, "Redis mode") {
-		t.Errorf("redis url: %d %q", code, errOut)
+	if code, _, errOut := runEdge([]string{"serve", "--data-dir", t.TempDir()}, map[string]string{"EDGE_REDIS_URL": "memcached://127.0.0.1:1"}); code != 1 || !strings.Contains(errOut, "redis url") {
+		t.Errorf("bad redis url: %d %q", code, errOut)
 	}
 	if code, _, errOut := runEdge([]string{"serve"}, map[string]string{"EDGE_SHUTDOWN_TIMEOUT": "soon"}); code != 2 || !strings.Contains(errOut, "EDGE_SHUTDOWN_TIMEOUT") {
 		t.Errorf("bad duration: %d %q", code, errOut)

@@ -304,6 +304,10 @@
           if (body && body.crisis) crisisBox(form, f.crisis_intro);
           return st.focus();
         }
+        if (code == 400 && body && body.error && body.error.field == "email") {
+          emErr.textContent = f.email_invalid;
+          return email.focus();
+        }
         status.textContent = code == 429 ? fill(f.rate_limited, "seconds", Math.max(1, parseInt(retry, 10) || 60)) : f.send_failed;
       });
     });

@@ -1,0 +1,169 @@
+package server
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/signpost/edge/server/feedback"
+	"github.com/valyala/fasthttp"
+)
+
+// Errors of operator authentication.
+var (
+	errUnauthorized = &Error{Status: fasthttp.StatusUnauthorized, Code: "unauthorized", Message: "send Authorization: Bearer <operator token>"}
+	errForbidden    = &Error{Status: fasthttp.StatusForbidden, Code: "forbidden", Message: "this token is not the operator token"}
+	errAdminOff     = &Error{Status: fasthttp.StatusForbidden, Code: "admin_disabled", Message: "no operator token is configured on this edge (EDGE_ADMIN_TOKEN or --admin-token-file)"}
+)
+
+// checkOperator verifies "Authorization: Bearer <token>" against the operator token: nil when
+// it matches, errUnauthorized when there is none, errForbidden when it is wrong. The digests are
+// compared in constant time, so neither the token nor its length leaks through timing.
+func (s *Server) checkOperator(ctx *fasthttp.RequestCtx) error {
+	h := ctx.Request.Header.Peek("Authorization")
+	const scheme = "bearer "
+	if len(h) <= len(scheme) || !equalFoldASCII(h[:len(scheme)], scheme) {
+		return errUnauthorized
+	}
+	if s.cfg.AdminToken == "" {
+		return errAdminOff
+	}
+	got := sha256.Sum256(h[len(scheme):])
+	want := sha256.Sum256([]byte(s.cfg.AdminToken))
+	if subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+		return errForbidden
+	}
+	return nil
+}
+
+func equalFoldASCII(b []byte, lower string) bool {
+	for i := range len(lower) {
+		if b[i]|0x20 != lower[i] && b[i] != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// admin wraps an operator API handler with the bearer check.
+func (s *Server) admin(h func(*fasthttp.RequestCtx) error) fasthttp.RequestHandler {
+	return func(ctx *fasthttp.RequestCtx) {
+		err := s.checkOperator(ctx)
+		if err == nil {
+			ctx.Response.Header.Set("Cache-Control", "no-store")
+			err = h(ctx)
+		}
+		if err != nil {
+			writeError(ctx, s.log, err)
+			if errors.Is(err, errUnauthorized) {
+				ctx.Response.Header.Set("WWW-Authenticate", `Bearer realm="signpost-admin"`)
+			}
+		}
+	}
+}
+
+// feedbackQuery reads ?since=RFC3339&partner=ID&format=csv|jsonl.
+func feedbackQuery(ctx *fasthttp.RequestCtx, defFormat string) (feedback.Filter, string, error) {
+	args := ctx.QueryArgs()
+	var f feedback.Filter
+	if v := args.Peek("since"); len(v) > 0 {
+		t, err := time.Parse(time.RFC3339, string(v))
+		if err != nil {
+			return f, "", &Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: "since", Message: "want an RFC 3339 time such as 2026-11-01T00:00:00Z"}
+		}
+		f.Since = t
+	}
+	f.Partner = string(args.Peek("partner"))
+	format := string(args.Peek("format"))
+	if format == "" {
+		format = defFormat
+	}
+	if feedback.CheckFormat(format) != nil {
+		return f, "", &Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: "format", Message: "want csv or jsonl"}
+	}
+	return f, format, nil
+}
+
+// handleAdminFeedback streams GET /v1/admin/feedback as CSV or JSON lines.
+func (s *Server) handleAdminFeedback(ctx *fasthttp.RequestCtx) error {
+	st := s.cfg.Feedback
+	if st == nil {
+		return errFeedbackUnavailable
+	}
+	f, format, err := feedbackQuery(ctx, feedback.FormatJSONL)
+	if err != nil {
+		return err
+	}
+	setExportHeaders(ctx, format, "feedback")
+	if ctx.IsHead() {
+		return nil
+	}
+	ctx.SetBodyStreamWriter(func(w *bufio.Writer) {
+		if err := feedback.ExportRecords(context.Background(), st, f, format, w); err != nil {
+			s.log.Error("feedback export stopped", "err", err)
+		}
+	})
+	return nil
+}
+
+// handleAdminFollowups streams GET /v1/admin/feedback/followups: the emails of visitors who
+// asked to be contacted, within the retention window.
+func (s *Server) handleAdminFollowups(ctx *fasthttp.RequestCtx) error {
+	st := s.cfg.Feedback
+	if st == nil {
+		return errFeedbackUnavailable
+	}
+	f, format, err := feedbackQuery(ctx, feedback.FormatCSV)
+	if err != nil {
+		return err
+	}
+	since := s.cfg.Now().Add(-s.cfg.FollowupRetention)
+	if f.Since.After(since) {
+		since = f.Since
+	}
+	setExportHeaders(ctx, format, "followups")
+	if ctx.IsHead() {
+		return nil
+	}
+	ctx.SetBodyStreamWriter(func(w *bufio.Writer) {
+		if err := feedback.ExportFollowups(context.Background(), st, since, format, w); err != nil {
+			s.log.Error("follow-up export stopped", "err", err)
+		}
+	})
+	return nil
+}
+
+func setExportHeaders(ctx *fasthttp.RequestCtx, format, name string) {
+	if format == feedback.FormatCSV {
+		ctx.SetContentType("text/csv; charset=utf-8")
+	} else {
+		ctx.SetContentType("application/x-ndjson")
+	}
+	ctx.Response.Header.Set("Content-Disposition", `attachment; filename="`+name+`.`+format+`"`)
+}
+
+// handleAdminStats answers GET /v1/admin/feedback/stats: counts per day, partner and page.
+func (s *Server) handleAdminStats(ctx *fasthttp.RequestCtx) error {
+	if s.cfg.Feedback == nil {
+		return errFeedbackUnavailable
+	}
+	f, _, err := feedbackQuery(ctx, feedback.FormatJSONL)
+	if err != nil {
+		return err
+	}
+	st, err := feedback.ComputeStats(context.Background(), s.cfg.Feedback, f)
+	if err != nil {
+		return err
+	}
+	b, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	ctx.SetContentType(contentJSON)
+	ctx.SetBody(b)
+	return nil
+}

@@ -1,0 +1,267 @@
+package logstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/signpost/edge/server/feedback"
+)
+
+// Directories and file prefixes under the data dir.
+const (
+	RecordsDir      = "feedback"
+	RecordsPrefix   = "records"
+	FollowupsDir    = "followups"
+	FollowupsPrefix = "followups"
+)
+
+// Store is the embedded feedback store: records in one log, follow-up emails in another (so
+// they can be deleted after the retention window without touching the feedback).
+type Store struct {
+	dataDir   string
+	records   *Log // nil when read-only
+	followups *Log
+	dedupe    *feedback.Dedupe
+	now       func() time.Time
+	log       *slog.Logger
+}
+
+var _ feedback.Store = (*Store)(nil)
+
+// Open opens (creating) the store under dataDir for writing: one process at a time. The
+// duplicate window is primed from the newest records, so a restart does not let a repeat in.
+func Open(dataDir string, opts Options, now func() time.Time) (*Store, error) {
+	if now == nil {
+		now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	s := &Store{dataDir: dataDir, dedupe: feedback.NewDedupe(feedback.DedupeWindow), now: now, log: opts.Logger}
+	var err error
+	if s.records, err = OpenLog(filepath.Join(dataDir, RecordsDir), RecordsPrefix, opts); err != nil {
+		return nil, err
+	}
+	if s.followups, err = OpenLog(filepath.Join(dataDir, FollowupsDir), FollowupsPrefix, opts); err != nil {
+		s.records.Close()
+		return nil, err
+	}
+	if err := s.prime(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// OpenReadOnly reads the store under dataDir without locking it, beside a running edge: what
+// `edge feedback export` does.
+func OpenReadOnly(dataDir string) *Store {
+	return &Store{dataDir: dataDir, now: time.Now, log: slog.Default()}
+}
+
+// prime remembers the records of the last duplicate window, from the newest two files (a
+// rotation within the window leaves it across two).
+func (s *Store) prime() error {
+	segs, err := Segments(s.recordsDir(), RecordsPrefix)
+	if err != nil {
+		return err
+	}
+	if len(segs) > 2 {
+		segs = segs[len(segs)-2:]
+	}
+	since := s.now().Add(-feedback.DedupeWindow)
+	for _, seg := range segs {
+		err := ReadSegment(seg.Path, func(line []byte) error {
+			var r feedback.Record
+			if json.Unmarshal(line, &r) == nil && r.ReceivedAt.After(since) {
+				s.dedupe.Remember(r.DedupeKey(), r.ID, r.ReceivedAt)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Store) recordsDir() string   { return filepath.Join(s.dataDir, RecordsDir) }
+func (s *Store) followupsDir() string { return filepath.Join(s.dataDir, FollowupsDir) }
+
+// Add implements feedback.Store: the follow-up first, then the record, each fsynced, so an
+// acknowledged record with followup true always has its email on disk.
+func (s *Store) Add(ctx context.Context, rec *feedback.Record, fu *feedback.Followup) (string, bool, error) {
+	if s.records == nil {
+		return "", false, errors.New("feedback store opened read-only")
+	}
+	prev, dup, done := s.dedupe.Begin(rec.DedupeKey(), rec.ID, rec.ReceivedAt)
+	if dup {
+		return prev, true, nil
+	}
+	err := s.append(rec, fu)
+	done(err == nil)
+	if err != nil {
+		return "", false, err
+	}
+	return rec.ID, false, nil
+}
+
+func (s *Store) append(rec *feedback.Record, fu *feedback.Followup) error {
+	if fu != nil {
+		b, err := json.Marshal(fu)
+		if err != nil {
+			return err
+		}
+		if err := s.followups.Append(b); err != nil {
+			return fmt.Errorf("follow-up log: %w", err)
+		}
+	}
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	if err := s.records.Append(b); err != nil {
+		return fmt.Errorf("feedback log: %w", err)
+	}
+	return nil
+}
+
+// Records implements feedback.Store. Lines that do not decode (damage from outside the edge)
+// are skipped with a warning rather than hiding every record after them.
+func (s *Store) Records(ctx context.Context, f feedback.Filter, fn func(*feedback.Record) error) error {
+	bad := 0
+	err := ReadAll(s.recordsDir(), RecordsPrefix, func(line []byte) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var r feedback.Record
+		if err := json.Unmarshal(line, &r); err != nil || r.ID == "" {
+			bad++
+			return nil
+		}
+		if !f.Match(&r) {
+			return nil
+		}
+		return fn(&r)
+	})
+	if bad > 0 {
+		s.log.Warn("feedback log: skipped lines that are not records", "count", bad, "dir", s.recordsDir())
+	}
+	return err
+}
+
+// Followups implements feedback.Store.
+func (s *Store) Followups(ctx context.Context, since time.Time, fn func(*feedback.Followup) error) error {
+	return ReadAll(s.followupsDir(), FollowupsPrefix, func(line []byte) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var f feedback.Followup
+		if json.Unmarshal(line, &f) != nil || f.ID == "" || f.ReceivedAt.Before(since) {
+			return nil
+		}
+		return fn(&f)
+	})
+}
+
+// PurgeFollowups implements feedback.Store: the current file is rotated, then each closed file
+// is deleted when all its follow-ups are past cutoff, or rewritten (to a temporary file, synced,
+// renamed over) without them.
+func (s *Store) PurgeFollowups(ctx context.Context, cutoff time.Time) (int, error) {
+	if s.followups == nil {
+		return 0, errors.New("feedback store opened read-only")
+	}
+	if err := s.followups.Rotate(); err != nil {
+		return 0, err
+	}
+	segs, err := Segments(s.followupsDir(), FollowupsPrefix)
+	if err != nil {
+		return 0, err
+	}
+	purged := 0
+	for _, seg := range segs[:max(len(segs)-1, 0)] { // never the current file
+		if err := ctx.Err(); err != nil {
+			return purged, err
+		}
+		var keep []byte
+		n, dropped := 0, 0
+		err := ReadSegment(seg.Path, func(line []byte) error {
+			n++
+			var f feedback.Followup
+			if json.Unmarshal(line, &f) == nil && f.ReceivedAt.Before(cutoff) {
+				dropped++
+				return nil
+			}
+			keep = append(append(keep, line...), '\n')
+			return nil
+		})
+		if err != nil {
+			return purged, err
+		}
+		switch {
+		case dropped == 0:
+			continue
+		case dropped == n:
+			if err := os.Remove(seg.Path); err != nil {
+				return purged, err
+			}
+		default:
+			if err := replaceFile(seg.Path, keep); err != nil {
+				return purged, err
+			}
+		}
+		purged += dropped
+	}
+	if purged > 0 {
+		if err := syncDir(s.followupsDir()); err != nil {
+			return purged, err
+		}
+	}
+	return purged, nil
+}
+
+// replaceFile puts b at path atomically and durably.
+func replaceFile(path string, b []byte) error {
+	tmp := path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(b)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// Close implements feedback.Store.
+func (s *Store) Close() error {
+	if s.records != nil {
+		s.records.Close()
+	}
+	if s.followups != nil {
+		s.followups.Close()
+	}
+	return nil
+}
+
+// Repaired is how many bytes of torn last lines the open cut off (records and follow-ups).
+func (s *Store) Repaired() int64 {
+	if s.records == nil {
+		return 0
+	}
+	return s.records.Repaired + s.followups.Repaired
+}

@@ -1,0 +1,250 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"mime"
+	"strings"
+	"time"
+
+	"github.com/signpost/edge/server/feedback"
+	"github.com/signpost/edge/server/ratelimit"
+	"github.com/signpost/edge/snippets"
+	"github.com/valyala/fasthttp"
+)
+
+// Errors of the feedback intake.
+var (
+	errFeedbackUnavailable = &Error{Status: fasthttp.StatusServiceUnavailable, Code: "feedback_unavailable", Message: "feedback is not configured on this edge"}
+	errStoreUnavailable    = &Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable", Message: "feedback could not be stored; please try again"}
+	errUnsupportedType     = &Error{Status: fasthttp.StatusUnsupportedMediaType, Code: "unsupported_media_type",
+		Message: "send the body as application/json or text/plain (UTF-8) carrying JSON"}
+	errFeedbackTooLarge = &Error{Status: fasthttp.StatusRequestEntityTooLarge, Code: "body_too_large",
+		Message: fmt.Sprintf("feedback body is larger than %d bytes", feedback.MaxBody)}
+	errOriginNotAllowed = &Error{Status: fasthttp.StatusForbidden, Code: "origin_not_allowed", Message: "this page's origin may not send feedback for this partner"}
+	errOriginRequired   = &Error{Status: fasthttp.StatusForbidden, Code: "origin_required", Message: "a request without Origin needs an operator token"}
+)
+
+// exposedHeaders are the response headers a partner page's script may read: the widget reads
+// Retry-After on 429.
+const exposedHeaders = "Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset"
+
+// feedbackResponse is the body of 202.
+type feedbackResponse struct {
+	ID     string `json:"id"`
+	Crisis bool   `json:"crisis"`
+}
+
+// intake is what a feedback request learned that its answer carries, success or error.
+type intake struct {
+	origin string // an allowed Origin to echo in CORS headers; "" for none
+	rate   *ratelimit.Result
+}
+
+// handleFeedback answers POST /v1/feedback: 202 {id, crisis} once the record is durable.
+func (s *Server) handleFeedback(ctx *fasthttp.RequestCtx) {
+	var in intake
+	resp, err := s.feedback(ctx, &in)
+	if err != nil {
+		s.metrics.reject(err)
+		writeError(ctx, s.log, err)
+	} else {
+		b, _ := json.Marshal(resp)
+		ctx.Response.Header.Set("Cache-Control", "no-store")
+		ctx.SetStatusCode(fasthttp.StatusAccepted)
+		ctx.SetContentType(contentJSON)
+		ctx.SetBody(b)
+	}
+	if in.rate != nil {
+		in.rate.SetHeaders(&ctx.Response.Header, s.cfg.Now())
+	}
+	if in.origin != "" {
+		setFeedbackCORS(ctx, in.origin)
+	}
+}
+
+func (s *Server) feedback(ctx *fasthttp.RequestCtx, in *intake) (*feedbackResponse, error) {
+	if s.cfg.Feedback == nil {
+		return nil, errFeedbackUnavailable
+	}
+	content := s.state.Load().content
+	origin := string(ctx.Request.Header.Peek("Origin"))
+	if origin != "" && anyPartnerAllows(content, origin) {
+		// Errors before the partner is known can still be read by a partner's page.
+		in.origin = origin
+	}
+	if !feedbackContentType(ctx.Request.Header.ContentType()) {
+		return nil, errUnsupportedType
+	}
+	if len(ctx.PostBody()) > feedback.MaxBody {
+		return nil, errFeedbackTooLarge
+	}
+	sub, invalid := feedback.Decode(ctx.PostBody())
+	if sub == nil {
+		return nil, invalid
+	}
+	partner := content.Partners[sub.Partner]
+	if partner == nil {
+		if invalid != nil {
+			return nil, invalid
+		}
+		return nil, &feedback.FieldError{Field: "partner", Code: "unknown_partner", Message: "no partner with this id"}
+	}
+	operator := false
+	in.origin = ""
+	switch {
+	case origin != "" && !originAllowed(partner.Origins, origin):
+		return nil, errOriginNotAllowed
+	case origin != "":
+		in.origin = origin
+	default:
+		// Server-to-server: only an operator may post without a browser's Origin.
+		if err := s.checkOperator(ctx); err != nil {
+			if errors.Is(err, errUnauthorized) {
+				return nil, errOriginRequired
+			}
+			return nil, err
+		}
+		operator = true
+	}
+	ip := s.cfg.TrustedProxies.ClientIP(ctx)
+	for _, l := range []struct {
+		scope ratelimit.Scope
+		key   string
+	}{{ratelimit.ScopeIP, ratelimit.Key(ip)}, {ratelimit.ScopePartner, partner.ID}} {
+		// Not the request as context: deriving one from a fasthttp RequestCtx races with
+		// Shutdown (its Done channel is written there); the limiter bounds its own wait.
+		r := s.limits.Allow(context.Background(), l.scope, l.key)
+		if r.Failed {
+			continue
+		}
+		if in.rate == nil || r.Reached || r.Remaining < in.rate.Remaining {
+			in.rate = &r // the tighter limit's headers
+		}
+		if r.Reached {
+			return nil, &Error{Status: fasthttp.StatusTooManyRequests, Code: "rate_limited",
+				Message: fmt.Sprintf("too many submissions (%s limit); retry after %d s", l.scope, r.RetryAfter(s.cfg.Now()))}
+		}
+	}
+	if invalid != nil {
+		return nil, invalid
+	}
+	now := s.cfg.Now().UTC()
+	crisis := sub.Comment != "" && s.cfg.CrisisPhrases.Match(sub.Comment)
+	if reason := sub.Spam(!operator); reason != "" {
+		// Answered like an accepted submission, so a bot learns nothing.
+		s.metrics.spam(reason)
+		return &feedbackResponse{ID: s.ids.New(now), Crisis: crisis}, nil
+	}
+	rec := &feedback.Record{
+		ID: s.ids.New(now), ReceivedAt: now, Partner: partner.ID, Page: sub.Page, Locale: sub.Locale,
+		Found: sub.Found, Helpful: sub.Helpful, Comment: sub.Comment, Crisis: crisis,
+		Followup: sub.Followup && sub.Email != "", IPHash: s.ipHasher.Hash(ip),
+	}
+	if rec.Locale == "" {
+		rec.Locale = string(snippets.English)
+		if partner.Locale != "" {
+			rec.Locale = string(partner.Locale)
+		}
+	}
+	var fu *feedback.Followup
+	if rec.Followup {
+		fu = &feedback.Followup{ID: rec.ID, ReceivedAt: now, Partner: partner.ID, Email: sub.Email}
+	}
+	start := time.Now()
+	// Not the request's context: a record half-way into a store is finished even if the server
+	// begins shutting down; the stores bound their own waits.
+	id, dup, err := s.cfg.Feedback.Add(context.Background(), rec, fu)
+	s.metrics.storeLatency.observe(time.Since(start).Seconds())
+	if err != nil {
+		s.metrics.storeErrors.Add(1)
+		s.log.Error("feedback not stored", "err", err, "partner", partner.ID)
+		return nil, errStoreUnavailable
+	}
+	if dup {
+		s.metrics.deduped.Add(1)
+		return &feedbackResponse{ID: id, Crisis: crisis}, nil
+	}
+	s.metrics.accepted.Add(1)
+	if crisis {
+		s.metrics.crisis.Add(1)
+	}
+	return &feedbackResponse{ID: id, Crisis: crisis}, nil
+}
+
+// feedbackContentType accepts application/json and text/plain (what a CORS-simple fetch from
+// the widget sends), in UTF-8 when a charset is named.
+func feedbackContentType(ct []byte) bool {
+	mt, params, err := mime.ParseMediaType(string(ct))
+	if err != nil || (mt != "application/json" && mt != "text/plain") {
+		return false
+	}
+	cs, ok := params["charset"]
+	return !ok || strings.EqualFold(cs, "utf-8") || strings.EqualFold(cs, "utf8")
+}
+
+// originAllowed matches an Origin header against a partner's origins: exact, or "scheme://host:*"
+// for the host on any port (and on the scheme's default port).
+func originAllowed(patterns []string, origin string) bool {
+	if origin == "" || origin == "null" {
+		return false
+	}
+	for _, p := range patterns {
+		if p == origin {
+			return true
+		}
+		base, ok := strings.CutSuffix(p, ":*")
+		if !ok {
+			continue
+		}
+		if origin == base {
+			return true
+		}
+		port, ok := strings.CutPrefix(origin, base+":")
+		if ok && port != "" && len(port) <= 5 && strings.Trim(port, "0123456789") == "" {
+			return true
+		}
+	}
+	return false
+}
+
+func anyPartnerAllows(content *snippets.Loaded, origin string) bool {
+	for _, p := range content.Partners {
+		if originAllowed(p.Origins, origin) {
+			return true
+		}
+	}
+	return false
+}
+
+// setFeedbackCORS opens a feedback answer to one allowed origin (never "*": only partner pages
+// may read it), letting the widget read Retry-After.
+func setFeedbackCORS(ctx *fasthttp.RequestCtx, origin string) {
+	h := &ctx.Response.Header
+	h.Set("Access-Control-Allow-Origin", origin)
+	h.Add("Vary", "Origin")
+	h.Set("Access-Control-Expose-Headers", exposedHeaders)
+}
+
+// handleFeedbackPreflight answers OPTIONS /v1/feedback for a partner's origin. The widget sends
+// text/plain and needs none; a page posting application/json does.
+func (s *Server) handleFeedbackPreflight(ctx *fasthttp.RequestCtx) {
+	origin := string(ctx.Request.Header.Peek("Origin"))
+	h := &ctx.Response.Header
+	h.Set("Allow", "POST, OPTIONS")
+	if origin == "" {
+		ctx.SetStatusCode(fasthttp.StatusNoContent)
+		return
+	}
+	if !anyPartnerAllows(s.state.Load().content, origin) {
+		writeError(ctx, s.log, errOriginNotAllowed)
+		return
+	}
+	setFeedbackCORS(ctx, origin)
+	h.Set("Access-Control-Allow-Methods", "POST, OPTIONS")
+	h.Set("Access-Control-Allow-Headers", "Content-Type")
+	h.Set("Access-Control-Max-Age", "86400")
+	ctx.SetStatusCode(fasthttp.StatusNoContent)
+}
