@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what `make test` needs when it is missing: Debian's Chromium for the browser tests and
-# redis-server for the Redis-mode tests (started by the tests themselves on a free port).
+# Installs what `make test` needs when it is missing: Debian's Chromium for the browser tests,
+# redis-server for the Redis-mode tests (started by the tests themselves on a free port) and
+# redis-cli (redis-tools) with which the tests join servers into a Redis Cluster.
 # Go modules come through `go test` itself. Idempotent and quiet when everything is present.
 set -euo pipefail
 
@@ -48,4 +49,15 @@ if ! redis_path >/dev/null; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends redis-server >/dev/null
   redis_path >/dev/null || { echo "test-deps: redis-server did not install" >&2; exit 1; }
+fi
+
+# redis-cli creates the test Redis Cluster; Debian's redis-server pulls it in, a redis-server
+# installed another way may come without it.
+if ! command -v redis-cli >/dev/null && [[ ! -x /usr/bin/redis-cli ]]; then
+  echo "test-deps: installing redis-tools (redis-cli, Redis Cluster tests)"
+  SUDO=""
+  [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends redis-tools >/dev/null
+  command -v redis-cli >/dev/null || { echo "test-deps: redis-cli did not install" >&2; exit 1; }
 fi

@@ -16,28 +16,70 @@ import (
 // Errors of operator authentication.
 var (
 	errUnauthorized = &Error{Status: fasthttp.StatusUnauthorized, Code: "unauthorized", Message: "send Authorization: Bearer <operator token>"}
-	errForbidden    = &Error{Status: fasthttp.StatusForbidden, Code: "forbidden", Message: "this token is not the operator token"}
+	errForbidden    = &Error{Status: fasthttp.StatusForbidden, Code: "forbidden", Message: "this token is not an operator token"}
 	errAdminOff     = &Error{Status: fasthttp.StatusForbidden, Code: "admin_disabled", Message: "no operator token is configured on this edge (EDGE_ADMIN_TOKEN or --admin-token-file)"}
 )
 
-// checkOperator verifies "Authorization: Bearer <token>" against the operator token: nil when
-// it matches, errUnauthorized when there is none, errForbidden when it is wrong. The digests are
-// compared in constant time, so neither the token nor its length leaks through timing.
+// Operator is one operator token: its name goes into the audit log.
+type Operator struct {
+	Name   string   `yaml:"name" json:"name"`
+	Token  string   `yaml:"token" json:"-"`
+	Scopes []string `yaml:"scopes,omitempty" json:"scopes,omitempty"`
+}
+
+type operatorKey struct {
+	name   string
+	digest [32]byte
+}
+
+// operatorKeys digests the configured tokens once: EDGE_ADMIN_TOKEN as "admin", then the
+// tokens file's named tokens.
+func operatorKeys(cfg Config) []operatorKey {
+	var keys []operatorKey
+	if cfg.AdminToken != "" {
+		keys = append(keys, operatorKey{"admin", sha256.Sum256([]byte(cfg.AdminToken))})
+	}
+	for _, o := range cfg.Operators {
+		if o.Token != "" {
+			keys = append(keys, operatorKey{o.Name, sha256.Sum256([]byte(o.Token))})
+		}
+	}
+	return keys
+}
+
+// checkOperator verifies "Authorization: Bearer <token>" against the operator tokens: nil when
+// one matches (its name is then the request's "operator" value), errUnauthorized when there is
+// none, errForbidden when it is wrong. Digests are compared in constant time, against every
+// token whatever matched, so neither a token nor its length leaks through timing.
 func (s *Server) checkOperator(ctx *fasthttp.RequestCtx) error {
 	h := ctx.Request.Header.Peek("Authorization")
 	const scheme = "bearer "
 	if len(h) <= len(scheme) || !equalFoldASCII(h[:len(scheme)], scheme) {
 		return errUnauthorized
 	}
-	if s.cfg.AdminToken == "" {
+	if len(s.operators) == 0 {
 		return errAdminOff
 	}
 	got := sha256.Sum256(h[len(scheme):])
-	want := sha256.Sum256([]byte(s.cfg.AdminToken))
-	if subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+	name := ""
+	for _, k := range s.operators {
+		if subtle.ConstantTimeCompare(got[:], k.digest[:]) == 1 {
+			name = k.name
+		}
+	}
+	if name == "" {
 		return errForbidden
 	}
+	ctx.SetUserValue(operatorValue, name)
 	return nil
+}
+
+// operatorValue is the request value holding the authenticated operator's name.
+const operatorValue = "signpost.operator"
+
+func operatorName(ctx *fasthttp.RequestCtx) string {
+	name, _ := ctx.UserValue(operatorValue).(string)
+	return name
 }
 
 func equalFoldASCII(b []byte, lower string) bool {

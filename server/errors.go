@@ -3,8 +3,10 @@ package server
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 
+	"github.com/signpost/edge/server/contentstore"
 	"github.com/signpost/edge/server/feedback"
 	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
@@ -17,16 +19,20 @@ type Error struct {
 	Code    string
 	Message string
 	Field   string
+	// Errors lists every problem when there are several (422 on invalid content).
+	Errors []snippets.Problem
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
 
-// errorBody is the JSON shape of every error: {"error":{"code","message","field"}}.
+// errorBody is the JSON shape of every error: {"error":{"code","message","field"}}, with
+// "errors": [{"field","message"}...] when there are several.
 type errorBody struct {
 	Error struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
-		Field   string `json:"field,omitempty"`
+		Code    string             `json:"code"`
+		Message string             `json:"message"`
+		Field   string             `json:"field,omitempty"`
+		Errors  []snippets.Problem `json:"errors,omitempty"`
 	} `json:"error"`
 }
 
@@ -42,8 +48,22 @@ func writeError(ctx *fasthttp.RequestCtx, log *slog.Logger, err error) {
 	var e *Error
 	var pe *snippets.ParamError
 	var fe *feedback.FieldError
+	var ie *snippets.InvalidError
 	switch {
 	case errors.As(err, &e):
+	case errors.As(err, &ie):
+		e = &Error{Status: fasthttp.StatusUnprocessableEntity, Code: "invalid_content", Errors: ie.Problems,
+			Message: fmt.Sprintf("content is invalid: %d errors, each named by its field", len(ie.Problems))}
+		if len(ie.Problems) > 0 {
+			e.Field = ie.Problems[0].Path
+		}
+	case errors.Is(err, contentstore.ErrConflict):
+		e = &Error{Status: fasthttp.StatusPreconditionFailed, Code: "version_conflict", Message: err.Error()}
+	case errors.Is(err, contentstore.ErrNotFound), errors.Is(err, snippets.ErrNoSuch):
+		e = &Error{Status: fasthttp.StatusNotFound, Code: "not_found", Message: err.Error()}
+	case errors.Is(err, contentstore.ErrUnavailable):
+		e = &Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable",
+			Message: "the content store (Redis) cannot be reached: reads are served from memory, writes are refused until it is back"}
 	case errors.As(err, &pe):
 		e = &Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Message: pe.Message, Field: pe.Field}
 	case errors.As(err, &fe):
@@ -53,7 +73,7 @@ func writeError(ctx *fasthttp.RequestCtx, log *slog.Logger, err error) {
 		e = &Error{Status: fasthttp.StatusInternalServerError, Code: "internal", Message: "internal error"}
 	}
 	var body errorBody
-	body.Error.Code, body.Error.Message, body.Error.Field = e.Code, e.Message, e.Field
+	body.Error.Code, body.Error.Message, body.Error.Field, body.Error.Errors = e.Code, e.Message, e.Field, e.Errors
 	b, _ := json.Marshal(body)
 	ctx.Response.Reset()
 	setSecurityHeaders(ctx)

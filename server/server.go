@@ -10,11 +10,13 @@ import (
 	"log/slog"
 	"net"
 	"runtime/debug"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/fasthttp/router"
 	"github.com/signpost/edge/configs"
+	"github.com/signpost/edge/server/contentstore"
 	"github.com/signpost/edge/server/feedback"
 	"github.com/signpost/edge/server/ratelimit"
 	"github.com/signpost/edge/snippets"
@@ -50,6 +52,15 @@ type Config struct {
 	// IPHasher keys the client-address hash stored with each record. Default: a random key,
 	// which is only right for tests (hashes then differ after a restart).
 	IPHasher *feedback.IPHasher
+	// Operators are named operator tokens (a tokens file); with AdminToken (named "admin") they
+	// guard /v1/admin/. Names go into the audit log.
+	Operators []Operator
+	// ContentStore keeps the versioned content operators change through the admin API; nil
+	// serves the content given to New only, and admin content writes answer 503.
+	ContentStore contentstore.Store
+	// DataDir receives the last-known-good content snapshot (served when Redis is down at
+	// startup); empty keeps none.
+	DataDir string
 	// AdminToken guards /v1/admin/ and lets servers post feedback without Origin; empty
 	// disables both.
 	AdminToken string
@@ -66,7 +77,9 @@ const (
 	DefaultReadTimeout  = 10 * time.Second
 	DefaultWriteTimeout = 10 * time.Second
 	DefaultIdleTimeout  = 60 * time.Second
-	DefaultMaxBodySize  = 64 << 10
+	// DefaultMaxBodySize admits a whole content bundle (PUT /v1/admin/content); smaller
+	// routes check their own limits (feedback: 16 KiB, admin JSON edits: 64 KiB).
+	DefaultMaxBodySize = 1 << 20
 )
 
 // Server is one edge instance.
@@ -83,6 +96,9 @@ type Server struct {
 	ipHasher *feedback.IPHasher
 	limits   *ratelimit.Limiter
 	metrics  *metrics
+	// Operators and content.
+	operators []operatorKey
+	applyMu   sync.Mutex // serializes content changes applied from the store
 }
 
 // New builds a server serving content. It fails when the widget cannot be built from it.
@@ -122,7 +138,8 @@ func New(cfg Config, content *snippets.Loaded) (*Server, error) {
 	if cfg.FollowupRetention <= 0 {
 		cfg.FollowupRetention = feedback.DefaultFollowupRetention
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, ids: feedback.NewIDs(), ipHasher: cfg.IPHasher, limits: cfg.RateLimits, metrics: newMetrics()}
+	s := &Server{cfg: cfg, log: cfg.Logger, ids: feedback.NewIDs(), ipHasher: cfg.IPHasher, limits: cfg.RateLimits,
+		metrics: newMetrics(), operators: operatorKeys(cfg)}
 	if s.limits == nil {
 		if s.limits, err = ratelimit.New(ratelimit.Config{Logger: cfg.Logger}); err != nil {
 			return nil, err
@@ -160,11 +177,14 @@ func New(cfg Config, content *snippets.Loaded) (*Server, error) {
 
 // SetContent builds the widget and resets the snippet cache for new content, then swaps it in
 // atomically: requests in flight finish on the old state.
-func (s *Server) SetContent(content *snippets.Loaded) error {
+func (s *Server) SetContent(content *snippets.Loaded) error { return s.setContent(content, 0) }
+
+func (s *Server) setContent(content *snippets.Loaded, number int64) error {
 	st, err := newState(content, s.cfg.TimeZones, s.cfg.CrisisPhrases)
 	if err != nil {
 		return err
 	}
+	st.contentNumber = number
 	s.state.Store(st)
 	return nil
 }
@@ -193,6 +213,18 @@ func (s *Server) routes() *router.Router {
 	get("/v1/admin/feedback/stats", s.admin(s.handleAdminStats))
 	get("/v1/admin/feedback/followups", s.admin(s.handleAdminFollowups))
 	get("/metrics", s.handleMetrics)
+	// Operators change content live (every write validated, versioned and audited).
+	get("/v1/admin/content", s.admin(s.handleGetContent))
+	r.PUT("/v1/admin/content", s.admin(s.handlePutContent))
+	get("/v1/admin/content/history", s.admin(s.handleHistory))
+	get("/v1/admin/content/versions/{v}", s.admin(s.handleGetVersion))
+	r.POST("/v1/admin/content/rollback", s.admin(s.handleRollback))
+	r.PUT("/v1/admin/partners/{id}/featured", s.admin(s.handlePutFeatured))
+	r.PUT("/v1/admin/resources/{id}", s.admin(s.handlePutResource))
+	r.DELETE("/v1/admin/resources/{id}", s.admin(s.handleDeleteResource))
+	r.PUT("/v1/admin/notice", s.admin(s.handlePutNotice))
+	r.DELETE("/v1/admin/notice", s.admin(s.handleDeleteNotice))
+	get("/v1/admin/audit", s.admin(s.handleAudit))
 	get("/healthz", s.handleHealthz)
 	get("/readyz", s.handleReadyz)
 	get("/", s.handlePage)

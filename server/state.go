@@ -23,13 +23,15 @@ const (
 // state is everything served for one content version; it is replaced whole, never mutated,
 // except for the snippet cache, which only ever fills.
 type state struct {
-	content    *snippets.Loaded
-	bundle     *widget.Bundle
-	widget     *asset.Asset // /v1/widget.js
-	pinned     *asset.Asset // /v1/widget.{hash}.js
-	pinnedName []byte       // "widget.{hash}.js"
-	manifest   *asset.Asset // /v1/widget.json
-	snippets   snippetCache
+	content *snippets.Loaded
+	// contentNumber is the content store's version number served (0: not from a store).
+	contentNumber int64
+	bundle        *widget.Bundle
+	widget        *asset.Asset // /v1/widget.js
+	pinned        *asset.Asset // /v1/widget.{hash}.js
+	pinnedName    []byte       // "widget.{hash}.js"
+	manifest      *asset.Asset // /v1/widget.json
+	snippets      snippetCache
 }
 
 // Manifest is the JSON of /v1/widget.json, what partners pin their tag from.

@@ -46,6 +46,23 @@ type Content struct {
 	Partners map[string]*Partner `yaml:"partners" json:"partners"`
 	// Feedback holds the texts of the feedback prompt.
 	Feedback FeedbackPrompt `yaml:"feedback" json:"feedback"`
+	// Notices are operators' emergency notices, shown in the banner until they expire.
+	Notices []*Notice `yaml:"notices,omitempty" json:"notices,omitempty"`
+}
+
+// Notice is an emergency notice (a line down, a changed number, a service closed for a storm):
+// shown at the top of the banner for the partners and regions it names until it expires.
+type Notice struct {
+	ID      string `yaml:"id" json:"id"`
+	Message Text   `yaml:"message" json:"message"`
+	URL     string `yaml:"url,omitempty" json:"url,omitempty"`
+	// Partners limits the notice to these partner ids; empty means every partner.
+	Partners []string `yaml:"partners,omitempty" json:"partners,omitempty"`
+	// Regions limits it to visitors served by these region entries; a country covers its
+	// subdivisions ("CA" covers "CA-QC"). Empty means every region, and visitors with none.
+	Regions []string `yaml:"regions,omitempty" json:"regions,omitempty"`
+	// ExpiresAt (RFC 3339) is required: a notice nobody withdraws still goes away.
+	ExpiresAt string `yaml:"expires_at" json:"expires_at"`
 }
 
 // Region is what a visitor in one region is shown in the banner.
@@ -108,12 +125,12 @@ type Resource struct {
 	Summary Text   `yaml:"summary" json:"summary"`
 	// URL is localized: a French visitor gets the French edition where there is one.
 	URL       Text     `yaml:"url" json:"url"`
-	SizeBytes int64    `yaml:"size_bytes" json:"size_bytes,omitempty"`
-	Languages []string `yaml:"languages" json:"languages,omitempty"`
+	SizeBytes int64    `yaml:"size_bytes,omitempty" json:"size_bytes,omitempty"`
+	Languages []string `yaml:"languages,omitempty" json:"languages,omitempty"`
 	// StartsOn and EndsOn bound when the resource is featured (YYYY-MM-DD or RFC 3339; a date
 	// alone is the whole day in UTC). Empty means unbounded.
-	StartsOn string `yaml:"starts_on" json:"starts_on,omitempty"`
-	EndsOn   string `yaml:"ends_on" json:"ends_on,omitempty"`
+	StartsOn string `yaml:"starts_on,omitempty" json:"starts_on,omitempty"`
+	EndsOn   string `yaml:"ends_on,omitempty" json:"ends_on,omitempty"`
 }
 
 // Components the widget can render. The banner is always one of them.

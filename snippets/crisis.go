@@ -61,12 +61,13 @@ func (c *CrisisPhrases) Match(text string) bool {
 
 // NormalizeWords lower-cases s, strips accents, and turns every run of characters other than
 // a-z and 0-9 into one space, trimmed: "Mettre FIN à mes jours!" -> "mettre fin a mes jours".
-// The widget's JS does the same with normalize("NFD") and two replaces.
+// The widget's JS does exactly the same: normalize("NFD"), drop U+0300-U+036F (a class every
+// browser parses, unlike \p{Mn}), lower-case, and replace [^a-z0-9]+ with a space.
 func NormalizeWords(s string) string {
 	var b strings.Builder
 	space := false
 	for _, r := range norm.NFD.String(s) {
-		if unicode.Is(unicode.Mn, r) {
+		if r >= 0x0300 && r <= 0x036F { // combining diacritical marks: the accents
 			continue
 		}
 		r = unicode.ToLower(r)

@@ -2,6 +2,9 @@ package snippets
 
 import (
 	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -76,6 +79,45 @@ type ResourceView struct {
 	URL       string   `json:"url"`
 	SizeBytes int64    `json:"size_bytes"`
 	Languages []string `json:"languages,omitempty"`
+	// Meta is the card's line in the visitor's language: "PDF · 383 KB", "Page Web".
+	Meta string `json:"meta"`
+}
+
+// typeLabels names each resource type per locale.
+var typeLabels = map[Locale]map[string]string{
+	English: {"pdf": "PDF", "video": "Video", "webinar": "Webinar", "toolkit": "Toolkit", "page": "Web page", "course": "Course"},
+	French:  {"pdf": "PDF", "video": "Vidéo", "webinar": "Webinaire", "toolkit": "Trousse", "page": "Page Web", "course": "Cours"},
+}
+
+// ResourceMeta is the type and size of a resource as a visitor reads it: "PDF · 383 KB" in
+// English, "PDF · 383 Ko" in French (1 KB = 1,024 bytes; one decimal from 1 MB, with the
+// locale's decimal mark).
+func ResourceMeta(typ string, size int64, loc Locale) string {
+	labels := typeLabels[loc]
+	if labels == nil {
+		labels = typeLabels[English]
+	}
+	meta := labels[typ]
+	if meta == "" {
+		meta = typ
+	}
+	if size <= 0 {
+		return meta
+	}
+	kb, mb := "KB", "MB"
+	if loc == French {
+		kb, mb = "Ko", "Mo"
+	}
+	var n string
+	if size >= 1<<20 {
+		n = strconv.FormatFloat(float64(size)/(1<<20), 'f', 1, 64) + " " + mb
+		if loc == French {
+			n = strings.Replace(n, ".", ",", 1)
+		}
+	} else {
+		n = strconv.FormatInt(max(1, (size+512)/1024), 10) + " " + kb
+	}
+	return meta + " · " + n
 }
 
 // FeedbackView is the feedback prompt in one locale.
@@ -99,9 +141,56 @@ type FeedbackView struct {
 	SendFailed     string `json:"send_failed"`
 }
 
-// NoticeView is an emergency notice (reserved for the operators' notices).
+// NoticeView is the emergency notice shown at the top of the banner.
 type NoticeView struct {
-	Message string `json:"message"`
+	ID        string `json:"id"`
+	Message   string `json:"message"`
+	URL       string `json:"url,omitempty"`
+	ExpiresAt string `json:"expires_at"`
+}
+
+// NoticeFor returns the first notice, in content order, active at now for the partner and the
+// region entry key ("" when none), and the next time the answer changes (an expiry; zero when
+// no matching notice is active).
+func (c *Content) NoticeFor(partner, key string, now time.Time) (*Notice, time.Time) {
+	var found *Notice
+	var until time.Time
+	for _, n := range c.Notices {
+		exp, err := time.Parse(time.RFC3339, n.ExpiresAt)
+		if err != nil || !now.Before(exp) || !n.serves(partner, key) {
+			continue
+		}
+		if found == nil {
+			found = n
+		}
+		if until.IsZero() || exp.Before(until) {
+			until = exp
+		}
+	}
+	return found, until
+}
+
+func (n *Notice) serves(partner, key string) bool {
+	if len(n.Partners) > 0 && !slices.Contains(n.Partners, partner) {
+		return false
+	}
+	if len(n.Regions) == 0 {
+		return true
+	}
+	for _, r := range n.Regions {
+		if key == r || (len(r) == 2 && strings.HasPrefix(key, r+"-")) {
+			return true
+		}
+	}
+	return false
+}
+
+// earliest returns the earlier of two times, zero meaning never.
+func earliest(a, b time.Time) time.Time {
+	if a.IsZero() || (!b.IsZero() && b.Before(a)) {
+		return b
+	}
+	return a
 }
 
 // TelTarget is what a tel: URI dials for the line: CallTel, else the digits of Call.
@@ -150,6 +239,10 @@ func (l *Loaded) Render(p *Partner, loc Locale, key string, part Part, now time.
 	var until time.Time
 	if part == All || part == Banner {
 		v.Banner = l.BannerFor(key, loc)
+		if n, expires := l.NoticeFor(p.ID, key, now); n != nil {
+			v.Notice = &NoticeView{ID: n.ID, Message: n.Message.Get(loc), URL: n.URL, ExpiresAt: n.ExpiresAt}
+			until = expires
+		}
 	}
 	if part == All || part == Resources {
 		rs, changes := l.Featured(p, now)
@@ -158,10 +251,11 @@ func (l *Loaded) Render(p *Partner, loc Locale, key string, part Part, now time.
 			views = append(views, ResourceView{
 				ID: r.ID, Type: r.Type, Title: r.Title.Get(loc), Summary: r.Summary.Get(loc),
 				URL: r.URL.Get(loc), SizeBytes: r.SizeBytes, Languages: r.Languages,
+				Meta: ResourceMeta(r.Type, r.SizeBytes, loc),
 			})
 		}
 		v.Resources = &views
-		until = changes
+		until = earliest(until, changes)
 	}
 	if part == All || part == Feedback {
 		f := &l.Feedback

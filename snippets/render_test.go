@@ -558,3 +558,24 @@ func TestWidgetData(t *testing.T) {
 		})
 	}
 }
+
+func TestResourceMeta(t *testing.T) {
+	for _, tc := range []struct {
+		typ  string
+		size int64
+		loc  snippets.Locale
+		want string
+	}{
+		{"pdf", 392192, snippets.English, "PDF · 383 KB"},
+		{"pdf", 392192, snippets.French, "PDF · 383 Ko"},
+		{"video", 2621440, snippets.English, "Video · 2.5 MB"},
+		{"video", 2621440, snippets.French, "Vidéo · 2,5 Mo"},
+		{"page", 0, snippets.French, "Page Web"},
+		{"course", 0, snippets.English, "Course"},
+		{"toolkit", 100, snippets.English, "Toolkit · 1 KB"},
+	} {
+		if got := snippets.ResourceMeta(tc.typ, tc.size, tc.loc); got != tc.want {
+			t.Errorf("ResourceMeta(%s, %d, %s) = %q, want %q", tc.typ, tc.size, tc.loc, got, tc.want)
+		}
+	}
+}

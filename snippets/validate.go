@@ -79,7 +79,46 @@ func (c *Content) Validate(opts ValidateOptions) Report {
 	resources := v.resources(c.Resources)
 	v.partners(c, resources)
 	v.feedback(&c.Feedback)
+	v.notices(c)
 	return v.r
+}
+
+func (v *validator) notices(c *Content) {
+	ids := map[string]bool{}
+	for i, n := range c.Notices {
+		p := fmt.Sprintf("notices[%d]", i)
+		if n == nil {
+			v.errorf(p, "empty notice")
+			continue
+		}
+		if !idPattern.MatchString(n.ID) {
+			v.errorf(p+".id", "required: lower-case letters, digits and hyphens, got %q", n.ID)
+		} else if ids[n.ID] {
+			v.errorf(p+".id", "duplicate notice id %q", n.ID)
+		}
+		ids[n.ID] = true
+		v.text(p+".message", n.Message, true)
+		v.url(p+".url", n.URL, false)
+		for j, id := range n.Partners {
+			if c.Partners[id] == nil {
+				v.errorf(fmt.Sprintf("%s.partners[%d]", p, j), "unknown partner %q", id)
+			}
+		}
+		for j, code := range n.Regions {
+			rp := fmt.Sprintf("%s.regions[%d]", p, j)
+			switch {
+			case !regionPattern.MatchString(code):
+				v.errorf(rp, "not an ISO 3166 code (\"CA\" or \"CA-QC\"): %q", code)
+			case len(code) > 2 && c.Regions[code] == nil:
+				v.errorf(rp, "no region entry %s: its visitors are served by %s, so name that", code, code[:2])
+			}
+		}
+		if n.ExpiresAt == "" {
+			v.errorf(p+".expires_at", "required: an RFC 3339 time after which the notice is no longer shown")
+		} else if _, err := time.Parse(time.RFC3339, n.ExpiresAt); err != nil {
+			v.errorf(p+".expires_at", "not an RFC 3339 time: %q", n.ExpiresAt)
+		}
+	}
 }
 
 func sortedKeys[K ~string, V any](m map[K]V) []K {

@@ -623,8 +623,8 @@ func TestParse(t *testing.T) {
 		},
 		{
 			name: "unknown top-level section",
-			src:  valid + "\nnotices: []\n",
-			want: "notices",
+			src:  valid + "\nannouncements: []\n",
+			want: "announcements",
 		},
 		{
 			name: "two documents",

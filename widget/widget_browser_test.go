@@ -171,17 +171,24 @@ func TestRegionFromTimeZone(t *testing.T) {
 	edge, _ := startEdge(t)
 	browser := browsertest.Browser(t)
 	s := newSite(t, edge)
-	// An unknown partner id has no default region: the time zone is all there is.
-	url := s.embed("/tz", "en", `data-partner="nobody"`, "", "", "")
-	for _, tc := range []struct{ zone, want, not string }{
-		{"America/Toronto", "988", "1-866-277-3553"}, // a time zone never selects Québec
-		{"Europe/London", "116 123", "988"},
-		{"America/Indianapolis", "988", "116 123"},
-		{"Australia/Sydney", "13 11 14", "988"},
-		{"Asia/Tokyo", "If you are in danger, call your local emergency number.", "988"},
+	// An unknown partner id has no default region: the time zone is all there is. The demo
+	// partner's default is CA: it holds unless the time zone places the visitor elsewhere.
+	nobody := s.embed("/tz", "en", `data-partner="nobody"`, "", "", "")
+	demo := s.embed("/tz-demo", "en", `data-partner="demo"`, "", "", "")
+	neutral := "If you are in danger, call your local emergency number."
+	for _, tc := range []struct{ name, url, zone, want, not string }{
+		{"no default, Toronto", nobody, "America/Toronto", "988", "1-866-277-3553"}, // a time zone never selects Québec
+		{"no default, London", nobody, "Europe/London", "116 123", "988"},
+		{"no default, Indianapolis (CLDR name)", nobody, "America/Indianapolis", "988", "116 123"},
+		{"no default, Sydney", nobody, "Australia/Sydney", "13 11 14", "988"},
+		{"no default, Tokyo", nobody, "Asia/Tokyo", neutral, "988"},
+		{"default CA, Toronto", demo, "America/Toronto", "988", "116 123"},
+		{"default CA, UTC says nothing", demo, "Etc/UTC", "988", neutral},
+		{"default CA, visitor in London", demo, "Europe/London", "116 123", "988"},
+		{"default CA, visitor in Tokyo", demo, "Asia/Tokyo", neutral, "988"},
 	} {
-		t.Run(tc.zone, func(t *testing.T) {
-			ctx := open(t, browser, url, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := open(t, browser, tc.url, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 				_, err := chromedp.Call(ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: tc.zone})
 				return err
 			}))
@@ -189,6 +196,11 @@ func TestRegionFromTimeZone(t *testing.T) {
 			text := eval[string](t, ctx, bannerText)
 			if !strings.Contains(text, tc.want) || strings.Contains(text, tc.not) {
 				t.Errorf("time zone %s: banner %q, want %q and not %q", tc.zone, text, tc.want, tc.not)
+			}
+			// The snippet refresh must agree with what rendered first.
+			time.Sleep(200 * time.Millisecond)
+			if again := eval[string](t, ctx, bannerText); again != text {
+				t.Errorf("the banner changed after the snippet refresh: %q -> %q", text, again)
 			}
 		})
 	}
@@ -325,6 +337,8 @@ func TestPlacement(t *testing.T) {
 
 // TestHostilePage: page CSS hiding and recolouring everything in <body>, prototype pollution,
 // a broken fetch and Promise, and jQuery 1.12: the banner still shows, correct and styled.
+// The stylesheet says `body *`, not `*`: `* { display: none !important }` also hides <html> and
+// <body>, and then no element of the page, the widget's or any other, can be rendered at all.
 func TestHostilePage(t *testing.T) {
 	edge, _ := startEdge(t)
 	browser := browsertest.Browser(t)
@@ -480,7 +494,8 @@ func TestQuickExit(t *testing.T) {
 		// Shift with another key (capitals) does not count either.
 		eval[bool](t, ctx, `document.activeElement.blur() || document.body.focus() || true`)
 		eval[bool](t, ctx, shadow("feedback")+`.querySelector("textarea").blur() || true`)
-		if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Shift), chromedp.KeyEvent("A"), chromedp.KeyEvent(kb.Shift)); err != nil {
+		// Two Shifts, a capital (Shift with another key), one Shift: never three Shifts in a row.
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Shift+kb.Shift), chromedp.KeyEvent("A"), chromedp.KeyEvent(kb.Shift)); err != nil {
 			t.Fatal(err)
 		}
 		if p := eval[string](t, ctx, `location.pathname`); p != "/exit-keys" {
@@ -590,5 +605,65 @@ func TestKeyboardOnly(t *testing.T) {
 	if n := eval[int](t, ctx, shadow("feedback")+`.querySelectorAll("input[type=radio]:checked").length`); n != 1 {
 		t.Errorf("Space on a radio: %d checked, want 1", n)
 	}
+	// On to the follow-up checkbox (Space reveals the email field), the email, and Send.
+	for range 10 {
+		if strings.HasPrefix(focused(), "INPUT:checkbox") {
+			break
+		}
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Tab)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(" "+kb.Tab+"visitor@example.org"+kb.Tab)); err != nil {
+		t.Fatal(err)
+	}
+	if f := focused(); !strings.HasPrefix(f, "BUTTON:submit") {
+		t.Fatalf("after the email, focus is on %s, want the send button", f)
+	}
+	if v := eval[string](t, ctx, shadow("feedback")+`.querySelector("[type=email]").value`); v != "visitor@example.org" {
+		t.Errorf("email typed %q", v)
+	}
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter)); err != nil {
+		t.Fatal(err)
+	}
+	// This edge has no feedback store: the answer is an error, shown in the live region.
+	poll(t, ctx, shadow("feedback")+`.querySelector("[role=status]").textContent.length > 0`)
 	cleanProbe(t, ctx)
+}
+
+func TestResourceCardsAndAccent(t *testing.T) {
+	edge, _ := startEdge(t)
+	browser := browsertest.Browser(t)
+	s := newSite(t, edge)
+	for _, tc := range []struct{ loc, accent, wantMeta, wantBorder string }{
+		// #ffff00 has 1.07:1 contrast on white: the default accent is used instead.
+		{"en", "#ffff00", "PDF · 383 KB", "rgb(0, 85, 140)"},
+		{"fr", "#6a1b9a", "PDF · 383 Ko", "rgb(106, 27, 154)"},
+	} {
+		url := s.embed("/cards-"+tc.loc, tc.loc, `data-partner="demo" data-components="banner,resources" data-accent="`+tc.accent+`"`, "", "", "")
+		ctx := open(t, browser, url)
+		poll(t, ctx, `!!document.querySelector('[data-signpost="resources"]') && `+shadow("resources")+`.querySelectorAll(".card").length > 0`)
+		var card struct {
+			Cards  int    `json:"cards"`
+			Meta   string `json:"meta"`
+			Href   string `json:"href"`
+			Icon   bool   `json:"icon"`
+			Border string `json:"border"`
+			Target string `json:"target"`
+		}
+		raw := eval[string](t, ctx, `(() => { const r = `+shadow("resources")+`, c = r.querySelector(".card");
+			return JSON.stringify({cards: r.querySelectorAll(".card").length, meta: c.querySelector(".meta").textContent,
+				href: c.querySelector("a").getAttribute("href"), icon: !!c.querySelector("svg path"),
+				border: getComputedStyle(c).borderLeftColor, target: c.querySelector("a").getAttribute("target") || ""}) })()`)
+		if err := json.Unmarshal([]byte(raw), &card); err != nil {
+			t.Fatal(err)
+		}
+		if card.Cards != 8 || card.Meta != tc.wantMeta || !strings.HasPrefix(card.Href, "https://") || !card.Icon || card.Target != "" {
+			t.Errorf("%s cards: %+v", tc.loc, card)
+		}
+		if card.Border != tc.wantBorder {
+			t.Errorf("%s accent %s: border %s, want %s", tc.loc, tc.accent, card.Border, tc.wantBorder)
+		}
+		cleanProbe(t, ctx)
+	}
 }

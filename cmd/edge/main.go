@@ -4,6 +4,7 @@
 //	edge check        validate a content file: exit 0 valid, 1 invalid
 //	edge version      print the build version
 //	edge healthcheck  probe a running edge's /healthz (for container HEALTHCHECK)
+//	edge content      operators' CLI: pull, push, history, rollback, notices (admin API)
 //	edge feedback     export feedback (export) or follow-up emails (followups)
 package main
 
@@ -60,6 +61,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		return healthcheck(args, getenv, stdout, stderr)
 	case "feedback":
 		return feedbackCmd(args, getenv, stdout, stderr)
+	case "content":
+		return contentCmd(args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		usage(stdout)
 		return 0
@@ -78,6 +81,7 @@ commands:
   check        validate content: exit 0 valid, 1 invalid (every error listed)
   version      print the build version
   healthcheck  probe a running edge's /healthz: exit 0 healthy, 1 not
+  content      pull|push FILE|history|rollback V|notice set|withdraw, against a running edge
   feedback     export [--format csv|jsonl] [--since RFC3339] [--partner ID]: stored feedback
                followups [--format csv|jsonl]: follow-up emails within the retention window
 
@@ -120,17 +124,17 @@ func envDuration(getenv func(string) string, key string, def time.Duration) (tim
 
 // loadContent reads and validates content from path; the default path falls back to the copy
 // built into the binary when it does not exist.
-func loadContent(path string, now time.Time) (*snippets.Loaded, string, error) {
+func loadContent(path string, now time.Time) (*snippets.Loaded, []byte, string, error) {
 	src, err := os.ReadFile(path)
 	from := path
 	if errors.Is(err, os.ErrNotExist) && path == defaultContent {
 		src, from, err = configs.Content, "built-in "+defaultContent, nil
 	}
 	if err != nil {
-		return nil, from, err
+		return nil, nil, from, err
 	}
 	l, err := snippets.Load(src, snippets.ValidateOptions{Now: now})
-	return l, from, err
+	return l, src, from, err
 }
 
 func newLogger(w io.Writer, level string) (*slog.Logger, error) {
@@ -158,6 +162,8 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	feedbackRate := fs.String("feedback-rate", envString(getenv, "EDGE_FEEDBACK_RATE", ratelimit.DefaultIPRate), "feedback per client address, limiter format <n>-<S|M|H|D> (EDGE_FEEDBACK_RATE)")
 	partnerRate := fs.String("partner-rate", envString(getenv, "EDGE_PARTNER_RATE", ratelimit.DefaultPartnerRate), "feedback per partner, same format (EDGE_PARTNER_RATE)")
 	trustedProxies := fs.String("trusted-proxies", getenv("EDGE_TRUSTED_PROXIES"), "CIDRs of proxies whose X-Forwarded-For is believed; empty trusts none (EDGE_TRUSTED_PROXIES)")
+	tokensFile := fs.String("admin-tokens", getenv("EDGE_ADMIN_TOKENS_FILE"), "YAML file of named operator tokens: tokens: [{name, token, scopes}] (EDGE_ADMIN_TOKENS_FILE)")
+	redisPrefix := fs.String("redis-prefix", envString(getenv, "EDGE_REDIS_PREFIX", "signpost:"), "prefix of the content store's Redis keys (EDGE_REDIS_PREFIX)")
 	adminTokenFile := fs.String("admin-token-file", getenv("EDGE_ADMIN_TOKEN_FILE"), "file holding the operator token; EDGE_ADMIN_TOKEN gives it directly (EDGE_ADMIN_TOKEN_FILE)")
 	retention := fs.String("followup-retention", envString(getenv, "EDGE_FOLLOWUP_RETENTION", "200d"), "how long follow-up emails are kept, e.g. 200d (EDGE_FOLLOWUP_RETENTION)")
 	if err := fs.Parse(args); err != nil {
@@ -205,12 +211,17 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 		fmt.Fprintln(stderr, "edge serve: data dir:", err)
 		return 1
 	}
-	content, from, err := loadContent(*contentPath, time.Now())
+	seed, seedSrc, seedFrom, err := loadContent(*contentPath, time.Now())
 	if err != nil {
-		fmt.Fprintf(stderr, "edge serve: %s: %v\n", from, err)
+		fmt.Fprintf(stderr, "edge serve: %s: %v\n", seedFrom, err)
 		return 1
 	}
-	for _, w := range content.Warnings {
+	operators, err := loadOperators(*tokensFile)
+	if err != nil {
+		fmt.Fprintln(stderr, "edge serve: admin tokens:", err)
+		return exitUsage
+	}
+	for _, w := range seed.Warnings {
 		log.Warn("content needs attention", "field", w.Path, "problem", w.Message)
 	}
 	in, err := openIntake(intakeOptions{dataDir: *dataDir, redisURL: *redisURL, ipRate: *feedbackRate,
@@ -220,9 +231,17 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 		return 1
 	}
 	defer in.Close()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	store, content, from, err := openContentStore(ctx, *dataDir, in.rdb, *redisPrefix, seedSrc, seed, log)
+	if err != nil {
+		fmt.Fprintln(stderr, "edge serve: content store:", err)
+		return 1
+	}
+	defer store.Close()
 	srv, err := server.New(server.Config{Logger: log, Mode: in.mode, Feedback: in.store, RateLimits: in.limits,
 		TrustedProxies: proxies, IPHasher: in.hasher, AdminToken: adminToken, FollowupRetention: followupRetention,
-		Health: in.health, Spool: in.spool}, content)
+		Health: in.health, Spool: in.spool, ContentStore: store, DataDir: *dataDir, Operators: operators}, content)
 	if err != nil {
 		fmt.Fprintln(stderr, "edge serve:", err)
 		return 1
@@ -232,10 +251,12 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 		fmt.Fprintln(stderr, "edge serve:", err)
 		return 1
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	if err := srv.ApplyCurrent(ctx); err != nil {
+		log.Warn("published content not applied at startup; serving what was loaded", "err", err)
+	}
+	go srv.WatchContent(ctx)
 	go in.purgeFollowups(ctx, followupRetention, log)
-	log.Info("serving", "addr", ln.Addr().String(), "content", from, "content_version", content.Version,
+	log.Info("serving", "addr", ln.Addr().String(), "content", from, "seed", seedFrom, "content_version", content.Version,
 		"widget", srv.WidgetPath(), "mode", in.mode, "version", version)
 	fmt.Fprintf(stdout, "Signpost edge is running: open %s\n", browseURL(ln.Addr()))
 	errc := make(chan error, 1)
@@ -276,7 +297,7 @@ func check(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
-	content, from, err := loadContent(*contentPath, time.Now())
+	content, _, from, err := loadContent(*contentPath, time.Now())
 	var invalid *snippets.InvalidError
 	switch {
 	case errors.As(err, &invalid):

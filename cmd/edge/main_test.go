@@ -174,7 +174,7 @@ func TestServeBinary(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("did not exit within 20 s of SIGTERM")
 	}
-	if !strings.Contains(stderr.String(), `"msg":"stopped"`) || !strings.Contains(stderr.String(), "built-in configs/content.yaml") {
+	if !strings.Contains(stderr.String(), `"msg":"stopped"`) || !strings.Contains(stderr.String(), `"seed":"built-in configs/content.yaml"`) || !strings.Contains(stderr.String(), `"content":"content store v1"`) {
 		t.Errorf("logs: %s", stderr.String())
 	}
 }

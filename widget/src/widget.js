@@ -14,14 +14,12 @@
   var TEXT = {
     en: {
       crisis: "Crisis support", call: "Call", text: "Text", textKw: "Text {k} to {n}", chat: "Chat online",
-      res: "Featured resources", pdf: "PDF", video: "Video", webinar: "Webinar", toolkit: "Toolkit", page: "Web page", course: "Course",
-      kb: "KB", mb: "MB", fb: "Feedback",
+      res: "Featured resources", fb: "Feedback",
       exit: "Quick exit", exitNote: "Or press Shift 3 times. Your browser history is not erased."
     },
     fr: {
       crisis: "Aide en situation de crise", call: "Appeler le", text: "Texter le", textKw: "Textez {k} au {n}", chat: "Clavarder en ligne",
-      res: "Ressources en vedette", pdf: "PDF", video: "Vidéo", webinar: "Webinaire", toolkit: "Trousse", page: "Page Web", course: "Cours",
-      kb: "Ko", mb: "Mo", fb: "Rétroaction",
+      res: "Ressources en vedette", fb: "Rétroaction",
       exit: "Sortie rapide", exitNote: "Ou appuyez 3 fois sur Maj. L'historique du navigateur n'est pas effacé."
     }
   };
@@ -88,10 +86,11 @@
   /** The region entry that serves a code: the code, else its country, else none. */
   function entry(c) { return D.regions[c] ? c : D.regions[c.slice(0, 2)] ? c.slice(0, 2) : ""; }
 
-  /** The country of the browser's time zone: the last resort, and never a subdivision. */
+  /** The country of the browser's time zone, never a subdivision: a country with an entry, ""
+      for a real zone of a country without one, "?" when the zone says nothing (UTC, Etc/*). */
   function zoneCountry() {
     try {
-      var z = Intl.DateTimeFormat().resolvedOptions().timeZone, c = "";
+      var z = Intl.DateTimeFormat().resolvedOptions().timeZone || "", c = /^(Etc\/|UTC$|GMT$)|^$/.test(z) ? "?" : "";
       Object.keys(D.tz).forEach((k) => {
         D.tz[k].split(" ").forEach((g) => {
           var i = g.lastIndexOf("/") + 1;
@@ -99,7 +98,7 @@
         });
       });
       return c;
-    } catch (e) { return ""; }
+    } catch (e) { return "?"; }
   }
 
   /** WCAG AA needs 4.5:1 for text on white: an accent that fails it is not used. */
@@ -117,7 +116,11 @@
   function config() {
     var ds = (script && script.dataset) || {}, p = D.partners[ds.partner] || bare({});
     var comps = (ds.components || (p.components || []).join(",") || "banner").split(",").map((s) => { return s.trim(); });
-    var region = code(ds.region) || code(p.region) || zoneCountry();
+    // data-region, else the partner's default unless the time zone places the visitor in
+    // another country (a UK visitor on a Canadian site must not get 988), else that country;
+    // ZZ (ISO 3166: unknown) when the zone is of a country with no entry.
+    var tz = zoneCountry(), def = code(p.region);
+    var region = code(ds.region) || (def && (tz == "?" || tz == def.slice(0, 2)) ? def : tz == "?" ? "" : tz || "ZZ");
     return {
       partner: ds.partner || "",
       loc: lang(ds.locale) || lang(d.documentElement.lang) || "en",
@@ -198,11 +201,6 @@
     else if (view.directory && safeURL(view.directory.url)) link(el("p", "line", "", box), view.directory.url, view.directory.label);
   }
 
-  function size(b) {
-    var S = TEXT[cfg.loc], mb = b / 1048576;
-    return (mb >= 1 ? mb.toFixed(1).replace(".", S == TEXT.fr ? "," : ".") + " " + S.mb : Math.max(1, Math.round(b / 1024)) + " " + S.kb);
-  }
-
   function resources(root, rs) {
     var S = TEXT[cfg.loc], box = attr(el("section", "res", "", root), { "aria-label": S.res, lang: cfg.loc });
     var ul = el("ul", "grid", "", box);
@@ -213,14 +211,14 @@
       li.appendChild(svg);
       if (safeURL(r.url)) link(el("p", "t", "", li), r.url, r.title);
       el("p", "", r.summary, li);
-      el("p", "meta", (S[r.type] || r.type) + (r.size_bytes ? " · " + size(r.size_bytes) : ""), li);
+      el("p", "meta", r.meta, li);
     });
   }
 
   /** True when the comment reads like a crisis: whole words, any case, accents ignored. The
       server applies the same list the same way. */
   function crisisText(s) {
-    var t = " " + s.normalize("NFD").replace(/\p{Mn}/gu, "").toLowerCase().replace(/[^a-z0-9]+/g, " ").trim() + " ";
+    var t = " " + s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, " ").trim() + " ";
     return D.phrases.some((p) => { return t.indexOf(" " + p + " ") >= 0; });
   }
 

@@ -1,0 +1,256 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/signpost/edge/configs"
+	"github.com/signpost/edge/server/contentstore"
+	"github.com/signpost/edge/server/contentstore/fsstore"
+	"github.com/valyala/fasthttp"
+)
+
+const (
+	aliceToken = "alice-token-0123456789"
+	bobToken   = "bob-token-0123456789ab"
+)
+
+// contentEdge is an edge whose content lives in a real file-backed content store.
+func contentEdge(t *testing.T) (*edge, contentstore.Store, string) {
+	t.Helper()
+	dir := t.TempDir()
+	now := func() time.Time { return testNow }
+	st, err := fsstore.Open(dir, configs.Content, ValidateContent(now), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	e := startEdge(t, shipped(t), Config{ContentStore: st, DataDir: dir,
+		Operators: []Operator{{Name: "alice", Token: aliceToken}, {Name: "bob", Token: bobToken}}})
+	if err := e.srv.ApplyCurrent(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return e, st, dir
+}
+
+func bearer(token string) []string { return []string{"Authorization", "Bearer " + token} }
+
+func with(h []string, more ...string) []string { return append(append([]string{}, h...), more...) }
+
+func bannerMessage(t *testing.T, e *edge, uri string) (string, string) {
+	t.Helper()
+	s, r := getSnippet(t, e, uri)
+	if r.StatusCode() != 200 {
+		t.Fatalf("%s: %d %s", uri, r.StatusCode(), r.Body())
+	}
+	notice := ""
+	if len(s.Notice) > 0 && string(s.Notice) != "null" {
+		var n struct{ Message string }
+		_ = json.Unmarshal(s.Notice, &n)
+		notice = n.Message
+	}
+	return s.Banner.Message, notice
+}
+
+func TestAdminContentAuth(t *testing.T) {
+	e, _, _ := contentEdge(t)
+	for _, tc := range []struct {
+		headers []string
+		status  int
+		code    string
+	}{
+		{nil, 401, "unauthorized"},
+		{[]string{"Authorization", "Basic abc"}, 401, "unauthorized"},
+		{bearer("wrong-token-0123456789"), 403, "forbidden"},
+	} {
+		r := e.do(t, "GET", "/v1/admin/content", nil, tc.headers...)
+		if code, _ := jsonError(t, r); r.StatusCode() != tc.status || code != tc.code {
+			t.Errorf("%v: %d %s, want %d %s", tc.headers, r.StatusCode(), code, tc.status, tc.code)
+		}
+	}
+	if r := e.do(t, "GET", "/v1/admin/content", nil, bearer(bobToken)...); r.StatusCode() != 200 {
+		t.Errorf("bob: %d", r.StatusCode())
+	}
+	if r := e.do(t, "PUT", "/v1/admin/content", configs.Content, with(bearer(bobToken), "If-Match", `"v1"`)...); r.StatusCode() != 415 {
+		t.Errorf("form-encoded content: %d, want 415", r.StatusCode())
+	}
+	plain := startEdge(t, shipped(t), Config{AdminToken: aliceToken})
+	r := plain.do(t, "PUT", "/v1/admin/content", configs.Content, with(bearer(aliceToken), "If-Match", `"v1"`)...)
+	if code, _ := jsonError(t, r); r.StatusCode() != 503 || code != "no_content_store" {
+		t.Errorf("no store: %d %s", r.StatusCode(), code)
+	}
+}
+
+func TestAdminContentLifecycle(t *testing.T) {
+	e, _, dir := contentEdge(t)
+	alice, bob := bearer(aliceToken), bearer(bobToken)
+
+	get := e.do(t, "GET", "/v1/admin/content", nil, alice...)
+	if get.StatusCode() != 200 || header(get, "ETag") != `"v1"` || !bytes.Equal(get.Body(), configs.Content) {
+		t.Fatalf("GET content: %d ETag %q", get.StatusCode(), header(get, "ETag"))
+	}
+	var asJSON struct {
+		Version int64 `json:"version"`
+		Content struct {
+			Partners map[string]any `json:"partners"`
+		} `json:"content"`
+	}
+	j := e.do(t, "GET", "/v1/admin/content", nil, with(alice, "Accept", "application/json")...)
+	if err := json.Unmarshal(j.Body(), &asJSON); err != nil || asJSON.Version != 1 || asJSON.Content.Partners["demo"] == nil {
+		t.Errorf("GET content as JSON: %v %s", err, j.Body())
+	}
+	if nm := e.do(t, "GET", "/v1/admin/content", nil, with(alice, "If-None-Match", `"v1"`)...); nm.StatusCode() != 304 {
+		t.Errorf("If-None-Match: %d", nm.StatusCode())
+	}
+
+	changed := bytes.Replace(configs.Content, []byte("you can call or text 988 at any time. If it is an emergency, call 9-1-1 or go to your local emergency department."),
+		[]byte("you can call or text 988, day or night. If it is an emergency, call 9-1-1."), 1)
+	if bytes.Equal(changed, configs.Content) {
+		t.Fatal("the shipped CA message changed: update this test")
+	}
+	if r := e.do(t, "PUT", "/v1/admin/content", changed, with(alice, "Content-Type", "application/yaml")...); r.StatusCode() != 428 {
+		t.Errorf("PUT without If-Match: %d, want 428", r.StatusCode())
+	}
+	put := e.do(t, "PUT", "/v1/admin/content", changed, with(alice, "If-Match", `"v1"`, "Content-Type", "application/yaml", "X-Signpost-Note", "shorter message")...)
+	if put.StatusCode() != 200 || header(put, "ETag") != `"v2"` {
+		t.Fatalf("PUT: %d %s", put.StatusCode(), put.Body())
+	}
+	if msg, _ := bannerMessage(t, e, "/v1/snippets/demo/banner"); !strings.Contains(msg, "day or night") {
+		t.Errorf("snippet after PUT: %q", msg)
+	}
+	if w := e.do(t, "GET", "/v1/widget.js", nil); !strings.Contains(string(w.Body()), "day or night") {
+		t.Error("widget not rebuilt with the new crisis message")
+	}
+	if lkg, v, err := contentstore.LoadSnapshot(dir); err != nil || v.Number != 2 || !bytes.Equal(lkg, changed) {
+		t.Errorf("last-known-good snapshot: v%d %v", v.Number, err)
+	}
+
+	stale := e.do(t, "PUT", "/v1/admin/content", configs.Content, with(bob, "If-Match", `"v1"`, "Content-Type", "application/yaml")...)
+	if code, _ := jsonError(t, stale); stale.StatusCode() != 412 || code != "version_conflict" || !strings.Contains(string(stale.Body()), "now v2 by alice") {
+		t.Errorf("stale If-Match: %d %s", stale.StatusCode(), stale.Body())
+	}
+
+	invalid := bytes.Replace(changed, []byte("      - emh-access-gap\n"), []byte("      - no-such-resource\n"), 1)
+	invalid = bytes.Replace(invalid, []byte("    source: \"https://3114.fr\"\n"), nil, 1)
+	bad := e.do(t, "PUT", "/v1/admin/content", invalid, with(alice, "If-Match", `"v2"`, "Content-Type", "application/json")...)
+	var body struct {
+		Error struct {
+			Code, Field string
+			Errors      []struct{ Field, Message string }
+		}
+	}
+	_ = json.Unmarshal(bad.Body(), &body)
+	fields := []string{}
+	for _, fe := range body.Error.Errors {
+		fields = append(fields, fe.Field)
+	}
+	if bad.StatusCode() != 422 || body.Error.Code != "invalid_content" || len(fields) != 2 ||
+		!strings.Contains(strings.Join(fields, " "), "partners.mhcc.featured[4]") || !strings.Contains(strings.Join(fields, " "), "lines.fr-3114.source") {
+		t.Errorf("invalid PUT: %d %s", bad.StatusCode(), bad.Body())
+	}
+	if msg, _ := bannerMessage(t, e, "/v1/snippets/demo/banner"); !strings.Contains(msg, "day or night") {
+		t.Error("invalid content became current")
+	}
+
+	// Partial edits: featured order, a resource, a notice.
+	fe := e.do(t, "PUT", "/v1/admin/partners/mhcc/featured", []byte(`{"featured":["stepped-care-2-0","peer-support-guidelines"]}`), bob...)
+	if fe.StatusCode() != 200 {
+		t.Fatalf("featured: %d %s", fe.StatusCode(), fe.Body())
+	}
+	s, _ := getSnippet(t, e, "/v1/snippets/mhcc/resources")
+	if rs := *s.Resources; len(rs) != 2 || rs[0].ID != "stepped-care-2-0" || rs[1].ID != "peer-support-guidelines" {
+		t.Errorf("featured after edit: %+v", rs)
+	}
+	if r := e.do(t, "PUT", "/v1/admin/partners/nobody/featured", []byte(`{"featured":[]}`), bob...); r.StatusCode() != 404 {
+		t.Errorf("featured of an unknown partner: %d", r.StatusCode())
+	}
+	if r := e.do(t, "PUT", "/v1/admin/partners/mhcc/featured", []byte(`{"featured":["nope"]}`), bob...); r.StatusCode() != 422 {
+		t.Errorf("featured unknown resource: %d %s", r.StatusCode(), r.Body())
+	}
+	if r := e.do(t, "PUT", "/v1/admin/partners/mhcc/featured", []byte(`{"featured":[], "extra": 1}`), bob...); r.StatusCode() != 400 {
+		t.Errorf("unknown JSON field: %d", r.StatusCode())
+	}
+	res := e.do(t, "PUT", "/v1/admin/resources/winter-webinar", []byte(`{"type":"webinar","title":{"en":"Winter webinar"},"summary":{"en":"Live"},"url":{"en":"https://example.org/webinar"}}`), alice...)
+	if res.StatusCode() != 200 {
+		t.Errorf("PUT resource: %d %s", res.StatusCode(), res.Body())
+	}
+	del := e.do(t, "DELETE", "/v1/admin/resources/stepped-care-2-0", nil, alice...)
+	if code, field := jsonError(t, del); del.StatusCode() != 422 || code != "invalid_content" || !strings.HasPrefix(field, "partners.") {
+		t.Errorf("delete a featured resource: %d %s %s", del.StatusCode(), code, field)
+	}
+
+	exp := testNow.Add(time.Hour).Format(time.RFC3339)
+	notice := e.do(t, "PUT", "/v1/admin/notice", []byte(`{"id":"storm","message":{"en":"The Québec line is down: call 988.","fr":"La ligne québécoise est en panne : appelez le 988."},"regions":["CA-QC"],"expires_at":"`+exp+`"}`), alice...)
+	if notice.StatusCode() != 200 {
+		t.Fatalf("PUT notice: %d %s", notice.StatusCode(), notice.Body())
+	}
+	if _, n := bannerMessage(t, e, "/v1/snippets/demo?region=CA-QC&locale=fr"); n != "La ligne québécoise est en panne : appelez le 988." {
+		t.Errorf("notice in Québec: %q", n)
+	}
+	if _, n := bannerMessage(t, e, "/v1/snippets/demo?region=CA-ON"); n != "" {
+		t.Errorf("notice outside its region: %q", n)
+	}
+	if r := e.do(t, "PUT", "/v1/admin/notice", []byte(`{"message":{"en":"x"}}`), alice...); r.StatusCode() != 422 {
+		t.Errorf("notice without expiry: %d", r.StatusCode())
+	}
+	if r := e.do(t, "DELETE", "/v1/admin/notice?id=storm", nil, alice...); r.StatusCode() != 200 {
+		t.Errorf("withdraw: %d %s", r.StatusCode(), r.Body())
+	}
+	if _, n := bannerMessage(t, e, "/v1/snippets/demo?region=CA-QC"); n != "" {
+		t.Errorf("withdrawn notice still shown: %q", n)
+	}
+
+	// History, versions, rollback, audit.
+	var hist struct {
+		Versions []struct {
+			Version   int64
+			Author    string
+			Note      string
+			CreatedAt time.Time `json:"created_at"`
+		}
+	}
+	h := e.do(t, "GET", "/v1/admin/content/history", nil, alice...)
+	if err := json.Unmarshal(h.Body(), &hist); err != nil || len(hist.Versions) != 6 || hist.Versions[0].Version != 6 || hist.Versions[5].Version != 1 {
+		t.Fatalf("history: %v %s", err, h.Body())
+	}
+	if v := hist.Versions[4]; v.Version != 2 || v.Author != "alice" || v.Note != "shorter message" || v.CreatedAt.IsZero() {
+		t.Errorf("history entry of v2: %+v", v)
+	}
+	if v1 := e.do(t, "GET", "/v1/admin/content/versions/1", nil, alice...); !bytes.Equal(v1.Body(), configs.Content) || header(v1, "ETag") != `"v1"` {
+		t.Errorf("version 1: %d", v1.StatusCode())
+	}
+	if r := e.do(t, "GET", "/v1/admin/content/versions/99", nil, alice...); r.StatusCode() != 404 {
+		t.Errorf("unknown version: %d", r.StatusCode())
+	}
+	if r := e.do(t, "GET", "/v1/admin/content/versions/x", nil, alice...); r.StatusCode() != 400 {
+		t.Errorf("malformed version: %d", r.StatusCode())
+	}
+	rb := e.do(t, "POST", "/v1/admin/content/rollback", []byte(`{"version":1}`), with(bob, "If-Match", `"v6"`)...)
+	if rb.StatusCode() != 200 || header(rb, "ETag") != `"v7"` {
+		t.Fatalf("rollback: %d %s", rb.StatusCode(), rb.Body())
+	}
+	if msg, _ := bannerMessage(t, e, "/v1/snippets/demo/banner"); !strings.Contains(msg, "at any time") {
+		t.Errorf("after rollback: %q", msg)
+	}
+	if r := e.do(t, "POST", "/v1/admin/content/rollback", []byte(`{"version":1}`), with(bob, "If-Match", `"v6"`)...); r.StatusCode() != 412 {
+		t.Errorf("stale rollback: %d", r.StatusCode())
+	}
+	var audit struct {
+		Entries []contentstore.AuditEntry
+	}
+	a := e.do(t, "GET", "/v1/admin/audit?limit=3", nil, alice...)
+	if err := json.Unmarshal(a.Body(), &audit); err != nil || len(audit.Entries) != 3 {
+		t.Fatalf("audit: %v %s", err, a.Body())
+	}
+	if top := audit.Entries[0]; top.Actor != "bob" || top.Action != "content.rollback" || top.Version != 7 {
+		t.Errorf("newest audit entry %+v", top)
+	}
+	if r := e.do(t, "GET", "/v1/admin/audit?limit=0", nil, alice...); r.StatusCode() != 400 {
+		t.Errorf("audit limit 0: %d", r.StatusCode())
+	}
+	_ = fasthttp.StatusOK
+}

@@ -1,0 +1,80 @@
+// Package contentstore keeps versioned content bundles: every change operators publish is a new,
+// validated version with its author and note; one version is current; any earlier one can be
+// read back or made current again. Two implementations sit behind Store: files under the data
+// dir (embedded mode, package fsstore) and Redis (package redisstore), shared by every edge.
+package contentstore
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Version describes one stored content version.
+type Version struct {
+	// Number counts from 1 and never repeats; the HTTP ETag is "v<Number>".
+	Number    int64     `json:"version"`
+	Author    string    `json:"author"`
+	Note      string    `json:"note"`
+	CreatedAt time.Time `json:"created_at"`
+	// Digest is the hex SHA-256 of the content bytes.
+	Digest string `json:"digest"`
+}
+
+// Validate checks content bytes by the rules of `edge check`; a store never makes content that
+// fails it current. It is snippets.Load under the hood, passed in so that stores stay free of
+// the content model.
+type Validate func(src []byte) error
+
+// Store is a versioned content store.
+type Store interface {
+	// Current returns the current content and its version.
+	Current(ctx context.Context) ([]byte, Version, error)
+	// Put validates src and stores it as a new current version, provided the current version is
+	// still ifMatch (0: no check). A stale ifMatch fails with ErrConflict, invalid content with
+	// the Validate error (wrapped so errors.As finds it).
+	Put(ctx context.Context, src []byte, author, note string, ifMatch int64) (Version, error)
+	// History lists every version, newest first.
+	History(ctx context.Context) ([]Version, error)
+	// Get returns one version's content.
+	Get(ctx context.Context, number int64) ([]byte, Version, error)
+	// Rollback makes the content of version `to` current again as a new version (history stays
+	// linear and nothing is rewritten), provided the current version is still ifMatch (0: no
+	// check).
+	Rollback(ctx context.Context, to int64, author, note string, ifMatch int64) (Version, error)
+	// Watch delivers the version that became current, each time one does, on this process or on
+	// any other sharing the store, until ctx ends. Deliveries may repeat or skip intermediate
+	// versions; the receiver reads Current. The first delivery is the version current when
+	// Watch starts (once the store can be reached), so no change falls between a caller's
+	// Current and its Watch: compare numbers and skip what you already have. The channel is
+	// closed when ctx ends or the store is closed.
+	Watch(ctx context.Context) <-chan Version
+	// Audit appends an entry to the audit log (a zero Time is set to the store's clock);
+	// AuditLog lists the newest entries first, at most limit of them (limit <= 0: all).
+	Audit(ctx context.Context, e AuditEntry) error
+	AuditLog(ctx context.Context, limit int) ([]AuditEntry, error)
+	Close() error
+}
+
+// AuditEntry records one operator action.
+type AuditEntry struct {
+	Time time.Time `json:"time"`
+	// Actor is the operator token's name.
+	Actor  string `json:"actor"`
+	Action string `json:"action"` // e.g. "content.put", "notice.put", "feedback.export"
+	Target string `json:"target,omitempty"`
+	// Version is the content version the action produced or read, when there is one.
+	Version int64  `json:"version,omitempty"`
+	Note    string `json:"note,omitempty"`
+}
+
+// Errors of every Store.
+var (
+	// ErrConflict: ifMatch is not the current version.
+	ErrConflict = errors.New("content changed since the version given")
+	// ErrNotFound: no such version.
+	ErrNotFound = errors.New("no such content version")
+	// ErrUnavailable: the backing service cannot be reached; reads may still be served from memory
+	// by the caller, writes must be refused.
+	ErrUnavailable = errors.New("content store unavailable")
+)

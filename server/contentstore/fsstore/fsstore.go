@@ -1,0 +1,592 @@
+// Package fsstore is the embedded content store: versions as files under the data dir, for an
+// edge that runs alone (no Redis). Every version is two files, its content and its metadata,
+// and a `current` file names the current one; each file is replaced by an fsynced temporary
+// file and a rename followed by an fsync of the directory, so a crash leaves the store as it was
+// before or after a change, never in between. A file lock keeps a second process from writing
+// the same directory.
+//
+// Layout under the data dir:
+//
+//	content/LOCK             flock held while the store is open
+//	content/current          number of the current version
+//	content/00000001.yaml    content of version 1
+//	content/00000001.json    metadata of version 1 (contentstore.Version)
+//	audit.log                audit entries, one JSON object a line, fsynced
+package fsstore
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/signpost/edge/server/contentstore"
+)
+
+// Names under the data dir.
+const (
+	// Dir holds the versions, the current pointer and the lock.
+	Dir = "content"
+	// AuditFile is the audit log, beside Dir.
+	AuditFile = "audit.log"
+
+	currentFile = "current"
+	lockFile    = "LOCK"
+	contentExt  = ".yaml"
+	metaExt     = ".json"
+	tmpExt      = ".tmp"
+)
+
+// Seed metadata: what version 1 says when it comes from the shipped content.
+const (
+	SeedAuthor = "seed"
+	SeedNote   = "shipped configs/content.yaml"
+)
+
+// ErrLocked: another process (or another open Store) holds the directory. Two writers would
+// both number their next version current+1.
+var ErrLocked = errors.New("content store is in use by another process")
+
+// ErrClosed: the Store was closed.
+var ErrClosed = errors.New("content store is closed")
+
+// watchBuffer is each watcher's channel size. When a slow watcher's buffer is full the oldest
+// pending delivery is dropped, never the newest: the receiver reads Current anyway.
+const watchBuffer = 8
+
+// Store is the file-backed contentstore.Store.
+type Store struct {
+	dir       string
+	auditPath string
+	validate  contentstore.Validate
+	now       func() time.Time
+	lock      *os.File
+
+	// mu serialises writes and guards everything below.
+	mu       sync.Mutex
+	versions []contentstore.Version // 1..current, oldest first
+	current  []byte
+	watchers map[chan contentstore.Version]struct{}
+	closed   bool
+	done     chan struct{}
+
+	auditMu sync.Mutex
+	audit   *os.File
+}
+
+var _ contentstore.Store = (*Store)(nil)
+
+// Open opens (creating) the store under dataDir and locks it. When it holds no version yet,
+// seed becomes version 1 (author "seed"); seed must pass validate like any other version. now
+// stamps versions and audit entries (nil: time.Now).
+func Open(dataDir string, seed []byte, validate contentstore.Validate, now func() time.Time) (*Store, error) {
+	if validate == nil {
+		return nil, errors.New("fsstore: a validate func is required: invalid content must never become current")
+	}
+	if now == nil {
+		now = time.Now
+	}
+	dir := filepath.Join(dataDir, Dir)
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, err
+	}
+	lock, err := os.OpenFile(filepath.Join(dir, lockFile), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		lock.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, fmt.Errorf("%s: %w", dir, ErrLocked)
+		}
+		return nil, fmt.Errorf("%s: lock: %w", dir, err)
+	}
+	s := &Store{dir: dir, auditPath: filepath.Join(dataDir, AuditFile), validate: validate, now: now, lock: lock,
+		watchers: map[chan contentstore.Version]struct{}{}, done: make(chan struct{})}
+	if err := s.load(seed); err != nil {
+		lock.Close()
+		return nil, err
+	}
+	if s.audit, err = openAudit(s.auditPath); err != nil {
+		lock.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// load reads the versions, finishing or undoing what a crash left: temporary files are
+// removed, versions written after the current one (never made current) are removed, a missing
+// current pointer names the newest complete version, and an empty store is seeded.
+func (s *Store) load(seed []byte) error {
+	entries, err := os.ReadDir(s.dir)
+	if err != nil {
+		return err
+	}
+	metas := map[int64]contentstore.Version{}
+	var numbered []int64 // every number with any file
+	seen := map[int64]bool{}
+	for _, e := range entries {
+		name := e.Name()
+		if strings.HasSuffix(name, tmpExt) {
+			if err := os.Remove(filepath.Join(s.dir, name)); err != nil {
+				return err
+			}
+			continue
+		}
+		n, ext, ok := parseName(name)
+		if !ok {
+			continue
+		}
+		if !seen[n] {
+			seen[n] = true
+			numbered = append(numbered, n)
+		}
+		if ext != metaExt {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(s.dir, name))
+		if err != nil {
+			return err
+		}
+		var v contentstore.Version
+		if err := json.Unmarshal(b, &v); err != nil || v.Number != n {
+			return fmt.Errorf("fsstore: %s: damaged version metadata", filepath.Join(s.dir, name))
+		}
+		metas[n] = v
+	}
+	cur, err := s.readCurrent()
+	if err != nil {
+		return err
+	}
+	if cur == 0 {
+		// No pointer: a crash while seeding, or an operator removed it. The newest version
+		// with both files is the best guess; with none the store is empty.
+		for n, v := range metas {
+			if n > cur && fileExists(s.contentPath(n)) {
+				cur = v.Number
+			}
+		}
+		if cur > 0 {
+			slog.Warn("content store: no current pointer; using the newest complete version", "dir", s.dir, "version", cur)
+			if err := s.writeCurrent(cur); err != nil {
+				return err
+			}
+		}
+	}
+	for _, n := range numbered {
+		if n > cur { // written by a Put that crashed before making it current
+			os.Remove(s.contentPath(n))
+			os.Remove(s.metaPath(n))
+			delete(metas, n)
+		}
+	}
+	if err := syncDir(s.dir); err != nil {
+		return err
+	}
+	if cur == 0 {
+		if err := s.validate(seed); err != nil {
+			return fmt.Errorf("fsstore: the seed content is not valid: %w", err)
+		}
+		_, err := s.commit(seed, SeedAuthor, SeedNote)
+		return err
+	}
+	if _, ok := metas[cur]; !ok {
+		return fmt.Errorf("fsstore: %s names version %d, which has no metadata", filepath.Join(s.dir, currentFile), cur)
+	}
+	for _, v := range metas {
+		s.versions = append(s.versions, v)
+	}
+	sort.Slice(s.versions, func(i, j int) bool { return s.versions[i].Number < s.versions[j].Number })
+	src, _, err := s.read(cur)
+	if err != nil {
+		return err
+	}
+	s.current = src
+	return nil
+}
+
+func parseName(name string) (int64, string, bool) {
+	ext := filepath.Ext(name)
+	if ext != contentExt && ext != metaExt {
+		return 0, "", false
+	}
+	n, err := strconv.ParseInt(strings.TrimSuffix(name, ext), 10, 64)
+	if err != nil || n <= 0 {
+		return 0, "", false
+	}
+	return n, ext, true
+}
+
+func (s *Store) contentPath(n int64) string {
+	return filepath.Join(s.dir, fmt.Sprintf("%08d%s", n, contentExt))
+}
+
+func (s *Store) metaPath(n int64) string {
+	return filepath.Join(s.dir, fmt.Sprintf("%08d%s", n, metaExt))
+}
+
+func (s *Store) readCurrent() (int64, error) {
+	b, err := os.ReadFile(filepath.Join(s.dir, currentFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("fsstore: %s: damaged current pointer %q", filepath.Join(s.dir, currentFile), b)
+	}
+	return n, nil
+}
+
+func (s *Store) writeCurrent(n int64) error {
+	if err := writeFileAtomic(filepath.Join(s.dir, currentFile), []byte(strconv.FormatInt(n, 10)+"\n")); err != nil {
+		return err
+	}
+	return syncDir(s.dir)
+}
+
+// commit writes src as version current+1 and makes it current; the caller holds mu (or is
+// Open) and has validated src. The version's files are durable before the pointer moves.
+func (s *Store) commit(src []byte, author, note string) (contentstore.Version, error) {
+	v := contentstore.Version{Number: s.currentNumber() + 1, Author: author, Note: note,
+		CreatedAt: s.now().UTC(), Digest: contentstore.Digest(src)}
+	meta, err := json.Marshal(v)
+	if err != nil {
+		return contentstore.Version{}, err
+	}
+	if err := writeFileAtomic(s.contentPath(v.Number), src); err != nil {
+		return contentstore.Version{}, err
+	}
+	if err := writeFileAtomic(s.metaPath(v.Number), append(meta, '\n')); err != nil {
+		return contentstore.Version{}, err
+	}
+	if err := syncDir(s.dir); err != nil {
+		return contentstore.Version{}, err
+	}
+	if err := s.writeCurrent(v.Number); err != nil {
+		return contentstore.Version{}, err
+	}
+	s.versions = append(s.versions, v)
+	s.current = bytes.Clone(src)
+	for ch := range s.watchers {
+		notify(ch, v)
+	}
+	return v, nil
+}
+
+func (s *Store) currentNumber() int64 {
+	if len(s.versions) == 0 {
+		return 0
+	}
+	return s.versions[len(s.versions)-1].Number
+}
+
+// notify sends v without blocking: when ch is full its oldest delivery makes room. Only the
+// holder of mu sends, so after one receive there is room.
+func notify(ch chan contentstore.Version, v contentstore.Version) {
+	select {
+	case ch <- v:
+		return
+	default:
+	}
+	select {
+	case <-ch:
+	default:
+	}
+	select {
+	case ch <- v:
+	default:
+	}
+}
+
+// Current implements contentstore.Store, from memory.
+func (s *Store) Current(ctx context.Context) ([]byte, contentstore.Version, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, contentstore.Version{}, ErrClosed
+	}
+	return bytes.Clone(s.current), s.versions[len(s.versions)-1], nil
+}
+
+// Put implements contentstore.Store. Validation runs before the lock: it can be slow and
+// needs no state.
+func (s *Store) Put(ctx context.Context, src []byte, author, note string, ifMatch int64) (contentstore.Version, error) {
+	if err := ctx.Err(); err != nil {
+		return contentstore.Version{}, err
+	}
+	if err := s.validate(src); err != nil {
+		return contentstore.Version{}, fmt.Errorf("invalid content: %w", err)
+	}
+	return s.put(src, author, note, ifMatch)
+}
+
+func (s *Store) put(src []byte, author, note string, ifMatch int64) (contentstore.Version, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return contentstore.Version{}, ErrClosed
+	}
+	if cur := s.currentNumber(); ifMatch != 0 && ifMatch != cur {
+		return contentstore.Version{}, fmt.Errorf("%w (current is %d, not %d)", contentstore.ErrConflict, cur, ifMatch)
+	}
+	return s.commit(src, author, note)
+}
+
+// History implements contentstore.Store, from memory.
+func (s *Store) History(ctx context.Context) ([]contentstore.Version, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, ErrClosed
+	}
+	out := make([]contentstore.Version, len(s.versions))
+	for i, v := range s.versions {
+		out[len(out)-1-i] = v
+	}
+	return out, nil
+}
+
+// Get implements contentstore.Store: metadata from memory, content from its file (checked
+// against its digest).
+func (s *Store) Get(ctx context.Context, number int64) ([]byte, contentstore.Version, error) {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil, contentstore.Version{}, ErrClosed
+	}
+	v, ok := s.lookup(number)
+	s.mu.Unlock()
+	if !ok {
+		return nil, contentstore.Version{}, fmt.Errorf("%w: %d", contentstore.ErrNotFound, number)
+	}
+	src, _, err := s.read(number)
+	if err != nil {
+		return nil, contentstore.Version{}, err
+	}
+	return src, v, nil
+}
+
+func (s *Store) lookup(number int64) (contentstore.Version, bool) {
+	i := sort.Search(len(s.versions), func(i int) bool { return s.versions[i].Number >= number })
+	if i < len(s.versions) && s.versions[i].Number == number {
+		return s.versions[i], true
+	}
+	return contentstore.Version{}, false
+}
+
+// read returns version n's content and metadata from disk. Versions never change once
+// written, so no lock is needed.
+func (s *Store) read(n int64) ([]byte, contentstore.Version, error) {
+	b, err := os.ReadFile(s.metaPath(n))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, contentstore.Version{}, fmt.Errorf("%w: %d", contentstore.ErrNotFound, n)
+	}
+	if err != nil {
+		return nil, contentstore.Version{}, err
+	}
+	var v contentstore.Version
+	if err := json.Unmarshal(b, &v); err != nil {
+		return nil, contentstore.Version{}, fmt.Errorf("fsstore: version %d: damaged metadata: %w", n, err)
+	}
+	src, err := os.ReadFile(s.contentPath(n))
+	if err != nil {
+		return nil, contentstore.Version{}, fmt.Errorf("fsstore: version %d: %w", n, err)
+	}
+	if contentstore.Digest(src) != v.Digest {
+		return nil, contentstore.Version{}, fmt.Errorf("fsstore: version %d: content does not match its digest (damaged on disk)", n)
+	}
+	return src, v, nil
+}
+
+// Rollback implements contentstore.Store: the old content is validated again (the rules may
+// have changed since) and committed as a new version.
+func (s *Store) Rollback(ctx context.Context, to int64, author, note string, ifMatch int64) (contentstore.Version, error) {
+	src, _, err := s.Get(ctx, to)
+	if err != nil {
+		return contentstore.Version{}, err
+	}
+	if err := s.validate(src); err != nil {
+		return contentstore.Version{}, fmt.Errorf("version %d is not valid by the current rules: %w", to, err)
+	}
+	return s.put(src, author, note, ifMatch)
+}
+
+// Watch implements contentstore.Store: in-process notifications, since only this process can
+// write the directory.
+func (s *Store) Watch(ctx context.Context) <-chan contentstore.Version {
+	ch := make(chan contentstore.Version, watchBuffer)
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		close(ch)
+		return ch
+	}
+	s.watchers[ch] = struct{}{}
+	ch <- s.versions[len(s.versions)-1]
+	s.mu.Unlock()
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-s.done:
+		}
+		s.mu.Lock()
+		if _, ok := s.watchers[ch]; ok {
+			delete(s.watchers, ch)
+			close(ch)
+		}
+		s.mu.Unlock()
+	}()
+	return ch
+}
+
+// Audit implements contentstore.Store: one fsynced JSON line.
+func (s *Store) Audit(ctx context.Context, e contentstore.AuditEntry) error {
+	if e.Time.IsZero() {
+		e.Time = s.now().UTC()
+	}
+	line, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	s.auditMu.Lock()
+	defer s.auditMu.Unlock()
+	if s.audit == nil {
+		return ErrClosed
+	}
+	if _, err := s.audit.Write(append(line, '\n')); err != nil {
+		return fmt.Errorf("audit log: %w", err)
+	}
+	if err := s.audit.Sync(); err != nil {
+		return fmt.Errorf("audit log: %w", err)
+	}
+	return nil
+}
+
+// AuditLog implements contentstore.Store, reading the whole log: operator actions are few.
+// Lines that do not decode (damage from outside) are skipped.
+func (s *Store) AuditLog(ctx context.Context, limit int) ([]contentstore.AuditEntry, error) {
+	s.auditMu.Lock()
+	if s.audit == nil {
+		s.auditMu.Unlock()
+		return nil, ErrClosed
+	}
+	b, err := os.ReadFile(s.auditPath)
+	s.auditMu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	lines := bytes.Split(b, []byte{'\n'})
+	out := []contentstore.AuditEntry{}
+	for i := len(lines) - 1; i >= 0 && (limit <= 0 || len(out) < limit); i-- {
+		if len(lines[i]) == 0 {
+			continue
+		}
+		var e contentstore.AuditEntry
+		if json.Unmarshal(lines[i], &e) != nil {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// Close implements contentstore.Store: watchers' channels close and the lock is released.
+// Closing twice does nothing.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	close(s.done)
+	for ch := range s.watchers {
+		delete(s.watchers, ch)
+		close(ch)
+	}
+	s.mu.Unlock()
+	s.auditMu.Lock()
+	err := s.audit.Close()
+	s.audit = nil
+	s.auditMu.Unlock()
+	if lerr := s.lock.Close(); err == nil { // releases the flock
+		err = lerr
+	}
+	return err
+}
+
+// openAudit opens the audit log for appending, cutting a torn last line (a crash mid-write:
+// that entry was never acknowledged) so the next entry starts on a line of its own.
+func openAudit(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	b, err := os.ReadFile(path)
+	if err == nil && len(b) > 0 && b[len(b)-1] != '\n' {
+		keep := bytes.LastIndexByte(b, '\n') + 1
+		slog.Warn("audit log: cut a torn last line left by a crash", "file", path, "bytes", len(b)-keep)
+		if err = f.Truncate(int64(keep)); err == nil {
+			err = f.Sync()
+		}
+	}
+	if err == nil {
+		err = syncDir(filepath.Dir(path))
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// writeFileAtomic puts b at path through a fsynced temporary file and a rename; the caller
+// syncs the directory.
+func writeFileAtomic(path string, b []byte) error {
+	tmp := path + tmpExt
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(b)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
