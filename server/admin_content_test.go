@@ -254,3 +254,65 @@ func TestAdminContentLifecycle(t *testing.T) {
 	}
 	_ = fasthttp.StatusOK
 }
+
+// TestPinnedBundlesOutliveChangesAndRestarts: a page pinned (SRI) to the bundle of an old
+// version keeps its banner after content changes and after the edge restarts, because bundles
+// are archived in the content store.
+func TestPinnedBundlesOutliveChangesAndRestarts(t *testing.T) {
+	dir := t.TempDir()
+	now := func() time.Time { return testNow }
+	st, err := fsstore.Open(dir, configs.Content, ValidateContent(now), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := startEdge(t, shipped(t), Config{ContentStore: st, Operators: []Operator{{Name: "alice", Token: aliceToken}}})
+	if err := e.srv.ApplyCurrent(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	first := manifest(t, e)
+	firstJS := e.do(t, "GET", first.URL, nil).Body()
+	firstJS = append([]byte(nil), firstJS...)
+	r := e.do(t, "PUT", "/v1/admin/notice", []byte(`{"message":{"en":"x"},"expires_at":"2027-01-01T00:00:00Z"}`), bearer(aliceToken)...)
+	if r.StatusCode() != 200 {
+		t.Fatal(r.StatusCode(), string(r.Body()))
+	}
+	changed := bytes.Replace(configs.Content, []byte("at any time. If it is an emergency, call 9-1-1"), []byte("day or night. If it is an emergency, call 9-1-1"), 1)
+	r = e.do(t, "PUT", "/v1/admin/content", changed, with(bearer(aliceToken), "If-Match", `"v2"`, "Content-Type", "application/yaml")...)
+	if r.StatusCode() != 200 {
+		t.Fatal(r.StatusCode(), string(r.Body()))
+	}
+	if second := manifest(t, e); second.URL == first.URL {
+		t.Fatal("the crisis message changed but the bundle did not")
+	}
+	// Wait for the archive writes (asynchronous) to land.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		hs, _ := st.BundleHashes(context.Background())
+		if len(hs) >= 2 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	st.Close()
+
+	// A new edge process on the same data dir: it never built the first bundle.
+	st2, err := fsstore.Open(dir, configs.Content, ValidateContent(now), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st2.Close() })
+	e2 := startEdge(t, shipped(t), Config{ContentStore: st2})
+	if err := e2.srv.ApplyCurrent(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	old := e2.do(t, "GET", first.URL, nil)
+	if old.StatusCode() != 200 || !bytes.Equal(old.Body(), firstJS) {
+		t.Errorf("pinned bundle after a restart: %d, same bytes %v", old.StatusCode(), bytes.Equal(old.Body(), firstJS))
+	}
+	if r := e2.do(t, "GET", "/v1/widget.0123456789abcdef.js", nil); r.StatusCode() != 404 {
+		t.Errorf("never-built hash: %d", r.StatusCode())
+	}
+	if r := e2.do(t, "GET", "/v1/widget.../../etc/passwd.js", nil); r.StatusCode() != 404 {
+		t.Errorf("path in the hash: %d", r.StatusCode())
+	}
+}

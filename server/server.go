@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"regexp"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -99,6 +100,10 @@ type Server struct {
 	// Operators and content.
 	operators []operatorKey
 	applyMu   sync.Mutex // serializes content changes applied from the store
+	// oldBundles holds bundles other than the current one, by hash: pages pinned to them with
+	// SRI keep their banner across content changes and deploys.
+	oldBundles   sync.Map // string -> *asset.Asset
+	bundleMisses atomic.Int64
 }
 
 // New builds a server serving content. It fails when the widget cannot be built from it.
@@ -185,7 +190,18 @@ func (s *Server) setContent(content *snippets.Loaded, number int64) error {
 		return err
 	}
 	st.contentNumber = number
-	s.state.Store(st)
+	if prev := s.state.Swap(st); prev != nil && prev.bundle.Hash != st.bundle.Hash {
+		s.oldBundles.Store(prev.bundle.Hash, prev.pinned)
+	}
+	if b, ok := s.cfg.ContentStore.(contentstore.Bundles); ok {
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := b.SaveBundle(ctx, st.bundle.Hash, st.bundle.JS); err != nil {
+				s.log.Warn("widget bundle not archived: pages pinned to it depend on this edge's memory", "hash", st.bundle.Hash, "err", err)
+			}
+		}()
+	}
 	return nil
 }
 
@@ -289,6 +305,15 @@ func (s *Server) Shutdown(ctx context.Context) error {
 // fasthttpLogger sends fasthttp's own messages to slog.
 type fasthttpLogger struct{ log *slog.Logger }
 
+// Printf logs fasthttp's message without client addresses (no raw IP is ever kept, logs
+// included) and cut short, so that request bytes it quotes do not fill the log.
 func (l fasthttpLogger) Printf(format string, args ...any) {
-	l.log.Warn(fmt.Sprintf(format, args...), "source", "fasthttp")
+	msg := ipInText.ReplaceAllString(fmt.Sprintf(format, args...), "[address]")
+	if len(msg) > 300 {
+		msg = msg[:300] + "…"
+	}
+	l.log.Warn(msg, "source", "fasthttp")
 }
+
+// ipInText finds IPv4 and bracketed IPv6 addresses, with a port or not.
+var ipInText = regexp.MustCompile(`\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?|\[[0-9A-Fa-f:.]+\](?::\d+)?`)

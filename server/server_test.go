@@ -632,8 +632,11 @@ func TestSetContentSwapsEverything(t *testing.T) {
 	if after.URL == before.URL || after.Integrity == before.Integrity {
 		t.Fatalf("widget not rebuilt: %+v -> %+v", before, after)
 	}
-	if r := e.do(t, "GET", before.URL, nil); r.StatusCode() != 404 {
-		t.Errorf("old pinned URL after a content change: %d, want 404", r.StatusCode())
+	// A page pinned to the old bundle with SRI keeps getting exactly its bytes.
+	if r := e.do(t, "GET", before.URL, nil); r.StatusCode() != 200 || header(r, "Cache-Control") != "public, max-age=31536000, immutable" {
+		t.Errorf("old pinned URL after a content change: %d, want 200", r.StatusCode())
+	} else if sum := sha512.Sum384(r.Body()); "sha384-"+base64.StdEncoding.EncodeToString(sum[:]) != before.Integrity {
+		t.Error("old pinned URL serves other bytes than its integrity names")
 	}
 	w := e.do(t, "GET", "/v1/widget.js", nil)
 	if !strings.Contains(string(w.Body()), "call or text 988. If it is an emergency, call 911.") {
@@ -679,5 +682,20 @@ func TestGracefulShutdownDrains(t *testing.T) {
 	}
 	if err := <-e.done; err != nil {
 		t.Errorf("Serve after Shutdown: %v", err)
+	}
+}
+
+func TestFasthttpLogRedactsAddresses(t *testing.T) {
+	var b syncBuffer
+	fasthttpLogger{slog.New(slog.NewJSONHandler(&b, nil))}.Printf("error when serving connection %q<->%q: %s",
+		"127.0.0.1:8080", "203.0.113.7:41948", "GET /x HTTP/1.1\r\nX-Forwarded-For: [2001:db8::1]:443"+strings.Repeat("x", 500))
+	out := b.String()
+	for _, ip := range []string{"203.0.113.7", "127.0.0.1", "2001:db8::1"} {
+		if strings.Contains(out, ip) {
+			t.Errorf("log keeps %s: %s", ip, out)
+		}
+	}
+	if !strings.Contains(out, "[address]") || strings.Count(out, "x") > 400 {
+		t.Errorf("log %s", out)
 	}
 }

@@ -2,7 +2,12 @@ package server
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"time"
 
+	"github.com/signpost/edge/server/asset"
+	"github.com/signpost/edge/server/contentstore"
 	"github.com/valyala/fasthttp"
 )
 
@@ -30,11 +35,13 @@ func (s *Server) serveWidget(ctx *fasthttp.RequestCtx) bool {
 	case bytes.Equal(path[len("/v1/"):], st.pinnedName):
 		a = st.pinned
 	case bytes.HasSuffix(path, suffixJS):
-		// An old hash: the bytes it names are gone, and serving others under it would break
-		// the partner's integrity check. 404 tells the partner to re-pin.
-		writeError(ctx, s.log, &Error{Status: fasthttp.StatusNotFound, Code: "unknown_widget_version",
-			Message: "no widget with this hash: pin the URL from /v1/widget.json, or use /v1/widget.js"})
-		return true
+		// Another bundle: an older one a page is pinned to. Its exact bytes, or 404: serving
+		// others under its name would fail the page's integrity check anyway.
+		if a = s.oldBundle(string(path[len(prefixWidget) : len(path)-len(suffixJS)])); a == nil {
+			writeError(ctx, s.log, &Error{Status: fasthttp.StatusNotFound, Code: "unknown_widget_version",
+				Message: "no widget with this hash: pin the URL from /v1/widget.json, or use /v1/widget.js"})
+			return true
+		}
 	default:
 		return false
 	}
@@ -49,4 +56,60 @@ func (s *Server) serveWidget(ctx *fasthttp.RequestCtx) bool {
 		ctx.Response.Header.Set("Allow", "GET, HEAD, OPTIONS")
 	}
 	return true
+}
+
+// maxBundleMisses bounds the hashes remembered as absent from the archive.
+const maxBundleMisses = 4096
+
+// oldBundle finds a bundle that is not current: built by this process, or archived in the
+// content store (by this edge or another, before a deploy or a restart). The archive is asked
+// at most once per hash, with a short timeout: the current bundle never waits on it.
+func (s *Server) oldBundle(hash string) *asset.Asset {
+	if v, ok := s.oldBundles.Load(hash); ok {
+		a, _ := v.(*asset.Asset)
+		return a
+	}
+	b, ok := s.cfg.ContentStore.(contentstore.Bundles)
+	if !ok || !contentstore.ValidBundleHash(hash) {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	js, err := b.LoadBundle(ctx, hash)
+	if err != nil {
+		// Remember a few thousand misses, so that requests for made-up hashes do not each
+		// ask the archive; past that, the archive answers them (a cheap lookup).
+		if errors.Is(err, contentstore.ErrNotFound) && s.bundleMisses.Add(1) <= maxBundleMisses {
+			s.oldBundles.Store(hash, (*asset.Asset)(nil))
+		}
+		return nil
+	}
+	a := asset.New(js, contentTypeJS, cachePinned)
+	s.oldBundles.Store(hash, a)
+	return a
+}
+
+// LoadBundles loads every archived bundle into memory, so that no pinned page waits on the
+// archive; run it in the background at startup.
+func (s *Server) LoadBundles(ctx context.Context) {
+	b, ok := s.cfg.ContentStore.(contentstore.Bundles)
+	if !ok {
+		return
+	}
+	hashes, err := b.BundleHashes(ctx)
+	if err != nil {
+		s.log.Warn("archived widget bundles not listed", "err", err)
+		return
+	}
+	n := 0
+	for _, h := range hashes {
+		if _, ok := s.oldBundles.Load(h); ok || h == s.state.Load().bundle.Hash {
+			continue
+		}
+		if js, err := b.LoadBundle(ctx, h); err == nil {
+			s.oldBundles.Store(h, asset.New(js, contentTypeJS, cachePinned))
+			n++
+		}
+	}
+	s.log.Info("archived widget bundles loaded", "count", n)
 }

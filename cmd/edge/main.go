@@ -255,6 +255,7 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 		log.Warn("published content not applied at startup; serving what was loaded", "err", err)
 	}
 	go srv.WatchContent(ctx)
+	go srv.LoadBundles(ctx)
 	go in.purgeFollowups(ctx, followupRetention, log)
 	log.Info("serving", "addr", ln.Addr().String(), "content", from, "seed", seedFrom, "content_version", content.Version,
 		"widget", srv.WidgetPath(), "mode", in.mode, "version", version)

@@ -78,3 +78,29 @@ var (
 	// by the caller, writes must be refused.
 	ErrUnavailable = errors.New("content store unavailable")
 )
+
+// Bundles keeps built widget bundles by hash. A partner page pinned to a bundle with SRI must
+// keep getting exactly those bytes after content changes and deploys, or it gets no banner at
+// all; an old bundle refreshes its banner from the snippets once it runs. Both stores keep them
+// (the Redis one for every edge, including edges started after the bundle was built).
+type Bundles interface {
+	SaveBundle(ctx context.Context, hash string, js []byte) error
+	// LoadBundle fails with ErrNotFound for a hash never saved.
+	LoadBundle(ctx context.Context, hash string) ([]byte, error)
+	// BundleHashes lists every saved hash.
+	BundleHashes(ctx context.Context) ([]string, error)
+}
+
+// ValidBundleHash says whether h can name a bundle: 16 lower-case hex digits (what a pinned
+// URL carries), so that no other string reaches a file name or a key.
+func ValidBundleHash(h string) bool {
+	if len(h) != 16 {
+		return false
+	}
+	for i := 0; i < len(h); i++ {
+		if c := h[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
