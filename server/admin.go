@@ -144,6 +144,7 @@ func (s *Server) handleAdminFeedback(ctx *fasthttp.RequestCtx) error {
 	if ctx.IsHead() {
 		return nil
 	}
+	s.auditExport(ctx, "feedback.export", f)
 	ctx.SetBodyStreamWriter(func(w *bufio.Writer) {
 		if err := feedback.ExportRecords(context.Background(), st, f, format, w); err != nil {
 			s.log.Error("feedback export stopped", "err", err)
@@ -171,6 +172,7 @@ func (s *Server) handleAdminFollowups(ctx *fasthttp.RequestCtx) error {
 	if ctx.IsHead() {
 		return nil
 	}
+	s.auditExport(ctx, "followups.export", f)
 	ctx.SetBodyStreamWriter(func(w *bufio.Writer) {
 		if err := feedback.ExportFollowups(context.Background(), st, since, format, w); err != nil {
 			s.log.Error("follow-up export stopped", "err", err)
@@ -199,7 +201,8 @@ func (s *Server) handleAdminStats(ctx *fasthttp.RequestCtx) error {
 	}
 	st, err := feedback.ComputeStats(context.Background(), s.cfg.Feedback, f)
 	if err != nil {
-		return err
+		s.log.Error("feedback stats: store unreadable", "err", err)
+		return &Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable", Message: "the feedback store cannot be read now; try again"}
 	}
 	b, err := json.Marshal(st)
 	if err != nil {
@@ -208,4 +211,18 @@ func (s *Server) handleAdminStats(ctx *fasthttp.RequestCtx) error {
 	ctx.SetContentType(contentJSON)
 	ctx.SetBody(b)
 	return nil
+}
+
+// auditExport records who exported what: follow-up emails are personal data, and every export
+// of them is logged with the operator's name.
+func (s *Server) auditExport(ctx *fasthttp.RequestCtx, action string, f feedback.Filter) {
+	if s.cfg.ContentStore == nil {
+		s.log.Info("export", "action", action, "actor", operatorName(ctx), "partner", f.Partner)
+		return
+	}
+	target := "partner=" + f.Partner
+	if !f.Since.IsZero() {
+		target += " since=" + f.Since.UTC().Format(time.RFC3339)
+	}
+	s.audit(ctx, action, target, 0, "")
 }

@@ -124,6 +124,7 @@ func openIntake(o intakeOptions) (*intake, error) {
 		}
 		in.store = in.rs
 		rl.Redis = in.rdb
+		go warnIfVolatile(in.rdb, o.log)
 	} else {
 		if in.store, err = logstore.Open(o.dataDir, logstore.Options{Logger: o.log}, nil); err != nil {
 			return nil, err
@@ -139,6 +140,11 @@ func openIntake(o intakeOptions) (*intake, error) {
 // health names what is degraded, for /readyz.
 func (in *intake) health(ctx context.Context) []string {
 	if in.rdb == nil {
+		if f, ok := in.store.(interface{ Failed() error }); ok {
+			if err := f.Failed(); err != nil {
+				return []string{err.Error()}
+			}
+		}
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, time.Second)
@@ -270,4 +276,19 @@ func feedbackCmd(args []string, getenv func(string) string, stdout, stderr io.Wr
 		return 1
 	}
 	return 0
+}
+
+// warnIfVolatile says loudly when Redis keeps nothing on disk: a 202 then means "in Redis
+// memory", and a Redis restart loses acknowledged feedback. (WAITAOF would make each ack wait
+// for the AOF, but needs Redis 7.2 and AOF on; the deployment decides.)
+func warnIfVolatile(rdb redis.UniversalClient, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	v, err := rdb.ConfigGet(ctx, "appendonly").Result()
+	if err != nil {
+		return // unreachable, or CONFIG disabled (managed Redis): nothing to say
+	}
+	if v["appendonly"] == "no" {
+		log.Warn("Redis runs without AOF (appendonly no): acknowledged feedback and content versions live in its memory and in its snapshots only; a Redis restart can lose the newest. Turn on appendonly with appendfsync everysec or always for the durability the 202 promises")
+	}
 }

@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 )
 
@@ -37,6 +38,9 @@ type Options struct {
 	// MaxSegment is the size in bytes at which the current file is rotated (default 64 MiB).
 	MaxSegment int64
 	Logger     *slog.Logger
+	// sync replaces (*os.File).Sync: tests inject a failing fsync, which no real disk gives on
+	// demand.
+	sync func(*os.File) error
 }
 
 // Log is one append-only sequence of JSON lines in dir, in files named prefix-NNNNNNNN.jsonl.
@@ -55,6 +59,9 @@ type Log struct {
 	seq  int
 	size int64
 	err  error // a failed fsync: the log refuses every later append
+
+	// failed mirrors err for readers outside the writer goroutine (readiness).
+	failed atomic.Pointer[error]
 
 	// Repaired is how many bytes of a torn last line OpenLog cut off.
 	Repaired int64
@@ -287,13 +294,19 @@ func (l *Log) write(buf []byte) error {
 		// Take the partial write back, so the file stays whole lines.
 		if terr := l.f.Truncate(l.size); terr != nil {
 			l.err = fmt.Errorf("feedback log: write failed (%v) and could not be undone: %w", err, terr)
+			l.failed.Store(&l.err)
 		}
 		return err
 	}
-	if err := l.f.Sync(); err != nil {
+	syncFile := (*os.File).Sync
+	if l.opts.sync != nil {
+		syncFile = l.opts.sync
+	}
+	if err := syncFile(l.f); err != nil {
 		// After a failed fsync the kernel may have dropped the pages: nothing written since the
 		// last good fsync can be trusted, so refuse everything until an operator looks.
 		l.err = fmt.Errorf("feedback log: fsync failed, refusing writes until restart: %w", err)
+		l.failed.Store(&l.err)
 		return l.err
 	}
 	l.size += int64(len(buf))
@@ -418,6 +431,14 @@ func ReadAll(dir, prefix string, fn func(line []byte) error) error {
 		if err := ReadSegment(s.Path, fn); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// Failed returns why the log refuses appends (a failed write or fsync), nil while it works.
+func (l *Log) Failed() error {
+	if e := l.failed.Load(); e != nil {
+		return *e
 	}
 	return nil
 }

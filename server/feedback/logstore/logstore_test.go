@@ -262,3 +262,34 @@ func TestFollowupRetention(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestFailedFsyncRefusesAndReports: after an fsync error nothing more is acknowledged, and the
+// store says why (the edge's /readyz shows it), until a restart.
+func TestFailedFsyncRefusesAndReports(t *testing.T) {
+	dir := t.TempDir()
+	fail := false
+	l, err := OpenLog(dir, "t", Options{sync: func(f *os.File) error {
+		if fail {
+			return errors.New("injected: I/O error")
+		}
+		return f.Sync()
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if err := l.Append([]byte(`{"a":1}`)); err != nil || l.Failed() != nil {
+		t.Fatalf("healthy append: %v, failed %v", err, l.Failed())
+	}
+	fail = true
+	if err := l.Append([]byte(`{"a":2}`)); err == nil {
+		t.Fatal("append acknowledged although fsync failed")
+	}
+	fail = false
+	if err := l.Append([]byte(`{"a":3}`)); err == nil {
+		t.Error("append acknowledged after an earlier fsync failure: those pages may be gone")
+	}
+	if err := l.Failed(); err == nil || !strings.Contains(err.Error(), "fsync failed") {
+		t.Errorf("Failed() = %v", err)
+	}
+}

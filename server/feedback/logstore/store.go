@@ -265,3 +265,16 @@ func (s *Store) Repaired() int64 {
 	}
 	return s.records.Repaired + s.followups.Repaired
 }
+
+// Failed returns why the store refuses writes (its log failed a write or an fsync and must be
+// restarted), nil while it works: /readyz reports it.
+func (s *Store) Failed() error {
+	for _, l := range []*Log{s.records, s.followups} {
+		if l != nil {
+			if err := l.Failed(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
