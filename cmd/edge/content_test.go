@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/signpost/edge/configs"
+	"github.com/signpost/edge/server"
+	"github.com/signpost/edge/server/contentstore/fsstore"
+	"github.com/signpost/edge/snippets"
+)
+
+const cliToken = "cli-operator-token-0123"
+
+// cliEdge serves the shipped content from a file-backed content store on a loopback port.
+func cliEdge(t *testing.T) (string, *server.Server) {
+	t.Helper()
+	dir := t.TempDir()
+	st, err := fsstore.Open(dir, configs.Content, server.ValidateContent(time.Now), time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	l, err := snippets.Load(configs.Content, snippets.ValidateOptions{Now: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.New(server.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), ContentStore: st,
+		Operators: []server.Operator{{Name: "carol", Token: cliToken}}}, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.ApplyCurrent(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+	})
+	return "http://" + ln.Addr().String(), srv
+}
+
+func TestContentCLI(t *testing.T) {
+	base, srv := cliEdge(t)
+	env := map[string]string{"EDGE_SERVER": base, "EDGE_ADMIN_TOKEN": cliToken}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "content.yaml")
+
+	code, out, errOut := runEdge([]string{"content", "pull", file}, env)
+	if code != 0 || !strings.Contains(errOut, "pulled version 1") {
+		t.Fatalf("pull: %d %q %q", code, out, errOut)
+	}
+	src, err := os.ReadFile(file)
+	if err != nil || string(src) != string(configs.Content) {
+		t.Fatalf("pulled file differs from the content (%v)", err)
+	}
+
+	edited := strings.Replace(string(src), "you can call or text 988 at any time.", "you can call or text 988, day or night.", 1)
+	if err := os.WriteFile(file, []byte(edited), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := runEdge([]string{"content", "push", file}, env); code != 2 || !strings.Contains(errOut, "--if-match") {
+		t.Errorf("push without --if-match: %d %q", code, errOut)
+	}
+	code, out, errOut = runEdge([]string{"content", "--if-match", "1", "--note", "day or night", "push", file}, env)
+	if code != 0 || !strings.Contains(out, "published version 2 (author carol") {
+		t.Fatalf("push: %d %q %q", code, out, errOut)
+	}
+	if !strings.Contains(srv.Content().Regions["CA"].Message["en"], "day or night") {
+		t.Error("the edge does not serve the pushed content")
+	}
+
+	// A stale push says who changed what since.
+	code, _, errOut = runEdge([]string{"content", "--if-match", "1", "push", file}, env)
+	if code != 1 || !strings.Contains(errOut, "content changed since v1: now v2 by carol") {
+		t.Errorf("stale push: %d %q", code, errOut)
+	}
+	// An invalid push lists every error by field, one a line.
+	bad := strings.Replace(edited, "      - emh-access-gap\n", "      - no-such-resource\n", 1)
+	bad = strings.Replace(bad, "    source: \"https://3114.fr\"\n", "", 1)
+	if err := os.WriteFile(file, []byte(bad), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = runEdge([]string{"content", "--if-match", "2", "push", file}, env)
+	if code != 1 || !strings.Contains(errOut, "\n  partners.mhcc.featured[4]: unknown resource \"no-such-resource\"") ||
+		!strings.Contains(errOut, "\n  lines.fr-3114.source: required") {
+		t.Errorf("invalid push: %d %q", code, errOut)
+	}
+
+	code, out, errOut = runEdge([]string{"content", "--expires", "2h", "--en", "The Québec line is down: call 988.", "--fr", "La ligne est en panne : appelez le 988.",
+		"--regions", "CA-QC", "--id", "storm", "notice", "set"}, env)
+	if code != 0 || !strings.Contains(out, "published version 3") {
+		t.Fatalf("notice set: %d %q %q", code, out, errOut)
+	}
+	if n := srv.Content().Notices; len(n) != 1 || n[0].ID != "storm" || n[0].Regions[0] != "CA-QC" {
+		t.Errorf("notice stored: %+v", n)
+	}
+	if code, _, errOut := runEdge([]string{"content", "--en", "x", "notice", "set"}, env); code != 2 || !strings.Contains(errOut, "--expires") {
+		t.Errorf("notice without expiry: %d %q", code, errOut)
+	}
+	if code, out, _ := runEdge([]string{"content", "--id", "storm", "notice", "withdraw"}, env); code != 0 || !strings.Contains(out, "published version 4") {
+		t.Errorf("notice withdraw: %d %q", code, out)
+	}
+
+	code, out, _ = runEdge([]string{"content", "--note", "back to the shipped text", "rollback", "v1"}, env)
+	if code != 0 || !strings.Contains(out, "published version 5") {
+		t.Fatalf("rollback: %d %q", code, out)
+	}
+	if !strings.Contains(srv.Content().Regions["CA"].Message["en"], "at any time") {
+		t.Error("rollback not served")
+	}
+	code, out, _ = runEdge([]string{"content", "history"}, env)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(lines) != 5 || !strings.HasPrefix(lines[0], "v5 ") || !strings.Contains(lines[0], "back to the shipped text") ||
+		!strings.HasPrefix(lines[4], "v1 ") || !strings.Contains(lines[4], "seed") {
+		t.Errorf("history: %d\n%s", code, out)
+	}
+
+	if code, _, errOut := runEdge([]string{"content", "history"}, map[string]string{"EDGE_SERVER": base}); code != 2 || !strings.Contains(errOut, "EDGE_ADMIN_TOKEN") {
+		t.Errorf("no token: %d %q", code, errOut)
+	}
+	if code, _, errOut := runEdge([]string{"content", "history"}, map[string]string{"EDGE_SERVER": base, "EDGE_ADMIN_TOKEN": "wrong-token-0123456789"}); code != 1 || !strings.Contains(errOut, "HTTP 403") {
+		t.Errorf("wrong token: %d %q", code, errOut)
+	}
+	if code, _, _ := runEdge([]string{"content", "rollback", "seven"}, env); code != 2 {
+		t.Errorf("malformed version: %d", code)
+	}
+}
