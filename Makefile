@@ -23,9 +23,12 @@ test-deps:
 	@./scripts/test-deps.sh
 
 ## bench: handler and pipeline benchmarks with allocations, and the feedback intake load run
-## (accepted/s and p99 at 1, 16 and 256 clients, embedded and Redis mode, over 127.0.0.1)
+## (accepted/s and p99 at 1, 16 and 256 clients, embedded and Redis mode, over 127.0.0.1);
+## then the scale-out runs against real edge processes and redis-server: propagation delay
+## (p50/p99 over 100 changes, single Redis and Cluster) and snippet requests/s at 1, 16, 64 clients
 bench: test-deps
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./...
+	SIGNPOST_SCALEOUT_BENCH=1 $(GO) test -run '^$$' -bench 'Propagation|SnippetsRPS' -benchtime 1x -count 1 ./cmd/edge
 
 ## bench-feedback: only the feedback intake load run, 2 s per case
 bench-feedback: test-deps

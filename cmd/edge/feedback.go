@@ -39,20 +39,30 @@ func newRedisClient(url string) (redis.UniversalClient, error) {
 		if err != nil {
 			return nil, fmt.Errorf("redis url (sentinel): %w", err)
 		}
+		o.MaxRetries, o.DialTimeout, o.ContextTimeoutEnabled = redisRetries, redisDialTimeout, true
 		return redis.NewFailoverClient(o), nil
 	case q.Has("addr"):
 		o, err := redis.ParseClusterURL(url)
 		if err != nil {
 			return nil, fmt.Errorf("redis url (cluster): %w", err)
 		}
+		o.MaxRetries, o.DialTimeout, o.ContextTimeoutEnabled = redisRetries, redisDialTimeout, true
 		return redis.NewClusterClient(o), nil
 	}
 	o, err := redis.ParseURL(url)
 	if err != nil {
 		return nil, fmt.Errorf("redis url: %w", err)
 	}
+	o.MaxRetries, o.DialTimeout, o.ContextTimeoutEnabled = redisRetries, redisDialTimeout, true
 	return redis.NewClient(o), nil
 }
+
+// A Redis that is down must cost a request little: one retry and a short dial, after which the
+// caller's fallback (spool, memory counters, last-known-good content) takes over.
+const (
+	redisRetries     = 1
+	redisDialTimeout = 500 * time.Millisecond
+)
 
 // parseRetention reads a retention such as "200d", "72h" or "4800h".
 func parseRetention(s string) (time.Duration, error) {

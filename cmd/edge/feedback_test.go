@@ -28,6 +28,7 @@ var buildOnce = sync.OnceValues(func() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	builtBinDir = dir
 	bin := filepath.Join(dir, "edge")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		return "", fmt.Errorf("build: %v\n%s", err, out)
@@ -361,4 +362,16 @@ func TestFeedbackCLI(t *testing.T) {
 	if code, _, errOut := runEdge([]string{"serve", "--data-dir", dir}, map[string]string{"EDGE_TRUSTED_PROXIES": "10.0.0.0/99"}); code != exitUsage || !strings.Contains(errOut, "trusted proxy") {
 		t.Errorf("bad proxies: %d %s", code, errOut)
 	}
+}
+
+// builtBinDir is the temporary directory of the binary buildOnce built, if it ran.
+var builtBinDir string
+
+// TestMain removes the binary buildOnce built, once every test of the package has run.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if builtBinDir != "" {
+		os.RemoveAll(builtBinDir)
+	}
+	os.Exit(code)
 }

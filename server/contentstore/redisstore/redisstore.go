@@ -129,6 +129,14 @@ type options struct {
 	poll    time.Duration
 	timeout time.Duration
 	log     *slog.Logger
+	known   *known
+}
+
+// WithKnown tells the store the newest version this edge served before (its last-known-good
+// snapshot), so that a Redis that comes back empty gets that version back, with its number,
+// rather than the seed: published content is never silently undone.
+func WithKnown(src []byte, v contentstore.Version) Option {
+	return func(o *options) { o.known = &known{src: bytes.Clone(src), v: v} }
 }
 
 // WithPollInterval sets how often watchers read the current pointer as a backstop for missed
@@ -208,7 +216,7 @@ func Open(ctx context.Context, client redis.UniversalClient, prefix string, seed
 		o.timeout = DefaultTimeout
 	}
 	s := &Store{rdb: client, keys: newKeys(prefix), channel: prefix + "events", seed: seed, validate: validate,
-		now: now, opts: o, done: make(chan struct{})}
+		now: now, opts: o, done: make(chan struct{}), known: o.known}
 	if err := s.init(ctx); err != nil {
 		if !errors.Is(err, contentstore.ErrUnavailable) {
 			return nil, err

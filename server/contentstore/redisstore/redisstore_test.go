@@ -409,3 +409,26 @@ func TestOpenRefuses(t *testing.T) {
 		t.Errorf("refused Opens left keys: %v", keys)
 	}
 }
+
+// TestKnownVersionBeatsSeed: an edge that started on its last-known-good snapshot (v2) while
+// Redis was down, and then sees Redis come back empty, restores v2 with its number, not the
+// seed: published content is never silently undone, and version numbers never repeat.
+func TestKnownVersionBeatsSeed(t *testing.T) {
+	srv := redistest.Start(t)
+	srv.Stop()
+	lkg := append(bytes.Clone(seed), []byte("\n# published by an operator\n")...)
+	known := contentstore.Version{Number: 2, Author: "alice", Note: "v2", CreatedAt: time.Now().UTC(), Digest: contentstore.Digest(lkg)}
+	var s *Store
+	within(t, "Open while Redis is down", func() { s = open(t, srv.Addr(), WithKnown(lkg, known)) })
+	srv.Restart() // empty: persistence off
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	src, v, err := s.Current(ctx)
+	if err != nil || v.Number != 2 || !bytes.Equal(src, lkg) {
+		t.Fatalf("Current after Redis came back empty = v%d %q, %v; want the known v2", v.Number, src, err)
+	}
+	next, err := s.Put(ctx, append(bytes.Clone(lkg), '\n'), "bob", "v3", 2)
+	if err != nil || next.Number != 3 {
+		t.Errorf("Put on top of the restored version: v%d, %v; want v3", next.Number, err)
+	}
+}
