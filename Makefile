@@ -30,6 +30,11 @@ bench: test-deps
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./...
 	SIGNPOST_SCALEOUT_BENCH=1 $(GO) test -run '^$$' -bench 'Propagation|SnippetsRPS' -benchtime 1x -count 1 ./cmd/edge
 
+## bench-nginx: the edge against nginx (gzip_static) on the same bytes, wrk at 64 connections,
+## and the edge's memory with 10,000 idle keep-alive connections (installs nginx and wrk)
+bench-nginx:
+	@./scripts/bench-vs-nginx.sh
+
 ## bench-feedback: only the feedback intake load run, 2 s per case
 bench-feedback: test-deps
 	$(GO) test -run '^$$' -bench FeedbackIntake -benchtime 2s -count 1 ./server

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# The DESIGN.md performance targets, measured on this machine over loopback:
+#  - widget.js and a snippet: requests/s and p99 at 64 connections, the edge against nginx
+#    serving the same bytes from disk with gzip_static (same machine, same run, same wrk);
+#  - 10,000 idle keep-alive connections held by the edge: its resident memory.
+# Installs nginx and wrk from Debian when missing. Every process it starts it stops by PID.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DUR=${DUR:-10s}
+CONNS=${CONNS:-64}
+IDLE=${IDLE:-10000}
+
+need() { command -v "$1" >/dev/null || { echo "installing $2"; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null; }; }
+need nginx nginx-light
+need wrk wrk
+
+tmp=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+go build -o "$tmp/edge" ./cmd/edge
+eport=$(free_port)
+"$tmp/edge" serve --addr "127.0.0.1:$eport" --data-dir "$tmp/data" --log-level error >"$tmp/edge.out" 2>&1 &
+pids+=($!)
+epid=$!
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$eport/healthz" >/dev/null && break; sleep 0.1; done
+
+# The same bytes for nginx, precompressed as gzip_static expects.
+mkdir -p "$tmp/www/v1/snippets"
+curl -sf "http://127.0.0.1:$eport/v1/widget.js" -o "$tmp/www/v1/widget.js"
+curl -sf "http://127.0.0.1:$eport/v1/snippets/demo/banner?region=CA" -o "$tmp/www/v1/snippets/banner.json"
+gzip -9 -k "$tmp/www/v1/widget.js" "$tmp/www/v1/snippets/banner.json"
+
+nport=$(free_port)
+mkdir -p "$tmp/nginx/logs"
+cat >"$tmp/nginx/nginx.conf" <<CONF
+worker_processes auto;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/logs/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  sendfile on;
+  keepalive_requests 1000000;
+  types { application/javascript js; application/json json; }
+  server {
+    listen 127.0.0.1:$nport;
+    root $tmp/www;
+    gzip_static on;
+    etag on;
+    add_header Cache-Control "public, max-age=300";
+  }
+}
+CONF
+nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -g 'daemon off;' &
+pids+=($!)
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$nport/v1/widget.js" >/dev/null && break; sleep 0.1; done
+
+run() { # name url
+  local out
+  out=$(wrk -t2 -c"$CONNS" -d"$DUR" --latency -H 'Accept-Encoding: gzip' "$2")
+  printf '%-34s %12s req/s   p99 %s\n' "$1" "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" "$(awk '$1=="99%" {print $2}' <<<"$out")"
+}
+echo "wrk -t2 -c$CONNS -d$DUR, Accept-Encoding: gzip, loopback, $(nproc) cores shared by server and wrk"
+run "edge  /v1/widget.js" "http://127.0.0.1:$eport/v1/widget.js"
+run "nginx /v1/widget.js (gzip_static)" "http://127.0.0.1:$nport/v1/widget.js"
+run "edge  snippet (banner, CA)" "http://127.0.0.1:$eport/v1/snippets/demo/banner?region=CA"
+run "nginx snippet (gzip_static)" "http://127.0.0.1:$nport/v1/snippets/banner.json"
+
+# Idle keep-alive connections: each sends one request, reads the answer, then stays open.
+ulimit -n $((IDLE + 1024))
+rss() { awk '/VmRSS/ {print $2}' "/proc/$epid/status"; }
+before=$(rss)
+python3 - "$eport" "$IDLE" "$epid" "$before" <<'PY'
+import socket, sys, time
+port, n, pid, before = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+req = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+socks = []
+for i in range(n):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(req)
+    socks.append(s)
+for s in socks:
+    s.settimeout(10)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += s.recv(4096)
+time.sleep(1)
+rss = int([l for l in open(f"/proc/{pid}/status") if l.startswith("VmRSS")][0].split()[1])
+print(f"{n} idle keep-alive connections: edge RSS {rss/1024:.1f} MiB (before {before/1024:.1f} MiB, +{(rss-before)/1024:.1f} MiB)")
+for s in socks:
+    s.close()
+PY
