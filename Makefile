@@ -4,7 +4,7 @@ BIN     := bin/edge
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: run build test test-deps bench bench-feedback lint check fuzz clean
+.PHONY: run build test test-deps bench bench-feedback bench-nginx lint check fuzz clean
 
 ## run: serve the embedded default content on :8080 (EDGE_ADDR to change) and print where to look
 run:
