@@ -20,7 +20,9 @@ var (
 	errAdminOff     = &Error{Status: fasthttp.StatusForbidden, Code: "admin_disabled", Message: "no operator token is configured on this edge (EDGE_ADMIN_TOKEN or --admin-token-file)"}
 )
 
-// Operator is one operator token: its name goes into the audit log.
+// Operator is one operator token: its name goes into the audit log, its scopes say what it may
+// do (ScopeContent, ScopeNotice, ScopeFeedbackRead, ScopeFollowupsExport). Scopes nil grants
+// every scope, as EDGE_ADMIN_TOKEN has; a tokens file must list them (ValidateScopes).
 type Operator struct {
 	Name   string   `yaml:"name" json:"name"`
 	Token  string   `yaml:"token" json:"-"`
@@ -30,6 +32,7 @@ type Operator struct {
 type operatorKey struct {
 	name   string
 	digest [32]byte
+	scopes []string
 }
 
 // operatorKeys digests the configured tokens once: EDGE_ADMIN_TOKEN as "admin", then the
@@ -37,11 +40,11 @@ type operatorKey struct {
 func operatorKeys(cfg Config) []operatorKey {
 	var keys []operatorKey
 	if cfg.AdminToken != "" {
-		keys = append(keys, operatorKey{"admin", sha256.Sum256([]byte(cfg.AdminToken))})
+		keys = append(keys, operatorKey{"admin", sha256.Sum256([]byte(cfg.AdminToken)), AllScopes})
 	}
 	for _, o := range cfg.Operators {
 		if o.Token != "" {
-			keys = append(keys, operatorKey{o.Name, sha256.Sum256([]byte(o.Token))})
+			keys = append(keys, operatorKey{o.Name, sha256.Sum256([]byte(o.Token)), grants(o.Scopes)})
 		}
 	}
 	return keys
@@ -62,15 +65,17 @@ func (s *Server) checkOperator(ctx *fasthttp.RequestCtx) error {
 	}
 	got := sha256.Sum256(h[len(scheme):])
 	name := ""
+	var scopes []string
 	for _, k := range s.operators {
 		if subtle.ConstantTimeCompare(got[:], k.digest[:]) == 1 {
-			name = k.name
+			name, scopes = k.name, k.scopes
 		}
 	}
 	if name == "" {
 		return errForbidden
 	}
 	ctx.SetUserValue(operatorValue, name)
+	ctx.SetUserValue(operatorScopesValue, scopes)
 	return nil
 }
 
@@ -91,10 +96,14 @@ func equalFoldASCII(b []byte, lower string) bool {
 	return true
 }
 
-// admin wraps an operator API handler with the bearer check.
-func (s *Server) admin(h func(*fasthttp.RequestCtx) error) fasthttp.RequestHandler {
+// admin wraps an operator API handler with the bearer check and, when scopes are given, the
+// check that the token has one of them (403 missing_scope naming it).
+func (s *Server) admin(h func(*fasthttp.RequestCtx) error, anyOf ...string) fasthttp.RequestHandler {
 	return func(ctx *fasthttp.RequestCtx) {
 		err := s.checkOperator(ctx)
+		if err == nil {
+			err = s.requireScope(ctx, anyOf)
+		}
 		if err == nil {
 			ctx.Response.Header.Set("Cache-Control", "no-store")
 			err = h(ctx)

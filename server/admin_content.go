@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -60,6 +61,9 @@ func (s *Server) ApplyCurrent(ctx context.Context) error {
 		return err
 	}
 	s.log.Info("content applied", "content_version", v.Number, "author", v.Author, "note", v.Note)
+	// Building a bundle (brotli at its best level above all) takes tens of MiB for a moment:
+	// give them back, so an edge's footprint is what it serves, not what it once built.
+	debug.FreeOSMemory()
 	if s.cfg.DataDir != "" {
 		if err := contentstore.SaveSnapshot(s.cfg.DataDir, src, v); err != nil {
 			s.log.Warn("last-known-good content not saved", "err", err)

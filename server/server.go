@@ -20,6 +20,7 @@ import (
 	"github.com/signpost/edge/server/contentstore"
 	"github.com/signpost/edge/server/feedback"
 	"github.com/signpost/edge/server/ratelimit"
+	"github.com/signpost/edge/server/usage"
 	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
 )
@@ -71,6 +72,10 @@ type Config struct {
 	Health func(context.Context) []string
 	// Spool reports a Redis-mode store's spool counters for /metrics; nil: zeros.
 	Spool func() SpoolStats
+	// Usage keeps the cookie-free usage counts of POST /v1/beacon (usage.OpenFile under the
+	// data dir in embedded mode, usage.OpenRedis in Redis mode). Default: in memory only. The
+	// caller closes it after Shutdown, which flushes it.
+	Usage usage.Store
 }
 
 // Defaults for Config.
@@ -143,6 +148,9 @@ func New(cfg Config, content *snippets.Loaded) (*Server, error) {
 	if cfg.FollowupRetention <= 0 {
 		cfg.FollowupRetention = feedback.DefaultFollowupRetention
 	}
+	if cfg.Usage == nil {
+		cfg.Usage = usage.NewMemory()
+	}
 	s := &Server{cfg: cfg, log: cfg.Logger, ids: feedback.NewIDs(), ipHasher: cfg.IPHasher, limits: cfg.RateLimits,
 		metrics: newMetrics(), operators: operatorKeys(cfg)}
 	if s.limits == nil {
@@ -174,6 +182,7 @@ func New(cfg Config, content *snippets.Loaded) (*Server, error) {
 		IdleTimeout:           cfg.IdleTimeout,
 		MaxRequestBodySize:    cfg.MaxBodySize,
 		NoDefaultServerHeader: true,
+		ReduceMemoryUsage:     true,
 		CloseOnShutdown:       true,
 		Logger:                fasthttpLogger{cfg.Logger},
 	}
@@ -225,26 +234,39 @@ func (s *Server) routes() *router.Router {
 	// widget and snippet routes never are.
 	r.POST("/v1/feedback", s.handleFeedback)
 	r.OPTIONS("/v1/feedback", s.handleFeedbackPreflight)
-	get("/v1/admin/feedback", s.admin(s.handleAdminFeedback))
-	get("/v1/admin/feedback/stats", s.admin(s.handleAdminStats))
-	get("/v1/admin/feedback/followups", s.admin(s.handleAdminFollowups))
+	get("/v1/admin/feedback", s.admin(s.handleAdminFeedback, ScopeFeedbackRead))
+	get("/v1/admin/feedback/stats", s.admin(s.handleAdminStats, ScopeFeedbackRead))
+	get("/v1/admin/feedback/followups", s.admin(s.handleAdminFollowups, ScopeFollowupsExport))
+	// Usage counts: the widget's beacons (counters only, nothing per visitor; not rate-limited,
+	// see handleBeacon) and their read side.
+	r.POST("/v1/beacon", s.handleBeacon)
+	get("/v1/admin/usage", s.admin(s.handleAdminUsage, ScopeFeedbackRead))
 	get("/metrics", s.handleMetrics)
-	// Operators change content live (every write validated, versioned and audited).
-	get("/v1/admin/content", s.admin(s.handleGetContent))
-	r.PUT("/v1/admin/content", s.admin(s.handlePutContent))
-	get("/v1/admin/content/history", s.admin(s.handleHistory))
-	get("/v1/admin/content/versions/{v}", s.admin(s.handleGetVersion))
-	r.POST("/v1/admin/content/rollback", s.admin(s.handleRollback))
-	r.PUT("/v1/admin/partners/{id}/featured", s.admin(s.handlePutFeatured))
-	r.PUT("/v1/admin/resources/{id}", s.admin(s.handlePutResource))
-	r.DELETE("/v1/admin/resources/{id}", s.admin(s.handleDeleteResource))
-	r.PUT("/v1/admin/notice", s.admin(s.handlePutNotice))
-	r.DELETE("/v1/admin/notice", s.admin(s.handleDeleteNotice))
-	get("/v1/admin/audit", s.admin(s.handleAudit))
+	// Operators change content live (every write validated, versioned and audited), each
+	// route guarded by the scope it needs.
+	get("/v1/admin/content", s.admin(s.handleGetContent, ScopeContent, ScopeNotice))
+	r.PUT("/v1/admin/content", s.admin(s.handlePutContent, ScopeContent))
+	get("/v1/admin/content/history", s.admin(s.handleHistory, ScopeContent, ScopeNotice))
+	get("/v1/admin/content/versions/{v}", s.admin(s.handleGetVersion, ScopeContent, ScopeNotice))
+	r.POST("/v1/admin/content/rollback", s.admin(s.handleRollback, ScopeContent))
+	r.PUT("/v1/admin/partners/{id}/featured", s.admin(s.handlePutFeatured, ScopeContent))
+	r.PUT("/v1/admin/resources/{id}", s.admin(s.handlePutResource, ScopeContent))
+	r.DELETE("/v1/admin/resources/{id}", s.admin(s.handleDeleteResource, ScopeContent))
+	r.PUT("/v1/admin/notice", s.admin(s.handlePutNotice, ScopeNotice))
+	r.DELETE("/v1/admin/notice", s.admin(s.handleDeleteNotice, ScopeNotice))
+	get("/v1/admin/audit", s.admin(s.handleAudit, ScopeFeedbackRead))
 	get("/healthz", s.handleHealthz)
 	get("/readyz", s.handleReadyz)
 	get("/", s.handlePage)
 	get("/demo.css", s.handlePage)
+	// The partner embed builder (server/embed.go): page, generated code, preview, assets.
+	eb := mustEmbedBuilder(s)
+	get("/embed", eb.handleEmbed)
+	get("/embed/code", eb.handleEmbedCode)
+	get("/embed/preview", eb.handleEmbedPreview)
+	get("/embed/embed.js", eb.handleEmbedAsset)
+	get("/embed/embed.css", eb.handleEmbedAsset)
+	get("/embed/preview.css", eb.handleEmbedAsset)
 	r.GlobalOPTIONS = handlePreflight
 	r.NotFound = func(ctx *fasthttp.RequestCtx) { writeError(ctx, s.log, errNotFound) }
 	r.MethodNotAllowed = func(ctx *fasthttp.RequestCtx) {

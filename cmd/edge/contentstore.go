@@ -31,7 +31,12 @@ func openContentStore(ctx context.Context, dataDir string, rdb redis.UniversalCl
 	if rdb == nil {
 		st, err = fsstore.Open(dataDir, src, validate, time.Now)
 	} else {
-		st, err = redisstore.Open(ctx, rdb, prefix, src, validate, time.Now, redisstore.WithLogger(log))
+		opts := []redisstore.Option{redisstore.WithLogger(log)}
+		// A Redis that comes back empty gets the newest version this edge served, not the seed.
+		if lkg, lv, err := contentstore.LoadSnapshot(dataDir); err == nil && validate(lkg) == nil {
+			opts = append(opts, redisstore.WithKnown(lkg, lv))
+		}
+		st, err = redisstore.Open(ctx, rdb, prefix, src, validate, time.Now, opts...)
 	}
 	if err != nil {
 		return nil, nil, "", err
@@ -70,7 +75,8 @@ func openContentStore(ctx context.Context, dataDir string, rdb redis.UniversalCl
 }
 
 // loadOperators reads a tokens file: `tokens: [{name, token, scopes}]`. Names go into the audit
-// log; every token must be long enough not to be guessed.
+// log; every token must be long enough not to be guessed and list its scopes (content, notice,
+// feedback:read, followups:export): an unknown scope, or none, stops the edge at startup.
 func loadOperators(path string) ([]server.Operator, error) {
 	if path == "" {
 		return nil, nil
@@ -96,6 +102,9 @@ func loadOperators(path string) ([]server.Operator, error) {
 			return nil, fmt.Errorf("%s: tokens[%d].name: %q twice", path, i, o.Name)
 		case len(o.Token) < 16:
 			return nil, fmt.Errorf("%s: tokens[%d].token: at least 16 characters", path, i)
+		}
+		if err := server.ValidateScopes(o.Scopes); err != nil {
+			return nil, fmt.Errorf("%s: tokens[%d].scopes: %w", path, i, err)
 		}
 		seen[o.Name] = true
 	}

@@ -18,14 +18,17 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/signpost/edge/configs"
 	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/ratelimit"
+	usagestore "github.com/signpost/edge/server/usage"
 	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
 )
@@ -239,9 +242,21 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 		return 1
 	}
 	defer store.Close()
+	counts, err := openUsage(*dataDir, in.rdb, *redisPrefix, log)
+	if err != nil {
+		fmt.Fprintln(stderr, "edge serve: usage counts:", err)
+		return 1
+	}
+	// Closed after the server has drained (deferred calls run after Shutdown): the last
+	// counts are flushed to the file or Redis.
+	defer func() {
+		if err := counts.Close(); err != nil {
+			log.Error("usage counts not flushed at shutdown", "err", err)
+		}
+	}()
 	srv, err := server.New(server.Config{Logger: log, Mode: in.mode, Feedback: in.store, RateLimits: in.limits,
 		TrustedProxies: proxies, IPHasher: in.hasher, AdminToken: adminToken, FollowupRetention: followupRetention,
-		Health: in.health, Spool: in.spool, ContentStore: store, DataDir: *dataDir, Operators: operators}, content)
+		Health: in.health, Spool: in.spool, ContentStore: store, DataDir: *dataDir, Operators: operators, Usage: counts}, content)
 	if err != nil {
 		fmt.Fprintln(stderr, "edge serve:", err)
 		return 1
@@ -277,6 +292,15 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	}
 	log.Info("stopped")
 	return 0
+}
+
+// openUsage opens the usage counters of the mode: a JSON file under the data dir, or hashes in
+// Redis under the content store's prefix, shared by every edge.
+func openUsage(dataDir string, rdb redis.UniversalClient, prefix string, log *slog.Logger) (usagestore.Store, error) {
+	if rdb != nil {
+		return usagestore.OpenRedis(rdb, prefix, usagestore.Options{Logger: log}), nil
+	}
+	return usagestore.OpenFile(filepath.Join(dataDir, usagestore.FileName), usagestore.Options{Logger: log})
 }
 
 // browseURL is the address to open in a browser for a listener ("[::]:8080" -> localhost).

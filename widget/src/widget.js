@@ -140,7 +140,7 @@
       message: tr(r.message),
       lines: r.lines.map((id) => {
         var l = D.lines[id];
-        return { name: tr(l.name), call: l.call, tel: l.tel || digits(l.call), call_hint: tr(l.call_hint), text: l.text, sms: digits(l.text), keyword: l.keyword, chat_url: l.chat_url, hours: tr(l.hours), audience: tr(l.audience) };
+        return { id: id, name: tr(l.name), call: l.call, tel: l.tel || digits(l.call), call_hint: tr(l.call_hint), text: l.text, sms: digits(l.text), keyword: l.keyword, chat_url: l.chat_url, hours: tr(l.hours), audience: tr(l.audience) };
       })
     });
   }
@@ -172,19 +172,19 @@
     return r;
   }
 
-  /** Renders crisis lines: name, who for, tel:/sms:/chat links, hours. */
+  /** Renders crisis lines: name, who for, tel:/sms:/chat links (each counted when used), hours. */
   function lines(parent, ls) {
     var S = TEXT[cfg.loc], ul = el("ul", "lines", "", parent);
     ls.forEach((l) => {
-      var li = el("li", "line", "", ul), hint = l.call_hint ? ", " + l.call_hint : "";
+      var li = el("li", "line", "", ul), hint = l.call_hint ? ", " + l.call_hint : "", on = (e, a) => a.addEventListener("click", () => count(e, l.id));
       el("span", "name", l.name, li);
       if (l.audience) el("span", "meta", l.audience, li);
-      if (l.tel) link(li, "tel:" + l.tel, S.call + " " + l.call + hint, S.call + " " + spell(l.call) + hint);
+      if (l.tel) on("tel", link(li, "tel:" + l.tel, S.call + " " + l.call + hint, S.call + " " + spell(l.call) + hint));
       if (l.sms) {
         var t = (n) => l.keyword ? fill(fill(S.textKw, "k", l.keyword), "n", n) : S.text + " " + n;
-        link(li, "sms:" + l.sms, t(l.text), t(spell(l.text)));
+        on("sms", link(li, "sms:" + l.sms, t(l.text), t(spell(l.text))));
       }
-      if (l.chat_url && safeURL(l.chat_url)) link(li, l.chat_url, S.chat);
+      if (l.chat_url && safeURL(l.chat_url)) on("chat", link(li, l.chat_url, S.chat));
       el("span", "meta", l.hours, li);
     });
     return ul;
@@ -324,6 +324,15 @@
     } catch (e) { end(0); }
   }
 
+  /** Usage counts without tracking: partner, region entry, event and line, nothing else; after
+      the banner, never before it; none under Do Not Track or Global Privacy Control. */
+  function count(e, l) {
+    var n = navigator;
+    try {
+      if (cfg.origin && cfg.partner && n.doNotTrack != "1" && n.globalPrivacyControl !== true) n.sendBeacon(cfg.origin + "/v1/beacon", JSON.stringify({ partner: cfg.partner, region: cfg.key, event: e, line: l }));
+    } catch (x) {}
+  }
+
   function quickExit(root) {
     var S = TEXT[cfg.loc], box = attr(el("aside", "exit", "", root), { lang: cfg.loc, "aria-label": S.exit });
     var b = attr(el("button", "btn", S.exit, box), { type: "button", "aria-describedby": "spx" });
@@ -379,6 +388,7 @@
       }
       if (has("feedback") && s.feedback) feedback(host("feedback", after), s.feedback);
     });
+    count("shown");
   }
 
   function destroy() {

@@ -1,0 +1,149 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/signpost/edge/server/usage"
+	"github.com/valyala/fasthttp"
+)
+
+// maxBeaconBody bounds a beacon: four short fields.
+const maxBeaconBody = 1 << 10
+
+// usageDefaultDays is how many days GET /v1/admin/usage answers without ?since=.
+const usageDefaultDays = 30
+
+var (
+	errBeaconTooLarge = &Error{Status: fasthttp.StatusRequestEntityTooLarge, Code: "body_too_large",
+		Message: fmt.Sprintf("a beacon is at most %d bytes", maxBeaconBody)}
+	errBeaconType = &Error{Status: fasthttp.StatusUnsupportedMediaType, Code: "unsupported_media_type",
+		Message: "send the beacon as text/plain (what navigator.sendBeacon sends for a text/plain Blob) or application/json"}
+)
+
+// beaconBody is all a beacon says: which partner's page, which region entry, what happened and
+// to which line. Nothing else is accepted (unknown fields are an error), so nothing else can be
+// kept by mistake.
+type beaconBody struct {
+	Partner string `json:"partner"`
+	Region  string `json:"region"`
+	Event   string `json:"event"`
+	Line    string `json:"line"`
+}
+
+// handleBeacon answers POST /v1/beacon: 204 once the counter is incremented. The widget sends
+// it with navigator.sendBeacon as text/plain, a CORS-simple request (no preflight) whose answer
+// it never reads.
+//
+// Privacy: the counter is keyed by (partner, region entry, line, event, UTC day) and nothing
+// else. The client address, user agent, Referer and cookies are never read here, nor logged
+// (errors log nothing of the request but its path). There is no rate limit: the widget sends at
+// most one beacon per banner shown and one per tap, the key space is bounded by the content (so
+// memory is too), and a per-address limit would mean reading the address.
+func (s *Server) handleBeacon(ctx *fasthttp.RequestCtx) {
+	if err := s.beacon(ctx); err != nil {
+		writeError(ctx, s.log, err)
+		return
+	}
+	ctx.Response.Header.Set("Cache-Control", "no-store")
+	ctx.SetStatusCode(fasthttp.StatusNoContent)
+}
+
+func beaconError(field, code, msg string) error {
+	return &Error{Status: fasthttp.StatusBadRequest, Code: code, Field: field, Message: msg}
+}
+
+func (s *Server) beacon(ctx *fasthttp.RequestCtx) error {
+	if !feedbackContentType(ctx.Request.Header.ContentType()) {
+		return errBeaconType
+	}
+	body := ctx.PostBody()
+	if len(body) > maxBeaconBody {
+		return errBeaconTooLarge
+	}
+	var b beaconBody
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&b); err != nil {
+		return beaconError("", "invalid_json", `want {"partner", "region", "event", "line"}: `+err.Error())
+	}
+	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
+		return beaconError("", "invalid_json", "the body holds more than one JSON value")
+	}
+	content := s.state.Load().content
+	p := content.Partners[b.Partner]
+	if p == nil {
+		return beaconError("partner", "unknown_partner", "no partner with this id")
+	}
+	// A page of another site may not count views for this partner. A request without Origin is
+	// no browser's: it is taken as it is, like a beacon from a partner's own page.
+	if origin := string(ctx.Request.Header.Peek("Origin")); origin != "" && !originAllowed(p.Origins, origin) {
+		return errOriginNotAllowed
+	}
+	ev := usage.Event(b.Event)
+	if !ev.Valid() {
+		return beaconError("event", "invalid_event", "want shown, tel, sms or chat")
+	}
+	var lines []string
+	if b.Region != "" {
+		r := content.Regions[b.Region]
+		if r == nil {
+			return beaconError("region", "unknown_region", `not a region entry of the current content ("" for none)`)
+		}
+		lines = r.Lines
+	}
+	if ev == usage.Shown {
+		if b.Line != "" {
+			return beaconError("line", "invalid_line", "a shown beacon names no line")
+		}
+	} else {
+		if b.Line == "" {
+			return beaconError("line", "line_required", "a "+b.Event+" beacon names the line used")
+		}
+		l := content.Lines[b.Line]
+		if l == nil || !slices.Contains(lines, b.Line) {
+			return beaconError("line", "unknown_line", "no line with this id in this region entry")
+		}
+		if (ev == usage.Tel && l.TelTarget() == "") || (ev == usage.SMS && l.SMSTarget() == "") || (ev == usage.Chat && l.ChatURL == "") {
+			return beaconError("line", "unknown_line", "this line has no "+b.Event+" link")
+		}
+	}
+	s.cfg.Usage.Add(usage.Key{Day: usage.Day(s.cfg.Now()), Partner: p.ID, Region: b.Region, Line: b.Line}, ev)
+	return nil
+}
+
+// handleAdminUsage answers GET /v1/admin/usage?since=YYYY-MM-DD&until=YYYY-MM-DD&partner=ID:
+// {"rows": [{day, partner, region, line, shown, tel, sms, chat}]}, by day, partner, region and
+// line. Rows of line "" count banners shown for the region entry; the others, taps on a line.
+// Without since, the last 30 days.
+func (s *Server) handleAdminUsage(ctx *fasthttp.RequestCtx) error {
+	args := ctx.QueryArgs()
+	q := usage.Query{Since: usage.Day(s.cfg.Now().AddDate(0, 0, -(usageDefaultDays - 1))), Partner: string(args.Peek("partner"))}
+	for _, p := range []struct {
+		name string
+		to   *string
+	}{{"since", &q.Since}, {"until", &q.Until}} {
+		if v := string(args.Peek(p.name)); v != "" {
+			if _, err := usage.ParseDay(v); err != nil {
+				return &Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: p.name, Message: "want a UTC day such as 2026-11-01"}
+			}
+			*p.to = v
+		}
+	}
+	rows, err := s.cfg.Usage.Rows(context.Background(), q)
+	if err != nil {
+		s.log.Error("usage counts unreadable", "err", err)
+		return &Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable", Message: "the usage counts cannot be read now; try again"}
+	}
+	if rows == nil {
+		rows = []usage.Row{}
+	}
+	return writeJSON(ctx, fasthttp.StatusOK, struct {
+		Rows []usage.Row `json:"rows"`
+	}{rows})
+}

@@ -1,0 +1,228 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/signpost/edge/configs"
+	"github.com/signpost/edge/server/contentstore"
+	"github.com/signpost/edge/server/contentstore/fsstore"
+	"github.com/signpost/edge/server/feedback/logstore"
+	"github.com/valyala/fasthttp"
+)
+
+// One token per scope, and the admin token with all of them.
+var scopedTokens = map[string]string{
+	ScopeContent:         "content-token-0123456789",
+	ScopeNotice:          "notice-token-0123456789",
+	ScopeFeedbackRead:    "reader-token-0123456789",
+	ScopeFollowupsExport: "exporter-token-0123456789",
+}
+
+// scopedNames are the tokens' names, which the audit log records.
+var scopedNames = map[string]string{
+	ScopeContent: "carla", ScopeNotice: "noor", ScopeFeedbackRead: "rita", ScopeFollowupsExport: "ezra",
+}
+
+const scopedAdminToken = "admin-token-0123456789abc"
+
+func scopedEdge(t *testing.T, withStore bool) *edge {
+	t.Helper()
+	dir := t.TempDir()
+	now := func() time.Time { return testNow }
+	cfg := Config{AdminToken: scopedAdminToken, DataDir: dir}
+	for _, sc := range AllScopes {
+		cfg.Operators = append(cfg.Operators, Operator{Name: scopedNames[sc], Token: scopedTokens[sc], Scopes: []string{sc}})
+	}
+	fb, err := logstore.Open(t.TempDir(), logstore.Options{}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fb.Close() })
+	cfg.Feedback = fb
+	if withStore {
+		st, err := fsstore.Open(dir, configs.Content, ValidateContent(now), now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		cfg.ContentStore = st
+	}
+	e := startEdge(t, shipped(t), cfg)
+	if withStore {
+		if err := e.srv.ApplyCurrent(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return e
+}
+
+// currentETag is the content's version, read with the admin token.
+func currentETag(t *testing.T, e *edge) string {
+	t.Helper()
+	r := e.do(t, "GET", "/v1/admin/content", nil, bearer(scopedAdminToken)...)
+	if r.StatusCode() != 200 {
+		t.Fatalf("GET content as admin: %d %s", r.StatusCode(), r.Body())
+	}
+	return header(r, "ETag")
+}
+
+func TestScopes(t *testing.T) {
+	e := scopedEdge(t, true)
+	exp := testNow.Add(time.Hour).Format(time.RFC3339)
+	type route struct {
+		method, path string
+		body         string
+		ifMatch      bool
+		anyOf        []string
+		audit        string // the audit action it writes, "" for none
+	}
+	readContent := []string{ScopeContent, ScopeNotice}
+	routes := []route{
+		{"GET", "/v1/admin/content", "", false, readContent, ""},
+		{"GET", "/v1/admin/content/history", "", false, readContent, ""},
+		{"GET", "/v1/admin/content/versions/1", "", false, readContent, ""},
+		{"PUT", "/v1/admin/content", string(configs.Content), true, []string{ScopeContent}, "content.put"},
+		{"PUT", "/v1/admin/partners/mhcc/featured", `{"featured":["stepped-care-2-0","peer-support-guidelines"]}`, false, []string{ScopeContent}, "partner.featured"},
+		{"PUT", "/v1/admin/resources/winter-webinar", `{"type":"webinar","title":{"en":"Winter webinar"},"summary":{"en":"Live"},"url":{"en":"https://example.org/webinar"}}`, false, []string{ScopeContent}, "resource.put"},
+		{"DELETE", "/v1/admin/resources/winter-webinar", "", false, []string{ScopeContent}, "resource.delete"},
+		{"POST", "/v1/admin/content/rollback", `{"version":1}`, false, []string{ScopeContent}, "content.rollback"},
+		{"PUT", "/v1/admin/notice", `{"id":"storm","message":{"en":"Lines are busy."},"regions":["CA"],"expires_at":"` + exp + `"}`, false, []string{ScopeNotice}, "notice.put"},
+		{"DELETE", "/v1/admin/notice?id=storm", "", false, []string{ScopeNotice}, "notice.delete"},
+		{"GET", "/v1/admin/feedback", "", false, []string{ScopeFeedbackRead}, "feedback.export"},
+		{"GET", "/v1/admin/feedback/stats", "", false, []string{ScopeFeedbackRead}, ""},
+		{"GET", "/v1/admin/audit", "", false, []string{ScopeFeedbackRead}, ""},
+		{"GET", "/v1/admin/usage", "", false, []string{ScopeFeedbackRead}, ""},
+		{"GET", "/v1/admin/feedback/followups", "", false, []string{ScopeFollowupsExport}, "followups.export"},
+	}
+	for _, rt := range routes {
+		send := func(token string) *fasthttp.Response {
+			h := with(bearer(token), "Content-Type", "application/json")
+			if rt.method == "PUT" && rt.path == "/v1/admin/content" {
+				h = with(bearer(token), "Content-Type", "application/yaml")
+			}
+			if rt.ifMatch {
+				h = with(h, "If-Match", currentETag(t, e))
+			}
+			var body []byte
+			if rt.body != "" {
+				body = []byte(rt.body)
+			}
+			return e.do(t, rt.method, rt.path, body, h...)
+		}
+		before := currentETag(t, e)
+		for _, sc := range AllScopes {
+			if slices.Contains(rt.anyOf, sc) {
+				continue
+			}
+			r := send(scopedTokens[sc])
+			if r.StatusCode() != 403 {
+				t.Errorf("%s %s with only %s: %d %s, want 403", rt.method, rt.path, sc, r.StatusCode(), r.Body())
+				continue
+			}
+			code, field := jsonError(t, r)
+			var body struct{ Error struct{ Message string } }
+			_ = json.Unmarshal(r.Body(), &body)
+			if r.StatusCode() != 403 || code != "missing_scope" || field != "scope" ||
+				!strings.HasPrefix(body.Error.Message, "this token lacks the scope "+rt.anyOf[0]) {
+				t.Errorf("%s %s with only %s: %d %s", rt.method, rt.path, sc, r.StatusCode(), r.Body())
+			}
+		}
+		if after := currentETag(t, e); after != before {
+			t.Errorf("%s %s: a refused request changed the content (%s -> %s)", rt.method, rt.path, before, after)
+		}
+		for _, sc := range rt.anyOf {
+			if r := send(scopedTokens[sc]); r.StatusCode()/100 != 2 {
+				t.Errorf("%s %s with %s: %d %s", rt.method, rt.path, sc, r.StatusCode(), r.Body())
+			}
+			if rt.audit != "" {
+				break // a write once is enough (a second would conflict or find nothing)
+			}
+		}
+	}
+	// The admin token has every scope.
+	if r := e.do(t, "GET", "/v1/admin/feedback/followups", nil, bearer(scopedAdminToken)...); r.StatusCode() != 200 {
+		t.Errorf("admin followups: %d", r.StatusCode())
+	}
+
+	// Every write and export is in the audit log under the token's name.
+	r := e.do(t, "GET", "/v1/admin/audit?limit=1000", nil, bearer(scopedTokens[ScopeFeedbackRead])...)
+	var log struct{ Entries []contentstore.AuditEntry }
+	if err := json.Unmarshal(r.Body(), &log); err != nil {
+		t.Fatalf("audit: %v %s", err, r.Body())
+	}
+	actors := map[string][]string{}
+	for _, en := range log.Entries {
+		actors[en.Action] = append(actors[en.Action], en.Actor)
+	}
+	for _, rt := range routes {
+		if rt.audit == "" {
+			continue
+		}
+		want := scopedNames[rt.anyOf[0]]
+		if !slices.Contains(actors[rt.audit], want) {
+			t.Errorf("audit %s: actors %v, want %s", rt.audit, actors[rt.audit], want)
+		}
+	}
+	if !slices.Contains(actors["followups.export"], "admin") {
+		t.Errorf("the admin's follow-up export is not audited: %v", actors["followups.export"])
+	}
+	for action, who := range actors {
+		for _, a := range who {
+			if a == "" {
+				t.Errorf("audit entry %s without a name", action)
+			}
+		}
+	}
+}
+
+// TestFollowupExportLoggedWithoutStore: with no content store (no audit log), a follow-up export
+// still leaves a trace, in the log, with the token's name.
+func TestFollowupExportLoggedWithoutStore(t *testing.T) {
+	e := scopedEdge(t, false)
+	if r := e.do(t, "GET", "/v1/admin/feedback/followups", nil, bearer(scopedTokens[ScopeContent])...); r.StatusCode() != 403 {
+		t.Errorf("followups with content scope: %d", r.StatusCode())
+	}
+	if r := e.do(t, "GET", "/v1/admin/feedback/followups", nil, bearer(scopedTokens[ScopeFollowupsExport])...); r.StatusCode() != 200 {
+		t.Fatalf("followups: %d %s", r.StatusCode(), r.Body())
+	}
+	var found bool
+	for _, line := range strings.Split(e.logs.String(), "\n") {
+		if strings.Contains(line, `"action":"followups.export"`) && strings.Contains(line, `"actor":"ezra"`) {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("follow-up export not logged with the token's name:\n%s", e.logs.String())
+	}
+	// A refusal is logged with the name too (never an address).
+	if !strings.Contains(e.logs.String(), `"actor":"carla"`) || !strings.Contains(e.logs.String(), "missing scope") {
+		t.Errorf("refusal not logged:\n%s", e.logs.String())
+	}
+}
+
+func TestValidateScopes(t *testing.T) {
+	for _, tc := range []struct {
+		scopes []string
+		ok     bool
+	}{
+		{[]string{"content"}, true},
+		{[]string{"content", "notice", "feedback:read", "followups:export"}, true},
+		{nil, false},
+		{[]string{}, false},
+		{[]string{"content", "admin"}, false},
+		{[]string{"feedback:write"}, false},
+		{[]string{"Content"}, false},
+	} {
+		if err := ValidateScopes(tc.scopes); (err == nil) != tc.ok {
+			t.Errorf("%v: %v", tc.scopes, err)
+		}
+	}
+	if err := ValidateScopes([]string{"nope"}); err == nil || !strings.Contains(err.Error(), `"nope"`) {
+		t.Errorf("the error must name the unknown scope: %v", err)
+	}
+}
