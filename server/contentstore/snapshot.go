@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/signpost/edge/internal/atomicfile"
 	"os"
 	"path/filepath"
 )
@@ -32,13 +33,13 @@ func SaveSnapshot(dataDir string, src []byte, v Version) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(filepath.Join(dataDir, SnapshotContentFile), src); err != nil {
+	if err := atomicfile.Replace(filepath.Join(dataDir, SnapshotContentFile), src, 0o600); err != nil {
 		return fmt.Errorf("content snapshot: %w", err)
 	}
-	if err := writeFileAtomic(filepath.Join(dataDir, SnapshotVersionFile), append(meta, '\n')); err != nil {
+	if err := atomicfile.Replace(filepath.Join(dataDir, SnapshotVersionFile), append(meta, '\n'), 0o600); err != nil {
 		return fmt.Errorf("content snapshot: %w", err)
 	}
-	return syncDir(dataDir)
+	return atomicfile.SyncDir(dataDir)
 }
 
 // LoadSnapshot reads the snapshot SaveSnapshot wrote. Without one the error is
@@ -69,37 +70,4 @@ func LoadSnapshot(dataDir string) ([]byte, Version, error) {
 func Digest(src []byte) string {
 	sum := sha256.Sum256(src)
 	return hex.EncodeToString(sum[:])
-}
-
-// writeFileAtomic puts b at path through a fsynced temporary file and a rename. The caller
-// syncs the directory to make the rename durable.
-func writeFileAtomic(path string, b []byte) error {
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(b)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-	}
-	return err
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/signpost/edge/internal/atomicfile"
 	"github.com/signpost/edge/server/contentstore"
 )
 
@@ -29,10 +30,10 @@ func (s *Store) SaveBundle(ctx context.Context, hash string, js []byte) error {
 	if fileExists(path) {
 		return nil
 	}
-	if err := writeFileAtomic(path, js); err != nil {
+	if err := atomicfile.Replace(path, js, 0o600); err != nil {
 		return err
 	}
-	return syncDir(s.bundleDir())
+	return atomicfile.SyncDir(s.bundleDir())
 }
 
 // LoadBundle reads a saved bundle.

@@ -20,6 +20,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/signpost/edge/internal/atomicfile"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -190,7 +191,7 @@ func (s *Store) load(seed []byte) error {
 			delete(metas, n)
 		}
 	}
-	if err := syncDir(s.dir); err != nil {
+	if err := atomicfile.SyncDir(s.dir); err != nil {
 		return err
 	}
 	if cur == 0 {
@@ -251,10 +252,10 @@ func (s *Store) readCurrent() (int64, error) {
 }
 
 func (s *Store) writeCurrent(n int64) error {
-	if err := writeFileAtomic(filepath.Join(s.dir, currentFile), []byte(strconv.FormatInt(n, 10)+"\n")); err != nil {
+	if err := atomicfile.Replace(filepath.Join(s.dir, currentFile), []byte(strconv.FormatInt(n, 10)+"\n"), 0o600); err != nil {
 		return err
 	}
-	return syncDir(s.dir)
+	return atomicfile.SyncDir(s.dir)
 }
 
 // commit writes src as version current+1 and makes it current; the caller holds mu (or is
@@ -266,13 +267,13 @@ func (s *Store) commit(src []byte, author, note string) (contentstore.Version, e
 	if err != nil {
 		return contentstore.Version{}, err
 	}
-	if err := writeFileAtomic(s.contentPath(v.Number), src); err != nil {
+	if err := atomicfile.Replace(s.contentPath(v.Number), src, 0o600); err != nil {
 		return contentstore.Version{}, err
 	}
-	if err := writeFileAtomic(s.metaPath(v.Number), append(meta, '\n')); err != nil {
+	if err := atomicfile.Replace(s.metaPath(v.Number), append(meta, '\n'), 0o600); err != nil {
 		return contentstore.Version{}, err
 	}
-	if err := syncDir(s.dir); err != nil {
+	if err := atomicfile.SyncDir(s.dir); err != nil {
 		return contentstore.Version{}, err
 	}
 	if err := s.writeCurrent(v.Number); err != nil {
@@ -544,46 +545,13 @@ func openAudit(path string) (*os.File, error) {
 		}
 	}
 	if err == nil {
-		err = syncDir(filepath.Dir(path))
+		err = atomicfile.SyncDir(filepath.Dir(path))
 	}
 	if err != nil {
 		f.Close()
 		return nil, err
 	}
 	return f, nil
-}
-
-// writeFileAtomic puts b at path through a fsynced temporary file and a rename; the caller
-// syncs the directory.
-func writeFileAtomic(path string, b []byte) error {
-	tmp := path + tmpExt
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(b)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-	}
-	return err
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
 
 func fileExists(path string) bool {

@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/signpost/edge/internal/atomicfile"
 	"io"
 	"log/slog"
 	"os"
@@ -177,21 +178,12 @@ func (l *Log) create(seq int) error {
 	if err != nil {
 		return err
 	}
-	if err := syncDir(l.dir); err != nil {
+	if err := atomicfile.SyncDir(l.dir); err != nil {
 		f.Close()
 		return err
 	}
 	l.f, l.seq, l.size = f, seq, 0
 	return nil
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
 
 // Append writes lines (each a JSON value without newline) and returns once they are on disk.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/signpost/edge/internal/atomicfile"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -212,39 +213,18 @@ func (s *Store) PurgeFollowups(ctx context.Context, cutoff time.Time) (int, erro
 				return purged, err
 			}
 		default:
-			if err := replaceFile(seg.Path, keep); err != nil {
+			if err := atomicfile.Replace(seg.Path, keep, 0o600); err != nil {
 				return purged, err
 			}
 		}
 		purged += dropped
 	}
 	if purged > 0 {
-		if err := syncDir(s.followupsDir()); err != nil {
+		if err := atomicfile.SyncDir(s.followupsDir()); err != nil {
 			return purged, err
 		}
 	}
 	return purged, nil
-}
-
-// replaceFile puts b at path atomically and durably.
-func replaceFile(path string, b []byte) error {
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(b)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return os.Rename(tmp, path)
 }
 
 // Close implements feedback.Store.
