@@ -119,7 +119,7 @@
     // data-region, else the partner's default unless the time zone places the visitor in
     // another country (a UK visitor on a Canadian site must not get 988), else that country;
     // ZZ (ISO 3166: unknown) when the zone is of a country with no entry.
-    var tz = zoneCountry(), def = code(p.region);
+    var def = code(p.region), tz = code(ds.region) ? "" : zoneCountry(); // Intl costs ~50 ms cold
     var region = code(ds.region) || (def && (tz == "?" || tz == def.slice(0, 2)) ? def : tz == "?" ? "" : tz || "ZZ");
     return {
       partner: ds.partner || "",
