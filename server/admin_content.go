@@ -64,6 +64,9 @@ func (s *Server) ApplyCurrent(ctx context.Context) error {
 	// Building a bundle (brotli at its best level above all) takes tens of MiB for a moment:
 	// give them back, so an edge's footprint is what it serves, not what it once built.
 	debug.FreeOSMemory()
+	// Bundles archived while this edge could not reach the store (Redis down at startup) load
+	// now that it can.
+	go s.LoadBundles(context.Background())
 	if s.cfg.DataDir != "" {
 		if err := contentstore.SaveSnapshot(s.cfg.DataDir, src, v); err != nil {
 			s.log.Warn("last-known-good content not saved", "err", err)

@@ -155,6 +155,13 @@ func TestAdminContentLifecycle(t *testing.T) {
 	if msg, _ := bannerMessage(t, e, "/v1/snippets/demo/banner"); !strings.Contains(msg, "day or night") {
 		t.Error("invalid content became current")
 	}
+	// Documents that cannot even be read are invalid content too: 422, never a 500.
+	for _, body := range []string{"foo: [", "", "bogus: 1\n", "regions: {}\n---\nregions: {}\n"} {
+		r := e.do(t, "PUT", "/v1/admin/content", []byte(body), with(alice, "If-Match", `"v2"`, "Content-Type", "application/yaml")...)
+		if code, field := jsonError(t, r); r.StatusCode() != 422 || code != "invalid_content" || field != "content" {
+			t.Errorf("PUT %q: %d %s field %q, want 422 invalid_content field content", body, r.StatusCode(), code, field)
+		}
+	}
 
 	// Partial edits: featured order, a resource, a notice.
 	fe := e.do(t, "PUT", "/v1/admin/partners/mhcc/featured", []byte(`{"featured":["stepped-care-2-0","peer-support-guidelines"]}`), bob...)
@@ -314,5 +321,37 @@ func TestPinnedBundlesOutliveChangesAndRestarts(t *testing.T) {
 	}
 	if r := e2.do(t, "GET", "/v1/widget.../../etc/passwd.js", nil); r.StatusCode() != 404 {
 		t.Errorf("path in the hash: %d", r.StatusCode())
+	}
+}
+
+// downArchive is a content store whose bundle archive cannot be reached (Redis down): an
+// injected fault, which a real store only gives while its Redis is stopped.
+type downArchive struct{ contentstore.Store }
+
+func (downArchive) SaveBundle(context.Context, string, []byte) error {
+	return contentstore.ErrUnavailable
+}
+func (downArchive) LoadBundle(context.Context, string) ([]byte, error) {
+	return nil, contentstore.ErrUnavailable
+}
+func (downArchive) BundleHashes(context.Context) ([]string, error) {
+	return nil, contentstore.ErrUnavailable
+}
+
+func TestPinnedBundleArchiveDown(t *testing.T) {
+	dir := t.TempDir()
+	now := func() time.Time { return testNow }
+	st, err := fsstore.Open(dir, configs.Content, ValidateContent(now), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	e := startEdge(t, shipped(t), Config{ContentStore: downArchive{st}})
+	r := e.do(t, "GET", "/v1/widget.0123456789abcdef.js", nil)
+	if code, _ := jsonError(t, r); r.StatusCode() != 503 || code != "widget_archive_unavailable" || header(r, "Retry-After") == "" {
+		t.Errorf("pinned bundle with the archive down: %d %s Retry-After %q, want 503 with Retry-After", r.StatusCode(), code, header(r, "Retry-After"))
+	}
+	if w := e.do(t, "GET", "/v1/widget.js", nil); w.StatusCode() != 200 {
+		t.Errorf("the current bundle must not depend on the archive: %d", w.StatusCode())
 	}
 }

@@ -37,7 +37,16 @@ func (s *Server) serveWidget(ctx *fasthttp.RequestCtx) bool {
 	case bytes.HasSuffix(path, suffixJS):
 		// Another bundle: an older one a page is pinned to. Its exact bytes, or 404: serving
 		// others under its name would fail the page's integrity check anyway.
-		if a = s.oldBundle(string(path[len(prefixWidget) : len(path)-len(suffixJS)])); a == nil {
+		var unavailable bool
+		if a, unavailable = s.oldBundle(string(path[len(prefixWidget) : len(path)-len(suffixJS)])); a == nil {
+			if unavailable {
+				// The archive is out of reach (Redis down): say so and when to retry, rather
+				// than a 404 a browser would take as final.
+				writeError(ctx, s.log, &Error{Status: fasthttp.StatusServiceUnavailable, Code: "widget_archive_unavailable",
+					Message: "this pinned widget is not in this edge's memory and its archive cannot be reached now"})
+				ctx.Response.Header.Set("Retry-After", "5")
+				return true
+			}
 			writeError(ctx, s.log, &Error{Status: fasthttp.StatusNotFound, Code: "unknown_widget_version",
 				Message: "no widget with this hash: pin the URL from /v1/widget.json, or use /v1/widget.js"})
 			return true
@@ -58,35 +67,47 @@ func (s *Server) serveWidget(ctx *fasthttp.RequestCtx) bool {
 	return true
 }
 
-// maxBundleMisses bounds the hashes remembered as absent from the archive.
-const maxBundleMisses = 4096
+// maxBundleMisses bounds the hashes remembered as absent from the archive, and missTTL how long:
+// a bundle another edge is still archiving during a rolling deploy is found a minute later.
+const (
+	maxBundleMisses = 4096
+	missTTL         = time.Minute
+)
 
 // oldBundle finds a bundle that is not current: built by this process, or archived in the
 // content store (by this edge or another, before a deploy or a restart). The archive is asked
-// at most once per hash, with a short timeout: the current bundle never waits on it.
-func (s *Server) oldBundle(hash string) *asset.Asset {
+// with a short timeout, and a miss is remembered for a minute: the current bundle never waits
+// on it. unavailable says the archive could not be reached.
+func (s *Server) oldBundle(hash string) (a *asset.Asset, unavailable bool) {
 	if v, ok := s.oldBundles.Load(hash); ok {
-		a, _ := v.(*asset.Asset)
-		return a
+		switch v := v.(type) {
+		case *asset.Asset:
+			return v, false
+		case time.Time:
+			if time.Now().Before(v) {
+				return nil, false
+			}
+		}
 	}
 	b, ok := s.cfg.ContentStore.(contentstore.Bundles)
 	if !ok || !contentstore.ValidBundleHash(hash) {
-		return nil
+		return nil, false
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
 	js, err := b.LoadBundle(ctx, hash)
-	if err != nil {
-		// Remember a few thousand misses, so that requests for made-up hashes do not each
-		// ask the archive; past that, the archive answers them (a cheap lookup).
-		if errors.Is(err, contentstore.ErrNotFound) && s.bundleMisses.Add(1) <= maxBundleMisses {
-			s.oldBundles.Store(hash, (*asset.Asset)(nil))
+	switch {
+	case errors.Is(err, contentstore.ErrNotFound):
+		if s.bundleMisses.Add(1) <= maxBundleMisses {
+			s.oldBundles.Store(hash, time.Now().Add(missTTL))
 		}
-		return nil
+		return nil, false
+	case err != nil:
+		return nil, true
 	}
-	a := asset.New(js, contentTypeJS, cachePinned)
+	a = asset.New(js, contentTypeJS, cachePinned)
 	s.oldBundles.Store(hash, a)
-	return a
+	return a, false
 }
 
 // LoadBundles loads every archived bundle into memory, so that no pinned page waits on the
@@ -103,7 +124,7 @@ func (s *Server) LoadBundles(ctx context.Context) {
 	}
 	n := 0
 	for _, h := range hashes {
-		if _, ok := s.oldBundles.Load(h); ok || h == s.state.Load().bundle.Hash {
+		if v, ok := s.oldBundles.Load(h); (ok && v != nil) && isAsset(v) || h == s.state.Load().bundle.Hash {
 			continue
 		}
 		if js, err := b.LoadBundle(ctx, h); err == nil {
@@ -112,4 +133,9 @@ func (s *Server) LoadBundles(ctx context.Context) {
 		}
 	}
 	s.log.Info("archived widget bundles loaded", "count", n)
+}
+
+func isAsset(v any) bool {
+	_, ok := v.(*asset.Asset)
+	return ok
 }

@@ -29,13 +29,23 @@ func Parse(src []byte) (*Content, error) {
 	var c Content
 	if err := dec.Decode(&c); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, errors.New("content is empty")
+			return nil, parseError("content is empty")
 		}
-		return nil, fmt.Errorf("content is not valid YAML for the content model: %w", err)
+		// Every decoding problem is the operator's to fix: an *InvalidError like any other
+		// (the admin API answers 422, `edge check` lists them), one per line YAML reports.
+		var te *yaml.TypeError
+		if errors.As(err, &te) {
+			inv := &InvalidError{}
+			for _, e := range te.Errors {
+				inv.Problems = append(inv.Problems, Problem{Path: "content", Message: e})
+			}
+			return nil, inv
+		}
+		return nil, parseError("not valid YAML: " + err.Error())
 	}
 	var extra any
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
-		return nil, errors.New("content holds more than one YAML document")
+		return nil, parseError("content holds more than one YAML document")
 	}
 	for k, r := range c.Regions {
 		if r != nil {
@@ -83,4 +93,9 @@ func (e *InvalidError) Error() string {
 		b.WriteString(p.String())
 	}
 	return b.String()
+}
+
+// parseError is a content document that cannot be read at all, as a validation error.
+func parseError(msg string) error {
+	return &InvalidError{Problems: []Problem{{Path: "content", Message: msg}}}
 }

@@ -641,7 +641,7 @@ func TestParse(t *testing.T) {
 		{
 			name: "wrong shape",
 			src:  "regions: [CA, US]\n",
-			want: "not valid YAML for the content model",
+			want: "cannot unmarshal !!seq",
 		},
 		{
 			name: "not YAML",
@@ -657,6 +657,11 @@ func TestParse(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("err = %q, want it to contain %q", err, tt.want)
+			}
+			// Every unreadable document is a validation error (the admin API answers 422).
+			var inv *snippets.InvalidError
+			if !errors.As(err, &inv) || len(inv.Problems) == 0 {
+				t.Errorf("err %T is not an *InvalidError with problems", err)
 			}
 		})
 	}

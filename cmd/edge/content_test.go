@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/signpost/edge/configs"
 	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/contentstore/fsstore"
@@ -137,5 +138,44 @@ func TestContentCLI(t *testing.T) {
 	}
 	if code, _, _ := runEdge([]string{"content", "rollback", "seven"}, env); code != 2 {
 		t.Errorf("malformed version: %d", code)
+	}
+}
+
+func TestRedisURLForms(t *testing.T) {
+	for _, tc := range []struct {
+		url, master string
+		kind        string
+		addrs       []string
+	}{
+		{"redis://127.0.0.1:6390/0", "", "single", []string{"127.0.0.1:6390"}},
+		{"redis://:secret@10.0.0.1:7000,10.0.0.2:7000,10.0.0.3:7000", "", "cluster", []string{"10.0.0.1:7000", "10.0.0.2:7000", "10.0.0.3:7000"}},
+		{"redis://n1:7000?addr=n2:7000&addr=n3:7000", "", "cluster", []string{"n1:7000", "n2:7000", "n3:7000"}},
+		{"redis://s1:26379,s2:26379", "mymaster", "sentinel", nil},
+	} {
+		c, err := newRedisClient(tc.url, tc.master)
+		if err != nil {
+			t.Errorf("%s: %v", tc.url, err)
+			continue
+		}
+		switch cl := c.(type) {
+		case *redis.ClusterClient:
+			if tc.kind != "cluster" || strings.Join(cl.Options().Addrs, ",") != strings.Join(tc.addrs, ",") {
+				t.Errorf("%s: cluster %v, want %s %v", tc.url, cl.Options().Addrs, tc.kind, tc.addrs)
+			}
+			if tc.url[:10] == "redis://:s" && cl.Options().Password != "secret" {
+				t.Errorf("%s: password not carried", tc.url)
+			}
+		case *redis.Client:
+			if tc.kind == "single" && cl.Options().Addr != tc.addrs[0] {
+				t.Errorf("%s: addr %s", tc.url, cl.Options().Addr)
+			}
+			if tc.kind == "cluster" {
+				t.Errorf("%s: a single client, want a cluster", tc.url)
+			}
+		}
+		c.Close()
+	}
+	if _, err := newRedisClient("redis://h1:1,redis://%zz:1", ""); err == nil {
+		t.Error("a malformed list item was accepted")
 	}
 }

@@ -25,9 +25,14 @@ import (
 // spoolDir is where a Redis-mode edge spools feedback while Redis is away, under the data dir.
 const spoolDir = "spool"
 
-// newRedisClient builds the go-redis client for EDGE_REDIS_URL: a Sentinel-managed master when
-// the URL names master_name, a Cluster when it lists more nodes with addr=, else one server.
-func newRedisClient(url string) (redis.UniversalClient, error) {
+// newRedisClient builds the go-redis client for EDGE_REDIS_URL: with EDGE_REDIS_SENTINEL_MASTER,
+// the master Sentinel names, the URL listing the sentinels (comma-separated); a comma-separated
+// list of nodes, a Cluster; a URL naming master_name=, Sentinel; a URL with more nodes as addr=,
+// a Cluster; else one server.
+func newRedisClient(url, sentinelMaster string) (redis.UniversalClient, error) {
+	if strings.Contains(url, ",") || sentinelMaster != "" {
+		return newRedisClientFromList(url, sentinelMaster)
+	}
 	u, err := neturl.Parse(url)
 	if err != nil {
 		return nil, fmt.Errorf("redis url: %w", err)
@@ -55,6 +60,38 @@ func newRedisClient(url string) (redis.UniversalClient, error) {
 	}
 	o.MaxRetries, o.DialTimeout, o.ContextTimeoutEnabled = redisRetries, redisDialTimeout, true
 	return redis.NewClient(o), nil
+}
+
+// newRedisClientFromList reads "redis://user:pass@h1:6379,h2:6379,h3:6379" (or bare host:port
+// items): credentials, database and TLS from the first item, an address from each.
+func newRedisClientFromList(url, sentinelMaster string) (redis.UniversalClient, error) {
+	var base *redis.Options
+	var addrs []string
+	for _, part := range strings.Split(url, ",") {
+		part = strings.TrimSpace(part)
+		if !strings.Contains(part, "://") {
+			scheme := "redis://"
+			if base != nil && base.TLSConfig != nil {
+				scheme = "rediss://"
+			}
+			part = scheme + part
+		}
+		o, err := redis.ParseURL(part)
+		if err != nil {
+			return nil, fmt.Errorf("redis url %q: %w", part, err)
+		}
+		if base == nil {
+			base = o
+		}
+		addrs = append(addrs, o.Addr)
+	}
+	if sentinelMaster != "" {
+		return redis.NewFailoverClient(&redis.FailoverOptions{MasterName: sentinelMaster, SentinelAddrs: addrs,
+			Username: base.Username, Password: base.Password, DB: base.DB, TLSConfig: base.TLSConfig,
+			MaxRetries: redisRetries, DialTimeout: redisDialTimeout, ContextTimeoutEnabled: true}), nil
+	}
+	return redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs, Username: base.Username, Password: base.Password,
+		TLSConfig: base.TLSConfig, MaxRetries: redisRetries, DialTimeout: redisDialTimeout, ContextTimeoutEnabled: true}), nil
 }
 
 // A Redis that is down must cost a request little: one retry and a short dial, after which the
@@ -99,6 +136,7 @@ type intake struct {
 
 type intakeOptions struct {
 	dataDir, redisURL   string
+	sentinelMaster      string
 	ipRate, partnerRate string
 	ipHashKey           string
 	log                 *slog.Logger
@@ -125,7 +163,7 @@ func openIntake(o intakeOptions) (*intake, error) {
 		}
 		// go-redis logs every failed dial; the edge logs Redis outages itself, throttled.
 		redis.SetLogger(redisLogger{o.log})
-		if in.rdb, err = newRedisClient(o.redisURL); err != nil {
+		if in.rdb, err = newRedisClient(o.redisURL, o.sentinelMaster); err != nil {
 			return nil, err
 		}
 		if in.rs, err = redisstore.Open(in.rdb, redisstore.Options{SpoolDir: filepath.Join(o.dataDir, spoolDir), Logger: o.log}); err != nil {
@@ -260,7 +298,7 @@ func feedbackCmd(args []string, getenv func(string) string, stdout, stderr io.Wr
 	}
 	var st feedback.Store
 	if *redisURL != "" {
-		rdb, err := newRedisClient(*redisURL)
+		rdb, err := newRedisClient(*redisURL, getenv("EDGE_REDIS_SENTINEL_MASTER"))
 		if err != nil {
 			fmt.Fprintln(stderr, "edge feedback:", err)
 			return exitUsage

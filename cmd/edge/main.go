@@ -227,7 +227,7 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	for _, w := range seed.Warnings {
 		log.Warn("content needs attention", "field", w.Path, "problem", w.Message)
 	}
-	in, err := openIntake(intakeOptions{dataDir: *dataDir, redisURL: *redisURL, ipRate: *feedbackRate,
+	in, err := openIntake(intakeOptions{dataDir: *dataDir, redisURL: *redisURL, sentinelMaster: getenv("EDGE_REDIS_SENTINEL_MASTER"), ipRate: *feedbackRate,
 		partnerRate: *partnerRate, ipHashKey: getenv("EDGE_IP_HASH_KEY"), log: log})
 	if err != nil {
 		fmt.Fprintln(stderr, "edge serve: feedback:", err)
@@ -270,7 +270,6 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 		log.Warn("published content not applied at startup; serving what was loaded", "err", err)
 	}
 	go srv.WatchContent(ctx)
-	go srv.LoadBundles(ctx)
 	go in.purgeFollowups(ctx, followupRetention, log)
 	log.Info("serving", "addr", ln.Addr().String(), "content", from, "seed", seedFrom, "content_version", content.Version,
 		"widget", srv.WidgetPath(), "mode", in.mode, "version", version)
