@@ -58,10 +58,12 @@ const watchBuffer = 8
 //
 // KEYS: current, seq, history, the version's key.
 // ARGV: number, content, author, note, created_at, digest, events channel.
-// Returns 1 when it stored the version, 0 when there was a current version already.
+// Returns 1 when it stored the version, 0 when the current version is already as new or newer.
 var initScript = redis.NewScript(`
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 local n = tonumber(ARGV[1])
+local cur = redis.pcall('GET', KEYS[1])
+if type(cur) == 'table' and cur.err then return 0 end -- a damaged pointer: leave it for readers to report
+if cur and (tonumber(cur) == nil or tonumber(cur) >= n) then return 0 end
 redis.call('HSET', KEYS[4], 'content', ARGV[2], 'author', ARGV[3], 'note', ARGV[4], 'created_at', ARGV[5], 'digest', ARGV[6])
 local seq = tonumber(redis.call('GET', KEYS[2]) or '0')
 if seq < n then redis.call('SET', KEYS[2], n) end
@@ -339,6 +341,18 @@ func (s *Store) current(ctx context.Context, withContent bool) ([]byte, contents
 		v, err := parseVersion(n, res[2:])
 		if err != nil {
 			return nil, contentstore.Version{}, err
+		}
+		// Lower than a version this edge has seen: Redis lost its data and another edge
+		// restored an older one (or the seed) first. Put the newer one back (the script
+		// only ever raises the pointer), so edges converge on the newest, never undo it.
+		s.mu.Lock()
+		newer := s.known != nil && s.known.v.Number > n
+		s.mu.Unlock()
+		if newer {
+			if err := s.init(ctx); err != nil {
+				return nil, contentstore.Version{}, err
+			}
+			continue
 		}
 		src := []byte(str(res[1]))
 		if withContent {

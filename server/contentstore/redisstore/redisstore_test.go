@@ -182,13 +182,22 @@ func TestPollBackstop(t *testing.T) {
 	if v := next(t, w, "first delivery"); v.Number != 2 {
 		t.Fatalf("first delivery %d, want 2", v.Number)
 	}
+	// Version 3 written straight into Redis, with no PUBLISH: only the poll can see it.
 	raw := redis.NewClient(&redis.Options{Addr: srv.Addr()})
 	defer raw.Close()
-	if err := raw.Set(ctx, "signpost:{content}:current", 1, 0).Err(); err != nil { // no PUBLISH
+	three := []byte("three")
+	if err := raw.HSet(ctx, "signpost:{content}:v:3", "content", three, "author", "bob", "note", "",
+		"created_at", formatTime(time.Now()), "digest", contentstore.Digest(three)).Err(); err != nil {
 		t.Fatal(err)
 	}
-	if v := next(t, w, "silent change"); v.Number != 1 || v.Author != SeedAuthor {
-		t.Errorf("poll delivered %+v, want version 1 (the seed)", v)
+	if err := raw.Set(ctx, "signpost:{content}:seq", 3, 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := raw.Set(ctx, "signpost:{content}:current", 3, 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if v := next(t, w, "silent change"); v.Number != 3 || v.Author != "bob" {
+		t.Errorf("poll delivered %+v, want version 3", v)
 	}
 }
 
@@ -430,5 +439,35 @@ func TestKnownVersionBeatsSeed(t *testing.T) {
 	next, err := s.Put(ctx, append(bytes.Clone(lkg), '\n'), "bob", "v3", 2)
 	if err != nil || next.Number != 3 {
 		t.Errorf("Put on top of the restored version: v%d, %v; want v3", next.Number, err)
+	}
+}
+
+// TestNewestKnownWinsAfterDataLoss: two edges, one that knew v2 and one that knew only the
+// seed; Redis comes back empty and the seed edge restores first. The v2 edge puts v2 back on
+// its next read instead of following the older content, and everyone converges on v2.
+func TestNewestKnownWinsAfterDataLoss(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	a := open(t, srv.Addr())
+	lkg := append(bytes.Clone(seed), []byte("\n# v2\n")...)
+	v2, err := a.Put(ctx, lkg, "alice", "v2", 1)
+	if err != nil || v2.Number != 2 {
+		t.Fatalf("Put v2: %v %v", v2, err)
+	}
+	if _, _, err := a.Current(ctx); err != nil { // a now knows v2
+		t.Fatal(err)
+	}
+	srv.Restart()            // empty
+	b := open(t, srv.Addr()) // knows nothing: seeds v1
+	if _, v, err := b.Current(ctx); err != nil || v.Number != 1 {
+		t.Fatalf("the seed edge: v%d %v", v.Number, err)
+	}
+	src, v, err := a.Current(ctx)
+	if err != nil || v.Number != 2 || !bytes.Equal(src, lkg) {
+		t.Fatalf("the edge that knew v2 reads v%d (%v): want v2 restored", v.Number, err)
+	}
+	if _, v, err := b.Current(ctx); err != nil || v.Number != 2 {
+		t.Errorf("the seed edge after the restore: v%d %v, want v2", v.Number, err)
 	}
 }
