@@ -104,3 +104,22 @@ func ValidBundleHash(h string) bool {
 	}
 	return true
 }
+
+// Notify delivers v to a watcher's buffered channel without ever blocking the store: when the
+// buffer is full it drops the oldest pending delivery, never the newest (the receiver reads
+// Current anyway). Both stores fan out through it.
+func Notify(ch chan Version, v Version) {
+	select {
+	case ch <- v:
+		return
+	default:
+	}
+	select {
+	case <-ch:
+	default:
+	}
+	select {
+	case ch <- v:
+	default:
+	}
+}

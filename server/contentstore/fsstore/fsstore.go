@@ -282,7 +282,7 @@ func (s *Store) commit(src []byte, author, note string) (contentstore.Version, e
 	s.versions = append(s.versions, v)
 	s.current = bytes.Clone(src)
 	for ch := range s.watchers {
-		notify(ch, v)
+		contentstore.Notify(ch, v)
 	}
 	return v, nil
 }
@@ -292,24 +292,6 @@ func (s *Store) currentNumber() int64 {
 		return 0
 	}
 	return s.versions[len(s.versions)-1].Number
-}
-
-// notify sends v without blocking: when ch is full its oldest delivery makes room. Only the
-// holder of mu sends, so after one receive there is room.
-func notify(ch chan contentstore.Version, v contentstore.Version) {
-	select {
-	case ch <- v:
-		return
-	default:
-	}
-	select {
-	case <-ch:
-	default:
-	}
-	select {
-	case ch <- v:
-	default:
-	}
 }
 
 // Current implements contentstore.Store, from memory.

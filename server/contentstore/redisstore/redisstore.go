@@ -521,7 +521,7 @@ func (s *Store) watch(ctx context.Context, ps *redis.PubSub, out chan contentsto
 		}
 		if v.Number != last {
 			last = v.Number
-			notify(out, v)
+			contentstore.Notify(out, v)
 		}
 	}
 	check()
@@ -550,24 +550,6 @@ func (s *Store) watch(ctx context.Context, ps *redis.PubSub, out chan contentsto
 		case <-t.C:
 			check()
 		}
-	}
-}
-
-// notify sends v without blocking; a full channel drops its oldest delivery. One goroutine
-// sends on each channel, so after one receive there is room.
-func notify(ch chan contentstore.Version, v contentstore.Version) {
-	select {
-	case ch <- v:
-		return
-	default:
-	}
-	select {
-	case <-ch:
-	default:
-	}
-	select {
-	case ch <- v:
-	default:
 	}
 }
 
