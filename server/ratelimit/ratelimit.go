@@ -226,6 +226,9 @@ type failover struct {
 	redis   atomic.Pointer[limiter.Store]
 	nextTry atomic.Int64 // unix nanoseconds
 	down    atomic.Bool
+	// skipUntil (unix nanoseconds): after a failed call, count in memory for a second rather
+	// than make every request wait out a Redis that is away; one call a second probes it.
+	skipUntil atomic.Int64
 }
 
 func newFailover(c redis.UniversalClient, prefix string, mem limiter.Store, onErr func(error)) *failover {
@@ -266,6 +269,10 @@ func (f *failover) build() {
 func (f *failover) degraded() bool { return f.down.Load() }
 
 func (f *failover) do(call func(limiter.Store) (limiter.Context, error)) (limiter.Context, error) {
+	now := time.Now().UnixNano()
+	if skip := f.skipUntil.Load(); now < skip {
+		return call(f.mem)
+	}
 	if s := f.connect(); s != nil {
 		c, err := call(s)
 		if err == nil {
@@ -273,6 +280,7 @@ func (f *failover) do(call func(limiter.Store) (limiter.Context, error)) (limite
 			return c, nil
 		}
 		f.down.Store(true)
+		f.skipUntil.Store(now + int64(time.Second))
 		f.onErr(err)
 	}
 	// Memory never fails; a count here is per instance, which beats no limit at all.

@@ -76,6 +76,9 @@ type Store struct {
 
 	spooled, replayed, depth, redisErrors atomic.Int64
 	lastWarn                              atomic.Int64 // unix seconds of the last "Redis down" warning
+	// downUntil (unix nanoseconds): after a failed write, submissions go straight to the spool
+	// for a second instead of each waiting out a dial to a Redis that is away.
+	downUntil atomic.Int64
 
 	replayMu sync.Mutex
 	kick     chan struct{}
@@ -84,6 +87,9 @@ type Store struct {
 }
 
 var _ feedback.Store = (*Store)(nil)
+
+// downPause is how long submissions skip a Redis that just failed them (the spool takes them).
+const downPause = time.Second
 
 type keys struct{ ids, records, followups, dedupe string }
 
@@ -156,14 +162,17 @@ func (s *Store) Add(ctx context.Context, rec *feedback.Record, fu *feedback.Foll
 	if err != nil {
 		return "", false, err
 	}
-	status, val, err := s.run(ctx, rec, recJSON, fu, true)
-	if err == nil {
-		if status == "dup" {
-			return val, true, nil
+	if time.Now().UnixNano() >= s.downUntil.Load() {
+		status, val, err := s.run(ctx, rec, recJSON, fu, true)
+		if err == nil {
+			if status == "dup" {
+				return val, true, nil
+			}
+			return rec.ID, false, nil
 		}
-		return rec.ID, false, nil
+		s.downUntil.Store(time.Now().Add(downPause).UnixNano())
+		s.warnDown(err)
 	}
-	s.warnDown(err)
 	prev, dup, done := s.dedupe.Begin(rec.DedupeKey(), rec.ID, rec.ReceivedAt)
 	if dup {
 		return prev, true, nil
@@ -261,6 +270,7 @@ func (s *Store) Replay(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	s.downUntil.Store(0) // Redis answers: new submissions go to it again
 	if err := s.spool.Rotate(); err != nil {
 		return 0, err
 	}
