@@ -124,7 +124,7 @@ func (s *Server) LoadBundles(ctx context.Context) {
 	}
 	n := 0
 	for _, h := range hashes {
-		if v, ok := s.oldBundles.Load(h); (ok && v != nil) && isAsset(v) || h == s.state.Load().bundle.Hash {
+		if v, _ := s.oldBundles.Load(h); isAsset(v) || h == s.state.Load().bundle.Hash {
 			continue
 		}
 		if js, err := b.LoadBundle(ctx, h); err == nil {

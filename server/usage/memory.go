@@ -90,12 +90,7 @@ func (s *Memory) Add(k Key, e Event) {
 		return
 	}
 	s.mu.Lock()
-	c := s.m[k]
-	if c == nil {
-		c = &counts{}
-		s.m[k] = c
-	}
-	c[i]++
+	bump(s.m, k, i)
 	s.dirty = true
 	s.mu.Unlock()
 }
@@ -187,4 +182,14 @@ func (s *Memory) Close() error {
 		err = s.Flush(context.Background())
 	})
 	return err
+}
+
+// bump adds one to event i of k's counts: the one increment both stores share.
+func bump(m map[Key]*counts, k Key, i int) {
+	c := m[k]
+	if c == nil {
+		c = &counts{}
+		m[k] = c
+	}
+	c[i]++
 }

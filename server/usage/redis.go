@@ -55,12 +55,7 @@ func (s *Redis) Add(k Key, e Event) {
 		return
 	}
 	s.mu.Lock()
-	c := s.pending[k]
-	if c == nil {
-		c = &counts{}
-		s.pending[k] = c
-	}
-	c[i]++
+	bump(s.pending, k, i)
 	s.mu.Unlock()
 }
 
