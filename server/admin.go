@@ -7,7 +7,6 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
-	"time"
 
 	"github.com/signpost/edge/server/feedback"
 	"github.com/valyala/fasthttp"
@@ -117,19 +116,15 @@ func (s *Server) admin(h func(*fasthttp.RequestCtx) error, anyOf ...string) fast
 	}
 }
 
-// feedbackQuery reads ?since=RFC3339&partner=ID&format=csv|jsonl.
-func feedbackQuery(ctx *fasthttp.RequestCtx, defFormat string) (feedback.Filter, string, error) {
-	args := ctx.QueryArgs()
-	var f feedback.Filter
-	if v := args.Peek("since"); len(v) > 0 {
-		t, err := time.Parse(time.RFC3339, string(v))
-		if err != nil {
-			return f, "", &Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: "since", Message: "want an RFC 3339 time such as 2026-11-01T00:00:00Z"}
-		}
-		f.Since = t
+// feedbackQuery reads the dashboard's filter (parseFeedbackFilter: partner, page, from, to,
+// since, found, helpful, crisis, comment, reviewed) and ?format=csv|jsonl: the export and the
+// stats select exactly the records the dashboard shows for the same query.
+func (s *Server) feedbackQuery(ctx *fasthttp.RequestCtx, defFormat string) (feedback.Filter, string, error) {
+	f, _, err := s.feedbackFilter(ctx, false)
+	if err != nil {
+		return f, "", err
 	}
-	f.Partner = string(args.Peek("partner"))
-	format := string(args.Peek("format"))
+	format := string(ctx.QueryArgs().Peek("format"))
 	if format == "" {
 		format = defFormat
 	}
@@ -145,7 +140,7 @@ func (s *Server) handleAdminFeedback(ctx *fasthttp.RequestCtx) error {
 	if st == nil {
 		return errFeedbackUnavailable
 	}
-	f, format, err := feedbackQuery(ctx, feedback.FormatJSONL)
+	f, format, err := s.feedbackQuery(ctx, feedback.FormatJSONL)
 	if err != nil {
 		return err
 	}
@@ -169,13 +164,21 @@ func (s *Server) handleAdminFollowups(ctx *fasthttp.RequestCtx) error {
 	if st == nil {
 		return errFeedbackUnavailable
 	}
-	f, format, err := feedbackQuery(ctx, feedback.FormatCSV)
+	f, format, err := s.feedbackQuery(ctx, feedback.FormatCSV)
 	if err != nil {
 		return err
 	}
-	since := s.cfg.Now().Add(-s.cfg.FollowupRetention)
-	if f.Since.After(since) {
-		since = f.Since
+	// A follow-up holds a partner, a time and an email: filters of answers, pages or comments
+	// cannot apply to it, and are refused rather than ignored (personal data leaves only as
+	// asked for).
+	for _, name := range []string{"page", "found", "helpful", "crisis", "comment", "reviewed"} {
+		if ctx.QueryArgs().Has(name) {
+			return &Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: name,
+				Message: "follow-ups are filtered by partner, since, from and to only"}
+		}
+	}
+	if since := s.cfg.Now().Add(-s.cfg.FollowupRetention); f.Since.Before(since) {
+		f.Since = since
 	}
 	setExportHeaders(ctx, format, "followups")
 	if ctx.IsHead() {
@@ -183,7 +186,7 @@ func (s *Server) handleAdminFollowups(ctx *fasthttp.RequestCtx) error {
 	}
 	s.auditExport(ctx, "followups.export", f)
 	ctx.SetBodyStreamWriter(func(w *bufio.Writer) {
-		if err := feedback.ExportFollowups(context.Background(), st, since, format, w); err != nil {
+		if err := feedback.ExportFollowups(context.Background(), st, f, format, w); err != nil {
 			s.log.Error("follow-up export stopped", "err", err)
 		}
 	})
@@ -204,7 +207,7 @@ func (s *Server) handleAdminStats(ctx *fasthttp.RequestCtx) error {
 	if s.cfg.Feedback == nil {
 		return errFeedbackUnavailable
 	}
-	f, _, err := feedbackQuery(ctx, feedback.FormatJSONL)
+	f, _, err := s.feedbackQuery(ctx, feedback.FormatJSONL)
 	if err != nil {
 		return err
 	}
@@ -225,13 +228,11 @@ func (s *Server) handleAdminStats(ctx *fasthttp.RequestCtx) error {
 // auditExport records who exported what: follow-up emails are personal data, and every export
 // of them is logged with the operator's name.
 func (s *Server) auditExport(ctx *fasthttp.RequestCtx, action string, f feedback.Filter) {
+	// The whole query is the filter: the log says exactly which records left, not only whose.
+	target := string(ctx.QueryArgs().QueryString())
 	if s.cfg.ContentStore == nil {
-		s.log.Info("export", "action", action, "actor", operatorName(ctx), "partner", f.Partner)
+		s.log.Info("export", "action", action, "actor", operatorName(ctx), "partner", f.Partner, "filter", target)
 		return
-	}
-	target := "partner=" + f.Partner
-	if !f.Since.IsZero() {
-		target += " since=" + f.Since.UTC().Format(time.RFC3339)
 	}
 	s.audit(ctx, action, target, 0, "")
 }

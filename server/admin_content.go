@@ -206,6 +206,10 @@ func (s *Server) published(ctx *fasthttp.RequestCtx, src []byte, expected int64,
 // editCurrent applies an edit to the current content and publishes it. Without If-Match the edit
 // applies to whatever is current, retried when another write lands in between.
 func (s *Server) editCurrent(ctx *fasthttp.RequestCtx, action, target string, edit func([]byte) ([]byte, error)) error {
+	// ?dry_run=1: diff and preview the edit, publish nothing (console_api.go).
+	if handled, err := s.maybeDryRun(ctx, edit); handled {
+		return err
+	}
 	st, err := s.store()
 	if err != nil {
 		return err
@@ -215,6 +219,10 @@ func (s *Server) editCurrent(ctx *fasthttp.RequestCtx, action, target string, ed
 		return err
 	}
 	note := string(ctx.Request.Header.Peek("X-Signpost-Note"))
+	if note == "" {
+		// History lists versions by note: without one, say what the edit was.
+		note = action + " " + target
+	}
 	for attempt := 0; ; attempt++ {
 		src, v, err := st.Current(context.Background())
 		if err != nil {
@@ -282,23 +290,34 @@ func (s *Server) handlePutContent(ctx *fasthttp.RequestCtx) error {
 	if ct != "" && !strings.Contains(ct, "yaml") && !strings.Contains(ct, "json") && !strings.HasPrefix(ct, "text/plain") {
 		return &Error{Status: fasthttp.StatusUnsupportedMediaType, Code: "unsupported_media_type", Message: "send the bundle as application/yaml or application/json"}
 	}
+	// ?dry_run=1: diff and preview the bundle, publish nothing (console_api.go).
+	if handled, err := s.maybeDryRun(ctx, func([]byte) ([]byte, error) { return ctx.PostBody(), nil }); handled {
+		return err
+	}
 	note := string(ctx.Request.Header.Peek("X-Signpost-Note"))
 	return s.published(ctx, append([]byte(nil), ctx.PostBody()...), want, "content.put", "content", note)
 }
 
 func (s *Server) handlePutFeatured(ctx *fasthttp.RequestCtx) error {
-	var body struct {
-		Featured []string `json:"featured"`
-	}
+	return s.putIDList(ctx, "featured", "resource-id", "partner.featured", "partners.", "id", snippets.SetFeatured)
+}
+
+// putIDList handles a PUT of one ordered list of ids, {"<field>": ["<what>", ...]}, applied by
+// set to the owner named by the route parameter param.
+func (s *Server) putIDList(ctx *fasthttp.RequestCtx, field, what, action, target, param string,
+	set func(src []byte, owner string, ids []string) ([]byte, error)) error {
+	var body map[string][]string
 	if err := decodeEdit(ctx, &body); err != nil {
 		return err
 	}
-	if body.Featured == nil {
-		return &Error{Status: fasthttp.StatusBadRequest, Code: "invalid_json", Field: "featured", Message: `want {"featured": ["resource-id", ...]}`}
+	ids, ok := body[field]
+	if !ok || ids == nil || len(body) != 1 {
+		return &Error{Status: fasthttp.StatusBadRequest, Code: "invalid_json", Field: field,
+			Message: fmt.Sprintf(`want {"%s": ["%s", ...]}`, field, what)}
 	}
-	id := fmt.Sprint(ctx.UserValue("id"))
-	return s.editCurrent(ctx, "partner.featured", "partners."+id, func(src []byte) ([]byte, error) {
-		return snippets.SetFeatured(src, id, body.Featured)
+	owner := fmt.Sprint(ctx.UserValue(param))
+	return s.editCurrent(ctx, action, target+owner, func(src []byte) ([]byte, error) {
+		return set(src, owner, ids)
 	})
 }
 
@@ -375,6 +394,11 @@ func (s *Server) handleRollback(ctx *fasthttp.RequestCtx) error {
 	st, err := s.store()
 	if err != nil {
 		return err
+	}
+	if ctx.QueryArgs().Has("dry_run") {
+		// Every other write takes dry_run; a rollback is checked by reading the diff first.
+		return &Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: "dry_run",
+			Message: "a rollback has no dry run: compare with GET /v1/admin/content/diff?from=<current>&to=<version>"}
 	}
 	var body struct {
 		Version int64  `json:"version"`

@@ -355,3 +355,27 @@ func TestPinnedBundleArchiveDown(t *testing.T) {
 		t.Errorf("the current bundle must not depend on the archive: %d", w.StatusCode())
 	}
 }
+
+// TestDryRunIsSpelledOut: only dry_run=1/true (or bare) is a dry run; any other value, and a
+// dry run asked of a rollback (which has none), is a 400 that publishes nothing.
+func TestDryRunIsSpelledOut(t *testing.T) {
+	e, st, _ := contentEdge(t)
+	_, before, err := st.Current(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ method, uri, body string }{
+		{"PUT", "/v1/admin/partners/mhcc/featured?dry_run=false", `{"featured":["stepped-care-2-0"]}`},
+		{"PUT", "/v1/admin/partners/mhcc/featured?dry_run=0", `{"featured":["stepped-care-2-0"]}`},
+		{"POST", "/v1/admin/content/rollback?dry_run=1", `{"version":1}`},
+	} {
+		r := e.do(t, c.method, c.uri, []byte(c.body), bearer(aliceToken)...)
+		var b errorBody
+		if r.StatusCode() != 400 || json.Unmarshal(r.Body(), &b) != nil || b.Error.Field != "dry_run" {
+			t.Errorf("%s %s: %d %s, want 400 naming dry_run", c.method, c.uri, r.StatusCode(), r.Body())
+		}
+	}
+	if _, after, err := st.Current(context.Background()); err != nil || after.Number != before.Number {
+		t.Errorf("content moved from v%d to v%d (%v)", before.Number, after.Number, err)
+	}
+}

@@ -48,7 +48,7 @@ func usageRows(t *testing.T, e *intakeEdge, query string) []usage.Row {
 }
 
 func TestBeaconValidation(t *testing.T) {
-	e := startIntake(t, Config{})
+	e := startIntake(t, Config{Now: func() time.Time { return testNow }})
 	big := `{"partner":"demo","region":"CA","event":"shown"` + strings.Repeat(" ", 1024) + `}`
 	for _, tc := range []struct {
 		name    string
@@ -186,7 +186,7 @@ func TestBeaconStoresNothingPerVisitorFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := startIntake(t, Config{Usage: st})
+	e := startIntake(t, Config{Usage: st, Now: func() time.Time { return testNow }})
 	sendVisits(t, e)
 	if got := usageRows(t, e, ""); !reflect.DeepEqual(got, visitsWant) {
 		t.Errorf("counts:\n got %+v\nwant %+v", got, visitsWant)
@@ -236,7 +236,7 @@ func TestBeaconStoresNothingPerVisitorRedis(t *testing.T) {
 	t.Cleanup(func() { rdb.Close() })
 	st := usage.OpenRedis(rdb, "signpost:", usage.Options{Now: func() time.Time { return testNow }, Interval: time.Hour})
 	t.Cleanup(func() { st.Close() })
-	e := startIntake(t, Config{Usage: st})
+	e := startIntake(t, Config{Usage: st, Now: func() time.Time { return testNow }})
 	sendVisits(t, e)
 	if got := usageRows(t, e, ""); !reflect.DeepEqual(got, visitsWant) { // reading flushes
 		t.Errorf("counts:\n got %+v\nwant %+v", got, visitsWant)

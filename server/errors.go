@@ -59,6 +59,8 @@ func writeError(ctx *fasthttp.RequestCtx, log *slog.Logger, err error) {
 		}
 	case errors.Is(err, contentstore.ErrConflict):
 		e = &Error{Status: fasthttp.StatusPreconditionFailed, Code: "version_conflict", Message: err.Error()}
+	case errors.Is(err, snippets.ErrAliased):
+		e = &Error{Status: fasthttp.StatusConflict, Code: "edit_unsupported", Message: err.Error()}
 	case errors.Is(err, contentstore.ErrNotFound), errors.Is(err, snippets.ErrNoSuch):
 		e = &Error{Status: fasthttp.StatusNotFound, Code: "not_found", Message: err.Error()}
 	case errors.Is(err, contentstore.ErrUnavailable):

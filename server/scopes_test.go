@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/signpost/edge/configs"
 	"github.com/signpost/edge/server/contentstore"
 	"github.com/signpost/edge/server/contentstore/fsstore"
+	"github.com/signpost/edge/server/feedback"
 	"github.com/signpost/edge/server/feedback/logstore"
 	"github.com/valyala/fasthttp"
 )
@@ -224,5 +226,55 @@ func TestValidateScopes(t *testing.T) {
 	}
 	if err := ValidateScopes([]string{"nope"}); err == nil || !strings.Contains(err.Error(), `"nope"`) {
 		t.Errorf("the error must name the unknown scope: %v", err)
+	}
+}
+
+// TestFollowupExportFilters: a follow-up export holds only the partner and dates asked for
+// (personal data leaves only as asked), refuses filters a follow-up cannot honour, and the
+// audit log names the filter applied.
+func TestFollowupExportFilters(t *testing.T) {
+	e := scopedEdge(t, true)
+	ids := feedback.NewIDs()
+	for i, p := range []string{"demo", "mhcc", "demo"} {
+		yes := true
+		at := testNow.Add(-time.Duration(i+1) * time.Hour)
+		rec := &feedback.Record{ID: ids.New(at), ReceivedAt: at, Partner: p, Page: "/", Locale: "en", Found: &yes, Followup: true, Comment: fmt.Sprint("comment ", i)}
+		fu := &feedback.Followup{ID: rec.ID, ReceivedAt: at, Partner: p, Email: p + fmt.Sprint(i) + "@example.org"}
+		if _, _, err := e.srv.cfg.Feedback.Add(context.Background(), rec, fu); err != nil {
+			t.Fatal(err)
+		}
+	}
+	get := func(query string) *fasthttp.Response {
+		return e.do(t, "GET", "/v1/admin/feedback/followups?"+query, nil, bearer(scopedTokens[ScopeFollowupsExport])...)
+	}
+	r := get("partner=demo")
+	if r.StatusCode() != 200 {
+		t.Fatalf("followups: %d %s", r.StatusCode(), r.Body())
+	}
+	if b := string(r.Body()); !strings.Contains(b, "demo0@example.org") || !strings.Contains(b, "demo2@example.org") || strings.Contains(b, "mhcc") {
+		t.Errorf("partner=demo exported:\n%s", b)
+	}
+	if b := string(get("to=2020-01-01").Body()); strings.Contains(b, "@example.org") {
+		t.Errorf("to=2020-01-01 exported:\n%s", b)
+	}
+	for _, q := range []string{"page=/", "found=yes", "crisis=no", "comment=yes", "reviewed=no", "helpful=yes"} {
+		r := get(q)
+		var body errorBody
+		if r.StatusCode() != 400 || json.Unmarshal(r.Body(), &body) != nil || body.Error.Field != strings.Split(q, "=")[0] {
+			t.Errorf("%s: %d %s, want 400 naming the parameter", q, r.StatusCode(), r.Body())
+		}
+	}
+	entries, err := e.srv.cfg.ContentStore.AuditLog(context.Background(), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var targets []string
+	for _, en := range entries {
+		if en.Action == "followups.export" {
+			targets = append(targets, en.Target)
+		}
+	}
+	if !slices.Contains(targets, "partner=demo") || !slices.Contains(targets, "to=2020-01-01") {
+		t.Errorf("follow-up exports audited with targets %q", targets)
 	}
 }

@@ -109,6 +109,8 @@ type Server struct {
 	// SRI keep their banner across content changes and deploys.
 	oldBundles   sync.Map // string -> *asset.Asset
 	bundleMisses atomic.Int64
+	// drafts are operators' draft previews (server/console_api.go), in this edge's memory.
+	drafts previewStore
 }
 
 // New builds a server serving content. It fails when the widget cannot be built from it.
@@ -267,8 +269,27 @@ func (s *Server) routes() *router.Router {
 	get("/embed/embed.js", eb.handleEmbedAsset)
 	get("/embed/embed.css", eb.handleEmbedAsset)
 	get("/embed/preview.css", eb.handleEmbedAsset)
+	// The operator console (server/console.go: /admin/ pages), the API it needs beyond the
+	// content routes above (server/console_api.go: drafts, previews, diffs, crisis lines), and
+	// the feedback dashboard's API (server/dashboard.go).
+	s.consolePages(r, get)
+	s.consoleAPIRoutes(r, get)
+	s.dashboardRoutes(r, get)
 	r.GlobalOPTIONS = handlePreflight
-	r.NotFound = func(ctx *fasthttp.RequestCtx) { writeError(ctx, s.log, errNotFound) }
+	r.NotFound = func(ctx *fasthttp.RequestCtx) {
+		// An operator typing the console's address without its slash gets the console.
+		if string(ctx.Path()) == "/admin" && (ctx.IsGet() || ctx.IsHead()) {
+			u := "/admin/"
+			if q := ctx.QueryArgs().QueryString(); len(q) > 0 {
+				u += "?" + string(q)
+			}
+			// A relative Location: never one built from the Host header.
+			ctx.Response.Header.Set("Location", u)
+			ctx.SetStatusCode(fasthttp.StatusPermanentRedirect)
+			return
+		}
+		writeError(ctx, s.log, errNotFound)
+	}
 	r.MethodNotAllowed = func(ctx *fasthttp.RequestCtx) {
 		allow := append([]byte(nil), ctx.Response.Header.Peek("Allow")...)
 		writeError(ctx, s.log, errMethod)

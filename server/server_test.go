@@ -356,7 +356,7 @@ func TestSnippets(t *testing.T) {
 				t.Errorf("French feedback: %+v", s.Feedback)
 			}
 			for name, want := range map[string]string{
-				"Cache-Control":               "public, max-age=60, stale-while-revalidate=600",
+				"Cache-Control":               "public, no-cache",
 				"Access-Control-Allow-Origin": "*",
 				"Vary":                        "Accept-Encoding",
 			} {

@@ -18,8 +18,10 @@ func (s *Server) handleSnippet(ctx *fasthttp.RequestCtx) {
 	}
 }
 
-func (s *Server) snippet(ctx *fasthttp.RequestCtx) error {
-	st := s.state.Load()
+func (s *Server) snippet(ctx *fasthttp.RequestCtx) error { return s.snippetFrom(ctx, s.state.Load()) }
+
+// snippetFrom is the snippet route over a given state: the published one, or a preview's.
+func (s *Server) snippetFrom(ctx *fasthttp.RequestCtx, st *state) error {
 	id, _ := ctx.UserValue("partner").(string)
 	p := st.content.Partners[id]
 	if p == nil {

@@ -15,7 +15,10 @@ const (
 	cacheWidget   = "public, max-age=300, stale-while-revalidate=86400"
 	cachePinned   = "public, max-age=31536000, immutable"
 	cacheManifest = "public, max-age=300"
-	cacheSnippet  = "public, max-age=60, stale-while-revalidate=600"
+	// A snippet carries emergency notices: browsers and caches revalidate it every time (a 304
+	// by ETag), so a notice published or withdrawn shows on the next page load everywhere.
+	// The fetch comes after the banner is drawn from baked data: the round trip delays nothing.
+	cacheSnippet  = "public, no-cache"
 	contentTypeJS = "text/javascript; charset=utf-8"
 	contentJSON   = "application/json"
 )

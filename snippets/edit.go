@@ -4,12 +4,20 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"reflect"
+	"strings"
 
+	"github.com/signpost/edge/internal/linediff"
 	"go.yaml.in/yaml/v3"
 )
 
 // ErrNoSuch is wrapped by edits naming a partner, resource or notice that does not exist.
 var ErrNoSuch = errors.New("no such item")
+
+// ErrAliased is wrapped by edits of content that uses YAML anchors or aliases: an edit of one
+// entry could change another sharing it (or change nothing), unseen in the diff. Such content
+// is edited as a whole (PUT /v1/admin/content).
+var ErrAliased = errors.New("content uses YAML anchors or aliases")
 
 // The edits below change one part of a content document and leave the rest as the operators
 // wrote it, comments included (they hold where each crisis line was checked). They do not
@@ -60,6 +68,9 @@ func edit(src []byte, change func(root *yaml.Node) error) ([]byte, error) {
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
 		return nil, errors.New("content is not a YAML mapping")
 	}
+	if p := aliased(doc.Content[0], ""); p != "" {
+		return nil, fmt.Errorf("%w (at %s): edit the whole document, or expand them", ErrAliased, p)
+	}
 	if err := change(doc.Content[0]); err != nil {
 		return nil, err
 	}
@@ -72,7 +83,34 @@ func edit(src []byte, change func(root *yaml.Node) error) ([]byte, error) {
 	if err := enc.Close(); err != nil {
 		return nil, err
 	}
-	return b.Bytes(), nil
+	return keepBlankLines(src, b.Bytes()), nil
+}
+
+// keepBlankLines puts back the blank lines of src that re-encoding dropped (yaml.v3 keeps
+// comments, not blank lines), so that the diff an operator reviews before publishing shows the
+// edit and nothing else. Should the result not decode to the same document as out (a blank
+// line landing inside a block scalar), out is returned as it is.
+func keepBlankLines(src, out []byte) []byte {
+	var b bytes.Buffer
+	restored := false
+	for _, r := range linediff.Diff(linediff.Lines(src), linediff.Lines(out)) {
+		switch {
+		case r.Op == linediff.Del && strings.TrimSpace(r.Left) == "":
+			b.WriteByte('\n')
+			restored = true
+		case r.Op != linediff.Del:
+			b.WriteString(r.Right)
+			b.WriteByte('\n')
+		}
+	}
+	if !restored {
+		return out
+	}
+	var want, got any
+	if yaml.Unmarshal(out, &want) != nil || yaml.Unmarshal(b.Bytes(), &got) != nil || !reflect.DeepEqual(want, got) {
+		return out
+	}
+	return b.Bytes()
 }
 
 // mapValue returns the value node of key in a mapping node, nil when absent.
@@ -150,6 +188,230 @@ func deleteItem(root *yaml.Node, key, id, kind string) error {
 func idOf(item *yaml.Node) string {
 	if v := mapValue(item, "id"); v != nil {
 		return v.Value
+	}
+	return ""
+}
+
+// PutLine replaces the crisis line id with l, or adds it. An existing line is changed field by
+// field: a field whose value is the same keeps its node as written (quoting, flow style,
+// comments), a changed field keeps its comments and style, and a field l leaves empty is
+// removed (the comment above it moves to the field below). l's own ID is ignored: id names it.
+func PutLine(src []byte, id string, l *Line) ([]byte, error) {
+	return edit(src, func(root *yaml.Node) error {
+		fields, err := lineFields(l)
+		if err != nil {
+			return err
+		}
+		lines := mapValue(root, "lines")
+		if lines == nil || lines.Kind != yaml.MappingNode {
+			m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+			if lines != nil {
+				// "lines:" with no value, or not a mapping: replaced (validation would reject it).
+				m.HeadComment, m.LineComment = lines.HeadComment, lines.LineComment
+				*lines = *m
+				m = lines
+			} else {
+				root.Content = append(root.Content, keyNode("lines"), m)
+			}
+			lines = m
+		}
+		line := mapValue(lines, id)
+		if line == nil || line.Kind != yaml.MappingNode {
+			n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+			for _, f := range fields {
+				// A new line is written as the others are: each field in the style of the same
+				// field of the first line that has it.
+				for i := 1; i < len(lines.Content); i += 2 {
+					if like := mapValue(lines.Content[i], f.key); like != nil {
+						restyle(f.node, like)
+						break
+					}
+				}
+				n.Content = append(n.Content, keyNode(f.key), f.node)
+			}
+			if line != nil {
+				n.HeadComment, n.LineComment = line.HeadComment, line.LineComment
+				*line = *n
+			} else {
+				lines.Content = append(lines.Content, keyNode(id), n)
+			}
+			return nil
+		}
+		return mergeFields(line, fields, lineKeys)
+	})
+}
+
+// SetRegionLines sets the crisis lines a region entry lists, in order, keeping the comments
+// around the list and its flow style ("lines: [a, b]" stays on one line).
+func SetRegionLines(src []byte, code string, ids []string) ([]byte, error) {
+	return edit(src, func(root *yaml.Node) error {
+		r := mapValue(mapValue(root, "regions"), code)
+		if r == nil {
+			return fmt.Errorf("%w: region %q", ErrNoSuch, code)
+		}
+		if ids == nil {
+			ids = []string{}
+		}
+		n, err := encode(ids)
+		if err != nil {
+			return err
+		}
+		return mergeFields(r, []field{{"lines", n, ids}}, nil)
+	})
+}
+
+// field is one key of a mapping to write: its new node and the Go value it encodes.
+type field struct {
+	key   string
+	node  *yaml.Node
+	value any
+}
+
+// lineFields encodes the non-empty fields of l in the struct's order, named by their yaml tags.
+func lineFields(l *Line) ([]field, error) {
+	var out []field
+	v := reflect.ValueOf(l).Elem()
+	t := v.Type()
+	for i := range t.NumField() {
+		key, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+		fv := v.Field(i)
+		if key == "" || key == "-" || fv.IsZero() || ((fv.Kind() == reflect.Map || fv.Kind() == reflect.Slice) && fv.Len() == 0) {
+			continue
+		}
+		n, err := encode(fv.Interface())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, field{key, n, fv.Interface()})
+	}
+	return out, nil
+}
+
+// lineKeys are the yaml keys of Line: the only keys of a line mapping PutLine removes.
+var lineKeys = func() map[string]bool {
+	keys := map[string]bool{}
+	t := reflect.TypeFor[Line]()
+	for i := range t.NumField() {
+		if key, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ","); key != "" && key != "-" {
+			keys[key] = true
+		}
+	}
+	return keys
+}()
+
+// mergeFields writes fields into mapping m, then removes the keys of removable that fields does
+// not give (PutLine: the line's fields left empty; keys of no field are left for validation).
+func mergeFields(m *yaml.Node, fields []field, removable map[string]bool) error {
+	given := map[string]bool{}
+	for _, f := range fields {
+		given[f.key] = true
+		i := keyIndex(m, f.key)
+		if i < 0 {
+			m.Content = append(m.Content, keyNode(f.key), f.node)
+			continue
+		}
+		old := m.Content[i+1]
+		if sameValue(old, f.value) {
+			continue
+		}
+		n := f.node
+		n.HeadComment, n.LineComment, n.FootComment = old.HeadComment, old.LineComment, old.FootComment
+		restyle(n, old)
+		m.Content[i+1] = n
+	}
+	for i := 0; i+1 < len(m.Content); {
+		k := m.Content[i]
+		if given[k.Value] || !removable[k.Value] {
+			i += 2
+			continue
+		}
+		if k.HeadComment != "" && i+2 < len(m.Content) {
+			next := m.Content[i+2]
+			next.HeadComment = strings.TrimSuffix(k.HeadComment+"\n"+next.HeadComment, "\n")
+		}
+		m.Content = append(m.Content[:i], m.Content[i+2:]...)
+	}
+	return nil
+}
+
+// restyle writes new value n in the style of the value old it replaces: a flow mapping or list
+// stays one, and quoted strings stay quoted (double quotes can hold any string).
+func restyle(n, old *yaml.Node) {
+	quoted := func(x *yaml.Node) bool {
+		return x.Kind == yaml.ScalarNode && x.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0
+	}
+	quote := func(x *yaml.Node) {
+		if x.Kind == yaml.ScalarNode && x.Tag == "!!str" {
+			x.Style = yaml.DoubleQuotedStyle
+		}
+	}
+	switch {
+	case n.Kind == yaml.ScalarNode && quoted(old):
+		quote(n)
+	case (n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode) && n.Kind == old.Kind:
+		n.Style = old.Style & yaml.FlowStyle
+		// Values only: the keys of a mapping (en, fr) stay as they are.
+		start, step := 0, 1
+		if n.Kind == yaml.MappingNode {
+			start, step = 1, 2
+		}
+		for i := start; i < len(old.Content); i += step {
+			if quoted(old.Content[i]) {
+				for j := start; j < len(n.Content); j += step {
+					quote(n.Content[j])
+				}
+				return
+			}
+		}
+	}
+}
+
+// sameValue reports whether node n decodes to v: the edit would not change it.
+func sameValue(n *yaml.Node, v any) bool {
+	p := reflect.New(reflect.TypeOf(v))
+	if err := n.Decode(p.Interface()); err != nil {
+		return false
+	}
+	return reflect.DeepEqual(p.Elem().Interface(), v)
+}
+
+func keyIndex(m *yaml.Node, key string) int {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return i
+		}
+	}
+	return -1
+}
+
+func keyNode(key string) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key}
+}
+
+// aliased returns the path of the first anchor, alias or merge key under n, or "".
+func aliased(n *yaml.Node, path string) string {
+	if n.Kind == yaml.AliasNode || n.Anchor != "" || n.Tag == "!!merge" {
+		if path == "" {
+			return "the top"
+		}
+		return path
+	}
+	for i, c := range n.Content {
+		p := path
+		if n.Kind == yaml.MappingNode {
+			if i%2 == 0 {
+				if c.Tag == "!!merge" {
+					return strings.TrimPrefix(path+".<<", ".")
+				}
+				continue
+			}
+			p = strings.TrimPrefix(path+"."+n.Content[i-1].Value, ".")
+		} else if n.Kind == yaml.SequenceNode {
+			p = fmt.Sprintf("%s[%d]", path, i)
+		}
+		if a := aliased(c, p); a != "" {
+			return a
+		}
 	}
 	return ""
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/signpost/edge/configs"
+	"github.com/signpost/edge/internal/linediff"
 	"github.com/signpost/edge/snippets"
 )
 
@@ -74,5 +75,182 @@ func TestEditsKeepCommentsAndValidate(t *testing.T) {
 		if _, err := f(); !errors.Is(err, snippets.ErrNoSuch) {
 			t.Errorf("%s: %v, want ErrNoSuch", name, err)
 		}
+	}
+}
+
+// changedRows lists the rows of the line diff from a to b that are not unchanged, as
+// "op:left|right".
+func changedRows(a, b []byte) []string {
+	var out []string
+	for _, r := range linediff.Diff(linediff.Lines(a), linediff.Lines(b)) {
+		if r.Op != linediff.Same {
+			out = append(out, string(r.Op)+":"+strings.TrimSpace(r.Left)+"|"+strings.TrimSpace(r.Right))
+		}
+	}
+	return out
+}
+
+func TestEditRoundTripIsExact(t *testing.T) {
+	// Setting what is already there changes nothing, blank lines included.
+	out, err := snippets.SetRegionLines(configs.Content, "CA", []string{"ca-988", "ca-kids-help-phone", "ca-hope-for-wellness"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := changedRows(configs.Content, out); len(d) != 0 {
+		t.Errorf("a no-op edit changed %q", d)
+	}
+}
+
+func TestPutLine(t *testing.T) {
+	src := configs.Content
+	l, err := snippets.Load(src, snippets.ValidateOptions{Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Replace: only what changed changes, in the style it was written in.
+	ca := *l.Lines["ca-988"]
+	ca.VerifiedOn = "2026-11-20"
+	ca.Hours = snippets.Text{"en": "24/7, free of charge", "fr": "24 h/24, 7 j/7, gratuit"}
+	ca.Text = ""
+	out, err := snippets.PutLine(src, "ca-988", &ca)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := changedRows(src, out)
+	// The diff of the text line's removal and the new hours and date: compare as a set of
+	// removed and added lines, which is what the operator reads.
+	removed, added := map[string]bool{}, map[string]bool{}
+	for _, r := range linediff.Diff(linediff.Lines(src), linediff.Lines(out)) {
+		if r.Op == linediff.Del || r.Op == linediff.Change {
+			removed[strings.TrimSpace(r.Left)] = true
+		}
+		if r.Op == linediff.Add || r.Op == linediff.Change {
+			added[strings.TrimSpace(r.Right)] = true
+		}
+	}
+	for _, line := range []string{`text: "988"`, `hours: {en: "24/7, free", fr: "24 h/24, 7 j/7, gratuit"}`, `verified_on: "2026-11-01"`} {
+		if !removed[line] {
+			t.Errorf("%s not removed; diff %q", line, got)
+		}
+	}
+	for _, line := range []string{`hours: {en: "24/7, free of charge", fr: "24 h/24, 7 j/7, gratuit"}`, `verified_on: "2026-11-20"`} {
+		if !added[line] {
+			t.Errorf("%s not added; diff %q", line, got)
+		}
+	}
+	if len(removed) != 3 || len(added) != 2 {
+		t.Errorf("more changed than the edit: %q", got)
+	}
+	l2, err := snippets.Load(out, snippets.ValidateOptions{Now: fixedNow})
+	if err != nil {
+		t.Fatalf("edited content does not load: %v", err)
+	}
+	if got := l2.Lines["ca-988"]; got.Text != "" || got.VerifiedOn != "2026-11-20" || got.Hours["en"] != "24/7, free of charge" || got.Call != "988" {
+		t.Errorf("ca-988 after PutLine: %+v", got)
+	}
+
+	// Create, then list it in a region (flow style and neighbouring comments kept).
+	nl := &snippets.Line{Name: snippets.Text{"en": "Test line", "fr": "Ligne d'essai"}, Country: "CA", Call: "1-800-555-0100",
+		Hours: snippets.Text{"en": "9 to 5"}, Source: "https://example.org/line", VerifiedOn: "2026-11-02", ID: "ignored"}
+	out, err = snippets.PutLine(out, "ca-test", nl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err = snippets.SetRegionLines(out, "CA-QC", []string{"qc-appelle", "ca-test", "ca-988"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), "    lines: [qc-appelle, ca-test, ca-988]\n") {
+		t.Error("region lines lost their flow style")
+	}
+	for _, c := range []string{"# Québec lists every line itself", "# NHS 111 is an England service", "# Left out on purpose"} {
+		if !strings.Contains(string(out), c) {
+			t.Errorf("comment %q dropped", c)
+		}
+	}
+	l3, err := snippets.Load(out, snippets.ValidateOptions{Now: fixedNow})
+	if err != nil {
+		t.Fatalf("content with the new line does not load: %v", err)
+	}
+	if got := l3.Lines["ca-test"]; got == nil || got.Name["fr"] != "Ligne d'essai" || got.Call != "1-800-555-0100" || got.Text != "" {
+		t.Errorf("new line: %+v", got)
+	}
+	if got := l3.Regions["CA-QC"].Lines; !slices.Equal(got, []string{"qc-appelle", "ca-test", "ca-988"}) {
+		t.Errorf("CA-QC lines %v", got)
+	}
+	if n := strings.Count(string(out), "call_tel:"); n != 1 || strings.Contains(string(out), "ignored") {
+		t.Error("empty fields or the body's id were written")
+	}
+
+	// A bad date is the validator's to report, at the line's field path.
+	bad := *nl
+	bad.VerifiedOn = "22/11/2026"
+	out, err = snippets.PutLine(out, "ca-test", &bad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = snippets.Load(out, snippets.ValidateOptions{Now: fixedNow})
+	var inv *snippets.InvalidError
+	if !errors.As(err, &inv) || len(inv.Problems) != 1 || inv.Problems[0].Path != "lines.ca-test.verified_on" {
+		t.Errorf("bad verified_on: %v", err)
+	}
+
+	if _, err := snippets.SetRegionLines(src, "AQ", []string{"x"}); !errors.Is(err, snippets.ErrNoSuch) {
+		t.Errorf("unknown region: %v, want ErrNoSuch", err)
+	}
+}
+
+func TestPutLineKeepsFieldComments(t *testing.T) {
+	src := []byte(`# top
+lines:
+  x:
+    # the line's country, from its site
+    country: CA
+    name: {en: X}
+    call: "1-800-000-0000" # checked by phone
+    # hours were read on the poster
+    hours: {en: "24/7"}
+    source: "https://example.org"
+    verified_on: "2026-11-01"
+regions: {}
+`)
+	out, err := snippets.PutLine(src, "x", &snippets.Line{Country: "CA", Name: snippets.Text{"en": "X"}, Call: "1-800-000-0001",
+		Source: "https://example.org", VerifiedOn: "2026-11-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(out)
+	for _, want := range []string{`call: "1-800-000-0001" # checked by phone`, "# hours were read on the poster", "# the line's country, from its site\n    country: CA"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("missing %q in\n%s", want, s)
+		}
+	}
+	if strings.Contains(s, "hours:") {
+		t.Errorf("hours left empty but kept:\n%s", s)
+	}
+	// No lines mapping yet: one is made.
+	out, err = snippets.PutLine([]byte("regions: {}\n"), "y", &snippets.Line{Country: "GB", Call: "116 123"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := snippets.Parse(out)
+	if err != nil || c.Lines["y"] == nil || c.Lines["y"].Call != "116 123" {
+		t.Errorf("new lines mapping: %v\n%s", err, out)
+	}
+}
+
+// TestEditsRefuseAliases: in content sharing entries through YAML anchors, an edit of one entry
+// could change another unseen (or change nothing): edits refuse it and name where.
+func TestEditsRefuseAliases(t *testing.T) {
+	src := []byte("regions:\n  CA: &ca\n    lines: [a]\n  US: *ca\nlines:\n  a: {name: {en: A}}\n")
+	if _, err := snippets.SetRegionLines(src, "US", []string{"b"}); !errors.Is(err, snippets.ErrAliased) || !strings.Contains(err.Error(), "regions.CA") {
+		t.Errorf("edit through an alias: %v", err)
+	}
+	merged := []byte("lines:\n  a:\n    <<: {country: CA}\n    name: {en: A}\n")
+	if _, err := snippets.PutLine(merged, "a", &snippets.Line{Name: snippets.Text{"en": "B"}}); !errors.Is(err, snippets.ErrAliased) || !strings.Contains(err.Error(), "lines.a.<<") {
+		t.Errorf("edit of a merged entry: %v", err)
+	}
+	if _, err := snippets.SetFeatured(configs.Content, "mhcc", []string{"stepped-care-2-0"}); err != nil {
+		t.Errorf("shipped content (no aliases) refused: %v", err)
 	}
 }

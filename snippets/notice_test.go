@@ -81,3 +81,35 @@ func TestNoticeSelection(t *testing.T) {
 		t.Errorf("render valid until %v, want the notice's expiry %v", until, exp)
 	}
 }
+
+// TestNoticeOverlap: two active notices for the same visitors are refused (the banner shows one,
+// the other would be listed as active and seen by nobody); disjoint audiences and an expired
+// notice are not in the way.
+func TestNoticeOverlap(t *testing.T) {
+	exp := fixedNow.Add(2 * time.Hour).Format(time.RFC3339)
+	n := func(id string, partners, regions []string, expires string) *snippets.Notice {
+		return &snippets.Notice{ID: id, Message: snippets.Text{"en": id}, Partners: partners, Regions: regions, ExpiresAt: expires}
+	}
+	for _, tc := range []struct {
+		name string
+		ns   []*snippets.Notice
+		want string
+	}{
+		{"everyone twice", []*snippets.Notice{n("a", nil, nil, exp), n("b", nil, nil, exp)}, `notices[1].partners: shown to the same visitors as notice "a"`},
+		{"country and its subdivision", []*snippets.Notice{n("a", nil, []string{"CA"}, exp), n("b", []string{"acme"}, []string{"CA-QC"}, exp)}, `notices[1].regions: shown to the same visitors as notice "a"`},
+		{"everyone and one region", []*snippets.Notice{n("a", nil, nil, exp), n("b", nil, []string{"GB"}, exp)}, `notices[1].regions`},
+		{"other regions", []*snippets.Notice{n("a", nil, []string{"CA"}, exp), n("b", nil, []string{"GB"}, exp)}, ""},
+		{"other partners", []*snippets.Notice{n("a", []string{"acme"}, nil, exp), n("b", []string{"globex"}, nil, exp)}, ""},
+		{"first expired", []*snippets.Notice{n("a", nil, nil, fixedNow.Add(-time.Minute).Format(time.RFC3339)), n("b", nil, nil, exp)}, ""},
+	} {
+		c := parseFixture(t)
+		c.Notices = tc.ns
+		got := problems(c.Validate(snippets.ValidateOptions{Now: fixedNow}).Errors)
+		if tc.want == "" && strings.Contains(got, "same visitors") {
+			t.Errorf("%s: refused: %s", tc.name, got)
+		}
+		if tc.want != "" && !strings.Contains(got, tc.want) {
+			t.Errorf("%s: errors %s, want %s", tc.name, got, tc.want)
+		}
+	}
+}

@@ -119,6 +119,54 @@ func (v *validator) notices(c *Content) {
 			v.errorf(p+".expires_at", "not an RFC 3339 time: %q", n.ExpiresAt)
 		}
 	}
+	v.overlaps(c.Notices)
+}
+
+// overlaps refuses two active notices for the same visitors: a banner shows one notice, so the
+// second would be published, listed as active, and seen by nobody. The operator withdraws the
+// first or narrows the partners or regions instead.
+func (v *validator) overlaps(ns []*Notice) {
+	active := func(n *Notice) bool {
+		exp, err := time.Parse(time.RFC3339, n.ExpiresAt)
+		return n != nil && err == nil && v.opts.Now.Before(exp)
+	}
+	for j, b := range ns {
+		if b == nil || !active(b) {
+			continue
+		}
+		for _, a := range ns[:j] {
+			if a == nil || !active(a) || !overlap(a.Partners, b.Partners, func(x, y string) bool { return x == y }) ||
+				!overlap(a.Regions, b.Regions, func(x, y string) bool { return x == y || sameCountry(x, y) }) {
+				continue
+			}
+			field := fmt.Sprintf("notices[%d].regions", j)
+			if len(a.Regions) == 0 && len(b.Regions) == 0 {
+				field = fmt.Sprintf("notices[%d].partners", j)
+			}
+			v.errorf(field, "shown to the same visitors as notice %q (until %s): a banner shows one notice, so withdraw %q first or narrow the partners or regions", a.ID, a.ExpiresAt, a.ID)
+			break
+		}
+	}
+}
+
+// overlap reports whether two audience lists share someone: an empty list is everyone.
+func overlap(a, b []string, same func(x, y string) bool) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return true
+	}
+	for _, x := range a {
+		for _, y := range b {
+			if same(x, y) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sameCountry: a country's notice reaches its subdivisions' visitors ("CA" and "CA-QC").
+func sameCountry(x, y string) bool {
+	return (len(x) == 2 && strings.HasPrefix(y, x+"-")) || (len(y) == 2 && strings.HasPrefix(x, y+"-"))
 }
 
 func sortedKeys[K ~string, V any](m map[K]V) []K {

@@ -12,6 +12,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/tdewolff/minify/v2"
 	"github.com/tdewolff/minify/v2/css"
@@ -29,6 +30,7 @@ const jsVersion = 2017
 const (
 	dataToken = "__SIGNPOST_DATA__"
 	cssToken  = "__SIGNPOST_CSS__"
+	apiToken  = "__SIGNPOST_API__"
 )
 
 // Bundle is one built widget: the minified bytes and the names partners pin them by.
@@ -45,9 +47,21 @@ type Bundle struct {
 func (b *Bundle) Path() string { return "/v1/widget." + b.Hash + ".js" }
 
 // Build bakes data (the JSON from snippets.Loaded.WidgetData) into the widget and minifies it.
-func Build(data []byte) (*Bundle, error) {
+func Build(data []byte) (*Bundle, error) { return BuildAt(data, "/v1") }
+
+// BuildAt is Build for a widget whose snippet, feedback and beacon requests go to api (a path
+// on the script's origin, "/v1" for the real one): an operator's draft preview answers them
+// from the draft, and stores nothing a visitor did not send.
+func BuildAt(data []byte, api string) (*Bundle, error) {
 	if !json.Valid(data) {
 		return nil, fmt.Errorf("widget data is not valid JSON")
+	}
+	if !strings.HasPrefix(api, "/") || strings.ContainsAny(api, "\"'<>?#\x00") {
+		return nil, fmt.Errorf("widget api path %q is not a plain absolute path", api)
+	}
+	apiLiteral, err := json.Marshal(api)
+	if err != nil {
+		return nil, err
 	}
 	src, err := sources.ReadFile("src/widget.js")
 	if err != nil {
@@ -73,7 +87,7 @@ func Build(data []byte) (*Bundle, error) {
 	for _, r := range [...]struct {
 		token string
 		value []byte
-	}{{cssToken, cssLiteral}, {dataToken, data}} {
+	}{{cssToken, cssLiteral}, {apiToken, apiLiteral}, {dataToken, data}} {
 		if n := bytes.Count(src, []byte(r.token)); n != 1 {
 			return nil, fmt.Errorf("widget.js holds %s %d times, want once", r.token, n)
 		}

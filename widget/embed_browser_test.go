@@ -415,7 +415,7 @@ func TestEmbedBuilderKeyboard(t *testing.T) {
 func TestEmbedBuilderAxe(t *testing.T) {
 	edge, _ := startEdge(t)
 	browser := browsertest.Browser(t)
-	axe, err := os.ReadFile(nodeModule(t, "axe-core/axe.min.js"))
+	axe, err := os.ReadFile(browsertest.NodeModule(t, "axe-core/axe.min.js"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -66,7 +65,7 @@ Signpost("destroy");`)
 	})
 	mux.HandleFunc("/jquery.js", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/javascript")
-		http.ServeFile(w, r, nodeModule(t, "jquery/dist/jquery.min.js"))
+		http.ServeFile(w, r, browsertest.NodeModule(t, "jquery/dist/jquery.min.js"))
 	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -93,23 +92,6 @@ func (s *site) embed(path, htmlLang, attrs, head, before, after string) string {
 	return s.page(path, fmt.Sprintf(`<!doctype html><html lang="%s"><head><meta charset="utf-8"><title>Partner page</title>%s</head>
 <body><main><h1>Partner page</h1>%s<script async src="%s/v1/widget.js" %s></script>%s</main></body></html>`,
 		htmlLang, head, before, s.edge, attrs, after))
-}
-
-// nodeModule finds a file of the npm packages `make test` installs at the repository root.
-func nodeModule(t *testing.T, rel string) string {
-	t.Helper()
-	dir, _ := os.Getwd()
-	for ; dir != "/" && dir != "."; dir = filepath.Dir(dir) {
-		p := filepath.Join(dir, "node_modules", rel)
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("node_modules/%s missing: run `make test` (it runs npm ci)", rel)
-	}
-	t.Skipf("node_modules/%s missing: run `make test`, which installs it (this fails under CI=true)", rel)
-	return ""
 }
 
 func open(t *testing.T, browser context.Context, url string, setup ...chromedp.Action[chromedp.Void]) context.Context {
@@ -512,7 +494,7 @@ func TestQuickExit(t *testing.T) {
 func TestAxe(t *testing.T) {
 	edge, _ := startEdge(t)
 	browser := browsertest.Browser(t)
-	axe, err := os.ReadFile(nodeModule(t, "axe-core/axe.min.js"))
+	axe, err := os.ReadFile(browsertest.NodeModule(t, "axe-core/axe.min.js"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -315,7 +315,7 @@ func feedbackCmd(args []string, getenv func(string) string, stdout, stderr io.Wr
 	defer st.Close()
 	ctx := context.Background()
 	if sub == "followups" {
-		err = feedback.ExportFollowups(ctx, st, time.Now().Add(-ret), *format, stdout)
+		err = feedback.ExportFollowups(ctx, st, feedback.Filter{Since: time.Now().Add(-ret)}, *format, stdout)
 	} else {
 		err = feedback.ExportRecords(ctx, st, f, *format, stdout)
 	}

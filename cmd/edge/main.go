@@ -273,7 +273,14 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	go in.purgeFollowups(ctx, followupRetention, log)
 	log.Info("serving", "addr", ln.Addr().String(), "content", from, "seed", seedFrom, "content_version", content.Version,
 		"widget", srv.WidgetPath(), "mode", in.mode, "version", version)
-	fmt.Fprintf(stdout, "Signpost edge is running: open %s\n", browseURL(ln.Addr()))
+	base := browseURL(ln.Addr())
+	fmt.Fprintf(stdout, "Signpost edge is running: open %s\n", base)
+	fmt.Fprintf(stdout, "  partner embed builder: %sembed\n", base)
+	if adminToken == "" && len(operators) == 0 {
+		fmt.Fprintf(stdout, "  operator console: %sadmin/ (no operator token is set: start with EDGE_ADMIN_TOKEN=<16+ characters> to sign in)\n", base)
+	} else {
+		fmt.Fprintf(stdout, "  operator console: %sadmin/, feedback dashboard: %sadmin/feedback (sign in with an operator token)\n", base, base)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

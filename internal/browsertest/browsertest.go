@@ -7,6 +7,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -82,4 +83,23 @@ func Tab(t testing.TB, browser context.Context) context.Context {
 		t.Fatalf("install probe: %v", err)
 	}
 	return ctx
+}
+
+// NodeModule finds a file of the npm packages `make test` installs at the repository root
+// (axe-core, jQuery), looking up from the test's directory. Missing, it fails under CI=true and
+// skips elsewhere, like the browser itself.
+func NodeModule(t testing.TB, rel string) string {
+	t.Helper()
+	dir, _ := os.Getwd()
+	for ; dir != "/" && dir != "."; dir = filepath.Dir(dir) {
+		p := filepath.Join(dir, "node_modules", rel)
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatalf("node_modules/%s missing: run `make test` (it runs npm ci)", rel)
+	}
+	t.Skipf("node_modules/%s missing: run `make test`, which installs it (this fails under CI=true)", rel)
+	return ""
 }

@@ -63,8 +63,9 @@ func ExportRecords(ctx context.Context, st Store, f Filter, format string, w io.
 	return err
 }
 
-// ExportFollowups writes the follow-ups received at or after since to w.
-func ExportFollowups(ctx context.Context, st Store, since time.Time, format string, w io.Writer) error {
+// ExportFollowups writes to w the follow-ups passing f's Since, Until and Partner (the only
+// fields a follow-up has to filter on).
+func ExportFollowups(ctx context.Context, st Store, f Filter, format string, w io.Writer) error {
 	if err := CheckFormat(format); err != nil {
 		return err
 	}
@@ -77,11 +78,14 @@ func ExportFollowups(ctx context.Context, st Store, since time.Time, format stri
 			return err
 		}
 	}
-	err := st.Followups(ctx, since, func(f *Followup) error {
-		if cw == nil {
-			return enc.Encode(f)
+	err := st.Followups(ctx, f.Since, func(fu *Followup) error {
+		if (f.Partner != "" && fu.Partner != f.Partner) || (!f.Until.IsZero() && !fu.ReceivedAt.Before(f.Until)) {
+			return nil
 		}
-		return cw.Write([]string{f.ID, f.ReceivedAt.UTC().Format(time.RFC3339Nano), f.Partner, cell(f.Email)})
+		if cw == nil {
+			return enc.Encode(fu)
+		}
+		return cw.Write([]string{fu.ID, fu.ReceivedAt.UTC().Format(time.RFC3339Nano), fu.Partner, cell(fu.Email)})
 	})
 	if cw != nil {
 		cw.Flush()

@@ -61,19 +61,51 @@ func (r *Record) DedupeKey() string {
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-// Filter selects records for export and stats. Zero fields select everything.
+// Filter selects records for export, stats and the dashboard. Zero fields select everything;
+// a nil *bool selects either answer. The server parses one filter from the query of every
+// feedback route (export, stats, comments, rates, report), so that a CSV export holds exactly
+// the records the dashboard shows for the same query.
 type Filter struct {
-	Since   time.Time
-	Partner string
+	// Since and Until bound ReceivedAt: at or after Since, before Until (a "to" day is turned
+	// into the start of the next day, so that the whole day is in).
+	Since, Until time.Time
+	Partner      string
+	// Page is an exact path.
+	Page string
+	// Found and Helpful select an answer; a record whose visitor did not answer that question
+	// passes neither yes nor no.
+	Found, Helpful *bool
+	Crisis         *bool
+	// Comment selects records with a comment (true) or without one (false).
+	Comment *bool
+	// Reviewed selects records an operator marked reviewed (true) or not (false), as told by
+	// IsReviewed: reviews live beside the records (Reviewer), not in them, so the caller loads
+	// them once and hands the lookup in. Without IsReviewed no record counts as reviewed.
+	Reviewed   *bool
+	IsReviewed func(id string) bool
 }
 
 // Match reports whether r passes the filter.
 func (f Filter) Match(r *Record) bool {
-	if f.Partner != "" && r.Partner != f.Partner {
+	switch {
+	case f.Partner != "" && r.Partner != f.Partner,
+		f.Page != "" && r.Page != f.Page,
+		!f.Since.IsZero() && r.ReceivedAt.Before(f.Since),
+		!f.Until.IsZero() && !r.ReceivedAt.Before(f.Until),
+		!answered(f.Found, r.Found),
+		!answered(f.Helpful, r.Helpful),
+		f.Crisis != nil && r.Crisis != *f.Crisis,
+		f.Comment != nil && (r.Comment != "") != *f.Comment:
 		return false
 	}
-	return f.Since.IsZero() || !r.ReceivedAt.Before(f.Since)
+	if f.Reviewed != nil {
+		return (f.IsReviewed != nil && f.IsReviewed(r.ID)) == *f.Reviewed
+	}
+	return true
 }
+
+// answered reports whether an answer got passes the wanted one (nil: any, answered or not).
+func answered(want, got *bool) bool { return want == nil || got != nil && *got == *want }
 
 // Store keeps feedback durably. Every implementation acknowledges a record (returns nil from
 // Add) only once it would survive the process being killed: that is the 202 contract.

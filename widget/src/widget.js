@@ -115,7 +115,7 @@
 
   function config() {
     var ds = (script && script.dataset) || {}, p = D.partners[ds.partner] || bare({});
-    var comps = (ds.components || (p.components || []).join(",") || "banner").split(",").map((s) => { return s.trim(); });
+    var comps = (ds.components || (p.components || []).join(",") || "banner").split(",").map((s) => s.trim());
     // data-region, else the partner's default unless the time zone places the visitor in
     // another country (a UK visitor on a Canadian site must not get 988), else that country;
     // ZZ (ISO 3166: unknown) when the zone is of a country with no entry.
@@ -128,7 +128,8 @@
       comps: comps,
       accent: accent(ds.accent) || accent(p.accent),
       exit: safeURL(ds.exitUrl) || safeURL(p.exit_url) || "https://www.google.com/",
-      origin: script && script.src ? new URL(script.src).origin : ""
+      // Where the edge answers: "/v1" on the edge's origin (a draft preview bakes in its own).
+      api: script && script.src ? new URL(script.src).origin + __SIGNPOST_API__ : ""
     };
   }
 
@@ -193,8 +194,10 @@
   function banner(root) {
     var box = attr(el("section", "banner", "", root), { "aria-label": TEXT[cfg.loc].crisis, lang: cfg.loc });
     if (view.notice && view.notice.message) {
-      var n = el("p", "notice", view.notice.message, box);
+      var n = el("p", "notice", view.notice.message, box), left = Date.parse(view.notice.expires_at) - Date.now();
       if (safeURL(view.notice.url)) link(n, view.notice.url, " ↗");
+      // An expired notice leaves an open page by itself (timers past ~24 days would fire at once).
+      if (left < 2e9) setTimeout(() => n.remove(), left);
     }
     el("p", "msg", view.message, box);
     if (view.lines.length) lines(box, view.lines);
@@ -219,7 +222,7 @@
       server applies the same list the same way. */
   function crisisText(s) {
     var t = " " + s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, " ").trim() + " ";
-    return D.phrases.some((p) => { return t.indexOf(" " + p + " ") >= 0; });
+    return D.phrases.some((p) => t.indexOf(" " + p + " ") >= 0);
   }
 
   function crisisBox(parent, intro) {
@@ -289,7 +292,7 @@
         return email.focus();
       }
       btn.disabled = true;
-      request(cfg.origin + "/v1/feedback", JSON.stringify({
+      request(cfg.api + "/feedback", JSON.stringify({
         partner: cfg.partner, page: location.pathname, locale: cfg.loc,
         found: found ? found.value == "1" : undefined, helpful: helpful ? helpful.value == "1" : undefined,
         comment: c.value.trim(), followup: fu.checked, email: mail || undefined,
@@ -318,9 +321,8 @@
     function end(code, json, retry) { if (!done++) cb(code, json && bare(json), retry); }
     try {
       fetch(url, body ? { method: "POST", body: body, keepalive: true, credentials: "omit", headers: { "Content-Type": "text/plain;charset=UTF-8" } } : { credentials: "omit" })
-        .then((r) => {
-          return r.json().then((j) => { end(r.status, j, r.headers.get("Retry-After")); }, () => { end(r.status); });
-        }).then(null, () => { end(0); });
+        .then((r) => r.json().then((j) => end(r.status, j, r.headers.get("Retry-After")), () => end(r.status)))
+        .then(null, () => end(0));
     } catch (e) { end(0); }
   }
 
@@ -329,7 +331,7 @@
   function count(e, l) {
     var n = navigator;
     try {
-      if (cfg.origin && cfg.partner && n.doNotTrack != "1" && n.globalPrivacyControl !== true) n.sendBeacon(cfg.origin + "/v1/beacon", JSON.stringify({ partner: cfg.partner, region: cfg.key, event: e, line: l }));
+      if (cfg.api && cfg.partner && n.doNotTrack != "1" && n.globalPrivacyControl !== true) n.sendBeacon(cfg.api + "/beacon", JSON.stringify({ partner: cfg.partner, region: cfg.key, event: e, line: l }));
     } catch (x) {}
   }
 
@@ -351,7 +353,7 @@
     var t = e.composedPath ? e.composedPath()[0] : e.target, now = Date.now();
     if (e.key != "Shift" || e.repeat) return (presses = []);
     if (t && (/^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName) || t.isContentEditable)) return;
-    presses = presses.filter((p) => { return now - p < 5000; }).concat(now);
+    presses = presses.filter((p) => now - p < 5000).concat(now);
     if (presses.length > 2) leave();
   }
 
@@ -372,8 +374,8 @@
       w.addEventListener("pageshow", onShow);
       live = true;
     }
-    if (!cfg.origin || !cfg.partner) return;
-    request(cfg.origin + "/v1/snippets/" + encodeURIComponent(cfg.partner) + "?locale=" + cfg.loc + (cfg.region ? "&region=" + cfg.region : ""), null, (code, s) => {
+    if (!cfg.api || !cfg.partner) return;
+    request(cfg.api + "/snippets/" + encodeURIComponent(cfg.partner) + "?locale=" + cfg.loc + (cfg.region ? "&region=" + cfg.region : ""), null, (code, s) => {
       if (code != 200 || !s || !s.banner) return;
       if (s.version != D.version || s.notice) {
         view = s.banner;

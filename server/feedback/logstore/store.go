@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/signpost/edge/server/feedback"
@@ -20,6 +21,10 @@ const (
 	RecordsPrefix   = "records"
 	FollowupsDir    = "followups"
 	FollowupsPrefix = "followups"
+	// ReviewsDir holds the operators' reviews of records (reviews.go): a log of its own, since
+	// a log's directory is locked by the process writing it.
+	ReviewsDir    = "reviews"
+	ReviewsPrefix = "reviews"
 )
 
 // Store is the embedded feedback store: records in one log, follow-up emails in another (so
@@ -28,12 +33,21 @@ type Store struct {
 	dataDir   string
 	records   *Log // nil when read-only
 	followups *Log
+	reviews   *Log
 	dedupe    *feedback.Dedupe
 	now       func() time.Time
 	log       *slog.Logger
+
+	// reviewMu serializes marks, so that the first reviewer of a record wins; reviewed is the
+	// reviews log loaded at open and kept up to date (nil when read-only).
+	reviewMu sync.Mutex
+	reviewed map[string]feedback.Review
 }
 
-var _ feedback.Store = (*Store)(nil)
+var (
+	_ feedback.Store    = (*Store)(nil)
+	_ feedback.Reviewer = (*Store)(nil)
+)
 
 // Open opens (creating) the store under dataDir for writing: one process at a time. The
 // duplicate window is primed from the newest records, so a restart does not let a repeat in.
@@ -51,6 +65,14 @@ func Open(dataDir string, opts Options, now func() time.Time) (*Store, error) {
 	}
 	if s.followups, err = OpenLog(filepath.Join(dataDir, FollowupsDir), FollowupsPrefix, opts); err != nil {
 		s.records.Close()
+		return nil, err
+	}
+	if s.reviews, err = OpenLog(filepath.Join(dataDir, ReviewsDir), ReviewsPrefix, opts); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if s.reviewed, err = s.loadReviews(); err != nil {
+		s.Close()
 		return nil, err
 	}
 	if err := s.prime(); err != nil {
@@ -235,6 +257,9 @@ func (s *Store) Close() error {
 	if s.followups != nil {
 		s.followups.Close()
 	}
+	if s.reviews != nil {
+		s.reviews.Close()
+	}
 	return nil
 }
 
@@ -243,13 +268,17 @@ func (s *Store) Repaired() int64 {
 	if s.records == nil {
 		return 0
 	}
-	return s.records.Repaired + s.followups.Repaired
+	n := s.records.Repaired + s.followups.Repaired
+	if s.reviews != nil {
+		n += s.reviews.Repaired
+	}
+	return n
 }
 
 // Failed returns why the store refuses writes (its log failed a write or an fsync and must be
 // restarted), nil while it works: /readyz reports it.
 func (s *Store) Failed() error {
-	for _, l := range []*Log{s.records, s.followups} {
+	for _, l := range []*Log{s.records, s.followups, s.reviews} {
 		if l != nil {
 			if err := l.Failed(); err != nil {
 				return err

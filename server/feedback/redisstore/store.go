@@ -86,16 +86,19 @@ type Store struct {
 	wg       sync.WaitGroup
 }
 
-var _ feedback.Store = (*Store)(nil)
+var (
+	_ feedback.Store    = (*Store)(nil)
+	_ feedback.Reviewer = (*Store)(nil)
+)
 
 // downPause is how long submissions skip a Redis that just failed them (the spool takes them).
 const downPause = time.Second
 
-type keys struct{ ids, records, followups, dedupe string }
+type keys struct{ ids, records, followups, dedupe, reviews string }
 
 func newKeys(prefix string) keys {
 	p := "{" + prefix + "}:"
-	return keys{ids: p + "ids", records: p + "records", followups: p + "followups", dedupe: p + "dedupe:"}
+	return keys{ids: p + "ids", records: p + "records", followups: p + "followups", dedupe: p + "dedupe:", reviews: p + "reviews"}
 }
 
 // spoolEntry is one line of the spool.
@@ -280,7 +283,10 @@ func (s *Store) Replay(ctx context.Context) (int, error) {
 	}
 	added := 0
 	for _, seg := range segs[:len(segs)-1] {
-		lines := 0
+		// A segment counts as replayed once it is deleted, every line of it in Redis: a record
+		// whose script ran but whose answer was lost (Redis going down again) is found
+		// already there on the next try and still counts once.
+		lines, records := 0, 0
 		err := logstore.ReadSegment(seg.Path, func(line []byte) error {
 			var e spoolEntry
 			if err := json.Unmarshal(line, &e); err != nil || e.Record == nil || !feedback.ValidID(e.Record.ID) {
@@ -298,9 +304,9 @@ func (s *Store) Replay(ctx context.Context) (int, error) {
 			}
 			if status == "ok" {
 				added++
-				s.replayed.Add(1)
 			}
 			lines++
+			records++
 			return nil
 		})
 		if err != nil {
@@ -309,6 +315,7 @@ func (s *Store) Replay(ctx context.Context) (int, error) {
 		if err := os.Remove(seg.Path); err != nil {
 			return added, err
 		}
+		s.replayed.Add(int64(records))
 		s.depth.Add(-int64(lines))
 	}
 	if added > 0 {

@@ -1,0 +1,152 @@
+package server
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"sync"
+
+	"github.com/fasthttp/router"
+	"github.com/signpost/edge/server/asset"
+	"github.com/signpost/edge/snippets"
+	"github.com/tdewolff/minify/v2"
+	"github.com/tdewolff/minify/v2/css"
+	"github.com/tdewolff/minify/v2/js"
+	"github.com/valyala/fasthttp"
+)
+
+// The operator console (GET /admin/) and the feedback dashboard (GET /admin/feedback): one HTML
+// shell and one script, which signs in with an operator token and then drives the same
+// /v1/admin/ API a script would. The page holds no secret and no data: everything it shows
+// comes from the API under the token the operator typed, so serving it is public.
+
+//go:embed pages/admin
+var consoleFiles embed.FS
+
+// consoleCSP is pageCSP plus frames from this origin: the live previews of draft content.
+const consoleCSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+	"frame-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// consoleScripts are concatenated into /admin/console.js in this order: core.js defines
+// window.SP, the others register their views on it (each an IIFE).
+var consoleScripts = []string{"core.js", "content.js", "notices.js", "lines.js", "history.js", "dashboard.js"}
+
+// consoleStyles are concatenated into /admin/console.css.
+var consoleStyles = []string{"core.css", "dashboard.css"}
+
+// consoleAssets are the shell template and the minified, compressed script and stylesheet:
+// the same for every server of the process, so built once.
+type consoleAssets struct {
+	page *template.Template
+	js   *asset.Asset
+	css  *asset.Asset
+}
+
+// The console's assets change with each deploy at a fixed URL: clients revalidate (a 304 by
+// ETag costs a round trip, a stale console after a deploy would cost a confused operator).
+const consoleCacheControl = "no-cache"
+
+var loadConsoleAssets = sync.OnceValues(func() (*consoleAssets, error) {
+	a := &consoleAssets{}
+	var err error
+	if a.page, err = template.ParseFS(consoleFiles, "pages/admin/admin.html"); err != nil {
+		return nil, err
+	}
+	m := minify.New()
+	m.Add("text/css", &css.Minifier{})
+	m.Add("text/javascript", &js.Minifier{Version: embedJSVersion})
+	bundle := func(names []string, mime string) ([]byte, error) {
+		var out []byte
+		for _, name := range names {
+			src, err := consoleFiles.ReadFile("pages/admin/" + name)
+			if err != nil {
+				return nil, err
+			}
+			// Each file is minified alone so that a syntax error names its file; a newline
+			// (or ";") between them keeps one file's last statement from running into the next.
+			min, err := m.Bytes(mime, src)
+			if err != nil {
+				return nil, fmt.Errorf("minify %s: %w", name, err)
+			}
+			if mime == "text/javascript" && len(min) > 0 {
+				min = append(min, ';')
+			}
+			out = append(append(out, min...), '\n')
+		}
+		return out, nil
+	}
+	js, err := bundle(consoleScripts, "text/javascript")
+	if err != nil {
+		return nil, err
+	}
+	css, err := bundle(consoleStyles, "text/css")
+	if err != nil {
+		return nil, err
+	}
+	a.js = asset.New(js, contentTypeJS, consoleCacheControl)
+	a.css = asset.New(css, "text/css; charset=utf-8", consoleCacheControl)
+	return a, nil
+})
+
+// consoleText is the shell's copy in one language; the script carries the rest.
+type consoleText struct {
+	LangName, LangNav, Skip, Console, Dashboard, Noscript string
+}
+
+var consoleTexts = map[snippets.Locale]*consoleText{
+	snippets.English: {
+		LangName: "English", LangNav: "Language", Skip: "Skip to content",
+		Console: "Signpost console", Dashboard: "Signpost feedback dashboard",
+		Noscript: "The console needs JavaScript. Everything it does is also in the operator API under /v1/admin/ (see the README).",
+	},
+	snippets.French: {
+		LangName: "Français", LangNav: "Langue", Skip: "Aller au contenu",
+		Console: "Console Signpost", Dashboard: "Tableau de bord des commentaires Signpost",
+		Noscript: "La console a besoin de JavaScript. Tout ce qu'elle fait se trouve aussi dans l'API des opérateurs, sous /v1/admin/ (voir le README).",
+	},
+}
+
+// consolePageData is what admin.html renders.
+type consolePageData struct {
+	Lang  snippets.Locale
+	T     *consoleText
+	Title string
+	// Page is "console" or "feedback": the view the script opens first.
+	Page  string
+	Langs []langLink
+}
+
+// consolePages serves the operator console: /admin/ and /admin/feedback and their assets.
+func (s *Server) consolePages(r *router.Router, get func(string, fasthttp.RequestHandler)) {
+	a, err := loadConsoleAssets()
+	if err != nil {
+		// Compiled into the binary: a failure is a broken build, which the tests catch.
+		panic("console: " + err.Error())
+	}
+	get("/admin/", func(ctx *fasthttp.RequestCtx) { s.handleConsole(ctx, a, "console", "/admin/") })
+	get("/admin/feedback", func(ctx *fasthttp.RequestCtx) { s.handleConsole(ctx, a, "feedback", "/admin/feedback") })
+	get("/admin/console.js", a.js.Serve)
+	get("/admin/console.css", a.css.Serve)
+}
+
+func (s *Server) handleConsole(ctx *fasthttp.RequestCtx, a *consoleAssets, page, path string) {
+	lang := embedLang(ctx)
+	t := consoleTexts[lang]
+	d := consolePageData{Lang: lang, T: t, Title: t.Console, Page: page}
+	if page == "feedback" {
+		d.Title = t.Dashboard
+	}
+	for _, l := range snippets.Locales {
+		d.Langs = append(d.Langs, langLink{Lang: string(l), Name: consoleTexts[l].LangName, Href: path + "?lang=" + string(l), Current: l == lang})
+	}
+	var buf bytes.Buffer
+	if err := a.page.Execute(&buf, d); err != nil {
+		writeError(ctx, s.log, err)
+		return
+	}
+	h := &ctx.Response.Header
+	h.Set("Content-Security-Policy", consoleCSP)
+	h.Set("Content-Language", string(lang))
+	writeHTML(ctx, buf.Bytes(), "Accept-Language, Accept-Encoding")
+}

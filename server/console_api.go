@@ -1,0 +1,474 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fasthttp/router"
+	"github.com/signpost/edge/internal/linediff"
+	"github.com/signpost/edge/server/contentstore"
+	"github.com/signpost/edge/server/feedback"
+	"github.com/signpost/edge/snippets"
+	"github.com/signpost/edge/widget"
+	"github.com/valyala/fasthttp"
+)
+
+// The operator console's API beyond the content routes of admin_content.go: dry runs of every
+// content edit (a diff and a preview, nothing published), crisis lines and region line lists,
+// the diff between two versions, draft previews, and who the token is.
+//
+// A draft preview is a validated content document held in this edge's memory for a short while
+// under an unguessable id, served exactly as published content would be (the real widget built
+// from it, the real snippet rendering) on routes of its own, so an operator sees a change before
+// anyone else does. Previews are not shared between edges: behind a load balancer the console
+// must reach the edge that made it (sticky sessions, or one admin edge).
+
+// Limits of draft previews.
+const (
+	previewTTL = 15 * time.Minute
+	maxPreview = 64
+	// diffContext is how many unchanged lines a diff keeps around each change.
+	diffContext = 3
+)
+
+// consoleAPIRoutes adds the operator API the console needs beyond the content routes.
+func (s *Server) consoleAPIRoutes(r *router.Router, get func(string, fasthttp.RequestHandler)) {
+	get("/v1/admin/whoami", s.admin(s.handleWhoami))
+	r.PUT("/v1/admin/lines/{id}", s.admin(s.handlePutLine, ScopeContent))
+	r.PUT("/v1/admin/regions/{code}/lines", s.admin(s.handlePutRegionLines, ScopeContent))
+	get("/v1/admin/content/diff", s.admin(s.handleContentDiff, ScopeContent, ScopeNotice))
+	r.POST("/v1/admin/preview", s.admin(s.handleCreatePreview, ScopeContent, ScopeNotice))
+	// The preview routes are public: the id is the secret (128 random bits, 15 minutes).
+	get("/admin/preview/{id}", s.handlePreviewPage)
+	get("/v1/preview/{id}/widget.js", s.handlePreviewWidget)
+	get("/v1/preview/{id}/snippets/{partner}", s.handlePreviewSnippet)
+	get("/v1/preview/{id}/snippets/{partner}/{part}", s.handlePreviewSnippet)
+	r.POST("/v1/preview/{id}/feedback", s.handlePreviewFeedback)
+	r.POST("/v1/preview/{id}/beacon", s.handlePreviewBeacon)
+}
+
+// handleWhoami answers GET /v1/admin/whoami: the token's operator name and scopes, so the
+// console shows only the views the token can use.
+func (s *Server) handleWhoami(ctx *fasthttp.RequestCtx) error {
+	scopes, _ := ctx.UserValue(operatorScopesValue).([]string)
+	if scopes == nil {
+		scopes = []string{}
+	}
+	return writeJSON(ctx, fasthttp.StatusOK, struct {
+		Name   string   `json:"name"`
+		Scopes []string `json:"scopes"`
+	}{operatorName(ctx), scopes})
+}
+
+// handlePutLine creates or replaces one crisis line (PUT /v1/admin/lines/{id}).
+func (s *Server) handlePutLine(ctx *fasthttp.RequestCtx) error {
+	var l snippets.Line
+	if err := decodeEdit(ctx, &l); err != nil {
+		return err
+	}
+	id := fmt.Sprint(ctx.UserValue("id"))
+	return s.editCurrent(ctx, "line.put", "lines."+id, func(src []byte) ([]byte, error) {
+		return snippets.PutLine(src, id, &l)
+	})
+}
+
+// handlePutRegionLines sets the lines a region lists, in order (PUT /v1/admin/regions/{code}/lines).
+func (s *Server) handlePutRegionLines(ctx *fasthttp.RequestCtx) error {
+	return s.putIDList(ctx, "lines", "line-id", "region.lines", "regions.", "code", snippets.SetRegionLines)
+}
+
+// dryRunBody is the answer of an edit sent with ?dry_run=1.
+type dryRunBody struct {
+	BaseVersion int64    `json:"base_version"`
+	Diff        diffRows `json:"diff"`
+	Preview     string   `json:"preview"`
+}
+
+type diffRows struct {
+	Rows []linediff.Row `json:"rows"`
+}
+
+// maybeDryRun answers an edit sent with ?dry_run=1 (or true) in place of publishing it: the
+// same If-Match check (412 when stale) and the same validation as the store's (422 naming every
+// field), then the diff from the current version and a draft preview. Nothing is stored or
+// audited. handled is false when the request is not a dry run: the caller publishes. A dry_run
+// value that is neither yes nor no is refused rather than taken as a real write.
+//
+// edit is the change the real write would apply to the current content (the whole body for PUT
+// /v1/admin/content); editCurrent and handlePutContent call this first.
+func (s *Server) maybeDryRun(ctx *fasthttp.RequestCtx, edit func([]byte) ([]byte, error)) (handled bool, err error) {
+	if !ctx.QueryArgs().Has("dry_run") {
+		return false, nil
+	}
+	// Only a dry run is spelled here: "dry_run=false" publishing for real would make a typo in
+	// a client a live change.
+	switch string(ctx.QueryArgs().Peek("dry_run")) {
+	case "1", "true", "":
+	default:
+		return true, &Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: "dry_run", Message: "dry_run is 1 (or true) to check an edit without publishing it"}
+	}
+	return true, s.dryRun(ctx, edit)
+}
+
+func (s *Server) dryRun(ctx *fasthttp.RequestCtx, edit func([]byte) ([]byte, error)) error {
+	st, err := s.store()
+	if err != nil {
+		return err
+	}
+	want, err := ifMatch(ctx, false)
+	if err != nil {
+		return err
+	}
+	src, v, err := st.Current(context.Background())
+	if err != nil {
+		return err
+	}
+	if want != 0 && want != v.Number {
+		return s.conflict(context.Background(), contentstore.ErrConflict, want)
+	}
+	out, err := edit(src)
+	if err != nil {
+		return err
+	}
+	now := s.cfg.Now()
+	draft, err := snippets.Load(out, snippets.ValidateOptions{Now: now})
+	if err != nil {
+		return err
+	}
+	id, err := s.newPreview(now, draft)
+	if err != nil {
+		return err
+	}
+	return writeJSON(ctx, fasthttp.StatusOK, dryRunBody{BaseVersion: v.Number, Diff: diffRows{Rows: diffOf(src, out)}, Preview: id})
+}
+
+// diffOf is the side-by-side diff of two content documents, long unchanged runs collapsed.
+func diffOf(a, b []byte) []linediff.Row {
+	rows := linediff.Collapse(linediff.Diff(linediff.Lines(a), linediff.Lines(b)), diffContext)
+	if rows == nil {
+		rows = []linediff.Row{}
+	}
+	return rows
+}
+
+// handleContentDiff answers GET /v1/admin/content/diff?from=N&to=M: what changed from one
+// version to another, line by line.
+func (s *Server) handleContentDiff(ctx *fasthttp.RequestCtx) error {
+	st, err := s.store()
+	if err != nil {
+		return err
+	}
+	var n [2]int64
+	for i, name := range [...]string{"from", "to"} {
+		v, err := strconv.ParseInt(string(ctx.QueryArgs().Peek(name)), 10, 64)
+		if err != nil || v <= 0 {
+			return &Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: name, Message: name + " is a version number (1, 2, ...)"}
+		}
+		n[i] = v
+	}
+	from, _, err := st.Get(context.Background(), n[0])
+	if err != nil {
+		return err
+	}
+	to, _, err := st.Get(context.Background(), n[1])
+	if err != nil {
+		return err
+	}
+	return writeJSON(ctx, fasthttp.StatusOK, struct {
+		From int64          `json:"from"`
+		To   int64          `json:"to"`
+		Rows []linediff.Row `json:"rows"`
+	}{n[0], n[1], diffOf(from, to)})
+}
+
+// handleCreatePreview answers POST /v1/admin/preview: the body is a whole draft content
+// document (YAML or JSON), validated as a publish would be.
+func (s *Server) handleCreatePreview(ctx *fasthttp.RequestCtx) error {
+	ct := string(ctx.Request.Header.ContentType())
+	if ct != "" && !strings.Contains(ct, "yaml") && !strings.Contains(ct, "json") && !strings.HasPrefix(ct, "text/plain") {
+		return &Error{Status: fasthttp.StatusUnsupportedMediaType, Code: "unsupported_media_type", Message: "send the draft as application/yaml or application/json"}
+	}
+	now := s.cfg.Now()
+	draft, err := snippets.Load(ctx.PostBody(), snippets.ValidateOptions{Now: now})
+	if err != nil {
+		return err
+	}
+	id, err := s.newPreview(now, draft)
+	if err != nil {
+		return err
+	}
+	return writeJSON(ctx, fasthttp.StatusOK, struct {
+		Preview string `json:"preview"`
+	}{id})
+}
+
+// previewStore holds the draft previews of one server, at most maxPreview of them, each for
+// previewTTL after it was made.
+type previewStore struct {
+	mu      sync.Mutex
+	entries map[string]*draftPreview
+	order   []string // ids, oldest first
+}
+
+// draftPreview is one draft: served like published content, from a state of its own whose
+// widget is built (once) only when the preview page asks for it.
+type draftPreview struct {
+	id      string
+	created time.Time
+	st      *state
+	widget  func() (*previewWidget, error)
+}
+
+type previewWidget struct {
+	js, gz []byte
+}
+
+func (s *Server) previews() *previewStore { return &s.drafts }
+
+// newPreview keeps draft as a new preview and returns its id; the oldest preview goes when
+// there are more than maxPreview. Its widget is built when first asked for: a dry run costs a
+// validation, not a bundle.
+func (s *Server) newPreview(now time.Time, draft *snippets.Loaded) (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	id := hex.EncodeToString(b[:])
+	draft.Version = "draft"
+	// Nothing here may hold s: the store outlives it only if nothing does (previewStores).
+	tz, phrases := s.cfg.TimeZones, s.cfg.CrisisPhrases
+	st := &state{content: draft}
+	d := &draftPreview{id: id, created: now, st: st, widget: sync.OnceValues(func() (*previewWidget, error) {
+		data, err := draft.WidgetData(tz, phrases)
+		if err != nil {
+			return nil, err
+		}
+		b, err := widget.BuildAt(data, "/v1/preview/"+id)
+		if err != nil {
+			return nil, err
+		}
+		return &previewWidget{js: b.JS, gz: fasthttp.AppendGzipBytes(nil, b.JS)}, nil
+	})}
+	s.previews().add(now, d)
+	return id, nil
+}
+
+func (p *previewStore) add(now time.Time, d *draftPreview) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.expire(now)
+	for len(p.order) >= maxPreview {
+		delete(p.entries, p.order[0])
+		p.order = p.order[1:]
+	}
+	if p.entries == nil {
+		p.entries = map[string]*draftPreview{}
+	}
+	p.entries[d.id] = d
+	p.order = append(p.order, d.id)
+}
+
+// get returns the live preview id, or nil.
+func (p *previewStore) get(now time.Time, id string) *draftPreview {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.expire(now)
+	return p.entries[id]
+}
+
+// expire drops previews older than previewTTL (the oldest are first).
+func (p *previewStore) expire(now time.Time) {
+	n := 0
+	for n < len(p.order) && !now.Before(p.entries[p.order[n]].created.Add(previewTTL)) {
+		delete(p.entries, p.order[n])
+		n++
+	}
+	p.order = slices.Delete(p.order, 0, n)
+}
+
+var errNoPreview = &Error{Status: fasthttp.StatusNotFound, Code: "not_found", Message: "no such preview: it expired (previews last 15 minutes) or was made on another edge"}
+
+// preview finds the request's preview, or fails with 404.
+func (s *Server) preview(ctx *fasthttp.RequestCtx) (*draftPreview, error) {
+	id, _ := ctx.UserValue("id").(string)
+	if len(id) != 32 {
+		return nil, errNoPreview
+	}
+	d := s.previews().get(s.cfg.Now(), id)
+	if d == nil {
+		return nil, errNoPreview
+	}
+	return d, nil
+}
+
+// handlePreviewWidget serves the widget built from the draft, its requests sent to the
+// preview's routes.
+func (s *Server) handlePreviewWidget(ctx *fasthttp.RequestCtx) {
+	err := func() error {
+		d, err := s.preview(ctx)
+		if err != nil {
+			return err
+		}
+		w, err := d.widget()
+		if err != nil {
+			return err
+		}
+		h := &ctx.Response.Header
+		h.Set("Cache-Control", "no-store")
+		h.Set("Vary", "Accept-Encoding")
+		ctx.SetContentType(contentTypeJS)
+		if ctx.Request.Header.HasAcceptEncoding("gzip") && len(w.gz) < len(w.js) {
+			h.Set("Content-Encoding", "gzip")
+			ctx.SetBody(w.gz)
+		} else {
+			ctx.SetBody(w.js)
+		}
+		return nil
+	}()
+	if err != nil {
+		writeError(ctx, s.log, err)
+	}
+	setCORS(ctx)
+}
+
+// handlePreviewSnippet serves the draft's snippets exactly as /v1/snippets renders published
+// content.
+func (s *Server) handlePreviewSnippet(ctx *fasthttp.RequestCtx) {
+	err := func() error {
+		d, err := s.preview(ctx)
+		if err != nil {
+			return err
+		}
+		return s.snippetFrom(ctx, d.st)
+	}()
+	if err != nil {
+		writeError(ctx, s.log, err)
+	}
+	ctx.Response.Header.Set("Cache-Control", "no-store")
+	setCORS(ctx)
+}
+
+// handlePreviewFeedback answers the preview widget's feedback with what the real route would
+// say (202, and whether the comment reads like a crisis, so the operator sees the crisis lines
+// appear) and stores nothing. Malformed feedback gets the real route's errors.
+func (s *Server) handlePreviewFeedback(ctx *fasthttp.RequestCtx) {
+	err := func() error {
+		d, err := s.preview(ctx)
+		if err != nil {
+			return err
+		}
+		if !feedbackContentType(ctx.Request.Header.ContentType()) {
+			return errUnsupportedType
+		}
+		if len(ctx.PostBody()) > feedback.MaxBody {
+			return errFeedbackTooLarge
+		}
+		sub, invalid := feedback.Decode(ctx.PostBody())
+		if sub == nil {
+			return invalid
+		}
+		if d.st.content.Partners[sub.Partner] == nil {
+			return &feedback.FieldError{Field: "partner", Code: "unknown_partner", Message: "no partner with this id"}
+		}
+		if invalid != nil {
+			return invalid
+		}
+		crisis := sub.Comment != "" && s.cfg.CrisisPhrases.Match(sub.Comment)
+		ctx.Response.Header.Set("Cache-Control", "no-store")
+		return writeJSON(ctx, fasthttp.StatusAccepted, feedbackResponse{ID: "preview", Crisis: crisis})
+	}()
+	if err != nil {
+		writeError(ctx, s.log, err)
+	}
+	setCORS(ctx)
+}
+
+// handlePreviewBeacon answers the preview widget's usage beacons with 204 and counts nothing:
+// an operator's preview is not a visitor.
+func (s *Server) handlePreviewBeacon(ctx *fasthttp.RequestCtx) {
+	if _, err := s.preview(ctx); err != nil {
+		writeError(ctx, s.log, err)
+		return
+	}
+	ctx.Response.Header.Set("Cache-Control", "no-store")
+	ctx.SetStatusCode(fasthttp.StatusNoContent)
+}
+
+// previewPage is the page GET /admin/preview/{id} renders: a partner's page around the draft's
+// widget, with the placeholders and tag the embed builder writes.
+var previewPage = template.Must(template.New("draft-preview").Parse(`<!doctype html>
+<html lang="{{.PageLang}}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>{{.Heading}}</title>
+<link rel="stylesheet" href="/embed/preview.css">
+</head>
+<body>
+<main>
+<h1 lang="{{.Lang}}">{{.Heading}}</h1>
+<p lang="{{.Lang}}">{{.Note}}</p>
+{{.Placeholders}}
+</main>
+{{.Script}}
+</body>
+</html>
+`))
+
+type previewPageData struct {
+	PageLang, Lang, Heading, Note string
+	Placeholders, Script          template.HTML
+}
+
+// previewCopy is the preview page's text: heading (with the partner's name) and note.
+var previewCopy = map[snippets.Locale][2]string{
+	snippets.English: {"Draft preview: %s",
+		"Content not yet published, as this partner's page would show it. Feedback sent from this preview is not recorded."},
+	snippets.French: {"Aperçu du brouillon\u00a0: %s",
+		"Contenu pas encore publié, tel que la page de ce partenaire l'afficherait. La rétroaction envoyée depuis cet aperçu n'est pas enregistrée."},
+}
+
+// handlePreviewPage serves the draft preview page: ?partner=&locale=&region=&components= (and
+// the builder's accent= and exit=), validated as the embed builder validates them, against the
+// draft. It may only be framed by this origin (the console).
+func (s *Server) handlePreviewPage(ctx *fasthttp.RequestCtx) {
+	d, err := s.preview(ctx)
+	if err != nil {
+		writeError(ctx, s.log, err)
+		return
+	}
+	lang := embedLang(ctx)
+	r := &embedRequest{lang: lang, text: embedTexts[lang], st: d.st, content: d.st.content}
+	r.parse(ctx.QueryArgs())
+	name := r.opts.Partner
+	if p := r.content.Partners[r.opts.Partner]; p != nil && p.Name != "" {
+		name = p.Name
+	}
+	data := previewPageData{PageLang: r.opts.Locale, Lang: string(lang),
+		Heading: fmt.Sprintf(previewCopy[lang][0], name), Note: previewCopy[lang][1],
+		// Both written by embed.go from validated values, every attribute escaped.
+		Placeholders: template.HTML(r.opts.placeholders()),
+		Script:       template.HTML(scriptTag("/v1/preview/"+d.id+"/widget.js", "", r.opts.attrs())),
+	}
+	if data.PageLang == "" {
+		data.PageLang = string(lang)
+	}
+	var buf bytes.Buffer
+	if err := previewPage.Execute(&buf, data); err != nil {
+		writeError(ctx, s.log, err)
+		return
+	}
+	ctx.Response.Header.Set("Content-Security-Policy", previewCSP)
+	writeHTML(ctx, buf.Bytes(), "Accept-Language, Accept-Encoding")
+	ctx.Response.Header.Set("Cache-Control", "no-store")
+}

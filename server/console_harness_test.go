@@ -1,0 +1,350 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+	"github.com/redis/go-redis/v9"
+	"github.com/signpost/edge/configs"
+	"github.com/signpost/edge/internal/browsertest"
+	"github.com/signpost/edge/internal/redistest"
+	"github.com/signpost/edge/server"
+	"github.com/signpost/edge/server/contentstore"
+	"github.com/signpost/edge/server/contentstore/fsstore"
+	"github.com/signpost/edge/server/contentstore/redisstore"
+	"github.com/signpost/edge/snippets"
+)
+
+// The console's browser-test harness: edges with a real content store and named, scoped operator
+// tokens, a headless Chromium, and helpers to sign in and drive the console as an operator does.
+// The console tests (console_browser_test.go) and the dashboard's use it.
+
+// consoleOperators are the operators every harness edge knows, by name. Scopes decide which
+// console views each one sees.
+var consoleOperators = []server.Operator{
+	{Name: "ana", Token: "ana-token-0123456789abcdef", Scopes: []string{server.ScopeContent, server.ScopeNotice}},
+	{Name: "ben", Token: "ben-token-0123456789abcdef", Scopes: []string{server.ScopeContent}},
+	{Name: "nia", Token: "nia-token-0123456789abcdef", Scopes: []string{server.ScopeNotice}},
+	{Name: "fay", Token: "fay-token-0123456789abcdef", Scopes: []string{server.ScopeFeedbackRead}},
+	{Name: "root", Token: "root-token-0123456789abcdef"}, // Scopes nil: every scope
+}
+
+// consoleToken is the token of a harness operator.
+func consoleToken(t testing.TB, name string) string {
+	t.Helper()
+	for _, o := range consoleOperators {
+		if o.Name == name {
+			return o.Token
+		}
+	}
+	t.Fatalf("no harness operator %q", name)
+	return ""
+}
+
+// consoleEdge is one running edge: its base URL ("http://127.0.0.1:port"), server and store.
+type consoleEdge struct {
+	URL   string
+	Srv   *server.Server
+	Store contentstore.Store
+}
+
+// consoleFSStore is a file-backed content store seeded with the shipped content.
+func consoleFSStore(t testing.TB) contentstore.Store {
+	t.Helper()
+	st, err := fsstore.Open(t.TempDir(), configs.Content, server.ValidateContent(time.Now), time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// consoleRedisStore is a Redis content store on rs (one per edge: edges sharing rs share the
+// content), seeded with the shipped content.
+func consoleRedisStore(t testing.TB, rs *redistest.Server) contentstore.Store {
+	t.Helper()
+	rdb := redis.NewClient(&redis.Options{Addr: rs.Addr()})
+	t.Cleanup(func() { rdb.Close() })
+	st, err := redisstore.Open(context.Background(), rdb, "signpost:", configs.Content, server.ValidateContent(time.Now), time.Now,
+		redisstore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))), redisstore.WithPollInterval(500*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// startConsoleEdge starts an edge on 127.0.0.1 serving cfg with the harness operators (unless
+// cfg names its own) and store (a fresh file store when nil), applying every version the store
+// makes current, as `edge serve` does. Stopped at cleanup.
+func startConsoleEdge(t testing.TB, cfg server.Config, store contentstore.Store) *consoleEdge {
+	t.Helper()
+	if store == nil {
+		store = consoleFSStore(t)
+	}
+	cfg.ContentStore = store
+	if cfg.Operators == nil {
+		cfg.Operators = consoleOperators
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	content, err := snippets.Load(configs.Content, snippets.ValidateOptions{Now: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.New(cfg, content)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := srv.ApplyCurrent(ctx); err != nil {
+		t.Fatal(err)
+	}
+	go srv.WatchContent(ctx)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() {
+		cancel()
+		sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer scancel()
+		srv.Shutdown(sctx)
+	})
+	return &consoleEdge{URL: "http://" + ln.Addr().String(), Srv: srv, Store: store}
+}
+
+// api calls the operator API as a harness operator; headers alternate name, value. A body that
+// is not []byte or string is sent as JSON.
+func (e *consoleEdge) api(t testing.TB, operator, method, path string, body any, headers ...string) (int, []byte, http.Header) {
+	t.Helper()
+	var r io.Reader
+	switch b := body.(type) {
+	case nil:
+	case []byte:
+		r = bytes.NewReader(b)
+	case string:
+		r = strings.NewReader(b)
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = bytes.NewReader(j)
+	}
+	req, err := http.NewRequest(method, e.URL+path, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+consoleToken(t, operator))
+	req.Header.Set("Accept", "application/json")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, out, resp.Header
+}
+
+// content is the current content as the API gives it (operator root).
+func (e *consoleEdge) content(t testing.TB) (int64, *snippets.Content) {
+	t.Helper()
+	status, body, _ := e.api(t, "root", "GET", "/v1/admin/content", nil)
+	if status != 200 {
+		t.Fatalf("GET /v1/admin/content: %d %s", status, body)
+	}
+	var v struct {
+		Version int64             `json:"version"`
+		Content *snippets.Content `json:"content"`
+	}
+	if err := json.Unmarshal(body, &v); err != nil {
+		t.Fatal(err)
+	}
+	return v.Version, v.Content
+}
+
+// consoleBrowser starts one headless Chromium for the test.
+func consoleBrowser(t testing.TB) context.Context {
+	t.Helper()
+	return browsertest.Browser(t)
+}
+
+// consoleOpen opens url in a new tab (with the probe of CSP violations and script errors) that
+// accepts every confirm() the console asks (withdraw, delete). Each tab has its own
+// sessionStorage: two tabs are two operators.
+func consoleOpen(t testing.TB, browser context.Context, url string) context.Context {
+	t.Helper()
+	tab := browsertest.Tab(t, browser)
+	ctx, cancel := context.WithTimeout(tab, 60*time.Second)
+	t.Cleanup(cancel)
+	if err := chromedp.Listen(ctx, func(ev any) {
+		if _, ok := ev.(*page.EventJavascriptDialogOpening); ok {
+			go chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
+		t.Fatalf("navigate %s: %v", url, err)
+	}
+	return ctx
+}
+
+// consoleEval evaluates a JS expression in the tab.
+func consoleEval[T any](t testing.TB, ctx context.Context, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
+// consolePoll waits until expr is true (10 s at most), evaluated from Go so that navigations
+// in between do not fail it.
+func consolePoll(t testing.TB, ctx context.Context, expr string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	var err error
+	for time.Now().Before(deadline) {
+		var ok bool
+		if ok, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { try { return !!(`+expr+`) } catch (e) { return false } })()`)); err == nil && ok {
+			return
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	probe, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify(window.__probe)`))
+	status, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector("main")||{}).innerText`))
+	t.Fatalf("waiting for %s: not true within 10 s (last error %v; probe %s; main: %.600s)", expr, err, probe, status)
+}
+
+// consoleFrame evaluates expr (a JS expression giving a string) in the tab's frame whose URL
+// holds urlPart (the preview of a draft: Chrome runs the sandboxed frame as a target of its
+// own) until it gives a non-empty string, 10 s at most.
+func consoleFrame(t testing.TB, ctx context.Context, urlPart, expr string) string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	var last string
+	var err error
+	for time.Now().Before(deadline) {
+		infos, terr := chromedp.Targets(ctx)
+		if terr != nil {
+			t.Fatal(terr)
+		}
+		for _, info := range infos {
+			if info.Type != "iframe" || !strings.Contains(info.URL, urlPart) {
+				continue
+			}
+			fctx, cancel := chromedp.NewContext(ctx, chromedp.WithTargetID(info.TargetID), chromedp.WithDetachOnCancel())
+			last, err = chromedp.Run(fctx, chromedp.Evaluate[string](`(() => { try { return String(`+expr+` || "") } catch (e) { return "" } })()`))
+			cancel()
+			if err == nil && last != "" {
+				return last
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("frame %s: %s never gave a value (last %q, %v)", urlPart, expr, last, err)
+	return ""
+}
+
+// consoleClean fails the test on any CSP violation or script error the tab recorded.
+func consoleClean(t testing.TB, ctx context.Context) {
+	t.Helper()
+	var p struct {
+		CSP    []string `json:"csp"`
+		Errors []string `json:"errors"`
+	}
+	if err := json.Unmarshal([]byte(consoleEval[string](t, ctx, `JSON.stringify(window.__probe)`)), &p); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.CSP) > 0 || len(p.Errors) > 0 {
+		t.Errorf("CSP violations %v, script errors %v", p.CSP, p.Errors)
+	}
+}
+
+// consoleSignIn signs in as a harness operator with the keyboard (the token typed into the
+// password field, Enter) and waits for the console to greet them.
+func consoleSignIn(t testing.TB, ctx context.Context, operator string) {
+	t.Helper()
+	consolePoll(t, ctx, `document.getElementById("sp-token")`)
+	if err := chromedp.Do(ctx, chromedp.Focus(chromedp.CSS("#sp-token")), chromedp.KeyEvent(consoleToken(t, operator)), chromedp.KeyEvent("\r")); err != nil {
+		t.Fatalf("sign in as %s: %v", operator, err)
+	}
+	consolePoll(t, ctx, `document.querySelector('[data-operator="`+operator+`"]')`)
+}
+
+// consoleKeys presses keys in order (kb.Tab, "\r" for Enter, " " for Space, text).
+func consoleKeys(t testing.TB, ctx context.Context, keys ...string) {
+	t.Helper()
+	for _, k := range keys {
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(k)); err != nil {
+			t.Fatalf("key %q: %v", k, err)
+		}
+	}
+}
+
+// consoleFocused describes the focused element: tag, data-* of itself and of its item.
+const consoleFocused = `(() => { const a = document.activeElement; const li = a && a.closest("li[data-id]");
+  return (a ? a.tagName + "|" + (a.getAttribute("data-move") || a.getAttribute("data-action") || a.id || "") : "") + "|" + (li ? li.dataset.id : "") })()`
+
+// consoleAxe runs axe-core (node_modules/axe-core, injected as source text: the console's CSP
+// blocks injected <script> tags) over the tab and fails on any violation. Frames are left out:
+// the preview frame is sandboxed (axe cannot enter it) and holds the widget, checked by its own
+// axe tests.
+func consoleAxe(t testing.TB, ctx context.Context, label string) {
+	t.Helper()
+	src, err := os.ReadFile(browsertest.NodeModule(t, "axe-core/axe.min.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !consoleEval[bool](t, ctx, `!!window.axe`) {
+		consoleEval[bool](t, ctx, string(src)+`;true`)
+	}
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, {resultTypes: ["violations"], iframes: false}).then(r => JSON.stringify({
+		violations: r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(" ") + ": " + n.failureSummary)})),
+		passes: r.passes.length}))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("axe, %s: %v", label, err)
+	}
+	var res struct {
+		Violations []struct {
+			ID     string   `json:"id"`
+			Impact string   `json:"impact"`
+			Nodes  []string `json:"nodes"`
+		} `json:"violations"`
+		Passes int `json:"passes"`
+	}
+	if err := json.Unmarshal([]byte(raw), &res); err != nil {
+		t.Fatalf("axe result %s: %v", raw, err)
+	}
+	for _, v := range res.Violations {
+		t.Errorf("axe, %s: %s (%s): %v", label, v.ID, v.Impact, v.Nodes)
+	}
+	if res.Passes == 0 {
+		t.Errorf("axe, %s: no rule ran", label)
+	}
+	t.Logf("axe-core, %s: %d violations, %d rules passed", label, len(res.Violations), res.Passes)
+}
+
+func jsQuote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}

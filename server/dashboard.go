@@ -1,0 +1,386 @@
+package server
+
+import (
+	"cmp"
+	"container/heap"
+	"context"
+	"errors"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/fasthttp/router"
+	"github.com/signpost/edge/server/feedback"
+	"github.com/signpost/edge/snippets"
+	"github.com/valyala/fasthttp"
+)
+
+// The feedback dashboard's API: the triage queue of comments, marking a comment reviewed, and
+// the found/helpful rates per partner, page and day or week, as JSON and as an HTML report
+// (dashboard_report.go). Every route reads one filter (feedbackFilter), the same one the CSV
+// export reads, so an export holds exactly what the dashboard shows.
+
+// dashboardRoutes adds the feedback dashboard's API.
+func (s *Server) dashboardRoutes(r *router.Router, get func(string, fasthttp.RequestHandler)) {
+	get("/v1/admin/feedback/comments", s.admin(s.handleFeedbackComments, ScopeFeedbackRead))
+	get("/v1/admin/feedback/rates", s.admin(s.handleFeedbackRates, ScopeFeedbackRead))
+	get("/v1/admin/feedback/report", s.admin(s.handleFeedbackReport, ScopeFeedbackRead))
+	r.POST("/v1/admin/feedback/{id}/review", s.admin(s.handleFeedbackReview, ScopeFeedbackRead))
+}
+
+var errFeedbackUnreadable = &Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable",
+	Message: "the feedback store cannot be read now; try again"}
+
+func badParam(field, msg string) error {
+	return &Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: field, Message: msg}
+}
+
+// partnerIDPattern is the shape of a partner id (snippets validates content ids the same way).
+var partnerIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+
+// parseFeedbackFilter reads the filter every feedback route shares:
+//
+//	partner=ID  page=/path  from=YYYY-MM-DD  to=YYYY-MM-DD (inclusive UTC days)  since=RFC3339
+//	found=yes|no  helpful=yes|no  crisis=yes|no  comment=yes|no  reviewed=yes|no
+//
+// An empty value is the same as none (a form's "any" option sends one). A bad value is a 400
+// naming the parameter. Reviewed is parsed here; the caller hands in the reviews (feedbackFilter).
+func parseFeedbackFilter(args *fasthttp.Args) (feedback.Filter, error) {
+	var f feedback.Filter
+	if v := string(args.Peek("partner")); v != "" {
+		if !partnerIDPattern.MatchString(v) {
+			return f, badParam("partner", "want a partner id such as demo")
+		}
+		f.Partner = v
+	}
+	if v := string(args.Peek("page")); v != "" {
+		if !strings.HasPrefix(v, "/") || len(v) > feedback.MaxPage || strings.ContainsFunc(v, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+			return f, badParam("page", "want a page path such as /help, as stored: starting with /, no spaces")
+		}
+		f.Page = v
+	}
+	if v := args.Peek("since"); len(v) > 0 {
+		t, err := time.Parse(time.RFC3339, string(v))
+		if err != nil {
+			return f, badParam("since", "want an RFC 3339 time such as 2026-11-01T00:00:00Z")
+		}
+		f.Since = t
+	}
+	if v := string(args.Peek("from")); v != "" {
+		t, err := time.Parse(time.DateOnly, v)
+		if err != nil {
+			return f, badParam("from", "want a UTC day such as 2026-11-01")
+		}
+		if t.After(f.Since) {
+			f.Since = t // since and from are both lower bounds: the later one holds
+		}
+	}
+	if v := string(args.Peek("to")); v != "" {
+		t, err := time.Parse(time.DateOnly, v)
+		if err != nil {
+			return f, badParam("to", "want a UTC day such as 2026-11-30 (the whole day is included)")
+		}
+		f.Until = t.AddDate(0, 0, 1)
+		if !f.Since.IsZero() && !f.Until.After(f.Since) {
+			return f, badParam("to", "to is before from (or since): no day is left")
+		}
+	}
+	for _, p := range []struct {
+		name string
+		to   **bool
+	}{{"found", &f.Found}, {"helpful", &f.Helpful}, {"crisis", &f.Crisis}, {"comment", &f.Comment}, {"reviewed", &f.Reviewed}} {
+		switch v := string(args.Peek(p.name)); v {
+		case "":
+		case "yes", "no":
+			b := v == "yes"
+			*p.to = &b
+		default:
+			return f, badParam(p.name, "want yes or no (or leave it out for either)")
+		}
+	}
+	return f, nil
+}
+
+// feedbackFilter parses the request's filter and, when it selects by review or the caller
+// needs them (withReviews), loads the reviews: the filter then knows which records are
+// reviewed. 503 when the feedback store cannot be read.
+func (s *Server) feedbackFilter(ctx *fasthttp.RequestCtx, withReviews bool) (feedback.Filter, map[string]feedback.Review, error) {
+	f, err := parseFeedbackFilter(ctx.QueryArgs())
+	if err != nil {
+		return f, nil, err
+	}
+	if f.Reviewed == nil && !withReviews {
+		return f, nil, nil
+	}
+	reviews := map[string]feedback.Review{}
+	if rv, ok := s.cfg.Feedback.(feedback.Reviewer); ok {
+		if reviews, err = rv.Reviews(context.Background()); err != nil {
+			s.log.Error("feedback reviews unreadable", "err", err)
+			return f, nil, errFeedbackUnreadable
+		}
+	}
+	f.IsReviewed = func(id string) bool { _, ok := reviews[id]; return ok }
+	return f, reviews, nil
+}
+
+// Comments: the triage queue.
+
+const (
+	defaultCommentsLimit = 200
+	maxCommentsLimit     = 1000
+)
+
+// commentLine is a crisis line as the triage queue shows it beside a comment: whom to point
+// the visitor to.
+type commentLine struct {
+	Name    string `json:"name"`
+	Call    string `json:"call"`
+	Text    string `json:"text"`
+	Keyword string `json:"keyword"`
+	ChatURL string `json:"chat_url"`
+}
+
+type commentView struct {
+	ID         string        `json:"id"`
+	ReceivedAt time.Time     `json:"received_at"`
+	Partner    string        `json:"partner"`
+	Page       string        `json:"page"`
+	Locale     string        `json:"locale"`
+	Found      *bool         `json:"found"`
+	Helpful    *bool         `json:"helpful"`
+	Comment    string        `json:"comment"`
+	Crisis     bool          `json:"crisis"`
+	ReviewedBy *string       `json:"reviewed_by"`
+	ReviewedAt *time.Time    `json:"reviewed_at"`
+	Lines      []commentLine `json:"lines"`
+}
+
+type commentsView struct {
+	Total    int           `json:"total"`
+	Comments []commentView `json:"comments"`
+}
+
+// handleFeedbackComments answers GET /v1/admin/feedback/comments?<filter>&limit=: the records
+// with a comment, crisis-flagged first, then unreviewed before reviewed, then newest first; at
+// most limit of them (200; 1 to 1000), with total saying how many matched.
+func (s *Server) handleFeedbackComments(ctx *fasthttp.RequestCtx) error {
+	if s.cfg.Feedback == nil {
+		return errFeedbackUnavailable
+	}
+	limit := defaultCommentsLimit
+	if v := string(ctx.QueryArgs().Peek("limit")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxCommentsLimit {
+			return badParam("limit", "want a number from 1 to 1000")
+		}
+		limit = n
+	}
+	f, reviews, err := s.feedbackFilter(ctx, true)
+	if err != nil {
+		return err
+	}
+	// Only the first limit in triage order are kept, in a heap whose root is the last of them:
+	// a store of many comments costs limit records of memory, not all of them.
+	total := 0
+	q := &triageHeap{reviews: reviews}
+	err = s.cfg.Feedback.Records(context.Background(), f, func(r *feedback.Record) error {
+		if r.Comment == "" {
+			return nil
+		}
+		total++
+		switch {
+		case len(q.recs) < limit:
+			heap.Push(q, *r)
+		case triageCompare(r, &q.recs[0], reviews) < 0:
+			q.recs[0] = *r
+			heap.Fix(q, 0)
+		}
+		return nil
+	})
+	if err != nil {
+		s.log.Error("feedback comments: store unreadable", "err", err)
+		return errFeedbackUnreadable
+	}
+	recs := q.recs
+	sortTriage(recs, reviews)
+	out := commentsView{Total: total, Comments: make([]commentView, 0, len(recs))}
+	content := s.Content()
+	lines := map[[2]string][]commentLine{}
+	for _, r := range recs {
+		c := commentView{ID: r.ID, ReceivedAt: r.ReceivedAt.UTC(), Partner: r.Partner, Page: r.Page, Locale: r.Locale,
+			Found: r.Found, Helpful: r.Helpful, Comment: r.Comment, Crisis: r.Crisis}
+		if rv, ok := reviews[r.ID]; ok {
+			at := rv.ReviewedAt.UTC()
+			c.ReviewedBy, c.ReviewedAt = &rv.ReviewedBy, &at
+		}
+		k := [2]string{r.Partner, r.Locale}
+		if _, ok := lines[k]; !ok {
+			lines[k] = crisisLinesFor(content, r.Partner, r.Locale)
+		}
+		c.Lines = lines[k]
+		out.Comments = append(out.Comments, c)
+	}
+	return writeJSON(ctx, fasthttp.StatusOK, out)
+}
+
+// sortTriage orders the queue: crisis-flagged first, then unreviewed before reviewed, then
+// newest first (ids are time-ordered, so they settle ties within a millisecond).
+func sortTriage(recs []feedback.Record, reviews map[string]feedback.Review) {
+	slices.SortFunc(recs, func(a, b feedback.Record) int { return triageCompare(&a, &b, reviews) })
+}
+
+// triageCompare is the queue's order: negative when a comes before b. Ids are unique, so it is
+// a total order, and the first limit of it are the same however they are picked.
+func triageCompare(a, b *feedback.Record, reviews map[string]feedback.Review) int {
+	rank := func(r *feedback.Record) int {
+		n := 0
+		if !r.Crisis {
+			n += 2
+		}
+		if _, ok := reviews[r.ID]; ok {
+			n++
+		}
+		return n
+	}
+	if c := cmp.Compare(rank(a), rank(b)); c != 0 {
+		return c
+	}
+	if c := b.ReceivedAt.Compare(a.ReceivedAt); c != 0 {
+		return c
+	}
+	return strings.Compare(b.ID, a.ID)
+}
+
+// triageHeap holds the best records of the queue so far with the last of them, in triage
+// order, at the root (container/heap is a min-heap of Less, so Less is "comes after").
+type triageHeap struct {
+	recs    []feedback.Record
+	reviews map[string]feedback.Review
+}
+
+func (h *triageHeap) Len() int { return len(h.recs) }
+func (h *triageHeap) Less(i, j int) bool {
+	return triageCompare(&h.recs[i], &h.recs[j], h.reviews) > 0
+}
+func (h *triageHeap) Swap(i, j int) { h.recs[i], h.recs[j] = h.recs[j], h.recs[i] }
+func (h *triageHeap) Push(x any)    { h.recs = append(h.recs, x.(feedback.Record)) }
+func (h *triageHeap) Pop() any {
+	r := h.recs[len(h.recs)-1]
+	h.recs = h.recs[:len(h.recs)-1]
+	return r
+}
+
+// crisisLinesFor returns the crisis lines of the partner's default region entry, rendered by
+// the banner's own code in the record's locale (else the partner's, else English): the lines
+// the visitor was most likely shown. None for a partner no longer in the content.
+func crisisLinesFor(content *snippets.Loaded, partner, locale string) []commentLine {
+	out := []commentLine{}
+	p := content.Partners[partner]
+	if p == nil {
+		return out
+	}
+	loc, ok, err := snippets.ParseLocale(locale)
+	if err != nil || !ok {
+		loc = cmp.Or(p.Locale, snippets.English)
+	}
+	key := content.RegionEntry(p.Region)
+	if key == "" {
+		return out
+	}
+	for _, l := range content.BannerFor(key, loc).Lines {
+		out = append(out, commentLine{Name: l.Name, Call: l.Call, Text: l.Text, Keyword: l.Keyword, ChatURL: l.ChatURL})
+	}
+	return out
+}
+
+// handleFeedbackReview answers POST /v1/admin/feedback/{id}/review: the record is marked
+// reviewed by the token's operator, now. A second mark keeps the first (200 with it, nothing
+// written, nothing audited); an unknown id is a 404.
+func (s *Server) handleFeedbackReview(ctx *fasthttp.RequestCtx) error {
+	if s.cfg.Feedback == nil {
+		return errFeedbackUnavailable
+	}
+	rv, ok := s.cfg.Feedback.(feedback.Reviewer)
+	if !ok {
+		return &Error{Status: fasthttp.StatusServiceUnavailable, Code: "reviews_unavailable", Message: "this feedback store keeps no reviews"}
+	}
+	id, _ := ctx.UserValue("id").(string)
+	review, first, err := rv.MarkReviewed(context.Background(), id, operatorName(ctx), s.cfg.Now().UTC())
+	switch {
+	case errors.Is(err, feedback.ErrNotFound):
+		return &Error{Status: fasthttp.StatusNotFound, Code: "not_found", Field: "id", Message: "no feedback record with this id"}
+	case err != nil:
+		s.log.Error("feedback review not stored", "err", err)
+		return &Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable", Message: "the review could not be stored; try again"}
+	}
+	if first {
+		if s.cfg.ContentStore != nil {
+			s.audit(ctx, "feedback.review", id, 0, "")
+		} else {
+			s.log.Info("review", "action", "feedback.review", "actor", operatorName(ctx), "target", id)
+		}
+	}
+	return writeJSON(ctx, fasthttp.StatusOK, review)
+}
+
+// Rates.
+
+// rateQuery reads the filter and ?bucket=day|week (day).
+func (s *Server) rateQuery(ctx *fasthttp.RequestCtx) (feedback.Filter, feedback.Period, error) {
+	p := feedback.Day
+	if v := string(ctx.QueryArgs().Peek("bucket")); v != "" {
+		p = feedback.Period(v)
+		if !p.Valid() {
+			return feedback.Filter{}, p, badParam("bucket", "want day or week")
+		}
+	}
+	f, _, err := s.feedbackFilter(ctx, false)
+	return f, p, err
+}
+
+// computeRates runs feedback.ComputeRates, mapping its errors to answers. A span too wide
+// can only come from a start the caller gave (with none, ComputeRates shows the latest two
+// years), so the 400 names that parameter; an answer too big names bucket=day (week is 7 times
+// smaller) or, by week, the partner (one partner's series by week always fit).
+func (s *Server) computeRates(ctx *fasthttp.RequestCtx, f feedback.Filter, p feedback.Period) (*feedback.Rates, error) {
+	rates, err := feedback.ComputeRates(context.Background(), s.cfg.Feedback, f, p)
+	var span *feedback.SpanError
+	var size *feedback.SizeError
+	switch {
+	case errors.As(err, &span):
+		field := "from"
+		if len(ctx.QueryArgs().Peek("from")) == 0 {
+			field = "since"
+		}
+		return nil, badParam(field, span.Error())
+	case errors.As(err, &size):
+		field := "bucket"
+		if p == feedback.Week {
+			field = "partner"
+		}
+		return nil, badParam(field, size.Error())
+	case err != nil:
+		s.log.Error("feedback rates: store unreadable", "err", err)
+		return nil, errFeedbackUnreadable
+	}
+	return rates, nil
+}
+
+// handleFeedbackRates answers GET /v1/admin/feedback/rates?<filter>&bucket=day|week: the
+// numbers of the report as JSON (feedback.Rates), rates as fractions of 1.
+func (s *Server) handleFeedbackRates(ctx *fasthttp.RequestCtx) error {
+	if s.cfg.Feedback == nil {
+		return errFeedbackUnavailable
+	}
+	f, p, err := s.rateQuery(ctx)
+	if err != nil {
+		return err
+	}
+	rates, err := s.computeRates(ctx, f, p)
+	if err != nil {
+		return err
+	}
+	return writeJSON(ctx, fasthttp.StatusOK, rates)
+}

@@ -1,0 +1,1341 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"html"
+	"io"
+	"log/slog"
+	"math"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/signpost/edge/configs"
+	"github.com/signpost/edge/internal/redistest"
+	"github.com/signpost/edge/server/contentstore"
+	"github.com/signpost/edge/server/contentstore/fsstore"
+	"github.com/signpost/edge/server/feedback"
+	"github.com/signpost/edge/server/feedback/logstore"
+	"github.com/signpost/edge/server/feedback/redisstore"
+	"github.com/tdewolff/parse/v2"
+	tdhtml "github.com/tdewolff/parse/v2/html"
+	"github.com/valyala/fasthttp"
+)
+
+// The dashboard API against a known set of feedback: 40 records over two partners, two pages and
+// three days (Friday 13, Sunday 15 and Monday 16 November 2026: the last starts an ISO week).
+// Every expected number below was worked out by hand from dashGroups (the Wilson bounds with
+// the formula in feedback.Wilson, rounded to one decimal).
+
+const (
+	dashReader = "reader-token-0123456789ab" // feedback:read only, named rita
+	dashWriter = "content-token-0123456789ab"
+)
+
+// dashGroup is a run of records of one partner, page and day: found and helpful answers are
+// handed out yes first, then no, then (the rest) unanswered.
+type dashGroup struct {
+	partner, page string
+	at            time.Time
+	total         int
+	foundYes      int
+	foundNo       int
+	helpfulYes    int
+	helpfulNo     int
+}
+
+var (
+	dashD1 = time.Date(2026, 11, 13, 9, 0, 0, 0, time.UTC) // a Friday, ISO week 46
+	dashD2 = time.Date(2026, 11, 15, 9, 0, 0, 0, time.UTC) // the Sunday that ends it
+	dashD3 = time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC) // Monday, week 47
+)
+
+var dashGroups = []dashGroup{
+	{"demo", "/a", dashD1, 10, 8, 2, 6, 3}, // found 8/10 is shown; helpful 6/9 is not
+	{"demo", "/b", dashD1.Add(time.Hour), 3, 2, 1, 3, 0},
+	{"mhcc", "/a", dashD1.Add(2 * time.Hour), 12, 1, 11, 7, 4},
+	{"demo", "/a", dashD2, 5, 5, 0, 2, 2},
+	{"demo", "/b", dashD3, 6, 3, 3, 0, 0},
+	{"mhcc", "/a", dashD3.Add(time.Hour), 4, 2, 1, 1, 1},
+}
+
+// The comments among them (by group and index): two crisis-flagged, the rest not.
+var dashComments = map[[2]int]struct {
+	text   string
+	crisis bool
+}{
+	{0, 0}: {"I don't want to be here anymore", true},
+	{0, 4}: {"Could not find the PDF", false},
+	{2, 3}: {"Je veux mourir", true},
+	{3, 1}: {"Thanks, <b>useful</b> & clear", false},
+	{4, 2}: {"Page is slow", false},
+}
+
+func dashSeed(t *testing.T, st feedback.Store) []*feedback.Record {
+	t.Helper()
+	ids := feedback.NewIDs()
+	yes, no := true, false
+	var recs []*feedback.Record
+	for g, gr := range dashGroups {
+		for i := range gr.total {
+			at := gr.at.Add(time.Duration(i) * time.Minute)
+			r := &feedback.Record{ID: ids.New(at), ReceivedAt: at, Partner: gr.partner, Page: gr.page, Locale: "en",
+				IPHash: fmt.Sprintf("ip-%d-%d", g, i)}
+			switch {
+			case i < gr.foundYes:
+				r.Found = &yes
+			case i < gr.foundYes+gr.foundNo:
+				r.Found = &no
+			}
+			switch {
+			case i < gr.helpfulYes:
+				r.Helpful = &yes
+			case i < gr.helpfulYes+gr.helpfulNo:
+				r.Helpful = &no
+			}
+			if c, ok := dashComments[[2]int{g, i}]; ok {
+				r.Comment, r.Crisis = c.text, c.crisis
+			}
+			if g == 2 {
+				r.Locale = "fr"
+			}
+			if _, dup, err := st.Add(context.Background(), r, nil); err != nil || dup {
+				t.Fatalf("seed: %v %v", dup, err)
+			}
+			recs = append(recs, r)
+		}
+	}
+	if len(recs) != 40 {
+		t.Fatalf("%d records, want 40", len(recs))
+	}
+	return recs
+}
+
+// dashEdge is an edge with the known feedback in st (a logstore when nil) and, withAudit, a
+// file content store whose audit log records reviews.
+func dashEdge(t *testing.T, st feedback.Store, withAudit bool) (*edge, []*feedback.Record) {
+	t.Helper()
+	now := func() time.Time { return testNow }
+	if st == nil {
+		ls, err := logstore.Open(t.TempDir(), logstore.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ls.Close() })
+		st = ls
+	}
+	recs := dashSeed(t, st)
+	cfg := Config{Feedback: st, Operators: []Operator{
+		{Name: "alice", Token: aliceToken},
+		{Name: "rita", Token: dashReader, Scopes: []string{ScopeFeedbackRead}},
+		{Name: "carla", Token: dashWriter, Scopes: []string{ScopeContent}},
+	}}
+	if withAudit {
+		dir := t.TempDir()
+		cs, err := fsstore.Open(dir, configs.Content, ValidateContent(now), now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { cs.Close() })
+		cfg.ContentStore, cfg.DataDir = cs, dir
+	}
+	e := startEdge(t, shipped(t), cfg)
+	if withAudit {
+		if err := e.srv.ApplyCurrent(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return e, recs
+}
+
+func dashGet(t *testing.T, e *edge, uri string) *fasthttp.Response {
+	t.Helper()
+	r := e.do(t, "GET", uri, nil, bearer(dashReader)...)
+	if r.StatusCode() != 200 {
+		t.Fatalf("GET %s: %d %s", uri, r.StatusCode(), r.Body())
+	}
+	return r
+}
+
+func dashRates(t *testing.T, e *edge, query string) feedback.Rates {
+	t.Helper()
+	var out feedback.Rates
+	if err := json.Unmarshal(dashGet(t, e, "/v1/admin/feedback/rates"+query).Body(), &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// dashRow is what one rates row shows, as the report prints it ("" for a hidden rate).
+type dashRow struct {
+	n, foundYes, foundN               int
+	foundRate, foundLo, foundHi       string
+	helpfulYes, helpfulN              int
+	helpfulRate, helpfulLo, helpfulHi string
+}
+
+const hidden = ""
+
+// pct prints a JSON rate the way the report does, "" for null.
+func pct(v *float64) string {
+	if v == nil {
+		return hidden
+	}
+	return strconv.FormatFloat(*v*100, 'f', 1, 64)
+}
+
+// reportTables reads the tables marked data-report=kind from a report: for each data row,
+// keyed "partner|page|bucket" (rates) or "partner|line" (usage), its data-col cells' text.
+func reportTables(t *testing.T, body []byte, kind string) map[string]map[string]string {
+	t.Helper()
+	out := map[string]map[string]string{}
+	l := tdhtml.NewLexer(parse.NewInputBytes(body))
+	var tag string
+	attrs := map[string]string{}
+	inTable, row, col := false, "", ""
+	var text strings.Builder
+	for {
+		tt, data := l.Next()
+		switch tt {
+		case tdhtml.ErrorToken:
+			if l.Err() != io.EOF {
+				t.Fatalf("report is not HTML: %v", l.Err())
+			}
+			return out
+		case tdhtml.StartTagToken:
+			tag, attrs = string(l.Text()), map[string]string{}
+		case tdhtml.AttributeToken:
+			v := string(l.AttrVal())
+			if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') {
+				v = v[1 : len(v)-1]
+			}
+			attrs[string(l.AttrKey())] = html.UnescapeString(v)
+		case tdhtml.StartTagCloseToken, tdhtml.StartTagVoidToken:
+			switch {
+			case tag == "table":
+				inTable = attrs["data-report"] == kind
+			case tag == "tr" && inTable:
+				row = ""
+				if _, ok := attrs["data-partner"]; ok {
+					if kind == "usage" {
+						row = attrs["data-partner"] + "|" + attrs["data-line"]
+					} else {
+						row = attrs["data-partner"] + "|" + attrs["data-page"] + "|" + attrs["data-bucket"]
+					}
+					if out[row] != nil {
+						t.Fatalf("row %s twice", row)
+					}
+					out[row] = map[string]string{}
+				}
+			case tag == "td" && row != "":
+				col = attrs["data-col"]
+				text.Reset()
+			}
+		case tdhtml.TextToken:
+			if col != "" {
+				text.Write(data)
+			}
+		case tdhtml.EndTagToken:
+			switch string(l.Text()) {
+			case "td":
+				if col != "" {
+					out[row][col] = html.UnescapeString(text.String())
+				}
+				col = ""
+			case "tr":
+				row = ""
+			case "table":
+				inTable = false
+			}
+		}
+	}
+}
+
+// checkRates compares a rates series row (JSON) and the report's cells (HTML) with want.
+func checkRates(t *testing.T, label string, rates feedback.Rates, cells map[string]map[string]string, key [3]string, want dashRow) {
+	t.Helper()
+	var got *feedback.RatesRow
+	for _, s := range rates.Series {
+		if s.Partner == key[0] && s.Page == key[1] {
+			for i := range s.Rows {
+				if s.Rows[i].Bucket == key[2] {
+					got = &s.Rows[i]
+				}
+			}
+		}
+	}
+	if got == nil {
+		t.Errorf("%s %v: no such row in the JSON", label, key)
+		return
+	}
+	js := dashRow{got.N, got.Found.Yes, got.Found.N, pct(got.Found.Rate), pct(got.Found.Lo), pct(got.Found.Hi),
+		got.Helpful.Yes, got.Helpful.N, pct(got.Helpful.Rate), pct(got.Helpful.Lo), pct(got.Helpful.Hi)}
+	if js != want {
+		t.Errorf("%s %v JSON:\n got %+v\nwant %+v", label, key, js, want)
+	}
+	for _, q := range []struct {
+		r    feedback.Rate
+		name string
+	}{{got.Found, "found"}, {got.Helpful, "helpful"}} {
+		if q.r.Suppressed != (q.r.N < 10) || (q.r.Rate == nil) != q.r.Suppressed || (q.r.Lo == nil) != q.r.Suppressed {
+			t.Errorf("%s %v %s: suppressed %v with %d answers", label, key, q.name, q.r.Suppressed, q.r.N)
+		}
+	}
+	c := cells[strings.Join(key[:], "|")]
+	if c == nil {
+		t.Errorf("%s %v: no such row in the report", label, key)
+		return
+	}
+	show := func(s string) string {
+		if s == hidden {
+			return "fewer than 10 answers"
+		}
+		return s
+	}
+	dash := func(s string) string {
+		if s == hidden {
+			return "—"
+		}
+		return s
+	}
+	wantCells := map[string]string{
+		"n": strconv.Itoa(want.n), "found_yes": strconv.Itoa(want.foundYes), "found_n": strconv.Itoa(want.foundN),
+		"found_rate": show(want.foundRate), "found_lo": dash(want.foundLo), "found_hi": dash(want.foundHi),
+		"helpful_yes": strconv.Itoa(want.helpfulYes), "helpful_n": strconv.Itoa(want.helpfulN),
+		"helpful_rate": show(want.helpfulRate), "helpful_lo": dash(want.helpfulLo), "helpful_hi": dash(want.helpfulHi),
+	}
+	for col, w := range wantCells {
+		if c[col] != w {
+			t.Errorf("%s %v report cell %s = %q, want %q", label, key, col, c[col], w)
+		}
+	}
+	if len(c) != len(wantCells) {
+		t.Errorf("%s %v: report cells %v", label, key, c)
+	}
+}
+
+func TestDashboardRatesByDay(t *testing.T) {
+	e, _ := dashEdge(t, nil, false)
+	rates := dashRates(t, e, "")
+	if rates.Period != feedback.Day || rates.From != "2026-11-13" || rates.To != "2026-11-16" || rates.MinAnswers != 10 {
+		t.Errorf("span %s %s %s", rates.Period, rates.From, rates.To)
+	}
+	var series []string
+	for _, s := range rates.Series {
+		series = append(series, fmt.Sprintf("%s %s %d/%d", s.Partner, s.Page, s.N, len(s.Rows)))
+	}
+	if want := []string{"demo * 24/4", "demo /a 15/4", "demo /b 9/4", "mhcc * 16/4", "mhcc /a 16/4"}; !slices.Equal(series, want) {
+		t.Errorf("series %v, want %v", series, want)
+	}
+	report := dashGet(t, e, "/v1/admin/feedback/report")
+	cells := reportTables(t, report.Body(), "rates")
+	if len(cells) != 5*4 {
+		t.Errorf("%d report rows, want 20 (5 series of 4 days)", len(cells))
+	}
+	for _, tc := range []struct {
+		key  [3]string
+		want dashRow
+	}{
+		// demo /a on Friday: found 8 of 10 is shown (10 answers); helpful 6 of 9 is not (9).
+		{[3]string{"demo", "/a", "2026-11-13"}, dashRow{10, 8, 10, "80.0", "49.0", "94.3", 6, 9, hidden, hidden, hidden}},
+		{[3]string{"demo", "/b", "2026-11-13"}, dashRow{3, 2, 3, hidden, hidden, hidden, 3, 3, hidden, hidden, hidden}},
+		// All of demo's pages on Friday: 13 found answers (10 yes), 12 helpful (9 yes).
+		{[3]string{"demo", "*", "2026-11-13"}, dashRow{13, 10, 13, "76.9", "49.7", "91.8", 9, 12, "75.0", "46.8", "91.1"}},
+		{[3]string{"demo", "*", "2026-11-14"}, dashRow{0, 0, 0, hidden, hidden, hidden, 0, 0, hidden, hidden, hidden}},
+		{[3]string{"demo", "*", "2026-11-15"}, dashRow{5, 5, 5, hidden, hidden, hidden, 2, 4, hidden, hidden, hidden}},
+		{[3]string{"demo", "/b", "2026-11-16"}, dashRow{6, 3, 6, hidden, hidden, hidden, 0, 0, hidden, hidden, hidden}},
+		{[3]string{"mhcc", "*", "2026-11-13"}, dashRow{12, 1, 12, "8.3", "1.5", "35.4", 7, 11, "63.6", "35.4", "84.8"}},
+		{[3]string{"mhcc", "/a", "2026-11-13"}, dashRow{12, 1, 12, "8.3", "1.5", "35.4", 7, 11, "63.6", "35.4", "84.8"}},
+		{[3]string{"mhcc", "/a", "2026-11-16"}, dashRow{4, 2, 3, hidden, hidden, hidden, 1, 2, hidden, hidden, hidden}},
+	} {
+		checkRates(t, "day", rates, cells, tc.key, tc.want)
+	}
+	// The fragment is safe to insert under the console's CSP, and says what it shows.
+	body := string(report.Body())
+	if ct := header(report, "Content-Type"); ct != "text/html; charset=utf-8" {
+		t.Errorf("Content-Type %q", ct)
+	}
+	for _, bad := range []string{"<script", "style=", "<style", "javascript:", " onload=", " onclick=", " onerror="} {
+		if strings.Contains(strings.ToLower(body), bad) {
+			t.Errorf("report holds %q", bad)
+		}
+	}
+	for _, want := range []string{`<section class="sp-report" lang="en">`, `role="img"`, `viewBox="0 0 640 290"`, `font-size="16"`, "<title id=", "<desc id=",
+		`aria-labelledby="sp-report-chart-0-title sp-report-chart-0-desc"`, "<circle", "<rect", "fewer than 10 answers", "100%", "0%", "2026-11-13",
+		"Signpost demo", "Mental Health Commission of Canada", "All pages", "40 responses from 2026-11-13 to 2026-11-16."} {
+		if !strings.Contains(body, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	if n := strings.Count(body, "<svg"); n != 5 {
+		t.Errorf("%d charts, want one per series (5)", n)
+	}
+}
+
+func TestDashboardRatesByWeek(t *testing.T) {
+	e, _ := dashEdge(t, nil, false)
+	rates := dashRates(t, e, "?bucket=week")
+	if rates.Period != feedback.Week || rates.From != "2026-W46" || rates.To != "2026-W47" {
+		t.Errorf("span %s %s %s", rates.Period, rates.From, rates.To)
+	}
+	cells := reportTables(t, dashGet(t, e, "/v1/admin/feedback/report?bucket=week").Body(), "rates")
+	if len(cells) != 5*2 {
+		t.Errorf("%d report rows, want 10", len(cells))
+	}
+	for _, tc := range []struct {
+		key  [3]string
+		want dashRow
+	}{
+		// Friday and Sunday are one ISO week; Monday starts the next.
+		{[3]string{"demo", "*", "2026-W46"}, dashRow{18, 15, 18, "83.3", "60.8", "94.2", 11, 16, "68.8", "44.4", "85.8"}},
+		{[3]string{"demo", "/a", "2026-W46"}, dashRow{15, 13, 15, "86.7", "62.1", "96.3", 8, 13, "61.5", "35.5", "82.3"}},
+		{[3]string{"demo", "*", "2026-W47"}, dashRow{6, 3, 6, hidden, hidden, hidden, 0, 0, hidden, hidden, hidden}},
+		{[3]string{"demo", "/a", "2026-W47"}, dashRow{0, 0, 0, hidden, hidden, hidden, 0, 0, hidden, hidden, hidden}},
+		{[3]string{"mhcc", "/a", "2026-W47"}, dashRow{4, 2, 3, hidden, hidden, hidden, 1, 2, hidden, hidden, hidden}},
+	} {
+		checkRates(t, "week", rates, cells, tc.key, tc.want)
+	}
+	// Dates narrow the weeks: Sunday alone is week 46 with demo /a's five records.
+	rates = dashRates(t, e, "?bucket=week&from=2026-11-15&to=2026-11-15&partner=demo")
+	if len(rates.Series) != 2 || rates.From != "2026-W46" || rates.To != "2026-W46" || rates.Series[0].Rows[0].N != 5 {
+		t.Errorf("Sunday alone: %+v", rates)
+	}
+}
+
+// TestDashboardSuppression: 9 answers hide a rate and its interval (null in JSON, words in the
+// report, in either language); 10 show it.
+func TestDashboardSuppression(t *testing.T) {
+	e, _ := dashEdge(t, nil, false)
+	raw := dashGet(t, e, "/v1/admin/feedback/rates?partner=demo&page=/a&to=2026-11-13").Body()
+	var rates struct {
+		Series []struct {
+			Rows []struct {
+				Found, Helpful map[string]any
+			}
+		}
+	}
+	if err := json.Unmarshal(raw, &rates); err != nil || len(rates.Series) != 2 || len(rates.Series[1].Rows) != 1 {
+		t.Fatalf("%v %s", err, raw)
+	}
+	row := rates.Series[1].Rows[0]
+	if row.Helpful["n"] != 9.0 || row.Helpful["suppressed"] != true || row.Helpful["rate"] != nil || row.Helpful["lo"] != nil || row.Helpful["hi"] != nil {
+		t.Errorf("9 answers: %v", row.Helpful)
+	}
+	for _, k := range []string{"rate", "lo", "hi"} {
+		if _, ok := row.Helpful[k]; !ok {
+			t.Errorf("9 answers: %q missing (want null)", k)
+		}
+	}
+	if row.Found["n"] != 10.0 || row.Found["suppressed"] != false || row.Found["rate"] != 0.8 {
+		t.Errorf("10 answers: %v", row.Found)
+	}
+	fr := dashGet(t, e, "/v1/admin/feedback/report?partner=demo&page=/a&to=2026-11-13&lang=fr")
+	c := reportTables(t, fr.Body(), "rates")["demo|/a|2026-11-13"]
+	if c["helpful_rate"] != "moins de 10 réponses" || c["found_rate"] != "80,0" || c["found_lo"] != "49,0" || c["helpful_lo"] != "—" {
+		t.Errorf("French cells %v", c)
+	}
+	if !strings.Contains(string(fr.Body()), `lang="fr"`) || !strings.Contains(string(fr.Body()), "Toutes les pages") || !strings.Contains(string(fr.Body()), "100 %") {
+		t.Errorf("French report:\n%s", fr.Body())
+	}
+}
+
+// TestDashboardFilterParams: every filter parameter on every feedback route, good and bad.
+func TestDashboardFilterParams(t *testing.T) {
+	e, _ := dashEdge(t, nil, false)
+	routes := []string{"/v1/admin/feedback", "/v1/admin/feedback/stats", "/v1/admin/feedback/comments",
+		"/v1/admin/feedback/rates", "/v1/admin/feedback/report"}
+	for _, tc := range []struct {
+		query, field string
+		only         []string // routes that read this parameter; nil: all
+	}{
+		{"partner=Demo!", "partner", nil},
+		{"partner=" + strings.Repeat("a", 64), "partner", nil},
+		{"page=help", "page", nil},
+		{"page=/a%20b", "page", nil},
+		{"since=yesterday", "since", nil},
+		{"from=2026-13-01", "from", nil},
+		{"from=13/11/2026", "from", nil},
+		{"to=20261116", "to", nil},
+		{"from=2026-11-16&to=2026-11-15", "to", nil},
+		{"since=2026-11-17T00:00:00Z&to=2026-11-16", "to", nil},
+		{"found=maybe", "found", nil},
+		{"helpful=1", "helpful", nil},
+		{"crisis=true", "crisis", nil},
+		{"comment=y", "comment", nil},
+		{"reviewed=x", "reviewed", nil},
+		{"format=xlsx", "format", []string{"/v1/admin/feedback"}},
+		{"limit=0", "limit", []string{"/v1/admin/feedback/comments"}},
+		{"limit=1001", "limit", []string{"/v1/admin/feedback/comments"}},
+		{"limit=ten", "limit", []string{"/v1/admin/feedback/comments"}},
+		{"bucket=month", "bucket", []string{"/v1/admin/feedback/rates", "/v1/admin/feedback/report"}},
+		{"lang=de", "lang", []string{"/v1/admin/feedback/report"}},
+		{"from=1900-01-01&to=2026-11-16", "from", []string{"/v1/admin/feedback/rates", "/v1/admin/feedback/report"}},
+	} {
+		for _, route := range routes {
+			if tc.only != nil && !slices.Contains(tc.only, route) {
+				continue
+			}
+			r := e.do(t, "GET", route+"?"+tc.query, nil, bearer(dashReader)...)
+			if r.StatusCode() != 400 {
+				t.Errorf("%s?%s: %d, want 400", route, tc.query, r.StatusCode())
+				continue
+			}
+			if code, field := jsonError(t, r); code != "invalid_parameter" || field != tc.field {
+				t.Errorf("%s?%s: %s naming %q, want invalid_parameter naming %q", route, tc.query, code, field, tc.field)
+			}
+		}
+	}
+	good := "partner=demo&page=/a&from=2026-11-13&to=2026-11-16&since=2026-11-01T00:00:00Z&found=yes&helpful=no&crisis=no&comment=no&reviewed=no" +
+		"&bucket=week&lang=fr&limit=1000&format=csv"
+	for _, route := range routes {
+		if r := e.do(t, "GET", route+"?"+good, nil, bearer(dashReader)...); r.StatusCode() != 200 {
+			t.Errorf("%s with every parameter: %d %s", route, r.StatusCode(), r.Body())
+		}
+		// Empty values mean "any" (what a form's "any" option sends).
+		if r := e.do(t, "GET", route+"?partner=&page=&from=&to=&found=&helpful=&crisis=&comment=&reviewed=&bucket=&lang=&limit=", nil, bearer(dashReader)...); r.StatusCode() != 200 {
+			t.Errorf("%s with empty values: %d %s", route, r.StatusCode(), r.Body())
+		}
+		if r := e.do(t, "GET", route, nil, bearer(dashWriter)...); r.StatusCode() != 403 {
+			t.Errorf("%s with the content scope: %d", route, r.StatusCode())
+		}
+		if r := e.do(t, "GET", route, nil); r.StatusCode() != 401 {
+			t.Errorf("%s without a token: %d", route, r.StatusCode())
+		}
+	}
+	if r := e.do(t, "POST", "/v1/admin/feedback/01M80CND6AQ3H4YJXDW7BZ6AHT/review", nil, bearer(dashWriter)...); r.StatusCode() != 403 {
+		t.Errorf("review with the content scope: %d", r.StatusCode())
+	}
+}
+
+// csvIDs exports with query and returns the ids, in order.
+func csvIDs(t *testing.T, e *edge, query string) []string {
+	t.Helper()
+	rows, err := csv.NewReader(bytes.NewReader(dashGet(t, e, "/v1/admin/feedback?format=csv&"+query).Body())).ReadAll()
+	if err != nil || len(rows) == 0 || rows[0][0] != "id" {
+		t.Fatalf("CSV: %v %v", err, rows)
+	}
+	var ids []string
+	for _, r := range rows[1:] {
+		ids = append(ids, r[0])
+	}
+	return ids
+}
+
+type dashComment struct {
+	ID         string     `json:"id"`
+	ReceivedAt time.Time  `json:"received_at"`
+	Partner    string     `json:"partner"`
+	Page       string     `json:"page"`
+	Locale     string     `json:"locale"`
+	Found      *bool      `json:"found"`
+	Comment    string     `json:"comment"`
+	Crisis     bool       `json:"crisis"`
+	ReviewedBy *string    `json:"reviewed_by"`
+	ReviewedAt *time.Time `json:"reviewed_at"`
+	Lines      []struct {
+		Name, Call, Text, Keyword string
+		ChatURL                   string `json:"chat_url"`
+	} `json:"lines"`
+}
+
+func dashCommentsOf(t *testing.T, e *edge, query string) (int, []dashComment) {
+	t.Helper()
+	var out struct {
+		Total    int           `json:"total"`
+		Comments []dashComment `json:"comments"`
+	}
+	if err := json.Unmarshal(dashGet(t, e, "/v1/admin/feedback/comments?"+query).Body(), &out); err != nil || out.Comments == nil {
+		t.Fatalf("comments: %v", err)
+	}
+	return out.Total, out.Comments
+}
+
+// TestDashboardCSVEqualsFilter: for one query, the CSV export, the comments and the rates select
+// the same records, and as many as worked out by hand.
+func TestDashboardCSVEqualsFilter(t *testing.T) {
+	e, recs := dashEdge(t, nil, false)
+	// Two comments reviewed, so that reviewed= selects something.
+	for _, i := range []int{0, 16} { // the two crisis comments
+		if r := e.do(t, "POST", "/v1/admin/feedback/"+recs[i].ID+"/review", nil, bearer(dashReader)...); r.StatusCode() != 200 {
+			t.Fatalf("review: %d %s", r.StatusCode(), r.Body())
+		}
+	}
+	for _, tc := range []struct {
+		query    string
+		records  int
+		comments int
+	}{
+		{"", 40, 5},
+		{"partner=demo", 24, 4},
+		{"partner=demo&page=/a", 15, 3},
+		{"page=/a", 31, 4},
+		{"from=2026-11-15&to=2026-11-16", 15, 2},
+		{"to=2026-11-13", 25, 3},
+		{"since=2026-11-13T10:00:00Z&to=2026-11-15", 20, 2},
+		{"found=no", 18, 1},
+		{"found=yes&partner=demo", 18, 4},
+		{"helpful=yes&partner=mhcc", 8, 1},
+		{"helpful=no", 10, 0}, // 3+0+4+2+0+1 records, none with a comment
+		{"crisis=yes", 2, 2},
+		{"crisis=no&comment=yes", 3, 3},
+		{"comment=no", 35, 0},
+		{"reviewed=yes", 2, 2},
+		{"reviewed=no&comment=yes", 3, 3},
+		{"reviewed=no&partner=mhcc", 15, 0},
+	} {
+		ids := csvIDs(t, e, tc.query)
+		if len(ids) != tc.records {
+			t.Errorf("%q: CSV has %d records, want %d", tc.query, len(ids), tc.records)
+		}
+		// The rates count exactly the exported records (every partner's all-pages series).
+		n := 0
+		for _, s := range dashRates(t, e, "?"+tc.query).Series {
+			if s.Page == feedback.AllPages {
+				n += s.N
+			}
+		}
+		if n != len(ids) {
+			t.Errorf("%q: rates count %d records, the CSV %d", tc.query, n, len(ids))
+		}
+		// The comments are the exported records that have one.
+		withComment := map[string]bool{}
+		for _, r := range recs {
+			if slices.Contains(ids, r.ID) && r.Comment != "" {
+				withComment[r.ID] = true
+			}
+		}
+		total, cs := dashCommentsOf(t, e, tc.query)
+		if total != tc.comments || len(cs) != tc.comments || len(withComment) != tc.comments {
+			t.Errorf("%q: %d comments listed (total %d), %d in the CSV, want %d", tc.query, len(cs), total, len(withComment), tc.comments)
+		}
+		for _, c := range cs {
+			if !withComment[c.ID] {
+				t.Errorf("%q: comment %s is not in the CSV", tc.query, c.ID)
+			}
+		}
+		// The CSV of comment=yes is the comments, id for id.
+		q := tc.query
+		if !strings.Contains(q, "comment=") {
+			q += "&comment=yes"
+		}
+		if strings.Contains(q, "comment=yes") {
+			got := csvIDs(t, e, q)
+			var listed []string
+			for _, c := range cs {
+				listed = append(listed, c.ID)
+			}
+			slices.Sort(got)
+			slices.Sort(listed)
+			if !slices.Equal(got, listed) {
+				t.Errorf("%q: CSV %v, comments %v", q, got, listed)
+			}
+		}
+	}
+	// The JSON-lines export and the stats read the same filter.
+	lines := strings.Split(strings.TrimSpace(string(dashGet(t, e, "/v1/admin/feedback?partner=demo&found=no").Body())), "\n")
+	if len(lines) != 6 {
+		t.Errorf("jsonl export of demo found=no: %d lines, want 6", len(lines))
+	}
+	var stats feedback.Stats
+	if err := json.Unmarshal(dashGet(t, e, "/v1/admin/feedback/stats?crisis=yes").Body(), &stats); err != nil || len(stats.Rows) != 2 {
+		t.Errorf("stats of crisis=yes: %+v %v", stats, err)
+	}
+}
+
+func dashAudit(t *testing.T, e *edge) []contentstore.AuditEntry {
+	t.Helper()
+	var log struct{ Entries []contentstore.AuditEntry }
+	if err := json.Unmarshal(dashGet(t, e, "/v1/admin/audit?limit=1000").Body(), &log); err != nil {
+		t.Fatal(err)
+	}
+	var out []contentstore.AuditEntry
+	for _, en := range log.Entries {
+		if en.Action == "feedback.review" {
+			out = append(out, en)
+		}
+	}
+	return out
+}
+
+// TestDashboardTriage: the queue's order, the crisis lines beside each comment, and marking
+// reviewed (idempotent, 404 for an unknown id, audit-logged with the operator's name).
+func TestDashboardTriage(t *testing.T) {
+	e, recs := dashEdge(t, nil, true)
+	comment := func(g, i int) *feedback.Record {
+		n := 0
+		for _, gr := range dashGroups[:g] {
+			n += gr.total
+		}
+		return recs[n+i]
+	}
+	crisisOld, crisisNew := comment(0, 0), comment(2, 3)
+	pdf, thanks, slow := comment(0, 4), comment(3, 1), comment(4, 2)
+	order := func(cs []dashComment) []string {
+		var ids []string
+		for _, c := range cs {
+			ids = append(ids, c.ID)
+		}
+		return ids
+	}
+	// Crisis first, newest first within each kind.
+	total, cs := dashCommentsOf(t, e, "")
+	if want := []string{crisisNew.ID, crisisOld.ID, slow.ID, thanks.ID, pdf.ID}; total != 5 || !slices.Equal(order(cs), want) {
+		t.Fatalf("queue %v, want %v", order(cs), want)
+	}
+	c := cs[0]
+	if c.Comment != "Je veux mourir" || !c.Crisis || c.Partner != "mhcc" || c.Page != "/a" || c.Locale != "fr" || c.ReviewedBy != nil || c.ReviewedAt != nil ||
+		!c.ReceivedAt.Equal(crisisNew.ReceivedAt) || c.Found == nil || *c.Found {
+		t.Errorf("first comment %+v", c)
+	}
+	// The partner's default region is CA: its crisis lines, in the record's language.
+	if len(c.Lines) != 3 || c.Lines[0].Name != "988 Ligne d'aide en cas de crise de suicide" || c.Lines[0].Call != "988" ||
+		c.Lines[1].Keyword != "CONNECT" || c.Lines[1].Text != "686868" || c.Lines[2].ChatURL != "https://hopeforwellness.ca" {
+		t.Errorf("lines beside a French comment: %+v", c.Lines)
+	}
+	if l := cs[1].Lines; len(l) != 3 || l[0].Name != "988 Suicide Crisis Helpline" {
+		t.Errorf("lines beside an English comment: %+v", l)
+	}
+	if _, few := dashCommentsOf(t, e, "limit=2"); len(few) != 2 || few[0].ID != crisisNew.ID {
+		t.Errorf("limit=2: %v", order(few))
+	}
+
+	// Rita reviews the newer crisis comment and one other: reviewed ones go after unreviewed.
+	review := func(token, id string) (int, map[string]any) {
+		r := e.do(t, "POST", "/v1/admin/feedback/"+id+"/review", nil, bearer(token)...)
+		var out map[string]any
+		_ = json.Unmarshal(r.Body(), &out)
+		return r.StatusCode(), out
+	}
+	status, out := review(dashReader, crisisNew.ID)
+	want := map[string]any{"id": crisisNew.ID, "reviewed_by": "rita", "reviewed_at": testNow.Format(time.RFC3339)}
+	if status != 200 || fmt.Sprint(out) != fmt.Sprint(want) {
+		t.Errorf("review: %d %v, want %v", status, out, want)
+	}
+	if status, _ := review(dashReader, slow.ID); status != 200 {
+		t.Errorf("review: %d", status)
+	}
+	// Again, by someone else: the first review stands, and nothing more is audited.
+	if status, out := review(aliceToken, crisisNew.ID); status != 200 || out["reviewed_by"] != "rita" {
+		t.Errorf("second review: %d %v", status, out)
+	}
+	for _, id := range []string{"01M80CND6AQ3H4YJXDW7BZ6AHT", "not-an-id", "%3Cscript%3E"} {
+		r := e.do(t, "POST", "/v1/admin/feedback/"+id+"/review", nil, bearer(dashReader)...)
+		if code, _ := jsonError(t, r); r.StatusCode() != 404 || code != "not_found" {
+			t.Errorf("review of %s: %d %s", id, r.StatusCode(), code)
+		}
+	}
+	_, cs = dashCommentsOf(t, e, "")
+	if want := []string{crisisOld.ID, crisisNew.ID, thanks.ID, pdf.ID, slow.ID}; !slices.Equal(order(cs), want) {
+		t.Errorf("queue after reviews %v, want %v", order(cs), want)
+	}
+	if cs[1].ReviewedBy == nil || *cs[1].ReviewedBy != "rita" || cs[1].ReviewedAt == nil || !cs[1].ReviewedAt.Equal(testNow) {
+		t.Errorf("reviewed comment %+v", cs[1])
+	}
+	if _, cs := dashCommentsOf(t, e, "reviewed=yes"); !slices.Equal(order(cs), []string{crisisNew.ID, slow.ID}) {
+		t.Errorf("reviewed=yes: %v", order(cs))
+	}
+
+	audit := dashAudit(t, e)
+	var got []string
+	for _, en := range audit {
+		got = append(got, en.Actor+" "+en.Target)
+	}
+	slices.Sort(got)
+	wantAudit := []string{"rita " + crisisNew.ID, "rita " + slow.ID}
+	slices.Sort(wantAudit)
+	if !slices.Equal(got, wantAudit) {
+		t.Errorf("audit %v, want %v", got, wantAudit)
+	}
+}
+
+// TestDashboardReviewLoggedWithoutStore: with no content store (no audit log) a review is in
+// the server log with the operator's name.
+func TestDashboardReviewLoggedWithoutStore(t *testing.T) {
+	e, recs := dashEdge(t, nil, false)
+	if r := e.do(t, "POST", "/v1/admin/feedback/"+recs[0].ID+"/review", nil, bearer(aliceToken)...); r.StatusCode() != 200 {
+		t.Fatalf("review: %d %s", r.StatusCode(), r.Body())
+	}
+	found := false
+	for _, line := range strings.Split(e.logs.String(), "\n") {
+		if strings.Contains(line, `"action":"feedback.review"`) && strings.Contains(line, `"actor":"alice"`) && strings.Contains(line, recs[0].ID) {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("review not logged:\n%s", e.logs.String())
+	}
+}
+
+// TestDashboardReviewsPersist: reviews outlive the edge: the log store reopened on its
+// directory, and the Redis store read by a new edge.
+func TestDashboardReviewsPersist(t *testing.T) {
+	t.Run("logstore", func(t *testing.T) {
+		dir := t.TempDir()
+		st, err := logstore.Open(dir, logstore.Options{}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, recs := dashEdge(t, st, false)
+		if r := e.do(t, "POST", "/v1/admin/feedback/"+recs[5].ID+"/review", nil, bearer(dashReader)...); r.StatusCode() != 200 {
+			t.Fatalf("review: %d %s", r.StatusCode(), r.Body())
+		}
+		st.Close()
+		again, err := logstore.Open(dir, logstore.Options{}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer again.Close()
+		e2 := startEdge(t, shipped(t), Config{Feedback: again, Operators: []Operator{{Name: "rita", Token: dashReader, Scopes: []string{ScopeFeedbackRead}}}})
+		if ids := csvIDs(t, e2, "reviewed=yes"); !slices.Equal(ids, []string{recs[5].ID}) {
+			t.Errorf("reviewed after reopening: %v", ids)
+		}
+	})
+	t.Run("redisstore", func(t *testing.T) {
+		rs := redistest.Start(t)
+		rdb := redis.NewClient(&redis.Options{Addr: rs.Addr(), MaxRetries: -1})
+		t.Cleanup(func() { rdb.Close() })
+		st, err := redisstore.Open(rdb, redisstore.Options{SpoolDir: filepath.Join(t.TempDir(), "spool")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		e, recs := dashEdge(t, st, true)
+		if r := e.do(t, "POST", "/v1/admin/feedback/"+recs[0].ID+"/review", nil, bearer(dashReader)...); r.StatusCode() != 200 {
+			t.Fatalf("review: %d %s", r.StatusCode(), r.Body())
+		}
+		if r := e.do(t, "POST", "/v1/admin/feedback/01M80CND6AQ3H4YJXDW7BZ6AHT/review", nil, bearer(dashReader)...); r.StatusCode() != 404 {
+			t.Errorf("unknown id on Redis: %d", r.StatusCode())
+		}
+		// Another edge on the same Redis sees the review.
+		e2 := startEdge(t, shipped(t), Config{Feedback: redisstore.OpenReader(rdb, ""), Operators: []Operator{{Name: "rita", Token: dashReader, Scopes: []string{ScopeFeedbackRead}}}})
+		if _, cs := dashCommentsOf(t, e2, "reviewed=yes"); len(cs) != 1 || cs[0].ID != recs[0].ID || cs[0].ReviewedBy == nil || *cs[0].ReviewedBy != "rita" {
+			t.Errorf("reviewed on another edge: %+v", cs)
+		}
+		if audit := dashAudit(t, e); len(audit) != 1 || audit[0].Actor != "rita" || audit[0].Target != recs[0].ID {
+			t.Errorf("audit %+v", audit)
+		}
+		// Redis away: the dashboard says the store cannot be read, not 500.
+		rs.Stop()
+		for _, uri := range []string{"/v1/admin/feedback/comments", "/v1/admin/feedback/rates", "/v1/admin/feedback/report", "/v1/admin/feedback/stats"} {
+			r := e.do(t, "GET", uri, nil, bearer(dashReader)...)
+			if code, _ := jsonError(t, r); r.StatusCode() != 503 || code != "store_unavailable" {
+				t.Errorf("%s with Redis down: %d %s", uri, r.StatusCode(), code)
+			}
+		}
+		r := e.do(t, "POST", "/v1/admin/feedback/"+recs[1].ID+"/review", nil, bearer(dashReader)...)
+		if code, _ := jsonError(t, r); r.StatusCode() != 503 || code != "store_unavailable" {
+			t.Errorf("review with Redis down: %d %s", r.StatusCode(), code)
+		}
+	})
+}
+
+// TestDashboardUsage: the report's usage tables hold what beacons counted, summed per line.
+func TestDashboardUsage(t *testing.T) {
+	e, _ := dashEdge(t, nil, false)
+	for _, b := range []struct {
+		body  string
+		times int
+	}{
+		{`{"partner":"demo","region":"CA","event":"shown"}`, 3},
+		{`{"partner":"demo","region":"CA-QC","event":"shown"}`, 1},
+		{`{"partner":"demo","region":"CA","event":"tel","line":"ca-988"}`, 2},
+		{`{"partner":"demo","region":"CA","event":"sms","line":"ca-kids-help-phone"}`, 1},
+		{`{"partner":"demo","region":"CA","event":"chat","line":"ca-hope-for-wellness"}`, 1},
+		{`{"partner":"demo","region":"CA-QC","event":"chat","line":"qc-appelle"}`, 1},
+		{`{"partner":"mhcc","region":"CA","event":"shown"}`, 2},
+		{`{"partner":"mhcc","region":"CA","event":"tel","line":"ca-988"}`, 1},
+	} {
+		for range b.times {
+			if r := e.do(t, "POST", "/v1/beacon", []byte(b.body), "Content-Type", "text/plain"); r.StatusCode() != 204 {
+				t.Fatalf("beacon %s: %d %s", b.body, r.StatusCode(), r.Body())
+			}
+		}
+	}
+	type counts struct{ shown, tel, sms, chat string }
+	want := map[string]counts{
+		"demo|*":                    {"4", "2", "1", "2"},
+		"demo|ca-988":               {"4", "2", "0", "0"},
+		"demo|ca-kids-help-phone":   {"4", "0", "1", "0"},
+		"demo|ca-hope-for-wellness": {"4", "0", "0", "1"},
+		"demo|qc-appelle":           {"1", "0", "0", "1"},
+		"mhcc|*":                    {"2", "1", "0", "0"},
+		"mhcc|ca-988":               {"2", "1", "0", "0"},
+		"mhcc|ca-kids-help-phone":   {"2", "0", "0", "0"},
+		"mhcc|ca-hope-for-wellness": {"2", "0", "0", "0"},
+	}
+	check := func(query string, keep func(string) bool) {
+		t.Helper()
+		body := dashGet(t, e, "/v1/admin/feedback/report"+query).Body()
+		got := reportTables(t, body, "usage")
+		n := 0
+		for k, w := range want {
+			if !keep(k) {
+				continue
+			}
+			n++
+			c := got[k]
+			if g := (counts{c["shown"], c["tel"], c["sms"], c["chat"]}); g != w {
+				t.Errorf("%s usage %s: %+v, want %+v", query, k, g, w)
+			}
+		}
+		if len(got) != n {
+			t.Errorf("%s: usage rows %v, want %d", query, got, n)
+		}
+	}
+	all := func(string) bool { return true }
+	check("", all)
+	check("?from=2026-11-22&to=2026-11-22", all)
+	check("?partner=demo", func(k string) bool { return strings.HasPrefix(k, "demo|") })
+	check("?from=2026-11-23", func(string) bool { return false })
+	check("?to=2026-11-21", func(string) bool { return false })
+	body := string(dashGet(t, e, "/v1/admin/feedback/report?partner=mhcc").Body())
+	for _, s := range []string{"988 Suicide Crisis Helpline", "Crisis banner (all lines)", `data-report="usage"`, "sp-report-usage-mhcc-title"} {
+		if !strings.Contains(body, s) {
+			t.Errorf("usage block lacks %q", s)
+		}
+	}
+	if fr := string(dashGet(t, e, "/v1/admin/feedback/report?partner=demo&lang=fr").Body()); !strings.Contains(fr, "988 Ligne d&#39;aide en cas de crise de suicide") {
+		t.Errorf("French line names missing")
+	}
+	if empty := string(dashGet(t, e, "/v1/admin/feedback/report?from=2026-11-23").Body()); !strings.Contains(empty, "No banner views or line taps") {
+		t.Errorf("no usage: not said")
+	}
+}
+
+// TestDashboardReportEscapes: visitor text (a page path) and operator text (a partner name) are
+// text in the report, never markup.
+func TestDashboardReportEscapes(t *testing.T) {
+	st, err := logstore.Open(t.TempDir(), logstore.Options{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	yes := true
+	ids := feedback.NewIDs()
+	hostile := `/x"><script>alert(1)</script><svg onload=alert(2)>`
+	for i := range 12 {
+		r := &feedback.Record{ID: ids.New(testNow), ReceivedAt: testNow, Partner: "demo", Page: hostile, Found: &yes, IPHash: strconv.Itoa(i)}
+		if _, _, err := st.Add(context.Background(), r, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	content := shipped(t)
+	content.Partners["demo"].Name = `Demo <img src=x onerror=alert(3)> & "co"`
+	e := startEdge(t, content, Config{Feedback: st, Operators: []Operator{{Name: "rita", Token: dashReader, Scopes: []string{ScopeFeedbackRead}}}})
+	body := string(dashGet(t, e, "/v1/admin/feedback/report").Body())
+	for _, bad := range []string{"<script", "<img", "<svg onload", "style="} {
+		if strings.Contains(body, bad) {
+			t.Errorf("report holds %q:\n%s", bad, body)
+		}
+	}
+	if !strings.Contains(body, "Demo &lt;img src=x onerror=alert(3)&gt; &amp; &#34;co&#34;") || !strings.Contains(body, "&lt;script&gt;alert(1)&lt;/script&gt;") {
+		t.Errorf("hostile text not escaped as text:\n%s", body)
+	}
+	cells := reportTables(t, []byte(body), "rates")
+	if c := cells["demo|"+hostile+"|2026-11-22"]; c["found_rate"] != "100.0" || c["n"] != "12" {
+		t.Errorf("row keyed by the hostile page: %v", c)
+	}
+}
+
+// TestDashboardChartGeometry: the rates chart joins consecutive shown buckets with a line, breaks
+// it at a hidden one, and draws each interval from its low to its high bound.
+func TestDashboardChartGeometry(t *testing.T) {
+	rate := func(yes, n int) feedback.Rate {
+		r := feedback.Rate{Yes: yes, N: n, Suppressed: n < feedback.MinAnswers}
+		if !r.Suppressed {
+			p := float64(yes) / float64(n)
+			lo, hi := feedback.Wilson(yes, n)
+			r.Rate, r.Lo, r.Hi = &p, &lo, &hi
+		}
+		return r
+	}
+	rows := []feedback.RatesRow{
+		{Bucket: "d1", Found: rate(10, 10), Helpful: rate(0, 10)},
+		{Bucket: "d2", Found: rate(5, 10), Helpful: rate(3, 9)},
+		{Bucket: "d3", Found: rate(0, 5), Helpful: rate(5, 10)},
+		{Bucket: "d4", Found: rate(8, 10), Helpful: rate(5, 10)},
+	}
+	c := drawRates("c", "en", rows, "title", "desc")
+	found, helpful := c.Series[0], c.Series[1]
+	// x: 68 + i*172 (four buckets over 516 units), found 3 to the left, helpful 3 to the right;
+	// y: 196 at 0 %, 16 at 100 %.
+	if want := []string{"65.0,16.0 237.0,106.0"}; !slices.Equal(found.Lines, want) {
+		t.Errorf("found lines %v, want %v (broken at the hidden third day)", found.Lines, want)
+	}
+	if len(found.Points) != 3 || found.Points[2].X != 581 || math.Abs(found.Points[2].Y-(196-0.8*180)) > 1e-9 {
+		t.Errorf("found points %+v", found.Points)
+	}
+	if want := []string{"415.0,106.0 587.0,106.0"}; !slices.Equal(helpful.Lines, want) || helpful.Dash == "" || found.Dash != "" {
+		t.Errorf("helpful lines %v dash %q", helpful.Lines, helpful.Dash)
+	}
+	lo, hi := feedback.Wilson(8, 10)
+	if p := found.Points[2]; math.Abs(p.Lo-yOf(lo)) > 1e-9 || math.Abs(p.Hi-yOf(hi)) > 1e-9 || p.Hi >= p.Y || p.Lo <= p.Y {
+		t.Errorf("interval of 8/10: %+v", p)
+	}
+	if len(c.YTicks) != 5 || c.YTicks[0].Label != "0%" || c.YTicks[4].Label != "100%" || c.YTicks[4].Y != 16 || c.YTicks[0].Y != 196 {
+		t.Errorf("y axis %+v", c.YTicks)
+	}
+	if len(c.XTicks) != 4 || c.XTicks[3].Label != "d4" {
+		t.Errorf("x axis %+v", c.XTicks)
+	}
+	var buf bytes.Buffer
+	if err := reportTemplate.ExecuteTemplate(&buf, "rates-chart", c); err != nil {
+		t.Fatal(err)
+	}
+	svg := buf.String()
+	// Readable text: no font under 16 units; a month of days gets at most 5 x labels, each
+	// about 90 units wide, spaced so that none overlaps the next or leaves the viewBox; the
+	// legend has a row per series.
+	if m := regexp.MustCompile(`font-size="(\d+)"`).FindAllStringSubmatch(svg, -1); len(m) == 0 {
+		t.Error("chart sets no font size")
+	} else {
+		for _, f := range m {
+			if n, _ := strconv.Atoi(f[1]); n < 16 {
+				t.Errorf("chart text at font-size %d, want ≥ 16", n)
+			}
+		}
+	}
+	month := make([]feedback.RatesRow, 31)
+	for i := range month {
+		month[i] = feedback.RatesRow{Bucket: fmt.Sprintf("2026-10-%02d", i+1), Found: rate(8, 10), Helpful: rate(5, 10)}
+	}
+	mc := drawRates("m", "fr", month, "title", "desc")
+	if len(mc.XTicks) > 5 {
+		t.Errorf("%d x labels for 31 days, want at most 5", len(mc.XTicks))
+	}
+	for i, tk := range mc.XTicks {
+		if tk.X-48 < 0 || tk.X+48 > float64(mc.W) || (i > 0 && tk.X-mc.XTicks[i-1].X < 100) {
+			t.Errorf("x labels %+v overlap or leave the chart", mc.XTicks)
+			break
+		}
+	}
+	if mc.Series[0].LegendY == mc.Series[1].LegendY {
+		t.Errorf("legend entries on one row: %+v", mc.Series)
+	}
+	for _, want := range []string{`<polyline points="65.0,16.0 237.0,106.0" fill="none"`, `stroke-dasharray="6 4"`, `<circle cx="581.0"`, `<title id="c-title">title</title>`} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("chart lacks %q:\n%s", want, svg)
+		}
+	}
+}
+
+// dashStoreEdge is an edge whose feedback store (a log store) holds recs, with rita's token.
+func dashStoreEdge(t *testing.T, recs []*feedback.Record) *edge {
+	t.Helper()
+	st, err := logstore.Open(t.TempDir(), logstore.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, func() time.Time { return testNow })
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	for _, r := range recs {
+		if _, dup, err := st.Add(context.Background(), r, nil); err != nil || dup {
+			t.Fatalf("add: %v %v", dup, err)
+		}
+	}
+	return startEdge(t, shipped(t), Config{Feedback: st, Operators: []Operator{{Name: "rita", Token: dashReader, Scopes: []string{ScopeFeedbackRead}}}})
+}
+
+// dashSpam makes n records for each of pages of partner on day, found yes on the first.
+func dashSpam(ids *feedback.IDs, partner string, pages []string, day time.Time, n int) []*feedback.Record {
+	yes, no := true, false
+	var out []*feedback.Record
+	for p, page := range pages {
+		for i := range n {
+			at := day.Add(time.Duration(p*n+i) * time.Second)
+			found := &no
+			if i == 0 {
+				found = &yes
+			}
+			out = append(out, &feedback.Record{ID: ids.New(at), ReceivedAt: at, Partner: partner, Page: page, Locale: "en", Found: found,
+				IPHash: fmt.Sprintf("%s-%d-%d-%d", partner, p, i, day.Unix())})
+		}
+	}
+	return out
+}
+
+func dashPages(prefix string, n int) []string {
+	var out []string
+	for i := range n {
+		out = append(out, fmt.Sprintf("%s%03d", prefix, i))
+	}
+	return out
+}
+
+// TestDashboardRatesFoldPages: a partner's 100 distinct pages (what spam sends) give at most 22
+// series: all pages, the 20 busiest, and "other pages" holding exactly the other 80; the report
+// names that series in words, in either language.
+func TestDashboardRatesFoldPages(t *testing.T) {
+	ids := feedback.NewIDs()
+	pages := dashPages("/spam/", 100)
+	recs := dashSpam(ids, "demo", pages, dashD1, 1)
+	recs = append(recs, dashSpam(ids, "demo", pages[60:80], dashD2, 2)...) // the busiest 20: 3 records each
+	e := dashStoreEdge(t, recs)
+
+	rates := dashRates(t, e, "")
+	var got []string
+	bySeries := map[string]feedback.Series{}
+	for _, s := range rates.Series {
+		got = append(got, s.Page)
+		bySeries[s.Page] = s
+	}
+	want := append(append([]string{feedback.AllPages}, pages[60:80]...), feedback.OtherPages)
+	if !slices.Equal(got, want) {
+		t.Fatalf("series %v, want %v", got, want)
+	}
+	other, all := bySeries[feedback.OtherPages], bySeries[feedback.AllPages]
+	if other.N != 80 || other.Pages != 80 || all.N != 140 || bySeries[pages[60]].N != 3 {
+		t.Errorf("other pages %d records of %d pages, all pages %d: want 80 of 80, 140", other.N, other.Pages, all.N)
+	}
+	// Day 1: every page's one record (found yes); day 2 (the 15th): only the kept pages.
+	if r := other.Rows[0]; r.N != 80 || r.Found.Yes != 80 || r.Found.N != 80 || other.Rows[2].N != 0 {
+		t.Errorf("other pages by day: %+v", other.Rows)
+	}
+
+	body := dashGet(t, e, "/v1/admin/feedback/report").Body()
+	cells := reportTables(t, body, "rates")
+	if len(cells) != 22*3 {
+		t.Errorf("%d report rows, want 66 (22 series of 3 days)", len(cells))
+	}
+	if c := cells["demo|~other|2026-11-13"]; c["n"] != "80" || c["found_rate"] != "100.0" {
+		t.Errorf("other pages' row: %v", c)
+	}
+	for _, s := range []string{"<h4>80 other pages</h4>", "Signpost demo, other pages: yes rates per day"} {
+		if !strings.Contains(string(body), s) {
+			t.Errorf("report lacks %q", s)
+		}
+	}
+	if fr := string(dashGet(t, e, "/v1/admin/feedback/report?lang=fr").Body()); !strings.Contains(fr, "<h4>80 autres pages</h4>") {
+		t.Errorf("French report lacks the other pages' heading")
+	}
+	// The worst the bound allows: one partner over two years of days, 22 series of 731 rows.
+	start := time.Now()
+	big := dashGet(t, e, "/v1/admin/feedback/report?from=2024-11-15&to=2026-11-15").Body()
+	took := time.Since(start)
+	if n := strings.Count(string(big), "<tr data-partner="); n != 22*731 {
+		t.Errorf("two years: %d rows, want %d", n, 22*731)
+	}
+	t.Logf("report of 100 pages: %d bytes over 3 days, %d bytes over 731 days (%v)", len(body), len(big), took)
+}
+
+// TestDashboardRatesCellBudget: an answer of more than feedback.MaxCells rows is a 400 naming
+// bucket (by day: week is 7 times smaller) or partner (by week), on both routes; what fits is
+// served.
+func TestDashboardRatesCellBudget(t *testing.T) {
+	ids := feedback.NewIDs()
+	var recs []*feedback.Record
+	// Eight partners of 21 pages: 22 series each (all, 20 pages, other), 176 in all: 128,656
+	// rows over two years of days, 18,480 by its 105 weeks, 128,656 again over 14 years of weeks.
+	for p := range 8 {
+		recs = append(recs, dashSpam(ids, fmt.Sprintf("p%d", p), dashPages("/", 21), dashD1, 1)...)
+	}
+	e := dashStoreEdge(t, recs)
+	twoYears := "from=2024-11-15&to=2026-11-15" // 731 days
+	for _, tc := range []struct {
+		query, field, says string
+	}{
+		{twoYears, "bucket", "bucket=week"},
+		{twoYears + "&bucket=day", "bucket", "bucket=week"},
+		{"from=2012-11-20&to=2026-11-15&bucket=week", "partner", "pick one partner"},
+	} {
+		for _, route := range []string{"/v1/admin/feedback/rates", "/v1/admin/feedback/report"} {
+			r := e.do(t, "GET", route+"?"+tc.query, nil, bearer(dashReader)...)
+			if r.StatusCode() != 400 {
+				t.Errorf("%s?%s: %d, want 400", route, tc.query, r.StatusCode())
+				continue
+			}
+			if code, field := jsonError(t, r); code != "invalid_parameter" || field != tc.field || !strings.Contains(string(r.Body()), tc.says) {
+				t.Errorf("%s?%s: %s", route, tc.query, r.Body())
+			}
+		}
+	}
+	if rates := dashRates(t, e, "?"+twoYears+"&bucket=week"); len(rates.Series) != 8*22 || len(rates.Series[0].Rows) != 105 {
+		t.Errorf("by week: %d series of %d weeks", len(rates.Series), len(rates.Series[0].Rows))
+	}
+	if rates := dashRates(t, e, "?"+twoYears+"&partner=p3"); len(rates.Series) != 22 || len(rates.Series[0].Rows) != 731 {
+		t.Errorf("one partner by day: %d series", len(rates.Series))
+	}
+}
+
+// TestDashboardRatesClipped: with over two years of feedback and no start asked for, the rates
+// and the report show the latest 731 days (and say so) rather than refuse; a start asked for
+// that is too early is refused naming the parameter given.
+func TestDashboardRatesClipped(t *testing.T) {
+	ids := feedback.NewIDs()
+	recs := dashSpam(ids, "demo", []string{"/a"}, dashD1.AddDate(-3, 0, 0), 4)
+	recs = append(recs, dashSpam(ids, "demo", []string{"/a"}, dashD1, 2)...)
+	e := dashStoreEdge(t, recs)
+	for _, q := range []string{"", "?to=2026-11-13", "?partner=demo&page=/a"} {
+		rates := dashRates(t, e, q)
+		if !rates.Clipped || rates.From != "2024-11-13" || rates.To != "2026-11-13" || len(rates.Series) != 2 || rates.Series[0].N != 2 ||
+			len(rates.Series[0].Rows) != 731 {
+			t.Errorf("%q: clipped %v, %s to %s, %d series", q, rates.Clipped, rates.From, rates.To, len(rates.Series))
+		}
+	}
+	body := string(dashGet(t, e, "/v1/admin/feedback/report").Body())
+	for _, s := range []string{"Older responses are left out: with no start date the report covers the latest 731 days, from 2024-11-13 to 2026-11-13.",
+		"2 responses from 2024-11-13 to 2026-11-13."} {
+		if !strings.Contains(body, s) {
+			t.Errorf("report lacks %q", s)
+		}
+	}
+	if fr := string(dashGet(t, e, "/v1/admin/feedback/report?lang=fr").Body()); !strings.Contains(fr, "le rapport couvre 731 jours, du 2024-11-13 au 2026-11-13") {
+		t.Errorf("French report lacks the clipped note")
+	}
+	// By week the whole span fits: nothing is left out.
+	if rates := dashRates(t, e, "?bucket=week"); rates.Clipped || rates.Series[0].N != 6 {
+		t.Errorf("by week: clipped %v, %d records", rates.Clipped, rates.Series[0].N)
+	}
+	if body := string(dashGet(t, e, "/v1/admin/feedback/report?from=2026-01-01").Body()); strings.Contains(body, "Older responses are left out") {
+		t.Errorf("a start given: the report says records are left out")
+	}
+	for _, tc := range []struct{ query, field string }{
+		{"from=2023-11-13", "from"},
+		{"since=2023-11-13T00:00:00Z", "since"},
+		{"since=2023-11-13T00:00:00Z&from=2023-11-14", "from"},
+	} {
+		r := e.do(t, "GET", "/v1/admin/feedback/rates?"+tc.query, nil, bearer(dashReader)...)
+		if code, field := jsonError(t, r); r.StatusCode() != 400 || code != "invalid_parameter" || field != tc.field {
+			t.Errorf("%s: %d %s naming %q, want %q", tc.query, r.StatusCode(), code, field, tc.field)
+		}
+	}
+}
+
+// TestDashboardCommentsLimit: the queue picked with a bounded heap is, for every limit, the first
+// limit of the whole queue in the same order, and total counts them all.
+func TestDashboardCommentsLimit(t *testing.T) {
+	ids := feedback.NewIDs()
+	var recs []*feedback.Record
+	for i := range 40 {
+		// Every fourth pair shares a millisecond, so that ids settle some ties.
+		at := dashD1.Add(time.Duration(i/2) * time.Minute)
+		r := &feedback.Record{ID: ids.New(at), ReceivedAt: at, Partner: "demo", Page: "/a", Locale: "en", IPHash: strconv.Itoa(i),
+			Comment: fmt.Sprintf("comment %d", i), Crisis: i%5 == 0}
+		if i%7 == 3 {
+			r.Comment = "" // no comment: not in the queue
+		}
+		recs = append(recs, r)
+	}
+	e := dashStoreEdge(t, recs)
+	for _, i := range []int{0, 1, 2, 10, 11, 30} {
+		if r := e.do(t, "POST", "/v1/admin/feedback/"+recs[i].ID+"/review", nil, bearer(dashReader)...); r.StatusCode() != 200 {
+			t.Fatalf("review: %d %s", r.StatusCode(), r.Body())
+		}
+	}
+	reviewed := map[string]bool{recs[0].ID: true, recs[1].ID: true, recs[2].ID: true, recs[10].ID: true, recs[11].ID: true, recs[30].ID: true}
+	withComment := 0
+	for _, r := range recs {
+		if r.Comment != "" {
+			withComment++
+		}
+	}
+	total, full := dashCommentsOf(t, e, "limit=1000")
+	if total != withComment || len(full) != withComment || withComment != 34 {
+		t.Fatalf("total %d, %d listed, want %d", total, len(full), withComment)
+	}
+	// The queue's order, checked pair by pair: crisis, then unreviewed, then newest, then id.
+	rank := func(c dashComment) int {
+		n := 0
+		if !c.Crisis {
+			n += 2
+		}
+		if reviewed[c.ID] {
+			n++
+		}
+		return n
+	}
+	for i := 1; i < len(full); i++ {
+		a, b := full[i-1], full[i]
+		ok := rank(a) < rank(b) || rank(a) == rank(b) && (a.ReceivedAt.After(b.ReceivedAt) || a.ReceivedAt.Equal(b.ReceivedAt) && a.ID > b.ID)
+		if !ok {
+			t.Errorf("queue out of order at %d: %s (rank %d, %v) before %s (rank %d, %v)", i, a.ID, rank(a), a.ReceivedAt, b.ID, rank(b), b.ReceivedAt)
+		}
+	}
+	if !full[0].Crisis || full[0].ReviewedBy != nil || full[len(full)-1].Crisis || full[len(full)-1].ReviewedBy == nil {
+		t.Errorf("queue ends: %+v ... %+v", full[0], full[len(full)-1])
+	}
+	idsOf := func(cs []dashComment) []string {
+		var out []string
+		for _, c := range cs {
+			out = append(out, c.ID)
+		}
+		return out
+	}
+	for _, limit := range []int{1, 2, 3, 7, 8, 20, 33, 34, 35} {
+		total, cs := dashCommentsOf(t, e, "limit="+strconv.Itoa(limit))
+		if want := idsOf(full[:min(limit, len(full))]); total != 34 || !slices.Equal(idsOf(cs), want) {
+			t.Errorf("limit=%d: total %d, %v, want %v", limit, total, idsOf(cs), want)
+		}
+	}
+	// With a filter, total counts the filtered comments only.
+	if total, cs := dashCommentsOf(t, e, "crisis=yes&limit=3"); total != 7 || len(cs) != 3 || !cs[2].Crisis {
+		t.Errorf("crisis=yes&limit=3: total %d, %d listed", total, len(cs))
+	}
+}
+
+// TestDashboardLegacyPages: records whose page is not a path ("", "x", and the reserved "*"),
+// written straight into the store as older data could be, are reported under their partner.
+func TestDashboardLegacyPages(t *testing.T) {
+	ids := feedback.NewIDs()
+	recs := dashSpam(ids, "demo", []string{"", "x", "*", "/a"}, dashD1, 1)
+	recs = append(recs, dashSpam(ids, "mhcc", []string{""}, dashD1, 1)...)
+	e := dashStoreEdge(t, recs)
+	var got []string
+	for _, s := range dashRates(t, e, "").Series {
+		got = append(got, fmt.Sprintf("%s %q %d", s.Partner, s.Page, s.N))
+	}
+	if want := []string{`demo "*" 4`, `demo "" 1`, `demo "/a" 1`, `demo "x" 1`, `demo "~other" 1`, `mhcc "*" 1`, `mhcc "" 1`}; !slices.Equal(got, want) {
+		t.Errorf("series %v, want %v", got, want)
+	}
+	body := dashGet(t, e, "/v1/admin/feedback/report").Body()
+	cells := reportTables(t, body, "rates")
+	for _, k := range []string{"demo||2026-11-13", "demo|x|2026-11-13", "demo|*|2026-11-13", "mhcc||2026-11-13", "demo|~other|2026-11-13"} {
+		if cells[k]["n"] == "" {
+			t.Errorf("report lacks row %s", k)
+		}
+	}
+	if n := strings.Count(string(body), `<section class="sp-report-partner"`); n != 2 {
+		t.Errorf("%d partner sections, want 2", n)
+	}
+}
+
+// TestDashboardBuildReportOrder: buildReport starts a partner when the partner changes, not on
+// an all-pages series: series of odd data (a page before "*", a partner with no "*") neither
+// panic nor land under the wrong partner.
+func TestDashboardBuildReportOrder(t *testing.T) {
+	row := []feedback.RatesRow{{Bucket: "2026-11-13", N: 1, Found: feedback.Rate{Suppressed: true}, Helpful: feedback.Rate{Suppressed: true}}}
+	rates := &feedback.Rates{Period: feedback.Day, From: "2026-11-13", To: "2026-11-13", Series: []feedback.Series{
+		{Partner: "demo", Page: "", N: 1, Rows: row},
+		{Partner: "demo", Page: feedback.AllPages, N: 1, Rows: row},
+		{Partner: "mhcc", Page: "x", N: 1, Rows: row},
+		{Partner: "zeta", Page: feedback.OtherPages, Pages: 1, N: 1, Rows: row},
+	}}
+	v := buildReport(shipped(t), "en", rates, nil)
+	var got []string
+	for _, p := range v.Partners {
+		for _, s := range p.Series {
+			got = append(got, p.ID+" "+s.Partner+" "+s.Heading)
+		}
+	}
+	if want := []string{"demo demo ", "demo demo All pages", "mhcc mhcc x", "zeta zeta 1 other page"}; !slices.Equal(got, want) {
+		t.Errorf("report series %q, want %q", got, want)
+	}
+	// One response: the singular, in either language.
+	if v.Summary != "1 response from 2026-11-13 to 2026-11-13." {
+		t.Errorf("summary %q", v.Summary)
+	}
+	if fr := buildReport(shipped(t), "fr", rates, nil); fr.Summary != "1 réponse du 2026-11-13 au 2026-11-13." {
+		t.Errorf("fr summary %q", fr.Summary)
+	}
+	if err := reportTemplate.Execute(io.Discard, v); err != nil {
+		t.Error(err)
+	}
+}

@@ -1,0 +1,387 @@
+package feedback
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+)
+
+// MinAnswers is the fewest answers to a question for which a bucket's yes rate is given: below
+// it the Wilson interval is so wide (8 of 9 yes is 57–98 %) that a rate would mislead more than
+// it tells.
+const MinAnswers = 10
+
+// WilsonZ is the normal quantile of a two-sided 95% interval.
+const WilsonZ = 1.959963984540054
+
+// Wilson returns the Wilson score interval at 95% for yes successes out of n: unlike the
+// normal approximation it stays within [0, 1] and is not zero-width at 0 or n of n, which is
+// what small daily samples of "yes"/"no" answers give. n = 0 gives [0, 1].
+func Wilson(yes, n int) (lo, hi float64) {
+	if n <= 0 {
+		return 0, 1
+	}
+	z2 := WilsonZ * WilsonZ
+	nf := float64(n)
+	p := float64(yes) / nf
+	den := 1 + z2/nf
+	center := (p + z2/(2*nf)) / den
+	half := WilsonZ * math.Sqrt(p*(1-p)/nf+z2/(4*nf*nf)) / den
+	return max(0, center-half), min(1, center+half)
+}
+
+// Period is the width of a rates bucket.
+type Period string
+
+// The periods.
+const (
+	Day  Period = "day"  // a UTC date
+	Week Period = "week" // an ISO 8601 week: Monday to Sunday, UTC
+)
+
+// Valid reports whether p is Day or Week.
+func (p Period) Valid() bool { return p == Day || p == Week }
+
+// Start returns the start (UTC midnight) of the bucket holding t.
+func (p Period) Start(t time.Time) time.Time {
+	t = t.UTC()
+	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	if p == Week {
+		// Monday is day 0 of an ISO week; time.Weekday counts from Sunday.
+		d = d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
+	}
+	return d
+}
+
+// Next returns the start of the bucket after the one starting at start.
+func (p Period) Next(start time.Time) time.Time {
+	if p == Week {
+		return start.AddDate(0, 0, 7)
+	}
+	return start.AddDate(0, 0, 1)
+}
+
+// Label names the bucket starting at start: "2026-11-20", or the ISO week "2026-W47" (whose
+// year is the ISO year: 2024-12-30 starts 2025-W01).
+func (p Period) Label(start time.Time) string {
+	if p == Week {
+		y, w := start.ISOWeek()
+		return fmt.Sprintf("%04d-W%02d", y, w)
+	}
+	return start.Format(time.DateOnly)
+}
+
+// MaxBuckets bounds the buckets of one rates answer: two years of days. A wider span asked
+// for is refused (SpanError) rather than rendered as tables of thousands of rows; with no start
+// asked for, the span is cut to the latest MaxBuckets buckets.
+const MaxBuckets = 731
+
+// SpanError is returned by ComputeRates when the filter spans more than MaxBuckets buckets.
+type SpanError struct {
+	Buckets int
+	Period  Period
+}
+
+func (e *SpanError) Error() string {
+	if e.Period == Day {
+		return fmt.Sprintf("this selection spans %d days, more than %d: narrow from and to, or use bucket=week", e.Buckets, MaxBuckets)
+	}
+	return fmt.Sprintf("this selection spans %d weeks, more than %d: narrow from and to", e.Buckets, MaxBuckets)
+}
+
+// Rate is the yes rate of one question in one bucket. Rate, Lo and Hi are nil (null in JSON)
+// and Suppressed true when fewer than MinAnswers visitors answered.
+type Rate struct {
+	Yes int `json:"yes"`
+	// N is how many answered the question, yes or no; visitors who skipped it are not counted.
+	N          int      `json:"n"`
+	Rate       *float64 `json:"rate"`
+	Lo         *float64 `json:"lo"`
+	Hi         *float64 `json:"hi"`
+	Suppressed bool     `json:"suppressed"`
+}
+
+func (r *Rate) add(b *bool) {
+	if b == nil {
+		return
+	}
+	r.N++
+	if *b {
+		r.Yes++
+	}
+}
+
+func (r *Rate) finish() {
+	if r.N < MinAnswers {
+		r.Suppressed = true
+		return
+	}
+	p := float64(r.Yes) / float64(r.N)
+	lo, hi := Wilson(r.Yes, r.N)
+	r.Rate, r.Lo, r.Hi = &p, &lo, &hi
+}
+
+// RatesRow is one bucket of a series.
+type RatesRow struct {
+	// Bucket is the label (Period.Label); Start the UTC date the bucket starts on.
+	Bucket  string `json:"bucket"`
+	Start   string `json:"start"`
+	N       int    `json:"n"` // records in the bucket
+	Found   Rate   `json:"found"`
+	Helpful Rate   `json:"helpful"`
+}
+
+// AllPages is the Page of a partner's series over all its pages. Stored pages always start with
+// "/", so it names no real page.
+const AllPages = "*"
+
+// OtherPages is the Page of the series that folds together a partner's pages beyond its
+// MaxPages busiest: like AllPages it cannot be a stored page, which starts with "/".
+const OtherPages = "~other"
+
+// MaxPages is how many pages of one partner get a series of their own. The page is whatever
+// path a visitor's browser sent, so a spammer (or a site with a search page per query) can
+// make thousands; without a bound the answer grows as pages × buckets (100 pages over two
+// years of days was a 50 MB report that took over 10 s to draw).
+const MaxPages = 20
+
+// MaxCells bounds series × buckets, what the report draws a table row and a chart point for:
+// a partner's 22 series (all pages, MaxPages, other pages) over two years of days fit, several
+// such partners by day do not, and are refused (SizeError) rather than drawn.
+const MaxCells = 20000
+
+// SizeError is returned by ComputeRates when the answer would hold more than MaxCells rows.
+type SizeError struct {
+	Series, Buckets int
+	Period          Period
+}
+
+func (e *SizeError) Error() string {
+	if e.Period == Day {
+		return fmt.Sprintf("this selection is %d series of %d days, more than %d rows: use bucket=week, narrow from and to, or pick one partner",
+			e.Series, e.Buckets, MaxCells)
+	}
+	return fmt.Sprintf("this selection is %d series of %d weeks, more than %d rows: pick one partner, or narrow from and to",
+		e.Series, e.Buckets, MaxCells)
+}
+
+// Series is the rates of one partner and page (or AllPages, or OtherPages), one row per bucket
+// of the span, empty buckets included so that charts and tables line up.
+type Series struct {
+	Partner string `json:"partner"`
+	Page    string `json:"page"`
+	N       int    `json:"n"`
+	// Pages is, for OtherPages, how many pages it folds together.
+	Pages int        `json:"pages,omitempty"`
+	Rows  []RatesRow `json:"rows"`
+}
+
+// Rates is the answer of GET /v1/admin/feedback/rates.
+type Rates struct {
+	Period     Period `json:"bucket"`
+	MinAnswers int    `json:"min_answers"`
+	// From and To are the first and last bucket labels of the span ("" when nothing matched
+	// and the filter gave no dates).
+	From string `json:"from"`
+	To   string `json:"to"`
+	// Clipped is true when the filter gave no start and the records go back further than
+	// MaxBuckets: the span is then the last MaxBuckets buckets, and older records are left out.
+	Clipped bool     `json:"clipped"`
+	Series  []Series `json:"series"`
+}
+
+// ComputeRates reads the records of st passing f and counts them per partner, page and bucket
+// of p. The span runs from f.Since (else the first record, but at most MaxBuckets buckets
+// before the end) to f.Until (else the last record). Each partner gets a series over all its
+// pages first, then one for each of its MaxPages pages with the most records in the span (in
+// page order), then one folding the rest together (OtherPages), if any.
+func ComputeRates(ctx context.Context, st Store, f Filter, p Period) (*Rates, error) {
+	type key struct {
+		partner, page string
+		start         int64
+	}
+	// One pass counts every (partner, page, bucket): the fold into OtherPages needs each page's
+	// total over the span, which is known only at the end, and a second read could see records
+	// the first did not (so "other" would not add up).
+	counts := map[key]*RatesRow{}
+	var first, last time.Time
+	seen := false
+	err := st.Records(ctx, f, func(r *Record) error {
+		start := p.Start(r.ReceivedAt)
+		if !seen || start.Before(first) {
+			first = start
+		}
+		if !seen || start.After(last) {
+			last = start
+		}
+		seen = true
+		k := key{r.Partner, r.Page, start.Unix()}
+		row := counts[k]
+		if row == nil {
+			row = &RatesRow{}
+			counts[k] = row
+		}
+		row.N++
+		row.Found.add(r.Found)
+		row.Helpful.add(r.Helpful)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := &Rates{Period: p, MinAnswers: MinAnswers, Series: []Series{}}
+	switch {
+	case !f.Since.IsZero() && !f.Until.IsZero():
+		first, last = p.Start(f.Since), p.Start(f.Until.Add(-time.Nanosecond))
+	case !f.Since.IsZero():
+		first = p.Start(f.Since)
+		if !seen {
+			last = first
+		}
+	case !f.Until.IsZero():
+		last = p.Start(f.Until.Add(-time.Nanosecond))
+		if !seen {
+			first = last
+		}
+	case !seen:
+		return out, nil
+	}
+	if last.Before(first) {
+		last = first
+	}
+	// Unix seconds, not Sub: a span of centuries (from=0001-01-01) overflows a Duration.
+	buckets := func() int64 {
+		days := (last.Unix()-first.Unix())/86400 + 1
+		if p == Week {
+			days = (days + 6) / 7
+		}
+		return days
+	}
+	if n := buckets(); n > MaxBuckets {
+		if !f.Since.IsZero() {
+			return nil, &SpanError{Buckets: int(min(n, math.MaxInt32)), Period: p}
+		}
+		// No start was asked for: show the latest MaxBuckets buckets rather than refuse, or a
+		// dashboard opened with no filter would fail once the store holds over two years.
+		step := 1
+		if p == Week {
+			step = 7
+		}
+		first = last.AddDate(0, 0, -(MaxBuckets-1)*step)
+		out.Clipped = true
+	}
+	lo, hi := first.Unix(), last.Unix()
+
+	// Each partner's records per page within the span.
+	type pageKey struct{ partner, page string }
+	totals := map[pageKey]int{}
+	for k, row := range counts {
+		if k.start >= lo && k.start <= hi {
+			totals[pageKey{k.partner, k.page}] += row.N
+		}
+	}
+	byPartner := map[string][]string{}
+	for k := range totals {
+		byPartner[k.partner] = append(byPartner[k.partner], k.page)
+	}
+	// Each partner's series: all pages, its busiest pages, the rest folded. into says which
+	// series a page's counts go to (its partner's all-pages series, and its own or the fold).
+	var series []Series
+	into := map[pageKey][2]int{}
+	partners := make([]string, 0, len(byPartner))
+	for id := range byPartner {
+		partners = append(partners, id)
+	}
+	slices.Sort(partners)
+	for _, id := range partners {
+		pages := byPartner[id]
+		n := func(page string) int { return totals[pageKey{id, page}] }
+		// The busiest first, ties by path; the reserved names cannot have a series of their own
+		// (a legacy record's page could be "*"), so they always fold.
+		slices.SortFunc(pages, func(a, b string) int {
+			if ra, rb := reservedPage(a), reservedPage(b); ra != rb {
+				if rb {
+					return -1
+				}
+				return 1
+			}
+			if c := cmp.Compare(n(b), n(a)); c != 0 {
+				return c
+			}
+			return strings.Compare(a, b)
+		})
+		keep := 0
+		for keep < len(pages) && keep < MaxPages && !reservedPage(pages[keep]) {
+			keep++
+		}
+		all := len(series)
+		series = append(series, Series{Partner: id, Page: AllPages})
+		own := slices.Clone(pages[:keep])
+		slices.Sort(own)
+		for _, page := range own {
+			into[pageKey{id, page}] = [2]int{all, len(series)}
+			series = append(series, Series{Partner: id, Page: page})
+		}
+		if rest := pages[keep:]; len(rest) > 0 {
+			for _, page := range rest {
+				into[pageKey{id, page}] = [2]int{all, len(series)}
+			}
+			series = append(series, Series{Partner: id, Page: OtherPages, Pages: len(rest)})
+		}
+	}
+	nb := buckets()
+	if int64(len(series))*nb > MaxCells {
+		return nil, &SizeError{Series: len(series), Buckets: int(nb), Period: p}
+	}
+	// Bucket starts by Unix second, so that each count finds its row.
+	index := make(map[int64]int, nb)
+	starts := make([]time.Time, 0, nb)
+	for t := first; !t.After(last); t = p.Next(t) {
+		index[t.Unix()] = len(starts)
+		starts = append(starts, t)
+	}
+	for i := range series {
+		series[i].Rows = make([]RatesRow, len(starts))
+	}
+	for k, c := range counts {
+		b, ok := index[k.start]
+		if !ok {
+			continue // before a clipped span
+		}
+		to, ok := into[pageKey{k.partner, k.page}]
+		if !ok {
+			continue
+		}
+		for _, si := range to {
+			series[si].N += c.N
+			series[si].Rows[b].merge(c)
+		}
+	}
+	for i := range series {
+		for b, t := range starts {
+			row := &series[i].Rows[b]
+			row.Bucket, row.Start = p.Label(t), t.Format(time.DateOnly)
+			row.Found.finish()
+			row.Helpful.finish()
+		}
+	}
+	out.From, out.To = p.Label(first), p.Label(last)
+	out.Series = append(out.Series, series...)
+	return out, nil
+}
+
+// reservedPage reports whether page is one of the names ComputeRates gives its own series.
+func reservedPage(page string) bool { return page == AllPages || page == OtherPages }
+
+// merge adds the counts of c to r.
+func (r *RatesRow) merge(c *RatesRow) {
+	r.N += c.N
+	r.Found.Yes += c.Found.Yes
+	r.Found.N += c.Found.N
+	r.Helpful.Yes += c.Helpful.Yes
+	r.Helpful.N += c.Helpful.N
+}

@@ -1,0 +1,369 @@
+// Content views: each partner's featured resources (order, add, remove) and the resources
+// themselves (add, edit, remove). Every change goes through SP.save: a dry run shows the diff
+// and a live preview, then Publish sends it with If-Match.
+(function () {
+  "use strict";
+  var h = SP.h, t = SP.ns("content");
+  SP.strings({
+    en: {
+      featured: "Featured resources", resources: "Resources",
+      featuredIntro: "Choose a partner, then set which resources its widget features, in order. Nothing changes for visitors until you publish.",
+      featuredOf: "Featured for %s", noFeatured: "This partner features no resource yet.",
+      moveUp: "Move up", moveDown: "Move down", remove: "Remove", moved: "Moved %s to position %s of %s.",
+      added: "Added %s at position %s of %s.", removed: "Removed %s from the featured list.", addLabel: "Resource to add",
+      addButton: "Add to featured", noneToAdd: "Every resource is already featured.",
+      dirty: "You have unpublished changes to this list.", saveOrder: "Review and publish", discardChanges: "Discard changes",
+      discardQ: "Discard your unpublished changes?", loadFailed: "The content could not be loaded.",
+      resourcesIntro: "The resources partners can feature. Edit one to change its title, summary or link.",
+      newResource: "New resource", edit: "Edit", editTitle: "Edit “%s”", newTitle: "New resource",
+      featuredBy: "Featured by: %s", featuredByNone: "Not featured", id: "Identifier",
+      idHint: "Lower-case letters, digits and hyphens. It cannot change later.", type: "Type",
+      title: "Title", summary: "Summary", url: "Link", inEn: "English", inFr: "French",
+      frHint: "Leave empty to show the English text.", urlHint: "A full address starting with https://.",
+      size: "Size in bytes", sizeHint: "Required for a PDF: visitors see it before they download.",
+      languages: "Languages", languagesHint: "ISO 639 codes separated by commas, such as en, fr.",
+      startsOn: "Featured from", endsOn: "Featured until", dateHint: "YYYY-MM-DD (a whole day, UTC). Empty: no limit.",
+      review: "Review and publish", back: "Back to resources", deleteRes: "Delete this resource",
+      deleteBlocked: "Remove it from these partners' featured lists first: %s.", deleteQ: "Delete the resource “%s”? Partners can no longer feature it.",
+      deleted: "Deleted version %s.", notFound: "There is no resource “%s”.",
+    },
+    fr: {
+      featured: "Ressources en vedette", resources: "Ressources",
+      featuredIntro: "Choisissez un partenaire, puis les ressources que son widget met en vedette, dans l'ordre. Rien ne change pour les visiteurs avant la publication.",
+      featuredOf: "En vedette pour %s", noFeatured: "Ce partenaire ne met encore aucune ressource en vedette.",
+      moveUp: "Monter", moveDown: "Descendre", remove: "Retirer", moved: "%s déplacé en position %s sur %s.",
+      added: "%s ajouté en position %s sur %s.", removed: "%s retiré de la liste en vedette.", addLabel: "Ressource à ajouter",
+      addButton: "Mettre en vedette", noneToAdd: "Toutes les ressources sont déjà en vedette.",
+      dirty: "Cette liste a des modifications non publiées.", saveOrder: "Vérifier et publier", discardChanges: "Abandonner les modifications",
+      discardQ: "Abandonner vos modifications non publiées?", loadFailed: "Le contenu n'a pas pu être chargé.",
+      resourcesIntro: "Les ressources que les partenaires peuvent mettre en vedette. Modifiez-en une pour changer son titre, son résumé ou son lien.",
+      newResource: "Nouvelle ressource", edit: "Modifier", editTitle: "Modifier «\u00a0%s\u00a0»", newTitle: "Nouvelle ressource",
+      featuredBy: "En vedette chez\u00a0: %s", featuredByNone: "Pas en vedette", id: "Identifiant",
+      idHint: "Lettres minuscules, chiffres et traits d'union. Il ne pourra plus changer.", type: "Type",
+      title: "Titre", summary: "Résumé", url: "Lien", inEn: "Anglais", inFr: "Français",
+      frHint: "Laissez vide pour afficher le texte anglais.", urlHint: "Une adresse complète commençant par https://.",
+      size: "Taille en octets", sizeHint: "Obligatoire pour un PDF\u00a0: les visiteurs la voient avant de télécharger.",
+      languages: "Langues", languagesHint: "Codes ISO 639 séparés par des virgules, comme en, fr.",
+      startsOn: "En vedette à partir du", endsOn: "En vedette jusqu'au", dateHint: "AAAA-MM-JJ (une journée entière, UTC). Vide\u00a0: sans limite.",
+      review: "Vérifier et publier", back: "Retour aux ressources", deleteRes: "Supprimer cette ressource",
+      deleteBlocked: "Retirez-la d'abord des listes en vedette de ces partenaires\u00a0: %s.", deleteQ: "Supprimer la ressource «\u00a0%s\u00a0»? Les partenaires ne pourront plus la mettre en vedette.",
+      deleted: "Version %s publiée (suppression).", notFound: "Il n'y a pas de ressource «\u00a0%s\u00a0».",
+    },
+  }, "content");
+
+  function byId(c, id) {
+    return (c.resources || []).find(function (r) {
+      return r.id === id;
+    });
+  }
+  function titleOf(c, id) {
+    var r = byId(c, id);
+    return r ? SP.text(r.title) : id;
+  }
+  function partnersFeaturing(c, id) {
+    return SP.partners(c).filter(function (p) {
+      return (c.partners[p].featured || []).indexOf(id) >= 0;
+    });
+  }
+  function loadFailed(main, e) {
+    main.appendChild(h("p", { class: "fail", role: "alert" }, t("loadFailed"), " ", SP.errorText(e)));
+  }
+
+  // --- Featured resources per partner ----------------------------------------------------------
+  SP.view("featured", {
+    label: "content.featured",
+    scopes: ["content"],
+    render: function (main, params) {
+      var hd = h("h1", null, t("featured"));
+      main.append(hd, h("p", null, t("featuredIntro")));
+      var body = h("div", null, h("p", null, t("loading")));
+      main.appendChild(body);
+      SP.content().then(function (cur) {
+        show(body, cur, params[0]);
+      }, function (e) {
+        SP.clear(body);
+        loadFailed(body, e);
+      });
+    },
+  });
+
+  function show(body, cur, want) {
+    var c = cur.content, ids = SP.partners(c);
+    var partner = ids.indexOf(want) >= 0 ? want : ids[0];
+    var saved = ((c.partners[partner] || {}).featured || []).slice(), order = saved.slice();
+    var sel = h("select", { id: "sp-partner", "data-field": "partner" }, ids.map(function (p) {
+      return h("option", { value: p, selected: p === partner }, c.partners[p].name + " (" + p + ")");
+    }));
+    var listH = h("h2", { id: "sp-featured-h" }), list = h("ol", { class: "list", "aria-labelledby": "sp-featured-h", "data-featured": true });
+    var addSel = h("select", { id: "sp-add", "data-keep": true }), addBtn = h("button", { type: "button", "data-action": "add" }, t("addButton"));
+    var addBox = h("div", { class: "actions" }), dirty = h("div"), box = h("div");
+    var form = h("form", { novalidate: true, "aria-labelledby": "sp-featured-h" }, listH, list, addBox, dirty);
+    SP.clear(body).append(SP.field(t("partner"), sel), form, box);
+
+    sel.addEventListener("change", function () {
+      if (changed() && !confirm(t("discardQ"))) {
+        sel.value = partner;
+        return;
+      }
+      history.replaceState(null, "", "#/featured/" + encodeURIComponent(sel.value));
+      show(body, cur, sel.value);
+      document.getElementById("sp-partner").focus();
+    });
+    function changed() {
+      return order.join() !== saved.join();
+    }
+    SP.guard("featured", changed);
+    function draw(focusId, focusWhat) {
+      listH.textContent = t("featuredOf", c.partners[partner].name);
+      SP.clear(list);
+      if (!order.length) list.appendChild(h("li", null, t("noFeatured")));
+      order.forEach(function (id, i) {
+        var title = titleOf(c, id), r = byId(c, id) || {};
+        var btn = function (what, label, off) {
+          return h("button", { type: "button", class: "small" + (what === "remove" ? " danger" : ""), "data-move": what,
+            "aria-disabled": off ? "true" : null, onclick: function () {
+              if (!off) act(what, id);
+            } }, label, h("span", { class: "vh" }, " " + title));
+        };
+        list.appendChild(h("li", { "data-id": id },
+          h("span", { class: "pos", "aria-hidden": "true" }, i + 1 + "."),
+          h("span", { class: "what" }, title, h("small", null, id + " · " + (r.type || ""))),
+          btn("up", t("moveUp"), i === 0), btn("down", t("moveDown"), i === order.length - 1), btn("remove", t("remove"))));
+      });
+      SP.clear(addBox);
+      var rest = (c.resources || []).filter(function (r) {
+        return order.indexOf(r.id) < 0;
+      });
+      if (rest.length) {
+        SP.clear(addSel).append.apply(addSel, rest.map(function (r) {
+          return h("option", { value: r.id }, SP.text(r.title) + " (" + r.id + ")");
+        }));
+        addBox.append(SP.field(t("addLabel"), addSel), addBtn);
+      } else addBox.appendChild(h("p", null, t("noneToAdd")));
+      SP.clear(dirty);
+      if (changed()) {
+        dirty.appendChild(h("div", { class: "dirty" }, h("p", null, t("dirty")), h("p", { class: "actions" },
+          h("button", { type: "button", class: "primary", "data-action": "review", onclick: review }, t("saveOrder")),
+          h("button", { type: "button", "data-action": "discard", onclick: function () {
+            order = saved.slice();
+            SP.clear(box);
+            draw();
+            sel.focus();
+          } }, t("discardChanges")))));
+      }
+      if (focusId) {
+        var f = list.querySelector('[data-id="' + CSS.escape(focusId) + '"] [data-move="' + focusWhat + '"]');
+        if (f) f.focus();
+      }
+    }
+    addBtn.addEventListener("click", function () {
+      var id = addSel.value;
+      if (!id) return;
+      order.push(id);
+      SP.stale(form, true);
+      draw(id, "up");
+      SP.status(t("added", titleOf(c, id), order.length, order.length));
+    });
+    function act(what, id) {
+      var i = order.indexOf(id), n = order.length, j = what === "up" ? i - 1 : i + 1;
+      if (what !== "remove" && (j < 0 || j >= n)) return;
+      // The order under review (if any) is no longer the one on screen: the review goes.
+      SP.stale(form, true);
+      if (what === "remove") {
+        order.splice(i, 1);
+        var next = order[Math.min(i, order.length - 1)];
+        draw(next, "remove");
+        if (!next) addSel.isConnected ? addSel.focus() : sel.focus();
+        SP.status(t("removed", titleOf(c, id)));
+        return;
+      }
+      order.splice(i, 1);
+      order.splice(j, 0, id);
+      // Focus stays on the button just used, on the item that moved; at an end, where that
+      // button no longer does anything, it stays too (aria-disabled keeps it focusable).
+      draw(id, what);
+      SP.status(t("moved", titleOf(c, id), j + 1, n));
+    }
+    function review() {
+      var snapshot = order.slice();
+      SP.save({
+        form: form, box: box, version: cur.version,
+        preview: { partner: partner },
+        send: function (dry, v) {
+          return SP.api("PUT", "/v1/admin/partners/" + encodeURIComponent(partner) + "/featured" + SP.q(dry), { body: { featured: snapshot }, ifMatch: v });
+        },
+        // On a conflict the operator's order is re-applied on top of the newer content: the
+        // list is the whole edit, and resources deleted since would show as errors.
+        reread: function () {
+          return SP.content().then(function (n) {
+            cur = n;
+            c = n.content;
+            saved = ((c.partners[partner] || {}).featured || []).slice();
+            draw();
+            return n.version;
+          });
+        },
+        done: function () {
+          saved = snapshot;
+          SP.content().then(function (n) {
+            show(body, n, partner);
+            SP.focus(document.getElementById("sp-featured-h"));
+          });
+        },
+      });
+    }
+    draw();
+  }
+
+  // --- Resources ------------------------------------------------------------------------------
+  SP.view("resources", {
+    label: "content.resources",
+    scopes: ["content"],
+    render: function (main, params) {
+      var id = params[0], hd = h("h1", { id: "sp-res-h" }, t(!id ? "resources" : id === "new" ? "newTitle" : "edit"));
+      var body = h("div", null, h("p", null, t("loading")));
+      main.append(hd, body);
+      SP.content().then(function (cur) {
+        SP.clear(body);
+        if (id) editForm(body, hd, cur, id === "new" ? null : id);
+        else listResources(body, cur);
+      }, function (e) {
+        SP.clear(body);
+        loadFailed(body, e);
+      });
+    },
+  });
+
+  function listResources(body, cur) {
+    var c = cur.content;
+    body.append(h("p", null, t("resourcesIntro")),
+      h("p", null, h("a", { href: "#/resources/new", class: "button", "data-action": "new" }, t("newResource"))),
+      h("ul", { class: "list", "data-resources": true }, (c.resources || []).map(function (r) {
+        var by = partnersFeaturing(c, r.id).map(function (p) {
+          return c.partners[p].name;
+        });
+        return h("li", { "data-id": r.id },
+          h("span", { class: "what" }, SP.text(r.title), h("small", null, r.id + " · " + r.type + " · " + (by.length ? t("featuredBy", by.join(", ")) : t("featuredByNone")))),
+          h("a", { href: "#/resources/" + encodeURIComponent(r.id), "data-edit": r.id }, t("edit"), h("span", { class: "vh" }, " " + SP.text(r.title))));
+      })));
+  }
+
+  var TYPES = ["page", "pdf", "video", "webinar", "toolkit", "course"];
+
+  function editForm(body, hd, cur, id) {
+    var c = cur.content, r = id ? byId(c, id) : null;
+    if (id && !r) {
+      body.append(h("p", { class: "fail", role: "alert" }, t("notFound", id)), h("p", null, h("a", { href: "#/resources" }, t("back"))));
+      return;
+    }
+    r = r || { id: "", type: "page", title: {}, summary: {}, url: {} };
+    // Validation names a resource by its index in the whole document: the form's fields carry
+    // that path, so a 422 lands beside the right input. A new resource is appended.
+    var idx = id ? c.resources.indexOf(r) : (c.resources || []).length, P = "resources[" + idx + "].";
+    var inputs = {};
+    function input(name, value, attrs, hint, label) {
+      var el = h(attrs && attrs.tag === "textarea" ? "textarea" : "input",
+        Object.assign({ type: "text", name: name, "data-field": P + name, value: value == null ? "" : String(value) }, attrs, { tag: null }));
+      if (el.tagName === "TEXTAREA") el.removeAttribute("type");
+      inputs[name] = el;
+      return SP.field(label, el, hint);
+    }
+    function pair(name, label, tag, hint) {
+      var tx = r[name] || {};
+      return h("fieldset", { "data-field": P + name }, h("legend", null, label),
+        input(name + ".en", tx.en, { tag: tag, lang: "en", type: name === "url" ? "url" : "text" }, hint, t("inEn")),
+        input(name + ".fr", tx.fr, { tag: tag, lang: "fr", type: name === "url" ? "url" : "text" }, t("frHint"), t("inFr")));
+    }
+    var type = h("select", { name: "type", "data-field": P + "type" }, TYPES.map(function (x) {
+      return h("option", { value: x, selected: x === r.type }, x);
+    }));
+    var box = h("div");
+    hd.textContent = id ? t("editTitle", SP.text(r.title)) : t("newTitle");
+    var form = h("form", { novalidate: true, "aria-labelledby": "sp-res-h", "data-resource": id || "new" },
+      input("id", r.id, { readonly: !!id, autocomplete: "off", spellcheck: "false" }, t("idHint"), t("id")),
+      SP.field(t("type"), type),
+      pair("title", t("title")), pair("summary", t("summary"), "textarea"), pair("url", t("url"), null, t("urlHint")),
+      input("size_bytes", r.size_bytes || "", { type: "number", min: "0", inputmode: "numeric" }, t("sizeHint"), t("size")),
+      input("languages", (r.languages || []).join(", "), { autocomplete: "off" }, t("languagesHint"), t("languages")),
+      h("div", { class: "row" }, input("starts_on", r.starts_on, null, t("dateHint"), t("startsOn")),
+        input("ends_on", r.ends_on, null, t("dateHint"), t("endsOn"))),
+      h("p", { class: "actions" }, h("button", { type: "submit", class: "primary", "data-action": "review" }, t("review")),
+        h("a", { href: "#/resources" }, t("back"))));
+    body.append(form, box);
+    SP.guard("resource", form);
+    if (id) body.appendChild(h("p", null, h("button", { type: "button", class: "danger", "data-action": "delete", onclick: del }, t("deleteRes"))));
+
+    function text(name) {
+      var o = {};
+      ["en", "fr"].forEach(function (l) {
+        var v = inputs[name + "." + l].value.trim();
+        if (v) o[l] = v;
+      });
+      return o;
+    }
+    function value() {
+      var v = { id: inputs.id.value.trim(), type: type.value, title: text("title"), summary: text("summary"), url: text("url") };
+      var size = inputs.size_bytes.value.trim();
+      if (size) v.size_bytes = Number(size);
+      var langs = inputs.languages.value.split(",").map(function (s) {
+        return s.trim();
+      }).filter(Boolean);
+      if (langs.length) v.languages = langs;
+      ["starts_on", "ends_on"].forEach(function (k) {
+        var s = inputs[k].value.trim();
+        if (s) v[k] = s;
+      });
+      return v;
+    }
+    function partnerFor(rid) {
+      return partnersFeaturing(c, rid)[0] || SP.partners(c)[0];
+    }
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var v = value();
+      if (!v.id) return SP.fieldErrors(form, { field: P + "id", message: "required" });
+      SP.save({
+        form: form, box: box, version: cur.version, preview: { partner: partnerFor(v.id) },
+        send: function (dry, ver) {
+          return SP.api("PUT", "/v1/admin/resources/" + encodeURIComponent(v.id) + SP.q(dry), { body: v, ifMatch: ver });
+        },
+        reread: function () {
+          return SP.content().then(function (n) {
+            cur = n;
+            c = n.content;
+            return n.version;
+          });
+        },
+        done: function () {
+          SP.go("resources", v.id);
+        },
+      });
+    });
+    function del() {
+      var by = partnersFeaturing(c, id);
+      if (by.length) {
+        SP.clear(box).appendChild(h("p", { class: "fail", role: "alert" }, t("deleteBlocked", by.map(function (p) {
+          return c.partners[p].name;
+        }).join(", "))));
+        return;
+      }
+      if (!confirm(t("deleteQ", SP.text(r.title)))) return;
+      SP.save({
+        form: form, box: box, version: cur.version, preview: { partner: SP.partners(c)[0] },
+        send: function (dry, ver) {
+          return SP.api("DELETE", "/v1/admin/resources/" + encodeURIComponent(id) + SP.q(dry), { ifMatch: ver });
+        },
+        reread: function () {
+          return SP.content().then(function (n) {
+            cur = n;
+            c = n.content;
+            return n.version;
+          });
+        },
+        done: function () {
+          SP.go("resources");
+        },
+      });
+    }
+  }
+})();

@@ -1,0 +1,704 @@
+// The console's core: sign-in, the API client, hash routing between views, and the helpers every
+// view shares (DOM building, field errors, conflicts, diffs, previews, the live region). It is
+// window.SP; content.js, notices.js, lines.js, history.js and dashboard.js register views on it.
+//
+// Everything an operator, a partner or a visitor wrote reaches the page as text (SP.h makes text
+// nodes; nothing here touches innerHTML): content is data, never markup.
+(function () {
+  "use strict";
+  var doc = document, root = doc.documentElement;
+  var TOKEN = "signpost.token"; // sessionStorage only: gone with the tab, never in localStorage
+  var SP = (window.SP = {});
+  SP.lang = root.lang === "fr" ? "fr" : "en";
+
+  // --- Copy -------------------------------------------------------------------------------
+  var copy = { en: {}, fr: {} };
+  // SP.strings({en: {...}, fr: {...}}, ns) registers copy. Keys are global (a later file's key
+  // replaces an earlier one) unless given a namespace: then they are "<ns>.<key>", read with
+  // the function SP.ns(ns) returns.
+  SP.strings = function (s, ns) {
+    for (var l in s)
+      for (var k in s[l]) if (copy[l]) copy[l][ns ? ns + "." + k : k] = s[l][k];
+  };
+  // SP.ns(ns): SP.t for a namespace's keys, falling back to the global ones (core's).
+  SP.ns = function (ns) {
+    return function (key) {
+      var a = [].slice.call(arguments);
+      if (copy.en[ns + "." + key] != null) a[0] = ns + "." + key;
+      return SP.t.apply(null, a);
+    };
+  };
+  // SP.t(key, ...args): the copy in SP.lang (else English, else the key), each %s replaced by
+  // the next argument.
+  SP.t = function (key) {
+    var s = copy[SP.lang][key], args = arguments, i = 1;
+    if (s == null) s = copy.en[key];
+    if (s == null) s = key;
+    return s.replace(/%s/g, function () {
+      return i < args.length ? String(args[i++]) : "";
+    });
+  };
+  // SP.text(t): a localized text object ({en, fr}) in SP.lang, else English.
+  SP.text = function (t) {
+    return (t && (t[SP.lang] || t.en)) || "";
+  };
+
+  SP.strings({
+    en: {
+      signin: "Sign in", signinTitle: "Sign in to the console", token: "Operator token",
+      tokenHint: "Paste the token you were given. It is kept in this tab only and forgotten when you close it or sign out.",
+      tokenEmpty: "Enter your operator token.", tokenBad: "This token is not accepted. Check it and try again.",
+      tokenOff: "No operator token is configured on this edge.", signout: "Sign out", signedAs: "Signed in as %s",
+      signedOut: "Signed out.", views: "Console sections", noViews: "This token has no scope any section of the console uses.",
+      missingScope: "This section needs the scope %s, which your token does not have. Ask an administrator if you need it.",
+      network: "The edge could not be reached. Check your connection and try again.", loading: "Loading…",
+      error: "Error: ", problems: "There is a problem", problemsN: "There are %s problems",
+      errorIn: "%s: %s", required: "required", conflictTitle: "Someone else changed the content",
+      conflictText: "You started from version %s. Since then:", conflictLine: "v%s by %s at %s", conflictNote: "“%s”",
+      conflictNone: "Another change was published since you loaded the page.", reapply: "Re-apply my change on top",
+      discard: "Discard my change", diffCaption: "Changes from version %s to version %s", diffLine: "Line",
+      diffBefore: "Before", diffAfter: "After", diffDel: "removed: ", diffAdd: "added: ", diffSkip: "%s unchanged lines",
+      diffNone: "No change.", previewTitle: "Live preview", previewFrame: "Preview of the banner for %s",
+      partner: "Partner", locale: "Language", region: "Region", regionDefault: "Partner's default", en: "English",
+      fr: "French", published: "Published version %s.", saveTitle: "Check your change before publishing",
+      saveText: "Nothing is published yet. This is what changes from version %s, and how the widget will look.",
+      saveCaption: "Your change to version %s", publish: "Publish", keepEditing: "Keep editing",
+      stale: "Changed since the review: review it again to publish.", leaveQ: "Your changes are not published. Leave and lose them?",
+    },
+    fr: {
+      signin: "Se connecter", signinTitle: "Connexion à la console", token: "Jeton d'opérateur",
+      tokenHint: "Collez le jeton qui vous a été remis. Il n'est gardé que dans cet onglet et oublié quand vous le fermez ou vous déconnectez.",
+      tokenEmpty: "Entrez votre jeton d'opérateur.", tokenBad: "Ce jeton n'est pas accepté. Vérifiez-le et réessayez.",
+      tokenOff: "Aucun jeton d'opérateur n'est configuré sur ce serveur.", signout: "Se déconnecter", signedAs: "Connecté en tant que %s",
+      signedOut: "Vous êtes déconnecté.", views: "Sections de la console", noViews: "Ce jeton n'a aucune des portées qu'utilisent les sections de la console.",
+      missingScope: "Cette section demande la portée %s, que votre jeton n'a pas. Demandez-la à un administrateur au besoin.",
+      network: "Le serveur est injoignable. Vérifiez votre connexion et réessayez.", loading: "Chargement…",
+      error: "Erreur\u00a0: ", problems: "Il y a un problème", problemsN: "Il y a %s problèmes",
+      errorIn: "%s\u00a0: %s", required: "obligatoire", conflictTitle: "Quelqu'un d'autre a modifié le contenu",
+      conflictText: "Vous êtes parti de la version %s. Depuis\u00a0:", conflictLine: "v%s par %s le %s", conflictNote: "«\u00a0%s\u00a0»",
+      conflictNone: "Une autre modification a été publiée depuis le chargement de la page.", reapply: "Réappliquer ma modification par-dessus",
+      discard: "Abandonner ma modification", diffCaption: "Modifications de la version %s à la version %s", diffLine: "Ligne",
+      diffBefore: "Avant", diffAfter: "Après", diffDel: "retiré\u00a0: ", diffAdd: "ajouté\u00a0: ", diffSkip: "%s lignes inchangées",
+      diffNone: "Aucune modification.", previewTitle: "Aperçu en direct", previewFrame: "Aperçu du bandeau pour %s",
+      partner: "Partenaire", locale: "Langue", region: "Région", regionDefault: "Celle du partenaire", en: "anglais",
+      fr: "français", published: "Version %s publiée.", saveTitle: "Vérifiez votre modification avant de la publier",
+      saveText: "Rien n'est encore publié. Voici ce qui change par rapport à la version %s, et l'allure du widget.",
+      saveCaption: "Votre modification de la version %s", publish: "Publier", keepEditing: "Continuer la modification",
+      stale: "Modifié depuis la vérification\u00a0: vérifiez de nouveau pour publier.", leaveQ: "Vos modifications ne sont pas publiées. Quitter et les perdre\u00a0?",
+    },
+  });
+
+  // --- DOM ----------------------------------------------------------------------------------
+  // SP.h(tag, attrs, ...children): an element. attrs: "class", "text", on<event> functions,
+  // value/checked/selected (set as properties), true (an empty attribute), false/null (none),
+  // anything else as an attribute. Children: nodes, strings (text nodes), arrays, null.
+  SP.h = function (tag, attrs) {
+    var el = doc.createElement(tag);
+    for (var k in attrs || {}) {
+      var v = attrs[k];
+      if (v == null || v === false) continue;
+      if (k.slice(0, 2) === "on" && typeof v === "function") el.addEventListener(k.slice(2), v);
+      else if (k === "value" || k === "checked" || k === "selected") el[k] = v;
+      else if (k === "text") el.textContent = v;
+      else el.setAttribute(k, v === true ? "" : v);
+    }
+    append(el, [].slice.call(arguments, 2));
+    return el;
+  };
+  function append(el, kids) {
+    kids.forEach(function (c) {
+      if (c == null || c === false) return;
+      if (Array.isArray(c)) append(el, c);
+      else el.appendChild(typeof c === "object" ? c : doc.createTextNode(String(c)));
+    });
+  }
+  var h = SP.h;
+  var uid = 0;
+  // SP.id(prefix): a fresh element id.
+  SP.id = function (p) {
+    return (p || "sp") + "-" + ++uid;
+  };
+  // SP.field(label, control, hint): a labelled field; the hint is tied by aria-describedby.
+  SP.field = function (label, control, hint) {
+    if (!control.id) control.id = SP.id("f");
+    var kids = [h("label", { for: control.id }, label)];
+    if (hint) {
+      var hid = control.id + "-hint";
+      kids.push(h("p", { id: hid, class: "hint" }, hint));
+      describe(control, hid, true);
+    }
+    kids.push(control);
+    return h("div", { class: "field" }, kids);
+  };
+  function describe(el, id, on) {
+    var ids = (el.getAttribute("aria-describedby") || "").split(" ").filter(function (x) {
+      return x && x !== id;
+    });
+    if (on) ids.push(id);
+    if (ids.length) el.setAttribute("aria-describedby", ids.join(" "));
+    else el.removeAttribute("aria-describedby");
+  }
+  // SP.clear(el): removes every child.
+  SP.clear = function (el) {
+    while (el.firstChild) el.removeChild(el.firstChild);
+    return el;
+  };
+  // SP.focus(el): moves focus there, making a non-control focusable by script only.
+  SP.focus = function (el) {
+    if (!el) return;
+    if (!/^(A|BUTTON|INPUT|SELECT|TEXTAREA)$/.test(el.tagName) && !el.hasAttribute("tabindex")) el.setAttribute("tabindex", "-1");
+    el.focus();
+  };
+  // SP.time(iso): a date and time in the operator's language and time zone.
+  SP.time = function (iso) {
+    var d = new Date(iso);
+    return isNaN(d) ? String(iso) : d.toLocaleString(SP.lang === "fr" ? "fr-CA" : "en-CA", { dateStyle: "medium", timeStyle: "short" });
+  };
+
+  // SP.status(msg): an outcome in the polite live region ("Published version 12."). Cleared
+  // first, so that the same message twice is announced twice.
+  var live = doc.getElementById("sp-status");
+  SP.status = function (msg) {
+    live.textContent = "";
+    setTimeout(function () {
+      live.textContent = msg;
+    }, 50);
+  };
+
+  // --- API ----------------------------------------------------------------------------------
+  // SP.api(method, path, {body, ifMatch, note, headers, accept, token}) resolves (never rejects)
+  // to {status, ok, etag, json, text, error}: error is the API's JSON error object, or one made
+  // up for a network failure (status 0). A refused token (401, or 403 forbidden) signs out.
+  SP.api = function (method, path, o) {
+    o = o || {};
+    var hd = { Accept: o.accept || "application/json" };
+    var tok = o.token || sessionStorage.getItem(TOKEN);
+    if (tok) hd.Authorization = "Bearer " + tok;
+    if (o.ifMatch) hd["If-Match"] = typeof o.ifMatch === "number" ? '"v' + o.ifMatch + '"' : o.ifMatch;
+    if (o.note) hd["X-Signpost-Note"] = o.note;
+    var body = o.body;
+    if (body != null && typeof body !== "string") {
+      body = JSON.stringify(body);
+      hd["Content-Type"] = "application/json";
+    }
+    Object.assign(hd, o.headers);
+    return fetch(path, { method: method, headers: hd, body: body, cache: "no-store", credentials: "omit" }).then(
+      function (r) {
+        return r.text().then(function (text) {
+          var json = null;
+          if (/json/.test(r.headers.get("Content-Type") || "")) {
+            try {
+              json = JSON.parse(text);
+            } catch (e) {}
+          }
+          var err = null;
+          if (!r.ok) err = (json && json.error) || { code: "http_" + r.status, message: text || String(r.status) };
+          var res = { status: r.status, ok: r.ok, etag: r.headers.get("ETag"), json: json, text: text, error: err };
+          if (SP.me && !o.token && (r.status === 401 || (r.status === 403 && err.code !== "missing_scope"))) signOut(SP.t("tokenBad"));
+          return res;
+        });
+      },
+      function () {
+        return { status: 0, ok: false, etag: null, json: null, text: "", error: { code: "network", message: SP.t("network") } };
+      }
+    );
+  };
+  // SP.version(etag): the number in "v12" (0 when absent).
+  SP.version = function (etag) {
+    var m = /v(\d+)/.exec(etag || "");
+    return m ? +m[1] : 0;
+  };
+  // SP.content(): the current content as {version, etag, content, author, created_at}; rejects
+  // with the API error. The last one read is SP.last (views share it: partners, regions).
+  SP.content = function () {
+    return SP.api("GET", "/v1/admin/content").then(function (r) {
+      if (!r.ok) throw r.error;
+      var j = r.json;
+      SP.last = { version: j.version, etag: r.etag, content: j.content, author: j.author, created_at: j.created_at };
+      return SP.last;
+    });
+  };
+  // SP.partners(content): partner ids, sorted.
+  SP.partners = function (c) {
+    return Object.keys((c && c.partners) || {}).sort();
+  };
+
+  // --- Errors beside their fields -------------------------------------------------------------
+  // Server messages are English; the French console translates the common ones and keeps the
+  // rest (with the field's path, which is the same in both languages).
+  var frMessages = [
+    [/^required\b.*/, "obligatoire"],
+    [/^not an absolute http\(s\) URL: (.*)/, "ce n'est pas une adresse http(s) complète\u00a0: $1"],
+    [/^not an RFC 3339 time: (.*)/, "ce n'est pas une date et heure RFC 3339\u00a0: $1"],
+    [/^not a date \(YYYY-MM-DD\) or RFC 3339 time: (.*)/, "ce n'est pas une date (AAAA-MM-JJ)\u00a0: $1"],
+    [/^must be after starts_on/, "doit suivre la date de début"],
+    [/^unknown resource (.*)/, "ressource inconnue\u00a0: $1"],
+    [/^must not be negative/, "ne doit pas être négatif"],
+    [/^required for a pdf.*/, "obligatoire pour un PDF\u00a0: les visiteurs voient la taille avant de télécharger"],
+  ];
+  SP.message = function (m) {
+    m = String(m || "");
+    if (SP.lang === "fr")
+      for (var i = 0; i < frMessages.length; i++) if (frMessages[i][0].test(m)) return m.replace(frMessages[i][0], frMessages[i][1]);
+    return m;
+  };
+  function byField(form, path) {
+    // The exact path, else its nearest ancestor the form names: "notices[0].partners[1]" lands
+    // on the fieldset marked "notices[0].partners".
+    for (var p = path; p; p = p.replace(/(\.[^.[\]]*|\[\d+\])$/, "")) {
+      var el = form.querySelector('[data-field="' + CSS.escape(p) + '"]');
+      if (el) return el;
+      if (!/(\.[^.[\]]*|\[\d+\])$/.test(p)) break;
+    }
+    return null;
+  }
+  // SP.fieldErrors(form, error): each of error.errors (or error.field) beside the element with
+  // data-field="<path>": aria-invalid, aria-describedby and a visible message. A summary at the
+  // top of the form lists them all (linking to the placed ones) and takes the focus.
+  SP.fieldErrors = function (form, error) {
+    SP.clearErrors(form);
+    var list = (error && error.errors) || [];
+    if (!list.length) list = [{ field: (error && error.field) || "", message: (error && error.message) || "" }];
+    var items = [], first = null;
+    list.forEach(function (p) {
+      var el = p.field ? byField(form, p.field) : null, msg = SP.message(p.message);
+      if (!el) {
+        items.push(h("li", null, p.field ? SP.t("errorIn", p.field, msg) : msg));
+        return;
+      }
+      var ctl = /^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName) ? el : el.querySelector("input,select,textarea") || el;
+      // The summary names the field as the form does: "Link, English" for an input in a group.
+      var label = (form.querySelector('label[for="' + ctl.id + '"]') || el).textContent.trim();
+      var group = ctl.closest("fieldset");
+      var lg = group && form.contains(group) && group.querySelector("legend");
+      if (lg) {
+        lg = lg.textContent.trim();
+        label = el === group ? lg : lg + ", " + label;
+      }
+      var mid = SP.id("err");
+      var node = h("p", { id: mid, class: "err" }, SP.t("error"), msg);
+      if (el.tagName === "FIELDSET") el.appendChild(node);
+      else el.insertAdjacentElement("afterend", node);
+      if (ctl !== el || el.tagName !== "FIELDSET") {
+        ctl.setAttribute("aria-invalid", "true");
+        describe(ctl, mid, true);
+      }
+      first = first || ctl;
+      items.push(
+        h("li", null, h("a", {
+          href: "#" + ctl.id,
+          onclick: function (e) {
+            e.preventDefault();
+            ctl.focus();
+          },
+        }, SP.t("errorIn", label, msg)))
+      );
+    });
+    var sum = h("div", { class: "summary", "data-summary": true, tabindex: "-1" },
+      h("h2", null, items.length > 1 ? SP.t("problemsN", items.length) : SP.t("problems")), h("ul", null, items));
+    form.insertBefore(sum, form.firstChild);
+    sum.focus();
+    return first;
+  };
+  // SP.clearErrors(form): removes what SP.fieldErrors added.
+  SP.clearErrors = function (form) {
+    form.querySelectorAll(".err,[data-summary]").forEach(function (n) {
+      n.remove();
+    });
+    form.querySelectorAll('[aria-invalid="true"]').forEach(function (el) {
+      el.removeAttribute("aria-invalid");
+      (el.getAttribute("aria-describedby") || "").split(" ").forEach(function (id) {
+        if (/^err-/.test(id)) describe(el, id, false);
+      });
+    });
+  };
+  // SP.errorText(error): one line for an error without fields.
+  SP.errorText = function (e) {
+    return SP.t("error") + SP.message((e && e.message) || "");
+  };
+
+  // --- Diffs, conflicts, previews ---------------------------------------------------------------
+  // SP.diffTable(rows, {from, to, caption}): the rows of a diff side by side. Removed and added
+  // lines are marked by class (colour) and by text (for screen readers and without colour).
+  SP.diffTable = function (rows, o) {
+    o = o || {};
+    var body = h("tbody");
+    (rows || []).forEach(function (r) {
+      if (r.op === "skip") {
+        body.appendChild(h("tr", { class: "skip" }, h("td", { colspan: "4" }, SP.t("diffSkip", r.count))));
+        return;
+      }
+      var del = r.op === "del" || r.op === "change", add = r.op === "add" || r.op === "change";
+      body.appendChild(
+        h("tr", { class: r.op },
+          h("td", { class: "ln" }, r.left_line || ""),
+          h("td", { class: del ? "del" : null }, del ? h("span", { class: "vh" }, SP.t("diffDel")) : null, del ? "− " : "", r.left || ""),
+          h("td", { class: "ln" }, r.right_line || ""),
+          h("td", { class: add ? "add" : null }, add ? h("span", { class: "vh" }, SP.t("diffAdd")) : null, add ? "+ " : "", r.right || ""))
+      );
+    });
+    if (!body.firstChild) return h("p", null, SP.t("diffNone"));
+    return h("div", { class: "diff" },
+      h("table", null,
+        h("caption", null, o.caption || SP.t("diffCaption", o.from || "?", o.to || "?")),
+        h("thead", null, h("tr", null,
+          h("th", { scope: "col" }, SP.t("diffLine")), h("th", { scope: "col" }, SP.t("diffBefore")),
+          h("th", { scope: "col" }, SP.t("diffLine")), h("th", { scope: "col" }, SP.t("diffAfter")))),
+        body));
+  };
+
+  // SP.conflict(error, reapply, base): after a 412, says who changed what since the version the
+  // operator started from (base, else the one the error names), with the diff, and offers to
+  // re-apply the change on top (reapply re-reads the content and re-sends the edit) or to drop
+  // it. Shown at the top of the current view; resolves when the operator has chosen.
+  SP.conflict = function (error, reapply, base) {
+    var m = /since v(\d+)/.exec((error && error.message) || "");
+    base = +(base || (error && (error.base || error.base_version)) || (m && m[1]) || 0);
+    var main = doc.getElementById("main");
+    var old = main.querySelector("[data-conflict]");
+    if (old) old.remove();
+    var box = h("section", { class: "conflict", "data-conflict": true, "aria-labelledby": "sp-conflict-h" },
+      h("h2", { id: "sp-conflict-h", tabindex: "-1" }, SP.t("conflictTitle")), h("p", null, SP.t("loading")));
+    main.insertBefore(box, main.firstChild);
+    box.firstChild.focus();
+    return SP.api("GET", "/v1/admin/content/history").then(function (hr) {
+      var vs = ((hr.json && hr.json.versions) || []).filter(function (v) {
+        return v.version > base;
+      }).sort(function (a, b) {
+        return a.version - b.version;
+      });
+      var cur = vs.length ? vs[vs.length - 1].version : 0;
+      var diff = cur && base ? SP.api("GET", "/v1/admin/content/diff?from=" + base + "&to=" + cur) : Promise.resolve(null);
+      return diff.then(function (dr) {
+        box.removeChild(box.lastChild);
+        box.appendChild(h("p", null, vs.length ? SP.t("conflictText", base) : SP.t("conflictNone")));
+        if (vs.length)
+          box.appendChild(h("ul", { class: "versions" }, vs.map(function (v) {
+            return h("li", { "data-version": v.version }, SP.t("conflictLine", v.version, v.author, SP.time(v.created_at)),
+              v.note ? [" ", SP.t("conflictNote", v.note)] : null);
+          })));
+        if (dr && dr.ok) box.appendChild(SP.diffTable(dr.json.rows, { from: base, to: cur }));
+        else if (dr) box.appendChild(h("p", null, SP.errorText(dr.error)));
+        return new Promise(function (done) {
+          box.appendChild(h("p", { class: "actions" },
+            h("button", { type: "button", class: "primary", "data-action": "reapply", onclick: function () {
+              box.remove();
+              done(reapply());
+            } }, SP.t("reapply")), " ",
+            h("button", { type: "button", "data-action": "discard", onclick: function () {
+              box.remove();
+              SP.route();
+              done(null);
+            } }, SP.t("discard"))));
+        });
+      });
+    });
+  };
+
+  // SP.preview(container, previewId, {partner, locale, region}): the real widget built from a
+  // draft, framed (sandboxed: it cannot reach the console), with selectors to see it as each
+  // partner, language and region. Returns {set(previewId)} to show a newer draft.
+  SP.preview = function (container, id, o) {
+    o = o || {};
+    var c = (SP.last && SP.last.content) || {};
+    var opt = function (v, label, cur) {
+      return h("option", { value: v, selected: v === cur }, label);
+    };
+    var partner = h("select", { "data-preview": "partner" }, SP.partners(c).map(function (p) {
+      return opt(p, c.partners[p].name + " (" + p + ")", o.partner);
+    }));
+    var locale = h("select", { "data-preview": "locale" }, opt("en", SP.t("en"), o.locale || SP.lang), opt("fr", SP.t("fr"), o.locale || SP.lang));
+    var region = h("select", { "data-preview": "region" }, opt("", SP.t("regionDefault"), o.region || ""),
+      Object.keys(c.regions || {}).sort().map(function (r) {
+        return opt(r, r, o.region || "");
+      }));
+    var frame = h("iframe", { class: "preview", "data-preview-frame": true, sandbox: "allow-scripts allow-popups allow-popups-to-escape-sandbox" });
+    var hid = SP.id("prev");
+    var sec = h("section", { class: "preview-box", "aria-labelledby": hid },
+      h("h3", { id: hid }, SP.t("previewTitle")),
+      h("div", { class: "row" }, SP.field(SP.t("partner"), partner), SP.field(SP.t("locale"), locale), SP.field(SP.t("region"), region)),
+      frame);
+    function load() {
+      frame.title = SP.t("previewFrame", partner.value);
+      frame.src = "/admin/preview/" + encodeURIComponent(id) + "?partner=" + encodeURIComponent(partner.value) +
+        "&locale=" + locale.value + "&region=" + encodeURIComponent(region.value);
+    }
+    [partner, locale, region].forEach(function (s) {
+      s.addEventListener("change", load);
+    });
+    load();
+    SP.clear(container).appendChild(sec);
+    return {
+      frame: frame,
+      set: function (nid) {
+        id = nid;
+        load();
+      },
+    };
+  };
+
+  // SP.save({form, box, version, send, reread, preview, done}): the one way an edit is published.
+  // send(dry, version) sends the edit (dry: with ?dry_run=1) with If-Match: version. The dry run
+  // comes first: its diff and a live preview of the draft are shown in box with a Publish button.
+  // 422: the errors go beside their fields in form. 412: SP.conflict, whose "re-apply" calls
+  // reread() (resolving to the new version, the edit rebuilt on it) and reviews again. done(res)
+  // after publishing.
+  // send holds the edit as it was reviewed: any later input in form (checkboxes and selects
+  // fire it too; "change" would also come on the blur that the review's focus causes), but not
+  // from an element marked data-keep, makes the review stale, and it goes, Publish with it (and
+  // a pending conflict's re-apply), until the edit is reviewed again. A view whose edits are not
+  // form inputs calls SP.stale(form) itself.
+  SP.save = function (o) {
+    var conflict = null, gen = 0; // gen: a dry run answering after a later edit is dropped
+    if (o.form) {
+      if (o.form.spStale) o.form.spStale(true); // an earlier review of this form, still answering
+      else o.form.addEventListener("input", onEdit);
+      o.form.spStale = function (quiet) {
+        var had = o.box.firstChild || (conflict && conflict.isConnected);
+        gen++;
+        SP.clear(o.box);
+        if (conflict) conflict.remove();
+        conflict = null;
+        if (had && !quiet) SP.status(SP.t("stale"));
+      };
+    }
+    function failed(r) {
+      if (r.status === 412) {
+        var p = SP.conflict(r.error, function () {
+          return o.reread().then(function (v) {
+            o.version = v;
+            return review();
+          });
+        }, o.version);
+        conflict = doc.querySelector("[data-conflict]");
+        return p;
+      }
+      if (r.status === 422 && o.form) return SP.fieldErrors(o.form, r.error);
+      SP.clear(o.box).appendChild(h("p", { class: "fail", role: "alert" }, SP.errorText(r.error)));
+    }
+    function review() {
+      if (o.form) SP.clearErrors(o.form);
+      SP.clear(o.box);
+      var g = gen;
+      return o.send(true, o.version).then(function (r) {
+        if (g !== gen) return;
+        if (!r.ok) return failed(r);
+        var d = r.json || {}, pv = h("div");
+        var hd = h("h2", { tabindex: "-1" }, SP.t("saveTitle"));
+        var pub = h("button", { type: "button", class: "primary", "data-action": "publish" }, SP.t("publish"));
+        var back = h("button", { type: "button", "data-action": "back" }, SP.t("keepEditing"));
+        var panel = h("section", { class: "review", "data-review": true }, hd, h("p", null, SP.t("saveText", d.base_version || o.version)),
+          SP.diffTable(d.diff && d.diff.rows, { caption: SP.t("saveCaption", d.base_version || o.version) }),
+          h("p", { class: "actions" }, pub, back), pv);
+        o.box.appendChild(panel);
+        if (d.preview) SP.preview(pv, d.preview, o.preview);
+        hd.focus();
+        back.addEventListener("click", function () {
+          SP.clear(o.box);
+          var f = o.form && o.form.querySelector("input,select,textarea,button");
+          if (f) f.focus();
+        });
+        pub.addEventListener("click", function () {
+          pub.setAttribute("aria-disabled", "true");
+          if (pub.busy) return;
+          pub.busy = true;
+          o.send(false, o.version).then(function (r) {
+            pub.busy = false;
+            pub.removeAttribute("aria-disabled");
+            if (!r.ok) return failed(r);
+            SP.status(SP.t("published", r.json.version));
+            SP.clear(o.box);
+            if (o.form && o.form.spSaved != null) o.form.spSaved = fields(o.form);
+            if (o.done) o.done(r);
+          });
+        });
+      });
+    }
+    return review();
+  };
+  function onEdit(e) {
+    if (this.spStale && !e.target.closest("[data-keep]")) this.spStale();
+  }
+  // SP.stale(form): the edit in form changed by other means than its inputs (quiet: without
+  // saying so; the view announces the change itself).
+  SP.stale = function (form, quiet) {
+    if (form.spStale) form.spStale(quiet);
+  };
+  // SP.guard(key, form or function): the view's unsaved changes, asked about before the
+  // operator leaves the view or the page. A form is unsaved when its fields differ from when it
+  // was guarded (or last published through SP.save); a function says so itself.
+  var guards = {};
+  function fields(f) {
+    return [].map.call(f.elements, function (e) {
+      return /^(checkbox|radio)$/.test(e.type) ? e.checked : e.value;
+    }).join("\u0001");
+  }
+  SP.guard = function (key, f) {
+    if (f.elements) f.spSaved = fields(f);
+    guards[key] = f;
+  };
+  // SP.unsaved(): whether the view has unsaved changes.
+  SP.unsaved = function () {
+    return Object.keys(guards).some(function (k) {
+      var f = guards[k];
+      return f.elements ? f.isConnected && fields(f) !== f.spSaved : f();
+    });
+  };
+  // SP.q(dry): the query string of an edit ("?dry_run=1" for a dry run).
+  SP.q = function (dry) {
+    return dry ? "?dry_run=1" : "";
+  };
+
+  // --- Sign-in, session, views --------------------------------------------------------------
+  var views = [];
+  var session = doc.getElementById("sp-session"), navBox = doc.getElementById("sp-nav"), main = doc.getElementById("main");
+  var leave = null;
+  // SP.view(name, {label, scopes, render}): a section of the console at #/<name>[/params...].
+  // render(main, params) may return a function, called when the operator leaves the view (to
+  // stop its timers). scopes: any one of them opens the view (none: any operator).
+  SP.view = function (name, o) {
+    o.name = name;
+    views.push(o);
+  };
+  // SP.can(scope...): whether the signed-in token has one of the scopes.
+  SP.can = function () {
+    var have = (SP.me && SP.me.scopes) || [];
+    return [].some.call(arguments, function (s) {
+      return have.indexOf(s) >= 0;
+    });
+  };
+  function allowed(v) {
+    return !v.scopes || !v.scopes.length || SP.can.apply(null, v.scopes);
+  }
+  // SP.go(name, ...params): opens a view.
+  SP.go = function () {
+    var h = "#/" + [].map.call(arguments, encodeURIComponent).join("/");
+    if (location.hash === h) SP.route();
+    else location.hash = h;
+  };
+
+  function signInForm(msg) {
+    SP.clear(session);
+    SP.clear(navBox);
+    var input = h("input", { type: "password", id: "sp-token", name: "token", autocomplete: "off", spellcheck: "false", "data-field": "token" });
+    var form = h("form", { class: "signin", novalidate: true, "aria-labelledby": "sp-signin-h" },
+      h("h1", { id: "sp-signin-h" }, SP.t("signinTitle")),
+      SP.field(SP.t("token"), input, SP.t("tokenHint")),
+      h("p", null, h("button", { type: "submit", class: "primary" }, SP.t("signin"))));
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var tok = input.value.trim();
+      if (!tok) return SP.fieldErrors(form, { field: "token", message: SP.t("tokenEmpty") });
+      SP.api("GET", "/v1/admin/whoami", { token: tok }).then(function (r) {
+        if (!r.ok) {
+          var m = r.status === 0 ? SP.t("network") : r.error.code === "admin_disabled" ? SP.t("tokenOff") : SP.t("tokenBad");
+          SP.fieldErrors(form, { field: "token", message: m });
+          input.focus();
+          return;
+        }
+        sessionStorage.setItem(TOKEN, tok);
+        signedIn(r.json, true);
+      });
+    });
+    SP.clear(main).appendChild(form);
+    if (msg) SP.status(msg);
+    input.focus();
+  }
+  function signOut(msg) {
+    sessionStorage.removeItem(TOKEN);
+    SP.me = null;
+    if (leave) leave();
+    leave = null;
+    signInForm(msg || SP.t("signedOut"));
+  }
+  SP.signOut = signOut;
+  function signedIn(me, fresh) {
+    SP.me = { name: me.name, scopes: me.scopes || [] };
+    SP.clear(session).appendChild(h("p", null, h("span", { "data-operator": me.name }, SP.t("signedAs", me.name)), " ",
+      h("button", { type: "button", "data-action": "signout", onclick: function () {
+        signOut();
+      } }, SP.t("signout"))));
+    var list = views.filter(allowed);
+    SP.clear(navBox).appendChild(h("nav", { "aria-label": SP.t("views") }, h("ul", { class: "views" }, list.map(function (v) {
+      return h("li", null, h("a", { href: "#/" + v.name, "data-view": v.name }, SP.t(v.label)));
+    }))));
+    route(fresh);
+  }
+  // SP.route(): renders the view the hash names (again).
+  function route(focus) {
+    if (!SP.me) return;
+    var parts = location.hash.replace(/^#\/?/, "").split("/").map(decodeURIComponent);
+    var v = views.find(function (x) {
+      return x.name === parts[0];
+    });
+    if (!v) {
+      var first = views.filter(allowed);
+      var want = doc.body.getAttribute("data-page") === "feedback" ? "feedback" : null;
+      v = first.find(function (x) {
+        return x.name === want;
+      }) || first.find(function (x) {
+        return x.name !== "feedback";
+      }) || first[0];
+      parts = [v ? v.name : ""];
+    }
+    if (leave) leave();
+    leave = null;
+    guards = {};
+    SP.clear(main);
+    navBox.querySelectorAll("[data-view]").forEach(function (a) {
+      if (v && a.getAttribute("data-view") === v.name) a.setAttribute("aria-current", "page");
+      else a.removeAttribute("aria-current");
+    });
+    doc.querySelectorAll("[data-lang-link]").forEach(function (a) {
+      a.href = a.href.replace(/#.*$/, "") + location.hash;
+    });
+    if (!v) {
+      main.appendChild(h("p", null, SP.t("noViews")));
+      return;
+    }
+    doc.title = SP.t(v.label) + " – " + doc.querySelector(".brand").textContent;
+    if (!allowed(v)) {
+      main.appendChild(h("h1", null, SP.t(v.label)));
+      main.appendChild(h("p", { class: "notice" }, SP.t("missingScope", v.scopes.join(" | "))));
+    } else {
+      var r = v.render(main, parts.slice(1));
+      if (typeof r === "function") leave = r;
+    }
+    if (focus) {
+      var hd = main.querySelector("h1");
+      SP.focus(hd || main);
+    }
+  }
+  SP.route = function () {
+    route(false);
+  };
+  // Leaving a view, or the page, with changes not published asks first.
+  window.addEventListener("hashchange", function (e) {
+    if (!/^#\//.test(location.hash) && location.hash) return;
+    if (SP.me && SP.unsaved() && !confirm(SP.t("leaveQ"))) return history.replaceState(null, "", e.oldURL);
+    route(true);
+  });
+  window.addEventListener("beforeunload", function (e) {
+    if (SP.me && SP.unsaved()) {
+      e.preventDefault();
+      e.returnValue = "";
+    }
+  });
+  doc.querySelector(".skip").addEventListener("click", function (e) {
+    e.preventDefault();
+    SP.focus(main);
+  });
+
+  // Views register from the files after this one; start once they have.
+  doc.addEventListener("DOMContentLoaded", function () {
+    var tok = sessionStorage.getItem(TOKEN);
+    if (!tok) return signInForm();
+    SP.api("GET", "/v1/admin/whoami", { token: tok }).then(function (r) {
+      if (r.ok) signedIn(r.json, false);
+      else {
+        sessionStorage.removeItem(TOKEN);
+        signInForm(r.status === 0 ? SP.t("network") : SP.t("tokenBad"));
+      }
+    });
+  });
+})();

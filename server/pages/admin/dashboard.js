@@ -1,0 +1,298 @@
+// Feedback dashboard (#/feedback, the first view of /admin/feedback): a filter, then the server's
+// report of rates per partner and page (an HTML fragment rendered and escaped by the Go server:
+// tables and SVG charts, no script), the triage queue of comments (crisis-flagged first, each
+// markable as reviewed by the signed-in operator) and a CSV of exactly the filtered records. The
+// filter lives in the address (#/feedback/<query>), so a view can be shared between operators.
+(function () {
+  "use strict";
+  var h = SP.h, t = SP.ns("feedback");
+  // FILTER are the query parameters every feedback route reads (one parser on the server).
+  var FILTER = ["partner", "page", "from", "to", "found", "helpful", "crisis", "comment", "reviewed"];
+  SP.strings({
+    en: {
+      feedback: "Feedback", filter: "Filter", fPartner: "Partner", allPartners: "All partners", fPage: "Page",
+      fPageHint: "The exact path, e.g. /help/contact. Empty: every page.", fFrom: "From (UTC day, inclusive)", fTo: "To (UTC day, inclusive)",
+      utcNote: "Dates are UTC days: a day runs from midnight to midnight UTC, whatever your time zone.",
+      fFound: "Found what they were looking for", fHelpful: "Found the page helpful", fReviewed: "Reviewed", any: "Any", yes: "Yes", no: "No",
+      fCrisis: "Crisis-flagged only", fComment: "With a comment only", fBucket: "Rates per", day: "Day", week: "Week",
+      apply: "Apply", csv: "Download CSV", csvHint: "The CSV holds exactly the records of the filter applied.",
+      comments: "Comments", commentsN: "%s comments match; crisis-flagged first, then those not reviewed yet.",
+      commentsN1: "%s comment matches.",
+      comments0: "No comment matches this filter.", commentsMore: "Showing the first %s.", crisisFlag: "Crisis-flagged",
+      meta: "%s (UTC day %s) · %s · %s", foundA: "Found: %s", helpfulA: "Helpful: %s", unanswered: "no answer", linesFor: "Crisis lines to point to",
+      call: "Call %s", text: "Text %s", textKw: "Text %s to %s", chat: "Chat", markReviewed: "Mark reviewed",
+      reviewedBy: "Reviewed by %s at %s", updated: "Updated: %s comments match.", updated1: "Updated: %s comment matches.",
+      downloaded: "Downloaded %s (%s records).", downloaded1: "Downloaded %s (%s record).",
+      notDone: "Not done. ",
+    },
+    fr: {
+      feedback: "Commentaires", filter: "Filtre", fPartner: "Partenaire", allPartners: "Tous les partenaires", fPage: "Page",
+      fPageHint: "Le chemin exact, p. ex. /aide/contact. Vide\u00a0: toutes les pages.", fFrom: "Du (jour UTC, inclus)", fTo: "Au (jour UTC, inclus)",
+      utcNote: "Les dates sont des jours UTC\u00a0: un jour va de minuit à minuit UTC, quel que soit votre fuseau horaire.",
+      fFound: "A trouvé ce qu'il cherchait", fHelpful: "A trouvé la page utile", fReviewed: "Lu", any: "Tous", yes: "Oui", no: "Non",
+      fCrisis: "Signalés comme crise seulement", fComment: "Avec un commentaire seulement", fBucket: "Taux par", day: "Jour", week: "Semaine",
+      apply: "Appliquer", csv: "Télécharger le CSV", csvHint: "Le CSV contient exactement les réponses du filtre appliqué.",
+      comments: "Commentaires", commentsN: "%s commentaires correspondent\u00a0; ceux signalés comme crise d'abord, puis ceux qui n'ont pas encore été lus.",
+      commentsN1: "%s commentaire correspond.",
+      comments0: "Aucun commentaire ne correspond à ce filtre.", commentsMore: "Les %s premiers sont affichés.", crisisFlag: "Signalé comme crise",
+      meta: "%s (jour UTC %s) · %s · %s", foundA: "Trouvé\u00a0: %s", helpfulA: "Utile\u00a0: %s", unanswered: "sans réponse", linesFor: "Lignes de crise à indiquer",
+      call: "Appeler le %s", text: "Texter le %s", textKw: "Texter %s au %s", chat: "Clavardage", markReviewed: "Marquer comme lu",
+      reviewedBy: "Lu par %s le %s", updated: "Mis à jour\u00a0: %s commentaires correspondent.", updated1: "Mis à jour\u00a0: %s commentaire correspond.",
+      downloaded: "%s téléchargé (%s réponses).", downloaded1: "%s téléchargé (%s réponse).",
+      notDone: "Échec. ",
+    },
+  }, "feedback");
+
+  // one(n): whether n takes the singular (French: 0 and 1; English: 1).
+  function one(n) {
+    return n === 1 || (n === 0 && SP.lang === "fr");
+  }
+
+  // day(d): YYYY-MM-DD of a Date, in UTC (the server's days are UTC days).
+  function day(d) {
+    return d.toISOString().slice(0, 10);
+  }
+
+  function render(main, params) {
+    var q = new URLSearchParams(params[0] || "");
+    if (!params[0]) {
+      // A first visit shows the last 30 days rather than every record ever kept.
+      q.set("from", day(new Date(Date.now() - 29 * 864e5)));
+      q.set("to", day(new Date()));
+    }
+    var applied = null;
+    var sel = function (name, label, opts) {
+      return SP.field(label, h("select", { name: name, "data-field": name }, opts.map(function (o) {
+        return h("option", { value: o[0], selected: (q.get(name) || "") === o[0] }, t(o[1]));
+      })));
+    };
+    var yn = [["", "any"], ["yes", "yes"], ["no", "no"]];
+    var check = function (name, label) {
+      var id = SP.id("fc");
+      return h("div", { class: "check" }, h("input", { type: "checkbox", id: id, name: name, "data-field": name, checked: q.get(name) === "yes" }),
+        h("label", { for: id }, t(label)));
+    };
+    var partner = h("select", { name: "partner", "data-field": "partner" }, h("option", { value: "" }, t("allPartners")));
+    var fid = SP.id("ff");
+    var form = h("form", { class: "filters", novalidate: true, "aria-labelledby": fid },
+      h("h2", { id: fid }, t("filter")),
+      h("div", { class: "row" },
+        SP.field(t("fPartner"), partner),
+        SP.field(t("fPage"), h("input", { type: "text", name: "page", "data-field": "page", value: q.get("page") || "", spellcheck: "false", autocomplete: "off" }), t("fPageHint")),
+        SP.field(t("fFrom"), h("input", { type: "date", name: "from", "data-field": "from", "aria-describedby": fid + "-utc", value: q.get("from") || "" })),
+        SP.field(t("fTo"), h("input", { type: "date", name: "to", "data-field": "to", "aria-describedby": fid + "-utc", value: q.get("to") || "" }))),
+      h("p", { class: "hint", id: fid + "-utc", "data-utc": true }, t("utcNote")),
+      h("div", { class: "row" }, sel("found", t("fFound"), yn), sel("helpful", t("fHelpful"), yn), sel("reviewed", t("fReviewed"), yn),
+        sel("bucket", t("fBucket"), [["day", "day"], ["week", "week"]])),
+      h("div", { class: "checks" }, check("crisis", "fCrisis"), check("comment", "fComment")),
+      h("p", { class: "actions" },
+        h("button", { type: "submit", class: "primary", "data-action": "apply" }, t("apply")),
+        h("button", { type: "button", "data-action": "csv", "aria-describedby": fid + "-csv", onclick: csv }, t("csv")),
+        h("span", { id: fid + "-csv", class: "hint" }, t("csvHint"))));
+    var report = h("div", { class: "report", "data-report-box": true });
+    var list = h("div", { "data-comments": true });
+    var cid = SP.id("fm");
+    main.appendChild(h("h1", null, t("feedback")));
+    main.appendChild(form);
+    // The triage queue first: a crisis-flagged comment must not wait below the charts.
+    main.appendChild(h("section", { "aria-labelledby": cid }, h("h2", { id: cid }, t("comments")), list));
+    main.appendChild(report);
+
+    // Partners for the select: from the content where the token may read it, else from the
+    // feedback itself (a feedback:read token sees the partners that have answers).
+    var known = SP.can("content", "notice")
+      ? SP.content().then(function (c) {
+        return SP.partners(c.content).map(function (p) {
+          return [p, c.content.partners[p].name + " (" + p + ")"];
+        });
+      })
+      : SP.api("GET", "/v1/admin/feedback/stats").then(function (r) {
+        var seen = {};
+        ((r.json && r.json.rows) || []).forEach(function (x) {
+          seen[x.partner] = 1;
+        });
+        return Object.keys(seen).sort().map(function (p) {
+          return [p, p];
+        });
+      });
+    known.catch(function () {
+      return [];
+    }).then(function (ps) {
+      var want = q.get("partner") || "";
+      if (want && !ps.some(function (p) {
+        return p[0] === want;
+      })) ps.push([want, want]);
+      ps.forEach(function (p) {
+        partner.appendChild(h("option", { value: p[0], selected: p[0] === want }, p[1]));
+      });
+      apply();
+    });
+
+    // filterOf(form): the filter query (without bucket and lang).
+    function filterOf() {
+      var f = new URLSearchParams(), el = form.elements;
+      FILTER.forEach(function (k) {
+        var v = el[k].type === "checkbox" ? (el[k].checked ? "yes" : "") : el[k].value.trim();
+        if (v) f.set(k, v);
+      });
+      return f;
+    }
+
+    function apply(e) {
+      if (e) e.preventDefault();
+      SP.clearErrors(form);
+      var f = filterOf(), b = form.elements.bucket.value;
+      var share = new URLSearchParams(f);
+      share.set("bucket", b);
+      try {
+        history.replaceState(null, "", "#/feedback/" + encodeURIComponent(share.toString()));
+      } catch (err) {}
+      document.querySelectorAll("[data-lang-link]").forEach(function (a) {
+        a.href = a.href.replace(/#.*$/, "") + location.hash;
+      });
+      var rep = SP.api("GET", "/v1/admin/feedback/report?" + f + (f.toString() ? "&" : "") + "bucket=" + b + "&lang=" + SP.lang, { accept: "text/html" });
+      var com = SP.api("GET", "/v1/admin/feedback/comments?" + f + (f.toString() ? "&" : "") + "limit=200");
+      return Promise.all([rep, com]).then(function (rs) {
+        var bad = rs.filter(function (r) {
+          return !r.ok;
+        })[0];
+        if (bad) {
+          applied = null;
+          SP.fieldErrors(form, bad.error);
+          return;
+        }
+        applied = f;
+        fragment(report, rs[0].text);
+        comments(list, rs[1].json);
+        if (e) SP.status(t(one(rs[1].json.total) ? "updated1" : "updated", rs[1].json.total));
+      });
+    }
+    form.addEventListener("submit", apply);
+
+    // csv fetches the export of the applied filter with the token (a plain link could not send
+    // it) and saves it through a Blob URL.
+    function csv(e) {
+      var btn = e.currentTarget;
+      if (!applied) return;
+      btn.disabled = true;
+      SP.api("GET", "/v1/admin/feedback?format=csv" + (applied.toString() ? "&" + applied : ""), { accept: "text/csv" }).then(function (r) {
+        btn.disabled = false;
+        if (!r.ok) return SP.fieldErrors(form, { message: t("notDone") + SP.message(r.error.message) });
+        var name = "feedback-" + day(new Date()) + ".csv";
+        var url = URL.createObjectURL(new Blob([r.text], { type: "text/csv;charset=utf-8" }));
+        var a = h("a", { href: url, download: name, class: "vh", tabindex: "-1" }, name);
+        document.body.appendChild(a);
+        a.click();
+        a.remove();
+        setTimeout(function () {
+          URL.revokeObjectURL(url);
+        }, 60000);
+        var n = rows(r.text) - 1;
+        SP.status(t(one(n) ? "downloaded1" : "downloaded", name, n));
+      });
+    }
+  }
+
+  // fragment(box, html): the report, parsed inertly (DOMParser runs no script and loads nothing)
+  // and moved in. The server escapes every value; script, style and event attributes are dropped
+  // all the same, so that nothing in it could run under a weaker policy either.
+  function fragment(box, html) {
+    var d = new DOMParser().parseFromString(html, "text/html");
+    d.querySelectorAll("script,style,iframe,object,embed,link,meta,base,form").forEach(function (n) {
+      n.remove();
+    });
+    d.querySelectorAll("*").forEach(function (n) {
+      [].slice.call(n.attributes).forEach(function (a) {
+        if (/^on|^style$/i.test(a.name) || /^\s*javascript:/i.test(a.value)) n.removeAttribute(a.name);
+      });
+    });
+    // A table wider than the page scrolls in its box: the box takes the keyboard focus (to
+    // scroll it) and is named by the table's caption.
+    d.querySelectorAll(".sp-report-scroll").forEach(function (n) {
+      var c = n.querySelector("caption");
+      n.setAttribute("tabindex", "0");
+      n.setAttribute("role", "region");
+      if (c) n.setAttribute("aria-label", c.textContent);
+    });
+    SP.clear(box);
+    [].slice.call(d.body.childNodes).forEach(function (n) {
+      box.appendChild(document.adoptNode(n));
+    });
+  }
+
+  // rows(csv): how many records a CSV holds with its header (line breaks inside quotes are
+  // part of a field).
+  function rows(s) {
+    var n = 0, q = false;
+    for (var i = 0; i < s.length; i++) {
+      if (s[i] === '"') q = !q;
+      else if (s[i] === "\n" && !q) n++;
+    }
+    return n;
+  }
+
+  // utcDay(iso): the UTC day of a time, the day the filter counts it in.
+  function utcDay(iso) {
+    var d = new Date(iso);
+    return isNaN(d) ? "" : day(d);
+  }
+
+  function answer(v) {
+    return v === true ? t("yes") : v === false ? t("no") : t("unanswered");
+  }
+
+  function lineItems(ls) {
+    return ls.map(function (l) {
+      var how = [];
+      if (l.call) how.push(t("call", l.call));
+      if (l.text) how.push(l.keyword ? t("textKw", l.keyword, l.text) : t("text", l.text));
+      return h("li", null, h("strong", null, l.name), how.length ? " – " + how.join(", ") : "",
+        l.chat_url ? [" – ", h("a", { href: l.chat_url, rel: "noopener noreferrer", target: "_blank" }, t("chat"))] : null);
+    });
+  }
+
+  function comments(box, j) {
+    var cs = (j && j.comments) || [];
+    SP.clear(box);
+    box.appendChild(h("p", { "data-total": j.total }, j.total === 1 ? t("commentsN1", j.total) : j.total ? t("commentsN", j.total) : t("comments0"),
+      j.total > cs.length ? [" ", t("commentsMore", cs.length)] : null));
+    if (!cs.length) return;
+    box.appendChild(h("ol", { class: "triage" }, cs.map(function (c) {
+      var tid = SP.id("ct");
+      var state = h("div", { class: "state" });
+      function reviewed(by, at) {
+        SP.clear(state).appendChild(h("p", { class: "ok", tabindex: "-1", "data-reviewed-by": by }, t("reviewedBy", by, SP.time(at))));
+        return state.firstChild;
+      }
+      if (c.reviewed_by) reviewed(c.reviewed_by, c.reviewed_at);
+      else
+        state.appendChild(h("button", { type: "button", class: "small", "aria-describedby": tid, "data-review": c.id, onclick: function (e) {
+          var btn = e.currentTarget;
+          btn.disabled = true;
+          SP.api("POST", "/v1/admin/feedback/" + encodeURIComponent(c.id) + "/review").then(function (r) {
+            if (!r.ok) {
+              btn.disabled = false;
+              var m = state.querySelector(".err") || state.appendChild(h("p", { class: "err", role: "alert" }));
+              m.textContent = t("notDone") + SP.message(r.error.message);
+              return;
+            }
+            var msg = t("reviewedBy", r.json.reviewed_by, SP.time(r.json.reviewed_at));
+            reviewed(r.json.reviewed_by, r.json.reviewed_at).focus();
+            SP.status(msg);
+          });
+        } }, t("markReviewed")));
+      return h("li", { class: c.crisis ? "crisis" : null, "data-id": c.id, "data-crisis": c.crisis ? "yes" : "no" },
+        h("div", { class: "said" },
+          c.crisis ? h("p", { class: "flag" }, h("strong", null, t("crisisFlag"))) : null,
+          h("p", { class: "meta" }, t("meta", SP.time(c.received_at), utcDay(c.received_at), c.partner, c.page), " · ", t("foundA", answer(c.found)), " · ",
+            t("helpfulA", answer(c.helpful))),
+          h("blockquote", { id: tid, lang: c.locale || null }, h("p", null, c.comment || "")),
+          state),
+        c.crisis && c.lines && c.lines.length
+          ? h("div", { class: "lines" }, h("h3", null, t("linesFor")), h("ul", null, lineItems(c.lines)))
+          : null);
+    })));
+  }
+
+  SP.view("feedback", { label: "feedback.feedback", scopes: ["feedback:read"], render: render });
+})();

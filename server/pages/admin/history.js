@@ -1,0 +1,196 @@
+// History (#/history): every content version with its author, note and time; the side-by-side
+// diff of any two; and rollback, which publishes an earlier version's content as a new version
+// (nothing is rewritten) after the operator has confirmed which version, by whom and when.
+(function () {
+  "use strict";
+  var h = SP.h, t = SP.ns("history");
+  SP.strings({
+    en: {
+      history: "History", historyIntro: "Every published version, newest first. Compare any two, or roll back to an earlier one: a rollback publishes that version's content again as a new version.",
+      versionsCap: "Content versions, newest first", colVersion: "Version", colAuthor: "Author", colNote: "Note", colTime: "Published",
+      colActions: "Actions", current: "current", vN: "v%s", comparePrev: "Compare with previous", comparePrevFor: " (v%s with v%s)", rollTo: "Roll back to v%s",
+      compare: "Compare two versions", from: "From version", to: "To version", show: "Show differences",
+      diffTitle: "Differences between v%s and v%s", confirmTitle: "Roll back to version %s?",
+      confirmText: "This publishes the content of version %s, by %s on %s, as a new version. The current version %s stays in the history.",
+      confirmNote: "Its note: “%s”.", confirm: "Yes, roll back to v%s", rolled: "Rolled back: now v%s.", rollFailed: "Not rolled back. ",
+      cancel: "Cancel", rollDiff: "What changes from the current version %s to version %s", notices: "Emergency notices",
+      noticeOn: "Notice “%s” will be published again: %s", noticeOff: "Notice “%s” will be withdrawn: %s",
+      noticeChanged: "Notice “%s” will change: %s", noticeSame: "No emergency notice starts or stops.",
+      rollUnknown: "What changes could not be read: ",
+    },
+    fr: {
+      history: "Historique", historyIntro: "Toutes les versions publiées, de la plus récente à la plus ancienne. Comparez-en deux, ou revenez à une version antérieure\u00a0: son contenu est alors publié de nouveau comme nouvelle version.",
+      versionsCap: "Versions du contenu, de la plus récente à la plus ancienne", colVersion: "Version", colAuthor: "Auteur", colNote: "Note", colTime: "Publiée le",
+      colActions: "Actions", current: "actuelle", vN: "v%s", comparePrev: "Comparer avec la précédente", comparePrevFor: " (v%s avec v%s)", rollTo: "Revenir à la v%s",
+      compare: "Comparer deux versions", from: "Version de départ", to: "Version d'arrivée", show: "Afficher les différences",
+      diffTitle: "Différences entre la v%s et la v%s", confirmTitle: "Revenir à la version %s\u00a0?",
+      confirmText: "Le contenu de la version %s, publiée par %s le %s, sera publié comme nouvelle version. La version actuelle %s reste dans l'historique.",
+      confirmNote: "Sa note\u00a0: «\u00a0%s\u00a0».", confirm: "Oui, revenir à la v%s", rolled: "Retour effectué\u00a0: version actuelle v%s.", rollFailed: "Retour non effectué. ",
+      cancel: "Annuler", rollDiff: "Ce qui change de la version actuelle %s à la version %s", notices: "Avis d'urgence",
+      noticeOn: "L'avis «\u00a0%s\u00a0» sera publié de nouveau\u00a0: %s", noticeOff: "L'avis «\u00a0%s\u00a0» sera retiré\u00a0: %s",
+      noticeChanged: "L'avis «\u00a0%s\u00a0» changera\u00a0: %s", noticeSame: "Aucun avis d'urgence n'est publié ni retiré.",
+      rollUnknown: "Impossible de lire ce qui change\u00a0: ",
+    },
+  }, "history");
+
+  function render(main) {
+    var box = h("div", null, h("p", null, t("loading")));
+    main.appendChild(h("h1", null, t("history")));
+    main.appendChild(box);
+    load(box);
+  }
+
+  // load(box, then): reads the history and shows it; then(box parts) runs once it is shown.
+  function load(box, then) {
+    SP.api("GET", "/v1/admin/content/history").then(function (r) {
+      if (!r.ok) return SP.clear(box).appendChild(h("p", { class: "fail" }, SP.errorText(r.error)));
+      show(box, r.json.versions || []);
+      if (then) then();
+    });
+  }
+
+  // active(version body): the notices of a version that have not expired, by id.
+  function active(j) {
+    var out = {}, now = Date.now();
+    (((j || {}).content || {}).notices || []).forEach(function (n) {
+      if (Date.parse(n.expires_at) > now) out[n.id] = n;
+    });
+    return out;
+  }
+
+  // noticeChanges(current, target): the emergency notices a rollback from current to target
+  // publishes again, withdraws or changes, one sentence each.
+  function noticeChanges(cj, tj) {
+    var a = active(cj), b = active(tj), out = [];
+    Object.keys(b).sort().forEach(function (id) {
+      if (!a[id]) out.push(h("li", { "data-notice-on": id }, t("noticeOn", id, SP.text(b[id].message))));
+      else if (JSON.stringify(a[id]) !== JSON.stringify(b[id])) out.push(h("li", { "data-notice-changed": id }, t("noticeChanged", id, SP.text(b[id].message))));
+    });
+    Object.keys(a).sort().forEach(function (id) {
+      if (!b[id]) out.push(h("li", { "data-notice-off": id }, t("noticeOff", id, SP.text(a[id].message))));
+    });
+    return out.length ? h("ul", { "data-notices": true }, out) : h("p", { "data-notices": true }, t("noticeSame"));
+  }
+
+  function show(box, vs) {
+    var cur = vs.length ? vs[0] : null;
+    var outcome = h("div"), confirmBox = h("div"), diffBox = h("div");
+    var canRoll = SP.can("content");
+    function diff(from, to) {
+      SP.clear(diffBox).appendChild(h("p", null, t("loading")));
+      return SP.api("GET", "/v1/admin/content/diff?from=" + from + "&to=" + to).then(function (r) {
+        var hid = SP.id("hd");
+        SP.clear(diffBox).appendChild(h("section", { "aria-labelledby": hid, "data-diff": from + "-" + to },
+          h("h2", { id: hid, tabindex: "-1" }, t("diffTitle", from, to)),
+          r.ok ? SP.diffTable(r.json.rows, { from: from, to: to }) : h("p", { class: "fail" }, SP.errorText(r.error))));
+        fromSel.value = String(from);
+        toSel.value = String(to);
+        SP.focus(diffBox.querySelector("h2"));
+      });
+    }
+    function rollback(v, opener) {
+      var hid = SP.id("rb");
+      function cancel() {
+        SP.clear(confirmBox);
+        SP.focus(opener);
+      }
+      function go(btn) {
+        btn.disabled = true;
+        send(v, cur.version);
+      }
+      // send posts the rollback with the version the operator confirmed against; a 412 (someone
+      // published meanwhile) shows what changed and, if asked, sends it again on top.
+      function send(v, current) {
+        return SP.api("POST", "/v1/admin/content/rollback", { body: { version: v.version }, ifMatch: current }).then(function (r) {
+          if (r.status === 412)
+            return SP.conflict(r.error, function () {
+              return SP.api("GET", "/v1/admin/content/history").then(function (hr) {
+                return send(v, hr.ok && hr.json.versions.length ? hr.json.versions[0].version : current);
+              });
+            }, current);
+          if (!r.ok) {
+            SP.clear(confirmBox).appendChild(h("p", { class: "fail", tabindex: "-1" }, t("rollFailed") + SP.message(r.error.message)));
+            return SP.focus(confirmBox.firstChild);
+          }
+          SP.status(t("rolled", r.json.version));
+          var root = box;
+          load(root, function () {
+            var msg = h("p", { class: "ok", "data-rolled": r.json.version, tabindex: "-1" }, t("rolled", r.json.version));
+            root.querySelector("[data-outcome]").appendChild(msg);
+            msg.focus();
+          });
+        });
+      }
+      // The confirmation shows what the rollback changes (the diff from the current version to
+      // v) and which emergency notices it publishes again or withdraws, before it is asked.
+      SP.clear(confirmBox).appendChild(h("p", { "data-confirm-loading": v.version }, t("loading")));
+      var get = function (n) {
+        return SP.api("GET", "/v1/admin/content/versions/" + n, { accept: "application/json" });
+      };
+      Promise.all([SP.api("GET", "/v1/admin/content/diff?from=" + cur.version + "&to=" + v.version), get(cur.version), get(v.version)]).then(function (rs) {
+        var bad = rs.filter(function (r) {
+          return !r.ok;
+        })[0];
+        SP.clear(confirmBox).appendChild(h("section", { class: "review", role: "group", "aria-labelledby": hid, "data-confirm": v.version },
+          h("h2", { id: hid, tabindex: "-1" }, t("confirmTitle", v.version)),
+          h("p", null, t("confirmText", v.version, v.author || "?", SP.time(v.created_at), cur.version), v.note ? [" ", t("confirmNote", v.note)] : null),
+          bad ? h("p", { class: "fail" }, t("rollUnknown"), SP.message(bad.error.message)) : [
+            h("h3", null, t("notices")),
+            noticeChanges(rs[1].json, rs[2].json),
+            SP.diffTable(rs[0].json.rows, { caption: t("rollDiff", cur.version, v.version) })],
+          h("p", { class: "actions" },
+            h("button", { type: "button", class: "primary", "data-action": "confirm-rollback", onclick: function (e) {
+              go(e.target);
+            } }, t("confirm", v.version)),
+            h("button", { type: "button", "data-action": "cancel", onclick: cancel }, t("cancel")))));
+        SP.focus(confirmBox.querySelector("h2"));
+      });
+    }
+    var rows = vs.map(function (v, i) {
+      var prev = vs[i + 1];
+      return h("tr", { "data-version": v.version },
+        h("th", { scope: "row" }, t("vN", v.version), i === 0 ? [" ", h("strong", { class: "flag cur" }, t("current"))] : null),
+        h("td", null, v.author || ""),
+        h("td", null, v.note || ""),
+        h("td", null, h("time", { datetime: v.created_at }, SP.time(v.created_at))),
+        h("td", { class: "actions" },
+          prev ? h("button", { type: "button", class: "small", "data-compare": v.version, onclick: function () {
+            diff(prev.version, v.version);
+          } }, t("comparePrev"), h("span", { class: "vh" }, t("comparePrevFor", v.version, prev.version))) : null,
+          canRoll && i > 0 ? h("button", { type: "button", class: "small danger", "data-rollback": v.version, onclick: function (e) {
+            rollback(v, e.currentTarget);
+          } }, t("rollTo", v.version)) : null));
+    });
+    var opts = function (sel) {
+      return vs.map(function (v) {
+        return h("option", { value: String(v.version), selected: v.version === sel }, t("vN", v.version) + (v.author ? " – " + v.author : ""));
+      });
+    };
+    var fromSel = h("select", { name: "from" }, opts(vs[1] ? vs[1].version : cur && cur.version));
+    var toSel = h("select", { name: "to" }, opts(cur && cur.version));
+    var cid = SP.id("hc");
+    var cmp = h("form", { class: "compare", "aria-labelledby": cid, novalidate: true },
+      h("h2", { id: cid }, t("compare")),
+      h("div", { class: "row" }, SP.field(t("from"), fromSel), SP.field(t("to"), toSel)),
+      h("p", null, h("button", { type: "submit", "data-action": "compare" }, t("show"))));
+    cmp.addEventListener("submit", function (e) {
+      e.preventDefault();
+      diff(+fromSel.value, +toSel.value);
+    });
+    SP.clear(box);
+    box.appendChild(h("p", null, t("historyIntro")));
+    outcome.setAttribute("data-outcome", "");
+    box.appendChild(outcome);
+    box.appendChild(h("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": t("versionsCap") }, h("table", { class: "data", "data-history": true },
+      h("caption", null, t("versionsCap")),
+      h("thead", null, h("tr", null, ["colVersion", "colAuthor", "colNote", "colTime", "colActions"].map(function (k) {
+        return h("th", { scope: "col" }, t(k));
+      }))),
+      h("tbody", null, rows))));
+    box.appendChild(confirmBox);
+    if (vs.length > 1) box.appendChild(cmp);
+    box.appendChild(diffBox);
+  }
+
+  SP.view("history", { label: "history.history", scopes: ["content", "notice"], render: render });
+})();

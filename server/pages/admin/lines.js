@@ -1,0 +1,311 @@
+// Crisis lines (#/lines): every region's lines in order, with where each fact comes from and when
+// it was last checked; lines last checked more than 365 days ago are marked and counted. An edit
+// is reviewed first (a dry run: the diff of the document and the real widget built from it) and
+// only then saved, with the If-Match of the version the operator was looking at.
+(function () {
+  "use strict";
+  var h = SP.h, t = SP.ns("lines");
+  // STALE is the age of verified_on past which a line must be re-checked, as snippets' validation
+  // warns (DefaultStaleAfter).
+  var STALE = 365 * 864e5;
+  // TEXTS are the line's bilingual fields.
+  var TEXTS = ["name", "call_hint", "hours", "audience"];
+  SP.strings({
+    en: {
+      lines: "Crisis lines", linesIntro: "Each region shows its lines in this order. A crisis number is a safety-critical fact: check it against its source before you change it, and set the date you did.",
+      staleN: "%s lines need re-checking: last verified more than 365 days ago.", stale1: "1 line needs re-checking: last verified more than 365 days ago.",
+      stale0: "Every line was verified within the last 365 days.", needsCheck: "needs re-checking", region: "Region %s",
+      regionCap: "Crisis lines shown in %s, in order", unlisted: "Lines no region lists", colPos: "#", colLine: "Line",
+      colNumbers: "How to reach it", colSource: "Source", colVerified: "Verified", colEdit: "Edit", edit: "Edit",
+      call: "Call %s", text: "Text %s", textKw: "Text %s to %s", chat: "Chat", editTitle: "Edit %s", listedIn: "Listed in: %s.",
+      listedNone: "No region lists this line.", fName: "Name", fCountry: "Country (ISO code, e.g. CA)", fNumbers: "Numbers",
+      fNumbersHint: "At least one of call, text or chat.", fCall: "Number to call (as people write it)", fCallTel: "Number dialled (E.164, only when it differs, e.g. +18662773553)",
+      fCallHint: "Said after the number", fText: "Number to text", fKeyword: "Keyword to text", fChat: "Chat address (https://…)",
+      fHours: "Hours", fAudience: "Who it is for (empty: everyone)", fLanguages: "Languages (ISO codes, comma-separated, e.g. en, fr)",
+      fSource: "Source checked (https://…)", fVerified: "Verified on", fVerifiedHint: "The day you checked the facts against the source.",
+      fNote: "Note for the history (optional)", en: "English", fr: "French", review: "Review changes", back: "Back to the lines",
+      reviewTitle: "What will change", reviewText: "Nothing is published yet. Check the changes and the preview, then save.",
+      reviewCap: "Changes to the content (version %s)", keepEditing: "Keep editing", saveLine: "Save and publish",
+      saved: "Saved: published version %s.", unchanged: "Nothing would change: the line already says this.", failed: "Not saved. ",
+      numChanged: "You changed a number but not the verified date: check the source and update it.",
+      numConfirm: "I checked the changed number against the source and keep the verified date",
+      reviewStale: "This line needs re-checking: it was last verified on %s, more than 365 days ago.",
+    },
+    fr: {
+      lines: "Lignes de crise", linesIntro: "Chaque région affiche ses lignes dans cet ordre. Un numéro de crise est une information vitale\u00a0: vérifiez-le auprès de sa source avant de le modifier, et indiquez la date de cette vérification.",
+      staleN: "%s lignes sont à revérifier\u00a0: dernière vérification il y a plus de 365 jours.", stale1: "1 ligne est à revérifier\u00a0: dernière vérification il y a plus de 365 jours.",
+      stale0: "Toutes les lignes ont été vérifiées au cours des 365 derniers jours.", needsCheck: "à revérifier", region: "Région %s",
+      regionCap: "Lignes de crise affichées pour %s, dans l'ordre", unlisted: "Lignes qu'aucune région n'affiche", colPos: "N°", colLine: "Ligne",
+      colNumbers: "Comment la joindre", colSource: "Source", colVerified: "Vérifiée le", colEdit: "Modifier", edit: "Modifier",
+      call: "Appeler le %s", text: "Texter le %s", textKw: "Texter %s au %s", chat: "Clavardage", editTitle: "Modifier\u00a0: %s", listedIn: "Affichée pour\u00a0: %s.",
+      listedNone: "Aucune région n'affiche cette ligne.", fName: "Nom", fCountry: "Pays (code ISO, p. ex. CA)", fNumbers: "Numéros",
+      fNumbersHint: "Au moins un moyen\u00a0: appel, texto ou clavardage.", fCall: "Numéro à appeler (tel qu'on l'écrit)", fCallTel: "Numéro composé (E.164, seulement s'il diffère, p. ex. +18662773553)",
+      fCallHint: "Indication après le numéro", fText: "Numéro pour texter", fKeyword: "Mot clé à texter", fChat: "Adresse du clavardage (https://…)",
+      fHours: "Heures", fAudience: "Pour qui (vide\u00a0: tout le monde)", fLanguages: "Langues (codes ISO séparés par des virgules, p. ex. en, fr)",
+      fSource: "Source vérifiée (https://…)", fVerified: "Vérifiée le", fVerifiedHint: "Le jour où vous avez vérifié l'information auprès de la source.",
+      fNote: "Note pour l'historique (facultative)", en: "anglais", fr: "français", review: "Vérifier les modifications", back: "Retour aux lignes",
+      reviewTitle: "Ce qui va changer", reviewText: "Rien n'est encore publié. Vérifiez les modifications et l'aperçu, puis enregistrez.",
+      reviewCap: "Modifications du contenu (version %s)", keepEditing: "Continuer la modification", saveLine: "Enregistrer et publier",
+      saved: "Enregistré\u00a0: version %s publiée.", unchanged: "Rien ne changerait\u00a0: la ligne dit déjà cela.", failed: "Non enregistré. ",
+      numChanged: "Vous avez modifié un numéro sans changer la date de vérification\u00a0: vérifiez la source et mettez la date à jour.",
+      numConfirm: "J'ai vérifié le numéro modifié auprès de la source et je garde la date de vérification",
+      reviewStale: "Cette ligne est à revérifier\u00a0: sa dernière vérification, le %s, remonte à plus de 365 jours.",
+    },
+  }, "lines");
+  // NUMBERS are the fields that reach a line: changing one without a new verified date needs the
+  // operator to say they checked it.
+  var NUMBERS = ["call", "call_tel", "text", "keyword", "chat_url"];
+
+  function stale(l) {
+    return !(Date.now() - Date.parse(l.verified_on + "T00:00:00Z") <= STALE);
+  }
+
+  // regionsOf(content): region code -> line ids, and line id -> the regions listing it.
+  function listing(c) {
+    var by = {};
+    Object.keys(c.regions || {}).sort().forEach(function (r) {
+      (c.regions[r].lines || []).forEach(function (id) {
+        (by[id] = by[id] || []).push(r);
+      });
+    });
+    return by;
+  }
+
+  function numbers(l) {
+    var out = [];
+    if (l.call) out.push(h("li", null, t("call", l.call), l.call_hint && SP.text(l.call_hint) ? " (" + SP.text(l.call_hint) + ")" : ""));
+    if (l.text) out.push(h("li", null, l.keyword ? t("textKw", l.keyword, l.text) : t("text", l.text)));
+    if (l.chat_url) out.push(h("li", null, t("chat"), " ", h("a", { href: l.chat_url, rel: "noopener noreferrer", target: "_blank" }, l.chat_url)));
+    return h("ul", { class: "plain" }, out);
+  }
+
+  function render(main, params) {
+    var box = h("div", null, h("p", null, t("loading")));
+    main.appendChild(h("h1", null, t("lines")));
+    main.appendChild(box);
+    SP.content().then(function (cur) {
+      if (params[0] && cur.content.lines[params[0]]) editForm(box, cur, params[0]);
+      else list(box, cur);
+    }, function (e) {
+      SP.clear(box).appendChild(h("p", { class: "fail" }, SP.errorText(e)));
+    });
+  }
+
+  function list(box, cur, focusId) {
+    var c = cur.content, lines = c.lines || {}, by = listing(c);
+    var ids = Object.keys(lines).sort(), old = ids.filter(function (id) {
+      return stale(lines[id]);
+    });
+    SP.clear(box);
+    box.appendChild(h("p", null, t("linesIntro")));
+    box.appendChild(h("p", { class: old.length ? "fail" : "ok", "data-stale-count": old.length },
+      old.length === 1 ? t("stale1") : old.length ? t("staleN", old.length) : t("stale0")));
+    var focus = null;
+    function table(code, which, caption) {
+      var hid = SP.id("lr");
+      var rows = which.map(function (id, i) {
+        var l = lines[id];
+        if (!l) return null;
+        var old = stale(l);
+        var btn = h("button", { type: "button", class: "small", "data-edit": id, onclick: function () {
+          editForm(box, cur, id);
+        } }, t("edit"), h("span", { class: "vh" }, " " + SP.text(l.name)));
+        if (id === focusId && !focus) focus = btn;
+        return h("tr", { "data-line": id, class: old ? "stale" : null },
+          h("td", null, String(i + 1)),
+          h("th", { scope: "row" }, SP.text(l.name), h("small", null, id)),
+          h("td", null, numbers(l)),
+          h("td", null, l.source ? h("a", { href: l.source, rel: "noopener noreferrer", target: "_blank" }, l.source) : ""),
+          h("td", null, h("time", { datetime: l.verified_on }, l.verified_on),
+            old ? h("strong", { class: "flag", "data-stale": true }, t("needsCheck")) : null),
+          h("td", null, btn));
+      });
+      return h("section", { "aria-labelledby": hid, "data-region": code || "" },
+        h("h2", { id: hid }, code ? t("region", code) : t("unlisted")),
+        h("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": caption }, h("table", { class: "data lines" },
+          h("caption", null, caption),
+          h("thead", null, h("tr", null, ["colPos", "colLine", "colNumbers", "colSource", "colVerified", "colEdit"].map(function (k) {
+            return h("th", { scope: "col" }, t(k));
+          }))),
+          h("tbody", null, rows))));
+    }
+    Object.keys(c.regions || {}).sort().forEach(function (code) {
+      box.appendChild(table(code, c.regions[code].lines || [], t("regionCap", code)));
+    });
+    var loose = ids.filter(function (id) {
+      return !by[id];
+    });
+    if (loose.length) box.appendChild(table("", loose, t("unlisted")));
+    if (focus) focus.focus();
+  }
+
+  // lineBody(form): the line as PUT /v1/admin/lines/{id} takes it (snippets.Line's JSON).
+  function lineBody(form) {
+    var v = function (n) {
+      return form.elements[n].value.trim();
+    };
+    var b = {};
+    TEXTS.forEach(function (k) {
+      var o = {};
+      ["en", "fr"].forEach(function (l) {
+        if (v(k + "." + l)) o[l] = v(k + "." + l);
+      });
+      if (Object.keys(o).length) b[k] = o;
+    });
+    ["country", "call", "call_tel", "text", "keyword", "chat_url", "source", "verified_on"].forEach(function (k) {
+      if (v(k)) b[k] = v(k);
+    });
+    var langs = v("languages").split(/[\s,]+/).filter(Boolean);
+    if (langs.length) b.languages = langs;
+    return b;
+  }
+
+  function editForm(box, cur, id) {
+    var l = cur.content.lines[id], by = listing(cur.content)[id] || [];
+    var p = "lines." + id + ".";
+    function input(name, label, o) {
+      o = o || {};
+      var val = name.indexOf(".") > 0 ? (l[name.split(".")[0]] || {})[name.split(".")[1]] : l[name];
+      if (name === "languages") val = (l.languages || []).join(", ");
+      var el = h("input", { type: o.type || "text", name: name, value: val || "", "data-field": p + name, spellcheck: o.spell ? null : "false",
+        autocomplete: "off", lang: o.lang || null });
+      return SP.field(label, el, o.hint);
+    }
+    function pair(k, legend) {
+      return h("fieldset", { "data-field": p + k }, h("legend", null, legend),
+        h("div", { class: "row" }, input(k + ".en", t("en"), { lang: "en", spell: 1 }), input(k + ".fr", t("fr"), { lang: "fr", spell: 1 })));
+    }
+    var hid = SP.id("le");
+    var review = h("div");
+    var note = h("input", { type: "text", name: "note", autocomplete: "off" });
+    var form = h("form", { novalidate: true, "aria-labelledby": hid, "data-line-form": id },
+      h("h2", { id: hid }, t("editTitle", SP.text(l.name))),
+      h("p", null, by.length ? t("listedIn", by.join(", ")) : t("listedNone")),
+      pair("name", t("fName")),
+      input("country", t("fCountry")),
+      h("fieldset", { "data-field": "lines." + id }, h("legend", null, t("fNumbers")), h("p", { class: "hint" }, t("fNumbersHint")),
+        h("div", { class: "row" }, input("call", t("fCall")), input("call_tel", t("fCallTel"))),
+        h("div", { class: "row" }, input("call_hint.en", t("fCallHint") + " (" + t("en") + ")", { lang: "en", spell: 1 }),
+          input("call_hint.fr", t("fCallHint") + " (" + t("fr") + ")", { lang: "fr", spell: 1 })),
+        h("div", { class: "row" }, input("text", t("fText")), input("keyword", t("fKeyword"))),
+        input("chat_url", t("fChat"), { type: "url" })),
+      pair("hours", t("fHours")),
+      pair("audience", t("fAudience")),
+      input("languages", t("fLanguages")),
+      input("source", t("fSource"), { type: "url" }),
+      input("verified_on", t("fVerified"), { type: "date", hint: t("fVerifiedHint") }),
+      SP.field(t("fNote"), note),
+      h("p", { class: "actions" },
+        h("button", { type: "submit", class: "primary", "data-action": "review" }, t("review")),
+        h("button", { type: "button", "data-action": "back", onclick: function () {
+          list(box, cur, id);
+        } }, t("back"))),
+      review);
+    var reviewed = null;
+    // A change after the review makes the review stale: it goes, and Save with it.
+    form.addEventListener("input", function (e) {
+      if (reviewed && e.target !== note && !review.contains(e.target)) {
+        reviewed = null;
+        SP.clear(review);
+      }
+    });
+    function path(dry) {
+      return "/v1/admin/lines/" + encodeURIComponent(id) + (dry ? "?dry_run=1" : "");
+    }
+    // failed handles an answer that is not a success: fields, conflicts, anything else.
+    function failed(r, base, retry) {
+      if (r.status === 412) return SP.conflict(r.error, retry, base);
+      SP.fieldErrors(form, r.status === 422 ? fixPaths(r.error) : { message: t("failed") + SP.message(r.error.message) });
+    }
+    function save(body, etag, base) {
+      return SP.api("PUT", path(false), { body: body, ifMatch: etag, note: note.value.trim() }).then(function (r) {
+        if (!r.ok) return failed(r, base, function () {
+          return SP.content().then(function (c) {
+            return save(body, c.etag, c.version);
+          });
+        });
+        SP.status(t("saved", r.json.version));
+        return SP.content().then(function (c) {
+          list(box, c, id);
+          box.insertBefore(h("p", { class: "ok", "data-saved": r.json.version }, t("saved", r.json.version)), box.firstChild);
+        });
+      });
+    }
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      SP.clearErrors(form);
+      SP.clear(review);
+      var body = lineBody(form), etag = cur.etag, base = cur.version;
+      SP.api("PUT", path(true), { body: body, ifMatch: etag }).then(function (r) {
+        if (!r.ok) return failed(r, base, function () {
+          return SP.content().then(function (c) {
+            cur = c;
+            form.requestSubmit();
+          });
+        });
+        var rows = (r.json.diff && r.json.diff.rows) || [];
+        var rid = SP.id("rv"), pv = h("div");
+        var changed = rows.some(function (x) {
+          return x.op !== "same" && x.op !== "skip";
+        });
+        reviewed = body;
+        // A number changed under the same verified date must be confirmed as checked before
+        // Save; a verified date over 365 days old is flagged as in the list.
+        var was = cur.content.lines[id] || l;
+        var numChanged = body.verified_on === was.verified_on && NUMBERS.some(function (k) {
+          return (body[k] || "") !== (was[k] || "");
+        });
+        var wid = SP.id("lw"), cid = SP.id("lc");
+        var saveBtn = changed ? h("button", { type: "button", class: "primary", "data-action": "save", disabled: numChanged,
+          "aria-describedby": numChanged ? wid : null, onclick: function (ev) {
+            ev.target.disabled = true;
+            save(reviewed, etag, base).then(function () {
+              ev.target.disabled = false;
+            });
+          } }, t("saveLine")) : null;
+        review.appendChild(h("section", { class: "review", "aria-labelledby": rid, "data-review": true },
+          h("h3", { id: rid, tabindex: "-1" }, t("reviewTitle")),
+          h("p", null, changed ? t("reviewText") : t("unchanged")),
+          changed && numChanged ? [h("p", { class: "fail", id: wid, "data-number-warning": true }, t("numChanged")),
+            h("div", { class: "check" }, h("input", { type: "checkbox", id: cid, "data-action": "number-checked", onchange: function (ev) {
+              saveBtn.disabled = !ev.target.checked;
+            } }), h("label", { for: cid }, t("numConfirm")))] : null,
+          changed && body.verified_on && stale(body) ? h("p", { class: "fail", "data-review-stale": true }, t("reviewStale", body.verified_on)) : null,
+          SP.diffTable(rows, { caption: t("reviewCap", r.json.base_version || base) }),
+          pv,
+          h("p", { class: "actions" },
+            saveBtn,
+            h("button", { type: "button", "data-action": "keep-editing", onclick: function () {
+              SP.clear(review);
+              reviewed = null;
+              form.elements["name.en"].focus();
+            } }, t("keepEditing")))));
+        if (r.json.preview) SP.preview(pv, r.json.preview, { partner: partnerFor(cur.content, by[0]), locale: SP.lang, region: by[0] || "" });
+        SP.focus(review.querySelector("h3"));
+      });
+    });
+    SP.clear(box).appendChild(form);
+    SP.focus(form.querySelector("h2"));
+  }
+
+  // fixPaths points list items' paths ("languages[1]") at the field holding the whole list.
+  function fixPaths(e) {
+    return Object.assign({}, e, {
+      errors: (e.errors || []).map(function (p) {
+        return { field: String(p.field || "").replace(/(\.languages)\[\d+\]$/, "$1"), message: p.message };
+      }),
+    });
+  }
+
+  // partnerFor(content, region): a partner whose default region is region (the preview shows the
+  // line as its visitors see it), else the first.
+  function partnerFor(c, region) {
+    var ps = SP.partners(c);
+    return ps.filter(function (p) {
+      var pr = c.partners[p].region;
+      return region && (pr === region || pr === region.slice(0, 2));
+    })[0] || ps[0];
+  }
+
+  SP.view("lines", { label: "lines.lines", scopes: ["content"], render: render });
+})();

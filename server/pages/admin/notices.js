@@ -1,0 +1,214 @@
+// Emergency notices: a short message at the top of the banner (a line down, a changed number),
+// for the partners and regions chosen, until it expires. Active notices are listed with the time
+// they have left, and can be withdrawn at once.
+(function () {
+  "use strict";
+  var h = SP.h, t = SP.ns("notices");
+  SP.strings({
+    en: {
+      notices: "Emergency notices",
+      noticesIntro: "A notice appears at the top of the crisis banner on partners' pages until it expires, or until you withdraw it.",
+      active: "Active notices", noActive: "No notice is shown right now.", newNotice: "New notice",
+      message: "Message", msgEn: "Message in English", msgFr: "Message in French", msgFrHint: "Leave empty to show the English message to French visitors.",
+      noticeUrl: "Link for more information (optional)", noticeUrlHint: "A full address starting with https://.",
+      partners: "Partners", partnersHint: "None checked: every partner.", regions: "Regions",
+      regionsHint: "None checked: every region, and visitors whose region is unknown. A country covers its provinces.",
+      expires: "Expires at", expiresHint: "Date and time in your time zone, %s (UTC%s).",
+      expiresUTC: "It is sent as %s (UTC).", expiresPast: "Choose a time in the future.",
+      preview: "Preview in the banner", everyone: "every partner", everywhere: "every region",
+      shownTo: "For %s, in %s.", expiresAt: "Expires %s, in %s.", left: "%s left", withdraw: "Withdraw",
+      withdrawQ: "Withdraw the notice “%s” now? It leaves partners' pages at once.", withdrawn: "Notice withdrawn: version %s.",
+      dUnit: "%s d", hUnit: "%s h", mUnit: "%s min", lessMin: "less than a minute",
+    },
+    fr: {
+      notices: "Avis d'urgence",
+      noticesIntro: "Un avis s'affiche en haut du bandeau de crise sur les pages des partenaires jusqu'à son expiration, ou jusqu'à ce que vous le retiriez.",
+      active: "Avis actifs", noActive: "Aucun avis n'est affiché en ce moment.", newNotice: "Nouvel avis",
+      message: "Message", msgEn: "Message en anglais", msgFr: "Message en français", msgFrHint: "Laissez vide pour montrer le message anglais aux visiteurs francophones.",
+      noticeUrl: "Lien pour en savoir plus (facultatif)", noticeUrlHint: "Une adresse complète commençant par https://.",
+      partners: "Partenaires", partnersHint: "Aucun coché\u00a0: tous les partenaires.", regions: "Régions",
+      regionsHint: "Aucune cochée\u00a0: toutes les régions, et les visiteurs dont la région est inconnue. Un pays couvre ses provinces.",
+      expires: "Expire le", expiresHint: "Date et heure dans votre fuseau horaire, %s (UTC%s).",
+      expiresUTC: "Envoyé comme %s (UTC).", expiresPast: "Choisissez un moment dans le futur.",
+      preview: "Aperçu dans le bandeau", everyone: "tous les partenaires", everywhere: "toutes les régions",
+      shownTo: "Pour %s, dans %s.", expiresAt: "Expire le %s, dans %s.", left: "reste %s", withdraw: "Retirer",
+      withdrawQ: "Retirer l'avis «\u00a0%s\u00a0» maintenant? Il quitte aussitôt les pages des partenaires.", withdrawn: "Avis retiré\u00a0: version %s.",
+      dUnit: "%s j", hUnit: "%s h", mUnit: "%s min", lessMin: "moins d'une minute",
+    },
+  }, "notices");
+
+  // left(ms): "2 h 5 min".
+  function left(ms) {
+    var m = Math.floor(ms / 60000), d = Math.floor(m / 1440), hr = Math.floor((m % 1440) / 60), out = [];
+    if (d) out.push(t("dUnit", d));
+    if (hr) out.push(t("hUnit", hr));
+    if (m % 60 && !d) out.push(t("mUnit", m % 60));
+    return out.length ? out.join(" ") : t("lessMin");
+  }
+  // offset(): the browser's UTC offset, "+02:00" / "−05:00".
+  function offset(d) {
+    var o = -d.getTimezoneOffset(), a = Math.abs(o);
+    return (o < 0 ? "−" : "+") + String(Math.floor(a / 60)).padStart(2, "0") + ":" + String(a % 60).padStart(2, "0");
+  }
+  // utc(local): an <input type=datetime-local> value (in the browser's zone) as RFC 3339 UTC.
+  function utc(v) {
+    var d = v ? new Date(v) : null;
+    return d && !isNaN(d) ? d.toISOString().replace(/\.\d+Z$/, "Z") : "";
+  }
+
+  SP.view("notices", {
+    label: "notices.notices",
+    scopes: ["notice"],
+    render: function (main) {
+      var timer = null;
+      main.append(h("h1", null, t("notices")), h("p", null, t("noticesIntro")));
+      var body = h("div", null, h("p", null, t("loading")));
+      main.appendChild(body);
+      function load() {
+        return SP.content().then(function (cur) {
+          clearInterval(timer);
+          timer = show(body, cur, load);
+        }, function (e) {
+          SP.clear(body).appendChild(h("p", { class: "fail", role: "alert" }, SP.errorText(e)));
+        });
+      }
+      load();
+      return function () {
+        clearInterval(timer);
+      };
+    },
+  });
+
+  function show(body, cur, reload) {
+    var c = cur.content, notices = c.notices || [];
+    var activeH = h("h2", { id: "sp-active-h", tabindex: "-1" }, t("active"));
+    var list = h("ul", { class: "list", "aria-labelledby": "sp-active-h", "data-notices": true });
+    function names(ids, all, label) {
+      return ids && ids.length ? ids.map(label).join(", ") : all;
+    }
+    // The list is redrawn every 30 s: times left count down, expired notices drop out.
+    function draw() {
+      var now = Date.now();
+      SP.clear(list);
+      notices.forEach(function (n) {
+        var exp = Date.parse(n.expires_at);
+        if (!(exp > now)) return;
+        var msg = SP.text(n.message);
+        list.appendChild(h("li", { "data-id": n.id },
+          h("span", { class: "what" }, msg,
+            h("small", null, t("shownTo", names(n.partners, t("everyone"), function (p) {
+              return (c.partners[p] || { name: p }).name;
+            }), names(n.regions, t("everywhere"), String))),
+            h("small", { "data-left": true }, t("expiresAt", SP.time(n.expires_at), left(exp - now)))),
+          h("button", { type: "button", class: "small danger", "data-action": "withdraw", onclick: function () {
+            withdraw(n);
+          } }, t("withdraw"), h("span", { class: "vh" }, " " + msg))));
+      });
+      if (!list.firstChild) list.appendChild(h("li", { "data-empty": true }, t("noActive")));
+    }
+    function withdraw(n) {
+      if (!confirm(t("withdrawQ", SP.text(n.message)))) return;
+      var wbox = h("div");
+      list.insertAdjacentElement("afterend", wbox);
+      var send = function (v) {
+        return SP.api("DELETE", "/v1/admin/notice?id=" + encodeURIComponent(n.id), { ifMatch: v });
+      };
+      (function attempt(v) {
+        send(v).then(function (r) {
+          if (r.ok) {
+            SP.status(t("withdrawn", r.json.version));
+            return reload().then(function () {
+              SP.focus(document.getElementById("sp-active-h"));
+            });
+          }
+          if (r.status === 412)
+            return SP.conflict(r.error, function () {
+              return SP.content().then(function (nc) {
+                attempt(nc.version);
+              });
+            }, v);
+          wbox.appendChild(h("p", { class: "fail", role: "alert" }, SP.errorText(r.error)));
+        });
+      })(cur.version);
+    }
+
+    // The form. Validation names a new notice by its index: it is appended.
+    var P = "notices[" + notices.length + "].";
+    var en = h("textarea", { name: "en", lang: "en", "data-field": P + "message.en", rows: "3" });
+    var fr = h("textarea", { name: "fr", lang: "fr", "data-field": P + "message.fr", rows: "3" });
+    var url = h("input", { type: "url", name: "url", "data-field": P + "url", autocomplete: "off" });
+    function checks(name, legend, hint, items) {
+      var hid = SP.id("hint");
+      return h("fieldset", { "data-field": P + name, "aria-describedby": hid }, h("legend", null, legend), h("p", { class: "hint", id: hid }, hint),
+        h("div", { class: "checks" }, items.map(function (it) {
+          var id = SP.id("c");
+          return h("div", { class: "check" }, h("input", { type: "checkbox", id: id, name: name, value: it[0] }), h("label", { for: id }, it[1]));
+        })));
+    }
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    var when = h("input", { type: "datetime-local", name: "expires", step: "1", "data-field": P + "expires_at", required: true });
+    var sent = h("p", { class: "hint", id: SP.id("hint"), "data-utc": true });
+    var box = h("div");
+    var form = h("form", { novalidate: true, "aria-labelledby": "sp-new-h", "data-notice-form": true },
+      h("h2", { id: "sp-new-h" }, t("newNotice")),
+      h("fieldset", null, h("legend", null, t("message")), SP.field(t("msgEn"), en), SP.field(t("msgFr"), fr, t("msgFrHint"))),
+      SP.field(t("noticeUrl"), url, t("noticeUrlHint")),
+      checks("partners", t("partners"), t("partnersHint"), SP.partners(c).map(function (p) {
+        return [p, c.partners[p].name + " (" + p + ")"];
+      })),
+      checks("regions", t("regions"), t("regionsHint"), Object.keys(c.regions || {}).sort().map(function (r) {
+        return [r, r];
+      })),
+      SP.field(t("expires"), when, t("expiresHint", zone, offset(new Date()))), sent,
+      h("p", { class: "actions" }, h("button", { type: "submit", class: "primary", "data-action": "preview" }, t("preview"))));
+    when.setAttribute("aria-describedby", when.getAttribute("aria-describedby") + " " + sent.id);
+    function showUTC() {
+      var u = utc(when.value);
+      sent.textContent = u ? t("expiresUTC", u) : "";
+    }
+    when.addEventListener("input", showUTC);
+    when.addEventListener("change", showUTC);
+    function checked(name) {
+      return [].map.call(form.querySelectorAll('input[name="' + name + '"]:checked'), function (i) {
+        return i.value;
+      });
+    }
+    var id = "n-" + Date.now().toString(36);
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var n = { id: id, message: { en: en.value.trim() }, expires_at: utc(when.value) };
+      if (fr.value.trim()) n.message.fr = fr.value.trim();
+      if (url.value.trim()) n.url = url.value.trim();
+      var ps = checked("partners"), rs = checked("regions");
+      if (ps.length) n.partners = ps;
+      if (rs.length) n.regions = rs;
+      // Checked here too, in the operator's words: the API only knows "required".
+      var errs = [];
+      if (!n.message.en) errs.push({ field: P + "message.en", message: "required" });
+      if (!n.expires_at) errs.push({ field: P + "expires_at", message: "required" });
+      else if (Date.parse(n.expires_at) <= Date.now()) errs.push({ field: P + "expires_at", message: t("expiresPast") });
+      if (errs.length) return SP.fieldErrors(form, { errors: errs });
+      SP.save({
+        form: form, box: box, version: cur.version, preview: { partner: ps[0], region: rs[0] },
+        send: function (dry, v) {
+          return SP.api("PUT", "/v1/admin/notice" + SP.q(dry), { body: n, ifMatch: v });
+        },
+        reread: function () {
+          return SP.content().then(function (nc) {
+            cur = nc;
+            return nc.version;
+          });
+        },
+        done: function () {
+          reload().then(function () {
+            SP.focus(document.getElementById("sp-active-h"));
+          });
+        },
+      });
+    });
+    SP.clear(body).append(activeH, list, form, box);
+    SP.guard("notice", form);
+    draw();
+    return setInterval(draw, 30000);
+  }
+})();
