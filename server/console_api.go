@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"html/template"
 	"slices"
@@ -26,11 +27,11 @@ import (
 // content edit (a diff and a preview, nothing published), crisis lines and region line lists,
 // the diff between two versions, draft previews, and who the token is.
 //
-// A draft preview is a validated content document held in this edge's memory for a short while
-// under an unguessable id, served exactly as published content would be (the real widget built
-// from it, the real snippet rendering) on routes of its own, so an operator sees a change before
-// anyone else does. Previews are not shared between edges: behind a load balancer the console
-// must reach the edge that made it (sticky sessions, or one admin edge).
+// A draft preview is a validated content document kept for a short while under an unguessable
+// id, served exactly as published content would be (the real widget built from it, the real
+// snippet rendering) on routes of its own, so an operator sees a change before anyone else does.
+// Each edge holds the previews it serves in memory; in Redis mode the draft is also kept in
+// Redis for its 15 minutes, so the preview frame may reach any edge behind a load balancer.
 
 // Limits of draft previews.
 const (
@@ -144,7 +145,7 @@ func (s *Server) dryRun(ctx *fasthttp.RequestCtx, edit func([]byte) ([]byte, err
 	if err != nil {
 		return err
 	}
-	id, err := s.newPreview(now, draft)
+	id, err := s.newPreview(now, out, draft)
 	if err != nil {
 		return err
 	}
@@ -198,11 +199,12 @@ func (s *Server) handleCreatePreview(ctx *fasthttp.RequestCtx) error {
 		return &Error{Status: fasthttp.StatusUnsupportedMediaType, Code: "unsupported_media_type", Message: "send the draft as application/yaml or application/json"}
 	}
 	now := s.cfg.Now()
-	draft, err := snippets.Load(ctx.PostBody(), snippets.ValidateOptions{Now: now})
+	src := append([]byte(nil), ctx.PostBody()...)
+	draft, err := snippets.Load(src, snippets.ValidateOptions{Now: now})
 	if err != nil {
 		return err
 	}
-	id, err := s.newPreview(now, draft)
+	id, err := s.newPreview(now, src, draft)
 	if err != nil {
 		return err
 	}
@@ -234,20 +236,34 @@ type previewWidget struct {
 
 func (s *Server) previews() *previewStore { return &s.drafts }
 
-// newPreview keeps draft as a new preview and returns its id; the oldest preview goes when
-// there are more than maxPreview. Its widget is built when first asked for: a dry run costs a
-// validation, not a bundle.
-func (s *Server) newPreview(now time.Time, draft *snippets.Loaded) (string, error) {
+// newPreview keeps draft (parsed from src) as a new preview and returns its id; the oldest
+// preview goes when there are more than maxPreview. Where the content store is shared (Redis),
+// the draft is kept there too, so that every edge serves the preview. Its widget is built when
+// first asked for: a dry run costs a validation, not a bundle.
+func (s *Server) newPreview(now time.Time, src []byte, draft *snippets.Loaded) (string, error) {
 	var b [16]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return "", err
 	}
 	id := hex.EncodeToString(b[:])
+	if d, ok := s.cfg.ContentStore.(contentstore.Drafts); ok {
+		// An edge that cannot share the draft still serves it itself: the operator's preview
+		// works unless the console and the frame reach different edges.
+		if err := d.SaveDraft(context.Background(), id, src, previewTTL); err != nil {
+			s.log.Warn("draft preview kept on this edge only", "err", err)
+		}
+	}
+	s.previews().add(now, s.draftPreview(id, now, draft))
+	return id, nil
+}
+
+// draftPreview makes the preview id of draft, made at created.
+func (s *Server) draftPreview(id string, created time.Time, draft *snippets.Loaded) *draftPreview {
 	draft.Version = "draft"
-	// Nothing here may hold s: the store outlives it only if nothing does (previewStores).
+	// The widget builder holds what it needs, not s.
 	tz, phrases := s.cfg.TimeZones, s.cfg.CrisisPhrases
 	st := &state{content: draft}
-	d := &draftPreview{id: id, created: now, st: st, widget: sync.OnceValues(func() (*previewWidget, error) {
+	return &draftPreview{id: id, created: created, st: st, widget: sync.OnceValues(func() (*previewWidget, error) {
 		data, err := draft.WidgetData(tz, phrases)
 		if err != nil {
 			return nil, err
@@ -258,8 +274,31 @@ func (s *Server) newPreview(now time.Time, draft *snippets.Loaded) (string, erro
 		}
 		return &previewWidget{js: b.JS, gz: fasthttp.AppendGzipBytes(nil, b.JS)}, nil
 	})}
-	s.previews().add(now, d)
-	return id, nil
+}
+
+// sharedPreview loads preview id that another edge made, from the shared store, and keeps it
+// here for the rest of its time; nil when there is none (or no shared store).
+func (s *Server) sharedPreview(now time.Time, id string) *draftPreview {
+	d, ok := s.cfg.ContentStore.(contentstore.Drafts)
+	if !ok || !contentstore.ValidDraftID(id) {
+		return nil
+	}
+	src, left, err := d.LoadDraft(context.Background(), id)
+	if err != nil {
+		if !errors.Is(err, contentstore.ErrNotFound) {
+			s.log.Warn("shared draft preview unreadable", "err", err)
+		}
+		return nil
+	}
+	// Validated as when it was made, by this edge's clock: content valid a few minutes ago and
+	// not now (a notice that just expired) is refused here as a publish would be.
+	draft, err := snippets.Load(src, snippets.ValidateOptions{Now: now})
+	if err != nil {
+		return nil
+	}
+	p := s.draftPreview(id, now.Add(left-previewTTL), draft)
+	s.previews().add(now, p)
+	return p
 }
 
 func (p *previewStore) add(now time.Time, d *draftPreview) {
@@ -282,7 +321,11 @@ func (p *previewStore) get(now time.Time, id string) *draftPreview {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.expire(now)
-	return p.entries[id]
+	// One loaded from the shared store may be older than ones made here after it.
+	if d := p.entries[id]; d != nil && now.Before(d.created.Add(previewTTL)) {
+		return d
+	}
+	return nil
 }
 
 // expire drops previews older than previewTTL (the oldest are first).
@@ -295,7 +338,7 @@ func (p *previewStore) expire(now time.Time) {
 	p.order = slices.Delete(p.order, 0, n)
 }
 
-var errNoPreview = &Error{Status: fasthttp.StatusNotFound, Code: "not_found", Message: "no such preview: it expired (previews last 15 minutes) or was made on another edge"}
+var errNoPreview = &Error{Status: fasthttp.StatusNotFound, Code: "not_found", Message: "no such preview: it expired (previews last 15 minutes)"}
 
 // preview finds the request's preview, or fails with 404.
 func (s *Server) preview(ctx *fasthttp.RequestCtx) (*draftPreview, error) {
@@ -303,7 +346,11 @@ func (s *Server) preview(ctx *fasthttp.RequestCtx) (*draftPreview, error) {
 	if len(id) != 32 {
 		return nil, errNoPreview
 	}
-	d := s.previews().get(s.cfg.Now(), id)
+	now := s.cfg.Now()
+	d := s.previews().get(now, id)
+	if d == nil {
+		d = s.sharedPreview(now, id)
+	}
 	if d == nil {
 		return nil, errNoPreview
 	}

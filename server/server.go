@@ -109,7 +109,7 @@ type Server struct {
 	// SRI keep their banner across content changes and deploys.
 	oldBundles   sync.Map // string -> *asset.Asset
 	bundleMisses atomic.Int64
-	// drafts are operators' draft previews (server/console_api.go), in this edge's memory.
+	// drafts are the operators' draft previews this edge serves (server/console_api.go).
 	drafts previewStore
 }
 

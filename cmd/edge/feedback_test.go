@@ -179,8 +179,10 @@ func TestDurabilityAcrossSIGKILL(t *testing.T) {
 	)
 	kill := func() {
 		once.Do(func() {
-			_ = p.cmd.Process.Signal(syscall.SIGKILL)
+			// Marked before it is sent: a worker whose request fails because of the kill must
+			// find it marked, or it reports a failure from before the kill.
 			close(killed)
+			_ = p.cmd.Process.Signal(syscall.SIGKILL)
 		})
 	}
 	for w := range workers {

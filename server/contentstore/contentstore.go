@@ -91,6 +91,29 @@ type Bundles interface {
 	BundleHashes(ctx context.Context) ([]string, error)
 }
 
+// Drafts keeps operators' draft previews for a while where every edge sharing the store finds
+// them: an operator's console may reach one edge and the preview frame another. The Redis store
+// has it; an edge on files keeps its previews in its own memory, which is all there is.
+type Drafts interface {
+	// SaveDraft keeps a draft's content under id (32 lower-case hex digits) for ttl.
+	SaveDraft(ctx context.Context, id string, src []byte, ttl time.Duration) error
+	// LoadDraft returns a kept draft and how long it has left; ErrNotFound once it expired.
+	LoadDraft(ctx context.Context, id string) ([]byte, time.Duration, error)
+}
+
+// ValidDraftID says whether id can name a draft: 32 lower-case hex digits.
+func ValidDraftID(id string) bool {
+	if len(id) != 32 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
 // ValidBundleHash says whether h can name a bundle: 16 lower-case hex digits (what a pinned
 // URL carries), so that no other string reaches a file name or a key.
 func ValidBundleHash(h string) bool {

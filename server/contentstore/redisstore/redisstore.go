@@ -15,6 +15,8 @@
 //	signpost:{content}:v:<n>     hash: content, author, note, created_at, digest
 //	signpost:{content}:history   list of numbers, newest first
 //	signpost:{content}:audit     stream of audit entries (field "entry", JSON), never trimmed
+//	signpost:{content}:widgets   hash: built widget bundles by hash (pinned URLs)
+//	signpost:{content}:draft:<id> an operator's draft preview, expiring after 15 minutes
 package redisstore
 
 import (
