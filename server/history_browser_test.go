@@ -341,6 +341,132 @@ func TestLinesBrowser(t *testing.T) {
 		consoleClean(t, ctx)
 	})
 
+	t.Run("a new line, then added to a region's list with the keyboard", func(t *testing.T) {
+		v0, _ := e.content(t)
+		consoleEval[bool](t, ctx, `document.querySelector('[data-line-form] [data-action="back"]').click(), true`)
+		consolePoll(t, ctx, `document.querySelector('[data-action="new-line"]')`)
+		consoleEval[bool](t, ctx, `document.querySelector('[data-action="new-line"]').click(), true`)
+		consolePoll(t, ctx, `document.querySelector('[data-line-form="+new"] [name=id]')`)
+		set := func(name, value string) {
+			consoleEval[bool](t, ctx, `(() => { const el = document.querySelector('[data-line-form] [name=`+jsQuote(name)+`]'); el.value = `+jsQuote(value)+`;
+				el.dispatchEvent(new Event("input", {bubbles: true})); return true })()`)
+		}
+		review := func() {
+			consoleEval[bool](t, ctx, `document.querySelector('[data-line-form] [data-action="review"]').click(), true`)
+		}
+		beside := func(sel string) string {
+			return consoleEval[string](t, ctx, `(() => { const el = document.querySelector(`+jsQuote(sel)+`); const n = el && el.tagName === "FIELDSET" ? el.querySelector(".err") : el && el.nextElementSibling;
+				return n && n.classList.contains("err") ? n.textContent : "" })()`)
+		}
+		// The identifier is checked first: its form, then that it is not taken.
+		set("id", "CA 988")
+		review()
+		consolePoll(t, ctx, `document.querySelector('[data-line-form] [name=id]').getAttribute("aria-invalid") === "true"`)
+		if msg := beside(`[data-line-form] [name=id]`); !strings.Contains(msg, "lower-case letters") {
+			t.Errorf("beside a malformed id: %q", msg)
+		}
+		set("id", "ca-988")
+		review()
+		consolePoll(t, ctx, `(document.querySelector('[data-line-form] [name=id] + .err') || {}).textContent?.includes("exists already")`)
+		// A line with no way to reach it: the API's 422 names lines.ca-test-line, shown beside
+		// the numbers, whose path follows the identifier typed.
+		set("id", "ca-test-line")
+		set("name.en", "Test line")
+		set("name.fr", "Ligne d'essai")
+		set("country", "CA")
+		set("hours.en", "9 to 5")
+		set("languages", "en, fr")
+		set("source", "https://example.org/test-line")
+		today := time.Now().UTC().Format(time.DateOnly)
+		set("verified_on", today)
+		review()
+		consolePoll(t, ctx, `!!document.querySelector('fieldset[data-field="lines.ca-test-line"] .err')`)
+		if msg := beside(`fieldset[data-field="lines.ca-test-line"]`); msg == "" {
+			t.Error("no message beside the numbers")
+		}
+		set("call", "1-800-555-0100")
+		review()
+		consolePoll(t, ctx, `document.activeElement && document.activeElement.closest("[data-review]")`)
+		if consoleEval[bool](t, ctx, `!!document.querySelector("[data-review] [data-number-warning]")`) {
+			t.Error("a new line asks to confirm a changed number")
+		}
+		added := false
+		for _, r := range histCells(t, ctx, `[data-review]`) {
+			added = added || len(r) == 4 && r[0] == "" && r[1] == "" && strings.HasSuffix(r[3], " ca-test-line:")
+		}
+		if !added {
+			t.Errorf("the review's diff does not add the line ca-test-line: %q", histCells(t, ctx, `[data-review]`))
+		}
+		if v, _ := e.content(t); v != v0 {
+			t.Fatalf("reviewing published: now v%d", v)
+		}
+		consoleEval[bool](t, ctx, `document.querySelector('[data-review] [data-action="save"]').click(), true`)
+		consolePoll(t, ctx, `document.querySelector('[data-saved="`+histItoa(v0+1)+`"]')`)
+		if msg := consoleEval[string](t, ctx, `document.querySelector("[data-saved]").textContent`); !strings.Contains(msg, "No region lists the new line yet") {
+			t.Errorf("saved message %q", msg)
+		}
+		if !consoleEval[bool](t, ctx, `!!document.querySelector('section[data-region=""] tr[data-line="ca-test-line"]')`) {
+			t.Error("the new line is not among the lines no region lists")
+		}
+		_, c := e.content(t)
+		if l, ok := c.Lines["ca-test-line"]; !ok || l.Call != "1-800-555-0100" || l.VerifiedOn != today || l.Name["fr"] != "Ligne d'essai" {
+			t.Fatalf("new line in the content: %+v", l)
+		}
+		before := c.Regions["CA"].Lines
+
+		// The CA list, with the keyboard: Add the new line (it lands last), Move it up once.
+		consoleEval[bool](t, ctx, `document.querySelector('[data-order="CA"]').focus(), true`)
+		consoleKeys(t, ctx, "\r")
+		consolePoll(t, ctx, `document.activeElement && document.activeElement.matches('[data-order-form="CA"] h2')`)
+		consoleAxe(t, ctx, "lines, region order, en")
+		consoleTabTo(t, ctx, `[data-order-form="CA"] select`, 3*len(before)+2)
+		if !consoleEval[bool](t, ctx, `[...document.querySelector('[data-order-form="CA"] select').options].some(o => o.value === "ca-test-line")`) {
+			t.Fatal("the new line is not among the lines to add")
+		}
+		consoleEval[bool](t, ctx, `(document.querySelector('[data-order-form="CA"] select').value = "ca-test-line") && true`)
+		consoleTabTo(t, ctx, `[data-order-form="CA"] [data-action="add"]`, 2)
+		consoleKeys(t, ctx, " ")
+		n := len(before) + 1
+		consolePoll(t, ctx, `document.getElementById("sp-status").textContent.includes("at position `+histItoa(int64(n))+` of `+histItoa(int64(n))+`")`)
+		consoleKeys(t, ctx, "\r") // focus is on the added line's Move up
+		consolePoll(t, ctx, `document.getElementById("sp-status").textContent.includes("to position `+histItoa(int64(n-1))+` of `+histItoa(int64(n))+`")`)
+		want := append(append(append([]string{}, before[:n-2]...), "ca-test-line"), before[n-2])
+		if got := consoleEval[string](t, ctx, `[...document.querySelectorAll('[data-region-order="CA"] li[data-id]')].map(li => li.dataset.id).join()`); got != strings.Join(want, ",") {
+			t.Fatalf("order on screen %s, want %s", got, strings.Join(want, ","))
+		}
+		consoleTabTo(t, ctx, `[data-order-form="CA"] [data-action="review"]`, 12)
+		consoleKeys(t, ctx, "\r")
+		consolePoll(t, ctx, `document.activeElement && document.activeElement.closest("[data-review]")`)
+		if src := consoleEval[string](t, ctx, `document.querySelector("[data-review] [data-preview-frame]").getAttribute("src")`); !strings.Contains(src, "region=CA") {
+			t.Errorf("preview frame src %q", src)
+		}
+		if v, _ := e.content(t); v != v0+1 {
+			t.Fatalf("reviewing published: now v%d", v)
+		}
+		consoleEval[bool](t, ctx, `document.querySelector('[data-review] [data-action="publish"]').click(), true`)
+		consolePoll(t, ctx, `document.querySelector('[data-saved="`+histItoa(v0+2)+`"]') && document.activeElement && document.activeElement.matches('[data-order="CA"]')`)
+		if _, c := e.content(t); strings.Join(c.Regions["CA"].Lines, ",") != strings.Join(want, ",") {
+			t.Errorf("CA lists %v, want %v", c.Regions["CA"].Lines, want)
+		}
+		if consoleEval[bool](t, ctx, `!!document.querySelector('section[data-region=""] tr[data-line="ca-test-line"]')`) {
+			t.Error("the line CA lists now is still among the unlisted")
+		}
+		// Discard: a removal undone, nothing sent, the focus on Back to the lines.
+		consoleKeys(t, ctx, "\r")
+		consolePoll(t, ctx, `document.querySelector('[data-region-order="CA"] li[data-id="ca-test-line"] [data-move="remove"]')`)
+		consoleEval[bool](t, ctx, `document.querySelector('[data-region-order="CA"] li[data-id="ca-test-line"] [data-move="remove"]').click(), true`)
+		consolePoll(t, ctx, `document.querySelector('[data-order-form="CA"] [data-action="discard"]')`)
+		consoleEval[bool](t, ctx, `document.querySelector('[data-order-form="CA"] [data-action="discard"]').click(), true`)
+		consolePoll(t, ctx, `!document.querySelector('[data-order-form="CA"] [data-action="discard"]') && document.activeElement.matches('[data-action="back"]')`)
+		if got := consoleEval[string](t, ctx, `[...document.querySelectorAll('[data-region-order="CA"] li[data-id]')].map(li => li.dataset.id).join()`); got != strings.Join(want, ",") {
+			t.Errorf("after Discard the list is %s, want %s", got, strings.Join(want, ","))
+		}
+		if v, _ := e.content(t); v != v0+2 {
+			t.Errorf("discarding published: now v%d", v)
+		}
+		consoleClean(t, ctx)
+	})
+
 	t.Run("390 px", func(t *testing.T) {
 		histNarrow(t, chrome, e.URL+"/admin/?lang=fr#/lines", "ben", `document.querySelector("[data-stale-count]")`)
 	})

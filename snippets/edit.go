@@ -92,13 +92,27 @@ func edit(src []byte, change func(root *yaml.Node) error) ([]byte, error) {
 // line landing inside a block scalar), out is returned as it is.
 func keepBlankLines(src, out []byte) []byte {
 	var b bytes.Buffer
-	restored := false
+	restored, pending := false, 0
 	for _, r := range linediff.Diff(linediff.Lines(src), linediff.Lines(out)) {
+		blank := strings.TrimSpace(r.Left) == ""
 		switch {
-		case r.Op == linediff.Del && strings.TrimSpace(r.Left) == "":
+		case r.Op == linediff.Del && blank:
 			b.WriteByte('\n')
 			restored = true
+		case r.Op == linediff.Change && blank:
+			// A dropped blank line the diff paired with an added one (lines appended at the
+			// end of a block, before a blank line): it goes back after them, before the next
+			// line both texts share.
+			pending++
+			b.WriteString(r.Right)
+			b.WriteByte('\n')
 		case r.Op != linediff.Del:
+			if r.Op == linediff.Same {
+				restored = restored || pending > 0
+				for ; pending > 0; pending-- {
+					b.WriteByte('\n')
+				}
+			}
 			b.WriteString(r.Right)
 			b.WriteByte('\n')
 		}

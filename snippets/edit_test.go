@@ -152,9 +152,16 @@ func TestPutLine(t *testing.T) {
 	// Create, then list it in a region (flow style and neighbouring comments kept).
 	nl := &snippets.Line{Name: snippets.Text{"en": "Test line", "fr": "Ligne d'essai"}, Country: "CA", Call: "1-800-555-0100",
 		Hours: snippets.Text{"en": "9 to 5"}, Source: "https://example.org/line", VerifiedOn: "2026-11-02", ID: "ignored"}
+	before := out
 	out, err = snippets.PutLine(out, "ca-test", nl)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// A new line is only added lines: the blank line after the last line stays where it was.
+	for _, r := range linediff.Diff(linediff.Lines(before), linediff.Lines(out)) {
+		if r.Op != linediff.Same && r.Op != linediff.Add {
+			t.Errorf("adding a line changed more than it added: %+v", r)
+		}
 	}
 	out, err = snippets.SetRegionLines(out, "CA-QC", []string{"qc-appelle", "ca-test", "ca-988"})
 	if err != nil {

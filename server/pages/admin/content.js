@@ -8,7 +8,7 @@
     en: {
       featured: "Featured resources", resources: "Resources",
       featuredIntro: "Choose a partner, then set which resources its widget features, in order. Nothing changes for visitors until you publish.",
-      featuredOf: "Featured for %s", noFeatured: "This partner features no resource yet.",
+      featuredOf: "Featured for %s", empty: "This partner features no resource yet.",
       moveUp: "Move up", moveDown: "Move down", remove: "Remove", moved: "Moved %s to position %s of %s.",
       added: "Added %s at position %s of %s.", removed: "Removed %s from the featured list.", addLabel: "Resource to add",
       addButton: "Add to featured", noneToAdd: "Every resource is already featured.",
@@ -30,7 +30,7 @@
     fr: {
       featured: "Ressources en vedette", resources: "Ressources",
       featuredIntro: "Choisissez un partenaire, puis les ressources que son widget met en vedette, dans l'ordre. Rien ne change pour les visiteurs avant la publication.",
-      featuredOf: "En vedette pour %s", noFeatured: "Ce partenaire ne met encore aucune ressource en vedette.",
+      featuredOf: "En vedette pour %s", empty: "Ce partenaire ne met encore aucune ressource en vedette.",
       moveUp: "Monter", moveDown: "Descendre", remove: "Retirer", moved: "%s déplacé en position %s sur %s.",
       added: "%s ajouté en position %s sur %s.", removed: "%s retiré de la liste en vedette.", addLabel: "Ressource à ajouter",
       addButton: "Mettre en vedette", noneToAdd: "Toutes les ressources sont déjà en vedette.",
@@ -113,77 +113,34 @@
       return order.join() !== saved.join();
     }
     SP.guard("featured", changed);
-    function draw(focusId, focusWhat) {
-      listH.textContent = t("featuredOf", c.partners[partner].name);
-      SP.clear(list);
-      if (!order.length) list.appendChild(h("li", null, t("noFeatured")));
-      order.forEach(function (id, i) {
-        var title = titleOf(c, id), r = byId(c, id) || {};
-        var btn = function (what, label, off) {
-          return h("button", { type: "button", class: "small" + (what === "remove" ? " danger" : ""), "data-move": what,
-            "aria-disabled": off ? "true" : null, onclick: function () {
-              if (!off) act(what, id);
-            } }, label, h("span", { class: "vh" }, " " + title));
-        };
-        list.appendChild(h("li", { "data-id": id },
-          h("span", { class: "pos", "aria-hidden": "true" }, i + 1 + "."),
-          h("span", { class: "what" }, title, h("small", null, id + " · " + (r.type || ""))),
-          btn("up", t("moveUp"), i === 0), btn("down", t("moveDown"), i === order.length - 1), btn("remove", t("remove"))));
-      });
-      SP.clear(addBox);
-      var rest = (c.resources || []).filter(function (r) {
-        return order.indexOf(r.id) < 0;
-      });
-      if (rest.length) {
-        SP.clear(addSel).append.apply(addSel, rest.map(function (r) {
-          return h("option", { value: r.id }, SP.text(r.title) + " (" + r.id + ")");
-        }));
-        addBox.append(SP.field(t("addLabel"), addSel), addBtn);
-      } else addBox.appendChild(h("p", null, t("noneToAdd")));
-      SP.clear(dirty);
-      if (changed()) {
-        dirty.appendChild(h("div", { class: "dirty" }, h("p", null, t("dirty")), h("p", { class: "actions" },
-          h("button", { type: "button", class: "primary", "data-action": "review", onclick: review }, t("saveOrder")),
-          h("button", { type: "button", "data-action": "discard", onclick: function () {
-            order = saved.slice();
-            SP.clear(box);
-            draw();
-            sel.focus();
-          } }, t("discardChanges")))));
-      }
-      if (focusId) {
-        var f = list.querySelector('[data-id="' + CSS.escape(focusId) + '"] [data-move="' + focusWhat + '"]');
-        if (f) f.focus();
-      }
-    }
-    addBtn.addEventListener("click", function () {
-      var id = addSel.value;
-      if (!id) return;
-      order.push(id);
-      SP.stale(form, true);
-      draw(id, "up");
-      SP.status(t("added", titleOf(c, id), order.length, order.length));
+    var draw = SP.orderList({
+      list: list, addBox: addBox, addSel: addSel, addBtn: addBtn, dirty: dirty, form: form, fallback: sel, t: t,
+      order: function () {
+        return order;
+      },
+      title: function (id) {
+        return titleOf(c, id);
+      },
+      detail: function (id) {
+        return id + " · " + ((byId(c, id) || {}).type || "");
+      },
+      rest: function () {
+        return (c.resources || []).filter(function (r) {
+          return order.indexOf(r.id) < 0;
+        }).map(function (r) {
+          return [r.id, SP.text(r.title) + " (" + r.id + ")"];
+        });
+      },
+      before: function () {
+        listH.textContent = t("featuredOf", c.partners[partner].name);
+      },
+      changed: changed,
+      review: review,
+      discard: function () {
+        order = saved.slice();
+        SP.clear(box);
+      },
     });
-    function act(what, id) {
-      var i = order.indexOf(id), n = order.length, j = what === "up" ? i - 1 : i + 1;
-      if (what !== "remove" && (j < 0 || j >= n)) return;
-      // The order under review (if any) is no longer the one on screen: the review goes.
-      SP.stale(form, true);
-      if (what === "remove") {
-        order.splice(i, 1);
-        var next = order[Math.min(i, order.length - 1)];
-        draw(next, "remove");
-        if (!next) addSel.isConnected ? addSel.focus() : sel.focus();
-        SP.status(t("removed", titleOf(c, id)));
-        return;
-      }
-      order.splice(i, 1);
-      order.splice(j, 0, id);
-      // Focus stays on the button just used, on the item that moved; at an end, where that
-      // button no longer does anything, it stays too (aria-disabled keeps it focusable).
-      draw(id, what);
-      SP.status(t("moved", titleOf(c, id), j + 1, n));
-    }
     function review() {
       var snapshot = order.slice();
       SP.save({

@@ -544,6 +544,88 @@
       return f.elements ? f.isConnected && fields(f) !== f.spSaved : f();
     });
   };
+  // SP.orderList(o): an ordered list of ids edited with buttons alone, so the keyboard does all
+  // of it: move up, move down and remove on each item, a select and a button to add. Focus
+  // stays on the button used (at an end it stays too: aria-disabled keeps it focusable) and
+  // every change is said in the status line; while the list differs from the published one, a
+  // box offers to review it or discard the changes. o: list (the <ol>), addBox, addSel, addBtn,
+  // dirty (the box), form (its review goes stale on each change), fallback (focused after a
+  // discard, or when the last item goes and nothing can be added), t (the view's strings:
+  // moveUp, moveDown, remove, moved, added, removed, addLabel, noneToAdd, empty, dirty,
+  // saveOrder, discardChanges), order() (the array, changed in place), title(id), detail(id),
+  // rest() ([id, label] pairs that can be added), changed(), review(), discard() (back to the
+  // published list), before() (called first in each drawing). Returns draw(focusId, focusWhat).
+  SP.orderList = function (o) {
+    var t = o.t;
+    function draw(focusId, focusWhat) {
+      var order = o.order();
+      if (o.before) o.before();
+      SP.clear(o.list);
+      if (!order.length) o.list.appendChild(h("li", null, t("empty")));
+      order.forEach(function (id, i) {
+        var title = o.title(id);
+        var btn = function (what, label, off) {
+          return h("button", { type: "button", class: "small" + (what === "remove" ? " danger" : ""), "data-move": what,
+            "aria-disabled": off ? "true" : null, onclick: function () {
+              if (!off) act(what, id);
+            } }, label, h("span", { class: "vh" }, " " + title));
+        };
+        o.list.appendChild(h("li", { "data-id": id },
+          h("span", { class: "pos", "aria-hidden": "true" }, i + 1 + "."),
+          h("span", { class: "what" }, title, h("small", null, o.detail(id))),
+          btn("up", t("moveUp"), i === 0), btn("down", t("moveDown"), i === order.length - 1), btn("remove", t("remove"))));
+      });
+      SP.clear(o.addBox);
+      var rest = o.rest();
+      if (rest.length) {
+        SP.clear(o.addSel).append.apply(o.addSel, rest.map(function (r) {
+          return h("option", { value: r[0] }, r[1]);
+        }));
+        o.addBox.append(SP.field(t("addLabel"), o.addSel), o.addBtn);
+      } else o.addBox.appendChild(h("p", null, t("noneToAdd")));
+      SP.clear(o.dirty);
+      if (o.changed()) {
+        o.dirty.appendChild(h("div", { class: "dirty" }, h("p", null, t("dirty")), h("p", { class: "actions" },
+          h("button", { type: "button", class: "primary", "data-action": "review", onclick: o.review }, t("saveOrder")),
+          h("button", { type: "button", "data-action": "discard", onclick: function () {
+            o.discard();
+            draw();
+            o.fallback.focus();
+          } }, t("discardChanges")))));
+      }
+      if (focusId) {
+        var f = o.list.querySelector('[data-id="' + CSS.escape(focusId) + '"] [data-move="' + focusWhat + '"]');
+        if (f) f.focus();
+      }
+    }
+    o.addBtn.addEventListener("click", function () {
+      var id = o.addSel.value, order = o.order();
+      if (!id) return;
+      order.push(id);
+      SP.stale(o.form, true);
+      draw(id, "up");
+      SP.status(t("added", o.title(id), order.length, order.length));
+    });
+    function act(what, id) {
+      var order = o.order(), i = order.indexOf(id), n = order.length, j = what === "up" ? i - 1 : i + 1;
+      if (what !== "remove" && (j < 0 || j >= n)) return;
+      // The order under review (if any) is no longer the one on screen: the review goes.
+      SP.stale(o.form, true);
+      if (what === "remove") {
+        order.splice(i, 1);
+        var next = order[Math.min(i, order.length - 1)];
+        draw(next, "remove");
+        if (!next) o.addSel.isConnected ? o.addSel.focus() : o.fallback.focus();
+        SP.status(t("removed", o.title(id)));
+        return;
+      }
+      order.splice(i, 1);
+      order.splice(j, 0, id);
+      draw(id, what);
+      SP.status(t("moved", o.title(id), j + 1, n));
+    }
+    return draw;
+  };
   // SP.q(dry): the query string of an edit ("?dry_run=1" for a dry run).
   SP.q = function (dry) {
     return dry ? "?dry_run=1" : "";

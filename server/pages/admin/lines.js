@@ -15,7 +15,7 @@
       lines: "Crisis lines", linesIntro: "Each region shows its lines in this order. A crisis number is a safety-critical fact: check it against its source before you change it, and set the date you did.",
       staleN: "%s lines need re-checking: last verified more than 365 days ago.", stale1: "1 line needs re-checking: last verified more than 365 days ago.",
       stale0: "Every line was verified within the last 365 days.", needsCheck: "needs re-checking", region: "Region %s",
-      regionCap: "Crisis lines shown in %s, in order", unlisted: "Lines no region lists", colPos: "#", colLine: "Line",
+      regionCap: "Crisis lines shown in %s, in order", unlisted: "Lines no region lists", unlistedCap: "Lines no region lists, by identifier", colPos: "#", colLine: "Line",
       colNumbers: "How to reach it", colSource: "Source", colVerified: "Verified", colEdit: "Edit", edit: "Edit",
       call: "Call %s", text: "Text %s", textKw: "Text %s to %s", chat: "Chat", editTitle: "Edit %s", listedIn: "Listed in: %s.",
       listedNone: "No region lists this line.", fName: "Name", fCountry: "Country (ISO code, e.g. CA)", fNumbers: "Numbers",
@@ -30,12 +30,23 @@
       numChanged: "You changed a number but not the verified date: check the source and update it.",
       numConfirm: "I checked the changed number against the source and keep the verified date",
       reviewStale: "This line needs re-checking: it was last verified on %s, more than 365 days ago.",
+      newLine: "Add a crisis line", newTitle: "New crisis line", fId: "Identifier",
+      fIdHint: "Lower-case letters, digits and dashes, starting with the country, e.g. ca-988. It cannot be changed later.",
+      idTaken: "A line with this identifier exists already: edit it instead.", idBad: "Use lower-case letters, digits and dashes (at most 63).",
+      newSaved: "Saved: published version %s. No region lists the new line yet: add it to a region with “Change order”.",
+      order: "Change order", orderTitle: "Lines shown in %s", orderIntro: "Visitors in this region see these lines in this order. Add, remove and move them, then review the changes.",
+      moveUp: "Move up", moveDown: "Move down", remove: "Remove", moved: "Moved %s to position %s of %s.",
+      added: "Added %s at position %s of %s.", removed: "Removed %s from the region's lines.", addLabel: "Line to add",
+      addButton: "Add to this region", noneToAdd: "Every line is already listed in this region.",
+      empty: "This region lists no line: its visitors would see no crisis line.",
+      dirty: "You have unpublished changes to this list.", saveOrder: "Review and publish", discardChanges: "Discard changes",
+      discardQ: "Discard your unpublished changes?",
     },
     fr: {
       lines: "Lignes de crise", linesIntro: "Chaque région affiche ses lignes dans cet ordre. Un numéro de crise est une information vitale\u00a0: vérifiez-le auprès de sa source avant de le modifier, et indiquez la date de cette vérification.",
       staleN: "%s lignes sont à revérifier\u00a0: dernière vérification il y a plus de 365 jours.", stale1: "1 ligne est à revérifier\u00a0: dernière vérification il y a plus de 365 jours.",
       stale0: "Toutes les lignes ont été vérifiées au cours des 365 derniers jours.", needsCheck: "à revérifier", region: "Région %s",
-      regionCap: "Lignes de crise affichées pour %s, dans l'ordre", unlisted: "Lignes qu'aucune région n'affiche", colPos: "N°", colLine: "Ligne",
+      regionCap: "Lignes de crise affichées pour %s, dans l'ordre", unlisted: "Lignes qu'aucune région n'affiche", unlistedCap: "Lignes qu'aucune région n'affiche, par identifiant", colPos: "N°", colLine: "Ligne",
       colNumbers: "Comment la joindre", colSource: "Source", colVerified: "Vérifiée le", colEdit: "Modifier", edit: "Modifier",
       call: "Appeler le %s", text: "Texter le %s", textKw: "Texter %s au %s", chat: "Clavardage", editTitle: "Modifier\u00a0: %s", listedIn: "Affichée pour\u00a0: %s.",
       listedNone: "Aucune région n'affiche cette ligne.", fName: "Nom", fCountry: "Pays (code ISO, p. ex. CA)", fNumbers: "Numéros",
@@ -50,6 +61,17 @@
       numChanged: "Vous avez modifié un numéro sans changer la date de vérification\u00a0: vérifiez la source et mettez la date à jour.",
       numConfirm: "J'ai vérifié le numéro modifié auprès de la source et je garde la date de vérification",
       reviewStale: "Cette ligne est à revérifier\u00a0: sa dernière vérification, le %s, remonte à plus de 365 jours.",
+      newLine: "Ajouter une ligne de crise", newTitle: "Nouvelle ligne de crise", fId: "Identifiant",
+      fIdHint: "Lettres minuscules, chiffres et tirets, en commençant par le pays, p. ex. ca-988. Il ne pourra plus être modifié.",
+      idTaken: "Une ligne porte déjà cet identifiant\u00a0: modifiez-la plutôt.", idBad: "Utilisez des lettres minuscules, des chiffres et des tirets (63 au plus).",
+      newSaved: "Enregistré\u00a0: version %s publiée. Aucune région n'affiche encore la nouvelle ligne\u00a0: ajoutez-la à une région avec «\u00a0Modifier l'ordre\u00a0».",
+      order: "Modifier l'ordre", orderTitle: "Lignes affichées pour %s", orderIntro: "Les visiteurs de cette région voient ces lignes dans cet ordre. Ajoutez-en, retirez-en, déplacez-les, puis vérifiez les modifications.",
+      moveUp: "Monter", moveDown: "Descendre", remove: "Retirer", moved: "%s déplacée en position %s sur %s.",
+      added: "%s ajoutée en position %s sur %s.", removed: "%s retirée des lignes de la région.", addLabel: "Ligne à ajouter",
+      addButton: "Ajouter à cette région", noneToAdd: "Toutes les lignes sont déjà affichées pour cette région.",
+      empty: "Cette région n'affiche aucune ligne\u00a0: ses visiteurs ne verraient aucune ligne de crise.",
+      dirty: "Cette liste a des modifications non publiées.", saveOrder: "Vérifier et publier", discardChanges: "Abandonner les modifications",
+      discardQ: "Abandonner vos modifications non publiées?",
     },
   }, "lines");
   // NUMBERS are the fields that reach a line: changing one without a new verified date needs the
@@ -101,6 +123,11 @@
     box.appendChild(h("p", { class: old.length ? "fail" : "ok", "data-stale-count": old.length },
       old.length === 1 ? t("stale1") : old.length ? t("staleN", old.length) : t("stale0")));
     var focus = null;
+    var add = h("button", { type: "button", "data-action": "new-line", onclick: function () {
+      editForm(box, cur, null);
+    } }, t("newLine"));
+    box.appendChild(h("p", { class: "actions" }, add));
+    if (focusId === "+new") focus = add;
     function table(code, which, caption) {
       var hid = SP.id("lr");
       var rows = which.map(function (id, i) {
@@ -120,8 +147,13 @@
             old ? h("strong", { class: "flag", "data-stale": true }, t("needsCheck")) : null),
           h("td", null, btn));
       });
+      var order = code ? h("button", { type: "button", class: "small", "data-order": code, onclick: function () {
+        regionOrder(box, cur, code);
+      } }, t("order"), h("span", { class: "vh" }, " (" + t("region", code) + ")")) : null;
+      if (code && focusId === "@" + code) focus = order;
       return h("section", { "aria-labelledby": hid, "data-region": code || "" },
         h("h2", { id: hid }, code ? t("region", code) : t("unlisted")),
+        order ? h("p", { class: "actions" }, order) : null,
         h("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": caption }, h("table", { class: "data lines" },
           h("caption", null, caption),
           h("thead", null, h("tr", null, ["colPos", "colLine", "colNumbers", "colSource", "colVerified", "colEdit"].map(function (k) {
@@ -135,8 +167,89 @@
     var loose = ids.filter(function (id) {
       return !by[id];
     });
-    if (loose.length) box.appendChild(table("", loose, t("unlisted")));
+    if (loose.length) box.appendChild(table("", loose, t("unlistedCap")));
     if (focus) focus.focus();
+  }
+
+  // regionOrder: the lines region code lists, in order, edited with the keyboard-operable list
+  // the featured resources use; reviewed (diff and the real widget for the region) before it is
+  // published with If-Match.
+  function regionOrder(box, cur, code) {
+    var c = cur.content, lines = c.lines || {};
+    var saved = ((c.regions[code] || {}).lines || []).slice(), order = saved.slice();
+    var hid = SP.id("ro");
+    var ol = h("ol", { class: "list", "aria-labelledby": hid, "data-region-order": code, "data-field": "regions." + code + ".lines" });
+    var addSel = h("select", { id: SP.id("ra"), "data-keep": true }), addBtn = h("button", { type: "button", "data-action": "add" }, t("addButton"));
+    var addBox = h("div", { class: "actions" }), dirty = h("div"), rbox = h("div");
+    var form = h("form", { novalidate: true, "aria-labelledby": hid, "data-order-form": code },
+      h("h2", { id: hid, tabindex: "-1" }, t("orderTitle", code)), h("p", null, t("orderIntro")), ol, addBox, dirty);
+    var back = h("button", { type: "button", "data-action": "back", onclick: function () {
+      if (changed() && !confirm(t("discardQ"))) return;
+      list(box, cur, "@" + code);
+    } }, t("back"));
+    SP.clear(box).append(form, rbox, h("p", { class: "actions" }, back));
+    function changed() {
+      return order.join() !== saved.join();
+    }
+    SP.guard("lineOrder", function () {
+      return form.isConnected && changed();
+    });
+    var draw = SP.orderList({
+      list: ol, addBox: addBox, addSel: addSel, addBtn: addBtn, dirty: dirty, form: form, fallback: back, t: t,
+      order: function () {
+        return order;
+      },
+      title: function (id) {
+        return lines[id] ? SP.text(lines[id].name) : id;
+      },
+      detail: function (id) {
+        var l = lines[id] || {};
+        return [id, l.call, l.text].filter(Boolean).join(" · ");
+      },
+      rest: function () {
+        return Object.keys(lines).sort().filter(function (id) {
+          return order.indexOf(id) < 0;
+        }).map(function (id) {
+          return [id, SP.text(lines[id].name) + " (" + id + ")"];
+        });
+      },
+      changed: changed,
+      review: review,
+      discard: function () {
+        order = saved.slice();
+        SP.clear(rbox);
+      },
+    });
+    function review() {
+      var snapshot = order.slice();
+      SP.save({
+        form: form, box: rbox, version: cur.version,
+        preview: { partner: partnerFor(c, code), locale: SP.lang, region: code },
+        send: function (dry, v) {
+          return SP.api("PUT", "/v1/admin/regions/" + encodeURIComponent(code) + "/lines" + SP.q(dry), { body: { lines: snapshot }, ifMatch: v });
+        },
+        // On a conflict the operator's list is re-applied on top of the newer content.
+        reread: function () {
+          return SP.content().then(function (n) {
+            cur = n;
+            c = n.content;
+            lines = c.lines || {};
+            saved = ((c.regions[code] || {}).lines || []).slice();
+            draw();
+            return n.version;
+          });
+        },
+        done: function (r) {
+          saved = snapshot;
+          SP.content().then(function (n) {
+            list(box, n, "@" + code);
+            box.insertBefore(h("p", { class: "ok", "data-saved": r.json.version }, t("saved", r.json.version)), box.firstChild);
+          });
+        },
+      });
+    }
+    draw();
+    SP.focus(form.querySelector("h2"));
   }
 
   // lineBody(form): the line as PUT /v1/admin/lines/{id} takes it (snippets.Line's JSON).
@@ -160,9 +273,11 @@
     return b;
   }
 
+  // editForm edits line id, or makes a new line when id is null: its identifier is asked for
+  // then, and the fields' error paths follow it once it is known.
   function editForm(box, cur, id) {
-    var l = cur.content.lines[id], by = listing(cur.content)[id] || [];
-    var p = "lines." + id + ".";
+    var isNew = !id, l = isNew ? {} : cur.content.lines[id], by = isNew ? [] : listing(cur.content)[id] || [];
+    var fp = "lines." + (id || "+new"), p = fp + ".";
     function input(name, label, o) {
       o = o || {};
       var val = name.indexOf(".") > 0 ? (l[name.split(".")[0]] || {})[name.split(".")[1]] : l[name];
@@ -178,12 +293,13 @@
     var hid = SP.id("le");
     var review = h("div");
     var note = h("input", { type: "text", name: "note", autocomplete: "off" });
-    var form = h("form", { novalidate: true, "aria-labelledby": hid, "data-line-form": id },
-      h("h2", { id: hid }, t("editTitle", SP.text(l.name))),
-      h("p", null, by.length ? t("listedIn", by.join(", ")) : t("listedNone")),
+    var idInput = isNew ? h("input", { type: "text", name: "id", "data-field": "id", spellcheck: "false", autocomplete: "off", required: true }) : null;
+    var form = h("form", { novalidate: true, "aria-labelledby": hid, "data-line-form": id || "+new" },
+      h("h2", { id: hid }, isNew ? t("newTitle") : t("editTitle", SP.text(l.name))),
+      isNew ? SP.field(t("fId"), idInput, t("fIdHint")) : h("p", null, by.length ? t("listedIn", by.join(", ")) : t("listedNone")),
       pair("name", t("fName")),
       input("country", t("fCountry")),
-      h("fieldset", { "data-field": "lines." + id }, h("legend", null, t("fNumbers")), h("p", { class: "hint" }, t("fNumbersHint")),
+      h("fieldset", { "data-field": fp }, h("legend", null, t("fNumbers")), h("p", { class: "hint" }, t("fNumbersHint")),
         h("div", { class: "row" }, input("call", t("fCall")), input("call_tel", t("fCallTel"))),
         h("div", { class: "row" }, input("call_hint.en", t("fCallHint") + " (" + t("en") + ")", { lang: "en", spell: 1 }),
           input("call_hint.fr", t("fCallHint") + " (" + t("fr") + ")", { lang: "fr", spell: 1 })),
@@ -198,7 +314,7 @@
       h("p", { class: "actions" },
         h("button", { type: "submit", class: "primary", "data-action": "review" }, t("review")),
         h("button", { type: "button", "data-action": "back", onclick: function () {
-          list(box, cur, id);
+          list(box, cur, id || "+new");
         } }, t("back"))),
       review);
     var reviewed = null;
@@ -224,10 +340,11 @@
             return save(body, c.etag, c.version);
           });
         });
-        SP.status(t("saved", r.json.version));
+        var msg = isNew ? t("newSaved", r.json.version) : t("saved", r.json.version);
+        SP.status(msg);
         return SP.content().then(function (c) {
           list(box, c, id);
-          box.insertBefore(h("p", { class: "ok", "data-saved": r.json.version }, t("saved", r.json.version)), box.firstChild);
+          box.insertBefore(h("p", { class: "ok", "data-saved": r.json.version }, msg), box.firstChild);
         });
       });
     }
@@ -235,6 +352,7 @@
       e.preventDefault();
       SP.clearErrors(form);
       SP.clear(review);
+      if (isNew && !newID()) return;
       var body = lineBody(form), etag = cur.etag, base = cur.version;
       SP.api("PUT", path(true), { body: body, ifMatch: etag }).then(function (r) {
         if (!r.ok) return failed(r, base, function () {
@@ -252,7 +370,7 @@
         // A number changed under the same verified date must be confirmed as checked before
         // Save; a verified date over 365 days old is flagged as in the list.
         var was = cur.content.lines[id] || l;
-        var numChanged = body.verified_on === was.verified_on && NUMBERS.some(function (k) {
+        var numChanged = !isNew && body.verified_on === was.verified_on && NUMBERS.some(function (k) {
           return (body[k] || "") !== (was[k] || "");
         });
         var wid = SP.id("lw"), cid = SP.id("lc");
@@ -284,6 +402,22 @@
         SP.focus(review.querySelector("h3"));
       });
     });
+    // newID takes the new line's identifier from its field, or says what is wrong with it; the
+    // fields' error paths ("lines.<id>.call") follow it.
+    function newID() {
+      var v = idInput.value.trim(), bad = !/^[a-z0-9][a-z0-9-]{0,62}$/.test(v) ? t("idBad") : cur.content.lines[v] ? t("idTaken") : "";
+      if (bad) {
+        SP.fieldErrors(form, { errors: [{ field: "id", message: bad }] });
+        return false;
+      }
+      id = v;
+      [].forEach.call(form.querySelectorAll("[data-field]"), function (el) {
+        var f = el.getAttribute("data-field");
+        if (f === fp || f.indexOf(fp + ".") === 0) el.setAttribute("data-field", "lines." + id + f.slice(fp.length));
+      });
+      fp = "lines." + id;
+      return true;
+    }
     SP.clear(box).appendChild(form);
     SP.focus(form.querySelector("h2"));
   }
