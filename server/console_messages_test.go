@@ -1,0 +1,154 @@
+package server_test
+
+import (
+	"encoding/json"
+	"regexp"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/signpost/edge/configs"
+	"github.com/signpost/edge/server"
+	"github.com/signpost/edge/snippets"
+)
+
+// consoleMistakes are mistakes an operator can make in the console's forms (a crisis line, a
+// region's list of lines, a resource, a partner's featured list, a notice), each made on the
+// shipped content. Validate's messages for them are what the forms show beside the fields.
+var consoleMistakes = map[string]func(c *snippets.Content){
+	"call":              func(c *snippets.Content) { c.Lines["ca-988"].Call = "call me" },
+	"call_tel":          func(c *snippets.Content) { c.Lines["ca-988"].CallTel = "+1 800" },
+	"call_tel no call":  func(c *snippets.Content) { c.Lines["ca-988"].Call, c.Lines["ca-988"].CallTel = "", "988" },
+	"no way to reach":   func(c *snippets.Content) { c.Lines["ca-988"].Call, c.Lines["ca-988"].Text = "", "" },
+	"text":              func(c *snippets.Content) { c.Lines["ca-988"].Text = "text!" },
+	"keyword no text":   func(c *snippets.Content) { c.Lines["ca-kids-help-phone"].Text = "" },
+	"keyword":           func(c *snippets.Content) { c.Lines["ca-kids-help-phone"].Keyword = "connect now" },
+	"country":           func(c *snippets.Content) { c.Lines["ca-988"].Country = "" },
+	"language":          func(c *snippets.Content) { c.Lines["ca-988"].Languages = []string{"English"} },
+	"name":              func(c *snippets.Content) { c.Lines["ca-988"].Name = snippets.Text{} },
+	"source":            func(c *snippets.Content) { c.Lines["ca-988"].Source = "crtc.gc.ca" },
+	"verified missing":  func(c *snippets.Content) { c.Lines["ca-988"].VerifiedOn = "" },
+	"verified format":   func(c *snippets.Content) { c.Lines["ca-988"].VerifiedOn = "1 Nov 2026" },
+	"verified future":   func(c *snippets.Content) { c.Lines["ca-988"].VerifiedOn = "2999-01-01" },
+	"line id":           func(c *snippets.Content) { c.Lines["CA 988"] = c.Lines["ca-988"] },
+	"region unknown":    func(c *snippets.Content) { c.Regions["CA"].Lines = append(c.Regions["CA"].Lines, "ca-nope") },
+	"region twice":      func(c *snippets.Content) { c.Regions["CA"].Lines = append(c.Regions["CA"].Lines, "ca-988") },
+	"region country":    func(c *snippets.Content) { c.Regions["CA"].Lines = append(c.Regions["CA"].Lines, "gb-shout") },
+	"region emergency":  func(c *snippets.Content) { c.Regions["CA"].Emergency = nil },
+	"region number":     func(c *snippets.Content) { c.Regions["CA"].Message["en"] += " Or call 555-0199." },
+	"resource id":       func(c *snippets.Content) { c.Resources[1].ID = "" },
+	"resource dup":      func(c *snippets.Content) { c.Resources[1].ID = c.Resources[0].ID },
+	"resource type":     func(c *snippets.Content) { c.Resources[0].Type = "zine" },
+	"resource size":     func(c *snippets.Content) { c.Resources[0].SizeBytes = -1 },
+	"resource pdf size": func(c *snippets.Content) { c.Resources[0].SizeBytes = 0 },
+	"resource dates":    func(c *snippets.Content) { c.Resources[0].StartsOn, c.Resources[0].EndsOn = "2027-02-01", "2027-01-01" },
+	"resource date":     func(c *snippets.Content) { c.Resources[0].StartsOn = "soon" },
+	"featured unknown":  func(c *snippets.Content) { c.Partners["demo"].Featured = append(c.Partners["demo"].Featured, "nope") },
+	"featured twice": func(c *snippets.Content) {
+		c.Partners["demo"].Featured = append(c.Partners["demo"].Featured, c.Partners["demo"].Featured[0])
+	},
+	"notice expiry missing": func(c *snippets.Content) { c.Notices = []*snippets.Notice{notice("storm", "")} },
+	"notice expiry format":  func(c *snippets.Content) { c.Notices = []*snippets.Notice{notice("storm", "tomorrow")} },
+	"notice id":             func(c *snippets.Content) { c.Notices = []*snippets.Notice{notice("Storm!", "2027-01-01T00:00:00Z")} },
+	"notice partner": func(c *snippets.Content) {
+		n := notice("storm", "2027-01-01T00:00:00Z")
+		n.Partners = []string{"nope"}
+		c.Notices = []*snippets.Notice{n}
+	},
+	"notice region code": func(c *snippets.Content) {
+		n := notice("storm", "2027-01-01T00:00:00Z")
+		n.Regions = []string{"Canada"}
+		c.Notices = []*snippets.Notice{n}
+	},
+	"notice region entry": func(c *snippets.Content) {
+		n := notice("storm", "2027-01-01T00:00:00Z")
+		n.Regions = []string{"CA-ON"}
+		c.Notices = []*snippets.Notice{n}
+	},
+	"notice overlap": func(c *snippets.Content) {
+		c.Notices = []*snippets.Notice{notice("storm", "2027-01-01T00:00:00Z"), notice("flood", "2027-01-02T00:00:00Z")}
+	},
+	"notice dup": func(c *snippets.Content) {
+		a, b := notice("storm", "2027-01-01T00:00:00Z"), notice("storm", "2027-01-01T00:00:00Z")
+		a.Partners, b.Partners = []string{"demo"}, []string{"mhcc"}
+		c.Notices = []*snippets.Notice{a, b}
+	},
+}
+
+func notice(id, expires string) *snippets.Notice {
+	return &snippets.Notice{ID: id, Message: snippets.Text{"en": "Line down", "fr": "Ligne en panne"}, ExpiresAt: expires}
+}
+
+// consoleMistakeMessages makes every mistake on a fresh copy of the shipped content and returns
+// the distinct messages Validate gives. Each mistake must give at least one.
+func consoleMistakeMessages(t *testing.T) []string {
+	t.Helper()
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	var out []string
+	for name, mistake := range consoleMistakes {
+		c, err := snippets.Parse(configs.Content)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := c.Validate(snippets.ValidateOptions{Now: now}); len(r.Errors) != 0 {
+			t.Fatalf("shipped content: %v", r.Errors)
+		}
+		mistake(c)
+		r := c.Validate(snippets.ValidateOptions{Now: now})
+		if len(r.Errors) == 0 {
+			t.Errorf("mistake %q: Validate finds nothing", name)
+		}
+		for _, p := range r.Errors {
+			if !slices.Contains(out, p.Message) {
+				out = append(out, p.Message)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestConsoleFrenchMessages: every message the console's forms can get from the validator reads
+// in French in the French console, keeping the values it quotes (the operator's own input); the
+// API's own refusals an operator meets (missing scope, Redis away, an expired preview) too.
+func TestConsoleFrenchMessages(t *testing.T) {
+	msgs := consoleMistakeMessages(t)
+	if len(msgs) < 30 {
+		t.Fatalf("only %d distinct messages from %d mistakes: %q", len(msgs), len(consoleMistakes), msgs)
+	}
+	msgs = append(msgs,
+		"this token lacks the scope notice",
+		"content is invalid: 3 errors, each named by its field",
+		"the content store (Redis) cannot be reached: reads are served from memory, writes are refused until it is back",
+		"this edge serves fixed content: start it with a data dir or Redis to change content live",
+		"no such preview: it expired (previews last 15 minutes)",
+		"the usage counts cannot be read now; try again")
+	e := startConsoleEdge(t, server.Config{}, nil)
+	browser := consoleBrowser(t)
+	quoted := regexp.MustCompile(`"[^"]*"`)
+	for _, lang := range []string{"fr", "en"} {
+		ctx := consoleOpen(t, browser, e.URL+"/admin/?lang="+lang)
+		consolePoll(t, ctx, `window.SP && SP.message`)
+		js, _ := json.Marshal(msgs)
+		got := consoleEval[[]string](t, ctx, `(`+string(js)+`).map(m => SP.message(m))`)
+		if len(got) != len(msgs) {
+			t.Fatalf("%s: %d answers for %d messages", lang, len(got), len(msgs))
+		}
+		for i, m := range msgs {
+			switch {
+			case lang == "en" && got[i] != m:
+				t.Errorf("English console changed %q to %q", m, got[i])
+			case lang == "fr" && got[i] == m:
+				t.Errorf("French console leaves %q in English", m)
+			case lang == "fr" && regexp.MustCompile(`\$\d`).MatchString(got[i]):
+				t.Errorf("French %q for %q has an unfilled $n", got[i], m)
+			}
+			for _, q := range quoted.FindAllString(m, -1) {
+				if lang == "fr" && !regexp.MustCompile(regexp.QuoteMeta(q)).MatchString(got[i]) {
+					t.Errorf("French %q for %q drops the value %s", got[i], m, q)
+				}
+			}
+		}
+		consoleClean(t, ctx)
+	}
+}
