@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -72,13 +73,29 @@ func (s *Server) handleWhoami(ctx *fasthttp.RequestCtx) error {
 
 // handlePutLine creates or replaces one crisis line (PUT /v1/admin/lines/{id}).
 func (s *Server) handlePutLine(ctx *fasthttp.RequestCtx) error {
-	var l snippets.Line
-	if err := decodeEdit(ctx, &l); err != nil {
+	var body struct {
+		snippets.Line
+		// RegionMessages sets the banner message of these regions in the same version: a
+		// line's new number and the sentences naming it are published together (either alone
+		// is refused, since a banner may name only its region's numbers).
+		RegionMessages map[string]snippets.Text `json:"region_messages"`
+	}
+	if err := decodeEdit(ctx, &body); err != nil {
 		return err
 	}
 	id := fmt.Sprint(ctx.UserValue("id"))
-	return s.editCurrent(ctx, "line.put", "lines."+id, func(src []byte) ([]byte, error) {
-		return snippets.PutLine(src, id, &l)
+	target := "lines." + id
+	for _, code := range slices.Sorted(maps.Keys(body.RegionMessages)) {
+		target += " regions." + code + ".message"
+	}
+	return s.editCurrent(ctx, "line.put", target, func(src []byte) ([]byte, error) {
+		out, err := snippets.PutLine(src, id, &body.Line)
+		for _, code := range slices.Sorted(maps.Keys(body.RegionMessages)) {
+			if err == nil {
+				out, err = snippets.SetRegionMessage(out, code, body.RegionMessages[code])
+			}
+		}
+		return out, err
 	})
 }
 

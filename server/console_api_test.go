@@ -18,6 +18,7 @@ import (
 	"github.com/signpost/edge/server/feedback"
 	"github.com/signpost/edge/server/feedback/logstore"
 	"github.com/signpost/edge/server/usage"
+	"github.com/signpost/edge/snippets"
 )
 
 // Tokens of the console API tests: alice has every scope (contentEdge's), nora only notices,
@@ -266,6 +267,60 @@ func TestConsoleDryRunErrors(t *testing.T) {
 	}
 	if n := f.audited(t); n != 1 {
 		t.Errorf("%d audit entries after one publish", n)
+	}
+}
+
+// TestConsolePutLineWithMessages: a line's number that banner sentences name cannot change alone
+// (the banners would name a number no line has); sent with those regions' new sentences it is
+// one version, served at once, and the YAML keeps its comments.
+func TestConsolePutLineWithMessages(t *testing.T) {
+	f := capiEdge(t)
+	alice := bearer(aliceToken)
+	line := `{"name":{"en":"Test helpline"},"country":"CA","call":"1-800-555-0100","text":"555010","hours":{"en":"24/7"},` +
+		`"source":"https://example.org/l","verified_on":"2026-11-02"`
+	r := f.do(t, "PUT", "/v1/admin/lines/ca-988?dry_run=1", []byte(line+`}`), alice...)
+	var e struct {
+		Error struct{ Errors []snippets.Problem } `json:"error"`
+	}
+	if err := json.Unmarshal(r.Body(), &e); err != nil || r.StatusCode() != 422 {
+		t.Fatalf("number changed alone: %d %s", r.StatusCode(), r.Body())
+	}
+	var paths []string
+	for _, p := range e.Error.Errors {
+		paths = append(paths, p.Path)
+	}
+	if want := []string{"regions.CA.message.en", "regions.CA.message.fr", "regions.CA-QC.message.en", "regions.CA-QC.message.fr"}; !slices.Equal(paths, want) {
+		t.Errorf("422 paths %q, want %q", paths, want)
+	}
+	msgs := `"region_messages":{"CA":{"en":"Call 1-800-555-0100 or text 555010. In an emergency, call 9-1-1.","fr":"Appelez le 1-800-555-0100 ou textez le 555010. En cas d'urgence, composez le 9-1-1."},` +
+		`"CA-QC":{"en":"Call 1-866-277-3553 or 1-800-555-0100. In an emergency, call 9-1-1."}}`
+	if r := f.do(t, "PUT", "/v1/admin/lines/ca-988", []byte(line+`,"region_messages":{"CA":{"en":"Call 555-0199."}}}`), alice...); r.StatusCode() != 422 {
+		t.Errorf("a sentence naming another number: %d %s", r.StatusCode(), r.Body())
+	}
+	if r := f.do(t, "PUT", "/v1/admin/lines/ca-988", []byte(line+`,"region_messages":{"ZZ":{"en":"Hello."}}}`), alice...); r.StatusCode() != 404 {
+		t.Errorf("a sentence for a region with no entry: %d %s", r.StatusCode(), r.Body())
+	}
+	if _, v := f.current(t); v != 1 {
+		t.Fatalf("refused edits published: v%d", v)
+	}
+	put := f.do(t, "PUT", "/v1/admin/lines/ca-988", []byte(line+`,`+msgs+`}`), with(alice, "If-Match", `"v1"`)...)
+	if put.StatusCode() != 200 || header(put, "ETag") != `"v2"` {
+		t.Fatalf("number and sentences together: %d %s", put.StatusCode(), put.Body())
+	}
+	s, _ := getSnippet(t, f.edge, "/v1/snippets/demo/banner?region=CA&locale=fr")
+	if s.Banner.Message != "Appelez le 1-800-555-0100 ou textez le 555010. En cas d'urgence, composez le 9-1-1." || s.Banner.Lines[0].Call != "1-800-555-0100" {
+		t.Errorf("CA banner after the edit: %q %+v", s.Banner.Message, s.Banner.Lines[0])
+	}
+	if s, _ := getSnippet(t, f.edge, "/v1/snippets/demo/banner?region=CA-QC&locale=fr"); s.Banner.Message != "Call 1-866-277-3553 or 1-800-555-0100. In an emergency, call 9-1-1." {
+		t.Errorf("CA-QC banner (no French sentence: the English one): %q", s.Banner.Message)
+	}
+	src, _ := f.current(t)
+	if !strings.Contains(string(src), "# Québec lists every line itself") {
+		t.Error("a comment near the regions was lost")
+	}
+	es, err := f.store.AuditLog(context.Background(), 0)
+	if err != nil || len(es) != 1 || es[0].Target != "lines.ca-988 regions.CA.message regions.CA-QC.message" {
+		t.Errorf("audit: %+v %v", es, err)
 	}
 }
 

@@ -267,6 +267,59 @@ func TestConsoleFieldErrors(t *testing.T) {
 	consoleClean(t, ctx)
 }
 
+// TestConsoleNewResource: in the French console an operator makes a new resource. Its
+// identifier is checked before anything is sent (a malformed one, then one already taken, each
+// said beside the field); the types read in French while the API gets its own values; the
+// review publishes it and the API has it, with the type chosen.
+func TestConsoleNewResource(t *testing.T) {
+	e := startConsoleEdge(t, server.Config{}, nil)
+	v0, c0 := e.content(t)
+	browser := consoleBrowser(t)
+	ctx := consoleOpen(t, browser, e.URL+"/admin/?lang=fr#/resources/new")
+	consoleSignIn(t, ctx, "ben")
+	idx := len(c0.Resources)
+	field := func(name string) string { return `[data-field="resources[` + itoa(idx) + `].` + name + `"]` }
+	consolePoll(t, ctx, `document.querySelector(`+jsQuote(field("id"))+`)`)
+	if got := consoleEval[string](t, ctx, `[...document.querySelectorAll("select[name=type] option")].map(o => o.value + "=" + o.textContent).join()`); !strings.Contains(got, "video=vidéo") || !strings.Contains(got, "toolkit=trousse d'outils") {
+		t.Errorf("type options: %s", got)
+	}
+	set := func(name, value string) {
+		consoleEval[bool](t, ctx, `(() => { const f = document.querySelector(`+jsQuote(field(name))+`); f.value = `+jsQuote(value)+`; return true })()`)
+	}
+	review := func() {
+		consoleEval[bool](t, ctx, `document.querySelector('[data-resource] [data-action="review"]').click() || true`)
+	}
+	for _, c := range []struct{ id, want string }{{"Guide de survie!", "lettres minuscules"}, {c0.Resources[0].ID, "porte déjà cet identifiant"}} {
+		set("id", c.id)
+		review()
+		consolePoll(t, ctx, `document.querySelector("[data-summary]")`)
+		if got := consoleFieldError(t, ctx, field("id")); !strings.Contains(got, c.want) {
+			t.Errorf("id %q: error beside the field %q, want %q", c.id, got, c.want)
+		}
+	}
+	set("id", "guide-survie")
+	consoleEval[bool](t, ctx, `(() => { const s = document.querySelector("select[name=type]"); s.value = "toolkit"; return true })()`)
+	set("title.en", "Survival guide")
+	set("title.fr", "Guide de survie")
+	set("summary.en", "Steps for a hard night.")
+	set("url.en", "https://example.org/guide")
+	review()
+	consolePoll(t, ctx, `document.querySelector('[data-review] [data-action="publish"]')`)
+	if v, _ := e.content(t); v != v0 {
+		t.Fatalf("the review published: v%d -> v%d", v0, v)
+	}
+	consoleEval[bool](t, ctx, `document.querySelector('[data-review] [data-action="publish"]').click() || true`)
+	consolePoll(t, ctx, `document.getElementById("sp-status").textContent.includes("`+strconv.FormatInt(v0+1, 10)+`")`)
+	_, c1 := e.content(t)
+	if len(c1.Resources) != idx+1 {
+		t.Fatalf("%d resources after publishing, want %d", len(c1.Resources), idx+1)
+	}
+	if r := c1.Resources[idx]; r.ID != "guide-survie" || r.Type != "toolkit" || r.Title["fr"] != "Guide de survie" || r.URL["en"] != "https://example.org/guide" {
+		t.Errorf("published resource: %+v", r)
+	}
+	consoleClean(t, ctx)
+}
+
 // TestConsoleConflict: two operators in two tabs start from the same version. Ana publishes a
 // new featured order; Ben, editing a resource, is told on review that Ana changed the content,
 // sees her name and the diff, re-applies his edit on top and publishes: both changes hold.

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/signpost/edge/configs"
-	"github.com/signpost/edge/server"
+	"github.com/signpost/edge/server/contentstore/fsstore"
 	"github.com/signpost/edge/snippets"
 )
 
@@ -109,21 +109,46 @@ func consoleMistakeMessages(t *testing.T) []string {
 }
 
 // TestConsoleFrenchMessages: every message the console's forms can get from the validator reads
-// in French in the French console, keeping the values it quotes (the operator's own input); the
-// API's own refusals an operator meets (missing scope, Redis away, an expired preview) too.
+// in French in the French console, keeping the values it quotes (the operator's own input); so
+// do the API's refusals an operator meets (a missing scope, the dashboard's filters, Redis away,
+// an expired preview) and the notes the edge writes in the history. The English console
+// changes none of them.
 func TestConsoleFrenchMessages(t *testing.T) {
 	msgs := consoleMistakeMessages(t)
 	if len(msgs) < 30 {
 		t.Fatalf("only %d distinct messages from %d mistakes: %q", len(msgs), len(consoleMistakes), msgs)
 	}
-	msgs = append(msgs,
-		"this token lacks the scope notice",
+	e := startDashboardEdge(t, nil)
+	// The API's own refusals an operator can meet in the console and the dashboard, as the API
+	// gives them.
+	for _, r := range []struct{ operator, method, path string }{
+		{"ben", "GET", "/v1/admin/feedback/rates"},
+		{"root", "GET", "/v1/admin/feedback/rates?partner=Demo!"},
+		{"root", "GET", "/v1/admin/feedback/rates?page=help"},
+		{"root", "GET", "/v1/admin/feedback/rates?since=yesterday"},
+		{"root", "GET", "/v1/admin/feedback/rates?from=1+Dec"},
+		{"root", "GET", "/v1/admin/feedback/rates?to=30+Dec"},
+		{"root", "GET", "/v1/admin/feedback/rates?from=2026-12-10&to=2026-12-01"},
+		{"root", "GET", "/v1/admin/feedback/rates?found=maybe"},
+		{"root", "GET", "/v1/admin/feedback/rates?bucket=month"},
+		{"root", "GET", "/v1/admin/feedback/rates?from=2000-01-01&to=2026-12-01"},
+		{"root", "GET", "/v1/admin/feedback/rates?from=2000-01-01&to=2026-12-01&bucket=week"},
+		{"root", "POST", "/v1/admin/feedback/01JDZZZZZZZZZZZZZZZZZZZZZZ/review"},
+	} {
+		status, body, _ := e.api(t, r.operator, r.method, r.path, nil)
+		var eb struct {
+			Error struct{ Message string } `json:"error"`
+		}
+		if status < 400 || status >= 500 || json.Unmarshal(body, &eb) != nil || eb.Error.Message == "" {
+			t.Fatalf("%s %s: %d %s, want a refusal", r.method, r.path, status, body)
+		}
+		msgs = append(msgs, eb.Error.Message)
+	}
+	msgs = append(msgs, // refusals the test edge cannot give: the content store away or fixed
 		"content is invalid: 3 errors, each named by its field",
 		"the content store (Redis) cannot be reached: reads are served from memory, writes are refused until it is back",
 		"this edge serves fixed content: start it with a data dir or Redis to change content live",
-		"no such preview: it expired (previews last 15 minutes)",
-		"the usage counts cannot be read now; try again")
-	e := startConsoleEdge(t, server.Config{}, nil)
+		"no such preview: it expired (previews last 15 minutes)")
 	browser := consoleBrowser(t)
 	quoted := regexp.MustCompile(`"[^"]*"`)
 	for _, lang := range []string{"fr", "en"} {
@@ -148,6 +173,18 @@ func TestConsoleFrenchMessages(t *testing.T) {
 					t.Errorf("French %q for %q drops the value %s", got[i], m, q)
 				}
 			}
+		}
+		// Version notes: the edge's own read in French; an operator's stays as written, even
+		// one that begins like a message.
+		notes := []string{fsstore.SeedNote, "rollback to v3", "required by the CRTC notice of 2026-11-02"}
+		js, _ = json.Marshal(notes)
+		got = consoleEval[[]string](t, ctx, `(`+string(js)+`).map(n => SP.note(n))`)
+		want := notes
+		if lang == "fr" {
+			want = []string{"contenu livré (configs/content.yaml)", "retour à la v3", notes[2]}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s notes %q, want %q", lang, got, want)
 		}
 		consoleClean(t, ctx)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/signpost/edge/configs"
 	"github.com/signpost/edge/server"
+	"github.com/signpost/edge/snippets"
 )
 
 // Browser tests of the console's history (side-by-side diff of two versions, rollback with
@@ -465,6 +466,87 @@ func TestLinesBrowser(t *testing.T) {
 			t.Errorf("discarding published: now v%d", v)
 		}
 		consoleClean(t, ctx)
+	})
+
+	t.Run("a number the banners name changes with their sentences, in French", func(t *testing.T) {
+		v0, _ := e.content(t)
+		fr := consoleOpen(t, chrome, e.URL+"/admin/?lang=fr#/lines")
+		consoleSignIn(t, fr, "ben")
+		consolePoll(t, fr, `document.querySelector('[data-edit="ca-988"]')`)
+		consoleEval[bool](t, fr, `document.querySelector('[data-edit="ca-988"]').click(), true`)
+		consolePoll(t, fr, `document.querySelector('[data-line-form="ca-988"]')`)
+		set := func(name, value string) {
+			consoleEval[bool](t, fr, `(() => { const el = document.querySelector('[data-line-form] [name=`+jsQuote(name)+`]'); el.value = `+jsQuote(value)+`;
+				el.dispatchEvent(new Event("input", {bubbles: true})); return true })()`)
+		}
+		set("call", "1-800-555-0100")
+		set("text", "555010")
+		set("verified_on", time.Now().UTC().Format(time.DateOnly))
+		consoleEval[bool](t, fr, `document.querySelector('[data-line-form] [data-action="review"]').click(), true`)
+		// The 422 names the sentences of CA and CA-QC: the form shows them, errors beside them.
+		consolePoll(t, fr, `document.querySelectorAll("[data-region-msg]").length === 2 && document.querySelector("[data-summary]")`)
+		en := `[name="regions.CA.message.en"]`
+		if got := consoleFieldError(t, fr, en); !strings.Contains(got, `nomme "988", qui n'est ni un numéro d'urgence ni une ligne de cette région`) {
+			t.Errorf("error beside the CA sentence: %q", got)
+		}
+		if got := consoleEval[string](t, fr, `document.querySelector(`+jsQuote(en)+`).value`); !strings.Contains(got, "call or text 988") {
+			t.Errorf("the CA sentence is not the published one: %q", got)
+		}
+		if got := consoleEval[string](t, fr, `document.querySelector("[data-summary] a").textContent`); !strings.HasPrefix(got, "Phrase du bandeau pour CA, anglais") {
+			t.Errorf("summary names the field %q", got)
+		}
+		consoleAxe(t, fr, "lines, banner sentences with errors, fr")
+		sentences := map[string]string{
+			"regions.CA.message.en":    "Call 1-800-555-0100 or text 555010 at any time. If it is an emergency, call 9-1-1.",
+			"regions.CA.message.fr":    "Appelez le 1-800-555-0100 ou textez le 555010 en tout temps. En cas d'urgence, composez le 9-1-1.",
+			"regions.CA-QC.message.en": "Call 1-866-277-3553 or 1-800-555-0100 at any time. If it is an emergency, call 9-1-1.",
+			"regions.CA-QC.message.fr": "Appelez le 1-866-277-3553 ou le 1-800-555-0100 en tout temps. En cas d'urgence, composez le 9-1-1.",
+		}
+		for name, text := range sentences {
+			set(name, text)
+		}
+		consoleEval[bool](t, fr, `document.querySelector('[data-line-form] [data-action="review"]').click(), true`)
+		consolePoll(t, fr, `document.querySelector('[data-review] [data-action="save"]')`)
+		if v, _ := e.content(t); v != v0 {
+			t.Fatalf("reviewing published: v%d -> v%d", v0, v)
+		}
+		consoleEval[bool](t, fr, `document.querySelector('[data-review] [data-action="save"]').click(), true`)
+		consolePoll(t, fr, `document.querySelector('[data-saved="`+histItoa(v0+1)+`"]')`)
+		v, c := e.content(t)
+		if l := c.Lines["ca-988"]; v != v0+1 || l.Call != "1-800-555-0100" || l.Text != "555010" {
+			t.Errorf("after saving: v%d, line %+v", v, l)
+		}
+		for name, text := range sentences {
+			parts := strings.Split(name, ".") // regions, code, message, locale
+			if got := c.Regions[parts[1]].Message[snippets.Locale(parts[3])]; got != text {
+				t.Errorf("%s = %q, want %q", name, got, text)
+			}
+		}
+		consoleClean(t, fr)
+	})
+
+	t.Run("a region's list refused: the error names the list and leads to it", func(t *testing.T) {
+		v0, _ := e.content(t)
+		fr := consoleOpen(t, chrome, e.URL+"/admin/?lang=fr#/lines")
+		consoleSignIn(t, fr, "ben")
+		consolePoll(t, fr, `document.querySelector('[data-order="CA"]')`)
+		consoleEval[bool](t, fr, `document.querySelector('[data-order="CA"]').click(), true`)
+		consolePoll(t, fr, `document.querySelector('[data-order-form="CA"] [data-action="add"]')`)
+		consoleEval[bool](t, fr, `(() => { const f = document.querySelector('[data-order-form="CA"]');
+			f.querySelector("select").value = "gb-shout"; f.querySelector('[data-action="add"]').click();
+			f.querySelector('[data-action="review"]').click(); return true })()`)
+		consolePoll(t, fr, `document.querySelector('[data-order-form="CA"] [data-summary] a')`)
+		if got := consoleEval[string](t, fr, `document.querySelector('[data-order-form="CA"] [data-summary] a').textContent`); !strings.HasPrefix(got, "Lignes affichées pour CA") || !strings.Contains(got, `la ligne "gb-shout" sert GB, pas CA`) {
+			t.Errorf("summary: %q", got)
+		}
+		consoleEval[bool](t, fr, `document.querySelector('[data-order-form="CA"] [data-summary] a').click(), true`)
+		if !consoleEval[bool](t, fr, `document.activeElement.matches('[data-region-order="CA"]')`) {
+			t.Errorf("the summary's link leads to %s, not the list", consoleEval[string](t, fr, consoleFocused))
+		}
+		if v, _ := e.content(t); v != v0 {
+			t.Errorf("a refused list published: v%d -> v%d", v0, v)
+		}
+		consoleClean(t, fr)
 	})
 
 	t.Run("390 px", func(t *testing.T) {

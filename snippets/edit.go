@@ -274,6 +274,22 @@ func SetRegionLines(src []byte, code string, ids []string) ([]byte, error) {
 	})
 }
 
+// SetRegionMessage sets the banner message of a region entry, keeping the comments around it and
+// the style of the texts it changes.
+func SetRegionMessage(src []byte, code string, msg Text) ([]byte, error) {
+	return edit(src, func(root *yaml.Node) error {
+		r := mapValue(mapValue(root, "regions"), code)
+		if r == nil {
+			return fmt.Errorf("%w: region %q", ErrNoSuch, code)
+		}
+		n, err := encode(msg)
+		if err != nil {
+			return err
+		}
+		return mergeFields(r, []field{{"message", n, msg}}, nil)
+	})
+}
+
 // field is one key of a mapping to write: its new node and the Go value it encodes.
 type field struct {
 	key   string

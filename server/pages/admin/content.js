@@ -26,6 +26,8 @@
       review: "Review and publish", back: "Back to resources", deleteRes: "Delete this resource",
       deleteBlocked: "Remove it from these partners' featured lists first: %s.", deleteQ: "Delete the resource “%s”? Partners can no longer feature it.",
       deleted: "Deleted version %s.", notFound: "There is no resource “%s”.",
+      idTaken: "A resource with this identifier exists already: edit it instead.", idBad: "Use lower-case letters, digits and hyphens (at most 63).",
+      page: "web page", pdf: "PDF", video: "video", webinar: "webinar", toolkit: "toolkit", course: "course",
     },
     fr: {
       featured: "Ressources en vedette", resources: "Ressources",
@@ -48,6 +50,8 @@
       review: "Vérifier et publier", back: "Retour aux ressources", deleteRes: "Supprimer cette ressource",
       deleteBlocked: "Retirez-la d'abord des listes en vedette de ces partenaires\u00a0: %s.", deleteQ: "Supprimer la ressource «\u00a0%s\u00a0»? Les partenaires ne pourront plus la mettre en vedette.",
       deleted: "Version %s publiée (suppression).", notFound: "Il n'y a pas de ressource «\u00a0%s\u00a0».",
+      idTaken: "Une ressource porte déjà cet identifiant\u00a0: modifiez-la plutôt.", idBad: "Utilisez des lettres minuscules, des chiffres et des traits d'union (63 au plus).",
+      page: "page web", pdf: "PDF", video: "vidéo", webinar: "webinaire", toolkit: "trousse d'outils", course: "cours",
     },
   }, "content");
 
@@ -122,7 +126,7 @@
         return titleOf(c, id);
       },
       detail: function (id) {
-        return id + " · " + ((byId(c, id) || {}).type || "");
+        return id + " · " + typeName((byId(c, id) || {}).type);
       },
       rest: function () {
         return (c.resources || []).filter(function (r) {
@@ -200,12 +204,16 @@
           return c.partners[p].name;
         });
         return h("li", { "data-id": r.id },
-          h("span", { class: "what" }, SP.text(r.title), h("small", null, r.id + " · " + r.type + " · " + (by.length ? t("featuredBy", by.join(", ")) : t("featuredByNone")))),
+          h("span", { class: "what" }, SP.text(r.title), h("small", null, r.id + " · " + typeName(r.type) + " · " + (by.length ? t("featuredBy", by.join(", ")) : t("featuredByNone")))),
           h("a", { href: "#/resources/" + encodeURIComponent(r.id), "data-edit": r.id }, t("edit"), h("span", { class: "vh" }, " " + SP.text(r.title))));
       })));
   }
 
   var TYPES = ["page", "pdf", "video", "webinar", "toolkit", "course"];
+  // typeName: a resource type in the console's language (the value sent stays the API's).
+  function typeName(x) {
+    return TYPES.indexOf(x) < 0 ? x || "" : t(x);
+  }
 
   function editForm(body, hd, cur, id) {
     var c = cur.content, r = id ? byId(c, id) : null;
@@ -232,7 +240,7 @@
         input(name + ".fr", tx.fr, { tag: tag, lang: "fr", type: name === "url" ? "url" : "text" }, t("frHint"), t("inFr")));
     }
     var type = h("select", { name: "type", "data-field": P + "type" }, TYPES.map(function (x) {
-      return h("option", { value: x, selected: x === r.type }, x);
+      return h("option", { value: x, selected: x === r.type }, typeName(x));
     }));
     var box = h("div");
     hd.textContent = id ? t("editTitle", SP.text(r.title)) : t("newTitle");
@@ -278,7 +286,10 @@
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       var v = value();
-      if (!v.id) return SP.fieldErrors(form, { field: P + "id", message: "required" });
+      // A new resource's identifier is checked here: the URL carries it, and an existing one
+      // would be replaced.
+      if (!id && (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(v.id) || byId(c, v.id)))
+        return SP.fieldErrors(form, { field: P + "id", message: byId(c, v.id) ? t("idTaken") : t("idBad") });
       SP.save({
         form: form, box: box, version: cur.version, preview: { partner: partnerFor(v.id) },
         send: function (dry, ver) {

@@ -256,16 +256,27 @@
     [/^required for a pdf.*/, "obligatoire pour un PDF" + C + "les visiteurs voient la taille avant de télécharger"],
     [/^must be after starts_on/, "doit suivre la date de début"],
     [/^unknown resource (.*)/, "ressource inconnue" + C + "$1"],
-    [/^resource ("[^"]*") featured twice/, "ressource $1 mise en avant deux fois"],
+    [/^resource ("[^"]*") featured twice/, "ressource $1 en vedette deux fois"],
     [/^unknown partner (.*)/, "partenaire inconnu" + C + "$1"],
     [/^not an ISO 3166 code \(.*?\)/, "ce n'est pas un code ISO 3166 (\"CA\" ou \"CA-QC\")"],
     [/^no region entry (\S+): .* by (\w+), .*/, "aucune région $1" + C + "ses visiteurs sont servis par $2, nommez-la"],
-    [/^shown to the same visitors as notice ("[^"]*") \(until (\S+)\).*/, "montré aux mêmes visiteurs que l'avis $1 (jusqu'au $2)" + C + "une bannière n'affiche qu'un avis; retirez d'abord $1 ou restreignez les partenaires ou les régions"],
+    [/^shown to the same visitors as notice ("[^"]*") \(until (\S+)\).*/, "montré aux mêmes visiteurs que l'avis $1 (jusqu'au $2)" + C + "un bandeau n'affiche qu'un avis; retirez d'abord $1 ou restreignez les partenaires ou les régions"],
     [/^this token lacks the scope (\S+)/, "ce jeton n'a pas la portée $1"],
     [/^content is invalid: (\d+) errors.*/, "contenu invalide" + C + "$1 erreur(s), chacune nommée par son champ"],
     [/^the content store \(Redis\) cannot be reached.*/, "le stockage du contenu (Redis) est injoignable" + C + "la lecture continue depuis la mémoire, les modifications sont refusées jusqu'à son retour"],
     [/^this edge serves fixed content.*/, "ce serveur sert un contenu fixe" + C + "démarrez-le avec un dossier de données ou Redis pour modifier le contenu en direct"],
     [/^no such preview.*/, "aperçu introuvable" + C + "il a expiré (un aperçu dure 15 minutes)"],
+    [/^want a partner id such as (\S+)/, "identifiant de partenaire attendu, comme $1"],
+    [/^want a page path such as (\S+), .*/, "chemin de page attendu, comme $1, tel qu'enregistré" + C + "commençant par /, sans espace"],
+    [/^want an RFC 3339 time such as (\S+)/, "date et heure RFC 3339 attendue, comme $1"],
+    [/^want a UTC day such as (\S+).*/, "jour UTC attendu (la journée entière compte), comme $1"],
+    [/^to is before from.*/, "la fin précède le début" + C + "il ne reste aucun jour"],
+    [/^want yes or no.*/, "oui ou non attendu (ou rien pour les deux)"],
+    [/^want day or week/, "jour ou semaine attendu"],
+    [/^this selection spans (\d+) days, more than (\d+).*/, "cette sélection couvre $1 jours, plus de $2" + C + "resserrez les dates ou regroupez par semaine"],
+    [/^this selection spans (\d+) weeks, more than (\d+).*/, "cette sélection couvre $1 semaines, plus de $2" + C + "resserrez les dates"],
+    [/^this selection is (\d+) series of (\d+) \w+, more than (\d+) rows.*/, "cette sélection fait $1 séries de $2 périodes, plus de $3 lignes" + C + "regroupez par semaine, resserrez les dates ou choisissez un partenaire"],
+    [/^no feedback record with this id/, "aucune réponse ne porte cet identifiant"],
     [/.*; try again$/, "service momentanément indisponible; réessayez"],
   ];
   SP.message = function (m) {
@@ -273,6 +284,12 @@
     if (SP.lang === "fr")
       for (var i = 0; i < frMessages.length; i++) if (frMessages[i][0].test(m)) return m.replace(frMessages[i][0], frMessages[i][1]);
     return m;
+  };
+  // SP.note(note): a version's note; the notes the edge writes itself read in French in the French console
+  // (an operator's own note stays as written).
+  SP.note = function (n) {
+    n = String(n || "");
+    return SP.lang === "fr" ? n.replace(/^rollback to (v\d+)$/, "retour à la $1").replace(/^shipped (configs\/content\.yaml)$/, "contenu livré ($1)") : n;
   };
   function byField(form, path) {
     // The exact path, else its nearest ancestor the form names: "notices[0].partners[1]" lands
@@ -299,8 +316,15 @@
         return;
       }
       var ctl = /^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName) ? el : el.querySelector("input,select,textarea") || el;
+      // Something that is not a control (a list edited with buttons) is named by its heading
+      // and takes the focus itself when its link in the summary is followed.
+      if (ctl === el && el.tagName !== "FIELDSET" && !/^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName)) {
+        if (!el.id) el.id = SP.id("f");
+        el.tabIndex = -1;
+      }
       // The summary names the field as the form does: "Link, English" for an input in a group.
-      var label = (form.querySelector('label[for="' + ctl.id + '"]') || el).textContent.trim();
+      var lby = el.getAttribute("aria-labelledby");
+      var label = (form.querySelector('label[for="' + ctl.id + '"]') || (lby && doc.getElementById(lby)) || el).textContent.trim();
       var group = ctl.closest("fieldset");
       var lg = group && form.contains(group) && group.querySelector("legend");
       if (lg) {
@@ -407,7 +431,7 @@
         if (vs.length)
           box.appendChild(h("ul", { class: "versions" }, vs.map(function (v) {
             return h("li", { "data-version": v.version }, SP.t("conflictLine", v.version, v.author, SP.time(v.created_at)),
-              v.note ? [" ", SP.t("conflictNote", v.note)] : null);
+              v.note ? [" ", SP.t("conflictNote", SP.note(v.note))] : null);
           })));
         if (dr && dr.ok) box.appendChild(SP.diffTable(dr.json.rows, { from: base, to: cur }));
         else if (dr) box.appendChild(h("p", null, SP.errorText(dr.error)));
@@ -759,6 +783,9 @@
     leave = null;
     guards = {};
     SP.clear(main);
+    // What the last view said is not left for this one (an outcome said just before the move,
+    // still waiting in SP.status, is said after it).
+    live.textContent = "";
     navBox.querySelectorAll("[data-view]").forEach(function (a) {
       if (v && a.getAttribute("data-view") === v.name) a.setAttribute("aria-current", "page");
       else a.removeAttribute("aria-current");

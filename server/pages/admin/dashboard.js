@@ -247,7 +247,7 @@
       if (l.call) how.push(t("call", l.call));
       if (l.text) how.push(l.keyword ? t("textKw", l.keyword, l.text) : t("text", l.text));
       return h("li", null, h("strong", null, l.name), how.length ? " – " + how.join(", ") : "",
-        l.chat_url ? [" – ", h("a", { href: l.chat_url, rel: "noopener noreferrer", target: "_blank" }, t("chat"))] : null);
+        l.chat_url ? [" – ", h("a", { href: l.chat_url, rel: "noopener noreferrer", target: "_blank" }, t("chat"), h("span", { class: "vh" }, " – " + l.name))] : null);
     });
   }
 
@@ -280,7 +280,7 @@
             reviewed(r.json.reviewed_by, r.json.reviewed_at).focus();
             SP.status(msg);
           });
-        } }, t("markReviewed")));
+        } }, t("markReviewed"), h("span", { class: "vh" }, " – " + SP.time(c.received_at))));
       return h("li", { class: c.crisis ? "crisis" : null, "data-id": c.id, "data-crisis": c.crisis ? "yes" : "no" },
         h("div", { class: "said" },
           c.crisis ? h("p", { class: "flag" }, h("strong", null, t("crisisFlag"))) : null,

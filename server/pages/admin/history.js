@@ -133,7 +133,7 @@
         })[0];
         SP.clear(confirmBox).appendChild(h("section", { class: "review", role: "group", "aria-labelledby": hid, "data-confirm": v.version },
           h("h2", { id: hid, tabindex: "-1" }, t("confirmTitle", v.version)),
-          h("p", null, t("confirmText", v.version, v.author || "?", SP.time(v.created_at), cur.version), v.note ? [" ", t("confirmNote", v.note)] : null),
+          h("p", null, t("confirmText", v.version, v.author || "?", SP.time(v.created_at), cur.version), v.note ? [" ", t("confirmNote", SP.note(v.note))] : null),
           bad ? h("p", { class: "fail" }, t("rollUnknown"), SP.message(bad.error.message)) : [
             h("h3", null, t("notices")),
             noticeChanges(rs[1].json, rs[2].json),
@@ -151,7 +151,7 @@
       return h("tr", { "data-version": v.version },
         h("th", { scope: "row" }, t("vN", v.version), i === 0 ? [" ", h("strong", { class: "flag cur" }, t("current"))] : null),
         h("td", null, v.author || ""),
-        h("td", null, v.note || ""),
+        h("td", null, SP.note(v.note || "")),
         h("td", null, h("time", { datetime: v.created_at }, SP.time(v.created_at))),
         h("td", { class: "actions" },
           prev ? h("button", { type: "button", class: "small", "data-compare": v.version, onclick: function () {

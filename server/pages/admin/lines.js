@@ -38,6 +38,8 @@
       moveUp: "Move up", moveDown: "Move down", remove: "Remove", moved: "Moved %s to position %s of %s.",
       added: "Added %s at position %s of %s.", removed: "Removed %s from the region's lines.", addLabel: "Line to add",
       addButton: "Add to this region", noneToAdd: "Every line is already listed in this region.",
+      fRegionMsg: "Banner sentence for %s",
+      fRegionMsgHint: "It names a number your change takes away. Change it here: the line and the sentence are published together.",
       empty: "This region lists no line: its visitors would see no crisis line.",
       dirty: "You have unpublished changes to this list.", saveOrder: "Review and publish", discardChanges: "Discard changes",
       discardQ: "Discard your unpublished changes?",
@@ -69,6 +71,8 @@
       moveUp: "Monter", moveDown: "Descendre", remove: "Retirer", moved: "%s déplacée en position %s sur %s.",
       added: "%s ajoutée en position %s sur %s.", removed: "%s retirée des lignes de la région.", addLabel: "Ligne à ajouter",
       addButton: "Ajouter à cette région", noneToAdd: "Toutes les lignes sont déjà affichées pour cette région.",
+      fRegionMsg: "Phrase du bandeau pour %s",
+      fRegionMsgHint: "Elle nomme un numéro que votre modification retire. Modifiez-la ici\u00a0: la ligne et la phrase sont publiées ensemble.",
       empty: "Cette région n'affiche aucune ligne\u00a0: ses visiteurs ne verraient aucune ligne de crise.",
       dirty: "Cette liste a des modifications non publiées.", saveOrder: "Vérifier et publier", discardChanges: "Abandonner les modifications",
       discardQ: "Abandonner vos modifications non publiées?",
@@ -144,7 +148,7 @@
           h("td", null, numbers(l)),
           h("td", null, l.source ? h("a", { href: l.source, rel: "noopener noreferrer", target: "_blank" }, l.source) : ""),
           h("td", null, h("time", { datetime: l.verified_on }, l.verified_on),
-            old ? h("strong", { class: "flag", "data-stale": true }, t("needsCheck")) : null),
+            old ? [" ", h("strong", { class: "flag", "data-stale": true }, t("needsCheck"))] : null),
           h("td", null, btn));
       });
       var order = code ? h("button", { type: "button", class: "small", "data-order": code, onclick: function () {
@@ -270,6 +274,15 @@
     });
     var langs = v("languages").split(/[\s,]+/).filter(Boolean);
     if (langs.length) b.languages = langs;
+    // The banner sentences the form shows (after a 422 naming them) go with the line.
+    [].forEach.call(form.querySelectorAll("[data-region-msg]"), function (fs) {
+      var o = {};
+      ["en", "fr"].forEach(function (l) {
+        var x = fs.querySelector("textarea[lang=" + l + "]").value.trim();
+        if (x) o[l] = x;
+      });
+      (b.region_messages = b.region_messages || {})[fs.getAttribute("data-region-msg")] = o;
+    });
     return b;
   }
 
@@ -293,6 +306,7 @@
     var hid = SP.id("le");
     var review = h("div");
     var note = h("input", { type: "text", name: "note", autocomplete: "off" });
+    var msgs = h("div");
     var idInput = isNew ? h("input", { type: "text", name: "id", "data-field": "id", spellcheck: "false", autocomplete: "off", required: true }) : null;
     var form = h("form", { novalidate: true, "aria-labelledby": hid, "data-line-form": id || "+new" },
       h("h2", { id: hid }, isNew ? t("newTitle") : t("editTitle", SP.text(l.name))),
@@ -310,6 +324,7 @@
       input("languages", t("fLanguages")),
       input("source", t("fSource"), { type: "url" }),
       input("verified_on", t("fVerified"), { type: "date", hint: t("fVerifiedHint") }),
+      msgs,
       SP.field(t("fNote"), note),
       h("p", { class: "actions" },
         h("button", { type: "submit", class: "primary", "data-action": "review" }, t("review")),
@@ -331,7 +346,25 @@
     // failed handles an answer that is not a success: fields, conflicts, anything else.
     function failed(r, base, retry) {
       if (r.status === 412) return SP.conflict(r.error, retry, base);
+      if (r.status === 422) (r.error.errors || []).forEach(function (p) {
+        var m = /^regions\.([^.]+)\.message\b/.exec(p.field || "");
+        if (m) regionMsg(m[1]);
+      });
       SP.fieldErrors(form, r.status === 422 ? fixPaths(r.error) : { message: t("failed") + SP.message(r.error.message) });
+    }
+    // regionMsg shows the banner sentence of region code (once), to change with the line: a
+    // banner may name only its region's numbers, so a number change and the sentence naming the
+    // old number are published together.
+    function regionMsg(code) {
+      if (msgs.querySelector('[data-region-msg="' + CSS.escape(code) + '"]')) return;
+      var m = ((cur.content.regions || {})[code] || {}).message || {}, f = "regions." + code + ".message";
+      msgs.appendChild(h("fieldset", { "data-field": f, "data-region-msg": code }, h("legend", null, t("fRegionMsg", code)),
+        h("p", { class: "hint" }, t("fRegionMsgHint")),
+        ["en", "fr"].map(function (l) {
+          var ta = h("textarea", { name: f + "." + l, lang: l, rows: "3", "data-field": f + "." + l });
+          ta.value = m[l] || "";
+          return SP.field(t(l), ta);
+        })));
     }
     function save(body, etag, base) {
       return SP.api("PUT", path(false), { body: body, ifMatch: etag, note: note.value.trim() }).then(function (r) {
