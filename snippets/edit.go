@@ -34,7 +34,8 @@ func SetFeatured(src []byte, partner string, ids []string) ([]byte, error) {
 	})
 }
 
-// PutResource replaces the resource with r's id, or appends r when there is none.
+// PutResource replaces the resource with r's id field by field (as PutLine does), or appends r
+// when there is none.
 func PutResource(src []byte, r *Resource) ([]byte, error) {
 	return edit(src, func(root *yaml.Node) error { return putItem(root, "resources", r.ID, r) })
 }
@@ -45,7 +46,7 @@ func DeleteResource(src []byte, id string) ([]byte, error) {
 	return edit(src, func(root *yaml.Node) error { return deleteItem(root, "resources", id, "resource") })
 }
 
-// PutNotice replaces the notice with n's id, or appends n.
+// PutNotice replaces the notice with n's id field by field, or appends n.
 func PutNotice(src []byte, n *Notice) ([]byte, error) {
 	return edit(src, func(root *yaml.Node) error { return putItem(root, "notices", n.ID, n) })
 }
@@ -165,25 +166,51 @@ func setKey(m *yaml.Node, key string, v any) error {
 	return nil
 }
 
-// putItem replaces the item of list key whose id is id, or appends it.
+// putItem replaces the item of list key whose id is id, or appends it. v points to a struct
+// (Resource, Notice): an item that is a mapping is changed field by field, so that only what
+// changes shows in the diff; a new one is written in the style of the items before it.
 func putItem(root *yaml.Node, key, id string, v any) error {
-	n, err := encode(v)
-	if err != nil {
-		return err
-	}
 	list := mapValue(root, key)
 	if list == nil || list.Kind != yaml.SequenceNode {
 		return setKey(root, key, []any{v})
 	}
-	for i, item := range list.Content {
-		if idOf(item) == id {
-			n.HeadComment = item.HeadComment
-			list.Content[i] = n
-			return nil
-		}
+	fields, err := fieldsOf(v)
+	if err != nil {
+		return err
 	}
-	list.Content = append(list.Content, n)
+	for i, item := range list.Content {
+		if idOf(item) != id {
+			continue
+		}
+		if item.Kind == yaml.MappingNode {
+			return mergeFields(item, fields, yamlKeys(reflect.TypeOf(v).Elem()))
+		}
+		n, err := encode(v)
+		if err != nil {
+			return err
+		}
+		n.HeadComment = item.HeadComment
+		list.Content[i] = n
+		return nil
+	}
+	list.Content = append(list.Content, newMapping(fields, list.Content))
 	return nil
+}
+
+// newMapping is a mapping of fields, each in the style of the same field of the first of
+// siblings that has it (a new line or resource is written as the others are).
+func newMapping(fields []field, siblings []*yaml.Node) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	for _, f := range fields {
+		for _, like := range siblings {
+			if l := mapValue(like, f.key); l != nil {
+				restyle(f.node, l)
+				break
+			}
+		}
+		n.Content = append(n.Content, keyNode(f.key), f.node)
+	}
+	return n
 }
 
 func deleteItem(root *yaml.Node, key, id, kind string) error {
@@ -212,7 +239,7 @@ func idOf(item *yaml.Node) string {
 // removed (the comment above it moves to the field below). l's own ID is ignored: id names it.
 func PutLine(src []byte, id string, l *Line) ([]byte, error) {
 	return edit(src, func(root *yaml.Node) error {
-		fields, err := lineFields(l)
+		fields, err := fieldsOf(l)
 		if err != nil {
 			return err
 		}
@@ -231,18 +258,11 @@ func PutLine(src []byte, id string, l *Line) ([]byte, error) {
 		}
 		line := mapValue(lines, id)
 		if line == nil || line.Kind != yaml.MappingNode {
-			n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
-			for _, f := range fields {
-				// A new line is written as the others are: each field in the style of the same
-				// field of the first line that has it.
-				for i := 1; i < len(lines.Content); i += 2 {
-					if like := mapValue(lines.Content[i], f.key); like != nil {
-						restyle(f.node, like)
-						break
-					}
-				}
-				n.Content = append(n.Content, keyNode(f.key), f.node)
+			var others []*yaml.Node
+			for i := 1; i < len(lines.Content); i += 2 {
+				others = append(others, lines.Content[i])
 			}
+			n := newMapping(fields, others)
 			if line != nil {
 				n.HeadComment, n.LineComment = line.HeadComment, line.LineComment
 				*line = *n
@@ -297,10 +317,11 @@ type field struct {
 	value any
 }
 
-// lineFields encodes the non-empty fields of l in the struct's order, named by their yaml tags.
-func lineFields(l *Line) ([]field, error) {
+// fieldsOf encodes the non-empty fields of the struct p points to, in the struct's order, named
+// by their yaml tags.
+func fieldsOf(p any) ([]field, error) {
 	var out []field
-	v := reflect.ValueOf(l).Elem()
+	v := reflect.ValueOf(p).Elem()
 	t := v.Type()
 	for i := range t.NumField() {
 		key, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
@@ -317,17 +338,20 @@ func lineFields(l *Line) ([]field, error) {
 	return out, nil
 }
 
-// lineKeys are the yaml keys of Line: the only keys of a line mapping PutLine removes.
-var lineKeys = func() map[string]bool {
+// yamlKeys are the yaml keys of struct type t: the only keys of a mapping that a put of a t
+// removes (keys of no field are left for validation to name).
+func yamlKeys(t reflect.Type) map[string]bool {
 	keys := map[string]bool{}
-	t := reflect.TypeFor[Line]()
 	for i := range t.NumField() {
 		if key, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ","); key != "" && key != "-" {
 			keys[key] = true
 		}
 	}
 	return keys
-}()
+}
+
+// lineKeys are the yaml keys of Line.
+var lineKeys = yamlKeys(reflect.TypeFor[Line]())
 
 // mergeFields writes fields into mapping m, then removes the keys of removable that fields does
 // not give (PutLine: the line's fields left empty; keys of no field are left for validation).

@@ -261,3 +261,48 @@ func TestEditsRefuseAliases(t *testing.T) {
 		t.Errorf("shipped content (no aliases) refused: %v", err)
 	}
 }
+
+// TestPutResourceChangesOnlyWhatChanged: a resource or a notice put back with one field changed
+// changes that one line of the document; a put of what is there changes nothing.
+func TestPutResourceChangesOnlyWhatChanged(t *testing.T) {
+	src := configs.Content
+	c, err := snippets.Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range c.Resources {
+		out, err := snippets.PutResource(src, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := changedRows(src, out); len(d) != 0 {
+			t.Errorf("resource %d put back as it is: %q", i, d)
+		}
+	}
+	r := *c.Resources[1]
+	r.Summary = snippets.Text{"en": "A new summary.", "fr": r.Summary["fr"]}
+	out, err := snippets.PutResource(src, &r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := changedRows(src, out); len(d) != 1 || !strings.HasPrefix(d[0], "change:en:") || !strings.HasSuffix(d[0], `|en: "A new summary."`) {
+		t.Errorf("one summary changed: %q", d)
+	}
+	// A notice: withdrawn regions go, the rest stays.
+	n := &snippets.Notice{ID: "storm", Message: snippets.Text{"en": "Line down", "fr": "Ligne coupée"}, Regions: []string{"CA-QC"}, ExpiresAt: "2026-12-01T00:00:00Z"}
+	with, err := snippets.PutNotice(src, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.Regions = nil
+	without, err := snippets.PutNotice(with, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := changedRows(with, without); len(d) == 0 || !strings.HasPrefix(strings.Join(d, " "), "del:regions:") || strings.Count(strings.Join(d, " "), "del:") != len(d) {
+		t.Errorf("a notice's regions withdrawn: %q", d)
+	}
+	if _, err := snippets.Load(without, snippets.ValidateOptions{Now: fixedNow}); err != nil {
+		t.Errorf("edited content does not load: %v", err)
+	}
+}
