@@ -91,8 +91,14 @@ func (s *Server) handlePutLine(ctx *fasthttp.RequestCtx) error {
 	return s.editCurrent(ctx, "line.put", target, func(src []byte) ([]byte, error) {
 		out, err := snippets.PutLine(src, id, &body.Line)
 		for _, code := range slices.Sorted(maps.Keys(body.RegionMessages)) {
-			if err == nil {
-				out, err = snippets.SetRegionMessage(out, code, body.RegionMessages[code])
+			if err != nil {
+				break
+			}
+			out, err = snippets.SetRegionMessage(out, code, body.RegionMessages[code])
+			if errors.Is(err, snippets.ErrNoSuch) {
+				// The line is there: what is missing is the region the body names.
+				return nil, &Error{Status: fasthttp.StatusUnprocessableEntity, Code: "invalid_content", Field: "region_messages." + code,
+					Message: fmt.Sprintf("no region entry %q: region_messages sets the banner sentence of an existing region", code)}
 			}
 		}
 		return out, err

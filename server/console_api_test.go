@@ -294,11 +294,19 @@ func TestConsolePutLineWithMessages(t *testing.T) {
 	}
 	msgs := `"region_messages":{"CA":{"en":"Call 1-800-555-0100 or text 555010. In an emergency, call 9-1-1.","fr":"Appelez le 1-800-555-0100 ou textez le 555010. En cas d'urgence, composez le 9-1-1."},` +
 		`"CA-QC":{"en":"Call 1-866-277-3553 or 1-800-555-0100. In an emergency, call 9-1-1."}}`
-	if r := f.do(t, "PUT", "/v1/admin/lines/ca-988", []byte(line+`,"region_messages":{"CA":{"en":"Call 555-0199."}}}`), alice...); r.StatusCode() != 422 {
+	// Every sentence right but one, which names a number of no line of CA: that one is named.
+	r = f.do(t, "PUT", "/v1/admin/lines/ca-988", []byte(line+`,"region_messages":{"CA":{"en":"Call 1-800-555-0100 or 555-0199.","fr":"Appelez le 1-800-555-0100."},`+
+		`"CA-QC":{"en":"Call 1-800-555-0100."}}}`), alice...)
+	if err := json.Unmarshal(r.Body(), &e); err != nil || r.StatusCode() != 422 || len(e.Error.Errors) != 1 ||
+		e.Error.Errors[0].Path != "regions.CA.message.en" || !strings.Contains(e.Error.Errors[0].Message, `"555-0199"`) {
 		t.Errorf("a sentence naming another number: %d %s", r.StatusCode(), r.Body())
 	}
-	if r := f.do(t, "PUT", "/v1/admin/lines/ca-988", []byte(line+`,"region_messages":{"ZZ":{"en":"Hello."}}}`), alice...); r.StatusCode() != 404 {
-		t.Errorf("a sentence for a region with no entry: %d %s", r.StatusCode(), r.Body())
+	for _, code := range []string{"ZZ", "ca", "CA regions.US.message"} {
+		body, _ := json.Marshal(map[string]any{"region_messages": map[string]any{code: map[string]string{"en": "Hello."}}})
+		r := f.do(t, "PUT", "/v1/admin/lines/ca-988", append([]byte(line+`,`), body[1:]...), alice...)
+		if c, field := jsonError(t, r); r.StatusCode() != 422 || c != "invalid_content" || field != "region_messages."+code {
+			t.Errorf("a sentence for region %q, which has no entry: %d %s", code, r.StatusCode(), r.Body())
+		}
 	}
 	if _, v := f.current(t); v != 1 {
 		t.Fatalf("refused edits published: v%d", v)

@@ -121,21 +121,27 @@ func TestConsoleFrenchMessages(t *testing.T) {
 	e := startDashboardEdge(t, nil)
 	// The API's own refusals an operator can meet in the console and the dashboard, as the API
 	// gives them.
-	for _, r := range []struct{ operator, method, path string }{
-		{"ben", "GET", "/v1/admin/feedback/rates"},
-		{"root", "GET", "/v1/admin/feedback/rates?partner=Demo!"},
-		{"root", "GET", "/v1/admin/feedback/rates?page=help"},
-		{"root", "GET", "/v1/admin/feedback/rates?since=yesterday"},
-		{"root", "GET", "/v1/admin/feedback/rates?from=1+Dec"},
-		{"root", "GET", "/v1/admin/feedback/rates?to=30+Dec"},
-		{"root", "GET", "/v1/admin/feedback/rates?from=2026-12-10&to=2026-12-01"},
-		{"root", "GET", "/v1/admin/feedback/rates?found=maybe"},
-		{"root", "GET", "/v1/admin/feedback/rates?bucket=month"},
-		{"root", "GET", "/v1/admin/feedback/rates?from=2000-01-01&to=2026-12-01"},
-		{"root", "GET", "/v1/admin/feedback/rates?from=2000-01-01&to=2026-12-01&bucket=week"},
-		{"root", "POST", "/v1/admin/feedback/01JDZZZZZZZZZZZZZZZZZZZZZZ/review"},
+	for _, r := range []struct {
+		operator, method, path string
+		body                   any
+	}{
+		{"ben", "GET", "/v1/admin/feedback/rates", nil},
+		{"root", "GET", "/v1/admin/feedback/rates?partner=Demo!", nil},
+		{"root", "GET", "/v1/admin/feedback/rates?page=help", nil},
+		{"root", "GET", "/v1/admin/feedback/rates?since=yesterday", nil},
+		{"root", "GET", "/v1/admin/feedback/rates?from=1+Dec", nil},
+		{"root", "GET", "/v1/admin/feedback/rates?to=30+Dec", nil},
+		{"root", "GET", "/v1/admin/feedback/rates?from=2026-12-10&to=2026-12-01", nil},
+		{"root", "GET", "/v1/admin/feedback/rates?found=maybe", nil},
+		{"root", "GET", "/v1/admin/feedback/rates?bucket=month", nil},
+		{"root", "GET", "/v1/admin/feedback/rates?from=2000-01-01&to=2026-12-01", nil},
+		{"root", "GET", "/v1/admin/feedback/rates?from=2000-01-01&to=2026-12-01&bucket=week", nil},
+		{"root", "POST", "/v1/admin/feedback/01JDZZZZZZZZZZZZZZZZZZZZZZ/review", nil},
+		{"root", "PUT", "/v1/admin/lines/ca-988?dry_run=1", map[string]any{"name": map[string]string{"en": "988"}, "country": "CA", "call": "988",
+			"hours": map[string]string{"en": "24/7"}, "source": "https://example.org", "verified_on": "2026-11-02",
+			"region_messages": map[string]any{"CA-ON": map[string]string{"en": "Call 988."}}}},
 	} {
-		status, body, _ := e.api(t, r.operator, r.method, r.path, nil)
+		status, body, _ := e.api(t, r.operator, r.method, r.path, r.body)
 		var eb struct {
 			Error struct{ Message string } `json:"error"`
 		}

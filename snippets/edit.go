@@ -170,13 +170,17 @@ func setKey(m *yaml.Node, key string, v any) error {
 // (Resource, Notice): an item that is a mapping is changed field by field, so that only what
 // changes shows in the diff; a new one is written in the style of the items before it.
 func putItem(root *yaml.Node, key, id string, v any) error {
-	list := mapValue(root, key)
-	if list == nil || list.Kind != yaml.SequenceNode {
-		return setKey(root, key, []any{v})
-	}
 	fields, err := fieldsOf(v)
 	if err != nil {
 		return err
+	}
+	list := mapValue(root, key)
+	if list == nil || list.Kind != yaml.SequenceNode {
+		return setKey(root, key, []*yaml.Node{newMapping(fields, nil)})
+	}
+	if len(list.Content) == 0 {
+		// "notices: []" (every notice withdrawn) grows as a block list, an item to a line each.
+		list.Style &^= yaml.FlowStyle
 	}
 	for i, item := range list.Content {
 		if idOf(item) != id {

@@ -305,4 +305,27 @@ func TestPutResourceChangesOnlyWhatChanged(t *testing.T) {
 	if _, err := snippets.Load(without, snippets.ValidateOptions{Now: fixedNow}); err != nil {
 		t.Errorf("edited content does not load: %v", err)
 	}
+	// Every notice withdrawn ("notices: []"), then a new one: written as a block, a field a line.
+	cleared, err := snippets.DeleteNotice(without, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := snippets.PutNotice(cleared, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := changedRows(cleared, again); len(d) < 4 || !strings.Contains(string(again), "\n  - id: storm\n") {
+		t.Errorf("a notice after all were withdrawn: %q", d)
+	}
+	// No notices key at all: the new list holds only the fields given.
+	if strings.Contains(string(src), "\nnotices:") {
+		t.Fatal("the shipped content has notices: the case below needs a document without")
+	}
+	fresh, err := snippets.PutNotice(src, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(fresh), "{}") || strings.Contains(string(fresh), `url: ""`) {
+		t.Errorf("a first notice writes empty fields:\n%s", fresh[strings.Index(string(fresh), "notices:"):])
+	}
 }

@@ -268,14 +268,17 @@
     [/^no such preview.*/, "aperçu introuvable" + C + "il a expiré (un aperçu dure 15 minutes)"],
     [/^want a partner id such as (\S+)/, "identifiant de partenaire attendu, comme $1"],
     [/^want a page path such as (\S+), .*/, "chemin de page attendu, comme $1, tel qu'enregistré" + C + "commençant par /, sans espace"],
-    [/^want an RFC 3339 time such as (\S+)/, "date et heure RFC 3339 attendue, comme $1"],
-    [/^want a UTC day such as (\S+).*/, "jour UTC attendu (la journée entière compte), comme $1"],
+    [/^want an RFC 3339 time such as (\S+)/, "date et heure RFC 3339 attendues, comme $1"],
+    [/^want a UTC day such as (\S+) \(the whole day is included\)/, "jour UTC attendu, comme $1 (la journée entière compte)"],
+    [/^want a UTC day such as (\S+)/, "jour UTC attendu, comme $1"],
     [/^to is before from.*/, "la fin précède le début" + C + "il ne reste aucun jour"],
     [/^want yes or no.*/, "oui ou non attendu (ou rien pour les deux)"],
     [/^want day or week/, "jour ou semaine attendu"],
     [/^this selection spans (\d+) days, more than (\d+).*/, "cette sélection couvre $1 jours, plus de $2" + C + "resserrez les dates ou regroupez par semaine"],
     [/^this selection spans (\d+) weeks, more than (\d+).*/, "cette sélection couvre $1 semaines, plus de $2" + C + "resserrez les dates"],
-    [/^this selection is (\d+) series of (\d+) \w+, more than (\d+) rows.*/, "cette sélection fait $1 séries de $2 périodes, plus de $3 lignes" + C + "regroupez par semaine, resserrez les dates ou choisissez un partenaire"],
+    [/^this selection is (\d+) series of (\d+) days, more than (\d+) rows.*/, "cette sélection fait $1 séries de $2 jours, plus de $3 lignes" + C + "regroupez par semaine, resserrez les dates ou choisissez un partenaire"],
+    [/^this selection is (\d+) series of (\d+) weeks, more than (\d+) rows.*/, "cette sélection fait $1 séries de $2 semaines, plus de $3 lignes" + C + "choisissez un partenaire ou resserrez les dates"],
+    [/^no region entry ("[^"]*"): region_messages.*/, "aucune région $1" + C + "la phrase d'un bandeau ne se règle que pour une région existante"],
     [/^no feedback record with this id/, "aucune réponse ne porte cet identifiant"],
     [/.*; try again$/, "service momentanément indisponible; réessayez"],
   ];
@@ -336,7 +339,8 @@
       if (el.tagName === "FIELDSET") el.appendChild(node);
       else el.insertAdjacentElement("afterend", node);
       if (ctl !== el || el.tagName !== "FIELDSET") {
-        ctl.setAttribute("aria-invalid", "true");
+        // aria-invalid where ARIA allows it (a form control); a list gets the description only.
+        if (/^(INPUT|SELECT|TEXTAREA)$/.test(ctl.tagName)) ctl.setAttribute("aria-invalid", "true");
         describe(ctl, mid, true);
       }
       first = first || ctl;
@@ -361,7 +365,7 @@
     form.querySelectorAll(".err,[data-summary]").forEach(function (n) {
       n.remove();
     });
-    form.querySelectorAll('[aria-invalid="true"]').forEach(function (el) {
+    form.querySelectorAll('[aria-invalid="true"],[aria-describedby*="err-"]').forEach(function (el) {
       el.removeAttribute("aria-invalid");
       (el.getAttribute("aria-describedby") || "").split(" ").forEach(function (id) {
         if (/^err-/.test(id)) describe(el, id, false);
