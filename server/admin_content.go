@@ -299,25 +299,17 @@ func (s *Server) handlePutContent(ctx *fasthttp.RequestCtx) error {
 }
 
 func (s *Server) handlePutFeatured(ctx *fasthttp.RequestCtx) error {
-	return s.putIDList(ctx, "featured", "resource-id", "partner.featured", "partners.", "id", snippets.SetFeatured)
-}
-
-// putIDList handles a PUT of one ordered list of ids, {"<field>": ["<what>", ...]}, applied by
-// set to the owner named by the route parameter param.
-func (s *Server) putIDList(ctx *fasthttp.RequestCtx, field, what, action, target, param string,
-	set func(src []byte, owner string, ids []string) ([]byte, error)) error {
 	var body map[string][]string
 	if err := decodeEdit(ctx, &body); err != nil {
 		return err
 	}
-	ids, ok := body[field]
+	ids, ok := body["featured"]
 	if !ok || ids == nil || len(body) != 1 {
-		return &Error{Status: fasthttp.StatusBadRequest, Code: "invalid_json", Field: field,
-			Message: fmt.Sprintf(`want {"%s": ["%s", ...]}`, field, what)}
+		return &Error{Status: fasthttp.StatusBadRequest, Code: "invalid_json", Field: "featured", Message: `want {"featured": ["resource-id", ...]}`}
 	}
-	owner := fmt.Sprint(ctx.UserValue(param))
-	return s.editCurrent(ctx, action, target+owner, func(src []byte) ([]byte, error) {
-		return set(src, owner, ids)
+	partner := fmt.Sprint(ctx.UserValue("id"))
+	return s.editCurrent(ctx, "partner.featured", "partners."+partner, func(src []byte) ([]byte, error) {
+		return snippets.SetFeatured(src, partner, ids)
 	})
 }
 

@@ -105,9 +105,33 @@ func (s *Server) handlePutLine(ctx *fasthttp.RequestCtx) error {
 	})
 }
 
-// handlePutRegionLines sets the lines a region lists, in order (PUT /v1/admin/regions/{code}/lines).
+// handlePutRegionLines sets the lines a region lists, in order (PUT /v1/admin/regions/{code}/lines),
+// and with "message" the region's banner sentence in the same version: a line taken out and the
+// sentence that named its number go out together.
 func (s *Server) handlePutRegionLines(ctx *fasthttp.RequestCtx) error {
-	return s.putIDList(ctx, "lines", "line-id", "region.lines", "regions.", "code", snippets.SetRegionLines)
+	var body struct {
+		Lines   []string      `json:"lines"`
+		Message snippets.Text `json:"message"`
+	}
+	if err := decodeEdit(ctx, &body); err != nil {
+		return err
+	}
+	if body.Lines == nil {
+		return &Error{Status: fasthttp.StatusBadRequest, Code: "invalid_json", Field: "lines",
+			Message: `want {"lines": ["line-id", ...]}, with "message": {"en": ..., "fr": ...} to change the banner sentence too`}
+	}
+	code := fmt.Sprint(ctx.UserValue("code"))
+	target := "regions." + code
+	if body.Message != nil {
+		target += " regions." + code + ".message"
+	}
+	return s.editCurrent(ctx, "region.lines", target, func(src []byte) ([]byte, error) {
+		out, err := snippets.SetRegionLines(src, code, body.Lines)
+		if err == nil && body.Message != nil {
+			out, err = snippets.SetRegionMessage(out, code, body.Message)
+		}
+		return out, err
+	})
 }
 
 // dryRunBody is the answer of an edit sent with ?dry_run=1.

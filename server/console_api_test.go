@@ -332,6 +332,32 @@ func TestConsolePutLineWithMessages(t *testing.T) {
 	}
 }
 
+// TestConsolePutRegionLinesWithMessage: a line taken out of a region whose sentence names its
+// number is refused alone, and published with the new sentence in one version.
+func TestConsolePutRegionLinesWithMessage(t *testing.T) {
+	f := capiEdge(t)
+	alice := bearer(aliceToken)
+	if r := f.do(t, "PUT", "/v1/admin/regions/CA/lines", []byte(`{"lines":["ca-kids-help-phone"]}`), alice...); r.StatusCode() != 422 {
+		t.Errorf("988 taken out, the sentence naming it kept: %d %s", r.StatusCode(), r.Body())
+	}
+	body := `{"lines":["ca-kids-help-phone"],"message":{"en":"Call 1-800-668-6868 at any time. In an emergency, call 9-1-1."}}`
+	r := f.do(t, "PUT", "/v1/admin/regions/CA/lines", []byte(body), with(alice, "If-Match", `"v1"`)...)
+	if r.StatusCode() != 200 || header(r, "ETag") != `"v2"` {
+		t.Fatalf("list and sentence together: %d %s", r.StatusCode(), r.Body())
+	}
+	s, _ := getSnippet(t, f.edge, "/v1/snippets/demo/banner?region=CA&locale=fr")
+	if ids := lineIDs(s.Banner); !slices.Equal(ids, []string{"ca-kids-help-phone"}) || s.Banner.Message != "Call 1-800-668-6868 at any time. In an emergency, call 9-1-1." {
+		t.Errorf("CA banner: %v %q", ids, s.Banner.Message)
+	}
+	es, err := f.store.AuditLog(context.Background(), 0)
+	if err != nil || len(es) != 1 || es[0].Action != "region.lines" || es[0].Target != "regions.CA regions.CA.message" {
+		t.Errorf("audit: %+v %v", es, err)
+	}
+	if r := f.do(t, "PUT", "/v1/admin/regions/CA/lines", []byte(`{"lines":null,"message":{"en":"x"}}`), alice...); r.StatusCode() != 400 {
+		t.Errorf("a sentence without the list: %d %s", r.StatusCode(), r.Body())
+	}
+}
+
 // TestConsolePutLines: lines are created and replaced, regions list them, the operators'
 // comments stay, every change is audited with its note.
 func TestConsolePutLines(t *testing.T) {

@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -547,6 +548,45 @@ func TestLinesBrowser(t *testing.T) {
 			t.Errorf("a refused list published: v%d -> v%d", v0, v)
 		}
 		consoleClean(t, fr)
+	})
+
+	t.Run("a line taken out of a region with the sentence that named it", func(t *testing.T) {
+		v0, c0 := e.content(t)
+		en := consoleOpen(t, chrome, e.URL+"/admin/?lang=en#/lines")
+		consoleSignIn(t, en, "ben")
+		consolePoll(t, en, `document.querySelector('[data-order="CA"]')`)
+		consoleEval[bool](t, en, `document.querySelector('[data-order="CA"]').click(), true`)
+		consolePoll(t, en, `document.querySelector('[data-region-order="CA"] li[data-id="ca-988"] [data-move="remove"]')`)
+		if got := consoleEval[string](t, en, `document.querySelector('[name="regions.CA.message.en"]').value`); got != c0.Regions["CA"].Message["en"] {
+			t.Errorf("the sentence box does not hold the published sentence: %q", got)
+		}
+		consoleEval[bool](t, en, `document.querySelector('[data-region-order="CA"] li[data-id="ca-988"] [data-move="remove"]').click(), true`)
+		consoleEval[bool](t, en, `document.querySelector('[data-order-form="CA"] [data-action="review"]').click(), true`)
+		consolePoll(t, en, `document.querySelector('[data-order-form="CA"] [data-summary]')`)
+		// (The sentence names the numbers the subtest before gave the line.)
+		if got := consoleFieldError(t, en, `[name="regions.CA.message.en"]`); !strings.Contains(got, "which is not an emergency number or line of this region") {
+			t.Errorf("error beside the sentence: %q", got)
+		}
+		sentences := map[string]string{
+			"en": "If you are in distress, call Kids Help Phone at any time. If it is an emergency, call 9-1-1.",
+			"fr": "Si vous êtes en détresse, appelez Jeunesse, J'écoute en tout temps. En cas d'urgence, composez le 9-1-1.",
+		}
+		for l, text := range sentences {
+			consoleEval[bool](t, en, `(() => { const el = document.querySelector('[name="regions.CA.message.`+l+`"]'); el.value = `+jsQuote(text)+`;
+				el.dispatchEvent(new Event("input", {bubbles: true})); return true })()`)
+		}
+		consoleEval[bool](t, en, `document.querySelector('[data-order-form="CA"] [data-action="review"]').click(), true`)
+		consolePoll(t, en, `document.querySelector('[data-review] [data-action="publish"]')`)
+		if v, _ := e.content(t); v != v0 {
+			t.Fatalf("reviewing published: v%d -> v%d", v0, v)
+		}
+		consoleEval[bool](t, en, `document.querySelector('[data-review] [data-action="publish"]').click(), true`)
+		consolePoll(t, en, `document.querySelector('[data-saved="`+histItoa(v0+1)+`"]')`)
+		_, c := e.content(t)
+		if slices.Contains(c.Regions["CA"].Lines, "ca-988") || c.Regions["CA"].Message["en"] != sentences["en"] || c.Regions["CA"].Message["fr"] != sentences["fr"] {
+			t.Errorf("CA after publishing: %+v", c.Regions["CA"])
+		}
+		consoleClean(t, en)
 	})
 
 	t.Run("390 px", func(t *testing.T) {

@@ -40,6 +40,7 @@
       addButton: "Add to this region", noneToAdd: "Every line is already listed in this region.",
       fRegionMsg: "Banner sentence for %s",
       fRegionMsgHint: "It names a number your change takes away. Change it here: the line and the sentence are published together.",
+      orderMsgHint: "Visitors read it above the lines. It may name only the region's emergency numbers and the numbers of the lines listed.",
       empty: "This region lists no line: its visitors would see no crisis line.",
       dirty: "You have unpublished changes to this list.", saveOrder: "Review and publish", discardChanges: "Discard changes",
       discardQ: "Discard your unpublished changes?",
@@ -73,6 +74,7 @@
       addButton: "Ajouter à cette région", noneToAdd: "Toutes les lignes sont déjà affichées pour cette région.",
       fRegionMsg: "Phrase du bandeau pour %s",
       fRegionMsgHint: "Elle nomme un numéro que votre modification retire. Modifiez-la ici\u00a0: la ligne et la phrase sont publiées ensemble.",
+      orderMsgHint: "Les visiteurs la lisent au-dessus des lignes. Elle ne peut nommer que les numéros d'urgence de la région et les numéros des lignes affichées.",
       empty: "Cette région n'affiche aucune ligne\u00a0: ses visiteurs ne verraient aucune ligne de crise.",
       dirty: "Cette liste a des modifications non publiées.", saveOrder: "Vérifier et publier", discardChanges: "Abandonner les modifications",
       discardQ: "Abandonner vos modifications non publiées?",
@@ -185,15 +187,48 @@
     var ol = h("ol", { class: "list", "aria-labelledby": hid, "data-region-order": code, "data-field": "regions." + code + ".lines" });
     var addSel = h("select", { id: SP.id("ra"), "data-keep": true }), addBtn = h("button", { type: "button", "data-action": "add" }, t("addButton"));
     var addBox = h("div", { class: "actions" }), dirty = h("div"), rbox = h("div");
+    // The banner sentence is edited with the list: a line taken out and the sentence naming its
+    // number are published together.
+    var mf = "regions." + code + ".message", said = {}, boxes = {};
+    var sentence = h("fieldset", { "data-field": mf }, h("legend", null, t("fRegionMsg", code)), h("p", { class: "hint" }, t("orderMsgHint")),
+      ["en", "fr"].map(function (l) {
+        boxes[l] = h("textarea", { name: mf + "." + l, lang: l, rows: "3", "data-field": mf + "." + l });
+        return SP.field(t(l), boxes[l]);
+      }));
     var form = h("form", { novalidate: true, "aria-labelledby": hid, "data-order-form": code },
-      h("h2", { id: hid, tabindex: "-1" }, t("orderTitle", code)), h("p", null, t("orderIntro")), ol, addBox, dirty);
+      h("h2", { id: hid, tabindex: "-1" }, t("orderTitle", code)), h("p", null, t("orderIntro")), ol, addBox, sentence, dirty);
+    // setSaid takes the published sentence; reset puts it in the boxes too.
+    function setSaid(reset) {
+      said = (c.regions[code] || {}).message || {};
+      if (reset) ["en", "fr"].forEach(function (l) {
+        boxes[l].value = said[l] || "";
+      });
+    }
+    function saying() {
+      var o = {};
+      ["en", "fr"].forEach(function (l) {
+        if (boxes[l].value.trim()) o[l] = boxes[l].value.trim();
+      });
+      return o;
+    }
+    function sentenceChanged() {
+      var o = saying();
+      return ["en", "fr"].some(function (l) {
+        return (o[l] || "") !== (said[l] || "");
+      });
+    }
+    setSaid(true);
+    sentence.addEventListener("input", function () {
+      SP.stale(form, true);
+      draw();
+    });
     var back = h("button", { type: "button", "data-action": "back", onclick: function () {
       if (changed() && !confirm(t("discardQ"))) return;
       list(box, cur, "@" + code);
     } }, t("back"));
     SP.clear(box).append(form, rbox, h("p", { class: "actions" }, back));
     function changed() {
-      return order.join() !== saved.join();
+      return order.join() !== saved.join() || sentenceChanged();
     }
     SP.guard("lineOrder", function () {
       return form.isConnected && changed();
@@ -221,16 +256,18 @@
       review: review,
       discard: function () {
         order = saved.slice();
+        setSaid(true);
         SP.clear(rbox);
       },
     });
     function review() {
-      var snapshot = order.slice();
+      var snapshot = order.slice(), body = { lines: snapshot };
+      if (sentenceChanged()) body.message = saying();
       SP.save({
         form: form, box: rbox, version: cur.version,
         preview: { partner: partnerFor(c, code), locale: SP.lang, region: code },
         send: function (dry, v) {
-          return SP.api("PUT", "/v1/admin/regions/" + encodeURIComponent(code) + "/lines" + SP.q(dry), { body: { lines: snapshot }, ifMatch: v });
+          return SP.api("PUT", "/v1/admin/regions/" + encodeURIComponent(code) + "/lines" + SP.q(dry), { body: body, ifMatch: v });
         },
         // On a conflict the operator's list is re-applied on top of the newer content.
         reread: function () {
@@ -239,6 +276,7 @@
             c = n.content;
             lines = c.lines || {};
             saved = ((c.regions[code] || {}).lines || []).slice();
+            setSaid(false);
             draw();
             return n.version;
           });
