@@ -84,13 +84,14 @@ func (s *Server) handlePutLine(ctx *fasthttp.RequestCtx) error {
 		return err
 	}
 	id := fmt.Sprint(ctx.UserValue("id"))
+	codes := slices.Sorted(maps.Keys(body.RegionMessages))
 	target := "lines." + id
-	for _, code := range slices.Sorted(maps.Keys(body.RegionMessages)) {
+	for _, code := range codes {
 		target += " regions." + code + ".message"
 	}
 	return s.editCurrent(ctx, "line.put", target, func(src []byte) ([]byte, error) {
 		out, err := snippets.PutLine(src, id, &body.Line)
-		for _, code := range slices.Sorted(maps.Keys(body.RegionMessages)) {
+		for _, code := range codes {
 			if err != nil {
 				break
 			}

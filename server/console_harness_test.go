@@ -291,6 +291,14 @@ func consoleSignIn(t testing.TB, ctx context.Context, operator string) {
 	consolePoll(t, ctx, `document.querySelector('[data-operator="`+operator+`"]')`)
 }
 
+// consoleType puts value in the field selector names as typing would leave it: the value, then
+// an input event that bubbles (the forms listen for it).
+func consoleType(t testing.TB, ctx context.Context, selector, value string) {
+	t.Helper()
+	consoleEval[bool](t, ctx, `(() => { const el = document.querySelector(`+jsQuote(selector)+`); el.value = `+jsQuote(value)+`;
+		el.dispatchEvent(new Event("input", {bubbles: true})); return true })()`)
+}
+
 // consoleKeys presses keys in order (kb.Tab, "\r" for Enter, " " for Space, text).
 func consoleKeys(t testing.TB, ctx context.Context, keys ...string) {
 	t.Helper()

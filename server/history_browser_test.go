@@ -258,10 +258,7 @@ func TestLinesBrowser(t *testing.T) {
 	t.Run("edit: 422 beside the field, diff before saving, save publishes", func(t *testing.T) {
 		consoleEval[bool](t, ctx, `document.querySelector('[data-edit="ca-kids-help-phone"]').click(), true`)
 		consolePoll(t, ctx, `document.querySelector('[data-line-form="ca-kids-help-phone"]')`)
-		set := func(name, value string) {
-			consoleEval[bool](t, ctx, `(() => { const el = document.querySelector('[data-line-form] [name=`+jsQuote(name)+`]'); el.value = `+jsQuote(value)+`;
-				el.dispatchEvent(new Event("input", {bubbles: true})); return true })()`)
-		}
+		set := func(name, value string) { consoleType(t, ctx, `[data-line-form] [name=`+jsQuote(name)+`]`, value) }
 		review := func() {
 			consoleEval[bool](t, ctx, `document.querySelector('[data-line-form] [data-action="review"]').click(), true`)
 		}
@@ -310,10 +307,7 @@ func TestLinesBrowser(t *testing.T) {
 		consolePoll(t, ctx, `document.querySelector('[data-edit="ca-988"]')`)
 		consoleEval[bool](t, ctx, `document.querySelector('[data-edit="ca-988"]').click(), true`)
 		consolePoll(t, ctx, `document.querySelector('[data-line-form="ca-988"]')`)
-		set := func(name, value string) {
-			consoleEval[bool](t, ctx, `(() => { const el = document.querySelector('[data-line-form] [name=`+jsQuote(name)+`]'); el.value = `+jsQuote(value)+`;
-				el.dispatchEvent(new Event("input", {bubbles: true})); return true })()`)
-		}
+		set := func(name, value string) { consoleType(t, ctx, `[data-line-form] [name=`+jsQuote(name)+`]`, value) }
 		review := func() {
 			consoleEval[bool](t, ctx, `document.querySelector('[data-line-form] [data-action="review"]').click(), true`)
 			consolePoll(t, ctx, `document.activeElement && document.activeElement.closest("[data-review]")`)
@@ -349,10 +343,7 @@ func TestLinesBrowser(t *testing.T) {
 		consolePoll(t, ctx, `document.querySelector('[data-action="new-line"]')`)
 		consoleEval[bool](t, ctx, `document.querySelector('[data-action="new-line"]').click(), true`)
 		consolePoll(t, ctx, `document.querySelector('[data-line-form="+new"] [name=id]')`)
-		set := func(name, value string) {
-			consoleEval[bool](t, ctx, `(() => { const el = document.querySelector('[data-line-form] [name=`+jsQuote(name)+`]'); el.value = `+jsQuote(value)+`;
-				el.dispatchEvent(new Event("input", {bubbles: true})); return true })()`)
-		}
+		set := func(name, value string) { consoleType(t, ctx, `[data-line-form] [name=`+jsQuote(name)+`]`, value) }
 		review := func() {
 			consoleEval[bool](t, ctx, `document.querySelector('[data-line-form] [data-action="review"]').click(), true`)
 		}
@@ -476,10 +467,7 @@ func TestLinesBrowser(t *testing.T) {
 		consolePoll(t, fr, `document.querySelector('[data-edit="ca-988"]')`)
 		consoleEval[bool](t, fr, `document.querySelector('[data-edit="ca-988"]').click(), true`)
 		consolePoll(t, fr, `document.querySelector('[data-line-form="ca-988"]')`)
-		set := func(name, value string) {
-			consoleEval[bool](t, fr, `(() => { const el = document.querySelector('[data-line-form] [name=`+jsQuote(name)+`]'); el.value = `+jsQuote(value)+`;
-				el.dispatchEvent(new Event("input", {bubbles: true})); return true })()`)
-		}
+		set := func(name, value string) { consoleType(t, fr, `[data-line-form] [name=`+jsQuote(name)+`]`, value) }
 		set("call", "1-800-555-0100")
 		set("text", "555010")
 		set("verified_on", time.Now().UTC().Format(time.DateOnly))
@@ -572,8 +560,7 @@ func TestLinesBrowser(t *testing.T) {
 			"fr": "Si vous êtes en détresse, appelez Jeunesse, J'écoute en tout temps. En cas d'urgence, composez le 9-1-1.",
 		}
 		for l, text := range sentences {
-			consoleEval[bool](t, en, `(() => { const el = document.querySelector('[name="regions.CA.message.`+l+`"]'); el.value = `+jsQuote(text)+`;
-				el.dispatchEvent(new Event("input", {bubbles: true})); return true })()`)
+			consoleType(t, en, `[name="regions.CA.message.`+l+`"]`, text)
 		}
 		consoleEval[bool](t, en, `document.querySelector('[data-order-form="CA"] [data-action="review"]').click(), true`)
 		consolePoll(t, en, `document.querySelector('[data-review] [data-action="publish"]')`)

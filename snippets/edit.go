@@ -283,9 +283,9 @@ func PutLine(src []byte, id string, l *Line) ([]byte, error) {
 // around the list and its flow style ("lines: [a, b]" stays on one line).
 func SetRegionLines(src []byte, code string, ids []string) ([]byte, error) {
 	return edit(src, func(root *yaml.Node) error {
-		r := mapValue(mapValue(root, "regions"), code)
-		if r == nil {
-			return fmt.Errorf("%w: region %q", ErrNoSuch, code)
+		r, err := region(root, code)
+		if err != nil {
+			return err
 		}
 		if ids == nil {
 			ids = []string{}
@@ -298,13 +298,21 @@ func SetRegionLines(src []byte, code string, ids []string) ([]byte, error) {
 	})
 }
 
+// region is the mapping of region entry code, or ErrNoSuch.
+func region(root *yaml.Node, code string) (*yaml.Node, error) {
+	if r := mapValue(mapValue(root, "regions"), code); r != nil {
+		return r, nil
+	}
+	return nil, fmt.Errorf("%w: region %q", ErrNoSuch, code)
+}
+
 // SetRegionMessage sets the banner message of a region entry, keeping the comments around it and
 // the style of the texts it changes.
 func SetRegionMessage(src []byte, code string, msg Text) ([]byte, error) {
 	return edit(src, func(root *yaml.Node) error {
-		r := mapValue(mapValue(root, "regions"), code)
-		if r == nil {
-			return fmt.Errorf("%w: region %q", ErrNoSuch, code)
+		r, err := region(root, code)
+		if err != nil {
+			return err
 		}
 		n, err := encode(msg)
 		if err != nil {

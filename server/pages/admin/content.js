@@ -288,7 +288,7 @@
       var v = value();
       // A new resource's identifier is checked here: the URL carries it, and an existing one
       // would be replaced.
-      if (!id && (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(v.id) || byId(c, v.id)))
+      if (!id && (!SP.validID(v.id) || byId(c, v.id)))
         return SP.fieldErrors(form, { field: P + "id", message: byId(c, v.id) ? t("idTaken") : t("idBad") });
       SP.save({
         form: form, box: box, version: cur.version, preview: { partner: partnerFor(v.id) },

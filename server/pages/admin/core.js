@@ -118,6 +118,11 @@
   SP.id = function (p) {
     return (p || "sp") + "-" + ++uid;
   };
+  // SP.validID(id): whether id is an identifier the content model takes (lines, resources,
+  // notices): lower-case letters, digits and hyphens, at most 63.
+  SP.validID = function (id) {
+    return /^[a-z0-9][a-z0-9-]{0,62}$/.test(id);
+  };
   // SP.field(label, control, hint): a labelled field; the hint is tied by aria-describedby.
   SP.field = function (label, control, hint) {
     if (!control.id) control.id = SP.id("f");
@@ -294,6 +299,9 @@
     n = String(n || "");
     return SP.lang === "fr" ? n.replace(/^rollback to (v\d+)$/, "retour à la $1").replace(/^shipped (configs\/content\.yaml)$/, "contenu livré ($1)") : n;
   };
+  function isControl(el) {
+    return /^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName);
+  }
   function byField(form, path) {
     // The exact path, else its nearest ancestor the form names: "notices[0].partners[1]" lands
     // on the fieldset marked "notices[0].partners".
@@ -318,10 +326,10 @@
         items.push(h("li", null, p.field ? SP.t("errorIn", p.field, msg) : msg));
         return;
       }
-      var ctl = /^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName) ? el : el.querySelector("input,select,textarea") || el;
+      var ctl = isControl(el) ? el : el.querySelector("input,select,textarea") || el;
       // Something that is not a control (a list edited with buttons) is named by its heading
       // and takes the focus itself when its link in the summary is followed.
-      if (ctl === el && el.tagName !== "FIELDSET" && !/^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName)) {
+      if (ctl === el && el.tagName !== "FIELDSET" && !isControl(el)) {
         if (!el.id) el.id = SP.id("f");
         el.tabIndex = -1;
       }
@@ -340,7 +348,7 @@
       else el.insertAdjacentElement("afterend", node);
       if (ctl !== el || el.tagName !== "FIELDSET") {
         // aria-invalid where ARIA allows it (a form control); a list gets the description only.
-        if (/^(INPUT|SELECT|TEXTAREA)$/.test(ctl.tagName)) ctl.setAttribute("aria-invalid", "true");
+        if (isControl(ctl)) ctl.setAttribute("aria-invalid", "true");
         describe(ctl, mid, true);
       }
       first = first || ctl;

@@ -177,6 +177,27 @@
     if (focus) focus.focus();
   }
 
+  // sentenceBox: the banner sentence of region code, in English and French boxes named by their
+  // content path ("regions.CA.message.en", where a 422 puts its errors), filled with message.
+  function sentenceBox(code, message, hint) {
+    var f = "regions." + code + ".message";
+    return h("fieldset", { "data-field": f, "data-region-msg": code }, h("legend", null, t("fRegionMsg", code)), h("p", { class: "hint" }, hint),
+      ["en", "fr"].map(function (l) {
+        var ta = h("textarea", { name: f + "." + l, lang: l, rows: "3", "data-field": f + "." + l });
+        ta.value = (message || {})[l] || "";
+        return SP.field(t(l), ta);
+      }));
+  }
+  // sentenceOf(box): what a sentenceBox says, as the API takes it (an empty language left out).
+  function sentenceOf(box) {
+    var o = {};
+    ["en", "fr"].forEach(function (l) {
+      var x = box.querySelector("textarea[lang=" + l + "]").value.trim();
+      if (x) o[l] = x;
+    });
+    return o;
+  }
+
   // regionOrder: the lines region code lists, in order, edited with the keyboard-operable list
   // the featured resources use; reviewed (diff and the real widget for the region) before it is
   // published with If-Match.
@@ -189,35 +210,15 @@
     var addBox = h("div", { class: "actions" }), dirty = h("div"), rbox = h("div");
     // The banner sentence is edited with the list: a line taken out and the sentence naming its
     // number are published together.
-    var mf = "regions." + code + ".message", said = {}, boxes = {};
-    var sentence = h("fieldset", { "data-field": mf }, h("legend", null, t("fRegionMsg", code)), h("p", { class: "hint" }, t("orderMsgHint")),
-      ["en", "fr"].map(function (l) {
-        boxes[l] = h("textarea", { name: mf + "." + l, lang: l, rows: "3", "data-field": mf + "." + l });
-        return SP.field(t(l), boxes[l]);
-      }));
+    var said = (c.regions[code] || {}).message || {}, sentence = sentenceBox(code, said, t("orderMsgHint"));
     var form = h("form", { novalidate: true, "aria-labelledby": hid, "data-order-form": code },
       h("h2", { id: hid, tabindex: "-1" }, t("orderTitle", code)), h("p", null, t("orderIntro")), ol, addBox, sentence, dirty);
-    // setSaid takes the published sentence; reset puts it in the boxes too.
-    function setSaid(reset) {
-      said = (c.regions[code] || {}).message || {};
-      if (reset) ["en", "fr"].forEach(function (l) {
-        boxes[l].value = said[l] || "";
-      });
-    }
-    function saying() {
-      var o = {};
-      ["en", "fr"].forEach(function (l) {
-        if (boxes[l].value.trim()) o[l] = boxes[l].value.trim();
-      });
-      return o;
-    }
     function sentenceChanged() {
-      var o = saying();
+      var o = sentenceOf(sentence);
       return ["en", "fr"].some(function (l) {
         return (o[l] || "") !== (said[l] || "");
       });
     }
-    setSaid(true);
     sentence.addEventListener("input", function () {
       SP.stale(form, true);
       draw();
@@ -256,13 +257,15 @@
       review: review,
       discard: function () {
         order = saved.slice();
-        setSaid(true);
+        sentence.querySelectorAll("textarea").forEach(function (ta) {
+          ta.value = said[ta.lang] || "";
+        });
         SP.clear(rbox);
       },
     });
     function review() {
       var snapshot = order.slice(), body = { lines: snapshot };
-      if (sentenceChanged()) body.message = saying();
+      if (sentenceChanged()) body.message = sentenceOf(sentence);
       SP.save({
         form: form, box: rbox, version: cur.version,
         preview: { partner: partnerFor(c, code), locale: SP.lang, region: code },
@@ -276,7 +279,7 @@
             c = n.content;
             lines = c.lines || {};
             saved = ((c.regions[code] || {}).lines || []).slice();
-            setSaid(false);
+            said = (c.regions[code] || {}).message || {};
             draw();
             return n.version;
           });
@@ -313,13 +316,8 @@
     var langs = v("languages").split(/[\s,]+/).filter(Boolean);
     if (langs.length) b.languages = langs;
     // The banner sentences the form shows (after a 422 naming them) go with the line.
-    [].forEach.call(form.querySelectorAll("[data-region-msg]"), function (fs) {
-      var o = {};
-      ["en", "fr"].forEach(function (l) {
-        var x = fs.querySelector("textarea[lang=" + l + "]").value.trim();
-        if (x) o[l] = x;
-      });
-      (b.region_messages = b.region_messages || {})[fs.getAttribute("data-region-msg")] = o;
+    [].forEach.call(form.querySelectorAll("[data-region-msg]"), function (box) {
+      (b.region_messages = b.region_messages || {})[box.getAttribute("data-region-msg")] = sentenceOf(box);
     });
     return b;
   }
@@ -395,14 +393,7 @@
     // old number are published together.
     function regionMsg(code) {
       if (msgs.querySelector('[data-region-msg="' + CSS.escape(code) + '"]')) return;
-      var m = ((cur.content.regions || {})[code] || {}).message || {}, f = "regions." + code + ".message";
-      msgs.appendChild(h("fieldset", { "data-field": f, "data-region-msg": code }, h("legend", null, t("fRegionMsg", code)),
-        h("p", { class: "hint" }, t("fRegionMsgHint")),
-        ["en", "fr"].map(function (l) {
-          var ta = h("textarea", { name: f + "." + l, lang: l, rows: "3", "data-field": f + "." + l });
-          ta.value = m[l] || "";
-          return SP.field(t(l), ta);
-        })));
+      msgs.appendChild(sentenceBox(code, ((cur.content.regions || {})[code] || {}).message, t("fRegionMsgHint")));
     }
     function save(body, etag, base) {
       return SP.api("PUT", path(false), { body: body, ifMatch: etag, note: note.value.trim() }).then(function (r) {
@@ -476,7 +467,7 @@
     // newID takes the new line's identifier from its field, or says what is wrong with it; the
     // fields' error paths ("lines.<id>.call") follow it.
     function newID() {
-      var v = idInput.value.trim(), bad = !/^[a-z0-9][a-z0-9-]{0,62}$/.test(v) ? t("idBad") : cur.content.lines[v] ? t("idTaken") : "";
+      var v = idInput.value.trim(), bad = !SP.validID(v) ? t("idBad") : cur.content.lines[v] ? t("idTaken") : "";
       if (bad) {
         SP.fieldErrors(form, { errors: [{ field: "id", message: bad }] });
         return false;
