@@ -309,10 +309,10 @@ func (s *Server) newPreview(now time.Time, src []byte, draft *snippets.Loaded) (
 func (s *Server) draftPreview(id string, created time.Time, draft *snippets.Loaded) *draftPreview {
 	draft.Version = "draft"
 	// The widget builder holds what it needs, not s.
-	tz, phrases := s.cfg.TimeZones, s.cfg.CrisisPhrases
+	tz := s.cfg.TimeZones
 	st := &state{content: draft}
 	return &draftPreview{id: id, created: created, st: st, widget: sync.OnceValues(func() (*previewWidget, error) {
-		data, err := draft.WidgetData(tz, phrases)
+		data, err := draft.WidgetData(tz)
 		if err != nil {
 			return nil, err
 		}
@@ -552,7 +552,7 @@ func (s *Server) handlePreviewPage(ctx *fasthttp.RequestCtx) {
 	data := previewPageData{PageLang: r.opts.Locale, Lang: string(lang),
 		Heading: fmt.Sprintf(previewCopy[lang][0], name), Note: previewCopy[lang][1],
 		// Both written by embed.go from validated values, every attribute escaped.
-		Placeholders: template.HTML(r.opts.placeholders()),
+		Placeholders: template.HTML(r.opts.placeholders(true, "") + "\n" + r.opts.placeholders(false, "")),
 		Script:       template.HTML(scriptTag("/v1/preview/"+d.id+"/widget.js", "", r.opts.attrs())),
 	}
 	if data.PageLang == "" {

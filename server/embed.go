@@ -17,6 +17,7 @@ import (
 
 	"github.com/signpost/edge/server/asset"
 	"github.com/signpost/edge/snippets"
+	"github.com/signpost/edge/widget"
 	"github.com/tdewolff/minify/v2"
 	"github.com/tdewolff/minify/v2/css"
 	"github.com/tdewolff/minify/v2/js"
@@ -91,6 +92,10 @@ var loadEmbedAssets = sync.OnceValues(func() (*embedAssets, error) {
 		if err != nil {
 			return nil, err
 		}
+		if f.name == "pages/preview.css" {
+			// The preview page is embedded as the builder recommends: space reserved.
+			src = append(src, widget.ReserveCSS(snippets.Components)...)
+		}
 		out, err := m.Bytes(f.mime, src)
 		if err != nil {
 			return nil, fmt.Errorf("minify %s: %w", f.name, err)
@@ -139,6 +144,7 @@ type embedCode struct {
 	Pinned       string              `json:"pinned"`
 	Evergreen    string              `json:"evergreen"`
 	Placeholders string              `json:"placeholders"`
+	Reserve      string              `json:"reserve"`
 	CSP          string              `json:"csp"`
 	Noscript     string              `json:"noscript"`
 	Preview      string              `json:"preview"`
@@ -476,16 +482,32 @@ func (r *embedRequest) previewURL() string {
 	return "/embed/preview?" + v.Encode()
 }
 
-// placeholders is one <div data-signpost> per component chosen.
-func (o embedOptions) placeholders() string {
+// placeholders is one <div data-signpost> per component chosen: those of the top of the page
+// (the banner, quick exit) with top, the others without, each group under its comment when
+// comments are given.
+func (o embedOptions) placeholders(top bool, comment string) string {
 	var b strings.Builder
-	for i, name := range o.Components {
-		if i > 0 {
-			b.WriteByte('\n')
+	if comment != "" {
+		b.WriteString("<!-- " + comment + " -->")
+	}
+	for _, name := range o.Components {
+		if (name == "banner" || name == "exit") == top {
+			if b.Len() > 0 {
+				b.WriteByte('\n')
+			}
+			b.WriteString(`<div data-signpost="` + name + `"></div>`)
 		}
-		b.WriteString(`<div data-signpost="` + name + `"></div>`)
 	}
 	return b.String()
+}
+
+// allPlaceholders is the placeholders output: the top group, then the content group if any.
+func (r *embedRequest) allPlaceholders() string {
+	s := r.opts.placeholders(true, r.text.PlaceTop)
+	if rest := r.opts.placeholders(false, ""); rest != "" {
+		s += "\n" + r.opts.placeholders(false, r.text.PlaceContent)
+	}
+	return s
 }
 
 // noscriptFallback links to the operators' worldwide directory with the unknown-region message:
@@ -510,7 +532,8 @@ func (r *embedRequest) code() embedCode {
 	return embedCode{
 		Pinned:       scriptTag(r.origin+st.bundle.Path(), st.bundle.Integrity, attrs),
 		Evergreen:    scriptTag(r.origin+"/v1/widget.js", "", attrs),
-		Placeholders: r.opts.placeholders(),
+		Placeholders: r.allPlaceholders(),
+		Reserve:      widget.ReserveCSS(r.opts.Components),
 		CSP:          "script-src " + r.origin + "\nconnect-src " + r.origin,
 		Noscript:     noscriptFallback(r.content, loc),
 		Preview:      r.previewURL(),
@@ -640,7 +663,7 @@ type previewData struct {
 	Lang         snippets.Locale
 	T            *embedText
 	PartnerName  string
-	Placeholders template.HTML
+	Top, Content template.HTML
 	Script       template.HTML
 }
 
@@ -653,8 +676,9 @@ func (b *embedBuilder) handleEmbedPreview(ctx *fasthttp.RequestCtx) {
 	}
 	d := previewData{PageLang: r.opts.Locale, Lang: r.lang, T: r.text,
 		// Both built by this file from validated values, every attribute escaped.
-		Placeholders: template.HTML(r.opts.placeholders()),
-		Script:       template.HTML(scriptTag("/v1/widget.js", "", r.opts.attrs())),
+		Top:     template.HTML(r.opts.placeholders(true, "")),
+		Content: template.HTML(r.opts.placeholders(false, "")),
+		Script:  template.HTML(scriptTag("/v1/widget.js", "", r.opts.attrs())),
 	}
 	if d.PageLang == "" {
 		d.PageLang = string(r.lang)
@@ -698,6 +722,7 @@ type embedText struct {
 	Preview, PreviewText, PreviewFrame, PreviewHeading, PreviewNote          string
 	Pinned, PinnedText, Evergreen, EvergreenText                             string
 	Placeholders, PlaceholdersText, CSP, CSPText, Noscript, NoscriptText     string
+	PlaceTop, PlaceContent, Reserve, ReserveText, CopyReserve                string
 	Copy, CopyPinned, CopyEvergreen, CopyPlaceholders, CopyCSP, CopyNoscript string
 	Copied, Selected                                                         string
 	Footer, Manifest                                                         string
@@ -748,9 +773,16 @@ var embedTexts = map[snippets.Locale]*embedText{
 		Evergreen:     "Evergreen script tag",
 		EvergreenText: "Always the latest build (cached for up to 5 minutes), with no integrity check.",
 		Placeholders:  "Placeholders",
-		PlaceholdersText: "Optional. Put each where its component should appear. Without them, the banner goes first in the " +
-			"page's body and the other components right after the script tag.",
-		CSP: "Content Security Policy",
+		PlaceholdersText: "Put the banner and quick exit first in your page's body, and the others where they should appear. " +
+			"Without them, the banner goes first in the body and the other components right after the script tag, and " +
+			"your page moves down when they load.",
+		PlaceTop: "First in <body>:", PlaceContent: "Where they belong in your content:",
+		Reserve: "Space reservation (recommended)",
+		ReserveText: "Add this rule to your own stylesheet: it keeps the banner's space while the widget loads, so that " +
+			"your page does not move (no layout shift). It needs no 'unsafe-inline'. The banner keeps these heights; only an " +
+			"emergency notice adds to them.",
+		CopyReserve: " the CSS rule",
+		CSP:         "Content Security Policy",
 		CSPText: "Add this edge's origin to these two directives of your policy, next to your own sources. The widget needs " +
 			"no style-src entry.",
 		Noscript: "Without JavaScript",
@@ -800,9 +832,16 @@ var embedTexts = map[snippets.Locale]*embedText{
 		Evergreen:     "Balise de script toujours à jour",
 		EvergreenText: "Toujours la dernière version (en cache jusqu'à 5 minutes), sans vérification d'intégrité.",
 		Placeholders:  "Espaces réservés",
-		PlaceholdersText: "Facultatifs. Placez chacun là où sa composante doit apparaître. Sans eux, le bandeau s'affiche en " +
-			"haut du corps de la page et les autres composantes juste après la balise de script.",
-		CSP: "Politique de sécurité du contenu (CSP)",
+		PlaceholdersText: "Placez le bandeau et la sortie rapide au début du corps de la page, et les autres là où elles " +
+			"doivent apparaître. Sans eux, le bandeau s'affiche en haut du corps de la page et les autres composantes juste " +
+			"après la balise de script, et votre page se déplace vers le bas quand elles se chargent.",
+		PlaceTop: "Au début de <body>\u00a0:", PlaceContent: "Là où elles vont dans votre contenu\u00a0:",
+		Reserve: "Réservation de l'espace (recommandée)",
+		ReserveText: "Ajoutez cette règle à votre propre feuille de style\u00a0: elle garde l'espace du bandeau pendant le " +
+			"chargement du widget, pour que votre page ne se déplace pas. Elle ne demande pas 'unsafe-inline'. Le bandeau garde " +
+			"ces hauteurs; seul un avis d'urgence s'y ajoute.",
+		CopyReserve: " la règle CSS",
+		CSP:         "Politique de sécurité du contenu (CSP)",
 		CSPText: "Ajoutez l'origine de ce serveur à ces deux directives de votre politique, à côté de vos propres sources. " +
 			"Le widget n'a besoin d'aucune entrée style-src.",
 		Noscript: "Sans JavaScript",

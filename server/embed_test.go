@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/signpost/edge/server/ratelimit"
+	"github.com/signpost/edge/widget"
 	"github.com/valyala/fasthttp"
 	"github.com/valyala/fasthttp/fasthttputil"
 )
@@ -150,8 +151,16 @@ func TestEmbedOptions(t *testing.T) {
 	if !strings.HasSuffix(c.Pinned, want) || !strings.HasSuffix(c.Evergreen, want) {
 		t.Errorf("tags\n%s\n%s\nwant attributes %s", c.Pinned, c.Evergreen, want)
 	}
-	if c.Placeholders != "<div data-signpost=\"banner\"></div>\n<div data-signpost=\"resources\"></div>\n<div data-signpost=\"exit\"></div>" {
+	if c.Placeholders != "<!-- First in <body>: -->\n<div data-signpost=\"banner\"></div>\n<div data-signpost=\"exit\"></div>\n"+
+		"<!-- Where they belong in your content: -->\n<div data-signpost=\"resources\"></div>" {
 		t.Errorf("placeholders %q", c.Placeholders)
+	}
+	// The space reservation: the banner's heights, and the quick exit's because it is chosen.
+	if c.Reserve != widget.ReserveCSS([]string{"banner", "resources", "exit"}) || !strings.Contains(c.Reserve, `[data-signpost="exit"]`) {
+		t.Errorf("reserve %q", c.Reserve)
+	}
+	if b := embedCodeOf(t, e, "partner=mhcc&components=banner"); strings.Contains(b.Reserve, `"exit"`) || strings.Contains(b.Placeholders, "content") {
+		t.Errorf("banner only: reserve %q placeholders %q", b.Reserve, b.Placeholders)
 	}
 	if len(c.Fields) != 0 {
 		t.Errorf("valid options got messages: %v", c.Fields)

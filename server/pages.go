@@ -4,9 +4,14 @@ import (
 	"bytes"
 	"embed"
 	"html/template"
+	"image"
+	"image/color"
+	"image/png"
+	"sync"
 
 	"github.com/signpost/edge/server/asset"
 	"github.com/signpost/edge/snippets"
+	"github.com/signpost/edge/widget"
 	"github.com/valyala/fasthttp"
 )
 
@@ -32,6 +37,8 @@ func loadPages() (*pages, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The demo page is embedded as the builder recommends: the space reservation rule.
+	css = append(css, widget.ReserveCSS(snippets.Components)...)
 	return &pages{demo: demo, css: asset.New(css, "text/css; charset=utf-8", "public, max-age=300")}, nil
 }
 
@@ -66,3 +73,26 @@ func (s *Server) handlePage(ctx *fasthttp.RequestCtx) {
 	ctx.SetContentType("text/html; charset=utf-8")
 	ctx.SetBody(b.Bytes())
 }
+
+// favicon is the edge's icon (a white signpost on the widget's blue), drawn once: browsers ask
+// for /favicon.ico on every page of the edge, and a 404 there is an error in their console.
+var favicon = sync.OnceValue(func() *asset.Asset {
+	const n = 32
+	img := image.NewPaletted(image.Rect(0, 0, n, n), color.Palette{color.RGBA{0x00, 0x55, 0x8c, 0xff}, color.White})
+	for y := 4; y < 29; y++ {
+		for x := 14; x < 18; x++ {
+			img.SetColorIndex(x, y, 1) // the post
+		}
+	}
+	for y := 6; y < 14; y++ {
+		for x := 7; x < 22+min(y-6, 13-y); x++ {
+			img.SetColorIndex(x, y, 1) // the sign, pointing right
+		}
+	}
+	var b bytes.Buffer
+	_ = png.Encode(&b, img)
+	return asset.New(b.Bytes(), "image/png", "public, max-age=86400")
+})
+
+// handleFavicon serves favicon.
+func (s *Server) handleFavicon(ctx *fasthttp.RequestCtx) { favicon().Serve(ctx) }

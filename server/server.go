@@ -196,7 +196,7 @@ func New(cfg Config, content *snippets.Loaded) (*Server, error) {
 func (s *Server) SetContent(content *snippets.Loaded) error { return s.setContent(content, 0) }
 
 func (s *Server) setContent(content *snippets.Loaded, number int64) error {
-	st, err := newState(content, s.cfg.TimeZones, s.cfg.CrisisPhrases)
+	st, err := newState(content, s.cfg.TimeZones)
 	if err != nil {
 		return err
 	}
@@ -260,6 +260,7 @@ func (s *Server) routes() *router.Router {
 	get("/healthz", s.handleHealthz)
 	get("/readyz", s.handleReadyz)
 	get("/", s.handlePage)
+	get("/favicon.ico", s.handleFavicon)
 	get("/demo.css", s.handlePage)
 	// The partner embed builder (server/embed.go): page, generated code, preview, assets.
 	eb := mustEmbedBuilder(s)

@@ -9,7 +9,7 @@ import (
 	"github.com/valyala/fasthttp"
 )
 
-// handleSnippet answers GET /v1/snippets/{partner}[/{part}]?locale=&region=.
+// handleSnippet answers GET /v1/snippets/{partner}[/{part}]?locale=&region=&tz=.
 func (s *Server) handleSnippet(ctx *fasthttp.RequestCtx) {
 	setCORS(ctx)
 	if err := s.snippet(ctx); err != nil {
@@ -50,12 +50,20 @@ func (s *Server) snippetFrom(ctx *fasthttp.RequestCtx, st *state) error {
 		return err
 	}
 	if !ok {
+		// No region: the browser's time zone when the widget could not place it with the zones
+		// baked into it, under the same rule (TimeZones.Region), else the partner's default.
 		region = p.Region
+		if zone := view(args.Peek("tz")); zone != "" {
+			if !snippets.ValidZone(zone) {
+				return &snippets.ParamError{Field: "tz", Message: "not an IANA time zone name, like America/Toronto"}
+			}
+			region = s.cfg.TimeZones.Region(zone, p.Region)
+		}
 	}
 	key := snippetKey{partner: p.ID, locale: loc, region: st.content.RegionEntry(region), part: part}
 	now := s.cfg.Now()
 	a, err := st.snippets.get(key, now, func() (*snippetEntry, error) {
-		body, until, err := st.content.Render(p, loc, key.region, part, now)
+		body, until, err := st.content.Render(p, loc, key.region, part, now, s.cfg.CrisisPhrases)
 		if err != nil {
 			return nil, err
 		}

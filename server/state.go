@@ -44,8 +44,8 @@ type Manifest struct {
 	Integrity string `json:"integrity"`
 }
 
-func newState(content *snippets.Loaded, tz snippets.TimeZones, phrases *snippets.CrisisPhrases) (*state, error) {
-	data, err := content.WidgetData(tz, phrases)
+func newState(content *snippets.Loaded, tz snippets.TimeZones) (*state, error) {
+	data, err := content.WidgetData(tz)
 	if err != nil {
 		return nil, err
 	}

@@ -146,7 +146,12 @@ type Partner struct {
 	Origins []string `yaml:"origins" json:"origins"`
 	// Region and Locale are the defaults when the embed does not say.
 	Region string `yaml:"region" json:"region,omitempty"`
-	Locale Locale `yaml:"locale" json:"locale,omitempty"`
+	// Regions are the region entries whose crisis lines the widget bundle carries for this
+	// partner's visitors, so that their banner needs no request. Default: every entry of the
+	// default region's country (CA: CA and CA-QC). A visitor from another region sees the
+	// neutral message with that region's emergency numbers until the snippet brings its lines.
+	Regions []string `yaml:"regions,omitempty" json:"regions,omitempty"`
+	Locale  Locale   `yaml:"locale" json:"locale,omitempty"`
 	// Featured lists resource ids in display order.
 	Featured   []string `yaml:"featured" json:"featured"`
 	Components []string `yaml:"components" json:"components"`

@@ -46,7 +46,12 @@ func ParseCrisisPhrases(src []byte) (*CrisisPhrases, error) {
 }
 
 // Phrases returns the normalized phrases, as the widget receives them.
-func (c *CrisisPhrases) Phrases() []string { return c.phrases }
+func (c *CrisisPhrases) Phrases() []string {
+	if c == nil {
+		return nil
+	}
+	return c.phrases
+}
 
 // Match reports whether text contains any phrase as whole words.
 func (c *CrisisPhrases) Match(text string) bool {

@@ -139,6 +139,9 @@ type FeedbackView struct {
 	CrisisIntro    string `json:"crisis_intro"`
 	RateLimited    string `json:"rate_limited"`
 	SendFailed     string `json:"send_failed"`
+	// Phrases are the normalized crisis phrases (both languages) the form watches a comment
+	// for: they travel with the form, which cannot work without the network anyway.
+	Phrases []string `json:"phrases,omitempty"`
 }
 
 // NoticeView is the emergency notice shown at the top of the banner.
@@ -234,7 +237,7 @@ func (c *Content) BannerFor(key string, loc Locale) *BannerView {
 // Render builds the JSON of one snippet request for a partner, locale and region entry key at
 // now. It returns the bytes and the time after which they must be rendered again because a
 // featured resource enters or leaves its window (zero: not before the content changes).
-func (l *Loaded) Render(p *Partner, loc Locale, key string, part Part, now time.Time) ([]byte, time.Time, error) {
+func (l *Loaded) Render(p *Partner, loc Locale, key string, part Part, now time.Time, phrases *CrisisPhrases) ([]byte, time.Time, error) {
 	v := SnippetView{Version: l.Version, Partner: p.ID, Locale: loc, Region: key}
 	var until time.Time
 	if part == All || part == Banner {
@@ -265,6 +268,7 @@ func (l *Loaded) Render(p *Partner, loc Locale, key string, part Part, now time.
 			Thanks: f.Thanks.Get(loc), Yes: f.Yes.Get(loc), No: f.No.Get(loc), Send: f.Send.Get(loc),
 			AnswerRequired: f.AnswerRequired.Get(loc), EmailInvalid: f.EmailInvalid.Get(loc),
 			CrisisIntro: f.CrisisIntro.Get(loc), RateLimited: f.RateLimited.Get(loc), SendFailed: f.SendFailed.Get(loc),
+			Phrases: phrases.Phrases(),
 		}
 	}
 	b, err := json.Marshal(v)
@@ -273,21 +277,22 @@ func (l *Loaded) Render(p *Partner, loc Locale, key string, part Part, now time.
 
 // widgetData is what the widget bundle carries so that the banner renders before any request.
 type widgetData struct {
-	Version  string                   `json:"version"`
-	Regions  map[string]widgetRegion  `json:"regions"`
-	Lines    map[string]widgetLine    `json:"lines"`
-	Unknown  UnknownRegion            `json:"unknown"`
-	Partners map[string]widgetPartner `json:"partners"`
+	Version string `json:"version"`
+	// Regions are the entries partners serve (Content.BakedRegions), with their lines.
+	Regions map[string]widgetRegion `json:"regions"`
+	// Emergency holds every entry's emergency numbers: a visitor from a region whose lines are
+	// not baked in is shown them, and never a guessed crisis number, until the snippet answers.
+	Emergency map[string][]string      `json:"emergency"`
+	Lines     map[string]widgetLine    `json:"lines"`
+	Unknown   UnknownRegion            `json:"unknown"`
+	Partners  map[string]widgetPartner `json:"partners"`
 	// TZ maps a country to its time zones, space-separated: the region guess of last resort.
 	TZ map[string]string `json:"tz"`
-	// Phrases are the normalized crisis phrases the feedback form watches for.
-	Phrases []string `json:"phrases"`
 }
 
 type widgetRegion struct {
-	Emergency []string `json:"emergency"`
-	Message   Text     `json:"message"`
-	Lines     []string `json:"lines"`
+	Message Text     `json:"message"`
+	Lines   []string `json:"lines"`
 }
 
 // widgetLine is a line as baked into the widget: tel is given only when it is not the digits
@@ -312,27 +317,40 @@ type widgetPartner struct {
 	ExitURL    string   `json:"exit_url,omitempty"`
 }
 
-// WidgetData is the JSON of every region's crisis data, every partner's public defaults, the
-// time zones of the countries with entries and the crisis phrases, baked into the widget bundle.
-// It carries no origins and nothing private.
-func (l *Loaded) WidgetData(tz TimeZones, phrases *CrisisPhrases) ([]byte, error) {
+// WidgetData is the JSON baked into the widget bundle: the crisis data of the regions partners
+// serve, every entry's emergency numbers, every partner's public defaults and the time zones of
+// the countries with entries. It carries no origins and nothing private.
+func (l *Loaded) WidgetData(tz TimeZones) ([]byte, error) {
+	baked := l.BakedRegions()
+	var countries []string
+	for _, k := range baked {
+		countries = append(countries, k[:2])
+	}
 	d := widgetData{
-		TZ:       tz.ForCountries(l.Content),
-		Phrases:  phrases.Phrases(),
-		Version:  l.Version,
-		Regions:  make(map[string]widgetRegion, len(l.Regions)),
-		Lines:    make(map[string]widgetLine, len(l.Lines)),
-		Unknown:  l.Unknown,
-		Partners: make(map[string]widgetPartner, len(l.Partners)),
+		TZ:        tz.ForCountries(countries),
+		Version:   l.Version,
+		Regions:   make(map[string]widgetRegion, len(baked)),
+		Emergency: make(map[string][]string, len(l.Regions)),
+		Lines:     map[string]widgetLine{},
+		Unknown:   l.Unknown,
+		Partners:  make(map[string]widgetPartner, len(l.Partners)),
 	}
 	d.Unknown.Message, d.Unknown.DirectoryLabel = lean(l.Unknown.Message), lean(l.Unknown.DirectoryLabel)
 	for k, r := range l.Regions {
-		d.Regions[k] = widgetRegion{Emergency: r.Emergency, Message: lean(r.Message), Lines: r.Lines}
+		d.Emergency[k] = r.Emergency
 	}
-	for k, ln := range l.Lines {
-		d.Lines[k] = widgetLine{
-			Name: lean(ln.Name), Call: ln.Call, Tel: ln.CallTel, CallHint: lean(ln.CallHint), Text: ln.Text,
-			Keyword: ln.Keyword, ChatURL: ln.ChatURL, Hours: lean(ln.Hours), Audience: lean(ln.Audience),
+	for _, k := range baked {
+		r := l.Regions[k]
+		d.Regions[k] = widgetRegion{Message: lean(r.Message), Lines: r.Lines}
+		for _, id := range r.Lines {
+			ln := l.Lines[id]
+			if ln == nil {
+				continue
+			}
+			d.Lines[id] = widgetLine{
+				Name: lean(ln.Name), Call: ln.Call, Tel: ln.CallTel, CallHint: lean(ln.CallHint), Text: ln.Text,
+				Keyword: ln.Keyword, ChatURL: ln.ChatURL, Hours: lean(ln.Hours), Audience: lean(ln.Audience),
+			}
 		}
 	}
 	for k, p := range l.Partners {

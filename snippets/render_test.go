@@ -33,7 +33,7 @@ func render(t *testing.T, l *snippets.Loaded, partner string, loc snippets.Local
 	if p == nil {
 		t.Fatalf("no partner %q", partner)
 	}
-	b, _, err := l.Render(p, loc, l.RegionEntry(region), part, now)
+	b, _, err := l.Render(p, loc, l.RegionEntry(region), part, now, nil)
 	if err != nil {
 		t.Fatalf("Render: %v", err)
 	}
@@ -388,7 +388,7 @@ func TestRenderParts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run("part="+string(tt.part), func(t *testing.T) {
-			b, until, err := l.Render(l.Partners["acme"], snippets.English, "CA-QC", tt.part, fixedNow)
+			b, until, err := l.Render(l.Partners["acme"], snippets.English, "CA-QC", tt.part, fixedNow, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -435,7 +435,7 @@ func TestRenderEmptyResources(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, part := range []snippets.Part{snippets.Resources, snippets.All} {
-				b, _, err := l.Render(tt.partner, snippets.English, "CA", part, tt.now)
+				b, _, err := l.Render(tt.partner, snippets.English, "CA", part, tt.now, nil)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -458,22 +458,17 @@ func TestWidgetData(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			phrases, err := snippets.ParseCrisisPhrases(configs.CrisisPhrases)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, err := l.WidgetData(tz, phrases)
+			b, err := l.WidgetData(tz)
 			if err != nil {
 				t.Fatal(err)
 			}
 			var d struct {
-				TZ      map[string]string `json:"tz"`
-				Phrases []string          `json:"phrases"`
-				Version string            `json:"version"`
-				Regions map[string]struct {
-					Emergency []string      `json:"emergency"`
-					Message   snippets.Text `json:"message"`
-					Lines     []string      `json:"lines"`
+				TZ        map[string]string   `json:"tz"`
+				Version   string              `json:"version"`
+				Emergency map[string][]string `json:"emergency"`
+				Regions   map[string]struct {
+					Message snippets.Text `json:"message"`
+					Lines   []string      `json:"lines"`
 				} `json:"regions"`
 				Lines map[string]struct {
 					Name snippets.Text `json:"name"`
@@ -491,12 +486,13 @@ func TestWidgetData(t *testing.T) {
 			if d.Version != l.Version {
 				t.Errorf("version = %q, want %q", d.Version, l.Version)
 			}
-			if !slices.Equal(d.Phrases, phrases.Phrases()) {
-				t.Errorf("phrases = %v, want the shipped list", d.Phrases)
+			if strings.Contains(string(b), "phrases") {
+				t.Error("widget data carries the crisis phrases: they travel with the feedback snippet")
 			}
+			// Zones only of the countries whose lines are baked in: the edge places the others.
 			for cc, zones := range d.TZ {
-				if _, ok := l.Regions[cc]; !ok {
-					t.Errorf("tz lists %s, which has no region entry", cc)
+				if !slices.ContainsFunc(slices.Collect(maps.Keys(d.Regions)), func(k string) bool { return k[:2] == cc }) {
+					t.Errorf("tz lists %s, whose lines are not baked in", cc)
 				}
 				for _, z := range snippets.ExpandZones(zones) {
 					if tz[z] != cc {
@@ -507,23 +503,35 @@ func TestWidgetData(t *testing.T) {
 			if _, ok := l.Regions["CA"]; ok && !slices.Contains(snippets.ExpandZones(d.TZ["CA"]), "America/Toronto") {
 				t.Errorf("America/Toronto missing from CA zones: %q", d.TZ["CA"])
 			}
-			if got, want := slices.Sorted(maps.Keys(d.Regions)), slices.Sorted(maps.Keys(l.Regions)); !slices.Equal(got, want) {
-				t.Errorf("regions = %v, want %v", got, want)
+			// Only the entries partners serve carry their lines; every entry its emergency numbers.
+			if got, want := slices.Sorted(maps.Keys(d.Regions)), l.BakedRegions(); !slices.Equal(got, want) || len(want) == 0 {
+				t.Errorf("regions = %v, want the baked %v", got, want)
+			}
+			if got, want := slices.Sorted(maps.Keys(d.Emergency)), slices.Sorted(maps.Keys(l.Regions)); !slices.Equal(got, want) {
+				t.Errorf("emergency entries = %v, want every entry %v", got, want)
 			}
 			for k, r := range l.Regions {
-				got := d.Regions[k]
-				if !slices.Equal(got.Lines, r.Lines) || !slices.Equal(got.Emergency, r.Emergency) || got.Message[snippets.English] != r.Message[snippets.English] {
-					t.Errorf("region %s = %+v, want lines %v emergency %v", k, got, r.Lines, r.Emergency)
+				if !slices.Equal(d.Emergency[k], r.Emergency) {
+					t.Errorf("region %s emergency %v, want %v", k, d.Emergency[k], r.Emergency)
+				}
+			}
+			lines := map[string]bool{}
+			for k, got := range d.Regions {
+				r := l.Regions[k]
+				if !slices.Equal(got.Lines, r.Lines) || got.Message[snippets.English] != r.Message[snippets.English] {
+					t.Errorf("region %s = %+v, want lines %v", k, got, r.Lines)
 				}
 				for _, id := range got.Lines {
+					lines[id] = true
 					if _, ok := d.Lines[id]; !ok {
 						t.Errorf("region %s lists %s, which the widget data lacks", k, id)
 					}
 				}
 			}
-			for k, ln := range l.Lines {
-				if got := d.Lines[k]; got.Name[snippets.English] != ln.Name[snippets.English] || got.Tel != ln.CallTel {
-					t.Errorf("line %s = %+v", k, got)
+			for k, got := range d.Lines {
+				ln := l.Lines[k]
+				if !lines[k] || ln == nil || got.Name[snippets.English] != ln.Name[snippets.English] || got.Tel != ln.CallTel {
+					t.Errorf("line %s = %+v: not a line of a baked region, or not as in the content", k, got)
 				}
 			}
 			if d.Unknown.DirectoryURL != l.Unknown.DirectoryURL || d.Unknown.Message[snippets.English] == "" {

@@ -2,6 +2,8 @@ package snippets
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 )
@@ -115,6 +117,36 @@ func (c *Content) RegionEntry(code string) string {
 		}
 	}
 	return ""
+}
+
+// BakedRegions are the region entries the widget bundle carries lines for, sorted: the union of
+// every partner's Regions, where a partner that lists none serves every entry of its default
+// region's country (the country's own and its subdivisions').
+func (c *Content) BakedRegions() []string {
+	set := map[string]bool{}
+	for _, p := range c.Partners {
+		if p == nil {
+			continue
+		}
+		if len(p.Regions) > 0 {
+			for _, code := range p.Regions {
+				if c.Regions[code] != nil {
+					set[code] = true
+				}
+			}
+			continue
+		}
+		if len(p.Region) < 2 {
+			continue
+		}
+		country := p.Region[:2]
+		for code := range c.Regions {
+			if code == country || strings.HasPrefix(code, country+"-") {
+				set[code] = true
+			}
+		}
+	}
+	return slices.Sorted(maps.Keys(set))
 }
 
 // Featured returns the partner's featured resources that are inside their date window at now,

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -34,13 +35,13 @@ func ParseTimeZones(src []byte) (TimeZones, error) {
 	return tz, sc.Err()
 }
 
-// ForCountries returns, for each country that has a region entry in c, its zones in the compact
-// form baked into the widget: sorted, grouped by area, "America/Halifax,Toronto US/Eastern GB".
-// Every byte of the bundle counts against its 8 KiB budget.
-func (tz TimeZones) ForCountries(c *Content) map[string]string {
+// ForCountries returns, for each of countries, its zones in the compact form baked into the
+// widget: sorted, grouped by area, "America/Halifax,Toronto US/Eastern GB". Every byte of the
+// bundle counts against its 8 KiB budget.
+func (tz TimeZones) ForCountries(countries []string) map[string]string {
 	by := map[string][]string{}
 	for zone, cc := range tz {
-		if r := c.Regions[cc]; r != nil {
+		if slices.Contains(countries, cc) {
 			by[cc] = append(by[cc], zone)
 		}
 	}
@@ -69,6 +70,24 @@ func (tz TimeZones) ForCountries(c *Content) map[string]string {
 	}
 	return out
 }
+
+// Region is the region a visitor's time zone selects on a page whose partner defaults to def:
+// def when the zone says nothing (not a zone of the table: UTC, Etc/*) or is in def's country
+// (a time zone never selects a subdivision), else the zone's country. The widget applies the
+// same rule to the zones baked into it, and asks the edge about the others.
+func (tz TimeZones) Region(zone, def string) string {
+	cc := tz[zone]
+	if cc == "" || (len(def) >= 2 && def[:2] == cc) {
+		return def
+	}
+	return cc
+}
+
+// ValidZone reports whether s is shaped like an IANA time zone name ("America/Toronto",
+// "America/Argentina/Buenos_Aires", "UTC", "Etc/GMT+5").
+func ValidZone(s string) bool { return len(s) <= 64 && zonePattern.MatchString(s) }
+
+var zonePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$`)
 
 // ExpandZones undoes the grouping of ForCountries: "America/Halifax,Toronto GB" ->
 // [America/Halifax America/Toronto GB]. The widget does the same in JS.

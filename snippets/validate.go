@@ -426,6 +426,11 @@ func (v *validator) partners(c *Content, resources map[string]bool) {
 		if pt.Region != "" && !regionPattern.MatchString(pt.Region) {
 			v.errorf(p+".region", "not an ISO 3166 code (\"CA\" or \"CA-QC\"): %q", pt.Region)
 		}
+		for i, code := range pt.Regions {
+			if c.Regions[code] == nil {
+				v.errorf(fmt.Sprintf("%s.regions[%d]", p, i), "no region entry %q: list entries of regions", code)
+			}
+		}
 		if pt.Locale != "" && !slices.Contains(Locales, pt.Locale) {
 			v.errorf(p+".locale", "unsupported locale %q (want en or fr)", pt.Locale)
 		}

@@ -21,18 +21,22 @@ import (
 )
 
 // gzipBudget is the most the shipped bundle may weigh gzipped: it loads on every partner page.
-const gzipBudget = 8192
+// gzipHeadroom must stay free of it, so that the next region or string does not break it.
+const (
+	gzipBudget   = 8192
+	gzipHeadroom = 512
+)
 
 // testData is small widget data of the shape snippets.Loaded.WidgetData produces.
 const testData = `{
   "version": "v1",
   "regions": {
     "CA": {
-      "emergency": ["911"],
       "message": {"en": "If you are in immediate danger, call 911.", "fr": "En cas de danger immédiat, composez le 911."},
       "lines": ["ca-988"]
     }
   },
+  "emergency": {"CA": ["911"], "GB": ["999", "112"]},
   "lines": {
     "ca-988": {"name": {"en": "Suicide Crisis Helpline"}, "call": "988", "tel": "988", "text": "988", "sms": "988", "hours": {"en": "24/7"}}
   },
@@ -87,11 +91,7 @@ func shippedData(t testing.TB) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	phrases, err := snippets.ParseCrisisPhrases(configs.CrisisPhrases)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := l.WidgetData(tz, phrases)
+	d, err := l.WidgetData(tz)
 	if err != nil {
 		t.Fatalf("WidgetData: %v", err)
 	}
@@ -285,10 +285,10 @@ func TestShippedBundle(t *testing.T) {
 
 	gz := fasthttp.AppendGzipBytesLevel(nil, b.JS, fasthttp.CompressBestCompression)
 	br := fasthttp.AppendBrotliBytesLevel(nil, b.JS, fasthttp.CompressBrotliBestCompression)
-	t.Logf("shipped bundle: identity %d B, gzip-9 %d B, brotli-11 %d B (data %d B, budget %d B gzipped)",
-		len(b.JS), len(gz), len(br), len(data), gzipBudget)
-	if len(gz) > gzipBudget {
-		t.Errorf("shipped bundle is %d bytes gzipped, over the %d-byte budget", len(gz), gzipBudget)
+	t.Logf("shipped bundle: identity %d B, gzip-9 %d B, brotli-11 %d B (data %d B, budget %d B gzipped, %d B free)",
+		len(b.JS), len(gz), len(br), len(data), gzipBudget, gzipBudget-len(gz))
+	if len(gz) > gzipBudget-gzipHeadroom {
+		t.Errorf("shipped bundle is %d bytes gzipped: the %d-byte budget keeps %d bytes free", len(gz), gzipBudget, gzipHeadroom)
 	}
 	if un, err := fasthttp.AppendGunzipBytes(nil, gz); err != nil || !bytes.Equal(un, b.JS) {
 		t.Errorf("gzip of the bundle does not round-trip: %v", err)

@@ -18,6 +18,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 	"github.com/signpost/edge/internal/browsertest"
 	"github.com/signpost/edge/server"
+	"github.com/signpost/edge/widget"
 )
 
 // Browser tests of the partner embed builder (GET /embed): a partner's web team uses it with the
@@ -112,8 +113,13 @@ func TestEmbedBuilderPinnedTag(t *testing.T) {
 	if !strings.Contains(pinned, `src="`+edge+m.URL+`" integrity="`+m.Integrity+`" crossorigin="anonymous"`) {
 		t.Fatalf("pinned tag %s does not pin the manifest's %s %s", pinned, m.URL, m.Integrity)
 	}
-	if placeholders != "<div data-signpost=\"banner\"></div>\n<div data-signpost=\"resources\"></div>\n<div data-signpost=\"exit\"></div>" {
+	if placeholders != "<!-- First in <body>: -->\n<div data-signpost=\"banner\"></div>\n<div data-signpost=\"exit\"></div>\n"+
+		"<!-- Where they belong in your content: -->\n<div data-signpost=\"resources\"></div>" {
 		t.Errorf("placeholders %q", placeholders)
+	}
+	if reserve := output(t, ctx, "reserve"); reserve != strings.TrimSpace(widget.ReserveCSS([]string{"banner", "resources", "exit"})) &&
+		reserve != widget.ReserveCSS([]string{"banner", "resources", "exit"}) {
+		t.Errorf("space reservation %q", reserve)
 	}
 	if loc := eval[string](t, ctx, `location.search`); !strings.Contains(loc, "region=CA-QC") || !strings.Contains(loc, "partner=mhcc") {
 		t.Errorf("the address does not keep the options: %s", loc)

@@ -6,7 +6,7 @@
   "use strict";
   var d = document, body = d.body, form = d.getElementById("options"), frame = d.getElementById("preview");
   var failed = d.getElementById("update-status");
-  var OUTPUTS = ["pinned", "evergreen", "placeholders", "csp", "noscript"];
+  var OUTPUTS = ["pinned", "evergreen", "placeholders", "reserve", "csp", "noscript"];
   var FIELDS = ["partner", "locale", "region", "accent", "exit"];
   var seq = 0, timer = 0;
   if (!form || !window.fetch || !window.URLSearchParams || !window.FormData) return;

@@ -14,13 +14,15 @@
   var TEXT = {
     en: {
       crisis: "Crisis support", call: "Call", text: "Text", textKw: "Text {k} to {n}", chat: "Chat online",
+      em: "Emergency", more: ["Details", "1 more line", "{n} more lines"], info: "More information",
       res: "Featured resources", fb: "Feedback",
-      exit: "Quick exit", exitNote: "Or press Shift 3 times. Your browser history is not erased."
+      exit: "Quick exit", kb: "Or press Shift 3 times.", hist: "Your browser history is not erased."
     },
     fr: {
       crisis: "Aide en situation de crise", call: "Appeler le", text: "Texter le", textKw: "Textez {k} au {n}", chat: "Clavarder en ligne",
+      em: "Urgence", more: ["Détails", "1 autre ligne", "{n} autres lignes"], info: "En savoir plus",
       res: "Ressources en vedette", fb: "Rétroaction",
-      exit: "Sortie rapide", exitNote: "Ou appuyez 3 fois sur Maj. L'historique du navigateur n'est pas effacé."
+      exit: "Sortie rapide", kb: "Ou appuyez 3 fois sur Maj.", hist: "L'historique du navigateur n'est pas effacé."
     }
   };
   var ICONS = {
@@ -32,7 +34,7 @@
     course: "M2 9l10-5 10 5-10 5zm4 2v5c3 2 9 2 12 0v-5"
   };
 
-  var cfg, view, sheet, hosts = [], presses = [], live = false;
+  var cfg, view, sheet, phrases, hosts = [], presses = [], live = false;
 
   /** Deep copy into objects without a prototype: a page that adds to Object.prototype cannot
       make a missing field (a line's tel, say) appear. */
@@ -54,8 +56,8 @@
 
   function digits(n) { return String(n || "").replace(/[^0-9+]/g, ""); }
 
-  /** Spells a number digit by digit, so screen readers do not read 988 as nine hundred... */
-  function spell(n) { return digits(n).split("").join(" "); }
+  var uid = 0;
+  function id() { return "sp" + ++uid; }
 
   function el(tag, cls, text, parent) {
     var e = d.createElement(tag);
@@ -70,9 +72,23 @@
     return e;
   }
 
-  function link(parent, href, text, label) {
-    var a = attr(el("a", "", text, parent), { href: href });
-    if (label) a.setAttribute("aria-label", label);
+  /** A link whose accessible name is its visible text (WCAG 2.5.3). A number written without
+      separators (988, 686868) is also given digit by digit as the link's description, so that
+      a screen reader does not read "nine hundred and eighty-eight" alone. */
+  function link(parent, href, text, cls, num) {
+    var a = attr(el("a", cls, "", parent), { href: href }), i = num ? text.indexOf(num) : -1;
+    if (i < 0) a.textContent = text;
+    else {
+      // The number never breaks across lines ("1-866-" / "277-3553"); one span holds the
+      // whole text, so that a flex button keeps its spaces.
+      var t = el("span", "", text.slice(0, i), a);
+      el("span", "n", num, t);
+      t.appendChild(d.createTextNode(text.slice(i + num.length)));
+    }
+    if (/^\d{2,}$/.test(num || "")) {
+      var s = attr(el("span", "", num.split("").join(" "), parent), { id: id(), hidden: "" });
+      a.setAttribute("aria-describedby", s.id);
+    }
     return a;
   }
 
@@ -83,20 +99,25 @@
 
   function code(s) { return /^[a-z]{2}(-[a-z0-9]{1,3})?$/i.test(s || "") ? s.toUpperCase() : ""; }
 
-  /** The region entry that serves a code: the code, else its country, else none. */
-  function entry(c) { return D.regions[c] ? c : D.regions[c.slice(0, 2)] ? c.slice(0, 2) : ""; }
+  /** The region entry that serves a code: the code, else its country, else none. Every entry
+      has its emergency numbers in the bundle; only the regions partners serve have their lines. */
+  function entry(c) { return D.emergency[c] ? c : D.emergency[c.slice(0, 2)] ? c.slice(0, 2) : ""; }
 
-  /** The country of the browser's time zone, never a subdivision: a country with an entry, ""
-      for a real zone of a country without one, "?" when the zone says nothing (UTC, Etc/*). */
+  /** The country of the browser's time zone, never a subdivision, from the zones baked in
+      (those of the countries whose lines are): that country, "?" when the zone says nothing
+      (UTC, Etc/*), "" for any other zone, which the edge places (zone holds it). */
+  var zone = "";
   function zoneCountry() {
     try {
       var z = Intl.DateTimeFormat().resolvedOptions().timeZone || "", c = /^(Etc\/|UTC$|GMT$)|^$/.test(z) ? "?" : "";
+      zone = "";
       Object.keys(D.tz).forEach((k) => {
         D.tz[k].split(" ").forEach((g) => {
           var i = g.lastIndexOf("/") + 1;
           g.slice(i).split(",").forEach((city) => { if (g.slice(0, i) + city == z) c = k; });
         });
       });
+      if (!c) zone = z;
       return c;
     } catch (e) { return "?"; }
   }
@@ -118,9 +139,10 @@
     var comps = (ds.components || (p.components || []).join(",") || "banner").split(",").map((s) => s.trim());
     // data-region, else the partner's default unless the time zone places the visitor in
     // another country (a UK visitor on a Canadian site must not get 988), else that country;
-    // ZZ (ISO 3166: unknown) when the zone is of a country with no entry.
+    // a zone not baked in leaves the region to the edge (TimeZones.Region), and the banner
+    // neutral until it answers.
     var def = code(p.region), tz = code(ds.region) ? "" : zoneCountry(); // Intl costs ~50 ms cold
-    var region = code(ds.region) || (def && (tz == "?" || tz == def.slice(0, 2)) ? def : tz == "?" ? "" : tz || "ZZ");
+    var region = code(ds.region) || (def && (tz == "?" || tz == def.slice(0, 2)) ? def : tz == "?" ? "" : tz);
     return {
       partner: ds.partner || "",
       loc: lang(ds.locale) || lang(d.documentElement.lang) || "en",
@@ -133,12 +155,14 @@
     };
   }
 
-  /** The banner's view from the baked data, in the shape of the server's snippet. */
+  /** The banner's view from the baked data, in the shape of the server's snippet. A region whose
+      lines are not baked in gets the neutral message with its own emergency numbers until the
+      snippet brings its lines: never a guessed number. */
   function baked() {
     var r = D.regions[cfg.key];
-    if (!r) return bare({ message: tr(D.unknown.message), lines: [], directory: { url: D.unknown.directory_url, label: tr(D.unknown.directory_label) } });
+    if (!r) return bare({ message: tr(D.unknown.message), emergency: D.emergency[cfg.key] || [], lines: [], directory: { url: D.unknown.directory_url, label: tr(D.unknown.directory_label) } });
     return bare({
-      message: tr(r.message),
+      message: tr(r.message), emergency: D.emergency[cfg.key],
       lines: r.lines.map((id) => {
         var l = D.lines[id];
         return { id: id, name: tr(l.name), call: l.call, tel: l.tel || digits(l.call), call_hint: tr(l.call_hint), text: l.text, sms: digits(l.text), keyword: l.keyword, chat_url: l.chat_url, hours: tr(l.hours), audience: tr(l.audience) };
@@ -173,35 +197,55 @@
     return r;
   }
 
-  /** Renders crisis lines: name, who for, tel:/sms:/chat links (each counted when used), hours. */
+  /** Renders crisis lines in full: name, who for, tel:/sms:/chat links, hours. */
   function lines(parent, ls) {
-    var S = TEXT[cfg.loc], ul = el("ul", "lines", "", parent);
+    var ul = el("ul", "lines", "", parent);
     ls.forEach((l) => {
-      var li = el("li", "line", "", ul), hint = l.call_hint ? ", " + l.call_hint : "", on = (e, a) => a.addEventListener("click", () => count(e, l.id));
+      var li = el("li", "line", "", ul);
       el("span", "name", l.name, li);
       if (l.audience) el("span", "meta", l.audience, li);
-      if (l.tel) on("tel", link(li, "tel:" + l.tel, S.call + " " + l.call + hint, S.call + " " + spell(l.call) + hint));
-      if (l.sms) {
-        var t = (n) => l.keyword ? fill(fill(S.textKw, "k", l.keyword), "n", n) : S.text + " " + n;
-        on("sms", link(li, "sms:" + l.sms, t(l.text), t(spell(l.text))));
-      }
-      if (l.chat_url && safeURL(l.chat_url)) on("chat", link(li, l.chat_url, S.chat));
+      acts(li, l, "");
       el("span", "meta", l.hours, li);
     });
     return ul;
   }
 
+  /** A line's call, text and chat links, each counted when used; cls styles them as buttons. */
+  function acts(parent, l, cls) {
+    var S = TEXT[cfg.loc], on = (e, a) => a.addEventListener("click", () => count(e, l.id));
+    if (l.tel) on("tel", link(parent, "tel:" + l.tel, S.call + " " + l.call + (l.call_hint && !cls ? ", " + l.call_hint : ""), cls, l.call));
+    if (l.sms) on("sms", link(parent, "sms:" + l.sms, l.keyword ? fill(fill(S.textKw, "k", l.keyword), "n", l.text) : S.text + " " + l.text, cls, l.text));
+    if (l.chat_url && safeURL(l.chat_url) && !cls) on("chat", link(parent, l.chat_url, S.chat));
+  }
+
+  /** The banner as first shown: the first line's name, its call and text buttons, the emergency
+      number, and one disclosure holding the region's full sentence and every line. Its height
+      is fixed per breakpoint (widget.css) so that a partner can reserve it. */
   function banner(root) {
-    var box = attr(el("section", "banner", "", root), { "aria-label": TEXT[cfg.loc].crisis, lang: cfg.loc });
+    var S = TEXT[cfg.loc], ls = view.lines, first = ls[0], em = (view.emergency || [])[0];
+    var box = attr(el("section", "banner", "", root), { "aria-label": S.crisis, lang: cfg.loc });
     if (view.notice && view.notice.message) {
-      var n = el("p", "notice", view.notice.message, box), left = Date.parse(view.notice.expires_at) - Date.now();
-      if (safeURL(view.notice.url)) link(n, view.notice.url, " ↗");
+      var u = safeURL(view.notice.url), n = el("p", "notice", view.notice.message + (u ? " " : ""), box), left = Date.parse(view.notice.expires_at) - Date.now();
+      if (u) link(n, u, S.info);
       // An expired notice leaves an open page by itself (timers past ~24 days would fire at once).
       if (left < 2e9) setTimeout(() => n.remove(), left);
     }
-    el("p", "msg", view.message, box);
-    if (view.lines.length) lines(box, view.lines);
-    else if (view.directory && safeURL(view.directory.url)) link(el("p", "line", "", box), view.directory.url, view.directory.label);
+    if (first) {
+      var h = el("p", "head", "", box);
+      el("span", "name", first.name, h);
+      if (first.hours) el("span", "meta", " · " + first.hours, h);
+    } else el("p", "msg", view.message, box);
+    var row = el("div", "acts", "", box);
+    if (first) acts(row, first, "b");
+    if (em) link(row, "tel:" + digits(em), S.em + " " + em, "b em", em);
+    if (!first && view.directory && safeURL(view.directory.url)) link(row, view.directory.url, view.directory.label, "b");
+    if (first) {
+      var k = ls.length - 1, p = el("div", "panel", "", box), b = attr(el("button", "b more", fill(S.more[Math.min(k, 2)], "n", k), row), { type: "button", "aria-expanded": "false", "aria-controls": p.id = id() });
+      p.hidden = true;
+      el("p", "msg", view.message, p);
+      lines(p, ls);
+      b.addEventListener("click", () => { b.setAttribute("aria-expanded", p.hidden); p.hidden = !p.hidden; });
+    }
   }
 
   function resources(root, rs) {
@@ -222,7 +266,7 @@
       server applies the same list the same way. */
   function crisisText(s) {
     var t = " " + s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, " ").trim() + " ";
-    return D.phrases.some((p) => t.indexOf(" " + p + " ") >= 0);
+    return (phrases || []).some((p) => t.indexOf(" " + p + " ") >= 0);
   }
 
   function crisisBox(parent, intro) {
@@ -233,7 +277,6 @@
     return box;
   }
 
-  var uid = 0;
   function yesNo(form, f, name) {
     var fs = el("fieldset", "", "", form);
     el("legend", "", f[name], fs);
@@ -245,9 +288,8 @@
   }
 
   function field(form, tag, label, a) {
-    var id = "sp" + ++uid;
-    attr(el("label", "lab", label, form), { "for": id });
-    a.id = id;
+    var i = a.id = id();
+    attr(el("label", "lab", label, form), { "for": i });
     return attr(el(tag, "", "", form), a);
   }
 
@@ -268,7 +310,7 @@
     var email = field(em, "input", f.email, { type: "email", autocomplete: "email", "aria-describedby": "spe" });
     var emErr = attr(el("p", "err", "", em), { id: "spe" });
     el("p", "note", f.not_monitored, form);
-    var btn = attr(el("button", "btn", f.send, form), { type: "submit" });
+    var btn = attr(el("button", "b", f.send, form), { type: "submit" });
     var status = attr(el("p", "st", "", form), { role: "status" });
 
     c.addEventListener("input", () => {
@@ -327,18 +369,23 @@
   }
 
   /** Usage counts without tracking: partner, region entry, event and line, nothing else; after
-      the banner, never before it; none under Do Not Track or Global Privacy Control. */
+      the banner, never before it; none under Do Not Track or Global Privacy Control, and none
+      from an opaque origin (a sandboxed frame such as the builder's preview: the edge refuses
+      them). */
   function count(e, l) {
     var n = navigator;
     try {
-      if (cfg.api && cfg.partner && n.doNotTrack != "1" && n.globalPrivacyControl !== true) n.sendBeacon(cfg.api + "/beacon", JSON.stringify({ partner: cfg.partner, region: cfg.key, event: e, line: l }));
+      if (cfg.api && cfg.partner && w.origin != "null" && n.doNotTrack != "1" && n.globalPrivacyControl !== true) n.sendBeacon(cfg.api + "/beacon", JSON.stringify({ partner: cfg.partner, region: cfg.key, event: e, line: l }));
     } catch (x) {}
   }
 
   function quickExit(root) {
     var S = TEXT[cfg.loc], box = attr(el("aside", "exit", "", root), { lang: cfg.loc, "aria-label": S.exit });
-    var b = attr(el("button", "btn", S.exit, box), { type: "button", "aria-describedby": "spx" });
-    attr(el("span", "meta", S.exitNote, box), { id: "spx" });
+    var b = attr(el("button", "b", S.exit, box), { type: "button", "aria-describedby": "spx" });
+    // The Shift hint is hidden by widget.css where no keyboard is likely (a touch phone).
+    var m = attr(el("span", "meta", "", box), { id: "spx" });
+    el("span", "kb", S.kb + " ", m);
+    m.appendChild(d.createTextNode(S.hist));
     b.addEventListener("click", leave);
   }
 
@@ -375,9 +422,14 @@
       live = true;
     }
     if (!cfg.api || !cfg.partner) return;
-    request(cfg.api + "/snippets/" + encodeURIComponent(cfg.partner) + "?locale=" + cfg.loc + (cfg.region ? "&region=" + cfg.region : ""), null, (code, s) => {
-      if (code != 200 || !s || !s.banner) return;
-      if (s.version != D.version || s.notice) {
+    request(cfg.api + "/snippets/" + encodeURIComponent(cfg.partner) + "?locale=" + cfg.loc + (cfg.region ? "&region=" + cfg.region : zone ? "&tz=" + encodeURIComponent(zone) : ""), null, (code, s) => {
+      var ok = code == 200 && s && s.banner, k = cfg.key;
+      if (ok) cfg.key = s.region || "";
+      count("shown");
+      if (!ok) return;
+      // Drawn again only when it differs from what the bundle drew: newer content, a notice,
+      // or a region whose lines the bundle does not carry.
+      if (s.version != D.version || s.notice || cfg.key != k || !D.regions[k]) {
         view = s.banner;
         view.notice = s.notice;
         banner(host("banner"));
@@ -388,9 +440,9 @@
         resources(r, s.resources);
         after = r.host;
       }
+      phrases = s.feedback && s.feedback.phrases;
       if (has("feedback") && s.feedback) feedback(host("feedback", after), s.feedback);
     });
-    count("shown");
   }
 
   function destroy() {

@@ -1,0 +1,64 @@
+package widget
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/signpost/edge/internal/browsertest"
+)
+
+// ESLevel is the ECMAScript edition the bundle is written in: the newest that every browser of
+// the support target (README: Safari and iOS 15.4, Firefox 115, Chrome and Edge 100) parses.
+// jsVersion, the minifier's target, is the same.
+const ESLevel = 2017
+
+// acornCheck parses a file with acorn at an ECMAScript edition and prints the first error.
+const acornCheck = `const acorn = require(process.argv[1]);
+const src = require("fs").readFileSync(process.argv[2], "utf8");
+try { acorn.parse(src, {ecmaVersion: Number(process.argv[3]), sourceType: "script"}); console.log("ok"); }
+catch (e) { console.log("error: " + e.message + " near " + JSON.stringify(src.slice(Math.max(0, e.pos - 40), e.pos + 40))); }`
+
+// parsesAt reports whether src parses as a script of the given ECMAScript edition, by acorn
+// (an npm package `make test` installs) under Node.js.
+func parsesAt(t *testing.T, src []byte, edition string) (bool, string) {
+	t.Helper()
+	acorn := browsertest.NodeModule(t, "acorn/dist/acorn.js")
+	node, err := exec.LookPath("node")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("node not found: `make test` installs Node.js, which checks the bundle's ECMAScript level")
+		}
+		t.Skip("node not found: run `make test`, which installs it (this fails under CI=true)")
+	}
+	f := filepath.Join(t.TempDir(), "bundle.js")
+	if err := os.WriteFile(f, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(node, "-e", acornCheck, acorn, f, edition).CombinedOutput()
+	if err != nil {
+		t.Fatalf("node: %v: %s", err, out)
+	}
+	msg := strings.TrimSpace(string(out))
+	return msg == "ok", msg
+}
+
+// TestBundleECMAScriptLevel: the minified bundle, as the edge serves it, parses at the support
+// target's ECMAScript edition; the check itself refuses newer syntax.
+func TestBundleECMAScriptLevel(t *testing.T) {
+	if jsVersion != ESLevel {
+		t.Errorf("the minifier targets ES%d, the support target ES%d", jsVersion, ESLevel)
+	}
+	b := build(t, shippedData(t))
+	if ok, msg := parsesAt(t, b.JS, "2017"); !ok {
+		t.Errorf("the shipped bundle does not parse as ES2017: %s", msg)
+	}
+	// The check can fail: optional chaining is ES2020, object spread ES2018.
+	for _, newer := range []string{`var a = {}; a?.b;`, `var a = {...{}};`} {
+		if ok, _ := parsesAt(t, []byte(newer), "2017"); ok {
+			t.Errorf("acorn at ES2017 accepted %q", newer)
+		}
+	}
+}
