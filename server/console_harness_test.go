@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -319,37 +318,14 @@ const consoleFocused = `(() => { const a = document.activeElement; const li = a 
 // axe tests.
 func consoleAxe(t testing.TB, ctx context.Context, label string) {
 	t.Helper()
-	src, err := os.ReadFile(browsertest.NodeModule(t, "axe-core/axe.min.js"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	if !consoleEval[bool](t, ctx, `!!window.axe`) {
-		consoleEval[bool](t, ctx, string(src)+`;true`)
+		consoleEval[bool](t, ctx, browsertest.AxeScript(t))
 	}
-	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, {resultTypes: ["violations"], iframes: false}).then(r => JSON.stringify({
-		violations: r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(" ") + ": " + n.failureSummary)})),
-		passes: r.passes.length}))`, chromedp.EvalAwaitPromise))
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](browsertest.AxeRun(false), chromedp.EvalAwaitPromise))
 	if err != nil {
 		t.Fatalf("axe, %s: %v", label, err)
 	}
-	var res struct {
-		Violations []struct {
-			ID     string   `json:"id"`
-			Impact string   `json:"impact"`
-			Nodes  []string `json:"nodes"`
-		} `json:"violations"`
-		Passes int `json:"passes"`
-	}
-	if err := json.Unmarshal([]byte(raw), &res); err != nil {
-		t.Fatalf("axe result %s: %v", raw, err)
-	}
-	for _, v := range res.Violations {
-		t.Errorf("axe, %s: %s (%s): %v", label, v.ID, v.Impact, v.Nodes)
-	}
-	if res.Passes == 0 {
-		t.Errorf("axe, %s: no rule ran", label)
-	}
-	t.Logf("axe-core, %s: %d violations, %d rules passed", label, len(res.Violations), res.Passes)
+	browsertest.CheckAxe(t, label, raw)
 }
 
 func jsQuote(s string) string {

@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -421,10 +420,7 @@ func TestEmbedBuilderKeyboard(t *testing.T) {
 func TestEmbedBuilderAxe(t *testing.T) {
 	edge, _ := startEdge(t)
 	browser := browsertest.Browser(t)
-	axe, err := os.ReadFile(browsertest.NodeModule(t, "axe-core/axe.min.js"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	axe := browsertest.AxeScript(t)
 	for _, tc := range []struct{ name, url string }{
 		{"en", edge + "/embed?lang=en"},
 		{"fr", edge + "/embed?lang=fr"},
@@ -440,27 +436,12 @@ func TestEmbedBuilderAxe(t *testing.T) {
 			} else {
 				poll(t, ctx, `!document.querySelector('button[data-copy]').hidden`)
 			}
-			eval[bool](t, ctx, string(axe)+`;true`)
-			raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.stringify({
-				violations: r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(" > "))})),
-				passes: r.passes.length}))`, chromedp.EvalAwaitPromise))
+			eval[bool](t, ctx, axe)
+			raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](browsertest.AxeRun(true), chromedp.EvalAwaitPromise))
 			if err != nil {
 				t.Fatal(err)
 			}
-			var res struct {
-				Violations []struct {
-					ID, Impact string
-					Nodes      []string
-				}
-				Passes int
-			}
-			if err := json.Unmarshal([]byte(raw), &res); err != nil {
-				t.Fatal(err)
-			}
-			for _, v := range res.Violations {
-				t.Errorf("axe %s (%s): %v", v.ID, v.Impact, v.Nodes)
-			}
-			t.Logf("axe-core, %s: %d violations, %d rules passed", tc.name, len(res.Violations), res.Passes)
+			browsertest.CheckAxe(t, tc.name, raw)
 			cleanProbe(t, ctx)
 		})
 	}

@@ -26,13 +26,34 @@ new PerformanceObserver((l) => l.getEntries().forEach((e) => {
   window.__shifts.push({value: e.value, at: e.startTime, nodes: (e.sources || []).map((s) => s.node ? (s.node.nodeName + (s.node.id ? "#" + s.node.id : "")) : "?")});
 })).observe({type: "layout-shift", buffered: true});`
 
-// slowPhone is a 390x844 touch phone on a slow link: 300 ms latency, 200 KiB/s each way.
-func slowPhone() chromedp.Action[chromedp.Void] {
+// phoneAction makes the tab a 390x844 phone (touch, or not), or with phone false a 1280x900
+// desktop.
+func phoneAction(phone bool) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-		if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: 390, Height: 844, DeviceScaleFactor: 3, Mobile: true}); err != nil {
+		w, h := int64(1280), int64(900)
+		if phone {
+			w, h = 390, 844
+		}
+		if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: w, Height: h, DeviceScaleFactor: 3, Mobile: phone}); err != nil {
 			return err
 		}
-		if _, err := chromedp.Call(ctx, emulation.SetTouchEmulationEnabled, emulation.SetTouchEmulationEnabledParams{Enabled: true, MaxTouchPoints: 5}); err != nil {
+		_, err := chromedp.Call(ctx, emulation.SetTouchEmulationEnabled, emulation.SetTouchEmulationEnabledParams{Enabled: phone, MaxTouchPoints: 5})
+		return err
+	})
+}
+
+// evalJSON evaluates expr, a JSON string, into out.
+func evalJSON(t *testing.T, ctx context.Context, expr string, out any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(eval[string](t, ctx, expr)), out); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// slowPhone is a 390x844 touch phone on a slow link: 300 ms latency, 200 KiB/s each way.
+func slowPhone() chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		if _, err := phoneAction(true)(ctx, tg); err != nil {
 			return err
 		}
 		if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
