@@ -17,7 +17,9 @@ import (
 // TestNoticeLeavesAtExpiry: an emergency notice shows in the banner of an open page and leaves
 // it by itself when it expires, without a reload; a page loaded afterwards never shows it.
 func TestNoticeLeavesAtExpiry(t *testing.T) {
-	expires := time.Now().Add(4 * time.Second).UTC().Truncate(time.Second).Add(time.Second)
+	// Far enough ahead for a busy machine to load the page before it; the waits after it are
+	// generous, and what they took is logged rather than asserted.
+	expires := time.Now().Add(12 * time.Second).UTC().Truncate(time.Second).Add(time.Second)
 	src, err := snippets.PutNotice(configs.Content, &snippets.Notice{
 		ID:        "storm",
 		Message:   snippets.Text{"en": "Storm: the Halifax walk-in clinic is closed today.", "fr": "Tempête : la clinique sans rendez-vous d'Halifax est fermée aujourd'hui."},
@@ -59,11 +61,12 @@ func TestNoticeLeavesAtExpiry(t *testing.T) {
 		t.Fatalf("the page took until after the notice's expiry to show it")
 	}
 	eval[bool](t, ctx, `window.__samePage = true`)
-	for deadline := expires.Add(5 * time.Second); eval[string](t, ctx, notice) != ""; time.Sleep(100 * time.Millisecond) {
+	for deadline := expires.Add(20 * time.Second); eval[string](t, ctx, notice) != ""; time.Sleep(100 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("the notice is still shown %v after its expiry", time.Since(expires))
 		}
 	}
+	t.Logf("the notice left the open page %v after its expiry", time.Since(expires).Round(time.Millisecond))
 	if time.Now().Before(expires.Add(-time.Second)) {
 		t.Errorf("the notice left the page at %v, before its expiry %v", time.Now(), expires)
 	}
