@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what `make test` needs when it is missing: Debian's Chromium for the browser tests,
+# Installs what `make test` needs when it is missing: Debian's Chromium, Firefox ESR and WebKitGTK
+# (WebKitWebDriver with MiniBrowser, run under Xvfb) for the browser tests,
 # redis-server for the Redis-mode tests (started by the tests themselves on a free port) and
 # redis-cli (redis-tools) with which the tests join servers into a Redis Cluster.
 # Go modules come through `go test` itself. Idempotent and quiet when everything is present.
@@ -21,8 +22,26 @@ if ! chromium_path >/dev/null; then
   chromium_path >/dev/null || { echo "test-deps: chromium did not install" >&2; exit 1; }
 fi
 
-# npm packages the browser tests inject into pages (axe-core, an old jQuery for the hostile page).
-if [[ ! -f node_modules/axe-core/axe.min.js || ! -f node_modules/jquery/dist/jquery.min.js || package-lock.json -nt node_modules ]]; then
+# The other two engines: Firefox ESR (WebDriver BiDi) and WebKitGTK's WebKitWebDriver, whose
+# MiniBrowser needs an X display (xvfb-run, which needs xauth).
+missing=()
+[[ -x /usr/bin/firefox-esr ]] || command -v firefox-esr >/dev/null || missing+=(firefox-esr)
+command -v WebKitWebDriver >/dev/null || missing+=(webkit2gtk-driver)
+compgen -G "/usr/lib/*/webkit2gtk-4.1/MiniBrowser" >/dev/null || compgen -G "/usr/lib/*/webkit2gtk-4.0/MiniBrowser" >/dev/null || missing+=(webkit2gtk-driver)
+command -v xvfb-run >/dev/null || missing+=(xvfb)
+command -v xauth >/dev/null || missing+=(xauth)
+if (( ${#missing[@]} )); then
+  echo "test-deps: installing ${missing[*]} (browser tests in Firefox and WebKit)"
+  SUDO=""
+  [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $(printf '%s\n' "${missing[@]}" | sort -u) >/dev/null
+  command -v WebKitWebDriver >/dev/null && command -v xvfb-run >/dev/null || { echo "test-deps: firefox/webkit did not install" >&2; exit 1; }
+fi
+
+# npm packages the browser tests use: axe-core and an old jQuery injected into pages, acorn to
+# check the bundle's ECMAScript level.
+if [[ ! -f node_modules/axe-core/axe.min.js || ! -f node_modules/jquery/dist/jquery.min.js || ! -f node_modules/acorn/dist/acorn.js || package-lock.json -nt node_modules ]]; then
   if ! command -v npm >/dev/null; then
     echo "test-deps: installing nodejs and npm (browser test assets)"
     SUDO=""
@@ -30,7 +49,7 @@ if [[ ! -f node_modules/axe-core/axe.min.js || ! -f node_modules/jquery/dist/jqu
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
   fi
-  echo "test-deps: npm ci (axe-core, jquery)"
+  echo "test-deps: npm ci (axe-core, jquery, acorn)"
   npm ci --no-audit --no-fund --loglevel=error
   touch node_modules
 fi

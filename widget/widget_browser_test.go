@@ -57,6 +57,7 @@ func newSite(t *testing.T, edge string) *site {
 		w.Header().Set("Cache-Control", "no-store")
 		fmt.Fprint(w, body)
 	})
+	mux.Handle("/probe.js", browsertest.ProbeScriptHandler())
 	mux.HandleFunc("/hostile.css", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/css")
 		fmt.Fprint(w, `body * { display: none !important; color: rgb(255, 0, 0) !important; font-size: 2px !important; }

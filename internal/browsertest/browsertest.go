@@ -53,6 +53,9 @@ func Browser(t testing.TB) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
+		// Headless Chromium has no pointer of its own: pages see a desktop's mouse (a fine
+		// pointer that hovers). Touch emulation makes a tab a phone (coarse, no hover).
+		chromedp.Flag("blink-settings", "primaryPointerType=4,availablePointerTypes=4,primaryHoverType=2,availableHoverTypes=2"),
 		chromedp.UserDataDir(t.TempDir()),
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
@@ -68,6 +71,7 @@ func Browser(t testing.TB) context.Context {
 // Probe is injected before any page script: it records CSP violations, uncaught errors and
 // every request the page makes, so tests can assert the page ran cleanly.
 const Probe = `(function(){
+  if (window.__probe) return;
   var p = window.__probe = {csp: [], errors: [], requests: []};
   document.addEventListener("securitypolicyviolation", function(e){ p.csp.push(e.violatedDirective + " " + e.blockedURI); });
   window.addEventListener("error", function(e){ p.errors.push(String(e.message)); });
