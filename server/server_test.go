@@ -322,6 +322,13 @@ func TestSnippets(t *testing.T) {
 		{"/v1/snippets/demo/banner?region=US", "en", "US", []string{"us-988", "us-veterans-crisis-line", "us-crisis-text-line"}, "b"},
 		{"/v1/snippets/demo/resources?locale=fr", "fr", "CA", nil, "r"},
 		{"/v1/snippets/demo/feedback?locale=fr", "fr", "CA", nil, "f"},
+		// No region: the time zone the widget could not place (TimeZones.Region).
+		{"/v1/snippets/demo?tz=Europe/London", "en", "GB", []string{"gb-samaritans", "gb-shout"}, "brf"},
+		{"/v1/snippets/demo?tz=America/Indianapolis", "en", "US", []string{"us-988", "us-veterans-crisis-line", "us-crisis-text-line"}, "brf"},
+		{"/v1/snippets/demo?tz=America/Toronto", "en", "CA", []string{"ca-988", "ca-kids-help-phone", "ca-hope-for-wellness"}, "brf"},
+		{"/v1/snippets/demo?tz=Etc/UTC", "en", "CA", []string{"ca-988", "ca-kids-help-phone", "ca-hope-for-wellness"}, "brf"},
+		{"/v1/snippets/demo?tz=Asia/Tokyo", "en", "", nil, "brf"},
+		{"/v1/snippets/demo?region=CA-QC&tz=Europe/London", "en", "CA-QC", []string{"qc-appelle", "ca-988", "ca-kids-help-phone", "ca-hope-for-wellness"}, "brf"},
 	} {
 		t.Run(tc.uri, func(t *testing.T) {
 			s, r := getSnippet(t, e, tc.uri)
@@ -382,6 +389,8 @@ func TestSnippetErrors(t *testing.T) {
 		{"/v1/snippets/demo?locale=f", 400, "invalid_parameter", "locale"},
 		{"/v1/snippets/demo?region=CANADA", 400, "invalid_parameter", "region"},
 		{"/v1/snippets/demo?region=C4", 400, "invalid_parameter", "region"},
+		{"/v1/snippets/demo?tz=%3Cscript%3E", 400, "invalid_parameter", "tz"},
+		{"/v1/snippets/demo?tz=Europe/../../etc", 400, "invalid_parameter", "tz"},
 		{"/v1/snippets/demo?region=%3Cscript%3E", 400, "invalid_parameter", "region"},
 		{"/v1/snippets/demo/banner/extra", 404, "not_found", ""},
 	} {

@@ -2,6 +2,7 @@ package snippets_test
 
 import (
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -270,4 +271,18 @@ func equalStrings(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// TestBakedRegions: the bundle carries the entries partners serve: those they list, else every
+// entry of their default region's country; nothing for a partner with neither.
+func TestBakedRegions(t *testing.T) {
+	c := parseFixture(t)
+	if got := c.BakedRegions(); !slices.Equal(got, []string{"CA", "CA-QC", "GB"}) {
+		t.Errorf("by default regions = %v, want CA, CA-QC (acme: CA-QC) and GB (globex)", got)
+	}
+	c.Partners["acme"].Regions = []string{"CA-QC"}
+	c.Partners["globex"].Region = ""
+	if got := c.BakedRegions(); !slices.Equal(got, []string{"CA-QC"}) {
+		t.Errorf("listed regions = %v, want only CA-QC", got)
+	}
 }

@@ -71,6 +71,12 @@ func TestValidate(t *testing.T) {
 			exact:  `partners.acme.featured[2]: unknown resource "x"`,
 		},
 		{
+			name:   "partner serves a region with no entry",
+			mutate: func(c *snippets.Content) { c.Partners["acme"].Regions = []string{"CA-QC", "US"} },
+			path:   "partners.acme.regions[1]",
+			msg:    `no region entry "US"`,
+		},
+		{
 			name:   "featured twice",
 			mutate: func(c *snippets.Content) { c.Partners["acme"].Featured[2] = "acme-page" },
 			path:   "partners.acme.featured[2]",

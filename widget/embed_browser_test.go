@@ -261,7 +261,8 @@ func TestEmbedBuilderPreview(t *testing.T) {
 	}
 	history := eval[int](t, ctx, `history.length`)
 	keys(t, ctx, "region", "GB")
-	text := previewEval(t, ctx, `(() => { const r = document.querySelector('[data-signpost="banner"]').shadowRoot; return r && r.querySelector(".banner") && r.textContent })()`, "region=GB")
+	// GB's lines are not baked into this edge's bundle: they come with the snippet.
+	text := previewEval(t, ctx, `(() => { const r = document.querySelector('[data-signpost="banner"]').shadowRoot; return r && r.querySelector(".banner .acts a[href^='tel:116']") && r.textContent })()`, "region=GB")
 	if !strings.Contains(text, "116 123") || strings.Contains(text, "988") {
 		t.Errorf("GB preview: %q", text)
 	}
