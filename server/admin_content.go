@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/server/asset"
-	"github.com/signpost/edge/server/contentstore"
 	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
 )

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/signpost/edge/configs"
-	"github.com/signpost/edge/server/contentstore"
-	"github.com/signpost/edge/server/contentstore/fsstore"
+	"github.com/signpost/edge/contentstore"
+	"github.com/signpost/edge/contentstore/fsstore"
 	"github.com/valyala/fasthttp"
 )
 

@@ -9,7 +9,7 @@ import (
 	"io"
 	"slices"
 
-	"github.com/signpost/edge/server/usage"
+	"github.com/signpost/edge/usage"
 	"github.com/valyala/fasthttp"
 )
 

@@ -12,7 +12,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/signpost/edge/internal/redistest"
-	"github.com/signpost/edge/server/usage"
+	"github.com/signpost/edge/usage"
 	"github.com/valyala/fasthttp"
 )
 

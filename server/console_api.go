@@ -16,9 +16,9 @@ import (
 	"time"
 
 	"github.com/fasthttp/router"
+	"github.com/signpost/edge/contentstore"
+	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/internal/linediff"
-	"github.com/signpost/edge/server/contentstore"
-	"github.com/signpost/edge/server/feedback"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/widget"
 	"github.com/valyala/fasthttp"

@@ -13,12 +13,12 @@ import (
 	"time"
 
 	"github.com/signpost/edge/configs"
-	"github.com/signpost/edge/server/contentstore"
-	"github.com/signpost/edge/server/contentstore/fsstore"
-	"github.com/signpost/edge/server/feedback"
-	"github.com/signpost/edge/server/feedback/logstore"
-	"github.com/signpost/edge/server/usage"
+	"github.com/signpost/edge/contentstore"
+	"github.com/signpost/edge/contentstore/fsstore"
+	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/feedback/logstore"
 	"github.com/signpost/edge/snippets"
+	"github.com/signpost/edge/usage"
 )
 
 // Tokens of the console API tests: alice has every scope (contentEdge's), nora only notices,

@@ -16,12 +16,12 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/redis/go-redis/v9"
 	"github.com/signpost/edge/configs"
+	"github.com/signpost/edge/contentstore"
+	"github.com/signpost/edge/contentstore/fsstore"
+	"github.com/signpost/edge/contentstore/redisstore"
 	"github.com/signpost/edge/internal/browsertest"
 	"github.com/signpost/edge/internal/redistest"
 	"github.com/signpost/edge/server"
-	"github.com/signpost/edge/server/contentstore"
-	"github.com/signpost/edge/server/contentstore/fsstore"
-	"github.com/signpost/edge/server/contentstore/redisstore"
 	"github.com/signpost/edge/snippets"
 )
 

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/signpost/edge/configs"
-	"github.com/signpost/edge/server/contentstore/fsstore"
+	"github.com/signpost/edge/contentstore/fsstore"
 	"github.com/signpost/edge/snippets"
 )
 

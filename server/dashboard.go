@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/fasthttp/router"
-	"github.com/signpost/edge/server/feedback"
+	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
 )

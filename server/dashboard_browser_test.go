@@ -20,9 +20,9 @@ import (
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
+	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/feedback/logstore"
 	"github.com/signpost/edge/server"
-	"github.com/signpost/edge/server/feedback"
-	"github.com/signpost/edge/server/feedback/logstore"
 )
 
 // Browser tests of the feedback dashboard (/admin/feedback), driven by a feedback:read-only

@@ -14,9 +14,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/signpost/edge/server/feedback"
-	"github.com/signpost/edge/server/usage"
+	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/snippets"
+	"github.com/signpost/edge/usage"
 	"github.com/valyala/fasthttp"
 )
 

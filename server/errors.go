@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 
-	"github.com/signpost/edge/server/contentstore"
-	"github.com/signpost/edge/server/feedback"
+	"github.com/signpost/edge/contentstore"
+	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
 )

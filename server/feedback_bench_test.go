@@ -15,10 +15,10 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/feedback/logstore"
+	"github.com/signpost/edge/feedback/redisstore"
 	"github.com/signpost/edge/internal/redistest"
-	"github.com/signpost/edge/server/feedback"
-	"github.com/signpost/edge/server/feedback/logstore"
-	"github.com/signpost/edge/server/feedback/redisstore"
 	"github.com/signpost/edge/server/ratelimit"
 	"github.com/valyala/fasthttp"
 )

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/signpost/edge/server/feedback"
+	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/server/ratelimit"
 	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"

@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/signpost/edge/server/feedback"
-	"github.com/signpost/edge/server/feedback/logstore"
+	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/feedback/logstore"
 	"github.com/signpost/edge/server/ratelimit"
 	"github.com/ulule/limiter/v3"
 	"github.com/valyala/fasthttp"

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/signpost/edge/server/feedback"
+	"github.com/signpost/edge/feedback"
 	"github.com/valyala/fasthttp"
 )
 

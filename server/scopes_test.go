@@ -10,10 +10,10 @@ import (
 	"time"
 
 	"github.com/signpost/edge/configs"
-	"github.com/signpost/edge/server/contentstore"
-	"github.com/signpost/edge/server/contentstore/fsstore"
-	"github.com/signpost/edge/server/feedback"
-	"github.com/signpost/edge/server/feedback/logstore"
+	"github.com/signpost/edge/contentstore"
+	"github.com/signpost/edge/contentstore/fsstore"
+	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/feedback/logstore"
 	"github.com/valyala/fasthttp"
 )
 

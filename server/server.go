@@ -17,11 +17,11 @@ import (
 
 	"github.com/fasthttp/router"
 	"github.com/signpost/edge/configs"
-	"github.com/signpost/edge/server/contentstore"
-	"github.com/signpost/edge/server/feedback"
+	"github.com/signpost/edge/contentstore"
+	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/server/ratelimit"
-	"github.com/signpost/edge/server/usage"
 	"github.com/signpost/edge/snippets"
+	"github.com/signpost/edge/usage"
 	"github.com/valyala/fasthttp"
 )
 

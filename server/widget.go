@@ -6,8 +6,8 @@ import (
 	"errors"
 	"time"
 
+	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/server/asset"
-	"github.com/signpost/edge/server/contentstore"
 	"github.com/valyala/fasthttp"
 )
 

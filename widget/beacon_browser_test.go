@@ -17,8 +17,8 @@ import (
 	"github.com/signpost/edge/configs"
 	"github.com/signpost/edge/internal/browsertest"
 	"github.com/signpost/edge/server"
-	"github.com/signpost/edge/server/usage"
 	"github.com/signpost/edge/snippets"
+	"github.com/signpost/edge/usage"
 	"github.com/valyala/fasthttp"
 )
 

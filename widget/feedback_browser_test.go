@@ -11,10 +11,10 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/signpost/edge/configs"
+	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/feedback/logstore"
 	"github.com/signpost/edge/internal/browsertest"
 	"github.com/signpost/edge/server"
-	"github.com/signpost/edge/server/feedback"
-	"github.com/signpost/edge/server/feedback/logstore"
 	"github.com/signpost/edge/server/ratelimit"
 	"github.com/signpost/edge/snippets"
 )

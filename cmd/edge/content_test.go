@@ -13,8 +13,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/signpost/edge/configs"
+	"github.com/signpost/edge/contentstore/fsstore"
 	"github.com/signpost/edge/server"
-	"github.com/signpost/edge/server/contentstore/fsstore"
 	"github.com/signpost/edge/snippets"
 )
 

@@ -11,10 +11,10 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/signpost/edge/contentstore"
+	"github.com/signpost/edge/contentstore/fsstore"
+	"github.com/signpost/edge/contentstore/redisstore"
 	"github.com/signpost/edge/server"
-	"github.com/signpost/edge/server/contentstore"
-	"github.com/signpost/edge/server/contentstore/fsstore"
-	"github.com/signpost/edge/server/contentstore/redisstore"
 	"github.com/signpost/edge/snippets"
 	"go.yaml.in/yaml/v3"
 )

@@ -17,9 +17,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/feedback/logstore"
 	"github.com/signpost/edge/internal/redistest"
-	"github.com/signpost/edge/server/feedback"
-	"github.com/signpost/edge/server/feedback/logstore"
 )
 
 // buildOnce builds cmd/edge once for the tests that run it as a real process.

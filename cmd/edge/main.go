@@ -28,8 +28,8 @@ import (
 	"github.com/signpost/edge/configs"
 	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/ratelimit"
-	usagestore "github.com/signpost/edge/server/usage"
 	"github.com/signpost/edge/snippets"
+	usagestore "github.com/signpost/edge/usage"
 	"github.com/valyala/fasthttp"
 )
 

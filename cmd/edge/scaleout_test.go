@@ -27,8 +27,8 @@ import (
 	"time"
 
 	"github.com/signpost/edge/configs"
+	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/internal/redistest"
-	"github.com/signpost/edge/server/contentstore"
 )
 
 const (

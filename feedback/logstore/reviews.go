@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/signpost/edge/server/feedback"
+	"github.com/signpost/edge/feedback"
 )
 
 func (s *Store) reviewsDir() string { return filepath.Join(s.dataDir, ReviewsDir) }

@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/feedback/logstore"
 	"github.com/signpost/edge/internal/redistest"
-	"github.com/signpost/edge/server/feedback"
-	"github.com/signpost/edge/server/feedback/logstore"
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))

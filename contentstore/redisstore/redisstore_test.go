@@ -12,9 +12,9 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/signpost/edge/contentstore"
+	"github.com/signpost/edge/contentstore/storetest"
 	"github.com/signpost/edge/internal/redistest"
-	"github.com/signpost/edge/server/contentstore"
-	"github.com/signpost/edge/server/contentstore/storetest"
 )
 
 // wait bounds every wait in these tests: long enough for a loaded CI machine, short enough

@@ -5,7 +5,7 @@ import (
 	"errors"
 
 	"github.com/redis/go-redis/v9"
-	"github.com/signpost/edge/server/contentstore"
+	"github.com/signpost/edge/contentstore"
 )
 
 var _ contentstore.Bundles = (*Store)(nil)

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/signpost/edge/server/feedback"
+	"github.com/signpost/edge/feedback"
 )
 
 // TestReviews: a mark is kept (the first reviewer wins, also when several race), unknown ids are

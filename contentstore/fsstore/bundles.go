@@ -9,8 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/internal/atomicfile"
-	"github.com/signpost/edge/server/contentstore"
 )
 
 var _ contentstore.Bundles = (*Store)(nil)

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/signpost/edge/server/feedback"
+	"github.com/signpost/edge/feedback"
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))

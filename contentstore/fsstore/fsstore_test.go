@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/signpost/edge/server/contentstore"
-	"github.com/signpost/edge/server/contentstore/storetest"
+	"github.com/signpost/edge/contentstore"
+	"github.com/signpost/edge/contentstore/storetest"
 )
 
 func TestContract(t *testing.T) {

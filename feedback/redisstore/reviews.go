@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-	"github.com/signpost/edge/server/feedback"
+	"github.com/signpost/edge/feedback"
 )
 
 // reviewScript marks a record reviewed, once: the record must be in the ids hash (every record

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/signpost/edge/server/contentstore"
+	"github.com/signpost/edge/contentstore"
 )
 
 // Seed is the content every backing starts from (version 1).

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-	"github.com/signpost/edge/server/contentstore"
+	"github.com/signpost/edge/contentstore"
 )
 
 var _ contentstore.Drafts = (*Store)(nil)

@@ -32,7 +32,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/signpost/edge/server/contentstore"
+	"github.com/signpost/edge/contentstore"
 )
 
 // DefaultPrefix is the default key prefix (EDGE_REDIS_PREFIX).

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/signpost/edge/server/feedback"
-	"github.com/signpost/edge/server/feedback/logstore"
+	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/feedback/logstore"
 )
 
 func TestWilson(t *testing.T) {

@@ -12,7 +12,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/signpost/edge/server/feedback"
+	"github.com/signpost/edge/feedback"
 )
 
 // Directories and file prefixes under the data dir.

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/internal/redistest"
-	"github.com/signpost/edge/server/feedback"
 )
 
 // TestReviews: marks go into one Redis hash, the first reviewer wins (also across edges racing),

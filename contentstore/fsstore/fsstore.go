@@ -31,7 +31,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/signpost/edge/server/contentstore"
+	"github.com/signpost/edge/contentstore"
 )
 
 // Names under the data dir.
