@@ -135,7 +135,7 @@ func (s *Server) feedback(ctx *fasthttp.RequestCtx, in *intake) (*feedbackRespon
 	crisis := sub.Comment != "" && s.cfg.CrisisPhrases.Match(sub.Comment)
 	if reason := sub.Spam(!operator); reason != "" {
 		// Answered like an accepted submission, so a bot learns nothing.
-		s.metrics.spam(reason)
+		s.metrics.spamBy(reason)
 		return &feedbackResponse{ID: s.ids.New(now), Crisis: crisis}, nil
 	}
 	rec := &feedback.Record{
@@ -157,19 +157,19 @@ func (s *Server) feedback(ctx *fasthttp.RequestCtx, in *intake) (*feedbackRespon
 	// Not the request's context: a record half-way into a store is finished even if the server
 	// begins shutting down; the stores bound their own waits.
 	id, dup, err := s.cfg.Feedback.Add(context.Background(), rec, fu)
-	s.metrics.storeLatency.observe(time.Since(start).Seconds())
+	s.metrics.storeLatency.Observe(time.Since(start).Seconds())
 	if err != nil {
-		s.metrics.storeErrors.Add(1)
+		s.metrics.storeErrors.Inc()
 		s.log.Error("feedback not stored", "err", err, "partner", partner.ID)
 		return nil, errStoreUnavailable
 	}
 	if dup {
-		s.metrics.deduped.Add(1)
+		s.metrics.deduped.Inc()
 		return &feedbackResponse{ID: id, Crisis: crisis}, nil
 	}
-	s.metrics.accepted.Add(1)
+	s.metrics.accepted.Inc()
 	if crisis {
-		s.metrics.crisis.Add(1)
+		s.metrics.crisis.Inc()
 	}
 	return &feedbackResponse{ID: id, Crisis: crisis}, nil
 }

@@ -3,30 +3,88 @@ package server
 import (
 	"bytes"
 	"errors"
-	"fmt"
-	"math"
-	"sort"
-	"sync"
-	"sync/atomic"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/common/expfmt"
 	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/server/ratelimit"
 	"github.com/valyala/fasthttp"
 )
 
-// metrics are the edge's counters, written by hand in the Prometheus text format: a dozen
-// series do not need a client library.
+// metrics are the edge's series, kept by prometheus/client_golang in a registry of this
+// server's own (tests run many servers in one process), with the Go runtime's and the
+// process's. The library, rather than a writer of our own: HELP and TYPE metadata, histogram
+// buckets, escaping and the standard go_* and process_* series come right without our care.
 type metrics struct {
-	accepted, deduped, crisis, storeErrors atomic.Int64
-
-	mu       sync.Mutex
-	rejected map[string]int64 // by error code
-	spamBy   map[string]int64 // by reason
-
-	storeLatency histogram
+	reg                                    *prometheus.Registry
+	accepted, deduped, crisis, storeErrors prometheus.Counter
+	rejected, spam                         *prometheus.CounterVec
+	storeLatency                           prometheus.Histogram
 }
 
-func newMetrics() *metrics {
-	return &metrics{rejected: map[string]int64{}, spamBy: map[string]int64{}, storeLatency: newHistogram(storeBuckets)}
+// storeBuckets are the store latency buckets in seconds: an fsync is 0.1-10 ms on SSDs.
+var storeBuckets = []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5}
+
+// SpoolStats are a Redis-mode store's counters, for /metrics.
+type SpoolStats struct {
+	Spooled, Replayed, Depth int64
+}
+
+// newMetrics registers every series; spool and limits are read when /metrics is asked.
+func newMetrics(spool func() SpoolStats, limits func() ratelimit.Stats) *metrics {
+	counter := func(name, help string) prometheus.Counter {
+		return prometheus.NewCounter(prometheus.CounterOpts{Name: name, Help: help})
+	}
+	m := &metrics{
+		reg:         prometheus.NewRegistry(),
+		accepted:    counter("signpost_feedback_accepted_total", "Feedback records stored and acknowledged (202)."),
+		deduped:     counter("signpost_feedback_deduplicated_total", "Repeats of a stored submission within 10 minutes, not stored again."),
+		crisis:      counter("signpost_feedback_crisis_flagged_total", "Stored records whose comment reads like a crisis."),
+		storeErrors: counter("signpost_feedback_store_errors_total", "Submissions that could not be stored (answered 503)."),
+		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "signpost_feedback_rejected_total",
+			Help: "Feedback submissions refused, by error code."}, []string{"reason"}),
+		spam: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "signpost_feedback_spam_total",
+			Help: "Submissions answered 202 but not stored: honeypot filled or sent too fast."}, []string{"reason"}),
+		storeLatency: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "signpost_feedback_store_seconds",
+			Help: "Time to store a record durably (fsync or Redis).", Buckets: storeBuckets}),
+	}
+	m.spam.WithLabelValues("honeypot")
+	m.spam.WithLabelValues("too_fast")
+	read := func(f func(SpoolStats) int64) func() float64 {
+		return func() float64 {
+			if spool == nil {
+				return 0
+			}
+			return float64(f(spool()))
+		}
+	}
+	rl := func(f func(ratelimit.Stats) int64) func() float64 { return func() float64 { return float64(f(limits())) } }
+	limited := "Feedback requests answered 429, by limit."
+	m.reg.MustRegister(m.accepted, m.deduped, m.crisis, m.storeErrors, m.rejected, m.spam, m.storeLatency,
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "signpost_feedback_spool_depth",
+			Help: "Records spooled locally while Redis was away, not yet replayed."}, read(func(s SpoolStats) int64 { return s.Depth })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "signpost_feedback_spooled_total",
+			Help: "Records spooled locally because Redis was unreachable."}, read(func(s SpoolStats) int64 { return s.Spooled })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "signpost_feedback_replayed_total",
+			Help: "Spooled records replayed into Redis."}, read(func(s SpoolStats) int64 { return s.Replayed })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "signpost_ratelimit_limited_total", Help: limited,
+			ConstLabels: prometheus.Labels{"scope": "ip"}}, rl(func(s ratelimit.Stats) int64 { return s.LimitedIP })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "signpost_ratelimit_limited_total", Help: limited,
+			ConstLabels: prometheus.Labels{"scope": "partner"}}, rl(func(s ratelimit.Stats) int64 { return s.LimitedPartner })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "signpost_ratelimit_store_errors_total",
+			Help: "Rate-limit store errors (requests let through or counted in memory)."}, rl(func(s ratelimit.Stats) int64 { return s.StoreErrors })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "signpost_ratelimit_degraded",
+			Help: "1 while Redis-mode rate limits count in memory because Redis is away."}, func() float64 {
+			if limits().Degraded {
+				return 1
+			}
+			return 0
+		}),
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	return m
 }
 
 // reject counts a refused submission by its error code (the codes are a fixed set, so the
@@ -41,130 +99,26 @@ func (m *metrics) reject(err error) {
 	case errors.As(err, &fe):
 		code = fe.Code
 	}
-	m.mu.Lock()
-	m.rejected[code]++
-	m.mu.Unlock()
+	m.rejected.WithLabelValues(code).Inc()
 }
 
-func (m *metrics) spam(reason string) {
-	m.mu.Lock()
-	m.spamBy[reason]++
-	m.mu.Unlock()
-}
-
-// storeBuckets are the store latency buckets in seconds: an fsync is 0.1-10 ms on SSDs.
-var storeBuckets = []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5}
-
-type histogram struct {
-	bounds []float64
-	mu     sync.Mutex
-	counts []int64 // one per bound, then +Inf
-	sum    float64
-	n      int64
-}
-
-func newHistogram(bounds []float64) histogram {
-	return histogram{bounds: bounds, counts: make([]int64, len(bounds)+1)}
-}
-
-func (h *histogram) observe(v float64) {
-	i := sort.SearchFloat64s(h.bounds, v)
-	h.mu.Lock()
-	h.counts[i]++
-	h.sum += v
-	h.n++
-	h.mu.Unlock()
-}
-
-// SpoolStats are a Redis-mode store's counters, for /metrics.
-type SpoolStats struct {
-	Spooled, Replayed, Depth int64
-}
+func (m *metrics) spamBy(reason string) { m.spam.WithLabelValues(reason).Inc() }
 
 // handleMetrics answers GET /metrics in the Prometheus text format.
 func (s *Server) handleMetrics(ctx *fasthttp.RequestCtx) {
+	families, err := s.metrics.reg.Gather()
+	if err != nil {
+		s.log.Warn("metrics not all gathered", "err", err)
+	}
 	var b bytes.Buffer
-	m := s.metrics
-	counter := func(name, help string, v int64) {
-		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s counter\n%s %d\n", name, help, name, name, v)
-	}
-	gauge := func(name, help string, v int64) {
-		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s gauge\n%s %d\n", name, help, name, name, v)
-	}
-	labelled := func(name, help, label string, vals map[string]int64, always ...string) {
-		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s counter\n", name, help, name)
-		keys := make([]string, 0, len(vals))
-		for k := range vals {
-			keys = append(keys, k)
-		}
-		for _, k := range always {
-			if _, ok := vals[k]; !ok {
-				keys = append(keys, k)
-			}
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			fmt.Fprintf(&b, "%s{%s=%q} %d\n", name, label, k, vals[k])
+	enc := expfmt.NewEncoder(&b, expfmt.NewFormat(expfmt.TypeTextPlain))
+	for _, f := range families {
+		if err := enc.Encode(f); err != nil {
+			writeError(ctx, s.log, err)
+			return
 		}
 	}
-	counter("signpost_feedback_accepted_total", "Feedback records stored and acknowledged (202).", m.accepted.Load())
-	m.mu.Lock()
-	rejected := copyMap(m.rejected)
-	spam := copyMap(m.spamBy)
-	m.mu.Unlock()
-	labelled("signpost_feedback_rejected_total", "Feedback submissions refused, by error code.", "reason", rejected)
-	labelled("signpost_feedback_spam_total", "Submissions answered 202 but not stored: honeypot filled or sent too fast.", "reason", spam, "honeypot", "too_fast")
-	counter("signpost_feedback_deduplicated_total", "Repeats of a stored submission within 10 minutes, not stored again.", m.deduped.Load())
-	counter("signpost_feedback_crisis_flagged_total", "Stored records whose comment reads like a crisis.", m.crisis.Load())
-	counter("signpost_feedback_store_errors_total", "Submissions that could not be stored (answered 503).", m.storeErrors.Load())
-	m.storeLatency.write(&b, "signpost_feedback_store_seconds", "Time to store a record durably (fsync or Redis).")
-	var sp SpoolStats
-	if s.cfg.Spool != nil {
-		sp = s.cfg.Spool()
-	}
-	gauge("signpost_feedback_spool_depth", "Records spooled locally while Redis was away, not yet replayed.", sp.Depth)
-	counter("signpost_feedback_spooled_total", "Records spooled locally because Redis was unreachable.", sp.Spooled)
-	counter("signpost_feedback_replayed_total", "Spooled records replayed into Redis.", sp.Replayed)
-	rl := s.limits.Stats()
-	labelled("signpost_ratelimit_limited_total", "Feedback requests answered 429, by limit.", "scope",
-		map[string]int64{"ip": rl.LimitedIP, "partner": rl.LimitedPartner})
-	counter("signpost_ratelimit_store_errors_total", "Rate-limit store errors (requests let through or counted in memory).", rl.StoreErrors)
-	degraded := int64(0)
-	if rl.Degraded {
-		degraded = 1
-	}
-	gauge("signpost_ratelimit_degraded", "1 while Redis-mode rate limits count in memory because Redis is away.", degraded)
 	ctx.Response.Header.Set("Cache-Control", "no-store")
 	ctx.SetContentType("text/plain; version=0.0.4; charset=utf-8")
 	ctx.SetBody(b.Bytes())
-}
-
-func (h *histogram) write(b *bytes.Buffer, name, help string) {
-	h.mu.Lock()
-	counts := append([]int64(nil), h.counts...)
-	sum, n := h.sum, h.n
-	h.mu.Unlock()
-	fmt.Fprintf(b, "# HELP %s %s\n# TYPE %s histogram\n", name, help, name)
-	var cum int64
-	for i, bound := range h.bounds {
-		cum += counts[i]
-		fmt.Fprintf(b, "%s_bucket{le=\"%s\"} %d\n", name, formatFloat(bound), cum)
-	}
-	cum += counts[len(h.bounds)]
-	fmt.Fprintf(b, "%s_bucket{le=\"+Inf\"} %d\n%s_sum %s\n%s_count %d\n", name, cum, name, formatFloat(sum), name, n)
-}
-
-func formatFloat(f float64) string {
-	if math.IsInf(f, 1) {
-		return "+Inf"
-	}
-	return fmt.Sprintf("%g", f)
-}
-
-func copyMap(m map[string]int64) map[string]int64 {
-	c := make(map[string]int64, len(m))
-	for k, v := range m {
-		c[k] = v
-	}
-	return c
 }

@@ -154,12 +154,13 @@ func New(cfg Config, content *snippets.Loaded) (*Server, error) {
 		cfg.Usage = usage.NewMemory()
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, ids: feedback.NewIDs(), ipHasher: cfg.IPHasher, limits: cfg.RateLimits,
-		metrics: newMetrics(), operators: operatorKeys(cfg)}
+		operators: operatorKeys(cfg)}
 	if s.limits == nil {
 		if s.limits, err = ratelimit.New(ratelimit.Config{Logger: cfg.Logger}); err != nil {
 			return nil, err
 		}
 	}
+	s.metrics = newMetrics(cfg.Spool, s.limits.Stats)
 	if s.ipHasher == nil {
 		key := make([]byte, 32)
 		if _, err := rand.Read(key); err != nil {
