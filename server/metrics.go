@@ -59,7 +59,9 @@ func newMetrics(spool func() SpoolStats, limits func() ratelimit.Stats) *metrics
 			return float64(f(spool()))
 		}
 	}
-	rl := func(f func(ratelimit.Stats) int64) func() float64 { return func() float64 { return float64(f(limits())) } }
+	rl := func(f func(ratelimit.Stats) int64) func() float64 {
+		return func() float64 { return float64(f(limits())) }
+	}
 	limited := "Feedback requests answered 429, by limit."
 	m.reg.MustRegister(m.accepted, m.deduped, m.crisis, m.storeErrors, m.rejected, m.spam, m.storeLatency,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "signpost_feedback_spool_depth",
