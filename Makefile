@@ -30,8 +30,10 @@ bench: test-deps
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./...
 	SIGNPOST_SCALEOUT_BENCH=1 $(GO) test -run '^$$' -bench 'Propagation|SnippetsRPS' -benchtime 1x -count 1 ./cmd/edge
 
-## bench-nginx: the edge against nginx (gzip_static) on the same bytes, wrk at 64 connections,
-## and the edge's memory with 10,000 idle keep-alive connections (installs nginx and wrk)
+## bench-nginx: the edge against nginx (gzip_static) and a bare fasthttp handler (the ceiling)
+## on the same bytes, servers on one core and wrk at 64 connections on the other, edge and bare
+## in alternating pairs (median ratio); the edge's memory with 10,000 idle keep-alive
+## connections (installs nginx and wrk)
 bench-nginx:
 	@./scripts/bench-vs-nginx.sh
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The DESIGN.md performance targets, measured on this machine over loopback:
 #  - widget.js and a snippet: requests/s and p99 at 64 connections, the edge against nginx
-#    serving the same bytes from disk with gzip_static (same machine, same run, same wrk);
+#    serving the same bytes from disk with gzip_static, and against a bare fasthttp handler
+#    serving them from memory (scripts/bare: the ceiling); every server pinned to core 0, wrk
+#    to core 1; edge and bare measured in alternating pairs, the ratio their median;
 #  - 10,000 idle keep-alive connections held by the edge: its resident memory.
 # Installs nginx and wrk from Debian when missing. Every process it starts it stops by PID.
 set -euo pipefail
@@ -22,8 +24,11 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 go build -o "$tmp/edge" ./cmd/edge
+go build -o "$tmp/bare" ./scripts/bare
+server_cpu=${SERVER_CPU:-0}
+client_cpu=${CLIENT_CPU:-1}
 eport=$(free_port)
-"$tmp/edge" serve --addr "127.0.0.1:$eport" --data-dir "$tmp/data" --log-level error >"$tmp/edge.out" 2>&1 &
+taskset -c "$server_cpu" "$tmp/edge" serve --addr "127.0.0.1:$eport" --data-dir "$tmp/data" --log-level error >"$tmp/edge.out" 2>&1 &
 pids+=($!)
 epid=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$eport/healthz" >/dev/null && break; sleep 0.1; done
@@ -33,11 +38,20 @@ mkdir -p "$tmp/www/v1/snippets"
 curl -sf "http://127.0.0.1:$eport/v1/widget.js" -o "$tmp/www/v1/widget.js"
 curl -sf "http://127.0.0.1:$eport/v1/snippets/demo/banner?region=CA" -o "$tmp/www/v1/snippets/banner.json"
 gzip -9 -k "$tmp/www/v1/widget.js" "$tmp/www/v1/snippets/banner.json"
+# The bare ceilings answer with the edge's own response: its gzip bytes and its headers.
+curl -sf -H 'Accept-Encoding: gzip' -D "$tmp/widget.h" "http://127.0.0.1:$eport/v1/widget.js" -o "$tmp/widget.js.gz"
+curl -sf -H 'Accept-Encoding: gzip' -D "$tmp/banner.h" "http://127.0.0.1:$eport/v1/snippets/demo/banner?region=CA" -o "$tmp/banner.json.gz"
+bport=$(free_port)
+taskset -c "$server_cpu" "$tmp/bare" -addr "127.0.0.1:$bport" -body "$tmp/widget.js.gz" -headers "$tmp/widget.h" &
+pids+=($!)
+sport=$(free_port)
+taskset -c "$server_cpu" "$tmp/bare" -addr "127.0.0.1:$sport" -body "$tmp/banner.json.gz" -headers "$tmp/banner.h" &
+pids+=($!)
 
 nport=$(free_port)
 mkdir -p "$tmp/nginx/logs"
 cat >"$tmp/nginx/nginx.conf" <<CONF
-worker_processes auto;
+worker_processes 1;
 pid $tmp/nginx/nginx.pid;
 error_log $tmp/nginx/logs/error.log;
 events { worker_connections 4096; }
@@ -55,20 +69,45 @@ http {
   }
 }
 CONF
-nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -g 'daemon off;' &
+taskset -c "$server_cpu" nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -g 'daemon off;' &
 pids+=($!)
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$nport/v1/widget.js" >/dev/null && break; sleep 0.1; done
 
+for p in $bport $sport; do for _ in $(seq 50); do curl -sf "http://127.0.0.1:$p/" >/dev/null && break; sleep 0.1; done; done
+
+rps() { # url -> requests/s
+  taskset -c "$client_cpu" wrk -t1 -c"$CONNS" -d"$DUR" -H 'Accept-Encoding: gzip' "$1" | awk '/Requests\/sec/ {print $2}'
+}
 run() { # name url
   local out
-  out=$(wrk -t2 -c"$CONNS" -d"$DUR" --latency -H 'Accept-Encoding: gzip' "$2")
-  printf '%-34s %12s req/s   p99 %s\n' "$1" "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" "$(awk '$1=="99%" {print $2}' <<<"$out")"
+  out=$(taskset -c "$client_cpu" wrk -t1 -c"$CONNS" -d"$DUR" --latency -H 'Accept-Encoding: gzip' "$2")
+  printf '%-38s %12s req/s   p99 %s\n' "$1" "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" "$(awk '$1=="99%" {print $2}' <<<"$out")"
 }
-echo "wrk -t2 -c$CONNS -d$DUR, Accept-Encoding: gzip, loopback, $(nproc) cores shared by server and wrk"
+# pairs name edge-url bare-url: ROUNDS alternating pairs (edge first, then bare first, ...);
+# prints each side's median and the median of the per-pair ratios.
+pairs() {
+  local rs="" es="" bs="" e b
+  for i in $(seq "${ROUNDS:-5}"); do
+    if (( i % 2 )); then e=$(rps "$2"); b=$(rps "$3"); else b=$(rps "$3"); e=$(rps "$2"); fi
+    es="$es $e"; bs="$bs $b"
+  done
+  python3 -c '
+import statistics, sys
+name, es, bs = sys.argv[1], list(map(float, sys.argv[2].split())), list(map(float, sys.argv[3].split()))
+rs = [e / b for e, b in zip(es, bs)]
+print(f"{name}: edge median {statistics.median(es):.0f} req/s, bare fasthttp median {statistics.median(bs):.0f} req/s, "
+      f"ratio median {statistics.median(rs):.3f} (pairs: " + ", ".join(f"{r:.3f}" for r in rs) + ")")
+' "$1" "$es" "$bs"
+}
+echo "wrk -t1 -c$CONNS -d$DUR, Accept-Encoding: gzip, loopback; servers on CPU $server_cpu, wrk on CPU $client_cpu"
 run "edge  /v1/widget.js" "http://127.0.0.1:$eport/v1/widget.js"
+run "bare  /v1/widget.js (fasthttp, memory)" "http://127.0.0.1:$bport/v1/widget.js"
 run "nginx /v1/widget.js (gzip_static)" "http://127.0.0.1:$nport/v1/widget.js"
 run "edge  snippet (banner, CA)" "http://127.0.0.1:$eport/v1/snippets/demo/banner?region=CA"
+run "bare  snippet (fasthttp, memory)" "http://127.0.0.1:$sport/"
 run "nginx snippet (gzip_static)" "http://127.0.0.1:$nport/v1/snippets/banner.json"
+pairs "widget.js" "http://127.0.0.1:$eport/v1/widget.js" "http://127.0.0.1:$bport/v1/widget.js"
+pairs "snippet" "http://127.0.0.1:$eport/v1/snippets/demo/banner?region=CA" "http://127.0.0.1:$sport/"
 
 # Idle keep-alive connections: each sends one request, reads the answer, then stays open.
 ulimit -n $((IDLE + 1024))

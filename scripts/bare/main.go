@@ -1,0 +1,51 @@
+// Command bare is the ceiling the edge is measured against in `make bench-nginx`: a bare
+// fasthttp handler answering every request with one response held in memory (the edge's own
+// gzip bytes and response headers, captured by the script), and nothing else: no routing, no
+// middleware, no negotiation. It is a benchmark tool, not part of the edge.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"flag"
+	"log"
+	"os"
+	"strings"
+
+	"github.com/valyala/fasthttp"
+)
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:0", "listen address")
+	file := flag.String("body", "", "the response body (the edge's gzip bytes)")
+	headers := flag.String("headers", "", "the edge's response headers, as curl -D writes them")
+	flag.Parse()
+	body, err := os.ReadFile(*file)
+	if err != nil {
+		log.Fatal(err)
+	}
+	raw, err := os.ReadFile(*headers)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var hs [][2]string
+	sc := bufio.NewScanner(bytes.NewReader(raw))
+	for sc.Scan() {
+		name, value, ok := strings.Cut(strings.TrimSpace(sc.Text()), ": ")
+		switch strings.ToLower(name) {
+		case "", "date", "server", "content-length", "connection":
+			continue
+		}
+		if ok {
+			hs = append(hs, [2]string{name, value})
+		}
+	}
+	h := func(ctx *fasthttp.RequestCtx) {
+		for _, kv := range hs {
+			ctx.Response.Header.Set(kv[0], kv[1])
+		}
+		ctx.Response.SetBodyRaw(body)
+	}
+	s := &fasthttp.Server{Handler: h, NoDefaultServerHeader: true} // as the edge's
+	log.Fatal(s.ListenAndServe(*addr))
+}
