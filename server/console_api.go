@@ -443,7 +443,7 @@ func (s *Server) handlePreviewSnippet(ctx *fasthttp.RequestCtx) {
 		if err != nil {
 			return err
 		}
-		return s.snippetFrom(ctx, d.st)
+		return s.snippetFrom(ctx, d.st, false)
 	}()
 	if err != nil {
 		writeError(ctx, s.log, err)

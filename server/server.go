@@ -312,7 +312,7 @@ func (s *Server) Handler() fasthttp.RequestHandler {
 			}
 		}()
 		setSecurityHeaders(ctx)
-		if s.serveWidget(ctx) {
+		if s.serveWidget(ctx) || s.serveSnippetURI(ctx) {
 			return
 		}
 		s.router.Handler(ctx)

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"slices"
 	"unsafe"
 
@@ -18,10 +19,26 @@ func (s *Server) handleSnippet(ctx *fasthttp.RequestCtx) {
 	}
 }
 
-func (s *Server) snippet(ctx *fasthttp.RequestCtx) error { return s.snippetFrom(ctx, s.state.Load()) }
+func (s *Server) snippet(ctx *fasthttp.RequestCtx) error { return s.snippetFrom(ctx, s.state.Load(), true) }
 
-// snippetFrom is the snippet route over a given state: the published one, or a preview's.
-func (s *Server) snippetFrom(ctx *fasthttp.RequestCtx, st *state) error {
+// serveSnippetURI answers a snippet request whose exact URI was answered before for this
+// content, without the router; it reports whether it did.
+func (s *Server) serveSnippetURI(ctx *fasthttp.RequestCtx) bool {
+	if !bytes.HasPrefix(ctx.Path(), prefixSnippets) || !(ctx.IsGet() || ctx.IsHead()) {
+		return false
+	}
+	e := s.state.Load().byURI.get(ctx.RequestURI())
+	if e == nil || !e.fresh(s.cfg.Now()) {
+		return false
+	}
+	setCORS(ctx)
+	e.asset.Serve(ctx)
+	return true
+}
+
+// snippetFrom is the snippet route over a given state: the published one (remembered by URI
+// for serveSnippetURI), or a preview's.
+func (s *Server) snippetFrom(ctx *fasthttp.RequestCtx, st *state, byURI bool) error {
 	id, _ := ctx.UserValue("partner").(string)
 	p := st.content.Partners[id]
 	if p == nil {
@@ -62,7 +79,7 @@ func (s *Server) snippetFrom(ctx *fasthttp.RequestCtx, st *state) error {
 	}
 	key := snippetKey{partner: p.ID, locale: loc, region: st.content.RegionEntry(region), part: part}
 	now := s.cfg.Now()
-	a, err := st.snippets.get(key, now, func() (*snippetEntry, error) {
+	e, err := st.snippets.get(key, now, func() (*snippetEntry, error) {
 		body, until, err := st.content.Render(p, loc, key.region, part, now, s.cfg.CrisisPhrases)
 		if err != nil {
 			return nil, err
@@ -72,7 +89,10 @@ func (s *Server) snippetFrom(ctx *fasthttp.RequestCtx, st *state) error {
 	if err != nil {
 		return err
 	}
-	a.Serve(ctx)
+	if byURI {
+		st.byURI.put(ctx.RequestURI(), e)
+	}
+	e.asset.Serve(ctx)
 	return nil
 }
 

@@ -35,6 +35,9 @@ type state struct {
 	pinnedName    []byte       // "widget.{hash}.js"
 	manifest      *asset.Asset // /v1/widget.json
 	snippets      snippetCache
+	// byURI finds a rendered snippet by the request's exact URI, before the router: the path
+	// every partner page asks on each load answers without parsing anything again.
+	byURI uriCache
 }
 
 // Manifest is the JSON of /v1/widget.json, what partners pin their tag from.
@@ -89,13 +92,42 @@ type snippetCache struct {
 	entries map[snippetKey]*snippetEntry
 }
 
+// fresh reports whether e may still be served at now.
+func (e *snippetEntry) fresh(now time.Time) bool { return e.until.IsZero() || now.Before(e.until) }
+
+// maxURIs bounds uriCache: URIs are what clients send, so past it new ones take the router.
+const maxURIs = 4096
+
+type uriCache struct {
+	mu sync.RWMutex
+	m  map[string]*snippetEntry
+}
+
+func (c *uriCache) get(uri []byte) *snippetEntry {
+	c.mu.RLock()
+	e := c.m[string(uri)]
+	c.mu.RUnlock()
+	return e
+}
+
+func (c *uriCache) put(uri []byte, e *snippetEntry) {
+	c.mu.Lock()
+	if c.m == nil {
+		c.m = make(map[string]*snippetEntry)
+	}
+	if len(c.m) < maxURIs {
+		c.m[string(uri)] = e
+	}
+	c.mu.Unlock()
+}
+
 // get returns the cached snippet for k, rendering it (outside the lock) when missing or expired.
-func (c *snippetCache) get(k snippetKey, now time.Time, render func() (*snippetEntry, error)) (*asset.Asset, error) {
+func (c *snippetCache) get(k snippetKey, now time.Time, render func() (*snippetEntry, error)) (*snippetEntry, error) {
 	c.mu.RLock()
 	e := c.entries[k]
 	c.mu.RUnlock()
-	if e != nil && (e.until.IsZero() || now.Before(e.until)) {
-		return e.asset, nil
+	if e != nil && e.fresh(now) {
+		return e, nil
 	}
 	e, err := render()
 	if err != nil {
@@ -107,5 +139,5 @@ func (c *snippetCache) get(k snippetKey, now time.Time, render func() (*snippetE
 	}
 	c.entries[k] = e
 	c.mu.Unlock()
-	return e.asset, nil
+	return e, nil
 }
