@@ -19,7 +19,9 @@ func (s *Server) handleSnippet(ctx *fasthttp.RequestCtx) {
 	}
 }
 
-func (s *Server) snippet(ctx *fasthttp.RequestCtx) error { return s.snippetFrom(ctx, s.state.Load(), true) }
+func (s *Server) snippet(ctx *fasthttp.RequestCtx) error {
+	return s.snippetFrom(ctx, s.state.Load(), true)
+}
 
 // serveSnippetURI answers a snippet request whose exact URI was answered before for this
 // content, without the router; it reports whether it did.
