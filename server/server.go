@@ -350,14 +350,31 @@ func (s *Server) Shutdown(ctx context.Context) error {
 // fasthttpLogger sends fasthttp's own messages to slog.
 type fasthttpLogger struct{ log *slog.Logger }
 
-// Printf logs fasthttp's message without client addresses (no raw IP is ever kept, logs
-// included) and cut short, so that request bytes it quotes do not fill the log.
+// Printf logs fasthttp's message without secrets (a request it could not parse is quoted raw,
+// an operator's Authorization header included) and without client addresses (no raw IP is ever
+// kept, logs included), cut short so that the request bytes it quotes do not fill the log.
 func (l fasthttpLogger) Printf(format string, args ...any) {
-	msg := ipInText.ReplaceAllString(fmt.Sprintf(format, args...), "[address]")
+	msg := redactSecrets(fmt.Sprintf(format, args...))
+	msg = ipInText.ReplaceAllString(msg, "[address]")
 	if len(msg) > 300 {
 		msg = msg[:300] + "…"
 	}
 	l.log.Warn(msg, "source", "fasthttp")
+}
+
+// Secrets a quoted request may hold: credential headers (to the end of their line, as quoted or
+// raw), a scheme's credentials wherever they appear, and token-like query parameters.
+var (
+	secretHeader = regexp.MustCompile(`(?i)((?:proxy-)?authorization|cookie|set-cookie|x-api-key|x-auth-token)(\s*:\s*)(?:[^\\\r\n"]|\\[^rn])*`)
+	secretScheme = regexp.MustCompile(`(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+`)
+	secretParam  = regexp.MustCompile(`(?i)([?&;](?:token|access_token|api_key|apikey|key|auth|password|secret)=)[^&\s"\\]*`)
+)
+
+// redactSecrets replaces every secret in s by "[redacted]".
+func redactSecrets(s string) string {
+	s = secretHeader.ReplaceAllString(s, "${1}${2}[redacted]")
+	s = secretScheme.ReplaceAllString(s, "${1} [redacted]")
+	return secretParam.ReplaceAllString(s, "${1}[redacted]")
 }
 
 // ipInText finds IPv4 and bracketed IPv6 addresses, with a port or not.
