@@ -57,10 +57,10 @@ func TestLogsKeepNoSecrets(t *testing.T) {
 func TestRedactSecrets(t *testing.T) {
 	for in, want := range map[string]string{
 		`"GET / HTTP/1.1\r\nAuthorization: Bearer abc.def\r\nHost: x\r\n"`: `"GET / HTTP/1.1\r\nAuthorization: [redacted]\r\nHost: x\r\n"`,
-		"cookie: a=b; c=d\nnext":                      "cookie: [redacted]\nnext",
-		"GET /v1/x?partner=demo&token=abc&x=1":        "GET /v1/x?partner=demo&token=[redacted]&x=1",
+		"cookie: a=b; c=d\nnext":                       "cookie: [redacted]\nnext",
+		"GET /v1/x?partner=demo&token=abc&x=1":         "GET /v1/x?partner=demo&token=[redacted]&x=1",
 		"sent Bearer abc123 twice: Basic dXNlcjpwYXNz": "sent Bearer [redacted] twice: Basic [redacted]",
-		"no secret in GET /v1/widget.js":              "no secret in GET /v1/widget.js",
+		"no secret in GET /v1/widget.js":               "no secret in GET /v1/widget.js",
 	} {
 		if got := redactSecrets(in); got != want {
 			t.Errorf("redactSecrets(%q) = %q, want %q", in, got, want)
