@@ -37,9 +37,13 @@ func NewIPHasher(key []byte) (*IPHasher, error) {
 }
 
 // Hash returns the hex HMAC of the address's canonical text (128 bits are plenty to group by).
-func (h *IPHasher) Hash(ip netip.Addr) string {
+func (h *IPHasher) Hash(ip netip.Addr) string { return h.HashText(ip.Unmap().String()) }
+
+// HashText is the keyed hash of an address in text form (or of a prefix, "2001:db8::/64"): what
+// the rate limiter keys its counters by, so that no store holds a raw address.
+func (h *IPHasher) HashText(s string) string {
 	m := hmac.New(sha256.New, h.key)
-	m.Write([]byte(ip.Unmap().String()))
+	m.Write([]byte(s))
 	return hex.EncodeToString(m.Sum(nil)[:16])
 }
 

@@ -109,24 +109,13 @@ func (s *Server) feedback(ctx *fasthttp.RequestCtx, in *intake) (*feedbackRespon
 		}
 		operator = true
 	}
+	// Every submission counts against its client's limit, keyed by the keyed hash of its
+	// address (the raw address is never a key, in memory or in Redis). Only a submission that
+	// would be stored counts against the partner's: bots and malformed posts from many
+	// addresses cannot use up a partner's budget and shut its real visitors out.
 	ip := s.cfg.TrustedProxies.ClientIP(ctx)
-	for _, l := range []struct {
-		scope ratelimit.Scope
-		key   string
-	}{{ratelimit.ScopeIP, ratelimit.Key(ip)}, {ratelimit.ScopePartner, partner.ID}} {
-		// Not the request as context: deriving one from a fasthttp RequestCtx races with
-		// Shutdown (its Done channel is written there); the limiter bounds its own wait.
-		r := s.limits.Allow(context.Background(), l.scope, l.key)
-		if r.Failed {
-			continue
-		}
-		if in.rate == nil || r.Reached || r.Remaining < in.rate.Remaining {
-			in.rate = &r // the tighter limit's headers
-		}
-		if r.Reached {
-			return nil, &Error{Status: fasthttp.StatusTooManyRequests, Code: "rate_limited",
-				Message: fmt.Sprintf("too many submissions (%s limit); retry after %d s", l.scope, r.RetryAfter(s.cfg.Now()))}
-		}
+	if err := s.limit(in, ratelimit.ScopeIP, s.ipHasher.HashText(ratelimit.Key(ip))); err != nil {
+		return nil, err
 	}
 	if invalid != nil {
 		return nil, invalid
@@ -137,6 +126,9 @@ func (s *Server) feedback(ctx *fasthttp.RequestCtx, in *intake) (*feedbackRespon
 		// Answered like an accepted submission, so a bot learns nothing.
 		s.metrics.spamBy(reason)
 		return &feedbackResponse{ID: s.ids.New(now), Crisis: crisis}, nil
+	}
+	if err := s.limit(in, ratelimit.ScopePartner, partner.ID); err != nil {
+		return nil, err
 	}
 	rec := &feedback.Record{
 		ID: s.ids.New(now), ReceivedAt: now, Partner: partner.ID, Page: sub.Page, Locale: sub.Locale,
@@ -247,4 +239,23 @@ func (s *Server) handleFeedbackPreflight(ctx *fasthttp.RequestCtx) {
 	h.Set("Access-Control-Allow-Headers", "Content-Type")
 	h.Set("Access-Control-Max-Age", "86400")
 	ctx.SetStatusCode(fasthttp.StatusNoContent)
+}
+
+// limit counts one submission against a limit; in keeps the tighter limit's headers. A limit
+// whose store failed lets the submission through (the limiter has logged it).
+func (s *Server) limit(in *intake, scope ratelimit.Scope, key string) error {
+	// Not the request as context: deriving one from a fasthttp RequestCtx races with Shutdown
+	// (its Done channel is written there); the limiter bounds its own wait.
+	r := s.limits.Allow(context.Background(), scope, key)
+	if r.Failed {
+		return nil
+	}
+	if in.rate == nil || r.Reached || r.Remaining < in.rate.Remaining {
+		in.rate = &r
+	}
+	if r.Reached {
+		return &Error{Status: fasthttp.StatusTooManyRequests, Code: "rate_limited",
+			Message: fmt.Sprintf("too many submissions (%s limit); retry after %d s", scope, r.RetryAfter(s.cfg.Now()))}
+	}
+	return nil
 }
