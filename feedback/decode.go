@@ -261,6 +261,12 @@ func cleanPage(p string) (string, error) {
 		return "", fieldErr("page", "page_too_long", "at most %d bytes", MaxPage)
 	case strings.IndexFunc(p, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) }) >= 0:
 		return "", fieldErr("page", "invalid_page", "a path has no spaces or control characters")
+	case strings.IndexFunc(p, func(r rune) bool { return isInvisibleFormat(r) || unicode.Is(unicode.Cf, r) }) >= 0:
+		// A browser sends these percent-encoded: raw, they would make an export show
+		// "/help\u202Egnp.exe" as another path.
+		return "", fieldErr("page", "invalid_page", "a path has no invisible or direction-changing characters")
+	case !utf8.ValidString(p):
+		return "", fieldErr("page", "invalid_page", "a path is valid UTF-8")
 	}
 	return p, nil
 }
