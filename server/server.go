@@ -312,6 +312,12 @@ func (s *Server) Handler() fasthttp.RequestHandler {
 			}
 		}()
 		setSecurityHeaders(ctx)
+		if h := ctx.Request.Header.Host(); len(h) > 0 && !validHost(h) {
+			// Never let a malformed Host reach anything that names this edge.
+			writeError(ctx, s.log, errBadHost)
+			ctx.SetConnectionClose()
+			return
+		}
 		if s.serveWidget(ctx) || s.serveSnippetURI(ctx) {
 			return
 		}
