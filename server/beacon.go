@@ -83,7 +83,7 @@ func (s *Server) beacon(ctx *fasthttp.RequestCtx) error {
 	// A page of another site may not count views for this partner. A request without Origin is
 	// no browser's: it is taken as it is, like a beacon from a partner's own page.
 	if origin := string(ctx.Request.Header.Peek("Origin")); origin != "" && !originAllowed(p.Origins, origin) {
-		return errOriginNotAllowed
+		return errBeaconOrigin
 	}
 	ev := usage.Event(b.Event)
 	if !ev.Valid() {

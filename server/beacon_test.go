@@ -109,6 +109,9 @@ func TestBeaconValidation(t *testing.T) {
 			if code, field := jsonError(t, r); code != tc.code || field != tc.field {
 				t.Errorf("error %s (field %q), want %s (field %q)", code, field, tc.code, tc.field)
 			}
+			if strings.Contains(string(r.Body()), "feedback") {
+				t.Errorf("a beacon's error speaks of feedback: %s", r.Body())
+			}
 		})
 	}
 	if r := e.req(t, visitorIP, "GET", "/v1/beacon", nil); r.StatusCode() != 405 {

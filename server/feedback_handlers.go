@@ -24,6 +24,7 @@ var (
 	errFeedbackTooLarge = &Error{Status: fasthttp.StatusRequestEntityTooLarge, Code: "body_too_large",
 		Message: fmt.Sprintf("feedback body is larger than %d bytes", feedback.MaxBody)}
 	errOriginNotAllowed = &Error{Status: fasthttp.StatusForbidden, Code: "origin_not_allowed", Message: "this page's origin may not send feedback for this partner"}
+	errBeaconOrigin     = &Error{Status: fasthttp.StatusForbidden, Code: "origin_not_allowed", Message: "this page's origin may not send usage counts for this partner"}
 	errOriginRequired   = &Error{Status: fasthttp.StatusForbidden, Code: "origin_required", Message: "a request without Origin needs an operator token"}
 )
 

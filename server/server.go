@@ -185,9 +185,12 @@ func New(cfg Config, content *snippets.Loaded) (*Server, error) {
 		IdleTimeout:           cfg.IdleTimeout,
 		MaxRequestBodySize:    cfg.MaxBodySize,
 		NoDefaultServerHeader: true,
-		ReduceMemoryUsage:     true,
-		CloseOnShutdown:       true,
-		Logger:                fasthttpLogger{cfg.Logger},
+		// The handlers read bodies themselves: a malformed multipart form is the intake's 415
+		// with its CORS headers, not fasthttp's bare 400.
+		DisablePreParseMultipartForm: true,
+		ReduceMemoryUsage:            true,
+		CloseOnShutdown:              true,
+		Logger:                       fasthttpLogger{cfg.Logger},
 	}
 	return s, nil
 }

@@ -62,13 +62,13 @@ func (ps Proxies) ClientIP(ctx *fasthttp.RequestCtx) netip.Addr {
 		return peer
 	}
 	var hops []string
-	ctx.Request.Header.VisitAll(func(k, v []byte) {
+	for k, v := range ctx.Request.Header.All() {
 		if bytes.EqualFold(k, headerXFF) {
 			for h := range strings.SplitSeq(string(v), ",") {
 				hops = append(hops, strings.TrimSpace(h))
 			}
 		}
-	})
+	}
 	client := peer
 	for i := len(hops) - 1; i >= 0; i-- {
 		a, err := netip.ParseAddr(hops[i])
