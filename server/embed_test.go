@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/signpost/edge/server/ratelimit"
 	"github.com/signpost/edge/widget"
@@ -31,7 +30,7 @@ func embedGet(t *testing.T, ln *fasthttputil.InmemoryListener, from, host, uri s
 		req.Header.Set(headers[i], headers[i+1])
 	}
 	resp := &fasthttp.Response{}
-	if err := c.DoTimeout(req, resp, 5*time.Second); err != nil {
+	if err := c.DoTimeout(req, resp, testRequestTimeout); err != nil {
 		t.Fatalf("GET %s: %v", uri, err)
 	}
 	return resp

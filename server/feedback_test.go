@@ -108,7 +108,7 @@ func (e *intakeEdge) req(t testing.TB, ip, method, uri string, body []byte, head
 		req.SetBody(body)
 	}
 	resp := &fasthttp.Response{}
-	if err := e.client(ip).DoTimeout(req, resp, 5*time.Second); err != nil {
+	if err := e.client(ip).DoTimeout(req, resp, testRequestTimeout); err != nil {
 		t.Fatalf("%s %s: %v", method, uri, err)
 	}
 	return resp

@@ -101,7 +101,7 @@ func (e *edge) do(t testing.TB, method, uri string, body []byte, headers ...stri
 	if method == fasthttp.MethodHead {
 		resp.SkipBody = true
 	}
-	if err := e.client.DoTimeout(req, resp, 5*time.Second); err != nil {
+	if err := e.client.DoTimeout(req, resp, testRequestTimeout); err != nil {
 		t.Fatalf("%s %s: %v", method, uri, err)
 	}
 	return resp
@@ -708,3 +708,7 @@ func TestFasthttpLogRedactsAddresses(t *testing.T) {
 		t.Errorf("log %s", out)
 	}
 }
+
+// testRequestTimeout bounds one test request: generous, since a busy machine running the race
+// detector can take seconds over a large report; a hang still fails.
+const testRequestTimeout = 60 * time.Second
