@@ -9,6 +9,7 @@ import (
 	"errors"
 
 	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/server/ratelimit"
 	"github.com/valyala/fasthttp"
 )
 
@@ -62,6 +63,14 @@ func (s *Server) checkOperator(ctx *fasthttp.RequestCtx) error {
 	if len(s.operators) == 0 {
 		return errAdminOff
 	}
+	// Failed attempts are counted per client (its address's keyed hash, in Redis when shared):
+	// past the limit that client is refused for the rest of the window, right token or not, so a
+	// token cannot be guessed; a client elsewhere is not affected.
+	client := s.ipHasher.HashText(ratelimit.Key(s.cfg.TrustedProxies.ClientIP(ctx)))
+	if r := s.limits.Peek(context.Background(), ratelimit.ScopeAuth, client); !r.Failed && (r.Reached || r.Remaining == 0) {
+		return &Error{Status: fasthttp.StatusTooManyRequests, Code: "auth_throttled", RetryAfter: r.RetryAfter(s.cfg.Now()),
+			Message: "too many failed operator authentications from this address; retry later"}
+	}
 	got := sha256.Sum256(h[len(scheme):])
 	name := ""
 	var scopes []string
@@ -71,6 +80,7 @@ func (s *Server) checkOperator(ctx *fasthttp.RequestCtx) error {
 		}
 	}
 	if name == "" {
+		s.limits.Allow(context.Background(), ratelimit.ScopeAuth, client)
 		return errForbidden
 	}
 	ctx.SetUserValue(operatorValue, name)

@@ -651,7 +651,7 @@ func TestConsolePreviewLifetime(t *testing.T) {
 func TestConsoleWhoami(t *testing.T) {
 	f := capiEdge(t)
 	for token, want := range map[string]string{
-		aliceToken:        `{"name":"alice","scopes":["content","notice","feedback:read","followups:export"]}`,
+		aliceToken:        `{"name":"alice","scopes":["content","notice","feedback:read","followups:export","feedback:write"]}`,
 		capiNoticeToken:   `{"name":"nora","scopes":["notice"]}`,
 		capiFeedbackToken: `{"name":"fran","scopes":["feedback:read"]}`,
 	} {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/feedback"
@@ -21,6 +22,8 @@ type Error struct {
 	Field   string
 	// Errors lists every problem when there are several (422 on invalid content).
 	Errors []snippets.Problem
+	// RetryAfter, in seconds, is sent as Retry-After when set (429, 503).
+	RetryAfter int64
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
@@ -82,5 +85,8 @@ func writeError(ctx *fasthttp.RequestCtx, log *slog.Logger, err error) {
 	ctx.Response.Header.Set("Cache-Control", "no-store")
 	ctx.SetStatusCode(e.Status)
 	ctx.SetContentType("application/json")
+	if e.RetryAfter > 0 {
+		ctx.Response.Header.Set("Retry-After", strconv.FormatInt(e.RetryAfter, 10))
+	}
 	ctx.SetBody(b)
 }

@@ -101,11 +101,15 @@ func (s *Server) feedback(ctx *fasthttp.RequestCtx, in *intake) (*feedbackRespon
 	case origin != "":
 		in.origin = origin
 	default:
-		// Server-to-server: only an operator may post without a browser's Origin.
+		// Server-to-server: only an operator token with feedback:write may post without a
+		// browser's Origin.
 		if err := s.checkOperator(ctx); err != nil {
 			if errors.Is(err, errUnauthorized) {
 				return nil, errOriginRequired
 			}
+			return nil, err
+		}
+		if err := s.requireScope(ctx, []string{ScopeFeedbackWrite}); err != nil {
 			return nil, err
 		}
 		operator = true

@@ -21,10 +21,13 @@ const (
 	// ScopeFollowupsExport: export the emails of visitors who asked to be contacted (personal
 	// data; every export is audit-logged).
 	ScopeFollowupsExport = "followups:export"
+	// ScopeFeedbackWrite: post feedback from a server, without a browser's Origin (and without
+	// the time-on-form check a page's post gets).
+	ScopeFeedbackWrite = "feedback:write"
 )
 
 // AllScopes lists every scope. EDGE_ADMIN_TOKEN ("admin") has them all.
-var AllScopes = []string{ScopeContent, ScopeNotice, ScopeFeedbackRead, ScopeFollowupsExport}
+var AllScopes = []string{ScopeContent, ScopeNotice, ScopeFeedbackRead, ScopeFollowupsExport, ScopeFeedbackWrite}
 
 // ValidateScopes checks a token's scope list as a tokens file gives it: at least one scope, each
 // a known one. A named token says what it may do; there is no implicit "everything".

@@ -23,11 +23,12 @@ var scopedTokens = map[string]string{
 	ScopeNotice:          "notice-token-0123456789",
 	ScopeFeedbackRead:    "reader-token-0123456789",
 	ScopeFollowupsExport: "exporter-token-0123456789",
+	ScopeFeedbackWrite:   "writer-token-0123456789",
 }
 
 // scopedNames are the tokens' names, which the audit log records.
 var scopedNames = map[string]string{
-	ScopeContent: "carla", ScopeNotice: "noor", ScopeFeedbackRead: "rita", ScopeFollowupsExport: "ezra",
+	ScopeContent: "carla", ScopeNotice: "noor", ScopeFeedbackRead: "rita", ScopeFollowupsExport: "ezra", ScopeFeedbackWrite: "wendy",
 }
 
 const scopedAdminToken = "admin-token-0123456789abc"
@@ -217,7 +218,8 @@ func TestValidateScopes(t *testing.T) {
 		{nil, false},
 		{[]string{}, false},
 		{[]string{"content", "admin"}, false},
-		{[]string{"feedback:write"}, false},
+		{[]string{"feedback:write"}, true},
+		{[]string{"feedback:delete"}, false},
 		{[]string{"Content"}, false},
 	} {
 		if err := ValidateScopes(tc.scopes); (err == nil) != tc.ok {

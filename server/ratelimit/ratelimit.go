@@ -25,6 +25,8 @@ import (
 const (
 	DefaultIPRate      = "10-M"
 	DefaultPartnerRate = "600-M"
+	// DefaultAuthRate is how many failed operator sign-ins one client address may make.
+	DefaultAuthRate = "10-M"
 	// DefaultPrefix is the Redis key prefix of the counters.
 	DefaultPrefix = "signpost:ratelimit"
 )
@@ -33,6 +35,7 @@ const (
 type Config struct {
 	IPRate      string // per client address (DefaultIPRate)
 	PartnerRate string // per partner (DefaultPartnerRate)
+	AuthRate    string // failed operator authentications per client address (DefaultAuthRate)
 	// Redis, when set, holds the counters (shared by every edge); nil counts in memory.
 	Redis redis.UniversalClient
 	// Prefix of the Redis keys (DefaultPrefix).
@@ -46,7 +49,7 @@ type Config struct {
 
 // Limiter is the intake's pair of rate limits.
 type Limiter struct {
-	ip, partner *limiter.Limiter
+	ip, partner, auth *limiter.Limiter
 	timeout     time.Duration
 	log         *slog.Logger
 	store       limiter.Store
@@ -63,6 +66,9 @@ func New(cfg Config) (*Limiter, error) {
 	}
 	if cfg.PartnerRate == "" {
 		cfg.PartnerRate = DefaultPartnerRate
+	}
+	if cfg.AuthRate == "" {
+		cfg.AuthRate = DefaultAuthRate
 	}
 	if cfg.Prefix == "" {
 		cfg.Prefix = DefaultPrefix
@@ -81,6 +87,10 @@ func New(cfg Config) (*Limiter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("partner rate: %w", err)
 	}
+	authRate, err := ParseRate(cfg.AuthRate)
+	if err != nil {
+		return nil, fmt.Errorf("auth rate: %w", err)
+	}
 	l := &Limiter{timeout: cfg.Timeout, log: cfg.Logger}
 	mem := memory.NewStoreWithOptions(limiter.StoreOptions{Prefix: cfg.Prefix, CleanUpInterval: limiter.DefaultCleanUpInterval})
 	switch {
@@ -93,6 +103,7 @@ func New(cfg Config) (*Limiter, error) {
 	}
 	l.ip = limiter.New(l.store, ipRate)
 	l.partner = limiter.New(l.store, partnerRate)
+	l.auth = limiter.New(l.store, authRate)
 	return l, nil
 }
 
@@ -125,26 +136,41 @@ type Scope string
 const (
 	ScopeIP      Scope = "ip"
 	ScopePartner Scope = "partner"
+	// ScopeAuth counts failed operator authentications per client.
+	ScopeAuth Scope = "auth"
 )
 
 // Allow counts one request against the scope's limit for key (the client key from ClientKey, or
 // a partner id).
 func (l *Limiter) Allow(ctx context.Context, scope Scope, key string) Result {
+	return l.count(ctx, scope, key, false)
+}
+
+// Peek reads the scope's count for key without adding to it: Reached once the limit is passed.
+func (l *Limiter) Peek(ctx context.Context, scope Scope, key string) Result {
+	return l.count(ctx, scope, key, true)
+}
+
+func (l *Limiter) count(ctx context.Context, scope Scope, key string, peek bool) Result {
 	lim := l.ip
-	if scope == ScopePartner {
+	switch scope {
+	case ScopePartner:
 		lim = l.partner
+	case ScopeAuth:
+		lim = l.auth
 	}
 	ctx, cancel := context.WithTimeout(ctx, l.timeout)
 	defer cancel()
-	c, err := l.get(ctx, lim, string(scope)+":"+key)
+	c, err := l.get(ctx, lim, string(scope)+":"+key, peek)
 	if err != nil {
 		l.warn(err)
 		return Result{Failed: true}
 	}
-	if c.Reached {
-		if scope == ScopePartner {
+	if c.Reached && !peek {
+		switch scope {
+		case ScopePartner:
 			l.limitedPartner.Add(1)
-		} else {
+		case ScopeIP:
 			l.limitedIP.Add(1)
 		}
 	}
@@ -153,12 +179,15 @@ func (l *Limiter) Allow(ctx context.Context, scope Scope, key string) Result {
 
 // get calls the store, turning a panic inside it into an error: a broken store must fail open,
 // never take the request (or the process) down.
-func (l *Limiter) get(ctx context.Context, lim *limiter.Limiter, key string) (c limiter.Context, err error) {
+func (l *Limiter) get(ctx context.Context, lim *limiter.Limiter, key string, peek bool) (c limiter.Context, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("rate limit store panicked: %v", v)
 		}
 	}()
+	if peek {
+		return lim.Peek(ctx, key)
+	}
 	return lim.Get(ctx, key)
 }
 
