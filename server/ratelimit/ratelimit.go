@@ -50,9 +50,9 @@ type Config struct {
 // Limiter is the intake's pair of rate limits.
 type Limiter struct {
 	ip, partner, auth *limiter.Limiter
-	timeout     time.Duration
-	log         *slog.Logger
-	store       limiter.Store
+	timeout           time.Duration
+	log               *slog.Logger
+	store             limiter.Store
 
 	limitedIP, limitedPartner, storeErrors atomic.Int64
 	lastWarn                               atomic.Int64
