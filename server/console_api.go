@@ -38,6 +38,9 @@ import (
 const (
 	previewTTL = 15 * time.Minute
 	maxPreview = 64
+	// maxPreviewsPerOperator bounds one operator's previews: their next one replaces their
+	// oldest, so that nobody's burst of previews evicts another operator's.
+	maxPreviewsPerOperator = 16
 	// diffContext is how many unchanged lines a diff keeps around each change.
 	diffContext = 3
 )
@@ -193,7 +196,7 @@ func (s *Server) dryRun(ctx *fasthttp.RequestCtx, edit func([]byte) ([]byte, err
 	if err != nil {
 		return err
 	}
-	id, err := s.newPreview(now, out, draft)
+	id, err := s.newPreview(now, operatorName(ctx), out, draft)
 	if err != nil {
 		return err
 	}
@@ -252,7 +255,7 @@ func (s *Server) handleCreatePreview(ctx *fasthttp.RequestCtx) error {
 	if err != nil {
 		return err
 	}
-	id, err := s.newPreview(now, src, draft)
+	id, err := s.newPreview(now, operatorName(ctx), src, draft)
 	if err != nil {
 		return err
 	}
@@ -273,6 +276,7 @@ type previewStore struct {
 // widget is built (once) only when the preview page asks for it.
 type draftPreview struct {
 	id      string
+	owner   string // the operator who made it ("" when loaded from the shared store)
 	created time.Time
 	st      *state
 	widget  func() (*previewWidget, error)
@@ -288,7 +292,7 @@ func (s *Server) previews() *previewStore { return &s.drafts }
 // preview goes when there are more than maxPreview. Where the content store is shared (Redis),
 // the draft is kept there too, so that every edge serves the preview. Its widget is built when
 // first asked for: a dry run costs a validation, not a bundle.
-func (s *Server) newPreview(now time.Time, src []byte, draft *snippets.Loaded) (string, error) {
+func (s *Server) newPreview(now time.Time, owner string, src []byte, draft *snippets.Loaded) (string, error) {
 	var b [16]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return "", err
@@ -301,7 +305,9 @@ func (s *Server) newPreview(now time.Time, src []byte, draft *snippets.Loaded) (
 			s.log.Warn("draft preview kept on this edge only", "err", err)
 		}
 	}
-	s.previews().add(now, s.draftPreview(id, now, draft))
+	d := s.draftPreview(id, now, draft)
+	d.owner = owner
+	s.previews().add(now, d)
 	return id, nil
 }
 
@@ -353,9 +359,22 @@ func (p *previewStore) add(now time.Time, d *draftPreview) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.expire(now)
-	for len(p.order) >= maxPreview {
-		delete(p.entries, p.order[0])
-		p.order = p.order[1:]
+	count := map[string]int{}
+	for _, id := range p.order {
+		count[p.entries[id].owner]++
+	}
+	switch {
+	case d.owner != "" && count[d.owner] >= maxPreviewsPerOperator:
+		p.evict(d.owner)
+	case len(p.order) >= maxPreview:
+		// Full: the oldest preview of whoever holds the most goes.
+		most := ""
+		for o, n := range count {
+			if n > count[most] || n == count[most] && o < most {
+				most = o
+			}
+		}
+		p.evict(most)
 	}
 	if p.entries == nil {
 		p.entries = map[string]*draftPreview{}
@@ -374,6 +393,17 @@ func (p *previewStore) get(now time.Time, id string) *draftPreview {
 		return d
 	}
 	return nil
+}
+
+// evict drops owner's oldest preview.
+func (p *previewStore) evict(owner string) {
+	for i, id := range p.order {
+		if p.entries[id].owner == owner {
+			delete(p.entries, id)
+			p.order = slices.Delete(p.order, i, i+1)
+			return
+		}
+	}
 }
 
 // expire drops previews older than previewTTL (the oldest are first).

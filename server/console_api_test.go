@@ -601,18 +601,20 @@ func TestConsolePreview(t *testing.T) {
 	}
 }
 
-// TestConsolePreviewLifetime: previews last 15 minutes, and only the newest 64 are kept.
+// TestConsolePreviewLifetime: previews last 15 minutes, and only an operator's newest 16 are
+// kept; another operator's burst of previews evicts none of theirs.
 func TestConsolePreviewLifetime(t *testing.T) {
 	f := capiEdge(t)
-	create := func() string {
+	createAs := func(token string) string {
 		t.Helper()
-		r := f.do(t, "POST", "/v1/admin/preview", configs.Content, with(bearer(aliceToken), "Content-Type", "application/yaml")...)
+		r := f.do(t, "POST", "/v1/admin/preview", configs.Content, with(bearer(token), "Content-Type", "application/yaml")...)
 		var p struct{ Preview string }
 		if err := json.Unmarshal(r.Body(), &p); err != nil || r.StatusCode() != 200 {
 			t.Fatalf("POST preview: %d %s", r.StatusCode(), r.Body())
 		}
 		return p.Preview
 	}
+	create := func() string { t.Helper(); return createAs(aliceToken) }
 	status := func(id string) int {
 		return f.do(t, "GET", "/v1/preview/"+id+"/snippets/demo/banner", nil).StatusCode()
 	}
@@ -629,21 +631,28 @@ func TestConsolePreviewLifetime(t *testing.T) {
 	if s := status(second); s != 200 {
 		t.Errorf("a preview 1 s old: %d", s)
 	}
+	nora := createAs(capiNoticeToken) // another operator's, made before alice's burst
 	ids := []string{second}
-	for len(ids) < maxPreview {
+	for len(ids) < maxPreviewsPerOperator {
 		ids = append(ids, create())
 	}
 	if s := status(second); s != 200 {
-		t.Errorf("the oldest of %d previews: %d", maxPreview, s)
+		t.Errorf("the oldest of an operator's %d previews: %d", maxPreviewsPerOperator, s)
 	}
 	ids = append(ids, create())
 	if s := status(ids[0]); s != 404 {
-		t.Errorf("the oldest preview beyond %d: %d, want 404 (evicted)", maxPreview, s)
+		t.Errorf("an operator's oldest preview beyond %d: %d, want 404 (evicted)", maxPreviewsPerOperator, s)
 	}
 	for _, id := range []string{ids[1], ids[len(ids)-1]} {
 		if s := status(id); s != 200 {
 			t.Errorf("preview %s: %d", id, s)
 		}
+	}
+	for range 3 * maxPreview {
+		create()
+	}
+	if s := status(nora); s != 200 {
+		t.Errorf("alice's %d previews evicted nora's: %d", 3*maxPreview, s)
 	}
 }
 
