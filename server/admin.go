@@ -7,7 +7,9 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"io"
 
+	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/server/ratelimit"
 	"github.com/valyala/fasthttp"
@@ -154,18 +156,68 @@ func (s *Server) handleAdminFeedback(ctx *fasthttp.RequestCtx) error {
 	if err != nil {
 		return err
 	}
+	if err := readable(func(stop func() error) error {
+		return st.Records(context.Background(), f, func(*feedback.Record) error { return stop() })
+	}); err != nil {
+		return err
+	}
 	setExportHeaders(ctx, format, "feedback")
 	if ctx.IsHead() {
 		return nil
 	}
-	s.auditExport(ctx, "feedback.export", f)
-	ctx.SetBodyStreamWriter(func(w *bufio.Writer) {
-		if err := feedback.ExportRecords(context.Background(), st, f, format, w); err != nil {
-			s.log.Error("feedback export stopped", "err", err)
-		}
+	if err := s.auditExport(ctx, "feedback.export", f); err != nil {
+		return err
+	}
+	s.streamExport(ctx, format, "feedback export", func(w *bufio.Writer) error {
+		return feedback.ExportRecords(context.Background(), st, f, format, w)
 	})
 	return nil
 }
+
+// errExportUnavailable refuses an export before its first byte: a 200 with no rows would read
+// as "no feedback".
+var errExportUnavailable = &Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable", RetryAfter: 5,
+	Message: "the feedback store cannot be read now (Redis away?): nothing was exported; try again"}
+
+// readable reads the first item of an export (scan calls stop on it) to learn, before any byte
+// is sent, whether the store can be read at all.
+func readable(scan func(stop func() error) error) error {
+	errStop := errors.New("stop")
+	if err := scan(func() error { return errStop }); err != nil && !errors.Is(err, errStop) {
+		return errExportUnavailable
+	}
+	return nil
+}
+
+// streamExport streams an export. One that breaks after its first byte ends so that a client
+// cannot take it for a whole one: a last line says it is incomplete, and the connection is cut
+// before the chunked body's end.
+func (s *Server) streamExport(ctx *fasthttp.RequestCtx, format, what string, run func(w *bufio.Writer) error) {
+	pr, pw := io.Pipe()
+	go func() {
+		w := bufio.NewWriter(pw)
+		err := run(w)
+		if err == nil {
+			err = w.Flush()
+		}
+		if err == nil {
+			_ = pw.Close()
+			return
+		}
+		s.log.Error(what+" stopped: the client's copy is cut short", "err", err)
+		if format == feedback.FormatCSV {
+			_, _ = w.WriteString("\n#error,store_unavailable,export incomplete: the store stopped answering")
+		} else {
+			_, _ = w.WriteString(`{"error":{"code":"store_unavailable","message":"export incomplete: the store stopped answering"}}`)
+		}
+		_ = w.Flush()
+		// An error, not EOF: fasthttp then ends the connection without the chunked body's end.
+		_ = pw.CloseWithError(errExportBroken)
+	}()
+	ctx.SetBodyStream(pr, -1)
+}
+
+var errExportBroken = errors.New("export broken off")
 
 // handleAdminFollowups streams GET /v1/admin/feedback/followups: the emails of visitors who
 // asked to be contacted, within the retention window.
@@ -190,15 +242,20 @@ func (s *Server) handleAdminFollowups(ctx *fasthttp.RequestCtx) error {
 	if since := s.cfg.Now().Add(-s.cfg.FollowupRetention); f.Since.Before(since) {
 		f.Since = since
 	}
+	if err := readable(func(stop func() error) error {
+		return st.Followups(context.Background(), f.Since, func(*feedback.Followup) error { return stop() })
+	}); err != nil {
+		return err
+	}
 	setExportHeaders(ctx, format, "followups")
 	if ctx.IsHead() {
 		return nil
 	}
-	s.auditExport(ctx, "followups.export", f)
-	ctx.SetBodyStreamWriter(func(w *bufio.Writer) {
-		if err := feedback.ExportFollowups(context.Background(), st, f, format, w); err != nil {
-			s.log.Error("follow-up export stopped", "err", err)
-		}
+	if err := s.auditExport(ctx, "followups.export", f); err != nil {
+		return err
+	}
+	s.streamExport(ctx, format, "follow-up export", func(w *bufio.Writer) error {
+		return feedback.ExportFollowups(context.Background(), st, f, format, w)
 	})
 	return nil
 }
@@ -237,12 +294,19 @@ func (s *Server) handleAdminStats(ctx *fasthttp.RequestCtx) error {
 
 // auditExport records who exported what: follow-up emails are personal data, and every export
 // of them is logged with the operator's name.
-func (s *Server) auditExport(ctx *fasthttp.RequestCtx, action string, f feedback.Filter) {
+func (s *Server) auditExport(ctx *fasthttp.RequestCtx, action string, f feedback.Filter) error {
 	// The whole query is the filter: the log says exactly which records left, not only whose.
 	target := string(ctx.QueryArgs().QueryString())
 	if s.cfg.ContentStore == nil {
 		s.log.Info("export", "action", action, "actor", operatorName(ctx), "partner", f.Partner, "filter", target)
-		return
+		return nil
 	}
-	s.audit(ctx, action, target, 0, "")
+	// An export is audited or refused: nothing leaves that the audit log does not name.
+	e := contentstore.AuditEntry{Time: s.cfg.Now().UTC(), Actor: operatorName(ctx), Action: action, Target: target}
+	if err := s.cfg.ContentStore.Audit(context.Background(), e); err != nil {
+		s.log.Error("export refused: its audit entry could not be written", "err", err, "action", action, "actor", e.Actor)
+		return &Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable", RetryAfter: 5,
+			Message: "the audit log cannot be written now, and no export leaves unaudited: try again"}
+	}
+	return nil
 }
