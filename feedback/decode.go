@@ -12,6 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/signpost/edge/internal/jsonstrict"
 	"github.com/signpost/edge/snippets"
 )
 
@@ -88,6 +89,10 @@ func Decode(body []byte) (*Submission, error) {
 	}
 	if fields == nil {
 		return nil, fieldErr("", "invalid_json", "body is not one JSON object")
+	}
+	// encoding/json keeps the last of two same keys: a body that says two things is refused.
+	if k, dup := jsonstrict.DuplicateKey(body); dup {
+		return nil, fieldErr(truncate(k, 40), "duplicate_field", "field %q is given twice", truncate(k, 40))
 	}
 	// Unknown fields first, then the known ones in contract order: with several problems the
 	// same one is always named.

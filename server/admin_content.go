@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/signpost/edge/contentstore"
+	"github.com/signpost/edge/internal/jsonstrict"
 	"github.com/signpost/edge/server/asset"
 	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
@@ -173,6 +174,9 @@ func decodeEdit(ctx *fasthttp.RequestCtx, v any) error {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return &Error{Status: fasthttp.StatusBadRequest, Code: "invalid_json", Message: "the body is not the JSON this endpoint takes: " + err.Error()}
+	}
+	if k, dup := jsonstrict.DuplicateKey(body); dup {
+		return &Error{Status: fasthttp.StatusBadRequest, Code: "duplicate_field", Field: k, Message: "field " + strconv.Quote(k) + " is given twice"}
 	}
 	return nil
 }

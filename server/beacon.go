@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 
+	"github.com/signpost/edge/internal/jsonstrict"
 	"github.com/signpost/edge/usage"
 	"github.com/valyala/fasthttp"
 )
@@ -74,6 +76,9 @@ func (s *Server) beacon(ctx *fasthttp.RequestCtx) error {
 	}
 	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
 		return beaconError("", "invalid_json", "the body holds more than one JSON value")
+	}
+	if k, dup := jsonstrict.DuplicateKey(body); dup {
+		return beaconError(k, "duplicate_field", "field "+strconv.Quote(k)+" is given twice")
 	}
 	content := s.state.Load().content
 	p := content.Partners[b.Partner]

@@ -3,6 +3,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"net"
 	"regexp"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -321,11 +323,43 @@ func (s *Server) Handler() fasthttp.RequestHandler {
 			ctx.SetConnectionClose()
 			return
 		}
+		if name, dup := duplicateParam(ctx.QueryArgs()); dup {
+			// Which of two values would a handler read? Neither: the request says two things.
+			writeError(ctx, s.log, &Error{Status: fasthttp.StatusBadRequest, Code: "duplicate_parameter", Field: name,
+				Message: "the parameter " + name + " is given more than once"})
+			if p := ctx.Path(); bytes.HasPrefix(p, prefixSnippets) || bytes.HasPrefix(p, prefixWidget) {
+				setCORS(ctx)
+			}
+			return
+		}
 		if s.serveWidget(ctx) || s.serveSnippetURI(ctx) {
 			return
 		}
 		s.router.Handler(ctx)
 	}
+}
+
+// multiValued are the query parameters that may repeat (the builder's components).
+var multiValued = []string{"components"}
+
+// duplicateParam finds a query parameter given twice that may appear once. Queries are short:
+// the pairwise comparison allocates nothing.
+func duplicateParam(args *fasthttp.Args) (string, bool) {
+	if args.Len() < 2 {
+		return "", false
+	}
+	i := 0
+	for k := range args.All() {
+		j := 0
+		for k2 := range args.All() {
+			if j > i && bytes.Equal(k, k2) && !slices.Contains(multiValued, string(k)) {
+				return string(k), true
+			}
+			j++
+		}
+		i++
+	}
+	return "", false
 }
 
 // requestError answers requests fasthttp could not read, in the same JSON error shape.
