@@ -13,9 +13,9 @@ func TestDuplicateInput(t *testing.T) {
 	const page = "http://localhost:8080"
 	for _, tc := range []struct {
 		method, uri, body, ctype string
-		headers             []string
-		status              int
-		code, field, cors   string
+		headers                  []string
+		status                   int
+		code, field, cors        string
 	}{
 		{"GET", "/v1/snippets/demo?region=CA&region=GB", "", "", nil, 400, "duplicate_parameter", "region", "*"},
 		{"GET", "/v1/snippets/demo?locale=fr&region=CA&locale=en", "", "", nil, 400, "duplicate_parameter", "locale", "*"},
