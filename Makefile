@@ -14,10 +14,12 @@ run:
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/edge
 
-## test: install what the tests need when missing (Chromium, redis-server), then vet and run every test with -race
+## test: install what the tests need when missing (Chromium, Firefox, WebKit, redis-server, npm
+## packages), then vet, run every test with -race, and each fuzz target for 2 s
 test: test-deps
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 9m ./...
+	FUZZTIME=2s ./scripts/fuzz.sh
 
 test-deps:
 	@./scripts/test-deps.sh
@@ -41,12 +43,10 @@ bench-nginx:
 bench-feedback: test-deps
 	$(GO) test -run '^$$' -bench FeedbackIntake -benchtime 2s -count 1 ./server
 
-## fuzz: the parsers that read request input, 30 s each
+## fuzz: every fuzz target (request parsers, feedback and beacon bodies, admin JSON edits, the
+## content loader, duplicate-key check, line diff), 30 s each; FUZZTIME=5m for longer
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzNegotiate -fuzztime 30s ./server/asset
-	$(GO) test -run '^$$' -fuzz FuzzMatchETag -fuzztime 30s ./server/asset
-	$(GO) test -run '^$$' -fuzz FuzzParseParams -fuzztime 30s ./snippets
-	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime 30s ./server
+	FUZZTIME=$${FUZZTIME:-30s} ./scripts/fuzz.sh
 
 ## lint: formatting and vet
 lint:

@@ -1,0 +1,77 @@
+package server
+
+import (
+	"io"
+	"log/slog"
+	"testing"
+
+	"github.com/valyala/fasthttp"
+)
+
+// fuzzServer is one edge for a fuzz target's whole run, its handler called in process.
+func fuzzServer(f *testing.F) fasthttp.RequestHandler {
+	f.Helper()
+	srv, err := New(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), AdminToken: aliceToken}, shipped(f))
+	if err != nil {
+		f.Fatal(err)
+	}
+	return srv.Handler()
+}
+
+// fuzzRequest runs one request through h and fails on a panic's 500 or a non-JSON error.
+func fuzzRequest(t *testing.T, h fasthttp.RequestHandler, method, uri string, body []byte, headers ...string) int {
+	t.Helper()
+	var ctx fasthttp.RequestCtx
+	ctx.Request.Header.SetMethod(method)
+	ctx.Request.SetRequestURI(uri)
+	ctx.Request.Header.SetHost("edge.example")
+	for i := 0; i+1 < len(headers); i += 2 {
+		ctx.Request.Header.Set(headers[i], headers[i+1])
+	}
+	ctx.Request.SetBody(body)
+	h(&ctx)
+	code := ctx.Response.StatusCode()
+	if code >= 500 && code != fasthttp.StatusServiceUnavailable {
+		t.Fatalf("%s %s %q: %d %s", method, uri, body, code, ctx.Response.Body())
+	}
+	if code >= 400 && string(ctx.Response.Header.ContentType()) != "application/json" {
+		t.Fatalf("%s %s %q: %d without the JSON error shape: %s", method, uri, body, code, ctx.Response.Body())
+	}
+	return code
+}
+
+// FuzzBeacon: any beacon body gets 204 or a JSON 4xx, never a 500 or a panic.
+func FuzzBeacon(f *testing.F) {
+	for _, s := range []string{`{"partner":"demo","region":"CA","event":"shown"}`, `{"partner":"demo","region":"CA","event":"tel","line":"ca-988"}`,
+		`{"partner":"demo","event":"shown","event":"tel"}`, `[]`, `{"partner":1}`, "{\"partner\":\"demo\",\"region\":\"\\u0000\"}", ``} {
+		f.Add([]byte(s))
+	}
+	h := fuzzServer(f)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if code := fuzzRequest(t, h, "POST", "/v1/beacon", b, "Content-Type", "text/plain", "Origin", "http://localhost:8080"); code != 204 && code/100 != 4 {
+			t.Fatalf("beacon %q: %d", b, code)
+		}
+	})
+}
+
+// FuzzAdminEdits: any body sent to the admin JSON edits (featured list, resource, notice,
+// crisis line, a region's lines, rollback, preview) is answered 200 or a JSON 4xx, never a 500.
+// Dry runs: nothing is published, so one edge serves the whole run.
+func FuzzAdminEdits(f *testing.F) {
+	for _, s := range []string{`{"featured":["peer-support-guidelines"]}`, `{"featured":[1]}`, `{"id":"x","message":{"en":"Closed."},"expires_at":"2030-01-01T00:00:00Z"}`,
+		`{"name":{"en":"Line"},"country":"CA","call":"988","source":"https://x.example","verified_on":"2026-11-01"}`, `{"lines":["ca-988"],"message":{"en":"Call 988."}}`,
+		`{"version":1}`, `{"a":1,"a":2}`, `null`, `"x"`, `{`} {
+		f.Add(uint8(0), []byte(s))
+	}
+	routes := []struct{ method, uri string }{
+		{"PUT", "/v1/admin/partners/demo/featured?dry_run=1"}, {"PUT", "/v1/admin/resources/fuzz?dry_run=1"},
+		{"PUT", "/v1/admin/notice?dry_run=1"}, {"PUT", "/v1/admin/lines/ca-988?dry_run=1"},
+		{"PUT", "/v1/admin/regions/CA/lines?dry_run=1"}, {"POST", "/v1/admin/content/rollback?dry_run=1"},
+		{"POST", "/v1/admin/preview"},
+	}
+	h := fuzzServer(f)
+	f.Fuzz(func(t *testing.T, route uint8, b []byte) {
+		r := routes[int(route)%len(routes)]
+		fuzzRequest(t, h, r.method, r.uri, b, "Content-Type", "application/json", "Authorization", "Bearer "+aliceToken)
+	})
+}
