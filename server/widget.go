@@ -45,10 +45,12 @@ func (s *Server) serveWidget(ctx *fasthttp.RequestCtx) bool {
 				writeError(ctx, s.log, &Error{Status: fasthttp.StatusServiceUnavailable, Code: "widget_archive_unavailable",
 					Message: "this pinned widget is not in this edge's memory and its archive cannot be reached now"})
 				ctx.Response.Header.Set("Retry-After", "5")
+				setCORS(ctx)
 				return true
 			}
 			writeError(ctx, s.log, &Error{Status: fasthttp.StatusNotFound, Code: "unknown_widget_version",
 				Message: "no widget with this hash: pin the URL from /v1/widget.json, or use /v1/widget.js"})
+			setCORS(ctx) // a page pinned with crossorigin reads the 404, not a CORS failure
 			return true
 		}
 	default:
@@ -63,6 +65,7 @@ func (s *Server) serveWidget(ctx *fasthttp.RequestCtx) bool {
 	default:
 		writeError(ctx, s.log, errMethod)
 		ctx.Response.Header.Set("Allow", "GET, HEAD, OPTIONS")
+		setCORS(ctx)
 	}
 	return true
 }
