@@ -15,10 +15,11 @@ build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/edge
 
 ## test: install what the tests need when missing (Chromium, Firefox, WebKit, redis-server, npm
-## packages), then vet, run every test with -race, and each fuzz target for 2 s
+## packages), then vet, run every test (with -race but for the browser-driven widget tests, which
+## run beside them), and each fuzz target for 2 s
 test: test-deps
 	$(GO) vet ./...
-	$(GO) test -race -count=1 -timeout 9m ./...
+	@./scripts/test.sh
 	FUZZTIME=2s ./scripts/fuzz.sh
 
 test-deps:

@@ -112,6 +112,7 @@ func consoleTabTo(t *testing.T, ctx context.Context, selector string, max int) {
 // keyboard only (Tab, Enter, Space), hears each move announced, keeps the focus on the moved
 // item, reviews the diff and the live preview, and publishes: the API has the new order.
 func TestConsoleKeyboardReorder(t *testing.T) {
+	t.Parallel() // a browser and edges of its own: it waits on them, not on the CPU
 	e := startConsoleEdge(t, server.Config{}, nil)
 	v0, c0 := e.content(t)
 	before := c0.Partners["demo"].Featured
@@ -235,6 +236,7 @@ func consoleFieldError(t *testing.T, ctx context.Context, selector string) strin
 // TestConsoleFieldErrors: a resource edit the API refuses (422) shows each error beside its
 // input, with aria-invalid and the message tied to it; nothing is published.
 func TestConsoleFieldErrors(t *testing.T) {
+	t.Parallel() // a browser and edges of its own: it waits on them, not on the CPU
 	e := startConsoleEdge(t, server.Config{}, nil)
 	v0, c0 := e.content(t)
 	id, idx := c0.Resources[2].ID, 2
@@ -272,6 +274,7 @@ func TestConsoleFieldErrors(t *testing.T) {
 // said beside the field); the types read in French while the API gets its own values; the
 // review publishes it and the API has it, with the type chosen.
 func TestConsoleNewResource(t *testing.T) {
+	t.Parallel() // a browser and edges of its own: it waits on them, not on the CPU
 	e := startConsoleEdge(t, server.Config{}, nil)
 	v0, c0 := e.content(t)
 	browser := consoleBrowser(t)
@@ -324,6 +327,7 @@ func TestConsoleNewResource(t *testing.T) {
 // new featured order; Ben, editing a resource, is told on review that Ana changed the content,
 // sees her name and the diff, re-applies his edit on top and publishes: both changes hold.
 func TestConsoleConflict(t *testing.T) {
+	t.Parallel() // a browser and edges of its own: it waits on them, not on the CPU
 	e := startConsoleEdge(t, server.Config{}, nil)
 	v0, c0 := e.content(t)
 	res := c0.Resources[1]
@@ -402,6 +406,7 @@ const consoleBanner = `(() => { const h = document.querySelector('[data-signpost
 // itself when it expires (no reload), and is gone after a reload. Active notices are listed
 // in the console, expired ones are not, and Withdraw takes one down at once.
 func TestConsoleNoticeAcrossEdges(t *testing.T) {
+	t.Parallel() // a browser and edges of its own: it waits on them, not on the CPU
 	rs := redistest.Start(t)
 	e1 := startConsoleEdge(t, server.Config{}, consoleRedisStore(t, rs))
 	e2 := startConsoleEdge(t, server.Config{}, consoleRedisStore(t, rs))
@@ -424,7 +429,7 @@ func TestConsoleNoticeAcrossEdges(t *testing.T) {
 		t.Fatalf("banner before the notice: %q", text)
 	}
 
-	// The form: both languages, the demo partner, an expiry 25 s ahead in the browser's own zone
+	// The form: both languages, the demo partner, an expiry 20 s ahead in the browser's own zone
 	// (time for the preview, the publish and edge 2's page, on a busy machine too).
 	// First with a mistake in the English, corrected after the preview.
 	typo := "Test notice: the chat service is clsoed today."
@@ -433,7 +438,7 @@ func TestConsoleNoticeAcrossEdges(t *testing.T) {
 	  f.querySelector("textarea[lang=en]").value = `+jsQuote(typo)+`;
 	  f.querySelector("textarea[lang=fr]").value = "Avis de test : le clavardage est fermé aujourd'hui.";
 	  f.querySelector('input[name=partners][value=demo]').click();
-	  const d = new Date(Date.now() + 25000), p = n => String(n).padStart(2, "0");
+	  const d = new Date(Date.now() + 20000), p = n => String(n).padStart(2, "0");
 	  const w = f.querySelector("input[type=datetime-local]");
 	  w.value = d.getFullYear() + "-" + p(d.getMonth() + 1) + "-" + p(d.getDate()) + "T" + p(d.getHours()) + ":" + p(d.getMinutes()) + ":" + p(d.getSeconds());
 	  w.dispatchEvent(new Event("input"));
@@ -501,7 +506,7 @@ func TestConsoleNoticeAcrossEdges(t *testing.T) {
 	// Expiry: the open page drops the notice by itself, without a reload.
 	consoleEval[bool](t, site, `window.__same = true`)
 	if time.Until(exp) < 500*time.Millisecond {
-		t.Fatalf("the notice expired before it could be watched: raise the 25 s")
+		t.Fatalf("the notice expired before it could be watched: raise the 20 s")
 	}
 	if !strings.Contains(consoleEval[string](t, site, consoleBanner), msg) {
 		t.Fatal("the notice left the page before its expiry")
@@ -541,6 +546,7 @@ func TestConsoleNoticeAcrossEdges(t *testing.T) {
 // a resource edit form with a 422 shown beside its fields, and the notices view with an active
 // notice. Zero violations.
 func TestConsoleAxe(t *testing.T) {
+	t.Parallel() // a browser and edges of its own: it waits on them, not on the CPU
 	e := startConsoleEdge(t, server.Config{}, nil)
 	v, _ := e.content(t)
 	notice := map[string]any{"id": "axe", "message": map[string]string{"en": "Line closed for maintenance.", "fr": "Ligne fermée pour entretien."},

@@ -146,6 +146,7 @@ func wilson(yes, n int) (lo, hi float64) {
 
 // TestDashboardBrowser drives the dashboard as fay, whose token has feedback:read only.
 func TestDashboardBrowser(t *testing.T) {
+	t.Parallel() // a browser and edges of its own: it waits on them, not on the CPU
 	recs := dashFeedback()
 	e := startDashboardEdge(t, recs)
 	chrome := consoleBrowser(t)

@@ -93,6 +93,7 @@ func histNarrow(t *testing.T, chrome context.Context, url, operator, ready strin
 // TestHistoryBrowser: v2 and v3 are published through the API; in the console, ben (scope
 // content) compares versions side by side and rolls back to v2 after confirming.
 func TestHistoryBrowser(t *testing.T) {
+	t.Parallel() // a browser and edges of its own: it waits on them, not on the CPU
 	e := startConsoleEdge(t, server.Config{}, nil)
 	v1 := string(configs.Content)
 	// v2 has an active notice (storm) and an expired one (flood); v3 withdraws both and
@@ -213,6 +214,7 @@ func TestHistoryBrowser(t *testing.T) {
 // diff of what will change (and a 422 beside its field) before anything is published, and saving
 // publishes it.
 func TestLinesBrowser(t *testing.T) {
+	t.Parallel() // a browser and edges of its own: it waits on them, not on the CPU
 	e := startConsoleEdge(t, server.Config{}, nil)
 	src := string(configs.Content)
 	at := strings.Index(src, "\n  ca-kids-help-phone:\n")

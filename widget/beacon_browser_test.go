@@ -122,6 +122,7 @@ func tapTel(t *testing.T, ctx context.Context, href string) {
 // cookie and no identifier, and the edge counts it. With Global Privacy Control or Do Not Track
 // the widget sends nothing at all.
 func TestUsageBeacons(t *testing.T) {
+	t.Parallel()
 	browser := browsertest.Browser(t)
 
 	t.Run("shown and tel", func(t *testing.T) {

@@ -75,6 +75,7 @@ func consoleErrors(t *testing.T, browser context.Context, url, ready string) []s
 // sandboxed frame) and /admin/, and the demo page, log no error at all. A page with a missing
 // image shows the check sees such errors.
 func TestNoConsoleErrors(t *testing.T) {
+	t.Parallel()
 	edge, _ := startEdge(t)
 	browser := browsertest.Browser(t)
 	for _, tc := range []struct{ name, url, ready string }{

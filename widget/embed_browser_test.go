@@ -91,6 +91,7 @@ func manifest(t *testing.T, edge string) server.Manifest {
 // tag, placeholders, noscript fallback and CSP lines into a page of another origin whose policy
 // is exactly those lines plus default-src 'self', and checks the widget there.
 func TestEmbedBuilderPinnedTag(t *testing.T) {
+	t.Parallel()
 	edge, _ := startEdge(t)
 	browser := browsertest.Browser(t)
 	ctx := openBuilder(t, browser, edge+"/embed")
@@ -253,6 +254,7 @@ func jsString(s string) string {
 // TestEmbedBuilderPreview: the preview frame shows the real widget for the options chosen, and
 // follows them as they change.
 func TestEmbedBuilderPreview(t *testing.T) {
+	t.Parallel()
 	edge, _ := startEdge(t)
 	browser := browsertest.Browser(t)
 	ctx := openBuilder(t, browser, edge+"/embed")
@@ -419,6 +421,7 @@ func TestEmbedBuilderKeyboard(t *testing.T) {
 // TestEmbedBuilderAxe runs axe-core over the builder in English and French, with every kind of
 // field message shown, and over the preview page: no violations.
 func TestEmbedBuilderAxe(t *testing.T) {
+	t.Parallel()
 	edge, _ := startEdge(t)
 	browser := browsertest.Browser(t)
 	axe := browsertest.AxeScript(t)
@@ -452,6 +455,7 @@ func TestEmbedBuilderAxe(t *testing.T) {
 // sandboxed frame's Origin is "null", where the same page outside the builder (an origin the demo
 // partner allows) is kept: trying the form in the builder never adds to a partner's feedback.
 func TestEmbedBuilderPreviewRecordsNothing(t *testing.T) {
+	t.Parallel()
 	edge, store := startIntake(t, "")
 	browser := browsertest.Browser(t)
 	ctx := openBuilder(t, browser, edge+"/embed?partner=demo&components=banner&components=feedback")

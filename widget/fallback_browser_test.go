@@ -16,6 +16,7 @@ import (
 // strict CSP the style element is blocked and the banner shows unstyled, but shows, with its
 // numbers and links.
 func TestWithoutConstructableStylesheets(t *testing.T) {
+	t.Parallel()
 	edge, _ := startEdge(t)
 	browser := browsertest.Browser(t)
 	s := newSite(t, edge)

@@ -86,6 +86,7 @@ func fillAndSend(t *testing.T, ctx context.Context, comment string, honeypot boo
 }
 
 func TestFeedbackEndToEnd(t *testing.T) {
+	t.Parallel()
 	edge, store := startIntake(t, "")
 	browser := browsertest.Browser(t)
 	s := newSite(t, edge)
@@ -155,6 +156,7 @@ func TestFeedbackEndToEnd(t *testing.T) {
 }
 
 func TestFeedbackRateLimitMessage(t *testing.T) {
+	t.Parallel()
 	edge, _ := startIntake(t, "1-M")
 	browser := browsertest.Browser(t)
 	s := newSite(t, edge)

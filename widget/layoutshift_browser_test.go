@@ -101,6 +101,7 @@ func measureShift(t *testing.T, browser context.Context, url, ready string) shif
 // CSP), the edge's demo page (which embeds the widget the same way), and a plain page with an
 // empty placeholder and no reservation.
 func TestLayoutShift(t *testing.T) {
+	t.Parallel()
 	edge, _ := startEdge(t)
 	browser := browsertest.Browser(t)
 	s := newSite(t, edge)

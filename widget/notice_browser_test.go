@@ -17,6 +17,7 @@ import (
 // TestNoticeLeavesAtExpiry: an emergency notice shows in the banner of an open page and leaves
 // it by itself when it expires, without a reload; a page loaded afterwards never shows it.
 func TestNoticeLeavesAtExpiry(t *testing.T) {
+	t.Parallel()
 	// Far enough ahead for a busy machine to load the page before it; the waits after it are
 	// generous, and what they took is logged rather than asserted.
 	expires := time.Now().Add(12 * time.Second).UTC().Truncate(time.Second).Add(time.Second)

@@ -150,6 +150,7 @@ func TestPhoneBanner(t *testing.T) {
 	shots := os.Getenv("SIGNPOST_SCREENSHOTS")
 	for _, engine := range browsertest.Engines {
 		t.Run(string(engine), func(t *testing.T) {
+			t.Parallel() // three browsers, one edge: the engines do not wait on each other
 			for _, vp := range viewports {
 				opts := vp.opts
 				touch := opts.Touch && browsertest.SupportsTouch(engine)

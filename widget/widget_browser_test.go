@@ -177,6 +177,7 @@ func cleanProbe(t *testing.T, ctx context.Context) {
 }
 
 func TestRegionFromTimeZone(t *testing.T) {
+	t.Parallel()
 	edge, _ := startEdge(t)
 	browser := browsertest.Browser(t)
 	s := newSite(t, edge)
@@ -247,6 +248,7 @@ func TestLocaleFromHTMLLang(t *testing.T) {
 // A region whose lines are not baked in (GB, on this edge whose partners serve Canada) gets,
 // without the snippet, the neutral message with its own emergency number: never a guessed line.
 func TestBannerWithoutNetwork(t *testing.T) {
+	t.Parallel()
 	edge, srv := startEdge(t)
 	browser := browsertest.Browser(t)
 	s := newSite(t, edge)
@@ -308,6 +310,7 @@ func TestBannerWithoutNetwork(t *testing.T) {
 // TestNoRequestBeforeBanner checks, from the browser's own timeline, that the banner is in the
 // DOM before the widget makes any request, and reports how long that takes (median of 20 loads).
 func TestNoRequestBeforeBanner(t *testing.T) {
+	t.Parallel()
 	edge, _ := startEdge(t)
 	browser := browsertest.Browser(t)
 	s := newSite(t, edge)
@@ -432,6 +435,7 @@ func TestSignpostAPI(t *testing.T) {
 // TestCrisisPhraseShowsLines types, key by key, a comment that reads like a crisis: the crisis
 // lines appear in the form before anything is submitted.
 func TestCrisisPhraseShowsLines(t *testing.T) {
+	t.Parallel()
 	edge, _ := startEdge(t)
 	browser := browsertest.Browser(t)
 	s := newSite(t, edge)
@@ -469,6 +473,7 @@ func exitPage(s *site, path string) string {
 }
 
 func TestQuickExit(t *testing.T) {
+	t.Parallel()
 	edge, _ := startEdge(t)
 	browser := browsertest.Browser(t)
 	s := newSite(t, edge)
@@ -541,6 +546,7 @@ func TestQuickExit(t *testing.T) {
 // TestAxe runs axe-core (WCAG 2.2 A and AA, best practices, Label in Name) over every
 // component, in English and French, on a touch phone and on a desktop: no violations.
 func TestAxe(t *testing.T) {
+	t.Parallel()
 	edge, _ := startEdge(t)
 	browser := browsertest.Browser(t)
 	axe := browsertest.AxeScript(t)
@@ -607,6 +613,7 @@ func TestAxe(t *testing.T) {
 // TestKeyboardOnly tabs through the whole widget with the keyboard alone: every control is
 // reachable and the form can be filled and sent without a mouse.
 func TestKeyboardOnly(t *testing.T) {
+	t.Parallel()
 	edge, _ := startEdge(t)
 	browser := browsertest.Browser(t)
 	s := newSite(t, edge)
@@ -692,6 +699,7 @@ func TestKeyboardOnly(t *testing.T) {
 }
 
 func TestResourceCardsAndAccent(t *testing.T) {
+	t.Parallel()
 	edge, _ := startEdge(t)
 	browser := browsertest.Browser(t)
 	s := newSite(t, edge)
