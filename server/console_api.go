@@ -1,13 +1,11 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"html/template"
 	"maps"
 	"slices"
 	"strconv"
@@ -528,33 +526,6 @@ func (s *Server) handlePreviewBeacon(ctx *fasthttp.RequestCtx) {
 	ctx.SetStatusCode(fasthttp.StatusNoContent)
 }
 
-// previewPage is the page GET /admin/preview/{id} renders: a partner's page around the draft's
-// widget, with the placeholders and tag the embed builder writes.
-var previewPage = template.Must(template.New("draft-preview").Parse(`<!doctype html>
-<html lang="{{.PageLang}}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>{{.Heading}}</title>
-<link rel="stylesheet" href="/embed/preview.css">
-</head>
-<body>
-<main>
-<h1 lang="{{.Lang}}">{{.Heading}}</h1>
-<p lang="{{.Lang}}">{{.Note}}</p>
-{{.Placeholders}}
-</main>
-{{.Script}}
-</body>
-</html>
-`))
-
-type previewPageData struct {
-	PageLang, Lang, Heading, Note string
-	Placeholders, Script          template.HTML
-}
-
 // previewCopy is the preview page's text: heading (with the partner's name) and note.
 var previewCopy = map[snippets.Locale][2]string{
 	snippets.English: {"Draft preview: %s",
@@ -575,25 +546,6 @@ func (s *Server) handlePreviewPage(ctx *fasthttp.RequestCtx) {
 	lang := embedLang(ctx)
 	r := &embedRequest{lang: lang, text: embedTexts[lang], st: d.st, content: d.st.content}
 	r.parse(ctx.QueryArgs())
-	name := r.opts.Partner
-	if p := r.content.Partners[r.opts.Partner]; p != nil && p.Name != "" {
-		name = p.Name
-	}
-	data := previewPageData{PageLang: r.opts.Locale, Lang: string(lang),
-		Heading: fmt.Sprintf(previewCopy[lang][0], name), Note: previewCopy[lang][1],
-		// Both written by embed.go from validated values, every attribute escaped.
-		Placeholders: template.HTML(r.opts.placeholders(true, "") + "\n" + r.opts.placeholders(false, "")),
-		Script:       template.HTML(scriptTag("/v1/preview/"+d.id+"/widget.js", "", r.opts.attrs())),
-	}
-	if data.PageLang == "" {
-		data.PageLang = string(lang)
-	}
-	var buf bytes.Buffer
-	if err := previewPage.Execute(&buf, data); err != nil {
-		writeError(ctx, s.log, err)
-		return
-	}
-	ctx.Response.Header.Set("Content-Security-Policy", previewCSP)
-	writeHTML(ctx, buf.Bytes(), "Accept-Language, Accept-Encoding")
+	renderPreview(ctx, s.log, r, "/v1/preview/"+d.id+"/widget.js", previewCopy[lang][0], previewCopy[lang][1], "Accept-Language, Accept-Encoding")
 	ctx.Response.Header.Set("Cache-Control", "no-store")
 }

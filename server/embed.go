@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
+	"log/slog"
 	"math"
 	"net"
 	"net/netip"
@@ -730,15 +731,42 @@ func (b *embedBuilder) handleEmbedCode(ctx *fasthttp.RequestCtx) {
 	}
 }
 
-// previewData is what preview.html renders: a partner's page holding exactly the generated
-// placeholders and evergreen tag (with a relative src: it is this edge).
+// previewData is what preview.html renders: a partner's page holding exactly the placeholders
+// and tag the builder writes (with a relative src: it is this edge), embedded as it recommends.
+// The builder's preview and the console's draft preview are this one page.
 type previewData struct {
-	PageLang     string
-	Lang         snippets.Locale
-	T            *embedText
-	PartnerName  string
-	Top, Content template.HTML
-	Script       template.HTML
+	PageLang, Lang, Heading, Note string
+	Top, Content, Script          template.HTML
+}
+
+// renderPreview answers with the preview page of r's options around the widget at src, under
+// the preview's CSP.
+func renderPreview(ctx *fasthttp.RequestCtx, log *slog.Logger, r *embedRequest, src, heading, note, vary string) {
+	a, err := loadEmbedAssets()
+	if err != nil {
+		writeError(ctx, log, err)
+		return
+	}
+	name := r.opts.Partner
+	if p := r.content.Partners[r.opts.Partner]; p != nil && p.Name != "" {
+		name = p.Name
+	}
+	d := previewData{PageLang: r.opts.Locale, Lang: string(r.lang), Heading: fmt.Sprintf(heading, name), Note: note,
+		// Built by this file from validated values, every attribute escaped.
+		Top:     template.HTML(r.opts.placeholders(true, "")),
+		Content: template.HTML(r.opts.placeholders(false, "")),
+		Script:  template.HTML(scriptTag(src, "", r.opts.attrs())),
+	}
+	if d.PageLang == "" {
+		d.PageLang = string(r.lang)
+	}
+	var buf bytes.Buffer
+	if err := a.preview.Execute(&buf, d); err != nil {
+		writeError(ctx, log, err)
+		return
+	}
+	ctx.Response.Header.Set("Content-Security-Policy", previewCSP)
+	writeHTML(ctx, buf.Bytes(), vary)
 }
 
 // handleEmbedPreview serves the page the builder frames: the real widget with the options.
@@ -748,25 +776,7 @@ func (b *embedBuilder) handleEmbedPreview(ctx *fasthttp.RequestCtx) {
 		writeError(ctx, b.s.log, err)
 		return
 	}
-	d := previewData{PageLang: r.opts.Locale, Lang: r.lang, T: r.text,
-		// Both built by this file from validated values, every attribute escaped.
-		Top:     template.HTML(r.opts.placeholders(true, "")),
-		Content: template.HTML(r.opts.placeholders(false, "")),
-		Script:  template.HTML(scriptTag("/v1/widget.js", "", r.opts.attrs())),
-	}
-	if d.PageLang == "" {
-		d.PageLang = string(r.lang)
-	}
-	if p := r.content.Partners[r.opts.Partner]; p != nil {
-		d.PartnerName = p.Name
-	}
-	var buf bytes.Buffer
-	if err := b.preview.Execute(&buf, d); err != nil {
-		writeError(ctx, b.s.log, err)
-		return
-	}
-	ctx.Response.Header.Set("Content-Security-Policy", previewCSP)
-	writeHTML(ctx, buf.Bytes(), "Accept-Encoding")
+	renderPreview(ctx, b.s.log, r, "/v1/widget.js", r.text.PreviewHeading, r.text.PreviewNote, "Accept-Encoding")
 }
 
 // handleEmbedAsset serves the builder's script and stylesheets.
