@@ -6,9 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/signpost/edge/internal/atomicfile"
 	"os"
 	"path/filepath"
+
+	"github.com/signpost/edge/internal/atomicfile"
 )
 
 // Snapshot file names under the data dir: the last-known-good content and its version.

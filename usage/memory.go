@@ -5,11 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/signpost/edge/internal/atomicfile"
 	"log/slog"
 	"os"
 	"sync"
 	"time"
+
+	"github.com/signpost/edge/internal/atomicfile"
 )
 
 // FileName is the file Memory persists to under the data dir.

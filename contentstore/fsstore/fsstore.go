@@ -20,7 +20,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/signpost/edge/internal/atomicfile"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -32,6 +31,7 @@ import (
 	"time"
 
 	"github.com/signpost/edge/contentstore"
+	"github.com/signpost/edge/internal/atomicfile"
 )
 
 // Names under the data dir.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/internal/segmentlog"
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -94,8 +95,8 @@ func TestSecondProcessLocked(t *testing.T) {
 	}
 	// flock is per open file: a second open, even in this process, is refused like another
 	// process would be.
-	if _, err := Open(dir, Options{Logger: quiet}, nil); !errors.Is(err, ErrLocked) {
-		t.Fatalf("second open: %v, want ErrLocked", err)
+	if _, err := Open(dir, Options{Logger: quiet}, nil); !errors.Is(err, segmentlog.ErrLocked) {
+		t.Fatalf("second open: %v, want segmentlog.ErrLocked", err)
 	}
 	s.Close()
 	s2, err := Open(dir, Options{Logger: quiet}, nil)
@@ -164,7 +165,7 @@ func TestRotationBySize(t *testing.T) {
 		}
 	}
 	s.Close()
-	segs, _ := Segments(filepath.Join(dir, RecordsDir), RecordsPrefix)
+	segs, _ := segmentlog.Segments(filepath.Join(dir, RecordsDir), RecordsPrefix)
 	if len(segs) < 5 {
 		t.Errorf("%d files after 40 records of ~300 bytes with 1 KiB files", len(segs))
 	}
@@ -268,7 +269,7 @@ func TestFollowupRetention(t *testing.T) {
 func TestFailedFsyncRefusesAndReports(t *testing.T) {
 	dir := t.TempDir()
 	fail := false
-	l, err := OpenLog(dir, "t", Options{sync: func(f *os.File) error {
+	l, err := segmentlog.Open(dir, "t", Options{Sync: func(f *os.File) error {
 		if fail {
 			return errors.New("injected: I/O error")
 		}

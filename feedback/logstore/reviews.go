@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/internal/segmentlog"
 )
 
 func (s *Store) reviewsDir() string { return filepath.Join(s.dataDir, ReviewsDir) }
@@ -22,7 +23,7 @@ func (s *Store) reviewsDir() string { return filepath.Join(s.dataDir, ReviewsDir
 func (s *Store) loadReviews() (map[string]feedback.Review, error) {
 	m := map[string]feedback.Review{}
 	bad := 0
-	err := ReadAll(s.reviewsDir(), ReviewsPrefix, func(line []byte) error {
+	err := segmentlog.ReadAll(s.reviewsDir(), ReviewsPrefix, func(line []byte) error {
 		var rv feedback.Review
 		if json.Unmarshal(line, &rv) != nil || rv.ID == "" {
 			bad++
@@ -92,7 +93,7 @@ func (s *Store) hasRecord(ctx context.Context, id string) (bool, error) {
 		return false, nil
 	}
 	want := []byte(`"id":"` + id + `"`)
-	err := ReadAll(s.recordsDir(), RecordsPrefix, func(line []byte) error {
+	err := segmentlog.ReadAll(s.recordsDir(), RecordsPrefix, func(line []byte) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}

@@ -1,3 +1,5 @@
+// Package logstore keeps feedback in append-only JSON-lines logs under the data dir
+// (internal/segmentlog): the embedded mode's store.
 package logstore
 
 import (
@@ -5,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/signpost/edge/internal/atomicfile"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -13,7 +14,15 @@ import (
 	"time"
 
 	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/internal/atomicfile"
+	"github.com/signpost/edge/internal/segmentlog"
 )
+
+// Options tune the store's logs (segment size, logger).
+type Options = segmentlog.Options
+
+// ErrClosed is returned by a write after Close.
+var ErrClosed = segmentlog.ErrClosed
 
 // Directories and file prefixes under the data dir.
 const (
@@ -31,9 +40,9 @@ const (
 // they can be deleted after the retention window without touching the feedback).
 type Store struct {
 	dataDir   string
-	records   *Log // nil when read-only
-	followups *Log
-	reviews   *Log
+	records   *segmentlog.Log // nil when read-only
+	followups *segmentlog.Log
+	reviews   *segmentlog.Log
 	dedupe    *feedback.Dedupe
 	now       func() time.Time
 	log       *slog.Logger
@@ -60,14 +69,14 @@ func Open(dataDir string, opts Options, now func() time.Time) (*Store, error) {
 	}
 	s := &Store{dataDir: dataDir, dedupe: feedback.NewDedupe(feedback.DedupeWindow), now: now, log: opts.Logger}
 	var err error
-	if s.records, err = OpenLog(filepath.Join(dataDir, RecordsDir), RecordsPrefix, opts); err != nil {
+	if s.records, err = segmentlog.Open(filepath.Join(dataDir, RecordsDir), RecordsPrefix, opts); err != nil {
 		return nil, err
 	}
-	if s.followups, err = OpenLog(filepath.Join(dataDir, FollowupsDir), FollowupsPrefix, opts); err != nil {
+	if s.followups, err = segmentlog.Open(filepath.Join(dataDir, FollowupsDir), FollowupsPrefix, opts); err != nil {
 		s.records.Close()
 		return nil, err
 	}
-	if s.reviews, err = OpenLog(filepath.Join(dataDir, ReviewsDir), ReviewsPrefix, opts); err != nil {
+	if s.reviews, err = segmentlog.Open(filepath.Join(dataDir, ReviewsDir), ReviewsPrefix, opts); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -91,7 +100,7 @@ func OpenReadOnly(dataDir string) *Store {
 // prime remembers the records of the last duplicate window, from the newest two files (a
 // rotation within the window leaves it across two).
 func (s *Store) prime() error {
-	segs, err := Segments(s.recordsDir(), RecordsPrefix)
+	segs, err := segmentlog.Segments(s.recordsDir(), RecordsPrefix)
 	if err != nil {
 		return err
 	}
@@ -100,7 +109,7 @@ func (s *Store) prime() error {
 	}
 	since := s.now().Add(-feedback.DedupeWindow)
 	for _, seg := range segs {
-		err := ReadSegment(seg.Path, func(line []byte) error {
+		err := segmentlog.ReadSegment(seg.Path, func(line []byte) error {
 			var r feedback.Record
 			if json.Unmarshal(line, &r) == nil && r.ReceivedAt.After(since) {
 				s.dedupe.Remember(r.DedupeKey(), r.ID, r.ReceivedAt)
@@ -159,7 +168,7 @@ func (s *Store) append(rec *feedback.Record, fu *feedback.Followup) error {
 // are skipped with a warning rather than hiding every record after them.
 func (s *Store) Records(ctx context.Context, f feedback.Filter, fn func(*feedback.Record) error) error {
 	bad := 0
-	err := ReadAll(s.recordsDir(), RecordsPrefix, func(line []byte) error {
+	err := segmentlog.ReadAll(s.recordsDir(), RecordsPrefix, func(line []byte) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -181,7 +190,7 @@ func (s *Store) Records(ctx context.Context, f feedback.Filter, fn func(*feedbac
 
 // Followups implements feedback.Store.
 func (s *Store) Followups(ctx context.Context, since time.Time, fn func(*feedback.Followup) error) error {
-	return ReadAll(s.followupsDir(), FollowupsPrefix, func(line []byte) error {
+	return segmentlog.ReadAll(s.followupsDir(), FollowupsPrefix, func(line []byte) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -203,7 +212,7 @@ func (s *Store) PurgeFollowups(ctx context.Context, cutoff time.Time) (int, erro
 	if err := s.followups.Rotate(); err != nil {
 		return 0, err
 	}
-	segs, err := Segments(s.followupsDir(), FollowupsPrefix)
+	segs, err := segmentlog.Segments(s.followupsDir(), FollowupsPrefix)
 	if err != nil {
 		return 0, err
 	}
@@ -214,7 +223,7 @@ func (s *Store) PurgeFollowups(ctx context.Context, cutoff time.Time) (int, erro
 		}
 		var keep []byte
 		n, dropped := 0, 0
-		err := ReadSegment(seg.Path, func(line []byte) error {
+		err := segmentlog.ReadSegment(seg.Path, func(line []byte) error {
 			n++
 			var f feedback.Followup
 			if json.Unmarshal(line, &f) == nil && f.ReceivedAt.Before(cutoff) {
@@ -278,7 +287,7 @@ func (s *Store) Repaired() int64 {
 // Failed returns why the store refuses writes (its log failed a write or an fsync and must be
 // restarted), nil while it works: /readyz reports it.
 func (s *Store) Failed() error {
-	for _, l := range []*Log{s.records, s.followups, s.reviews} {
+	for _, l := range []*segmentlog.Log{s.records, s.followups, s.reviews} {
 		if l != nil {
 			if err := l.Failed(); err != nil {
 				return err

@@ -19,7 +19,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/signpost/edge/feedback"
-	"github.com/signpost/edge/feedback/logstore"
+	"github.com/signpost/edge/internal/segmentlog"
 )
 
 // SpoolPrefix is the file prefix of spool logs.
@@ -61,7 +61,7 @@ type Options struct {
 	// ReplayEvery is how often the spool is retried while it holds records (default 1 s).
 	ReplayEvery time.Duration
 	Logger      *slog.Logger
-	// MaxSpoolSegment rotates spool files (logstore.DefaultMaxSegment).
+	// MaxSpoolSegment rotates spool files (segmentlog.DefaultMaxSegment).
 	MaxSpoolSegment int64
 }
 
@@ -71,7 +71,7 @@ type Store struct {
 	opts   Options
 	log    *slog.Logger
 	keys   keys
-	spool  *logstore.Log
+	spool  *segmentlog.Log
 	dedupe *feedback.Dedupe // for records spooled while Redis is away
 
 	spooled, replayed, depth, redisErrors atomic.Int64
@@ -125,14 +125,14 @@ func Open(rdb redis.UniversalClient, opts Options) (*Store, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	spool, err := logstore.OpenLog(opts.SpoolDir, SpoolPrefix, logstore.Options{MaxSegment: opts.MaxSpoolSegment, Logger: opts.Logger})
+	spool, err := segmentlog.Open(opts.SpoolDir, SpoolPrefix, segmentlog.Options{MaxSegment: opts.MaxSpoolSegment, Logger: opts.Logger})
 	if err != nil {
 		return nil, err
 	}
 	s := &Store{rdb: rdb, opts: opts, log: opts.Logger, keys: newKeys(opts.Prefix), spool: spool,
 		dedupe: feedback.NewDedupe(feedback.DedupeWindow), kick: make(chan struct{}, 1), stop: make(chan struct{})}
 	n := 0
-	if err := logstore.ReadAll(opts.SpoolDir, SpoolPrefix, func([]byte) error { n++; return nil }); err != nil {
+	if err := segmentlog.ReadAll(opts.SpoolDir, SpoolPrefix, func([]byte) error { n++; return nil }); err != nil {
 		spool.Close()
 		return nil, err
 	}
@@ -251,7 +251,7 @@ func (s *Store) replayLoop() {
 		if s.depth.Load() == 0 {
 			continue
 		}
-		if _, err := s.Replay(context.Background()); err != nil && !errors.Is(err, logstore.ErrClosed) {
+		if _, err := s.Replay(context.Background()); err != nil && !errors.Is(err, segmentlog.ErrClosed) {
 			s.log.Debug("feedback spool replay deferred", "err", err)
 		}
 	}
@@ -277,7 +277,7 @@ func (s *Store) Replay(ctx context.Context) (int, error) {
 	if err := s.spool.Rotate(); err != nil {
 		return 0, err
 	}
-	segs, err := logstore.Segments(s.opts.SpoolDir, SpoolPrefix)
+	segs, err := segmentlog.Segments(s.opts.SpoolDir, SpoolPrefix)
 	if err != nil || len(segs) < 2 {
 		return 0, err
 	}
@@ -287,7 +287,7 @@ func (s *Store) Replay(ctx context.Context) (int, error) {
 		// whose script ran but whose answer was lost (Redis going down again) is found
 		// already there on the next try and still counts once.
 		lines, records := 0, 0
-		err := logstore.ReadSegment(seg.Path, func(line []byte) error {
+		err := segmentlog.ReadSegment(seg.Path, func(line []byte) error {
 			var e spoolEntry
 			if err := json.Unmarshal(line, &e); err != nil || e.Record == nil || !feedback.ValidID(e.Record.ID) {
 				s.log.Error("feedback spool: dropping a line that is not a spooled record", "file", seg.Path)

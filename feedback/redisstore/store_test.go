@@ -11,8 +11,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/signpost/edge/feedback"
-	"github.com/signpost/edge/feedback/logstore"
 	"github.com/signpost/edge/internal/redistest"
+	"github.com/signpost/edge/internal/segmentlog"
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -94,7 +94,7 @@ func TestSpoolWhileRedisDownThenReplayOnce(t *testing.T) {
 	}
 	// Keep a copy of the spool as it is, to replay it a second time below.
 	var copies [][]byte
-	logstore.ReadAll(spool, SpoolPrefix, func(line []byte) error { copies = append(copies, append([]byte(nil), line...)); return nil })
+	segmentlog.ReadAll(spool, SpoolPrefix, func(line []byte) error { copies = append(copies, append([]byte(nil), line...)); return nil })
 	if len(copies) != 2 {
 		t.Fatalf("spool holds %d lines", len(copies))
 	}

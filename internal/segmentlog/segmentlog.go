@@ -1,15 +1,15 @@
-// Package logstore keeps feedback in append-only JSON-lines files under the data dir: the
-// embedded mode's store, and the Redis mode's local spool. A write is acknowledged only after
-// fsync; concurrent writers share one fsync (group commit); a file lock keeps a second process
-// out; a torn last line left by a crash is cut off at the next open; files rotate by size.
-package logstore
+// Package segmentlog is an append-only log of JSON lines in size-rotated segment files: what the
+// embedded feedback store (feedback/logstore) and the Redis store's local spool
+// (feedback/redisstore) both keep their lines in. A write is acknowledged only after fsync;
+// concurrent writers share one fsync (group commit); a file lock keeps a second process out; a
+// torn last line left by a crash is cut off at the next open.
+package segmentlog
 
 import (
 	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/signpost/edge/internal/atomicfile"
 	"io"
 	"log/slog"
 	"os"
@@ -20,6 +20,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
+
+	"github.com/signpost/edge/internal/atomicfile"
 )
 
 // DefaultMaxSegment is the size at which a log file is closed and the next one started.
@@ -28,7 +30,7 @@ const DefaultMaxSegment = 64 << 20
 // maxBatch bounds how many appends share one write and fsync.
 const maxBatch = 1024
 
-// ErrLocked is returned by OpenLog when another process holds the log.
+// ErrLocked is returned by Open when another process holds the log.
 var ErrLocked = errors.New("another process holds this log (is another edge running on the same data dir?)")
 
 // ErrClosed is returned by Append after Close.
@@ -39,9 +41,9 @@ type Options struct {
 	// MaxSegment is the size in bytes at which the current file is rotated (default 64 MiB).
 	MaxSegment int64
 	Logger     *slog.Logger
-	// sync replaces (*os.File).Sync: tests inject a failing fsync, which no real disk gives on
-	// demand.
-	sync func(*os.File) error
+	// Sync replaces (*os.File).Sync: tests inject a failing fsync, which no real disk gives on
+	// demand. Nil is the real one.
+	Sync func(*os.File) error
 }
 
 // Log is one append-only sequence of JSON lines in dir, in files named prefix-NNNNNNNN.jsonl.
@@ -64,7 +66,7 @@ type Log struct {
 	// failed mirrors err for readers outside the writer goroutine (readiness).
 	failed atomic.Pointer[error]
 
-	// Repaired is how many bytes of a torn last line OpenLog cut off.
+	// Repaired is how many bytes of a torn last line Open cut off.
 	Repaired int64
 }
 
@@ -74,10 +76,10 @@ type request struct {
 	done   chan error
 }
 
-// OpenLog locks dir (creating it) and opens its newest file for appending, cutting off a torn last
+// Open locks dir (creating it) and opens its newest file for appending, cutting off a torn last
 // line: a line without its newline was never acknowledged, since acknowledgement follows fsync
 // of the whole line.
-func OpenLog(dir, prefix string, opts Options) (*Log, error) {
+func Open(dir, prefix string, opts Options) (*Log, error) {
 	if opts.MaxSegment <= 0 {
 		opts.MaxSegment = DefaultMaxSegment
 	}
@@ -291,8 +293,8 @@ func (l *Log) write(buf []byte) error {
 		return err
 	}
 	syncFile := (*os.File).Sync
-	if l.opts.sync != nil {
-		syncFile = l.opts.sync
+	if l.opts.Sync != nil {
+		syncFile = l.opts.Sync
 	}
 	if err := syncFile(l.f); err != nil {
 		// After a failed fsync the kernel may have dropped the pages: nothing written since the
