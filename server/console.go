@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"embed"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"sync"
@@ -80,6 +81,17 @@ var loadConsoleAssets = sync.OnceValues(func() (*consoleAssets, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The French of every validation problem, by code: the console translates a problem by
+	// its code and arguments (SP.problem), not by its English text.
+	fr := map[string]string{}
+	for code, t := range snippets.ProblemTemplates() {
+		fr[code] = t[snippets.French]
+	}
+	problems, err := json.Marshal(fr)
+	if err != nil {
+		return nil, err
+	}
+	js = append(append(append(js, "SP.problems="...), problems...), ";\n"...)
 	css, err := bundle(consoleStyles, "text/css")
 	if err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,10 +82,10 @@ func notice(id, expires string) *snippets.Notice {
 
 // consoleMistakeMessages makes every mistake on a fresh copy of the shipped content and returns
 // the distinct messages Validate gives. Each mistake must give at least one.
-func consoleMistakeMessages(t *testing.T) []string {
+func consoleMistakeMessages(t *testing.T) []snippets.Problem {
 	t.Helper()
 	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
-	var out []string
+	var out []snippets.Problem
 	for name, mistake := range consoleMistakes {
 		c, err := snippets.Parse(configs.Content)
 		if err != nil {
@@ -99,12 +100,15 @@ func consoleMistakeMessages(t *testing.T) []string {
 			t.Errorf("mistake %q: Validate finds nothing", name)
 		}
 		for _, p := range r.Errors {
-			if !slices.Contains(out, p.Message) {
-				out = append(out, p.Message)
+			if !slices.ContainsFunc(out, func(q snippets.Problem) bool { return q.Message == p.Message }) {
+				if p.Code == "" || p.Code == "invalid" {
+					t.Errorf("mistake %q: problem %q has no code of its own", name, p.Message)
+				}
+				out = append(out, p)
 			}
 		}
 	}
-	slices.Sort(out)
+	slices.SortFunc(out, func(a, b snippets.Problem) int { return strings.Compare(a.Message, b.Message) })
 	return out
 }
 
@@ -114,10 +118,11 @@ func consoleMistakeMessages(t *testing.T) []string {
 // an expired preview) and the notes the edge writes in the history. The English console
 // changes none of them.
 func TestConsoleFrenchMessages(t *testing.T) {
-	msgs := consoleMistakeMessages(t)
-	if len(msgs) < 30 {
-		t.Fatalf("only %d distinct messages from %d mistakes: %q", len(msgs), len(consoleMistakes), msgs)
+	problems := consoleMistakeMessages(t)
+	if len(problems) < 30 {
+		t.Fatalf("only %d distinct messages from %d mistakes: %v", len(problems), len(consoleMistakes), problems)
 	}
+	var msgs []string
 	e := startDashboardEdge(t, nil)
 	// The API's own refusals an operator can meet in the console and the dashboard, as the API
 	// gives them.
@@ -160,19 +165,27 @@ func TestConsoleFrenchMessages(t *testing.T) {
 	for _, lang := range []string{"fr", "en"} {
 		ctx := consoleOpen(t, browser, e.URL+"/admin/?lang="+lang)
 		consolePoll(t, ctx, `window.SP && SP.message`)
+		// The validator's problems are translated by their code and arguments, the API's
+		// refusals by their message.
+		pjs, _ := json.Marshal(problems)
 		js, _ := json.Marshal(msgs)
-		got := consoleEval[[]string](t, ctx, `(`+string(js)+`).map(m => SP.message(m))`)
-		if len(got) != len(msgs) {
-			t.Fatalf("%s: %d answers for %d messages", lang, len(got), len(msgs))
+		got := consoleEval[[]string](t, ctx, `(`+string(pjs)+`).map(p => SP.problem(p)).concat((`+string(js)+`).map(m => SP.message(m)))`)
+		all := []string{}
+		for _, p := range problems {
+			all = append(all, p.Message)
 		}
-		for i, m := range msgs {
+		all = append(all, msgs...)
+		if len(got) != len(all) {
+			t.Fatalf("%s: %d answers for %d messages", lang, len(got), len(all))
+		}
+		for i, m := range all {
 			switch {
 			case lang == "en" && got[i] != m:
 				t.Errorf("English console changed %q to %q", m, got[i])
 			case lang == "fr" && got[i] == m:
 				t.Errorf("French console leaves %q in English", m)
-			case lang == "fr" && regexp.MustCompile(`\$\d`).MatchString(got[i]):
-				t.Errorf("French %q for %q has an unfilled $n", got[i], m)
+			case lang == "fr" && regexp.MustCompile(`\$\d|\{\d+\}`).MatchString(got[i]):
+				t.Errorf("French %q for %q has an unfilled argument", got[i], m)
 			}
 			for _, q := range quoted.FindAllString(m, -1) {
 				if lang == "fr" && !regexp.MustCompile(regexp.QuoteMeta(q)).MatchString(got[i]) {

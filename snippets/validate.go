@@ -15,6 +15,9 @@ import (
 type Problem struct {
 	Path    string `json:"field"`
 	Message string `json:"message"`
+	// Code names the message (problemText): what the console translates by, with Args.
+	Code string   `json:"code,omitempty"`
+	Args []string `json:"args,omitempty"`
 }
 
 func (p Problem) String() string { return p.Path + ": " + p.Message }
@@ -56,11 +59,11 @@ type validator struct {
 }
 
 func (v *validator) errorf(path, format string, args ...any) {
-	v.r.Errors = append(v.r.Errors, Problem{path, fmt.Sprintf(format, args...)})
+	v.r.Errors = append(v.r.Errors, problem(path, format, args...))
 }
 
 func (v *validator) warnf(path, format string, args ...any) {
-	v.r.Warnings = append(v.r.Warnings, Problem{path, fmt.Sprintf(format, args...)})
+	v.r.Warnings = append(v.r.Warnings, problem(path, format, args...))
 }
 
 // Validate checks every rule of the content model and returns every problem found, in the order
@@ -420,7 +423,7 @@ func (v *validator) partners(c *Content, resources map[string]bool) {
 		}
 		for i, o := range pt.Origins {
 			if err := checkOrigin(o); err != "" {
-				v.errorf(fmt.Sprintf("%s.origins[%d]", p, i), "%s: %q", err, o)
+				v.errorf(fmt.Sprintf("%s.origins[%d]", p, i), err, o)
 			}
 		}
 		if pt.Region != "" && !regionPattern.MatchString(pt.Region) {
@@ -469,14 +472,14 @@ func checkOrigin(o string) string {
 	case strings.HasPrefix(o, "http://"):
 		host = o[len("http://"):]
 	default:
-		return "an origin starts with http:// or https://"
+		return originNoScheme
 	}
 	host = strings.TrimSuffix(host, ":*")
 	if host == "" || strings.ContainsAny(host, "/?#@* ") || strings.ToLower(host) != host {
-		return "an origin is scheme://host[:port] in lower case, with :* for any port"
+		return originShape
 	}
 	if _, err := url.Parse(strings.TrimSuffix(o, ":*")); err != nil {
-		return "not a valid origin"
+		return originInvalid
 	}
 	return ""
 }

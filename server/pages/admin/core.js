@@ -229,43 +229,11 @@
   };
 
   // --- Errors beside their fields -------------------------------------------------------------
-  // Server messages are English; the French console translates every one its forms can meet
-  // (TestConsoleFrenchMessages makes each with the real validator) and keeps any other as it is
-  // (with the field's path, which is the same in both languages).
+  // Validation problems are translated by their code (SP.problem, from the edge's catalogue).
+  // The API's other refusals are English; the French console translates every one an operator
+  // can meet (TestConsoleFrenchMessages makes each with the real API) and keeps any other as it
+  // is (with the field's path, which is the same in both languages).
   var C = "\u00a0: ", frMessages = [
-    [/^required: the region's emergency number/, "obligatoire" + C + "le numéro d'urgence de la région"],
-    [/^required: the date the line was last checked.*/, "obligatoire" + C + "la date de la dernière vérification auprès de la source"],
-    [/^required: an RFC 3339 time after which.*/, "obligatoire" + C + "la date et l'heure (RFC 3339) où l'avis cesse d'être affiché"],
-    [/^required: lower-case letters, digits and hyphens, got (.*)/, "obligatoire" + C + "lettres minuscules, chiffres et traits d'union; reçu $1"],
-    [/^required: an ISO 3166-1 alpha-2 code, got (.*)/, "obligatoire" + C + "un code de pays ISO 3166-1 à deux lettres; reçu $1"],
-    [/^required\b.*/, "obligatoire"],
-    [/^id must be lower-case letters, digits and hyphens/, "l'identifiant ne prend que des lettres minuscules, des chiffres et des traits d'union"],
-    [/^not an absolute http\(s\) URL: (.*)/, "ce n'est pas une adresse http(s) complète" + C + "$1"],
-    [/^not an RFC 3339 time: (.*)/, "ce n'est pas une date et heure RFC 3339" + C + "$1"],
-    [/^not a date \((?:want )?YYYY-MM-DD\)[^:]*: (.*)/, "ce n'est pas une date (AAAA-MM-JJ)" + C + "$1"],
-    [/^(\S+) is in the future/, "$1 est dans l'avenir"],
-    [/^not a phone number[^:]*: (.*)/, "ce n'est pas un numéro de téléphone (chiffres, espaces, points, traits d'union, + initial permis)" + C + "$1"],
-    [/^not a dialable number[^:]*: (.*)/, "ce n'est pas un numéro composable (chiffres, + initial permis)" + C + "$1"],
-    [/^given without call/, "donné sans numéro à appeler (call)"],
-    [/^a line needs at least one of call, text, chat_url/, "une ligne a besoin d'au moins un numéro à appeler, un numéro de texto ou une adresse de clavardage"],
-    [/^a keyword needs a text number/, "un mot-clé demande un numéro de texto"],
-    [/^must be letters and digits: (.*)/, "lettres et chiffres seulement" + C + "$1"],
-    [/^not an ISO 639 language code: (.*)/, "ce n'est pas un code de langue ISO 639" + C + "$1"],
-    [/^unknown line (.*)/, "ligne inconnue" + C + "$1"],
-    [/^line ("[^"]*") listed twice/, "ligne $1 listée deux fois"],
-    [/^line ("[^"]*") serves (\w*), not (\w+)/, "la ligne $1 sert $2, pas $3"],
-    [/^names ("[^"]*"), which is not .*/, "nomme $1, qui n'est ni un numéro d'urgence ni une ligne de cette région"],
-    [/^duplicate \w+ id (.*)/, "identifiant déjà pris" + C + "$1"],
-    [/^must be one of (.*), got (.*)/, "doit être l'une de ces valeurs" + C + "$1; reçu $2"],
-    [/^must not be negative/, "ne doit pas être négatif"],
-    [/^required for a pdf.*/, "obligatoire pour un PDF" + C + "les visiteurs voient la taille avant de télécharger"],
-    [/^must be after starts_on/, "doit suivre la date de début"],
-    [/^unknown resource (.*)/, "ressource inconnue" + C + "$1"],
-    [/^resource ("[^"]*") featured twice/, "ressource $1 en vedette deux fois"],
-    [/^unknown partner (.*)/, "partenaire inconnu" + C + "$1"],
-    [/^not an ISO 3166 code \(.*?\)/, "ce n'est pas un code ISO 3166 (\"CA\" ou \"CA-QC\")"],
-    [/^no region entry (\S+): .* by (\w+), .*/, "aucune région $1" + C + "ses visiteurs sont servis par $2, nommez-la"],
-    [/^shown to the same visitors as notice ("[^"]*") \(until (\S+)\).*/, "montré aux mêmes visiteurs que l'avis $1 (jusqu'au $2)" + C + "un bandeau n'affiche qu'un avis; retirez d'abord $1 ou restreignez les partenaires ou les régions"],
     [/^this token lacks the scope (\S+)/, "ce jeton n'a pas la portée $1"],
     [/^content is invalid: (\d+) errors.*/, "contenu invalide" + C + "$1 erreur(s), chacune nommée par son champ"],
     [/^the content store \(Redis\) cannot be reached.*/, "le stockage du contenu (Redis) est injoignable" + C + "la lecture continue depuis la mémoire, les modifications sont refusées jusqu'à son retour"],
@@ -287,6 +255,15 @@
     [/^no feedback record with this id/, "aucune réponse ne porte cet identifiant"],
     [/.*; try again$/, "service momentanément indisponible; réessayez"],
   ];
+  // SP.problem(p): a validation problem {code, args, message} in the console's language: the
+  // French by its code, the arguments in their places (SP.problems, from the edge's catalogue);
+  // an error without a code by its message.
+  SP.problem = function (p) {
+    var tpl = SP.lang === "fr" && p && p.code && SP.problems && SP.problems[p.code];
+    if (!tpl) return SP.message(p && p.message);
+    var args = p.args || [];
+    return tpl.replace(/\{(\d+)\}/g, function (m, i) { return args[+i] !== undefined ? args[+i] : m; });
+  };
   SP.message = function (m) {
     m = String(m || "");
     if (SP.lang === "fr")
@@ -321,7 +298,7 @@
     if (!list.length) list = [{ field: (error && error.field) || "", message: (error && error.message) || "" }];
     var items = [], first = null;
     list.forEach(function (p) {
-      var el = p.field ? byField(form, p.field) : null, msg = SP.message(p.message);
+      var el = p.field ? byField(form, p.field) : null, msg = SP.problem(p);
       if (!el) {
         items.push(h("li", null, p.field ? SP.t("errorIn", p.field, msg) : msg));
         return;

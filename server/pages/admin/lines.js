@@ -488,7 +488,7 @@
   function fixPaths(e) {
     return Object.assign({}, e, {
       errors: (e.errors || []).map(function (p) {
-        return { field: String(p.field || "").replace(/(\.languages)\[\d+\]$/, "$1"), message: p.message };
+        return Object.assign({}, p, { field: String(p.field || "").replace(/(\.languages)\[\d+\]$/, "$1") });
       }),
     });
   }

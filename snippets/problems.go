@@ -1,0 +1,163 @@
+package snippets
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// problemText is the catalogue of validation messages: for each format the validator writes
+// (the English, with fmt verbs), its code (one code, one message) and its French, with the same
+// verbs in the same order. A Problem carries the code and its arguments formatted, so that the
+// console translates by code (ProblemTemplates) rather than by matching English text.
+// TestProblemCatalogue fails on a format of validate.go missing here, a code used twice, or a
+// French with other verbs.
+var problemText = map[string]struct{ Code, FR string }{
+	"empty notice":             {"empty_notice", "vide"},
+	"empty line":               {"empty_line", "vide"},
+	"empty region":             {"empty_region", "vide"},
+	"empty resource":           {"empty_resource", "vide"},
+	"empty partner":            {"empty_partner", "vide"},
+	"required":                 {"required", "obligatoire"},
+	"duplicate notice id %q":   {"duplicate_notice_id", "identifiant déjà pris\u00a0: %q"},
+	"duplicate resource id %q": {"duplicate_resource_id", "identifiant déjà pris\u00a0: %q"},
+	"required: lower-case letters, digits and hyphens, got %q": {"id_required",
+		"obligatoire\u00a0: lettres minuscules, chiffres et traits d'union; reçu %q"},
+	"id must be lower-case letters, digits and hyphens": {"invalid_id",
+		"l'identifiant ne prend que des lettres minuscules, des chiffres et des traits d'union"},
+	"unknown partner %q":  {"unknown_partner", "partenaire inconnu\u00a0: %q"},
+	"unknown resource %q": {"unknown_resource", "ressource inconnue\u00a0: %q"},
+	"unknown line %q":     {"unknown_line", "ligne inconnue\u00a0: %q"},
+	"not an ISO 3166 code (\"CA\" or \"CA-QC\"): %q": {"invalid_region",
+		"ce n'est pas un code ISO 3166 (\"CA\" ou \"CA-QC\")\u00a0: %q"},
+	"not an ISO 3166 code (\"CA\" or \"CA-QC\")": {"invalid_region_key",
+		"ce n'est pas un code ISO 3166 (\"CA\" ou \"CA-QC\")"},
+	"no region entry %s: its visitors are served by %s, so name that": {"region_served_by_country",
+		"aucune région %s\u00a0: ses visiteurs sont servis par %s, nommez-la"},
+	"no region entry %q: list entries of regions": {"unknown_region",
+		"aucune région %q\u00a0: nommez des régions existantes"},
+	"required: an RFC 3339 time after which the notice is no longer shown": {"expiry_required",
+		"obligatoire\u00a0: la date et l'heure (RFC 3339) où l'avis cesse d'être affiché"},
+	"not an RFC 3339 time: %q": {"invalid_time", "ce n'est pas une date et heure RFC 3339\u00a0: %q"},
+	"shown to the same visitors as notice %q (until %s): a banner shows one notice, so withdraw %q first or narrow the partners or regions": {
+		"notice_overlap", "montré aux mêmes visiteurs que l'avis %q (jusqu'au %s)\u00a0: un bandeau n'affiche qu'un avis; retirez d'abord %q ou restreignez les partenaires ou les régions"},
+	"unsupported locale (want one of en, fr)": {"unsupported_locale_key", "langue non prise en charge (en ou fr)"},
+	"unsupported locale %q (want en or fr)":   {"unsupported_locale", "langue non prise en charge\u00a0: %q (en ou fr)"},
+	"not an absolute http(s) URL: %q":         {"invalid_url", "ce n'est pas une adresse http(s) complète\u00a0: %q"},
+	"not an ISO 639 language code: %q":        {"invalid_language", "ce n'est pas un code de langue ISO 639\u00a0: %q"},
+	"required: at least one crisis line":      {"required_lines", "obligatoire\u00a0: au moins une ligne d'écoute"},
+	"required: at least one region":           {"required_regions", "obligatoire\u00a0: au moins une région"},
+	"required: at least one partner":          {"required_partners", "obligatoire\u00a0: au moins un partenaire"},
+	"required: an ISO 3166-1 alpha-2 code, got %q": {"country_required",
+		"obligatoire\u00a0: un code de pays ISO 3166-1 à deux lettres; reçu %q"},
+	"a line needs at least one of call, text, chat_url": {"line_unreachable",
+		"une ligne a besoin d'au moins un numéro à appeler, un numéro de texto ou une adresse de clavardage"},
+	"not a phone number (digits, spaces, dots, hyphens, optional leading +): %q": {"invalid_number",
+		"ce n'est pas un numéro de téléphone (chiffres, espaces, points, traits d'union, + initial permis)\u00a0: %q"},
+	"not a phone number: %q": {"invalid_text_number", "ce n'est pas un numéro de téléphone\u00a0: %q"},
+	"given without call":     {"tel_without_call", "donné sans numéro à appeler (call)"},
+	"not a dialable number (digits, optional leading +): %q": {"invalid_tel",
+		"ce n'est pas un numéro composable (chiffres, + initial permis)\u00a0: %q"},
+	"a keyword needs a text number":  {"keyword_without_text", "un mot-clé demande un numéro de texto"},
+	"must be letters and digits: %q": {"invalid_keyword", "lettres et chiffres seulement\u00a0: %q"},
+	"required: the date the line was last checked against its source": {"verified_on_required",
+		"obligatoire\u00a0: la date de la dernière vérification auprès de la source"},
+	"not a date (want YYYY-MM-DD): %q": {"invalid_date", "ce n'est pas une date (AAAA-MM-JJ)\u00a0: %q"},
+	"%s is in the future":              {"future_date", "%s est dans l'avenir"},
+	"last checked %s, more than %d days ago: re-check the line against its source": {"stale_line",
+		"vérifiée le %s, il y a plus de %d jours\u00a0: revérifiez la ligne auprès de sa source"},
+	"required: the region's emergency number": {"emergency_required", "obligatoire\u00a0: le numéro d'urgence de la région"},
+	"resource %q featured twice":              {"resource_twice", "ressource %q en vedette deux fois"},
+	"line %q listed twice":                    {"line_twice", "ligne %q listée deux fois"},
+	"line %q serves %s, not %s":               {"line_wrong_country", "la ligne %q sert %s, pas %s"},
+	"names %q, which is not an emergency number or line of this region": {"message_names_other_number",
+		"nomme %q, qui n'est ni un numéro d'urgence ni une ligne de cette région"},
+	"names %q: the unknown-region message must not name any number": {"unknown_region_names_number",
+		"nomme %q\u00a0: le message sans région ne doit nommer aucun numéro"},
+	"must be one of %s, got %q": {"not_one_of", "doit être l'une de ces valeurs\u00a0: %s; reçu %q"},
+	"must not be negative":      {"negative", "ne doit pas être négatif"},
+	"required for a pdf: visitors are told the size before they download": {"size_required",
+		"obligatoire pour un PDF\u00a0: les visiteurs voient la taille avant de télécharger"},
+	"must be after starts_on": {"ends_before_start", "doit suivre la date de début"},
+	"not a date (YYYY-MM-DD) or RFC 3339 time: %q": {"invalid_date_or_time",
+		"ce n'est pas une date (AAAA-MM-JJ) ni une date et heure RFC 3339\u00a0: %q"},
+	"must include banner: the crisis banner is never left out": {"banner_required",
+		"doit comprendre le bandeau\u00a0: le bandeau d'aide en situation de crise n'est jamais retiré"},
+	"not a #rrggbb colour: %q":              {"invalid_colour", "ce n'est pas une couleur #rrggbb\u00a0: %q"},
+	"must say when to retry with {seconds}": {"missing_seconds", "doit dire quand réessayer avec {seconds}"},
+	originNoScheme:                          {"origin_scheme", "une origine commence par http:// ou https://\u00a0: %q"},
+	originShape:                             {"origin_shape", "une origine est schéma://hôte[:port] en minuscules, avec :* pour tout port\u00a0: %q"},
+	originInvalid:                           {"invalid_origin", "ce n'est pas une origine valide\u00a0: %q"},
+}
+
+// The formats of a partner origin's problems (checkOrigin).
+const (
+	originNoScheme = "an origin starts with http:// or https://: %q"
+	originShape    = "an origin is scheme://host[:port] in lower case, with :* for any port: %q"
+	originInvalid  = "not a valid origin: %q"
+)
+
+// problem makes the Problem of a format and its arguments: the English message, the code, and
+// each argument formatted by its verb.
+func problem(path, format string, args ...any) Problem {
+	p := Problem{Path: path, Message: fmt.Sprintf(format, args...), Code: "invalid"}
+	if t, ok := problemText[format]; ok {
+		p.Code = t.Code
+	}
+	verbs := formatVerbs(format)
+	for i, a := range args {
+		v := "v"
+		if i < len(verbs) {
+			v = verbs[i]
+		}
+		p.Args = append(p.Args, fmt.Sprintf("%"+v, a))
+	}
+	return p
+}
+
+// formatVerbs lists the verbs of a format in order ("%q %s %d" -> q, s, d); "%%" is none.
+func formatVerbs(format string) []string {
+	var out []string
+	for i := 0; i < len(format)-1; i++ {
+		if format[i] != '%' {
+			continue
+		}
+		i++
+		if format[i] == '%' {
+			continue
+		}
+		out = append(out, string(format[i]))
+	}
+	return out
+}
+
+// template turns a format into the console's template: each verb becomes {0}, {1}, ...
+func template(format string) string {
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(format); i++ {
+		if format[i] == '%' && i+1 < len(format) {
+			i++
+			if format[i] == '%' {
+				b.WriteByte('%')
+				continue
+			}
+			b.WriteString("{" + strconv.Itoa(n) + "}")
+			n++
+			continue
+		}
+		b.WriteByte(format[i])
+	}
+	return b.String()
+}
+
+// ProblemTemplates is what the console translates problems with: for each code, the message in
+// each language, its arguments at {0}, {1}, ... (Problem.Args, formatted as the English has
+// them).
+func ProblemTemplates() map[string]map[Locale]string {
+	out := make(map[string]map[Locale]string, len(problemText))
+	for en, t := range problemText {
+		out[t.Code] = map[Locale]string{English: template(en), French: template(t.FR)}
+	}
+	return out
+}

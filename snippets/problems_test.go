@@ -1,0 +1,73 @@
+package snippets
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"slices"
+	"strconv"
+	"testing"
+)
+
+// TestProblemCatalogue: every format validate.go writes a problem with is in the catalogue,
+// with a code of its own and a French with the same verbs in the same order.
+func TestProblemCatalogue(t *testing.T) {
+	fs := token.NewFileSet()
+	f, err := parser.ParseFile(fs, "validate.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	formats := []string{originNoScheme, originShape, originInvalid}
+	ast.Inspect(f, func(n ast.Node) bool {
+		c, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		sel, ok := c.Fun.(*ast.SelectorExpr)
+		if !ok || (sel.Sel.Name != "errorf" && sel.Sel.Name != "warnf") || len(c.Args) < 2 {
+			return true
+		}
+		if lit, ok := c.Args[1].(*ast.BasicLit); ok {
+			s, _ := strconv.Unquote(lit.Value)
+			formats = append(formats, s)
+		}
+		return true
+	})
+	if len(formats) < 50 {
+		t.Fatalf("found %d formats in validate.go: is the scan still right?", len(formats))
+	}
+	for _, format := range formats {
+		txt, ok := problemText[format]
+		if !ok {
+			t.Errorf("validate.go writes %q, which the catalogue lacks", format)
+			continue
+		}
+		if !slices.Equal(formatVerbs(format), formatVerbs(txt.FR)) {
+			t.Errorf("%q: French %q has verbs %v, want %v", format, txt.FR, formatVerbs(txt.FR), formatVerbs(format))
+		}
+	}
+	codes := map[string]string{}
+	for en, txt := range problemText {
+		if other, dup := codes[txt.Code]; dup {
+			t.Errorf("code %s names both %q and %q", txt.Code, en, other)
+		}
+		codes[txt.Code] = en
+	}
+}
+
+// TestProblemsCarryCodeAndArgs: a real validation error carries its code and its arguments as
+// the English has them, and the templates rebuild both languages from them.
+func TestProblemsCarryCodeAndArgs(t *testing.T) {
+	p := problem("partners.acme.featured[2]", "unknown resource %q", "x")
+	if p.Code != "unknown_resource" || !slices.Equal(p.Args, []string{`"x"`}) || p.Message != `unknown resource "x"` {
+		t.Fatalf("problem %+v", p)
+	}
+	tpl := ProblemTemplates()["unknown_resource"]
+	if tpl[English] != "unknown resource {0}" || tpl[French] != "ressource inconnue\u00a0: {0}" {
+		t.Errorf("templates %v", tpl)
+	}
+	stale := problem("lines.x.verified_on", "last checked %s, more than %d days ago: re-check the line against its source", "2025-01-01", 365)
+	if stale.Code != "stale_line" || !slices.Equal(stale.Args, []string{"2025-01-01", "365"}) {
+		t.Errorf("stale %+v", stale)
+	}
+}
