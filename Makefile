@@ -16,11 +16,11 @@ build:
 
 ## test: install what the tests need when missing (Chromium, Firefox, WebKit, redis-server, npm
 ## packages), then vet, run every test (with -race but for the browser-driven widget tests, which
-## run beside them), and each fuzz target for 2 s
+## run beside them), and each fuzz target on 4,000 inputs
 test: test-deps
 	$(GO) vet ./...
 	@./scripts/test.sh
-	FUZZTIME=2s ./scripts/fuzz.sh
+	FUZZTIME=4000x ./scripts/fuzz.sh
 
 test-deps:
 	@./scripts/test-deps.sh
