@@ -3,130 +3,16 @@ package server
 import (
 	"bufio"
 	"context"
-	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"io"
 
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/feedback"
-	"github.com/signpost/edge/server/ratelimit"
+	"github.com/signpost/edge/server/auth"
+	"github.com/signpost/edge/server/web"
 	"github.com/valyala/fasthttp"
 )
-
-// Errors of operator authentication.
-var (
-	errUnauthorized = &Error{Status: fasthttp.StatusUnauthorized, Code: "unauthorized", Message: "send Authorization: Bearer <operator token>"}
-	errForbidden    = &Error{Status: fasthttp.StatusForbidden, Code: "forbidden", Message: "this token is not an operator token"}
-	errAdminOff     = &Error{Status: fasthttp.StatusForbidden, Code: "admin_disabled", Message: "no operator token is configured on this edge (EDGE_ADMIN_TOKEN or --admin-token-file)"}
-)
-
-// Operator is one operator token: its name goes into the audit log, its scopes say what it may
-// do (ScopeContent, ScopeNotice, ScopeFeedbackRead, ScopeFollowupsExport). Scopes nil grants
-// every scope, as EDGE_ADMIN_TOKEN has; a tokens file must list them (ValidateScopes).
-type Operator struct {
-	Name   string   `yaml:"name" json:"name"`
-	Token  string   `yaml:"token" json:"-"`
-	Scopes []string `yaml:"scopes,omitempty" json:"scopes,omitempty"`
-}
-
-type operatorKey struct {
-	name   string
-	digest [32]byte
-	scopes []string
-}
-
-// operatorKeys digests the configured tokens once: EDGE_ADMIN_TOKEN as "admin", then the
-// tokens file's named tokens.
-func operatorKeys(cfg Config) []operatorKey {
-	var keys []operatorKey
-	if cfg.AdminToken != "" {
-		keys = append(keys, operatorKey{"admin", sha256.Sum256([]byte(cfg.AdminToken)), AllScopes})
-	}
-	for _, o := range cfg.Operators {
-		if o.Token != "" {
-			keys = append(keys, operatorKey{o.Name, sha256.Sum256([]byte(o.Token)), grants(o.Scopes)})
-		}
-	}
-	return keys
-}
-
-// checkOperator verifies "Authorization: Bearer <token>" against the operator tokens: nil when
-// one matches (its name is then the request's "operator" value), errUnauthorized when there is
-// none, errForbidden when it is wrong. Digests are compared in constant time, against every
-// token whatever matched, so neither a token nor its length leaks through timing.
-func (s *Server) checkOperator(ctx *fasthttp.RequestCtx) error {
-	h := ctx.Request.Header.Peek("Authorization")
-	const scheme = "bearer "
-	if len(h) <= len(scheme) || !equalFoldASCII(h[:len(scheme)], scheme) {
-		return errUnauthorized
-	}
-	if len(s.operators) == 0 {
-		return errAdminOff
-	}
-	// Failed attempts are counted per client (its address's keyed hash, in Redis when shared):
-	// past the limit that client is refused for the rest of the window, right token or not, so a
-	// token cannot be guessed; a client elsewhere is not affected.
-	client := s.ipHasher.HashText(ratelimit.Key(s.cfg.TrustedProxies.ClientIP(ctx)))
-	if r := s.limits.Peek(context.Background(), ratelimit.ScopeAuth, client); !r.Failed && (r.Reached || r.Remaining == 0) {
-		return &Error{Status: fasthttp.StatusTooManyRequests, Code: "auth_throttled", RetryAfter: r.RetryAfter(s.cfg.Now()),
-			Message: "too many failed operator authentications from this address; retry later"}
-	}
-	got := sha256.Sum256(h[len(scheme):])
-	name := ""
-	var scopes []string
-	for _, k := range s.operators {
-		if subtle.ConstantTimeCompare(got[:], k.digest[:]) == 1 {
-			name, scopes = k.name, k.scopes
-		}
-	}
-	if name == "" {
-		s.limits.Allow(context.Background(), ratelimit.ScopeAuth, client)
-		return errForbidden
-	}
-	ctx.SetUserValue(operatorValue, name)
-	ctx.SetUserValue(operatorScopesValue, scopes)
-	return nil
-}
-
-// operatorValue is the request value holding the authenticated operator's name.
-const operatorValue = "signpost.operator"
-
-func operatorName(ctx *fasthttp.RequestCtx) string {
-	name, _ := ctx.UserValue(operatorValue).(string)
-	return name
-}
-
-func equalFoldASCII(b []byte, lower string) bool {
-	for i := range len(lower) {
-		if b[i]|0x20 != lower[i] && b[i] != lower[i] {
-			return false
-		}
-	}
-	return true
-}
-
-// admin wraps an operator API handler with the bearer check and, when scopes are given, the
-// check that the token has one of them (403 missing_scope naming it).
-func (s *Server) admin(h func(*fasthttp.RequestCtx) error, anyOf ...string) fasthttp.RequestHandler {
-	return func(ctx *fasthttp.RequestCtx) {
-		err := s.checkOperator(ctx)
-		if err == nil {
-			err = s.requireScope(ctx, anyOf)
-		}
-		if err == nil {
-			ctx.Response.Header.Set("Cache-Control", "no-store")
-			err = h(ctx)
-		}
-		if err != nil {
-			writeError(ctx, s.log, err)
-			if errors.Is(err, errUnauthorized) {
-				ctx.Response.Header.Set("WWW-Authenticate", `Bearer realm="signpost-admin"`)
-			}
-		}
-	}
-}
 
 // feedbackQuery reads the dashboard's filter (parseFeedbackFilter: partner, page, from, to,
 // since, found, helpful, crisis, comment, reviewed) and ?format=csv|jsonl: the export and the
@@ -141,7 +27,7 @@ func (s *Server) feedbackQuery(ctx *fasthttp.RequestCtx, defFormat string) (feed
 		format = defFormat
 	}
 	if feedback.CheckFormat(format) != nil {
-		return f, "", &Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: "format", Message: "want csv or jsonl"}
+		return f, "", &web.Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: "format", Message: "want csv or jsonl"}
 	}
 	return f, format, nil
 }
@@ -176,7 +62,7 @@ func (s *Server) handleAdminFeedback(ctx *fasthttp.RequestCtx) error {
 
 // errExportUnavailable refuses an export before its first byte: a 200 with no rows would read
 // as "no feedback".
-var errExportUnavailable = &Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable", RetryAfter: 5,
+var errExportUnavailable = &web.Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable", RetryAfter: 5,
 	Message: "the feedback store cannot be read now (Redis away?): nothing was exported; try again"}
 
 // readable reads the first item of an export (scan calls stop on it) to learn, before any byte
@@ -235,7 +121,7 @@ func (s *Server) handleAdminFollowups(ctx *fasthttp.RequestCtx) error {
 	// asked for).
 	for _, name := range []string{"page", "found", "helpful", "crisis", "comment", "reviewed"} {
 		if ctx.QueryArgs().Has(name) {
-			return &Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: name,
+			return &web.Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: name,
 				Message: "follow-ups are filtered by partner, since, from and to only"}
 		}
 	}
@@ -281,13 +167,13 @@ func (s *Server) handleAdminStats(ctx *fasthttp.RequestCtx) error {
 	st, err := feedback.ComputeStats(context.Background(), s.cfg.Feedback, f)
 	if err != nil {
 		s.log.Error("feedback stats: store unreadable", "err", err)
-		return &Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable", Message: "the feedback store cannot be read now; try again"}
+		return &web.Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable", Message: "the feedback store cannot be read now; try again"}
 	}
 	b, err := json.Marshal(st)
 	if err != nil {
 		return err
 	}
-	ctx.SetContentType(contentJSON)
+	ctx.SetContentType(web.ContentJSON)
 	ctx.SetBody(b)
 	return nil
 }
@@ -298,14 +184,14 @@ func (s *Server) auditExport(ctx *fasthttp.RequestCtx, action string, f feedback
 	// The whole query is the filter: the log says exactly which records left, not only whose.
 	target := string(ctx.QueryArgs().QueryString())
 	if s.cfg.ContentStore == nil {
-		s.log.Info("export", "action", action, "actor", operatorName(ctx), "partner", f.Partner, "filter", target)
+		s.log.Info("export", "action", action, "actor", auth.Name(ctx), "partner", f.Partner, "filter", target)
 		return nil
 	}
 	// An export is audited or refused: nothing leaves that the audit log does not name.
-	e := contentstore.AuditEntry{Time: s.cfg.Now().UTC(), Actor: operatorName(ctx), Action: action, Target: target}
+	e := contentstore.AuditEntry{Time: s.cfg.Now().UTC(), Actor: auth.Name(ctx), Action: action, Target: target}
 	if err := s.cfg.ContentStore.Audit(context.Background(), e); err != nil {
 		s.log.Error("export refused: its audit entry could not be written", "err", err, "action", action, "actor", e.Actor)
-		return &Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable", RetryAfter: 5,
+		return &web.Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable", RetryAfter: 5,
 			Message: "the audit log cannot be written now, and no export leaves unaudited: try again"}
 	}
 	return nil

@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"runtime/debug"
@@ -12,8 +11,9 @@ import (
 	"time"
 
 	"github.com/signpost/edge/contentstore"
-	"github.com/signpost/edge/internal/jsonstrict"
 	"github.com/signpost/edge/server/asset"
+	"github.com/signpost/edge/server/auth"
+	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
 )
@@ -22,9 +22,9 @@ import (
 const maxEditBody = 64 << 10
 
 var (
-	errNoStore = &Error{Status: fasthttp.StatusServiceUnavailable, Code: "no_content_store",
+	errNoStore = &web.Error{Status: fasthttp.StatusServiceUnavailable, Code: "no_content_store",
 		Message: "this edge serves fixed content: start it with a data dir or Redis to change content live"}
-	errIfMatchRequired = &Error{Status: fasthttp.StatusPreconditionRequired, Code: "if_match_required",
+	errIfMatchRequired = &web.Error{Status: fasthttp.StatusPreconditionRequired, Code: "if_match_required",
 		Message: `send If-Match: "v<N>" with the version you edited (from GET /v1/admin/content)`}
 )
 
@@ -110,7 +110,7 @@ func ifMatch(ctx *fasthttp.RequestCtx, required bool) (int64, error) {
 	h = strings.TrimPrefix(h, "W/")
 	n, err := strconv.ParseInt(strings.TrimPrefix(strings.Trim(h, `"`), "v"), 10, 64)
 	if err != nil || n <= 0 || !strings.HasPrefix(h, `"v`) {
-		return 0, &Error{Status: fasthttp.StatusBadRequest, Code: "invalid_if_match", Field: "If-Match", Message: `want If-Match: "v<N>"`}
+		return 0, &web.Error{Status: fasthttp.StatusBadRequest, Code: "invalid_if_match", Field: "If-Match", Message: `want If-Match: "v<N>"`}
 	}
 	return n, nil
 }
@@ -125,7 +125,7 @@ func (s *Server) conflict(ctx context.Context, err error, expected int64) error 
 		msg += fmt.Sprintf(": now v%d by %s at %s (%q); GET it, re-apply your change and send If-Match: %s",
 			v.Number, v.Author, v.CreatedAt.UTC().Format(time.RFC3339), v.Note, etag(v.Number))
 	}
-	return &Error{Status: fasthttp.StatusPreconditionFailed, Code: "version_conflict", Message: msg}
+	return &web.Error{Status: fasthttp.StatusPreconditionFailed, Code: "version_conflict", Message: msg}
 }
 
 // contentBody is the JSON view of a version (Accept: application/json).
@@ -146,43 +146,15 @@ func writeVersion(ctx *fasthttp.RequestCtx, src []byte, v contentstore.Version) 
 		if err != nil {
 			return err
 		}
-		return writeJSON(ctx, fasthttp.StatusOK, contentBody{Version: v, Content: c})
+		return web.WriteJSON(ctx, fasthttp.StatusOK, contentBody{Version: v, Content: c})
 	}
 	ctx.SetContentType("application/yaml; charset=utf-8")
 	ctx.SetBody(src)
 	return nil
 }
 
-func writeJSON(ctx *fasthttp.RequestCtx, status int, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	ctx.SetStatusCode(status)
-	ctx.SetContentType(contentJSON)
-	ctx.SetBody(b)
-	return nil
-}
-
-// decodeEdit reads a small JSON body strictly: unknown fields are errors.
-func decodeEdit(ctx *fasthttp.RequestCtx, v any) error {
-	body := ctx.PostBody()
-	if len(body) > maxEditBody {
-		return &Error{Status: fasthttp.StatusRequestEntityTooLarge, Code: "body_too_large", Message: fmt.Sprintf("edit bodies are limited to %d bytes", maxEditBody)}
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return &Error{Status: fasthttp.StatusBadRequest, Code: "invalid_json", Message: "the body is not the JSON this endpoint takes: " + err.Error()}
-	}
-	if k, dup := jsonstrict.DuplicateKey(body); dup {
-		return &Error{Status: fasthttp.StatusBadRequest, Code: "duplicate_field", Field: k, Message: "field " + strconv.Quote(k) + " is given twice"}
-	}
-	return nil
-}
-
 func (s *Server) audit(ctx *fasthttp.RequestCtx, action, target string, v int64, note string) {
-	e := contentstore.AuditEntry{Time: s.cfg.Now().UTC(), Actor: operatorName(ctx), Action: action, Target: target, Version: v, Note: note}
+	e := contentstore.AuditEntry{Time: s.cfg.Now().UTC(), Actor: auth.Name(ctx), Action: action, Target: target, Version: v, Note: note}
 	if err := s.cfg.ContentStore.Audit(context.Background(), e); err != nil {
 		s.log.Error("audit entry not written", "err", err, "action", action, "actor", e.Actor)
 	}
@@ -195,7 +167,7 @@ func (s *Server) published(ctx *fasthttp.RequestCtx, src []byte, expected int64,
 	if err != nil {
 		return err
 	}
-	v, err := st.Put(context.Background(), src, operatorName(ctx), note, expected)
+	v, err := st.Put(context.Background(), src, auth.Name(ctx), note, expected)
 	if err != nil {
 		return s.conflict(context.Background(), err, expected)
 	}
@@ -204,7 +176,7 @@ func (s *Server) published(ctx *fasthttp.RequestCtx, src []byte, expected int64,
 		s.log.Warn("published content not applied here yet", "err", err)
 	}
 	ctx.Response.Header.Set("ETag", etag(v.Number))
-	return writeJSON(ctx, fasthttp.StatusOK, v)
+	return web.WriteJSON(ctx, fasthttp.StatusOK, v)
 }
 
 // editCurrent applies an edit to the current content and publishes it. Without If-Match the edit
@@ -243,7 +215,7 @@ func (s *Server) editCurrent(ctx *fasthttp.RequestCtx, action, target string, ed
 			return err
 		}
 		err = s.published(ctx, out, expected, action, target, note)
-		var e *Error
+		var e *web.Error
 		if want == 0 && attempt < 3 && errors.As(err, &e) && e.Code == "version_conflict" {
 			ctx.Response.Reset()
 			continue
@@ -271,7 +243,7 @@ func (s *Server) handleGetVersion(ctx *fasthttp.RequestCtx) error {
 	}
 	n, err := strconv.ParseInt(fmt.Sprint(ctx.UserValue("v")), 10, 64)
 	if err != nil || n <= 0 {
-		return &Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: "v", Message: "a version is a positive whole number"}
+		return &web.Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: "v", Message: "a version is a positive whole number"}
 	}
 	src, v, err := st.Get(context.Background(), n)
 	if err != nil {
@@ -292,7 +264,7 @@ func (s *Server) handlePutContent(ctx *fasthttp.RequestCtx) error {
 	}
 	ct := string(ctx.Request.Header.ContentType())
 	if ct != "" && !strings.Contains(ct, "yaml") && !strings.Contains(ct, "json") && !strings.HasPrefix(ct, "text/plain") {
-		return &Error{Status: fasthttp.StatusUnsupportedMediaType, Code: "unsupported_media_type", Message: "send the bundle as application/yaml or application/json"}
+		return &web.Error{Status: fasthttp.StatusUnsupportedMediaType, Code: "unsupported_media_type", Message: "send the bundle as application/yaml or application/json"}
 	}
 	// ?dry_run=1: diff and preview the bundle, publish nothing (console_api.go).
 	if handled, err := s.maybeDryRun(ctx, func([]byte) ([]byte, error) { return ctx.PostBody(), nil }); handled {
@@ -304,12 +276,12 @@ func (s *Server) handlePutContent(ctx *fasthttp.RequestCtx) error {
 
 func (s *Server) handlePutFeatured(ctx *fasthttp.RequestCtx) error {
 	var body map[string][]string
-	if err := decodeEdit(ctx, &body); err != nil {
+	if err := web.DecodeJSON(ctx, maxEditBody, &body); err != nil {
 		return err
 	}
 	ids, ok := body["featured"]
 	if !ok || ids == nil || len(body) != 1 {
-		return &Error{Status: fasthttp.StatusBadRequest, Code: "invalid_json", Field: "featured", Message: `want {"featured": ["resource-id", ...]}`}
+		return &web.Error{Status: fasthttp.StatusBadRequest, Code: "invalid_json", Field: "featured", Message: `want {"featured": ["resource-id", ...]}`}
 	}
 	partner := fmt.Sprint(ctx.UserValue("id"))
 	return s.editCurrent(ctx, "partner.featured", "partners."+partner, func(src []byte) ([]byte, error) {
@@ -319,7 +291,7 @@ func (s *Server) handlePutFeatured(ctx *fasthttp.RequestCtx) error {
 
 func (s *Server) handlePutResource(ctx *fasthttp.RequestCtx) error {
 	var r snippets.Resource
-	if err := decodeEdit(ctx, &r); err != nil {
+	if err := web.DecodeJSON(ctx, maxEditBody, &r); err != nil {
 		return err
 	}
 	id := fmt.Sprint(ctx.UserValue("id"))
@@ -327,7 +299,7 @@ func (s *Server) handlePutResource(ctx *fasthttp.RequestCtx) error {
 		r.ID = id
 	}
 	if r.ID != id {
-		return &Error{Status: fasthttp.StatusBadRequest, Code: "invalid_json", Field: "id", Message: "the body's id differs from the URL's"}
+		return &web.Error{Status: fasthttp.StatusBadRequest, Code: "invalid_json", Field: "id", Message: "the body's id differs from the URL's"}
 	}
 	return s.editCurrent(ctx, "resource.put", "resources."+id, func(src []byte) ([]byte, error) {
 		return snippets.PutResource(src, &r)
@@ -343,7 +315,7 @@ func (s *Server) handleDeleteResource(ctx *fasthttp.RequestCtx) error {
 
 func (s *Server) handlePutNotice(ctx *fasthttp.RequestCtx) error {
 	var n snippets.Notice
-	if err := decodeEdit(ctx, &n); err != nil {
+	if err := web.DecodeJSON(ctx, maxEditBody, &n); err != nil {
 		return err
 	}
 	if n.ID == "" {
@@ -383,7 +355,7 @@ func (s *Server) handleHistory(ctx *fasthttp.RequestCtx) error {
 	for _, v := range vs {
 		out.Versions = append(out.Versions, entry{v.Number, v.Author, v.Note, v.CreatedAt})
 	}
-	return writeJSON(ctx, fasthttp.StatusOK, out)
+	return web.WriteJSON(ctx, fasthttp.StatusOK, out)
 }
 
 func (s *Server) handleRollback(ctx *fasthttp.RequestCtx) error {
@@ -393,18 +365,18 @@ func (s *Server) handleRollback(ctx *fasthttp.RequestCtx) error {
 	}
 	if ctx.QueryArgs().Has("dry_run") {
 		// Every other write takes dry_run; a rollback is checked by reading the diff first.
-		return &Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: "dry_run",
+		return &web.Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: "dry_run",
 			Message: "a rollback has no dry run: compare with GET /v1/admin/content/diff?from=<current>&to=<version>"}
 	}
 	var body struct {
 		Version int64  `json:"version"`
 		Note    string `json:"note"`
 	}
-	if err := decodeEdit(ctx, &body); err != nil {
+	if err := web.DecodeJSON(ctx, maxEditBody, &body); err != nil {
 		return err
 	}
 	if body.Version <= 0 {
-		return &Error{Status: fasthttp.StatusBadRequest, Code: "invalid_json", Field: "version", Message: `want {"version": N}`}
+		return &web.Error{Status: fasthttp.StatusBadRequest, Code: "invalid_json", Field: "version", Message: `want {"version": N}`}
 	}
 	want, err := ifMatch(ctx, false)
 	if err != nil {
@@ -414,7 +386,7 @@ func (s *Server) handleRollback(ctx *fasthttp.RequestCtx) error {
 	if note == "" {
 		note = fmt.Sprintf("rollback to v%d", body.Version)
 	}
-	v, err := st.Rollback(context.Background(), body.Version, operatorName(ctx), note, want)
+	v, err := st.Rollback(context.Background(), body.Version, auth.Name(ctx), note, want)
 	if err != nil {
 		return s.conflict(context.Background(), err, want)
 	}
@@ -423,7 +395,7 @@ func (s *Server) handleRollback(ctx *fasthttp.RequestCtx) error {
 		s.log.Warn("rolled-back content not applied here yet", "err", err)
 	}
 	ctx.Response.Header.Set("ETag", etag(v.Number))
-	return writeJSON(ctx, fasthttp.StatusOK, v)
+	return web.WriteJSON(ctx, fasthttp.StatusOK, v)
 }
 
 func (s *Server) handleAudit(ctx *fasthttp.RequestCtx) error {
@@ -435,7 +407,7 @@ func (s *Server) handleAudit(ctx *fasthttp.RequestCtx) error {
 	if v := ctx.QueryArgs().Peek("limit"); len(v) > 0 {
 		n, err := strconv.Atoi(string(v))
 		if err != nil || n <= 0 || n > 10000 {
-			return &Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: "limit", Message: "limit is 1 to 10000"}
+			return &web.Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: "limit", Message: "limit is 1 to 10000"}
 		}
 		limit = n
 	}
@@ -446,7 +418,7 @@ func (s *Server) handleAudit(ctx *fasthttp.RequestCtx) error {
 	if es == nil {
 		es = []contentstore.AuditEntry{}
 	}
-	return writeJSON(ctx, fasthttp.StatusOK, struct {
+	return web.WriteJSON(ctx, fasthttp.StatusOK, struct {
 		Entries []contentstore.AuditEntry `json:"entries"`
 	}{es})
 }

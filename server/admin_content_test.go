@@ -11,6 +11,8 @@ import (
 	"github.com/signpost/edge/configs"
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/contentstore/fsstore"
+	"github.com/signpost/edge/server/auth"
+	"github.com/signpost/edge/server/web"
 	"github.com/valyala/fasthttp"
 )
 
@@ -30,7 +32,7 @@ func contentEdge(t *testing.T) (*edge, contentstore.Store, string) {
 	}
 	t.Cleanup(func() { st.Close() })
 	e := startEdge(t, shipped(t), Config{ContentStore: st, DataDir: dir,
-		Operators: []Operator{{Name: "alice", Token: aliceToken}, {Name: "bob", Token: bobToken}}})
+		Operators: []auth.Operator{{Name: "alice", Token: aliceToken}, {Name: "bob", Token: bobToken}}})
 	if err := e.srv.ApplyCurrent(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -272,7 +274,7 @@ func TestPinnedBundlesOutliveChangesAndRestarts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := startEdge(t, shipped(t), Config{ContentStore: st, Operators: []Operator{{Name: "alice", Token: aliceToken}}})
+	e := startEdge(t, shipped(t), Config{ContentStore: st, Operators: []auth.Operator{{Name: "alice", Token: aliceToken}}})
 	if err := e.srv.ApplyCurrent(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -370,7 +372,7 @@ func TestDryRunIsSpelledOut(t *testing.T) {
 		{"POST", "/v1/admin/content/rollback?dry_run=1", `{"version":1}`},
 	} {
 		r := e.do(t, c.method, c.uri, []byte(c.body), bearer(aliceToken)...)
-		var b errorBody
+		var b web.ErrorBody
 		if r.StatusCode() != 400 || json.Unmarshal(r.Body(), &b) != nil || b.Error.Field != "dry_run" {
 			t.Errorf("%s %s: %d %s, want 400 naming dry_run", c.method, c.uri, r.StatusCode(), r.Body())
 		}

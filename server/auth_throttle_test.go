@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/signpost/edge/server/auth"
 )
 
 // TestFailedAuthThrottled: wrong operator tokens from one address are refused with 403 up to the
@@ -47,12 +49,12 @@ func TestServerPostingNeedsFeedbackWrite(t *testing.T) {
 		r := e.do(t, "POST", "/v1/feedback", b, with(bearer(token), "Content-Type", "application/json")...)
 		return r.StatusCode(), string(r.Body())
 	}
-	for _, sc := range []string{ScopeFeedbackRead, ScopeContent, ScopeNotice, ScopeFollowupsExport} {
-		if code, body := post(scopedTokens[sc]); code != 403 || !strings.Contains(body, "missing_scope") || !strings.Contains(body, ScopeFeedbackWrite) {
+	for _, sc := range []string{auth.ScopeFeedbackRead, auth.ScopeContent, auth.ScopeNotice, auth.ScopeFollowupsExport} {
+		if code, body := post(scopedTokens[sc]); code != 403 || !strings.Contains(body, "missing_scope") || !strings.Contains(body, auth.ScopeFeedbackWrite) {
 			t.Errorf("a %s token posting feedback: %d %s, want 403 missing_scope naming feedback:write", sc, code, body)
 		}
 	}
-	if code, body := post(scopedTokens[ScopeFeedbackWrite]); code != 202 {
+	if code, body := post(scopedTokens[auth.ScopeFeedbackWrite]); code != 202 {
 		t.Errorf("a feedback:write token: %d %s, want 202", code, body)
 	}
 	if code, _ := post(scopedAdminToken); code != 202 {

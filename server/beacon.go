@@ -11,6 +11,7 @@ import (
 	"strconv"
 
 	"github.com/signpost/edge/internal/jsonstrict"
+	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/usage"
 	"github.com/valyala/fasthttp"
 )
@@ -22,9 +23,9 @@ const maxBeaconBody = 1 << 10
 const usageDefaultDays = 30
 
 var (
-	errBeaconTooLarge = &Error{Status: fasthttp.StatusRequestEntityTooLarge, Code: "body_too_large",
+	errBeaconTooLarge = &web.Error{Status: fasthttp.StatusRequestEntityTooLarge, Code: "body_too_large",
 		Message: fmt.Sprintf("a beacon is at most %d bytes", maxBeaconBody)}
-	errBeaconType = &Error{Status: fasthttp.StatusUnsupportedMediaType, Code: "unsupported_media_type",
+	errBeaconType = &web.Error{Status: fasthttp.StatusUnsupportedMediaType, Code: "unsupported_media_type",
 		Message: "send the beacon as text/plain (what navigator.sendBeacon sends for a text/plain Blob) or application/json"}
 )
 
@@ -49,7 +50,7 @@ type beaconBody struct {
 // memory is too), and a per-address limit would mean reading the address.
 func (s *Server) handleBeacon(ctx *fasthttp.RequestCtx) {
 	if err := s.beacon(ctx); err != nil {
-		writeError(ctx, s.log, err)
+		web.Write(ctx, s.log, err)
 		return
 	}
 	ctx.Response.Header.Set("Cache-Control", "no-store")
@@ -57,7 +58,7 @@ func (s *Server) handleBeacon(ctx *fasthttp.RequestCtx) {
 }
 
 func beaconError(field, code, msg string) error {
-	return &Error{Status: fasthttp.StatusBadRequest, Code: code, Field: field, Message: msg}
+	return &web.Error{Status: fasthttp.StatusBadRequest, Code: code, Field: field, Message: msg}
 }
 
 func (s *Server) beacon(ctx *fasthttp.RequestCtx) error {
@@ -135,7 +136,7 @@ func (s *Server) handleAdminUsage(ctx *fasthttp.RequestCtx) error {
 	}{{"since", &q.Since}, {"until", &q.Until}} {
 		if v := string(args.Peek(p.name)); v != "" {
 			if _, err := usage.ParseDay(v); err != nil {
-				return &Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: p.name, Message: "want a UTC day such as 2026-11-01"}
+				return &web.Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: p.name, Message: "want a UTC day such as 2026-11-01"}
 			}
 			*p.to = v
 		}
@@ -143,12 +144,12 @@ func (s *Server) handleAdminUsage(ctx *fasthttp.RequestCtx) error {
 	rows, err := s.cfg.Usage.Rows(context.Background(), q)
 	if err != nil {
 		s.log.Error("usage counts unreadable", "err", err)
-		return &Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable", Message: "the usage counts cannot be read now; try again"}
+		return &web.Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable", Message: "the usage counts cannot be read now; try again"}
 	}
 	if rows == nil {
 		rows = []usage.Row{}
 	}
-	return writeJSON(ctx, fasthttp.StatusOK, struct {
+	return web.WriteJSON(ctx, fasthttp.StatusOK, struct {
 		Rows []usage.Row `json:"rows"`
 	}{rows})
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/fasthttp/router"
 	"github.com/signpost/edge/server/asset"
+	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/tdewolff/minify/v2"
 	"github.com/tdewolff/minify/v2/css"
@@ -96,7 +97,7 @@ var loadConsoleAssets = sync.OnceValues(func() (*consoleAssets, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.js = asset.New(js, contentTypeJS, consoleCacheControl)
+	a.js = asset.New(js, web.ContentTypeJS, consoleCacheControl)
 	a.css = asset.New(css, "text/css; charset=utf-8", consoleCacheControl)
 	return a, nil
 })
@@ -126,7 +127,7 @@ type consolePageData struct {
 	Title string
 	// Page is "console" or "feedback": the view the script opens first.
 	Page  string
-	Langs []langLink
+	Langs []web.LangLink
 }
 
 // consolePages serves the operator console: /admin/ and /admin/feedback and their assets.
@@ -143,22 +144,22 @@ func (s *Server) consolePages(r *router.Router, get func(string, fasthttp.Reques
 }
 
 func (s *Server) handleConsole(ctx *fasthttp.RequestCtx, a *consoleAssets, page, path string) {
-	lang := embedLang(ctx)
+	lang := web.Lang(ctx)
 	t := consoleTexts[lang]
 	d := consolePageData{Lang: lang, T: t, Title: t.Console, Page: page}
 	if page == "feedback" {
 		d.Title = t.Dashboard
 	}
 	for _, l := range snippets.Locales {
-		d.Langs = append(d.Langs, langLink{Lang: string(l), Name: consoleTexts[l].LangName, Href: path + "?lang=" + string(l), Current: l == lang})
+		d.Langs = append(d.Langs, web.LangLink{Lang: string(l), Name: consoleTexts[l].LangName, Href: path + "?lang=" + string(l), Current: l == lang})
 	}
 	var buf bytes.Buffer
 	if err := a.page.Execute(&buf, d); err != nil {
-		writeError(ctx, s.log, err)
+		web.Write(ctx, s.log, err)
 		return
 	}
 	h := &ctx.Response.Header
 	h.Set("Content-Security-Policy", consoleCSP)
 	h.Set("Content-Language", string(lang))
-	writeHTML(ctx, buf.Bytes(), "Accept-Language, Accept-Encoding")
+	web.WriteHTML(ctx, buf.Bytes(), "Accept-Language, Accept-Encoding")
 }

@@ -17,6 +17,8 @@ import (
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/internal/linediff"
+	"github.com/signpost/edge/server/auth"
+	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/widget"
 	"github.com/valyala/fasthttp"
@@ -45,11 +47,11 @@ const (
 
 // consoleAPIRoutes adds the operator API the console needs beyond the content routes.
 func (s *Server) consoleAPIRoutes(r *router.Router, get func(string, fasthttp.RequestHandler)) {
-	get("/v1/admin/whoami", s.admin(s.handleWhoami))
-	r.PUT("/v1/admin/lines/{id}", s.admin(s.handlePutLine, ScopeContent))
-	r.PUT("/v1/admin/regions/{code}/lines", s.admin(s.handlePutRegionLines, ScopeContent))
-	get("/v1/admin/content/diff", s.admin(s.handleContentDiff, ScopeContent, ScopeNotice))
-	r.POST("/v1/admin/preview", s.admin(s.handleCreatePreview, ScopeContent, ScopeNotice))
+	get("/v1/admin/whoami", s.auth.Wrap(s.handleWhoami))
+	r.PUT("/v1/admin/lines/{id}", s.auth.Wrap(s.handlePutLine, auth.ScopeContent))
+	r.PUT("/v1/admin/regions/{code}/lines", s.auth.Wrap(s.handlePutRegionLines, auth.ScopeContent))
+	get("/v1/admin/content/diff", s.auth.Wrap(s.handleContentDiff, auth.ScopeContent, auth.ScopeNotice))
+	r.POST("/v1/admin/preview", s.auth.Wrap(s.handleCreatePreview, auth.ScopeContent, auth.ScopeNotice))
 	// The preview routes are public: the id is the secret (128 random bits, 15 minutes).
 	get("/admin/preview/{id}", s.handlePreviewPage)
 	get("/v1/preview/{id}/widget.js", s.handlePreviewWidget)
@@ -62,14 +64,14 @@ func (s *Server) consoleAPIRoutes(r *router.Router, get func(string, fasthttp.Re
 // handleWhoami answers GET /v1/admin/whoami: the token's operator name and scopes, so the
 // console shows only the views the token can use.
 func (s *Server) handleWhoami(ctx *fasthttp.RequestCtx) error {
-	scopes, _ := ctx.UserValue(operatorScopesValue).([]string)
+	scopes := auth.Scopes(ctx)
 	if scopes == nil {
 		scopes = []string{}
 	}
-	return writeJSON(ctx, fasthttp.StatusOK, struct {
+	return web.WriteJSON(ctx, fasthttp.StatusOK, struct {
 		Name   string   `json:"name"`
 		Scopes []string `json:"scopes"`
-	}{operatorName(ctx), scopes})
+	}{auth.Name(ctx), scopes})
 }
 
 // handlePutLine creates or replaces one crisis line (PUT /v1/admin/lines/{id}).
@@ -81,7 +83,7 @@ func (s *Server) handlePutLine(ctx *fasthttp.RequestCtx) error {
 		// is refused, since a banner may name only its region's numbers).
 		RegionMessages map[string]snippets.Text `json:"region_messages"`
 	}
-	if err := decodeEdit(ctx, &body); err != nil {
+	if err := web.DecodeJSON(ctx, maxEditBody, &body); err != nil {
 		return err
 	}
 	id := fmt.Sprint(ctx.UserValue("id"))
@@ -99,7 +101,7 @@ func (s *Server) handlePutLine(ctx *fasthttp.RequestCtx) error {
 			out, err = snippets.SetRegionMessage(out, code, body.RegionMessages[code])
 			if errors.Is(err, snippets.ErrNoSuch) {
 				// The line is there: what is missing is the region the body names.
-				return nil, &Error{Status: fasthttp.StatusUnprocessableEntity, Code: "invalid_content", Field: "region_messages." + code,
+				return nil, &web.Error{Status: fasthttp.StatusUnprocessableEntity, Code: "invalid_content", Field: "region_messages." + code,
 					Message: fmt.Sprintf("no region entry %q: region_messages sets the banner sentence of an existing region", code)}
 			}
 		}
@@ -115,11 +117,11 @@ func (s *Server) handlePutRegionLines(ctx *fasthttp.RequestCtx) error {
 		Lines   []string      `json:"lines"`
 		Message snippets.Text `json:"message"`
 	}
-	if err := decodeEdit(ctx, &body); err != nil {
+	if err := web.DecodeJSON(ctx, maxEditBody, &body); err != nil {
 		return err
 	}
 	if body.Lines == nil {
-		return &Error{Status: fasthttp.StatusBadRequest, Code: "invalid_json", Field: "lines",
+		return &web.Error{Status: fasthttp.StatusBadRequest, Code: "invalid_json", Field: "lines",
 			Message: `want {"lines": ["line-id", ...]}, with "message": {"en": ..., "fr": ...} to change the banner sentence too`}
 	}
 	code := fmt.Sprint(ctx.UserValue("code"))
@@ -164,7 +166,7 @@ func (s *Server) maybeDryRun(ctx *fasthttp.RequestCtx, edit func([]byte) ([]byte
 	switch string(ctx.QueryArgs().Peek("dry_run")) {
 	case "1", "true", "":
 	default:
-		return true, &Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: "dry_run", Message: "dry_run is 1 (or true) to check an edit without publishing it"}
+		return true, &web.Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: "dry_run", Message: "dry_run is 1 (or true) to check an edit without publishing it"}
 	}
 	return true, s.dryRun(ctx, edit)
 }
@@ -194,11 +196,11 @@ func (s *Server) dryRun(ctx *fasthttp.RequestCtx, edit func([]byte) ([]byte, err
 	if err != nil {
 		return err
 	}
-	id, err := s.newPreview(now, operatorName(ctx), out, draft)
+	id, err := s.newPreview(now, auth.Name(ctx), out, draft)
 	if err != nil {
 		return err
 	}
-	return writeJSON(ctx, fasthttp.StatusOK, dryRunBody{BaseVersion: v.Number, Diff: diffRows{Rows: diffOf(src, out)}, Preview: id})
+	return web.WriteJSON(ctx, fasthttp.StatusOK, dryRunBody{BaseVersion: v.Number, Diff: diffRows{Rows: diffOf(src, out)}, Preview: id})
 }
 
 // diffOf is the side-by-side diff of two content documents, long unchanged runs collapsed.
@@ -221,7 +223,7 @@ func (s *Server) handleContentDiff(ctx *fasthttp.RequestCtx) error {
 	for i, name := range [...]string{"from", "to"} {
 		v, err := strconv.ParseInt(string(ctx.QueryArgs().Peek(name)), 10, 64)
 		if err != nil || v <= 0 {
-			return &Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: name, Message: name + " is a version number (1, 2, ...)"}
+			return &web.Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: name, Message: name + " is a version number (1, 2, ...)"}
 		}
 		n[i] = v
 	}
@@ -233,7 +235,7 @@ func (s *Server) handleContentDiff(ctx *fasthttp.RequestCtx) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(ctx, fasthttp.StatusOK, struct {
+	return web.WriteJSON(ctx, fasthttp.StatusOK, struct {
 		From int64          `json:"from"`
 		To   int64          `json:"to"`
 		Rows []linediff.Row `json:"rows"`
@@ -245,7 +247,7 @@ func (s *Server) handleContentDiff(ctx *fasthttp.RequestCtx) error {
 func (s *Server) handleCreatePreview(ctx *fasthttp.RequestCtx) error {
 	ct := string(ctx.Request.Header.ContentType())
 	if ct != "" && !strings.Contains(ct, "yaml") && !strings.Contains(ct, "json") && !strings.HasPrefix(ct, "text/plain") {
-		return &Error{Status: fasthttp.StatusUnsupportedMediaType, Code: "unsupported_media_type", Message: "send the draft as application/yaml or application/json"}
+		return &web.Error{Status: fasthttp.StatusUnsupportedMediaType, Code: "unsupported_media_type", Message: "send the draft as application/yaml or application/json"}
 	}
 	now := s.cfg.Now()
 	src := append([]byte(nil), ctx.PostBody()...)
@@ -253,11 +255,11 @@ func (s *Server) handleCreatePreview(ctx *fasthttp.RequestCtx) error {
 	if err != nil {
 		return err
 	}
-	id, err := s.newPreview(now, operatorName(ctx), src, draft)
+	id, err := s.newPreview(now, auth.Name(ctx), src, draft)
 	if err != nil {
 		return err
 	}
-	return writeJSON(ctx, fasthttp.StatusOK, struct {
+	return web.WriteJSON(ctx, fasthttp.StatusOK, struct {
 		Preview string `json:"preview"`
 	}{id})
 }
@@ -414,7 +416,7 @@ func (p *previewStore) expire(now time.Time) {
 	p.order = slices.Delete(p.order, 0, n)
 }
 
-var errNoPreview = &Error{Status: fasthttp.StatusNotFound, Code: "not_found", Message: "no such preview: it expired (previews last 15 minutes)"}
+var errNoPreview = &web.Error{Status: fasthttp.StatusNotFound, Code: "not_found", Message: "no such preview: it expired (previews last 15 minutes)"}
 
 // preview finds the request's preview, or fails with 404.
 func (s *Server) preview(ctx *fasthttp.RequestCtx) (*draftPreview, error) {
@@ -448,7 +450,7 @@ func (s *Server) handlePreviewWidget(ctx *fasthttp.RequestCtx) {
 		h := &ctx.Response.Header
 		h.Set("Cache-Control", "no-store")
 		h.Set("Vary", "Accept-Encoding")
-		ctx.SetContentType(contentTypeJS)
+		ctx.SetContentType(web.ContentTypeJS)
 		if ctx.Request.Header.HasAcceptEncoding("gzip") && len(w.gz) < len(w.js) {
 			h.Set("Content-Encoding", "gzip")
 			ctx.SetBody(w.gz)
@@ -458,9 +460,9 @@ func (s *Server) handlePreviewWidget(ctx *fasthttp.RequestCtx) {
 		return nil
 	}()
 	if err != nil {
-		writeError(ctx, s.log, err)
+		web.Write(ctx, s.log, err)
 	}
-	setCORS(ctx)
+	web.SetCORS(ctx)
 }
 
 // handlePreviewSnippet serves the draft's snippets exactly as /v1/snippets renders published
@@ -474,10 +476,10 @@ func (s *Server) handlePreviewSnippet(ctx *fasthttp.RequestCtx) {
 		return s.snippetFrom(ctx, d.st, false)
 	}()
 	if err != nil {
-		writeError(ctx, s.log, err)
+		web.Write(ctx, s.log, err)
 	}
 	ctx.Response.Header.Set("Cache-Control", "no-store")
-	setCORS(ctx)
+	web.SetCORS(ctx)
 }
 
 // handlePreviewFeedback answers the preview widget's feedback with what the real route would
@@ -507,19 +509,19 @@ func (s *Server) handlePreviewFeedback(ctx *fasthttp.RequestCtx) {
 		}
 		crisis := sub.Comment != "" && s.cfg.CrisisPhrases.Match(sub.Comment)
 		ctx.Response.Header.Set("Cache-Control", "no-store")
-		return writeJSON(ctx, fasthttp.StatusAccepted, feedbackResponse{ID: "preview", Crisis: crisis})
+		return web.WriteJSON(ctx, fasthttp.StatusAccepted, feedbackResponse{ID: "preview", Crisis: crisis})
 	}()
 	if err != nil {
-		writeError(ctx, s.log, err)
+		web.Write(ctx, s.log, err)
 	}
-	setCORS(ctx)
+	web.SetCORS(ctx)
 }
 
 // handlePreviewBeacon answers the preview widget's usage beacons with 204 and counts nothing:
 // an operator's preview is not a visitor.
 func (s *Server) handlePreviewBeacon(ctx *fasthttp.RequestCtx) {
 	if _, err := s.preview(ctx); err != nil {
-		writeError(ctx, s.log, err)
+		web.Write(ctx, s.log, err)
 		return
 	}
 	ctx.Response.Header.Set("Cache-Control", "no-store")
@@ -540,10 +542,10 @@ var previewCopy = map[snippets.Locale][2]string{
 func (s *Server) handlePreviewPage(ctx *fasthttp.RequestCtx) {
 	d, err := s.preview(ctx)
 	if err != nil {
-		writeError(ctx, s.log, err)
+		web.Write(ctx, s.log, err)
 		return
 	}
-	lang := embedLang(ctx)
+	lang := web.Lang(ctx)
 	r := &embedRequest{lang: lang, text: embedTexts[lang], st: d.st, content: d.st.content}
 	r.parse(ctx.QueryArgs())
 	renderPreview(ctx, s.log, r, "/v1/preview/"+d.id+"/widget.js", previewCopy[lang][0], previewCopy[lang][1], "Accept-Language, Accept-Encoding")

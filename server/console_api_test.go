@@ -17,6 +17,7 @@ import (
 	"github.com/signpost/edge/contentstore/fsstore"
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/feedback/logstore"
+	"github.com/signpost/edge/server/auth"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/usage"
 )
@@ -54,9 +55,9 @@ func capiEdge(t *testing.T) *capiFixture {
 	f := &capiFixture{store: st, fb: fb}
 	f.edge = startEdge(t, shipped(t), Config{ContentStore: st, Feedback: fb,
 		Now: func() time.Time { return testNow.Add(time.Duration(f.offset.Load())) },
-		Operators: []Operator{{Name: "alice", Token: aliceToken},
-			{Name: "nora", Token: capiNoticeToken, Scopes: []string{ScopeNotice}},
-			{Name: "fran", Token: capiFeedbackToken, Scopes: []string{ScopeFeedbackRead}}}})
+		Operators: []auth.Operator{{Name: "alice", Token: aliceToken},
+			{Name: "nora", Token: capiNoticeToken, Scopes: []string{auth.ScopeNotice}},
+			{Name: "fran", Token: capiFeedbackToken, Scopes: []string{auth.ScopeFeedbackRead}}}})
 	if err := f.srv.ApplyCurrent(context.Background()); err != nil {
 		t.Fatal(err)
 	}

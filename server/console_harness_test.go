@@ -22,6 +22,7 @@ import (
 	"github.com/signpost/edge/internal/browsertest"
 	"github.com/signpost/edge/internal/redistest"
 	"github.com/signpost/edge/server"
+	"github.com/signpost/edge/server/auth"
 	"github.com/signpost/edge/snippets"
 )
 
@@ -31,11 +32,11 @@ import (
 
 // consoleOperators are the operators every harness edge knows, by name. Scopes decide which
 // console views each one sees.
-var consoleOperators = []server.Operator{
-	{Name: "ana", Token: "ana-token-0123456789abcdef", Scopes: []string{server.ScopeContent, server.ScopeNotice}},
-	{Name: "ben", Token: "ben-token-0123456789abcdef", Scopes: []string{server.ScopeContent}},
-	{Name: "nia", Token: "nia-token-0123456789abcdef", Scopes: []string{server.ScopeNotice}},
-	{Name: "fay", Token: "fay-token-0123456789abcdef", Scopes: []string{server.ScopeFeedbackRead}},
+var consoleOperators = []auth.Operator{
+	{Name: "ana", Token: "ana-token-0123456789abcdef", Scopes: []string{auth.ScopeContent, auth.ScopeNotice}},
+	{Name: "ben", Token: "ben-token-0123456789abcdef", Scopes: []string{auth.ScopeContent}},
+	{Name: "nia", Token: "nia-token-0123456789abcdef", Scopes: []string{auth.ScopeNotice}},
+	{Name: "fay", Token: "fay-token-0123456789abcdef", Scopes: []string{auth.ScopeFeedbackRead}},
 	{Name: "root", Token: "root-token-0123456789abcdef"}, // Scopes nil: every scope
 }
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/signpost/edge/server/asset"
+	"github.com/signpost/edge/server/web"
 	"github.com/tdewolff/minify/v2"
 	"github.com/tdewolff/minify/v2/js"
 )
@@ -81,7 +82,7 @@ func TestConsoleAssets(t *testing.T) {
 	m.Add("text/javascript", &js.Minifier{Version: embedJSVersion})
 	r := e.do(t, "GET", "/admin/console.js", nil)
 	bundle := string(r.Body())
-	if r.StatusCode() != 200 || header(r, "Content-Type") != contentTypeJS {
+	if r.StatusCode() != 200 || header(r, "Content-Type") != web.ContentTypeJS {
 		t.Fatalf("console.js: %d %q", r.StatusCode(), header(r, "Content-Type"))
 	}
 	at := 0

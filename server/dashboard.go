@@ -13,6 +13,8 @@ import (
 
 	"github.com/fasthttp/router"
 	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/server/auth"
+	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
 )
@@ -24,18 +26,14 @@ import (
 
 // dashboardRoutes adds the feedback dashboard's API.
 func (s *Server) dashboardRoutes(r *router.Router, get func(string, fasthttp.RequestHandler)) {
-	get("/v1/admin/feedback/comments", s.admin(s.handleFeedbackComments, ScopeFeedbackRead))
-	get("/v1/admin/feedback/rates", s.admin(s.handleFeedbackRates, ScopeFeedbackRead))
-	get("/v1/admin/feedback/report", s.admin(s.handleFeedbackReport, ScopeFeedbackRead))
-	r.POST("/v1/admin/feedback/{id}/review", s.admin(s.handleFeedbackReview, ScopeFeedbackRead))
+	get("/v1/admin/feedback/comments", s.auth.Wrap(s.handleFeedbackComments, auth.ScopeFeedbackRead))
+	get("/v1/admin/feedback/rates", s.auth.Wrap(s.handleFeedbackRates, auth.ScopeFeedbackRead))
+	get("/v1/admin/feedback/report", s.auth.Wrap(s.handleFeedbackReport, auth.ScopeFeedbackRead))
+	r.POST("/v1/admin/feedback/{id}/review", s.auth.Wrap(s.handleFeedbackReview, auth.ScopeFeedbackRead))
 }
 
-var errFeedbackUnreadable = &Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable",
+var errFeedbackUnreadable = &web.Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable",
 	Message: "the feedback store cannot be read now; try again"}
-
-func badParam(field, msg string) error {
-	return &Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: field, Message: msg}
-}
 
 // partnerIDPattern is the shape of a partner id (snippets validates content ids the same way).
 var partnerIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
@@ -51,27 +49,27 @@ func parseFeedbackFilter(args *fasthttp.Args) (feedback.Filter, error) {
 	var f feedback.Filter
 	if v := string(args.Peek("partner")); v != "" {
 		if !partnerIDPattern.MatchString(v) {
-			return f, badParam("partner", "want a partner id such as demo")
+			return f, web.BadParam("partner", "want a partner id such as demo")
 		}
 		f.Partner = v
 	}
 	if v := string(args.Peek("page")); v != "" {
 		if !strings.HasPrefix(v, "/") || len(v) > feedback.MaxPage || strings.ContainsFunc(v, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
-			return f, badParam("page", "want a page path such as /help, as stored: starting with /, no spaces")
+			return f, web.BadParam("page", "want a page path such as /help, as stored: starting with /, no spaces")
 		}
 		f.Page = v
 	}
 	if v := args.Peek("since"); len(v) > 0 {
 		t, err := time.Parse(time.RFC3339, string(v))
 		if err != nil {
-			return f, badParam("since", "want an RFC 3339 time such as 2026-11-01T00:00:00Z")
+			return f, web.BadParam("since", "want an RFC 3339 time such as 2026-11-01T00:00:00Z")
 		}
 		f.Since = t
 	}
 	if v := string(args.Peek("from")); v != "" {
 		t, err := time.Parse(time.DateOnly, v)
 		if err != nil {
-			return f, badParam("from", "want a UTC day such as 2026-11-01")
+			return f, web.BadParam("from", "want a UTC day such as 2026-11-01")
 		}
 		if t.After(f.Since) {
 			f.Since = t // since and from are both lower bounds: the later one holds
@@ -80,11 +78,11 @@ func parseFeedbackFilter(args *fasthttp.Args) (feedback.Filter, error) {
 	if v := string(args.Peek("to")); v != "" {
 		t, err := time.Parse(time.DateOnly, v)
 		if err != nil {
-			return f, badParam("to", "want a UTC day such as 2026-11-30 (the whole day is included)")
+			return f, web.BadParam("to", "want a UTC day such as 2026-11-30 (the whole day is included)")
 		}
 		f.Until = t.AddDate(0, 0, 1)
 		if !f.Since.IsZero() && !f.Until.After(f.Since) {
-			return f, badParam("to", "to is before from (or since): no day is left")
+			return f, web.BadParam("to", "to is before from (or since): no day is left")
 		}
 	}
 	for _, p := range []struct {
@@ -97,7 +95,7 @@ func parseFeedbackFilter(args *fasthttp.Args) (feedback.Filter, error) {
 			b := v == "yes"
 			*p.to = &b
 		default:
-			return f, badParam(p.name, "want yes or no (or leave it out for either)")
+			return f, web.BadParam(p.name, "want yes or no (or leave it out for either)")
 		}
 	}
 	return f, nil
@@ -173,7 +171,7 @@ func (s *Server) handleFeedbackComments(ctx *fasthttp.RequestCtx) error {
 	if v := string(ctx.QueryArgs().Peek("limit")); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > maxCommentsLimit {
-			return badParam("limit", "want a number from 1 to 1000")
+			return web.BadParam("limit", "want a number from 1 to 1000")
 		}
 		limit = n
 	}
@@ -222,7 +220,7 @@ func (s *Server) handleFeedbackComments(ctx *fasthttp.RequestCtx) error {
 		c.Lines = lines[k]
 		out.Comments = append(out.Comments, c)
 	}
-	return writeJSON(ctx, fasthttp.StatusOK, out)
+	return web.WriteJSON(ctx, fasthttp.StatusOK, out)
 }
 
 // sortTriage orders the queue: crisis-flagged first, then unreviewed before reviewed, then
@@ -304,25 +302,25 @@ func (s *Server) handleFeedbackReview(ctx *fasthttp.RequestCtx) error {
 	}
 	rv, ok := s.cfg.Feedback.(feedback.Reviewer)
 	if !ok {
-		return &Error{Status: fasthttp.StatusServiceUnavailable, Code: "reviews_unavailable", Message: "this feedback store keeps no reviews"}
+		return &web.Error{Status: fasthttp.StatusServiceUnavailable, Code: "reviews_unavailable", Message: "this feedback store keeps no reviews"}
 	}
 	id, _ := ctx.UserValue("id").(string)
-	review, first, err := rv.MarkReviewed(context.Background(), id, operatorName(ctx), s.cfg.Now().UTC())
+	review, first, err := rv.MarkReviewed(context.Background(), id, auth.Name(ctx), s.cfg.Now().UTC())
 	switch {
 	case errors.Is(err, feedback.ErrNotFound):
-		return &Error{Status: fasthttp.StatusNotFound, Code: "not_found", Field: "id", Message: "no feedback record with this id"}
+		return &web.Error{Status: fasthttp.StatusNotFound, Code: "not_found", Field: "id", Message: "no feedback record with this id"}
 	case err != nil:
 		s.log.Error("feedback review not stored", "err", err)
-		return &Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable", Message: "the review could not be stored; try again"}
+		return &web.Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable", Message: "the review could not be stored; try again"}
 	}
 	if first {
 		if s.cfg.ContentStore != nil {
 			s.audit(ctx, "feedback.review", id, 0, "")
 		} else {
-			s.log.Info("review", "action", "feedback.review", "actor", operatorName(ctx), "target", id)
+			s.log.Info("review", "action", "feedback.review", "actor", auth.Name(ctx), "target", id)
 		}
 	}
-	return writeJSON(ctx, fasthttp.StatusOK, review)
+	return web.WriteJSON(ctx, fasthttp.StatusOK, review)
 }
 
 // Rates.
@@ -333,7 +331,7 @@ func (s *Server) rateQuery(ctx *fasthttp.RequestCtx) (feedback.Filter, feedback.
 	if v := string(ctx.QueryArgs().Peek("bucket")); v != "" {
 		p = feedback.Period(v)
 		if !p.Valid() {
-			return feedback.Filter{}, p, badParam("bucket", "want day or week")
+			return feedback.Filter{}, p, web.BadParam("bucket", "want day or week")
 		}
 	}
 	f, _, err := s.feedbackFilter(ctx, false)
@@ -354,13 +352,13 @@ func (s *Server) computeRates(ctx *fasthttp.RequestCtx, f feedback.Filter, p fee
 		if len(ctx.QueryArgs().Peek("from")) == 0 {
 			field = "since"
 		}
-		return nil, badParam(field, span.Error())
+		return nil, web.BadParam(field, span.Error())
 	case errors.As(err, &size):
 		field := "bucket"
 		if p == feedback.Week {
 			field = "partner"
 		}
-		return nil, badParam(field, size.Error())
+		return nil, web.BadParam(field, size.Error())
 	case err != nil:
 		s.log.Error("feedback rates: store unreadable", "err", err)
 		return nil, errFeedbackUnreadable
@@ -382,5 +380,5 @@ func (s *Server) handleFeedbackRates(ctx *fasthttp.RequestCtx) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(ctx, fasthttp.StatusOK, rates)
+	return web.WriteJSON(ctx, fasthttp.StatusOK, rates)
 }

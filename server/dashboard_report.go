@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/usage"
 	"github.com/valyala/fasthttp"
@@ -125,7 +126,7 @@ func (s *Server) handleFeedbackReport(ctx *fasthttp.RequestCtx) error {
 	lang := "en"
 	if v := string(ctx.QueryArgs().Peek("lang")); v != "" {
 		if reportCopy[v] == nil {
-			return badParam("lang", "want en or fr")
+			return web.BadParam("lang", "want en or fr")
 		}
 		lang = v
 	}
@@ -147,7 +148,7 @@ func (s *Server) handleFeedbackReport(ctx *fasthttp.RequestCtx) error {
 	rows, err := s.cfg.Usage.Rows(context.Background(), q)
 	if err != nil {
 		s.log.Error("usage counts unreadable", "err", err)
-		return &Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable", Message: "the usage counts cannot be read now; try again"}
+		return &web.Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable", Message: "the usage counts cannot be read now; try again"}
 	}
 	var buf bytes.Buffer
 	if err := reportTemplate.Execute(&buf, buildReport(s.Content(), lang, rates, rows)); err != nil {

@@ -26,6 +26,7 @@ import (
 	"github.com/signpost/edge/feedback/logstore"
 	"github.com/signpost/edge/feedback/redisstore"
 	"github.com/signpost/edge/internal/redistest"
+	"github.com/signpost/edge/server/auth"
 	"github.com/tdewolff/parse/v2"
 	tdhtml "github.com/tdewolff/parse/v2/html"
 	"github.com/valyala/fasthttp"
@@ -134,10 +135,10 @@ func dashEdge(t *testing.T, st feedback.Store, withAudit bool) (*edge, []*feedba
 		st = ls
 	}
 	recs := dashSeed(t, st)
-	cfg := Config{Feedback: st, Operators: []Operator{
+	cfg := Config{Feedback: st, Operators: []auth.Operator{
 		{Name: "alice", Token: aliceToken},
-		{Name: "rita", Token: dashReader, Scopes: []string{ScopeFeedbackRead}},
-		{Name: "carla", Token: dashWriter, Scopes: []string{ScopeContent}},
+		{Name: "rita", Token: dashReader, Scopes: []string{auth.ScopeFeedbackRead}},
+		{Name: "carla", Token: dashWriter, Scopes: []string{auth.ScopeContent}},
 	}}
 	if withAudit {
 		dir := t.TempDir()
@@ -794,7 +795,7 @@ func TestDashboardReviewsPersist(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer again.Close()
-		e2 := startEdge(t, shipped(t), Config{Feedback: again, Operators: []Operator{{Name: "rita", Token: dashReader, Scopes: []string{ScopeFeedbackRead}}}})
+		e2 := startEdge(t, shipped(t), Config{Feedback: again, Operators: []auth.Operator{{Name: "rita", Token: dashReader, Scopes: []string{auth.ScopeFeedbackRead}}}})
 		if ids := csvIDs(t, e2, "reviewed=yes"); !slices.Equal(ids, []string{recs[5].ID}) {
 			t.Errorf("reviewed after reopening: %v", ids)
 		}
@@ -816,7 +817,7 @@ func TestDashboardReviewsPersist(t *testing.T) {
 			t.Errorf("unknown id on Redis: %d", r.StatusCode())
 		}
 		// Another edge on the same Redis sees the review.
-		e2 := startEdge(t, shipped(t), Config{Feedback: redisstore.OpenReader(rdb, ""), Operators: []Operator{{Name: "rita", Token: dashReader, Scopes: []string{ScopeFeedbackRead}}}})
+		e2 := startEdge(t, shipped(t), Config{Feedback: redisstore.OpenReader(rdb, ""), Operators: []auth.Operator{{Name: "rita", Token: dashReader, Scopes: []string{auth.ScopeFeedbackRead}}}})
 		if _, cs := dashCommentsOf(t, e2, "reviewed=yes"); len(cs) != 1 || cs[0].ID != recs[0].ID || cs[0].ReviewedBy == nil || *cs[0].ReviewedBy != "rita" {
 			t.Errorf("reviewed on another edge: %+v", cs)
 		}
@@ -930,7 +931,7 @@ func TestDashboardReportEscapes(t *testing.T) {
 	}
 	content := shipped(t)
 	content.Partners["demo"].Name = `Demo <img src=x onerror=alert(3)> & "co"`
-	e := startEdge(t, content, Config{Feedback: st, Operators: []Operator{{Name: "rita", Token: dashReader, Scopes: []string{ScopeFeedbackRead}}}})
+	e := startEdge(t, content, Config{Feedback: st, Operators: []auth.Operator{{Name: "rita", Token: dashReader, Scopes: []string{auth.ScopeFeedbackRead}}}})
 	body := string(dashGet(t, e, "/v1/admin/feedback/report").Body())
 	for _, bad := range []string{"<script", "<img", "<svg onload", "style="} {
 		if strings.Contains(body, bad) {
@@ -1041,7 +1042,7 @@ func dashStoreEdge(t *testing.T, recs []*feedback.Record) *edge {
 			t.Fatalf("add: %v %v", dup, err)
 		}
 	}
-	return startEdge(t, shipped(t), Config{Feedback: st, Operators: []Operator{{Name: "rita", Token: dashReader, Scopes: []string{ScopeFeedbackRead}}}})
+	return startEdge(t, shipped(t), Config{Feedback: st, Operators: []auth.Operator{{Name: "rita", Token: dashReader, Scopes: []string{auth.ScopeFeedbackRead}}}})
 }
 
 // dashSpam makes n records for each of pages of partner on day, found yes on the first.

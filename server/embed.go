@@ -17,6 +17,7 @@ import (
 	"sync"
 
 	"github.com/signpost/edge/server/asset"
+	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/widget"
 	"github.com/tdewolff/minify/v2"
@@ -85,7 +86,7 @@ var loadEmbedAssets = sync.OnceValues(func() (*embedAssets, error) {
 		dst               **asset.Asset
 		name, mime, ctype string
 	}{
-		{&a.js, "pages/embed.js", "text/javascript", contentTypeJS},
+		{&a.js, "pages/embed.js", "text/javascript", web.ContentTypeJS},
 		{&a.css, "pages/embed.css", "text/css", "text/css; charset=utf-8"},
 		{&a.prevCSS, "pages/preview.css", "text/css", "text/css; charset=utf-8"},
 	} {
@@ -166,7 +167,7 @@ type embedRequest struct {
 	msgs    map[string]fieldMsg
 }
 
-var errBadHost = &Error{Status: fasthttp.StatusBadRequest, Code: "bad_host", Field: "Host",
+var errBadHost = &web.Error{Status: fasthttp.StatusBadRequest, Code: "bad_host", Field: "Host",
 	Message: "the Host header is not a host name or address: the builder cannot name this edge's origin"}
 
 func (b *embedBuilder) request(ctx *fasthttp.RequestCtx) (*embedRequest, error) {
@@ -175,86 +176,10 @@ func (b *embedBuilder) request(ctx *fasthttp.RequestCtx) (*embedRequest, error) 
 		return nil, errBadHost
 	}
 	st := b.s.state.Load()
-	lang := embedLang(ctx)
+	lang := web.Lang(ctx)
 	r := &embedRequest{lang: lang, text: embedTexts[lang], origin: origin, st: st, content: st.content}
 	r.parse(ctx.QueryArgs())
 	return r, nil
-}
-
-// validHost reports whether a Host header is host[:port]: a DNS name (labels of letters, digits
-// and inner hyphens) or an IP literal (IPv6 in brackets, a real address), and a port from 1 to
-// 65535. It runs on every request, so it allocates nothing.
-func validHost(h []byte) bool {
-	if len(h) == 0 || len(h) > 260 {
-		return false
-	}
-	var port []byte
-	if h[0] == '[' {
-		end := bytes.IndexByte(h, ']')
-		if end < 0 {
-			return false
-		}
-		a, err := netip.ParseAddr(view(h[1:end]))
-		if err != nil || !a.Is6() {
-			return false
-		}
-		if rest := h[end+1:]; len(rest) > 0 {
-			if rest[0] != ':' {
-				return false
-			}
-			port = rest[1:]
-			return validPort(port)
-		}
-		return true
-	}
-	name := h
-	if i := bytes.LastIndexByte(h, ':'); i >= 0 {
-		name, port = h[:i], h[i+1:]
-		if !validPort(port) {
-			return false
-		}
-	}
-	if len(name) > 0 && name[len(name)-1] == '.' {
-		name = name[:len(name)-1]
-	}
-	if len(name) == 0 {
-		return false
-	}
-	for len(name) > 0 {
-		label := name
-		if i := bytes.IndexByte(name, '.'); i >= 0 {
-			label, name = name[:i], name[i+1:]
-			if len(name) == 0 {
-				return false // "a..b" or a trailing dot already taken
-			}
-		} else {
-			name = nil
-		}
-		if len(label) == 0 || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
-			return false
-		}
-		for _, c := range label {
-			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-// validPort reports whether p is a port number from 1 to 65535.
-func validPort(p []byte) bool {
-	if len(p) == 0 || len(p) > 5 {
-		return false
-	}
-	n := 0
-	for _, c := range p {
-		if c < '0' || c > '9' {
-			return false
-		}
-		n = n*10 + int(c-'0')
-	}
-	return n >= 1 && n <= 65535
 }
 
 // origin is this edge's origin as the client reached it, for the tags and CSP lines: the Host
@@ -265,7 +190,7 @@ func validPort(p []byte) bool {
 func (b *embedBuilder) origin(ctx *fasthttp.RequestCtx) (string, bool) {
 	// The Host header as sent: fasthttp's parsed host would take "edge@evil.example" for a
 	// user and a host.
-	if !validHost(ctx.Request.Header.Host()) {
+	if !web.ValidHost(ctx.Request.Header.Host()) {
 		return "", false
 	}
 	host := strings.ToLower(string(ctx.Request.Header.Host()))
@@ -275,10 +200,10 @@ func (b *embedBuilder) origin(ctx *fasthttp.RequestCtx) (string, bool) {
 	case b.trustedProxy(ctx):
 		if p := forwardedProto(ctx); p != "" {
 			scheme = p
-		} else if loopbackHost(host) {
+		} else if web.LoopbackHost(host) {
 			scheme = "http"
 		}
-	case loopbackHost(host):
+	case web.LoopbackHost(host):
 		scheme = "http"
 	}
 	return scheme + "://" + host, true
@@ -304,66 +229,6 @@ func forwardedProto(ctx *fasthttp.RequestCtx) string {
 		return v
 	}
 	return ""
-}
-
-// loopbackHost reports whether host (with its port, if any) is this machine.
-func loopbackHost(host string) bool {
-	h := host
-	if sh, _, err := net.SplitHostPort(host); err == nil {
-		h = sh
-	}
-	h = strings.TrimSuffix(strings.Trim(h, "[]"), ".")
-	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
-		return true
-	}
-	a, err := netip.ParseAddr(h)
-	return err == nil && a.Unmap().IsLoopback()
-}
-
-// embedLang is the builder's language: ?lang=, else the first of en and fr in Accept-Language
-// by q-value, else English.
-func embedLang(ctx *fasthttp.RequestCtx) snippets.Locale {
-	switch string(ctx.QueryArgs().Peek("lang")) {
-	case "en":
-		return snippets.English
-	case "fr":
-		return snippets.French
-	}
-	best, bestQ := snippets.English, 0
-	for item := range strings.SplitSeq(string(ctx.Request.Header.Peek("Accept-Language")), ",") {
-		tag, params, _ := strings.Cut(item, ";")
-		primary, _, _ := strings.Cut(strings.TrimSpace(tag), "-")
-		q := weightOf(params)
-		var loc snippets.Locale
-		switch strings.ToLower(primary) {
-		case "en":
-			loc = snippets.English
-		case "fr":
-			loc = snippets.French
-		default:
-			continue
-		}
-		if q > bestQ {
-			best, bestQ = loc, q
-		}
-	}
-	return best
-}
-
-// weightOf reads "q=0.8" in thousandths: 1000 when absent, 0 when malformed.
-func weightOf(params string) int {
-	for p := range strings.SplitSeq(params, ";") {
-		k, v, ok := strings.Cut(strings.TrimSpace(p), "=")
-		if !ok || (k != "q" && k != "Q") {
-			continue
-		}
-		f, err := strconv.ParseFloat(v, 64)
-		if err != nil || f < 0 || f > 1 {
-			return 0
-		}
-		return int(f * 1000)
-	}
-	return 1000
 }
 
 var accentPattern = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
@@ -471,7 +336,7 @@ func httpURL(s string) (string, bool) {
 		return "", false
 	}
 	host := u.Hostname()
-	if host == "" || !validHost([]byte(u.Host)) {
+	if host == "" || !web.ValidHost([]byte(u.Host)) {
 		return "", false
 	}
 	return u.String(), true
@@ -513,21 +378,17 @@ func (o embedOptions) attrs() string {
 		{"data-accent", o.Accent},
 	} {
 		if a[1] != "" {
-			b.WriteString(" " + a[0] + `="` + escapeHTML(a[1]) + `"`)
+			b.WriteString(" " + a[0] + `="` + web.EscapeHTML(a[1]) + `"`)
 		}
 	}
 	return b.String()
 }
 
-// escapeHTML escapes text for HTML text and double-quoted attribute values, leaving the
-// apostrophes of French text readable in the code a partner copies.
-var escapeHTML = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace
-
 // scriptTag writes the embed: src, the integrity pair when pinned, then the options.
 func scriptTag(src, integrity, attrs string) string {
-	tag := `<script async src="` + escapeHTML(src) + `"`
+	tag := `<script async src="` + web.EscapeHTML(src) + `"`
 	if integrity != "" {
-		tag += ` integrity="` + escapeHTML(integrity) + `" crossorigin="anonymous"`
+		tag += ` integrity="` + web.EscapeHTML(integrity) + `" crossorigin="anonymous"`
 	}
 	return tag + "\n " + attrs + "></script>"
 }
@@ -589,8 +450,8 @@ func (r *embedRequest) allPlaceholders() string {
 // never a number, since a noscript block cannot know where the visitor is.
 func noscriptFallback(c *snippets.Loaded, loc snippets.Locale) string {
 	u := c.Unknown
-	return "<noscript>\n  <p>" + escapeHTML(u.Message.Get(loc)) + ` <a href="` + escapeHTML(u.DirectoryURL) + `">` +
-		escapeHTML(u.DirectoryLabel.Get(loc)) + "</a></p>\n</noscript>"
+	return "<noscript>\n  <p>" + web.EscapeHTML(u.Message.Get(loc)) + ` <a href="` + web.EscapeHTML(u.DirectoryURL) + `">` +
+		web.EscapeHTML(u.DirectoryLabel.Get(loc)) + "</a></p>\n</noscript>"
 }
 
 func (r *embedRequest) code() embedCode {
@@ -642,20 +503,13 @@ func (r *embedRequest) hints(p *snippets.Partner) map[string]string {
 type embedPageData struct {
 	Lang       snippets.Locale
 	T          *embedText
-	Langs      []langLink
+	Langs      []web.LangLink
 	Partners   []partnerOption
 	Components []componentOption
 	Raw        embedRaw
 	Msg        map[string]fieldMsg
 	Code       embedCode
 	Manifest   string
-}
-
-type langLink struct {
-	Lang    string
-	Name    string
-	Href    string
-	Current bool
 }
 
 type partnerOption struct {
@@ -672,7 +526,7 @@ type componentOption struct {
 func (b *embedBuilder) handleEmbed(ctx *fasthttp.RequestCtx) {
 	r, err := b.request(ctx)
 	if err != nil {
-		writeError(ctx, b.s.log, err)
+		web.Write(ctx, b.s.log, err)
 		return
 	}
 	code := r.code()
@@ -682,7 +536,7 @@ func (b *embedBuilder) handleEmbed(ctx *fasthttp.RequestCtx) {
 		q += "&"
 	}
 	for _, l := range snippets.Locales {
-		d.Langs = append(d.Langs, langLink{Lang: string(l), Name: embedTexts[l].LangName, Href: "/embed?" + q + "lang=" + string(l), Current: l == r.lang})
+		d.Langs = append(d.Langs, web.LangLink{Lang: string(l), Name: embedTexts[l].LangName, Href: "/embed?" + q + "lang=" + string(l), Current: l == r.lang})
 	}
 	for _, id := range partnerIDs(r.content) {
 		d.Partners = append(d.Partners, partnerOption{ID: id, Label: r.content.Partners[id].Name + " (" + id + ")", Selected: id == r.opts.Partner})
@@ -692,27 +546,13 @@ func (b *embedBuilder) handleEmbed(ctx *fasthttp.RequestCtx) {
 	}
 	var buf bytes.Buffer
 	if err := b.page.Execute(&buf, d); err != nil {
-		writeError(ctx, b.s.log, err)
+		web.Write(ctx, b.s.log, err)
 		return
 	}
 	h := &ctx.Response.Header
 	h.Set("Content-Security-Policy", embedCSP)
 	h.Set("Content-Language", string(r.lang))
-	writeHTML(ctx, buf.Bytes(), "Accept-Language, Accept-Encoding")
-}
-
-// writeHTML sends a page rendered for this request, gzipped when the client takes it.
-func writeHTML(ctx *fasthttp.RequestCtx, page []byte, vary string) {
-	h := &ctx.Response.Header
-	h.Set("Cache-Control", "no-cache")
-	h.Set("Vary", vary)
-	ctx.SetContentType("text/html; charset=utf-8")
-	if ctx.Request.Header.HasAcceptEncoding("gzip") {
-		h.Set("Content-Encoding", "gzip")
-		ctx.SetBody(fasthttp.AppendGzipBytes(nil, page))
-		return
-	}
-	ctx.SetBody(page)
+	web.WriteHTML(ctx, buf.Bytes(), "Accept-Language, Accept-Encoding")
 }
 
 // handleEmbedCode answers the generated code for the options, as JSON: the page's script asks
@@ -721,13 +561,13 @@ func writeHTML(ctx *fasthttp.RequestCtx, page []byte, vary string) {
 func (b *embedBuilder) handleEmbedCode(ctx *fasthttp.RequestCtx) {
 	r, err := b.request(ctx)
 	if err != nil {
-		writeError(ctx, b.s.log, err)
+		web.Write(ctx, b.s.log, err)
 		return
 	}
 	ctx.Response.Header.Set("Cache-Control", "no-store")
 	ctx.Response.Header.Set("Vary", "Accept-Language")
-	if err := writeJSON(ctx, fasthttp.StatusOK, r.code()); err != nil {
-		writeError(ctx, b.s.log, err)
+	if err := web.WriteJSON(ctx, fasthttp.StatusOK, r.code()); err != nil {
+		web.Write(ctx, b.s.log, err)
 	}
 }
 
@@ -744,7 +584,7 @@ type previewData struct {
 func renderPreview(ctx *fasthttp.RequestCtx, log *slog.Logger, r *embedRequest, src, heading, note, vary string) {
 	a, err := loadEmbedAssets()
 	if err != nil {
-		writeError(ctx, log, err)
+		web.Write(ctx, log, err)
 		return
 	}
 	name := r.opts.Partner
@@ -762,18 +602,18 @@ func renderPreview(ctx *fasthttp.RequestCtx, log *slog.Logger, r *embedRequest, 
 	}
 	var buf bytes.Buffer
 	if err := a.preview.Execute(&buf, d); err != nil {
-		writeError(ctx, log, err)
+		web.Write(ctx, log, err)
 		return
 	}
 	ctx.Response.Header.Set("Content-Security-Policy", previewCSP)
-	writeHTML(ctx, buf.Bytes(), vary)
+	web.WriteHTML(ctx, buf.Bytes(), vary)
 }
 
 // handleEmbedPreview serves the page the builder frames: the real widget with the options.
 func (b *embedBuilder) handleEmbedPreview(ctx *fasthttp.RequestCtx) {
 	r, err := b.request(ctx)
 	if err != nil {
-		writeError(ctx, b.s.log, err)
+		web.Write(ctx, b.s.log, err)
 		return
 	}
 	renderPreview(ctx, b.s.log, r, "/v1/widget.js", r.text.PreviewHeading, r.text.PreviewNote, "Accept-Encoding")
@@ -789,7 +629,7 @@ func (b *embedBuilder) handleEmbedAsset(ctx *fasthttp.RequestCtx) {
 	case "/embed/preview.css":
 		b.prevCSS.Serve(ctx)
 	default:
-		writeError(ctx, b.s.log, errNotFound)
+		web.Write(ctx, b.s.log, web.ErrNotFound)
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/signpost/edge/feedback/logstore"
 	"github.com/signpost/edge/feedback/redisstore"
 	"github.com/signpost/edge/internal/redistest"
+	"github.com/signpost/edge/server/auth"
 )
 
 // TestExportDuringOutage: with Redis away, feedback and follow-up exports answer 503
@@ -137,7 +138,7 @@ func TestExportAuditedOrRefused(t *testing.T) {
 	}
 	t.Cleanup(func() { cs.Close() })
 	e := startEdge(t, shipped(t), Config{Feedback: ls, ContentStore: auditlessStore{cs}, DataDir: dir,
-		Operators: []Operator{{Name: "alice", Token: aliceToken}}})
+		Operators: []auth.Operator{{Name: "alice", Token: aliceToken}}})
 	for _, uri := range []string{"/v1/admin/feedback?format=csv", "/v1/admin/feedback/followups"} {
 		r := e.do(t, "GET", uri, nil, bearer(aliceToken)...)
 		if code, _ := jsonError(t, r); r.StatusCode() != 503 || code != "store_unavailable" {

@@ -10,22 +10,24 @@ import (
 	"time"
 
 	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/server/auth"
 	"github.com/signpost/edge/server/ratelimit"
+	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
 )
 
 // Errors of the feedback intake.
 var (
-	errFeedbackUnavailable = &Error{Status: fasthttp.StatusServiceUnavailable, Code: "feedback_unavailable", Message: "feedback is not configured on this edge"}
-	errStoreUnavailable    = &Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable", Message: "feedback could not be stored; please try again"}
-	errUnsupportedType     = &Error{Status: fasthttp.StatusUnsupportedMediaType, Code: "unsupported_media_type",
+	errFeedbackUnavailable = &web.Error{Status: fasthttp.StatusServiceUnavailable, Code: "feedback_unavailable", Message: "feedback is not configured on this edge"}
+	errStoreUnavailable    = &web.Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable", Message: "feedback could not be stored; please try again"}
+	errUnsupportedType     = &web.Error{Status: fasthttp.StatusUnsupportedMediaType, Code: "unsupported_media_type",
 		Message: "send the body as application/json or text/plain (UTF-8) carrying JSON"}
-	errFeedbackTooLarge = &Error{Status: fasthttp.StatusRequestEntityTooLarge, Code: "body_too_large",
+	errFeedbackTooLarge = &web.Error{Status: fasthttp.StatusRequestEntityTooLarge, Code: "body_too_large",
 		Message: fmt.Sprintf("feedback body is larger than %d bytes", feedback.MaxBody)}
-	errOriginNotAllowed = &Error{Status: fasthttp.StatusForbidden, Code: "origin_not_allowed", Message: "this page's origin may not send feedback for this partner"}
-	errBeaconOrigin     = &Error{Status: fasthttp.StatusForbidden, Code: "origin_not_allowed", Message: "this page's origin may not send usage counts for this partner"}
-	errOriginRequired   = &Error{Status: fasthttp.StatusForbidden, Code: "origin_required", Message: "a request without Origin needs an operator token"}
+	errOriginNotAllowed = &web.Error{Status: fasthttp.StatusForbidden, Code: "origin_not_allowed", Message: "this page's origin may not send feedback for this partner"}
+	errBeaconOrigin     = &web.Error{Status: fasthttp.StatusForbidden, Code: "origin_not_allowed", Message: "this page's origin may not send usage counts for this partner"}
+	errOriginRequired   = &web.Error{Status: fasthttp.StatusForbidden, Code: "origin_required", Message: "a request without Origin needs an operator token"}
 )
 
 // exposedHeaders are the response headers a partner page's script may read: the widget reads
@@ -50,12 +52,12 @@ func (s *Server) handleFeedback(ctx *fasthttp.RequestCtx) {
 	resp, err := s.feedback(ctx, &in)
 	if err != nil {
 		s.metrics.reject(err)
-		writeError(ctx, s.log, err)
+		web.Write(ctx, s.log, err)
 	} else {
 		b, _ := json.Marshal(resp)
 		ctx.Response.Header.Set("Cache-Control", "no-store")
 		ctx.SetStatusCode(fasthttp.StatusAccepted)
-		ctx.SetContentType(contentJSON)
+		ctx.SetContentType(web.ContentJSON)
 		ctx.SetBody(b)
 	}
 	if in.rate != nil {
@@ -103,13 +105,13 @@ func (s *Server) feedback(ctx *fasthttp.RequestCtx, in *intake) (*feedbackRespon
 	default:
 		// Server-to-server: only an operator token with feedback:write may post without a
 		// browser's Origin.
-		if err := s.checkOperator(ctx); err != nil {
-			if errors.Is(err, errUnauthorized) {
+		if err := s.auth.Check(ctx); err != nil {
+			if errors.Is(err, auth.ErrUnauthorized) {
 				return nil, errOriginRequired
 			}
 			return nil, err
 		}
-		if err := s.requireScope(ctx, []string{ScopeFeedbackWrite}); err != nil {
+		if err := s.auth.RequireScope(ctx, []string{auth.ScopeFeedbackWrite}); err != nil {
 			return nil, err
 		}
 		operator = true
@@ -236,7 +238,7 @@ func (s *Server) handleFeedbackPreflight(ctx *fasthttp.RequestCtx) {
 		return
 	}
 	if !anyPartnerAllows(s.state.Load().content, origin) {
-		writeError(ctx, s.log, errOriginNotAllowed)
+		web.Write(ctx, s.log, errOriginNotAllowed)
 		return
 	}
 	setFeedbackCORS(ctx, origin)
@@ -259,7 +261,7 @@ func (s *Server) limit(in *intake, scope ratelimit.Scope, key string) error {
 		in.rate = &r
 	}
 	if r.Reached {
-		return &Error{Status: fasthttp.StatusTooManyRequests, Code: "rate_limited",
+		return &web.Error{Status: fasthttp.StatusTooManyRequests, Code: "rate_limited",
 			Message: fmt.Sprintf("too many submissions (%s limit); retry after %d s", scope, r.RetryAfter(s.cfg.Now()))}
 	}
 	return nil

@@ -4,13 +4,14 @@ import (
 	"context"
 	"encoding/json"
 
+	"github.com/signpost/edge/server/web"
 	"github.com/valyala/fasthttp"
 )
 
 // handleHealthz answers 200 while the process serves: liveness only.
 func (s *Server) handleHealthz(ctx *fasthttp.RequestCtx) {
 	ctx.Response.Header.Set("Cache-Control", "no-store")
-	ctx.SetContentType(contentJSON)
+	ctx.SetContentType(web.ContentJSON)
 	ctx.SetBodyString(`{"status":"ok"}`)
 }
 
@@ -45,6 +46,6 @@ func (s *Server) handleReadyz(ctx *fasthttp.RequestCtx) {
 	b, _ := json.Marshal(r)
 	ctx.Response.Header.Set("Cache-Control", "no-store")
 	ctx.SetStatusCode(status)
-	ctx.SetContentType(contentJSON)
+	ctx.SetContentType(web.ContentJSON)
 	ctx.SetBody(b)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/server/ratelimit"
+	"github.com/signpost/edge/server/web"
 	"github.com/valyala/fasthttp"
 )
 
@@ -93,7 +94,7 @@ func newMetrics(spool func() SpoolStats, limits func() ratelimit.Stats) *metrics
 // label cannot grow without bound).
 func (m *metrics) reject(err error) {
 	code := "internal"
-	var e *Error
+	var e *web.Error
 	var fe *feedback.FieldError
 	switch {
 	case errors.As(err, &e):
@@ -116,7 +117,7 @@ func (s *Server) handleMetrics(ctx *fasthttp.RequestCtx) {
 	enc := expfmt.NewEncoder(&b, expfmt.NewFormat(expfmt.TypeTextPlain))
 	for _, f := range families {
 		if err := enc.Encode(f); err != nil {
-			writeError(ctx, s.log, err)
+			web.Write(ctx, s.log, err)
 			return
 		}
 	}

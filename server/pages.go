@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/signpost/edge/server/asset"
+	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/widget"
 	"github.com/valyala/fasthttp"
@@ -66,7 +67,7 @@ func (s *Server) handlePage(ctx *fasthttp.RequestCtx) {
 	}
 	var b bytes.Buffer
 	if err := s.pages.demo.Execute(&b, d); err != nil {
-		writeError(ctx, s.log, err)
+		web.Write(ctx, s.log, err)
 		return
 	}
 	ctx.Response.Header.Set("Cache-Control", "no-cache")

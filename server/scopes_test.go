@@ -14,21 +14,23 @@ import (
 	"github.com/signpost/edge/contentstore/fsstore"
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/feedback/logstore"
+	"github.com/signpost/edge/server/auth"
+	"github.com/signpost/edge/server/web"
 	"github.com/valyala/fasthttp"
 )
 
 // One token per scope, and the admin token with all of them.
 var scopedTokens = map[string]string{
-	ScopeContent:         "content-token-0123456789",
-	ScopeNotice:          "notice-token-0123456789",
-	ScopeFeedbackRead:    "reader-token-0123456789",
-	ScopeFollowupsExport: "exporter-token-0123456789",
-	ScopeFeedbackWrite:   "writer-token-0123456789",
+	auth.ScopeContent:         "content-token-0123456789",
+	auth.ScopeNotice:          "notice-token-0123456789",
+	auth.ScopeFeedbackRead:    "reader-token-0123456789",
+	auth.ScopeFollowupsExport: "exporter-token-0123456789",
+	auth.ScopeFeedbackWrite:   "writer-token-0123456789",
 }
 
 // scopedNames are the tokens' names, which the audit log records.
 var scopedNames = map[string]string{
-	ScopeContent: "carla", ScopeNotice: "noor", ScopeFeedbackRead: "rita", ScopeFollowupsExport: "ezra", ScopeFeedbackWrite: "wendy",
+	auth.ScopeContent: "carla", auth.ScopeNotice: "noor", auth.ScopeFeedbackRead: "rita", auth.ScopeFollowupsExport: "ezra", auth.ScopeFeedbackWrite: "wendy",
 }
 
 const scopedAdminToken = "admin-token-0123456789abc"
@@ -38,8 +40,8 @@ func scopedEdge(t *testing.T, withStore bool) *edge {
 	dir := t.TempDir()
 	now := func() time.Time { return testNow }
 	cfg := Config{AdminToken: scopedAdminToken, DataDir: dir}
-	for _, sc := range AllScopes {
-		cfg.Operators = append(cfg.Operators, Operator{Name: scopedNames[sc], Token: scopedTokens[sc], Scopes: []string{sc}})
+	for _, sc := range auth.AllScopes {
+		cfg.Operators = append(cfg.Operators, auth.Operator{Name: scopedNames[sc], Token: scopedTokens[sc], Scopes: []string{sc}})
 	}
 	fb, err := logstore.Open(t.TempDir(), logstore.Options{}, now)
 	if err != nil {
@@ -84,23 +86,23 @@ func TestScopes(t *testing.T) {
 		anyOf        []string
 		audit        string // the audit action it writes, "" for none
 	}
-	readContent := []string{ScopeContent, ScopeNotice}
+	readContent := []string{auth.ScopeContent, auth.ScopeNotice}
 	routes := []route{
 		{"GET", "/v1/admin/content", "", false, readContent, ""},
 		{"GET", "/v1/admin/content/history", "", false, readContent, ""},
 		{"GET", "/v1/admin/content/versions/1", "", false, readContent, ""},
-		{"PUT", "/v1/admin/content", string(configs.Content), true, []string{ScopeContent}, "content.put"},
-		{"PUT", "/v1/admin/partners/mhcc/featured", `{"featured":["stepped-care-2-0","peer-support-guidelines"]}`, false, []string{ScopeContent}, "partner.featured"},
-		{"PUT", "/v1/admin/resources/winter-webinar", `{"type":"webinar","title":{"en":"Winter webinar"},"summary":{"en":"Live"},"url":{"en":"https://example.org/webinar"}}`, false, []string{ScopeContent}, "resource.put"},
-		{"DELETE", "/v1/admin/resources/winter-webinar", "", false, []string{ScopeContent}, "resource.delete"},
-		{"POST", "/v1/admin/content/rollback", `{"version":1}`, false, []string{ScopeContent}, "content.rollback"},
-		{"PUT", "/v1/admin/notice", `{"id":"storm","message":{"en":"Lines are busy."},"regions":["CA"],"expires_at":"` + exp + `"}`, false, []string{ScopeNotice}, "notice.put"},
-		{"DELETE", "/v1/admin/notice?id=storm", "", false, []string{ScopeNotice}, "notice.delete"},
-		{"GET", "/v1/admin/feedback", "", false, []string{ScopeFeedbackRead}, "feedback.export"},
-		{"GET", "/v1/admin/feedback/stats", "", false, []string{ScopeFeedbackRead}, ""},
-		{"GET", "/v1/admin/audit", "", false, []string{ScopeFeedbackRead}, ""},
-		{"GET", "/v1/admin/usage", "", false, []string{ScopeFeedbackRead}, ""},
-		{"GET", "/v1/admin/feedback/followups", "", false, []string{ScopeFollowupsExport}, "followups.export"},
+		{"PUT", "/v1/admin/content", string(configs.Content), true, []string{auth.ScopeContent}, "content.put"},
+		{"PUT", "/v1/admin/partners/mhcc/featured", `{"featured":["stepped-care-2-0","peer-support-guidelines"]}`, false, []string{auth.ScopeContent}, "partner.featured"},
+		{"PUT", "/v1/admin/resources/winter-webinar", `{"type":"webinar","title":{"en":"Winter webinar"},"summary":{"en":"Live"},"url":{"en":"https://example.org/webinar"}}`, false, []string{auth.ScopeContent}, "resource.put"},
+		{"DELETE", "/v1/admin/resources/winter-webinar", "", false, []string{auth.ScopeContent}, "resource.delete"},
+		{"POST", "/v1/admin/content/rollback", `{"version":1}`, false, []string{auth.ScopeContent}, "content.rollback"},
+		{"PUT", "/v1/admin/notice", `{"id":"storm","message":{"en":"Lines are busy."},"regions":["CA"],"expires_at":"` + exp + `"}`, false, []string{auth.ScopeNotice}, "notice.put"},
+		{"DELETE", "/v1/admin/notice?id=storm", "", false, []string{auth.ScopeNotice}, "notice.delete"},
+		{"GET", "/v1/admin/feedback", "", false, []string{auth.ScopeFeedbackRead}, "feedback.export"},
+		{"GET", "/v1/admin/feedback/stats", "", false, []string{auth.ScopeFeedbackRead}, ""},
+		{"GET", "/v1/admin/audit", "", false, []string{auth.ScopeFeedbackRead}, ""},
+		{"GET", "/v1/admin/usage", "", false, []string{auth.ScopeFeedbackRead}, ""},
+		{"GET", "/v1/admin/feedback/followups", "", false, []string{auth.ScopeFollowupsExport}, "followups.export"},
 	}
 	for _, rt := range routes {
 		send := func(token string) *fasthttp.Response {
@@ -118,7 +120,7 @@ func TestScopes(t *testing.T) {
 			return e.do(t, rt.method, rt.path, body, h...)
 		}
 		before := currentETag(t, e)
-		for _, sc := range AllScopes {
+		for _, sc := range auth.AllScopes {
 			if slices.Contains(rt.anyOf, sc) {
 				continue
 			}
@@ -153,7 +155,7 @@ func TestScopes(t *testing.T) {
 	}
 
 	// Every write and export is in the audit log under the token's name.
-	r := e.do(t, "GET", "/v1/admin/audit?limit=1000", nil, bearer(scopedTokens[ScopeFeedbackRead])...)
+	r := e.do(t, "GET", "/v1/admin/audit?limit=1000", nil, bearer(scopedTokens[auth.ScopeFeedbackRead])...)
 	var log struct{ Entries []contentstore.AuditEntry }
 	if err := json.Unmarshal(r.Body(), &log); err != nil {
 		t.Fatalf("audit: %v %s", err, r.Body())
@@ -187,10 +189,10 @@ func TestScopes(t *testing.T) {
 // still leaves a trace, in the log, with the token's name.
 func TestFollowupExportLoggedWithoutStore(t *testing.T) {
 	e := scopedEdge(t, false)
-	if r := e.do(t, "GET", "/v1/admin/feedback/followups", nil, bearer(scopedTokens[ScopeContent])...); r.StatusCode() != 403 {
+	if r := e.do(t, "GET", "/v1/admin/feedback/followups", nil, bearer(scopedTokens[auth.ScopeContent])...); r.StatusCode() != 403 {
 		t.Errorf("followups with content scope: %d", r.StatusCode())
 	}
-	if r := e.do(t, "GET", "/v1/admin/feedback/followups", nil, bearer(scopedTokens[ScopeFollowupsExport])...); r.StatusCode() != 200 {
+	if r := e.do(t, "GET", "/v1/admin/feedback/followups", nil, bearer(scopedTokens[auth.ScopeFollowupsExport])...); r.StatusCode() != 200 {
 		t.Fatalf("followups: %d %s", r.StatusCode(), r.Body())
 	}
 	var found bool
@@ -222,11 +224,11 @@ func TestValidateScopes(t *testing.T) {
 		{[]string{"feedback:delete"}, false},
 		{[]string{"Content"}, false},
 	} {
-		if err := ValidateScopes(tc.scopes); (err == nil) != tc.ok {
+		if err := auth.ValidateScopes(tc.scopes); (err == nil) != tc.ok {
 			t.Errorf("%v: %v", tc.scopes, err)
 		}
 	}
-	if err := ValidateScopes([]string{"nope"}); err == nil || !strings.Contains(err.Error(), `"nope"`) {
+	if err := auth.ValidateScopes([]string{"nope"}); err == nil || !strings.Contains(err.Error(), `"nope"`) {
 		t.Errorf("the error must name the unknown scope: %v", err)
 	}
 }
@@ -247,7 +249,7 @@ func TestFollowupExportFilters(t *testing.T) {
 		}
 	}
 	get := func(query string) *fasthttp.Response {
-		return e.do(t, "GET", "/v1/admin/feedback/followups?"+query, nil, bearer(scopedTokens[ScopeFollowupsExport])...)
+		return e.do(t, "GET", "/v1/admin/feedback/followups?"+query, nil, bearer(scopedTokens[auth.ScopeFollowupsExport])...)
 	}
 	r := get("partner=demo")
 	if r.StatusCode() != 200 {
@@ -261,7 +263,7 @@ func TestFollowupExportFilters(t *testing.T) {
 	}
 	for _, q := range []string{"page=/", "found=yes", "crisis=no", "comment=yes", "reviewed=no", "helpful=yes"} {
 		r := get(q)
-		var body errorBody
+		var body web.ErrorBody
 		if r.StatusCode() != 400 || json.Unmarshal(r.Body(), &body) != nil || body.Error.Field != strings.Split(q, "=")[0] {
 			t.Errorf("%s: %d %s, want 400 naming the parameter", q, r.StatusCode(), r.Body())
 		}

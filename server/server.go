@@ -21,7 +21,9 @@ import (
 	"github.com/signpost/edge/configs"
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/server/auth"
 	"github.com/signpost/edge/server/ratelimit"
+	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/usage"
 	"github.com/valyala/fasthttp"
@@ -58,7 +60,7 @@ type Config struct {
 	IPHasher *feedback.IPHasher
 	// Operators are named operator tokens (a tokens file); with AdminToken (named "admin") they
 	// guard /v1/admin/. Names go into the audit log.
-	Operators []Operator
+	Operators []auth.Operator
 	// ContentStore keeps the versioned content operators change through the admin API; nil
 	// serves the content given to New only, and admin content writes answer 503.
 	ContentStore contentstore.Store
@@ -105,8 +107,8 @@ type Server struct {
 	limits   *ratelimit.Limiter
 	metrics  *metrics
 	// Operators and content.
-	operators []operatorKey
-	applyMu   sync.Mutex // serializes content changes applied from the store
+	auth    *auth.Guard
+	applyMu sync.Mutex // serializes content changes applied from the store
 	// oldBundles holds bundles other than the current one, by hash: pages pinned to them with
 	// SRI keep their banner across content changes and deploys.
 	oldBundles   sync.Map // string -> *asset.Asset
@@ -155,8 +157,7 @@ func New(cfg Config, content *snippets.Loaded) (*Server, error) {
 	if cfg.Usage == nil {
 		cfg.Usage = usage.NewMemory()
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, ids: feedback.NewIDs(), ipHasher: cfg.IPHasher, limits: cfg.RateLimits,
-		operators: operatorKeys(cfg)}
+	s := &Server{cfg: cfg, log: cfg.Logger, ids: feedback.NewIDs(), ipHasher: cfg.IPHasher, limits: cfg.RateLimits}
 	if s.limits == nil {
 		if s.limits, err = ratelimit.New(ratelimit.Config{Logger: cfg.Logger}); err != nil {
 			return nil, err
@@ -172,6 +173,8 @@ func New(cfg Config, content *snippets.Loaded) (*Server, error) {
 			return nil, err
 		}
 	}
+	s.auth = auth.New(auth.Config{AdminToken: cfg.AdminToken, Operators: cfg.Operators, Limits: s.limits, Hasher: s.ipHasher,
+		Proxies: cfg.TrustedProxies, Now: cfg.Now, Log: cfg.Logger})
 	if err := s.SetContent(content); err != nil {
 		return nil, err
 	}
@@ -242,27 +245,27 @@ func (s *Server) routes() *router.Router {
 	// widget and snippet routes never are.
 	r.POST("/v1/feedback", s.handleFeedback)
 	r.OPTIONS("/v1/feedback", s.handleFeedbackPreflight)
-	get("/v1/admin/feedback", s.admin(s.handleAdminFeedback, ScopeFeedbackRead))
-	get("/v1/admin/feedback/stats", s.admin(s.handleAdminStats, ScopeFeedbackRead))
-	get("/v1/admin/feedback/followups", s.admin(s.handleAdminFollowups, ScopeFollowupsExport))
+	get("/v1/admin/feedback", s.auth.Wrap(s.handleAdminFeedback, auth.ScopeFeedbackRead))
+	get("/v1/admin/feedback/stats", s.auth.Wrap(s.handleAdminStats, auth.ScopeFeedbackRead))
+	get("/v1/admin/feedback/followups", s.auth.Wrap(s.handleAdminFollowups, auth.ScopeFollowupsExport))
 	// Usage counts: the widget's beacons (counters only, nothing per visitor; not rate-limited,
 	// see handleBeacon) and their read side.
 	r.POST("/v1/beacon", s.handleBeacon)
-	get("/v1/admin/usage", s.admin(s.handleAdminUsage, ScopeFeedbackRead))
+	get("/v1/admin/usage", s.auth.Wrap(s.handleAdminUsage, auth.ScopeFeedbackRead))
 	get("/metrics", s.handleMetrics)
 	// Operators change content live (every write validated, versioned and audited), each
 	// route guarded by the scope it needs.
-	get("/v1/admin/content", s.admin(s.handleGetContent, ScopeContent, ScopeNotice))
-	r.PUT("/v1/admin/content", s.admin(s.handlePutContent, ScopeContent))
-	get("/v1/admin/content/history", s.admin(s.handleHistory, ScopeContent, ScopeNotice))
-	get("/v1/admin/content/versions/{v}", s.admin(s.handleGetVersion, ScopeContent, ScopeNotice))
-	r.POST("/v1/admin/content/rollback", s.admin(s.handleRollback, ScopeContent))
-	r.PUT("/v1/admin/partners/{id}/featured", s.admin(s.handlePutFeatured, ScopeContent))
-	r.PUT("/v1/admin/resources/{id}", s.admin(s.handlePutResource, ScopeContent))
-	r.DELETE("/v1/admin/resources/{id}", s.admin(s.handleDeleteResource, ScopeContent))
-	r.PUT("/v1/admin/notice", s.admin(s.handlePutNotice, ScopeNotice))
-	r.DELETE("/v1/admin/notice", s.admin(s.handleDeleteNotice, ScopeNotice))
-	get("/v1/admin/audit", s.admin(s.handleAudit, ScopeFeedbackRead))
+	get("/v1/admin/content", s.auth.Wrap(s.handleGetContent, auth.ScopeContent, auth.ScopeNotice))
+	r.PUT("/v1/admin/content", s.auth.Wrap(s.handlePutContent, auth.ScopeContent))
+	get("/v1/admin/content/history", s.auth.Wrap(s.handleHistory, auth.ScopeContent, auth.ScopeNotice))
+	get("/v1/admin/content/versions/{v}", s.auth.Wrap(s.handleGetVersion, auth.ScopeContent, auth.ScopeNotice))
+	r.POST("/v1/admin/content/rollback", s.auth.Wrap(s.handleRollback, auth.ScopeContent))
+	r.PUT("/v1/admin/partners/{id}/featured", s.auth.Wrap(s.handlePutFeatured, auth.ScopeContent))
+	r.PUT("/v1/admin/resources/{id}", s.auth.Wrap(s.handlePutResource, auth.ScopeContent))
+	r.DELETE("/v1/admin/resources/{id}", s.auth.Wrap(s.handleDeleteResource, auth.ScopeContent))
+	r.PUT("/v1/admin/notice", s.auth.Wrap(s.handlePutNotice, auth.ScopeNotice))
+	r.DELETE("/v1/admin/notice", s.auth.Wrap(s.handleDeleteNotice, auth.ScopeNotice))
+	get("/v1/admin/audit", s.auth.Wrap(s.handleAudit, auth.ScopeFeedbackRead))
 	get("/healthz", s.handleHealthz)
 	get("/readyz", s.handleReadyz)
 	get("/", s.handlePage)
@@ -295,11 +298,11 @@ func (s *Server) routes() *router.Router {
 			ctx.SetStatusCode(fasthttp.StatusPermanentRedirect)
 			return
 		}
-		writeError(ctx, s.log, errNotFound)
+		web.Write(ctx, s.log, web.ErrNotFound)
 	}
 	r.MethodNotAllowed = func(ctx *fasthttp.RequestCtx) {
 		allow := append([]byte(nil), ctx.Response.Header.Peek("Allow")...)
-		writeError(ctx, s.log, errMethod)
+		web.Write(ctx, s.log, web.ErrMethod)
 		ctx.Response.Header.SetBytesV("Allow", allow)
 	}
 	return r
@@ -313,22 +316,22 @@ func (s *Server) Handler() fasthttp.RequestHandler {
 			if v := recover(); v != nil {
 				s.log.Error("panic serving request", "method", string(ctx.Method()), "path", string(ctx.Path()),
 					"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-				writeError(ctx, s.log, &Error{Status: fasthttp.StatusInternalServerError, Code: "internal", Message: "internal error"})
+				web.Write(ctx, s.log, &web.Error{Status: fasthttp.StatusInternalServerError, Code: "internal", Message: "internal error"})
 			}
 		}()
-		setSecurityHeaders(ctx)
-		if h := ctx.Request.Header.Host(); len(h) > 0 && !validHost(h) {
+		web.SetSecurityHeaders(ctx)
+		if h := ctx.Request.Header.Host(); len(h) > 0 && !web.ValidHost(h) {
 			// Never let a malformed Host reach anything that names this edge.
-			writeError(ctx, s.log, errBadHost)
+			web.Write(ctx, s.log, errBadHost)
 			ctx.SetConnectionClose()
 			return
 		}
 		if name, dup := duplicateParam(ctx.QueryArgs()); dup {
 			// Which of two values would a handler read? Neither: the request says two things.
-			writeError(ctx, s.log, &Error{Status: fasthttp.StatusBadRequest, Code: "duplicate_parameter", Field: name,
+			web.Write(ctx, s.log, &web.Error{Status: fasthttp.StatusBadRequest, Code: "duplicate_parameter", Field: name,
 				Message: "the parameter " + name + " is given more than once"})
 			if p := ctx.Path(); bytes.HasPrefix(p, prefixSnippets) || bytes.HasPrefix(p, prefixWidget) {
-				setCORS(ctx)
+				web.SetCORS(ctx)
 			}
 			return
 		}
@@ -364,19 +367,19 @@ func duplicateParam(args *fasthttp.Args) (string, bool) {
 
 // requestError answers requests fasthttp could not read, in the same JSON error shape.
 func (s *Server) requestError(ctx *fasthttp.RequestCtx, err error) {
-	e := &Error{Status: fasthttp.StatusBadRequest, Code: "bad_request", Message: "the request could not be read"}
+	e := &web.Error{Status: fasthttp.StatusBadRequest, Code: "bad_request", Message: "the request could not be read"}
 	var small *fasthttp.ErrSmallBuffer
 	var netErr net.Error
 	switch {
 	case errors.Is(err, fasthttp.ErrBodyTooLarge):
-		e = &Error{Status: fasthttp.StatusRequestEntityTooLarge, Code: "body_too_large",
+		e = &web.Error{Status: fasthttp.StatusRequestEntityTooLarge, Code: "body_too_large",
 			Message: fmt.Sprintf("request body is larger than %d bytes", s.cfg.MaxBodySize)}
 	case errors.As(err, &small):
-		e = &Error{Status: fasthttp.StatusRequestHeaderFieldsTooLarge, Code: "headers_too_large", Message: "request headers are too large"}
+		e = &web.Error{Status: fasthttp.StatusRequestHeaderFieldsTooLarge, Code: "headers_too_large", Message: "request headers are too large"}
 	case errors.As(err, &netErr) && netErr.Timeout():
-		e = &Error{Status: fasthttp.StatusRequestTimeout, Code: "timeout", Message: "the request was not received in time"}
+		e = &web.Error{Status: fasthttp.StatusRequestTimeout, Code: "timeout", Message: "the request was not received in time"}
 	}
-	writeError(ctx, s.log, e)
+	web.Write(ctx, s.log, e)
 	ctx.SetConnectionClose()
 }
 

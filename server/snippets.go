@@ -3,19 +3,19 @@ package server
 import (
 	"bytes"
 	"slices"
-	"unsafe"
 
 	"github.com/signpost/edge/server/asset"
+	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
 )
 
 // handleSnippet answers GET /v1/snippets/{partner}[/{part}]?locale=&region=&tz=.
 func (s *Server) handleSnippet(ctx *fasthttp.RequestCtx) {
-	setCORS(ctx)
+	web.SetCORS(ctx)
 	if err := s.snippet(ctx); err != nil {
-		writeError(ctx, s.log, err)
-		setCORS(ctx)
+		web.Write(ctx, s.log, err)
+		web.SetCORS(ctx)
 	}
 }
 
@@ -33,7 +33,7 @@ func (s *Server) serveSnippetURI(ctx *fasthttp.RequestCtx) bool {
 	if e == nil || !e.fresh(s.cfg.Now()) {
 		return false
 	}
-	setCORS(ctx)
+	web.SetCORS(ctx)
 	e.asset.Serve(ctx)
 	return true
 }
@@ -44,17 +44,17 @@ func (s *Server) snippetFrom(ctx *fasthttp.RequestCtx, st *state, byURI bool) er
 	id, _ := ctx.UserValue("partner").(string)
 	p := st.content.Partners[id]
 	if p == nil {
-		return &Error{Status: fasthttp.StatusNotFound, Code: "unknown_partner", Message: "no partner with this id", Field: "partner"}
+		return &web.Error{Status: fasthttp.StatusNotFound, Code: "unknown_partner", Message: "no partner with this id", Field: "partner"}
 	}
 	part := snippets.All
 	if name, ok := ctx.UserValue("part").(string); ok {
 		part = snippets.Part(name)
 		if !slices.Contains(snippets.Parts, part) {
-			return &Error{Status: fasthttp.StatusNotFound, Code: "not_found", Message: "no such snippet: want banner, resources or feedback"}
+			return &web.Error{Status: fasthttp.StatusNotFound, Code: "not_found", Message: "no such snippet: want banner, resources or feedback"}
 		}
 	}
 	args := ctx.QueryArgs()
-	loc, ok, err := snippets.ParseLocale(view(args.Peek("locale")))
+	loc, ok, err := snippets.ParseLocale(web.View(args.Peek("locale")))
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func (s *Server) snippetFrom(ctx *fasthttp.RequestCtx, st *state, byURI bool) er
 			loc = snippets.English
 		}
 	}
-	region, ok, err := snippets.ParseRegion(view(args.Peek("region")))
+	region, ok, err := snippets.ParseRegion(web.View(args.Peek("region")))
 	if err != nil {
 		return err
 	}
@@ -72,7 +72,7 @@ func (s *Server) snippetFrom(ctx *fasthttp.RequestCtx, st *state, byURI bool) er
 		// No region: the browser's time zone when the widget could not place it with the zones
 		// baked into it, under the same rule (TimeZones.Region), else the partner's default.
 		region = p.Region
-		if zone := view(args.Peek("tz")); zone != "" {
+		if zone := web.View(args.Peek("tz")); zone != "" {
 			if !snippets.ValidZone(zone) {
 				return &snippets.ParamError{Field: "tz", Message: "not an IANA time zone name, like America/Toronto"}
 			}
@@ -86,7 +86,7 @@ func (s *Server) snippetFrom(ctx *fasthttp.RequestCtx, st *state, byURI bool) er
 		if err != nil {
 			return nil, err
 		}
-		return &snippetEntry{asset: asset.New(body, contentJSON, cacheSnippet), until: until}, nil
+		return &snippetEntry{asset: asset.New(body, web.ContentJSON, cacheSnippet), until: until}, nil
 	})
 	if err != nil {
 		return err
@@ -97,7 +97,3 @@ func (s *Server) snippetFrom(ctx *fasthttp.RequestCtx, st *state, byURI bool) er
 	e.asset.Serve(ctx)
 	return nil
 }
-
-// view returns b as a string without copying. Only for values that are parsed and dropped
-// within the request: the snippets parsers retain nothing of their input.
-func view(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }

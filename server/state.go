@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/signpost/edge/server/asset"
+	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/widget"
 )
@@ -18,9 +19,7 @@ const (
 	// A snippet carries emergency notices: browsers and caches revalidate it every time (a 304
 	// by ETag), so a notice published or withdrawn shows on the next page load everywhere.
 	// The fetch comes after the banner is drawn from baked data: the round trip delays nothing.
-	cacheSnippet  = "public, no-cache"
-	contentTypeJS = "text/javascript; charset=utf-8"
-	contentJSON   = "application/json"
+	cacheSnippet = "public, no-cache"
 )
 
 // state is everything served for one content version; it is replaced whole, never mutated,
@@ -61,14 +60,14 @@ func newState(content *snippets.Loaded, tz snippets.TimeZones) (*state, error) {
 		return nil, err
 	}
 	// The pinned and short-cached URLs serve the same bytes; only Cache-Control differs.
-	pinned := asset.New(b.JS, contentTypeJS, cachePinned)
+	pinned := asset.New(b.JS, web.ContentTypeJS, cachePinned)
 	return &state{
 		content:    content,
 		bundle:     b,
 		widget:     pinned.WithCacheControl(cacheWidget),
 		pinned:     pinned,
 		pinnedName: []byte("widget." + b.Hash + ".js"),
-		manifest:   asset.New(m, contentJSON, cacheManifest),
+		manifest:   asset.New(m, web.ContentJSON, cacheManifest),
 	}, nil
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/server/asset"
+	"github.com/signpost/edge/server/web"
 	"github.com/valyala/fasthttp"
 )
 
@@ -42,30 +43,30 @@ func (s *Server) serveWidget(ctx *fasthttp.RequestCtx) bool {
 			if unavailable {
 				// The archive is out of reach (Redis down): say so and when to retry, rather
 				// than a 404 a browser would take as final.
-				writeError(ctx, s.log, &Error{Status: fasthttp.StatusServiceUnavailable, Code: "widget_archive_unavailable",
+				web.Write(ctx, s.log, &web.Error{Status: fasthttp.StatusServiceUnavailable, Code: "widget_archive_unavailable",
 					Message: "this pinned widget is not in this edge's memory and its archive cannot be reached now"})
 				ctx.Response.Header.Set("Retry-After", "5")
-				setCORS(ctx)
+				web.SetCORS(ctx)
 				return true
 			}
-			writeError(ctx, s.log, &Error{Status: fasthttp.StatusNotFound, Code: "unknown_widget_version",
+			web.Write(ctx, s.log, &web.Error{Status: fasthttp.StatusNotFound, Code: "unknown_widget_version",
 				Message: "no widget with this hash: pin the URL from /v1/widget.json, or use /v1/widget.js"})
-			setCORS(ctx) // a page pinned with crossorigin reads the 404, not a CORS failure
+			web.SetCORS(ctx) // a page pinned with crossorigin reads the 404, not a CORS failure
 			return true
 		}
 	default:
 		return false
 	}
-	setCORS(ctx)
+	web.SetCORS(ctx)
 	switch {
 	case ctx.IsGet() || ctx.IsHead():
 		a.Serve(ctx)
 	case ctx.IsOptions():
 		handlePreflight(ctx)
 	default:
-		writeError(ctx, s.log, errMethod)
+		web.Write(ctx, s.log, web.ErrMethod)
 		ctx.Response.Header.Set("Allow", "GET, HEAD, OPTIONS")
-		setCORS(ctx)
+		web.SetCORS(ctx)
 	}
 	return true
 }
@@ -108,7 +109,7 @@ func (s *Server) oldBundle(hash string) (a *asset.Asset, unavailable bool) {
 	case err != nil:
 		return nil, true
 	}
-	a = asset.New(js, contentTypeJS, cachePinned)
+	a = asset.New(js, web.ContentTypeJS, cachePinned)
 	s.oldBundles.Store(hash, a)
 	return a, false
 }
@@ -131,7 +132,7 @@ func (s *Server) LoadBundles(ctx context.Context) {
 			continue
 		}
 		if js, err := b.LoadBundle(ctx, h); err == nil {
-			s.oldBundles.Store(h, asset.New(js, contentTypeJS, cachePinned))
+			s.oldBundles.Store(h, asset.New(js, web.ContentTypeJS, cachePinned))
 			n++
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/signpost/edge/configs"
 	"github.com/signpost/edge/contentstore/fsstore"
 	"github.com/signpost/edge/server"
+	"github.com/signpost/edge/server/auth"
 	"github.com/signpost/edge/snippets"
 )
 
@@ -34,7 +35,7 @@ func cliEdge(t *testing.T) (string, *server.Server) {
 		t.Fatal(err)
 	}
 	srv, err := server.New(server.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), ContentStore: st,
-		Operators: []server.Operator{{Name: "carol", Token: cliToken}}}, l)
+		Operators: []auth.Operator{{Name: "carol", Token: cliToken}}}, l)
 	if err != nil {
 		t.Fatal(err)
 	}

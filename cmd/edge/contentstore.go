@@ -15,6 +15,7 @@ import (
 	"github.com/signpost/edge/contentstore/fsstore"
 	"github.com/signpost/edge/contentstore/redisstore"
 	"github.com/signpost/edge/server"
+	"github.com/signpost/edge/server/auth"
 	"github.com/signpost/edge/snippets"
 	"go.yaml.in/yaml/v3"
 )
@@ -77,7 +78,7 @@ func openContentStore(ctx context.Context, dataDir string, rdb redis.UniversalCl
 // loadOperators reads a tokens file: `tokens: [{name, token, scopes}]`. Names go into the audit
 // log; every token must be long enough not to be guessed and list its scopes (content, notice,
 // feedback:read, followups:export): an unknown scope, or none, stops the edge at startup.
-func loadOperators(path string) ([]server.Operator, error) {
+func loadOperators(path string) ([]auth.Operator, error) {
 	if path == "" {
 		return nil, nil
 	}
@@ -86,7 +87,7 @@ func loadOperators(path string) ([]server.Operator, error) {
 		return nil, err
 	}
 	var f struct {
-		Tokens []server.Operator `yaml:"tokens"`
+		Tokens []auth.Operator `yaml:"tokens"`
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
@@ -103,7 +104,7 @@ func loadOperators(path string) ([]server.Operator, error) {
 		case len(o.Token) < 16:
 			return nil, fmt.Errorf("%s: tokens[%d].token: at least 16 characters", path, i)
 		}
-		if err := server.ValidateScopes(o.Scopes); err != nil {
+		if err := auth.ValidateScopes(o.Scopes); err != nil {
 			return nil, fmt.Errorf("%s: tokens[%d].scopes: %w", path, i, err)
 		}
 		seen[o.Name] = true

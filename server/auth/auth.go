@@ -1,0 +1,235 @@
+// Package auth is operator authentication: the tokens (a name and scopes each), the bearer
+// check with its throttle of failed attempts, and the scope each route needs. A request that
+// passes carries its operator's name and scopes (Name, Scopes) for the audit log.
+package auth
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/server/ratelimit"
+	"github.com/signpost/edge/server/web"
+	"github.com/valyala/fasthttp"
+)
+
+// Errors of operator authentication.
+var (
+	ErrUnauthorized = &web.Error{Status: fasthttp.StatusUnauthorized, Code: "unauthorized", Message: "send Authorization: Bearer <operator token>"}
+	errForbidden    = &web.Error{Status: fasthttp.StatusForbidden, Code: "forbidden", Message: "this token is not an operator token"}
+	errAdminOff     = &web.Error{Status: fasthttp.StatusForbidden, Code: "admin_disabled", Message: "no operator token is configured on this edge (EDGE_ADMIN_TOKEN or --admin-token-file)"}
+)
+
+// Operator is one operator token: its name goes into the audit log, its scopes say what it may
+// do (ScopeContent, ScopeNotice, ScopeFeedbackRead, ScopeFollowupsExport). Scopes nil grants
+// every scope, as EDGE_ADMIN_TOKEN has; a tokens file must list them (ValidateScopes).
+type Operator struct {
+	Name   string   `yaml:"name" json:"name"`
+	Token  string   `yaml:"token" json:"-"`
+	Scopes []string `yaml:"scopes,omitempty" json:"scopes,omitempty"`
+}
+
+type operatorKey struct {
+	name   string
+	digest [32]byte
+	scopes []string
+}
+
+// Config is what the guard checks tokens against.
+type Config struct {
+	// AdminToken (EDGE_ADMIN_TOKEN) is the operator "admin", with every scope; empty: none.
+	AdminToken string
+	// Operators are the tokens file's named tokens.
+	Operators []Operator
+	// Limits counts failed attempts per client (ratelimit.ScopeAuth).
+	Limits *ratelimit.Limiter
+	// Hasher keys the client's address: the throttle never keeps a raw address.
+	Hasher *feedback.IPHasher
+	// Proxies may name the client in X-Forwarded-For.
+	Proxies ratelimit.Proxies
+	Now     func() time.Time
+	Log     *slog.Logger
+}
+
+// Guard checks operator tokens and scopes.
+type Guard struct {
+	cfg  Config
+	keys []operatorKey
+}
+
+// New digests the configured tokens once: EDGE_ADMIN_TOKEN as "admin", then the tokens file's
+// named tokens.
+func New(cfg Config) *Guard {
+	return &Guard{cfg: cfg, keys: operatorKeys(cfg)}
+}
+
+func operatorKeys(cfg Config) []operatorKey {
+	var keys []operatorKey
+	if cfg.AdminToken != "" {
+		keys = append(keys, operatorKey{"admin", sha256.Sum256([]byte(cfg.AdminToken)), AllScopes})
+	}
+	for _, o := range cfg.Operators {
+		if o.Token != "" {
+			keys = append(keys, operatorKey{o.Name, sha256.Sum256([]byte(o.Token)), grants(o.Scopes)})
+		}
+	}
+	return keys
+}
+
+// Check verifies "Authorization: Bearer <token>" against the operator tokens: nil when
+// one matches (its name is then the request's "operator" value), ErrUnauthorized when there is
+// none, errForbidden when it is wrong. Digests are compared in constant time, against every
+// token whatever matched, so neither a token nor its length leaks through timing.
+func (g *Guard) Check(ctx *fasthttp.RequestCtx) error {
+	h := ctx.Request.Header.Peek("Authorization")
+	const scheme = "bearer "
+	if len(h) <= len(scheme) || !equalFoldASCII(h[:len(scheme)], scheme) {
+		return ErrUnauthorized
+	}
+	if len(g.keys) == 0 {
+		return errAdminOff
+	}
+	// Failed attempts are counted per client (its address's keyed hash, in Redis when shared):
+	// past the limit that client is refused for the rest of the window, right token or not, so a
+	// token cannot be guessed; a client elsewhere is not affected.
+	client := g.cfg.Hasher.HashText(ratelimit.Key(g.cfg.Proxies.ClientIP(ctx)))
+	if r := g.cfg.Limits.Peek(context.Background(), ratelimit.ScopeAuth, client); !r.Failed && (r.Reached || r.Remaining == 0) {
+		return &web.Error{Status: fasthttp.StatusTooManyRequests, Code: "auth_throttled", RetryAfter: r.RetryAfter(g.cfg.Now()),
+			Message: "too many failed operator authentications from this address; retry later"}
+	}
+	got := sha256.Sum256(h[len(scheme):])
+	name := ""
+	var scopes []string
+	for _, k := range g.keys {
+		if subtle.ConstantTimeCompare(got[:], k.digest[:]) == 1 {
+			name, scopes = k.name, k.scopes
+		}
+	}
+	if name == "" {
+		g.cfg.Limits.Allow(context.Background(), ratelimit.ScopeAuth, client)
+		return errForbidden
+	}
+	ctx.SetUserValue(operatorValue, name)
+	ctx.SetUserValue(operatorScopesValue, scopes)
+	return nil
+}
+
+// operatorValue is the request value holding the authenticated operator's name.
+const operatorValue = "signpost.operator"
+
+// Name is the name of the request's operator, once Check has passed ("" before).
+func Name(ctx *fasthttp.RequestCtx) string {
+	name, _ := ctx.UserValue(operatorValue).(string)
+	return name
+}
+
+func equalFoldASCII(b []byte, lower string) bool {
+	for i := range len(lower) {
+		if b[i]|0x20 != lower[i] && b[i] != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// Wrap wraps an operator API handler with the bearer check and, when scopes are given, the
+// check that the token has one of them (403 missing_scope naming it).
+func (g *Guard) Wrap(h func(*fasthttp.RequestCtx) error, anyOf ...string) fasthttp.RequestHandler {
+	return func(ctx *fasthttp.RequestCtx) {
+		err := g.Check(ctx)
+		if err == nil {
+			err = g.RequireScope(ctx, anyOf)
+		}
+		if err == nil {
+			ctx.Response.Header.Set("Cache-Control", "no-store")
+			err = h(ctx)
+		}
+		if err != nil {
+			web.Write(ctx, g.cfg.Log, err)
+			if errors.Is(err, ErrUnauthorized) {
+				ctx.Response.Header.Set("WWW-Authenticate", `Bearer realm="signpost-admin"`)
+			}
+		}
+	}
+}
+
+// The scopes of operator tokens: what a token may do through /v1/admin/.
+const (
+	// ScopeContent: write content (the whole bundle, featured lists, resources, rollback) and
+	// read it (current, history, versions).
+	ScopeContent = "content"
+	// ScopeNotice: publish and withdraw emergency notices, and read content (a notice is
+	// written against the current content).
+	ScopeNotice = "notice"
+	// ScopeFeedbackRead: export feedback, read its stats, the audit log and the usage counts.
+	ScopeFeedbackRead = "feedback:read"
+	// ScopeFollowupsExport: export the emails of visitors who asked to be contacted (personal
+	// data; every export is audit-logged).
+	ScopeFollowupsExport = "followups:export"
+	// ScopeFeedbackWrite: post feedback from a server, without a browser's Origin (and without
+	// the time-on-form check a page's post gets).
+	ScopeFeedbackWrite = "feedback:write"
+)
+
+// AllScopes lists every scope. EDGE_ADMIN_TOKEN ("admin") has them all.
+var AllScopes = []string{ScopeContent, ScopeNotice, ScopeFeedbackRead, ScopeFollowupsExport, ScopeFeedbackWrite}
+
+// ValidateScopes checks a token's scope list as a tokens file gives it: at least one scope, each
+// a known one. A named token says what it may do; there is no implicit "everything".
+func ValidateScopes(scopes []string) error {
+	if len(scopes) == 0 {
+		return fmt.Errorf("list the scopes this token has, from %s", strings.Join(AllScopes, ", "))
+	}
+	for _, sc := range scopes {
+		if !slices.Contains(AllScopes, sc) {
+			return fmt.Errorf("unknown scope %q: want %s", sc, strings.Join(AllScopes, ", "))
+		}
+	}
+	return nil
+}
+
+// operatorScopesValue is the request value holding the authenticated operator's scopes.
+const operatorScopesValue = "signpost.operator.scopes"
+
+// grants returns the scopes of a configured operator: Scopes nil grants every scope (the
+// tokens file cannot say that: loadOperators requires a list, checked by ValidateScopes).
+func grants(scopes []string) []string {
+	if scopes == nil {
+		return AllScopes
+	}
+	return slices.Clone(scopes)
+}
+
+// RequireScope fails with 403 missing_scope unless the request's operator has one of anyOf
+// (none given: any operator). The denial is logged with the token's name, never its address.
+func (g *Guard) RequireScope(ctx *fasthttp.RequestCtx, anyOf []string) error {
+	if len(anyOf) == 0 {
+		return nil
+	}
+	have, _ := ctx.UserValue(operatorScopesValue).([]string)
+	for _, sc := range anyOf {
+		if slices.Contains(have, sc) {
+			return nil
+		}
+	}
+	msg := "this token lacks the scope " + anyOf[0]
+	if len(anyOf) > 1 {
+		msg += " (or " + strings.Join(anyOf[1:], ", or ") + ")"
+	}
+	g.cfg.Log.Info("operator request refused: missing scope", "actor", Name(ctx), "scope", strings.Join(anyOf, "|"),
+		"method", string(ctx.Method()), "path", string(ctx.Path()))
+	return &web.Error{Status: fasthttp.StatusForbidden, Code: "missing_scope", Field: "scope", Message: msg}
+}
+
+// Scopes are the scopes of the request's operator, once Check has passed.
+func Scopes(ctx *fasthttp.RequestCtx) []string {
+	scopes, _ := ctx.UserValue(operatorScopesValue).([]string)
+	return scopes
+}
