@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/signpost/edge/server/asset"
+	"github.com/signpost/edge/server/console"
 	"github.com/signpost/edge/server/web"
 	"github.com/tdewolff/minify/v2"
 	"github.com/tdewolff/minify/v2/js"
@@ -40,7 +41,7 @@ func TestConsolePages(t *testing.T) {
 		if r.StatusCode() != 200 || !strings.HasPrefix(header(r, "Content-Type"), "text/html") {
 			t.Fatalf("%s: %d %s", tc.uri, r.StatusCode(), body)
 		}
-		if csp := header(r, "Content-Security-Policy"); csp != consoleCSP {
+		if csp := header(r, "Content-Security-Policy"); csp != console.CSP {
 			t.Errorf("%s: CSP %q", tc.uri, csp)
 		}
 		if got := header(r, "Content-Language"); got != tc.lang {
@@ -59,12 +60,12 @@ func TestConsolePages(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"unsafe-inline", "unsafe-eval", "*", "data: ;"} {
-		if strings.Contains(consoleCSP, bad) {
+		if strings.Contains(console.CSP, bad) {
 			t.Errorf("console CSP allows %s", bad)
 		}
 	}
 	for _, want := range []string{"script-src 'self'", "style-src 'self'", "frame-ancestors 'none'", "frame-src 'self'", "connect-src 'self'"} {
-		if !strings.Contains(consoleCSP, want) {
+		if !strings.Contains(console.CSP, want) {
 			t.Errorf("console CSP lacks %s", want)
 		}
 	}
@@ -79,15 +80,15 @@ func TestConsolePages(t *testing.T) {
 func TestConsoleAssets(t *testing.T) {
 	e := startEdge(t, shipped(t), Config{})
 	m := minify.New()
-	m.Add("text/javascript", &js.Minifier{Version: embedJSVersion})
+	m.Add("text/javascript", &js.Minifier{Version: web.ESVersion})
 	r := e.do(t, "GET", "/admin/console.js", nil)
 	bundle := string(r.Body())
 	if r.StatusCode() != 200 || header(r, "Content-Type") != web.ContentTypeJS {
 		t.Fatalf("console.js: %d %q", r.StatusCode(), header(r, "Content-Type"))
 	}
 	at := 0
-	for _, name := range consoleScripts {
-		src, err := consoleFiles.ReadFile("pages/admin/" + name)
+	for _, name := range console.Scripts {
+		src, err := console.Source(name)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -128,8 +129,8 @@ func TestConsoleAssets(t *testing.T) {
 // visitor text reaches the page through text nodes only.
 func TestConsoleSafeDOM(t *testing.T) {
 	bad := regexp.MustCompile(`\.innerHTML|\.outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function|createContextualFragment|\.srcdoc`)
-	for _, name := range consoleScripts {
-		src, err := consoleFiles.ReadFile("pages/admin/" + name)
+	for _, name := range console.Scripts {
+		src, err := console.Source(name)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -145,7 +146,7 @@ func TestConsoleSafeDOM(t *testing.T) {
 // TestConsoleSize: the console's script and stylesheet stay small (minified, gzip): ≤ 30 KiB
 // together. Logged per file so that growth has a name.
 func TestConsoleSize(t *testing.T) {
-	a, err := loadConsoleAssets()
+	consoleJS, consoleCSS, err := console.Assets()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,9 +157,9 @@ func TestConsoleSize(t *testing.T) {
 		w.Close()
 		return buf.Len()
 	}
-	jsGz, cssGz := len(a.js.Body(asset.Gzip)), len(a.css.Body(asset.Gzip))
-	jsMin, cssMin := a.js.Body(asset.Identity), a.css.Body(asset.Identity)
-	if r, err := gzip.NewReader(bytes.NewReader(a.js.Body(asset.Gzip))); err != nil {
+	jsGz, cssGz := len(consoleJS.Body(asset.Gzip)), len(consoleCSS.Body(asset.Gzip))
+	jsMin, cssMin := consoleJS.Body(asset.Identity), consoleCSS.Body(asset.Identity)
+	if r, err := gzip.NewReader(bytes.NewReader(consoleJS.Body(asset.Gzip))); err != nil {
 		t.Fatal(err)
 	} else if b, _ := io.ReadAll(r); !bytes.Equal(b, jsMin) {
 		t.Fatal("the gzip variant of console.js is not its identity bytes")
@@ -166,9 +167,9 @@ func TestConsoleSize(t *testing.T) {
 	t.Logf("console.js: %d bytes minified, %d gzip; console.css: %d bytes minified, %d gzip; total %d bytes gzip (budget %d)",
 		len(jsMin), jsGz, len(cssMin), cssGz, jsGz+cssGz, 30<<10)
 	m := minify.New()
-	m.Add("text/javascript", &js.Minifier{Version: embedJSVersion})
-	for _, name := range consoleScripts {
-		src, _ := consoleFiles.ReadFile("pages/admin/" + name)
+	m.Add("text/javascript", &js.Minifier{Version: web.ESVersion})
+	for _, name := range console.Scripts {
+		src, _ := console.Source(name)
 		min, err := m.Bytes("text/javascript", src)
 		if err != nil {
 			t.Fatal(err)

@@ -45,9 +45,6 @@ const embedCSP = "default-src 'none'; script-src 'self'; style-src 'self'; conne
 const previewCSP = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; " +
 	"base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
 
-// embedJSVersion is the ECMAScript version the minifier may target, as for the widget.
-const embedJSVersion = 2017
-
 // Length limits of the values echoed back into the form: longer ones are cut.
 const (
 	maxEmbedValue = 100
@@ -81,7 +78,7 @@ var loadEmbedAssets = sync.OnceValues(func() (*embedAssets, error) {
 	}
 	m := minify.New()
 	m.Add("text/css", &css.Minifier{})
-	m.Add("text/javascript", &js.Minifier{Version: embedJSVersion})
+	m.Add("text/javascript", &js.Minifier{Version: web.ESVersion})
 	for _, f := range []struct {
 		dst               **asset.Asset
 		name, mime, ctype string

@@ -22,6 +22,7 @@ import (
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/server/auth"
+	"github.com/signpost/edge/server/console"
 	"github.com/signpost/edge/server/ratelimit"
 	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
@@ -282,7 +283,7 @@ func (s *Server) routes() *router.Router {
 	// The operator console (server/console.go: /admin/ pages), the API it needs beyond the
 	// content routes above (server/console_api.go: drafts, previews, diffs, crisis lines), and
 	// the feedback dashboard's API (server/dashboard.go).
-	s.consolePages(r, get)
+	console.Routes(get, s.log)
 	s.consoleAPIRoutes(r, get)
 	s.dashboardRoutes(r, get)
 	r.GlobalOPTIONS = handlePreflight

@@ -1,4 +1,7 @@
-package server
+// Package console serves the operator console's pages: /admin/ and /admin/feedback, one HTML
+// shell in the operator's language, and its script and stylesheet (pages/admin, minified at
+// startup). It holds no data: the script drives the /v1/admin/ API under the operator's token.
+package console
 
 import (
 	"bytes"
@@ -6,9 +9,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"log/slog"
 	"sync"
 
-	"github.com/fasthttp/router"
 	"github.com/signpost/edge/server/asset"
 	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
@@ -26,13 +29,16 @@ import (
 //go:embed pages/admin
 var consoleFiles embed.FS
 
-// consoleCSP is pageCSP plus frames from this origin: the live previews of draft content.
-const consoleCSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+// Source is one of the console's files as written (Scripts names the scripts).
+func Source(name string) ([]byte, error) { return consoleFiles.ReadFile("pages/admin/" + name) }
+
+// CSP is the edge's page policy plus frames from this origin: the live previews of draft content.
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
 	"frame-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
-// consoleScripts are concatenated into /admin/console.js in this order: core.js defines
+// Scripts are concatenated into /admin/console.js in this order: core.js defines
 // window.SP, the others register their views on it (each an IIFE).
-var consoleScripts = []string{"core.js", "content.js", "notices.js", "lines.js", "history.js", "dashboard.js"}
+var Scripts = []string{"core.js", "content.js", "notices.js", "lines.js", "history.js", "dashboard.js"}
 
 // consoleStyles are concatenated into /admin/console.css.
 var consoleStyles = []string{"core.css", "dashboard.css"}
@@ -57,7 +63,7 @@ var loadConsoleAssets = sync.OnceValues(func() (*consoleAssets, error) {
 	}
 	m := minify.New()
 	m.Add("text/css", &css.Minifier{})
-	m.Add("text/javascript", &js.Minifier{Version: embedJSVersion})
+	m.Add("text/javascript", &js.Minifier{Version: web.ESVersion})
 	bundle := func(names []string, mime string) ([]byte, error) {
 		var out []byte
 		for _, name := range names {
@@ -78,7 +84,7 @@ var loadConsoleAssets = sync.OnceValues(func() (*consoleAssets, error) {
 		}
 		return out, nil
 	}
-	js, err := bundle(consoleScripts, "text/javascript")
+	js, err := bundle(Scripts, "text/javascript")
 	if err != nil {
 		return nil, err
 	}
@@ -130,20 +136,29 @@ type consolePageData struct {
 	Langs []web.LangLink
 }
 
-// consolePages serves the operator console: /admin/ and /admin/feedback and their assets.
-func (s *Server) consolePages(r *router.Router, get func(string, fasthttp.RequestHandler)) {
+// Assets are the console's minified script and stylesheet, as served.
+func Assets() (js, css *asset.Asset, err error) {
+	a, err := loadConsoleAssets()
+	if err != nil {
+		return nil, nil, err
+	}
+	return a.js, a.css, nil
+}
+
+// Routes serves the operator console: /admin/ and /admin/feedback and their assets.
+func Routes(get func(string, fasthttp.RequestHandler), log *slog.Logger) {
 	a, err := loadConsoleAssets()
 	if err != nil {
 		// Compiled into the binary: a failure is a broken build, which the tests catch.
 		panic("console: " + err.Error())
 	}
-	get("/admin/", func(ctx *fasthttp.RequestCtx) { s.handleConsole(ctx, a, "console", "/admin/") })
-	get("/admin/feedback", func(ctx *fasthttp.RequestCtx) { s.handleConsole(ctx, a, "feedback", "/admin/feedback") })
+	get("/admin/", func(ctx *fasthttp.RequestCtx) { handleConsole(ctx, log, a, "console", "/admin/") })
+	get("/admin/feedback", func(ctx *fasthttp.RequestCtx) { handleConsole(ctx, log, a, "feedback", "/admin/feedback") })
 	get("/admin/console.js", a.js.Serve)
 	get("/admin/console.css", a.css.Serve)
 }
 
-func (s *Server) handleConsole(ctx *fasthttp.RequestCtx, a *consoleAssets, page, path string) {
+func handleConsole(ctx *fasthttp.RequestCtx, log *slog.Logger, a *consoleAssets, page, path string) {
 	lang := web.Lang(ctx)
 	t := consoleTexts[lang]
 	d := consolePageData{Lang: lang, T: t, Title: t.Console, Page: page}
@@ -155,11 +170,11 @@ func (s *Server) handleConsole(ctx *fasthttp.RequestCtx, a *consoleAssets, page,
 	}
 	var buf bytes.Buffer
 	if err := a.page.Execute(&buf, d); err != nil {
-		web.Write(ctx, s.log, err)
+		web.Write(ctx, log, err)
 		return
 	}
 	h := &ctx.Response.Header
-	h.Set("Content-Security-Policy", consoleCSP)
+	h.Set("Content-Security-Policy", CSP)
 	h.Set("Content-Language", string(lang))
 	web.WriteHTML(ctx, buf.Bytes(), "Accept-Language, Accept-Encoding")
 }
