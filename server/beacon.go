@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,9 +17,6 @@ import (
 
 // maxBeaconBody bounds a beacon: four short fields.
 const maxBeaconBody = 1 << 10
-
-// usageDefaultDays is how many days GET /v1/admin/usage answers without ?since=.
-const usageDefaultDays = 30
 
 var (
 	errBeaconTooLarge = &web.Error{Status: fasthttp.StatusRequestEntityTooLarge, Code: "body_too_large",
@@ -121,35 +117,4 @@ func (s *Server) beacon(ctx *fasthttp.RequestCtx) error {
 	}
 	s.cfg.Usage.Add(usage.Key{Day: usage.Day(s.cfg.Now()), Partner: p.ID, Region: b.Region, Line: b.Line}, ev)
 	return nil
-}
-
-// handleAdminUsage answers GET /v1/admin/usage?since=YYYY-MM-DD&until=YYYY-MM-DD&partner=ID:
-// {"rows": [{day, partner, region, line, shown, tel, sms, chat}]}, by day, partner, region and
-// line. Rows of line "" count banners shown for the region entry; the others, taps on a line.
-// Without since, the last 30 days.
-func (s *Server) handleAdminUsage(ctx *fasthttp.RequestCtx) error {
-	args := ctx.QueryArgs()
-	q := usage.Query{Since: usage.Day(s.cfg.Now().AddDate(0, 0, -(usageDefaultDays - 1))), Partner: string(args.Peek("partner"))}
-	for _, p := range []struct {
-		name string
-		to   *string
-	}{{"since", &q.Since}, {"until", &q.Until}} {
-		if v := string(args.Peek(p.name)); v != "" {
-			if _, err := usage.ParseDay(v); err != nil {
-				return &web.Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: p.name, Message: "want a UTC day such as 2026-11-01"}
-			}
-			*p.to = v
-		}
-	}
-	rows, err := s.cfg.Usage.Rows(context.Background(), q)
-	if err != nil {
-		s.log.Error("usage counts unreadable", "err", err)
-		return &web.Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable", Message: "the usage counts cannot be read now; try again"}
-	}
-	if rows == nil {
-		rows = []usage.Row{}
-	}
-	return web.WriteJSON(ctx, fasthttp.StatusOK, struct {
-		Rows []usage.Row `json:"rows"`
-	}{rows})
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/server/auth"
 	"github.com/signpost/edge/server/console"
+	"github.com/signpost/edge/server/dashboard"
 	"github.com/signpost/edge/server/ratelimit"
 	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
@@ -246,13 +247,9 @@ func (s *Server) routes() *router.Router {
 	// widget and snippet routes never are.
 	r.POST("/v1/feedback", s.handleFeedback)
 	r.OPTIONS("/v1/feedback", s.handleFeedbackPreflight)
-	get("/v1/admin/feedback", s.auth.Wrap(s.handleAdminFeedback, auth.ScopeFeedbackRead))
-	get("/v1/admin/feedback/stats", s.auth.Wrap(s.handleAdminStats, auth.ScopeFeedbackRead))
-	get("/v1/admin/feedback/followups", s.auth.Wrap(s.handleAdminFollowups, auth.ScopeFollowupsExport))
 	// Usage counts: the widget's beacons (counters only, nothing per visitor; not rate-limited,
 	// see handleBeacon) and their read side.
 	r.POST("/v1/beacon", s.handleBeacon)
-	get("/v1/admin/usage", s.auth.Wrap(s.handleAdminUsage, auth.ScopeFeedbackRead))
 	get("/metrics", s.handleMetrics)
 	// Operators change content live (every write validated, versioned and audited), each
 	// route guarded by the scope it needs.
@@ -285,7 +282,8 @@ func (s *Server) routes() *router.Router {
 	// the feedback dashboard's API (server/dashboard.go).
 	console.Routes(get, s.log)
 	s.consoleAPIRoutes(r, get)
-	s.dashboardRoutes(r, get)
+	dashboard.Routes(r, get, dashboard.Deps{Log: s.log, Now: s.cfg.Now, Content: s.Content, Feedback: s.cfg.Feedback,
+		ContentStore: s.cfg.ContentStore, Usage: s.cfg.Usage, FollowupRetention: s.cfg.FollowupRetention, Auth: s.auth})
 	r.GlobalOPTIONS = handlePreflight
 	r.NotFound = func(ctx *fasthttp.RequestCtx) {
 		// An operator typing the console's address without its slash gets the console.

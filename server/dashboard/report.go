@@ -1,4 +1,4 @@
-package server
+package dashboard
 
 import (
 	"bytes"
@@ -29,7 +29,7 @@ import (
 // colours are SVG presentation attributes, layout is the console's stylesheet's business
 // (classes sp-report-*).
 
-//go:embed dashboard_report.html
+//go:embed report.html
 var reportSource string
 
 var reportTemplate = template.Must(template.New("report").Parse(reportSource))
@@ -119,8 +119,8 @@ func periodWord(lang string, p feedback.Period, plural bool) string {
 
 // handleFeedbackReport answers GET /v1/admin/feedback/report?<filter>&bucket=day|week&lang=en|fr
 // with the report fragment (text/html).
-func (s *Server) handleFeedbackReport(ctx *fasthttp.RequestCtx) error {
-	if s.cfg.Feedback == nil {
+func (s *handlers) handleFeedbackReport(ctx *fasthttp.RequestCtx) error {
+	if s.Feedback == nil {
 		return errFeedbackUnavailable
 	}
 	lang := "en"
@@ -145,9 +145,9 @@ func (s *Server) handleFeedbackReport(ctx *fasthttp.RequestCtx) error {
 	if !f.Until.IsZero() {
 		q.Until = usage.Day(f.Until.Add(-time.Nanosecond))
 	}
-	rows, err := s.cfg.Usage.Rows(context.Background(), q)
+	rows, err := s.Usage.Rows(context.Background(), q)
 	if err != nil {
-		s.log.Error("usage counts unreadable", "err", err)
+		s.Log.Error("usage counts unreadable", "err", err)
 		return &web.Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable", Message: "the usage counts cannot be read now; try again"}
 	}
 	var buf bytes.Buffer

@@ -1,10 +1,15 @@
-package server
+// Package dashboard is operators reading what visitors said and did: the feedback dashboard's
+// API (triage queue, reviews, found/helpful rates, the HTML report), the exports of feedback and
+// follow-ups, their stats, and the usage counts. Every route reads one filter
+// (parseFeedbackFilter), so an export holds exactly what the dashboard shows.
+package dashboard
 
 import (
 	"cmp"
 	"container/heap"
 	"context"
 	"errors"
+	"log/slog"
 	"regexp"
 	"slices"
 	"strconv"
@@ -12,10 +17,12 @@ import (
 	"time"
 
 	"github.com/fasthttp/router"
+	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/server/auth"
 	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
+	"github.com/signpost/edge/usage"
 	"github.com/valyala/fasthttp"
 )
 
@@ -24,13 +31,38 @@ import (
 // (dashboard_report.go). Every route reads one filter (feedbackFilter), the same one the CSV
 // export reads, so an export holds exactly what the dashboard shows.
 
-// dashboardRoutes adds the feedback dashboard's API.
-func (s *Server) dashboardRoutes(r *router.Router, get func(string, fasthttp.RequestHandler)) {
-	get("/v1/admin/feedback/comments", s.auth.Wrap(s.handleFeedbackComments, auth.ScopeFeedbackRead))
-	get("/v1/admin/feedback/rates", s.auth.Wrap(s.handleFeedbackRates, auth.ScopeFeedbackRead))
-	get("/v1/admin/feedback/report", s.auth.Wrap(s.handleFeedbackReport, auth.ScopeFeedbackRead))
-	r.POST("/v1/admin/feedback/{id}/review", s.auth.Wrap(s.handleFeedbackReview, auth.ScopeFeedbackRead))
+// Deps are what the dashboard reads.
+type Deps struct {
+	Log *slog.Logger
+	Now func() time.Time
+	// Content is the content being served (partner names, crisis lines beside comments).
+	Content func() *snippets.Loaded
+	// Feedback is the feedback store; nil answers 503.
+	Feedback feedback.Store
+	// ContentStore keeps the audit log of exports and reviews; nil logs them instead.
+	ContentStore contentstore.Store
+	Usage        usage.Store
+	// FollowupRetention bounds which follow-ups are exported.
+	FollowupRetention time.Duration
+	Auth              *auth.Guard
 }
+
+type handlers struct{ Deps }
+
+// Routes adds the dashboard's API, the exports and the usage counts.
+func Routes(r *router.Router, get func(string, fasthttp.RequestHandler), d Deps) {
+	s := &handlers{d}
+	get("/v1/admin/feedback", s.Auth.Wrap(s.handleAdminFeedback, auth.ScopeFeedbackRead))
+	get("/v1/admin/feedback/stats", s.Auth.Wrap(s.handleAdminStats, auth.ScopeFeedbackRead))
+	get("/v1/admin/feedback/followups", s.Auth.Wrap(s.handleAdminFollowups, auth.ScopeFollowupsExport))
+	get("/v1/admin/usage", s.Auth.Wrap(s.handleAdminUsage, auth.ScopeFeedbackRead))
+	get("/v1/admin/feedback/comments", s.Auth.Wrap(s.handleFeedbackComments, auth.ScopeFeedbackRead))
+	get("/v1/admin/feedback/rates", s.Auth.Wrap(s.handleFeedbackRates, auth.ScopeFeedbackRead))
+	get("/v1/admin/feedback/report", s.Auth.Wrap(s.handleFeedbackReport, auth.ScopeFeedbackRead))
+	r.POST("/v1/admin/feedback/{id}/review", s.Auth.Wrap(s.handleFeedbackReview, auth.ScopeFeedbackRead))
+}
+
+var errFeedbackUnavailable = &web.Error{Status: fasthttp.StatusServiceUnavailable, Code: "feedback_unavailable", Message: "feedback is not configured on this edge"}
 
 var errFeedbackUnreadable = &web.Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable",
 	Message: "the feedback store cannot be read now; try again"}
@@ -104,7 +136,7 @@ func parseFeedbackFilter(args *fasthttp.Args) (feedback.Filter, error) {
 // feedbackFilter parses the request's filter and, when it selects by review or the caller
 // needs them (withReviews), loads the reviews: the filter then knows which records are
 // reviewed. 503 when the feedback store cannot be read.
-func (s *Server) feedbackFilter(ctx *fasthttp.RequestCtx, withReviews bool) (feedback.Filter, map[string]feedback.Review, error) {
+func (s *handlers) feedbackFilter(ctx *fasthttp.RequestCtx, withReviews bool) (feedback.Filter, map[string]feedback.Review, error) {
 	f, err := parseFeedbackFilter(ctx.QueryArgs())
 	if err != nil {
 		return f, nil, err
@@ -113,9 +145,9 @@ func (s *Server) feedbackFilter(ctx *fasthttp.RequestCtx, withReviews bool) (fee
 		return f, nil, nil
 	}
 	reviews := map[string]feedback.Review{}
-	if rv, ok := s.cfg.Feedback.(feedback.Reviewer); ok {
+	if rv, ok := s.Feedback.(feedback.Reviewer); ok {
 		if reviews, err = rv.Reviews(context.Background()); err != nil {
-			s.log.Error("feedback reviews unreadable", "err", err)
+			s.Log.Error("feedback reviews unreadable", "err", err)
 			return f, nil, errFeedbackUnreadable
 		}
 	}
@@ -163,8 +195,8 @@ type commentsView struct {
 // handleFeedbackComments answers GET /v1/admin/feedback/comments?<filter>&limit=: the records
 // with a comment, crisis-flagged first, then unreviewed before reviewed, then newest first; at
 // most limit of them (200; 1 to 1000), with total saying how many matched.
-func (s *Server) handleFeedbackComments(ctx *fasthttp.RequestCtx) error {
-	if s.cfg.Feedback == nil {
+func (s *handlers) handleFeedbackComments(ctx *fasthttp.RequestCtx) error {
+	if s.Feedback == nil {
 		return errFeedbackUnavailable
 	}
 	limit := defaultCommentsLimit
@@ -183,7 +215,7 @@ func (s *Server) handleFeedbackComments(ctx *fasthttp.RequestCtx) error {
 	// a store of many comments costs limit records of memory, not all of them.
 	total := 0
 	q := &triageHeap{reviews: reviews}
-	err = s.cfg.Feedback.Records(context.Background(), f, func(r *feedback.Record) error {
+	err = s.Feedback.Records(context.Background(), f, func(r *feedback.Record) error {
 		if r.Comment == "" {
 			return nil
 		}
@@ -198,7 +230,7 @@ func (s *Server) handleFeedbackComments(ctx *fasthttp.RequestCtx) error {
 		return nil
 	})
 	if err != nil {
-		s.log.Error("feedback comments: store unreadable", "err", err)
+		s.Log.Error("feedback comments: store unreadable", "err", err)
 		return errFeedbackUnreadable
 	}
 	recs := q.recs
@@ -296,28 +328,31 @@ func crisisLinesFor(content *snippets.Loaded, partner, locale string) []commentL
 // handleFeedbackReview answers POST /v1/admin/feedback/{id}/review: the record is marked
 // reviewed by the token's operator, now. A second mark keeps the first (200 with it, nothing
 // written, nothing audited); an unknown id is a 404.
-func (s *Server) handleFeedbackReview(ctx *fasthttp.RequestCtx) error {
-	if s.cfg.Feedback == nil {
+func (s *handlers) handleFeedbackReview(ctx *fasthttp.RequestCtx) error {
+	if s.Feedback == nil {
 		return errFeedbackUnavailable
 	}
-	rv, ok := s.cfg.Feedback.(feedback.Reviewer)
+	rv, ok := s.Feedback.(feedback.Reviewer)
 	if !ok {
 		return &web.Error{Status: fasthttp.StatusServiceUnavailable, Code: "reviews_unavailable", Message: "this feedback store keeps no reviews"}
 	}
 	id, _ := ctx.UserValue("id").(string)
-	review, first, err := rv.MarkReviewed(context.Background(), id, auth.Name(ctx), s.cfg.Now().UTC())
+	review, first, err := rv.MarkReviewed(context.Background(), id, auth.Name(ctx), s.Now().UTC())
 	switch {
 	case errors.Is(err, feedback.ErrNotFound):
 		return &web.Error{Status: fasthttp.StatusNotFound, Code: "not_found", Field: "id", Message: "no feedback record with this id"}
 	case err != nil:
-		s.log.Error("feedback review not stored", "err", err)
+		s.Log.Error("feedback review not stored", "err", err)
 		return &web.Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable", Message: "the review could not be stored; try again"}
 	}
 	if first {
-		if s.cfg.ContentStore != nil {
-			s.audit(ctx, "feedback.review", id, 0, "")
+		if s.ContentStore != nil {
+			e := contentstore.AuditEntry{Time: s.Now().UTC(), Actor: auth.Name(ctx), Action: "feedback.review", Target: id}
+			if err := s.ContentStore.Audit(context.Background(), e); err != nil {
+				s.Log.Error("audit entry not written", "err", err, "action", e.Action, "actor", e.Actor)
+			}
 		} else {
-			s.log.Info("review", "action", "feedback.review", "actor", auth.Name(ctx), "target", id)
+			s.Log.Info("review", "action", "feedback.review", "actor", auth.Name(ctx), "target", id)
 		}
 	}
 	return web.WriteJSON(ctx, fasthttp.StatusOK, review)
@@ -326,7 +361,7 @@ func (s *Server) handleFeedbackReview(ctx *fasthttp.RequestCtx) error {
 // Rates.
 
 // rateQuery reads the filter and ?bucket=day|week (day).
-func (s *Server) rateQuery(ctx *fasthttp.RequestCtx) (feedback.Filter, feedback.Period, error) {
+func (s *handlers) rateQuery(ctx *fasthttp.RequestCtx) (feedback.Filter, feedback.Period, error) {
 	p := feedback.Day
 	if v := string(ctx.QueryArgs().Peek("bucket")); v != "" {
 		p = feedback.Period(v)
@@ -342,8 +377,8 @@ func (s *Server) rateQuery(ctx *fasthttp.RequestCtx) (feedback.Filter, feedback.
 // can only come from a start the caller gave (with none, ComputeRates shows the latest two
 // years), so the 400 names that parameter; an answer too big names bucket=day (week is 7 times
 // smaller) or, by week, the partner (one partner's series by week always fit).
-func (s *Server) computeRates(ctx *fasthttp.RequestCtx, f feedback.Filter, p feedback.Period) (*feedback.Rates, error) {
-	rates, err := feedback.ComputeRates(context.Background(), s.cfg.Feedback, f, p)
+func (s *handlers) computeRates(ctx *fasthttp.RequestCtx, f feedback.Filter, p feedback.Period) (*feedback.Rates, error) {
+	rates, err := feedback.ComputeRates(context.Background(), s.Feedback, f, p)
 	var span *feedback.SpanError
 	var size *feedback.SizeError
 	switch {
@@ -360,7 +395,7 @@ func (s *Server) computeRates(ctx *fasthttp.RequestCtx, f feedback.Filter, p fee
 		}
 		return nil, web.BadParam(field, size.Error())
 	case err != nil:
-		s.log.Error("feedback rates: store unreadable", "err", err)
+		s.Log.Error("feedback rates: store unreadable", "err", err)
 		return nil, errFeedbackUnreadable
 	}
 	return rates, nil
@@ -368,8 +403,8 @@ func (s *Server) computeRates(ctx *fasthttp.RequestCtx, f feedback.Filter, p fee
 
 // handleFeedbackRates answers GET /v1/admin/feedback/rates?<filter>&bucket=day|week: the
 // numbers of the report as JSON (feedback.Rates), rates as fractions of 1.
-func (s *Server) handleFeedbackRates(ctx *fasthttp.RequestCtx) error {
-	if s.cfg.Feedback == nil {
+func (s *handlers) handleFeedbackRates(ctx *fasthttp.RequestCtx) error {
+	if s.Feedback == nil {
 		return errFeedbackUnavailable
 	}
 	f, p, err := s.rateQuery(ctx)

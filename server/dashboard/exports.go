@@ -1,4 +1,4 @@
-package server
+package dashboard
 
 import (
 	"bufio"
@@ -11,13 +11,14 @@ import (
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/server/auth"
 	"github.com/signpost/edge/server/web"
+	"github.com/signpost/edge/usage"
 	"github.com/valyala/fasthttp"
 )
 
 // feedbackQuery reads the dashboard's filter (parseFeedbackFilter: partner, page, from, to,
 // since, found, helpful, crisis, comment, reviewed) and ?format=csv|jsonl: the export and the
 // stats select exactly the records the dashboard shows for the same query.
-func (s *Server) feedbackQuery(ctx *fasthttp.RequestCtx, defFormat string) (feedback.Filter, string, error) {
+func (s *handlers) feedbackQuery(ctx *fasthttp.RequestCtx, defFormat string) (feedback.Filter, string, error) {
 	f, _, err := s.feedbackFilter(ctx, false)
 	if err != nil {
 		return f, "", err
@@ -33,8 +34,8 @@ func (s *Server) feedbackQuery(ctx *fasthttp.RequestCtx, defFormat string) (feed
 }
 
 // handleAdminFeedback streams GET /v1/admin/feedback as CSV or JSON lines.
-func (s *Server) handleAdminFeedback(ctx *fasthttp.RequestCtx) error {
-	st := s.cfg.Feedback
+func (s *handlers) handleAdminFeedback(ctx *fasthttp.RequestCtx) error {
+	st := s.Feedback
 	if st == nil {
 		return errFeedbackUnavailable
 	}
@@ -78,7 +79,7 @@ func readable(scan func(stop func() error) error) error {
 // streamExport streams an export. One that breaks after its first byte ends so that a client
 // cannot take it for a whole one: a last line says it is incomplete, and the connection is cut
 // before the chunked body's end.
-func (s *Server) streamExport(ctx *fasthttp.RequestCtx, format, what string, run func(w *bufio.Writer) error) {
+func (s *handlers) streamExport(ctx *fasthttp.RequestCtx, format, what string, run func(w *bufio.Writer) error) {
 	pr, pw := io.Pipe()
 	go func() {
 		w := bufio.NewWriter(pw)
@@ -90,7 +91,7 @@ func (s *Server) streamExport(ctx *fasthttp.RequestCtx, format, what string, run
 			_ = pw.Close()
 			return
 		}
-		s.log.Error(what+" stopped: the client's copy is cut short", "err", err)
+		s.Log.Error(what+" stopped: the client's copy is cut short", "err", err)
 		if format == feedback.FormatCSV {
 			_, _ = w.WriteString("\n#error,store_unavailable,export incomplete: the store stopped answering")
 		} else {
@@ -107,8 +108,8 @@ var errExportBroken = errors.New("export broken off")
 
 // handleAdminFollowups streams GET /v1/admin/feedback/followups: the emails of visitors who
 // asked to be contacted, within the retention window.
-func (s *Server) handleAdminFollowups(ctx *fasthttp.RequestCtx) error {
-	st := s.cfg.Feedback
+func (s *handlers) handleAdminFollowups(ctx *fasthttp.RequestCtx) error {
+	st := s.Feedback
 	if st == nil {
 		return errFeedbackUnavailable
 	}
@@ -125,7 +126,7 @@ func (s *Server) handleAdminFollowups(ctx *fasthttp.RequestCtx) error {
 				Message: "follow-ups are filtered by partner, since, from and to only"}
 		}
 	}
-	if since := s.cfg.Now().Add(-s.cfg.FollowupRetention); f.Since.Before(since) {
+	if since := s.Now().Add(-s.FollowupRetention); f.Since.Before(since) {
 		f.Since = since
 	}
 	if err := readable(func(stop func() error) error {
@@ -156,17 +157,17 @@ func setExportHeaders(ctx *fasthttp.RequestCtx, format, name string) {
 }
 
 // handleAdminStats answers GET /v1/admin/feedback/stats: counts per day, partner and page.
-func (s *Server) handleAdminStats(ctx *fasthttp.RequestCtx) error {
-	if s.cfg.Feedback == nil {
+func (s *handlers) handleAdminStats(ctx *fasthttp.RequestCtx) error {
+	if s.Feedback == nil {
 		return errFeedbackUnavailable
 	}
 	f, _, err := s.feedbackQuery(ctx, feedback.FormatJSONL)
 	if err != nil {
 		return err
 	}
-	st, err := feedback.ComputeStats(context.Background(), s.cfg.Feedback, f)
+	st, err := feedback.ComputeStats(context.Background(), s.Feedback, f)
 	if err != nil {
-		s.log.Error("feedback stats: store unreadable", "err", err)
+		s.Log.Error("feedback stats: store unreadable", "err", err)
 		return &web.Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable", Message: "the feedback store cannot be read now; try again"}
 	}
 	b, err := json.Marshal(st)
@@ -180,19 +181,53 @@ func (s *Server) handleAdminStats(ctx *fasthttp.RequestCtx) error {
 
 // auditExport records who exported what: follow-up emails are personal data, and every export
 // of them is logged with the operator's name.
-func (s *Server) auditExport(ctx *fasthttp.RequestCtx, action string, f feedback.Filter) error {
+func (s *handlers) auditExport(ctx *fasthttp.RequestCtx, action string, f feedback.Filter) error {
 	// The whole query is the filter: the log says exactly which records left, not only whose.
 	target := string(ctx.QueryArgs().QueryString())
-	if s.cfg.ContentStore == nil {
-		s.log.Info("export", "action", action, "actor", auth.Name(ctx), "partner", f.Partner, "filter", target)
+	if s.ContentStore == nil {
+		s.Log.Info("export", "action", action, "actor", auth.Name(ctx), "partner", f.Partner, "filter", target)
 		return nil
 	}
 	// An export is audited or refused: nothing leaves that the audit log does not name.
-	e := contentstore.AuditEntry{Time: s.cfg.Now().UTC(), Actor: auth.Name(ctx), Action: action, Target: target}
-	if err := s.cfg.ContentStore.Audit(context.Background(), e); err != nil {
-		s.log.Error("export refused: its audit entry could not be written", "err", err, "action", action, "actor", e.Actor)
+	e := contentstore.AuditEntry{Time: s.Now().UTC(), Actor: auth.Name(ctx), Action: action, Target: target}
+	if err := s.ContentStore.Audit(context.Background(), e); err != nil {
+		s.Log.Error("export refused: its audit entry could not be written", "err", err, "action", action, "actor", e.Actor)
 		return &web.Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable", RetryAfter: 5,
 			Message: "the audit log cannot be written now, and no export leaves unaudited: try again"}
 	}
 	return nil
+}
+
+// usageDefaultDays is how many days GET /v1/admin/usage answers without ?since=.
+const usageDefaultDays = 30
+
+// handleAdminUsage answers GET /v1/admin/usage?since=YYYY-MM-DD&until=YYYY-MM-DD&partner=ID:
+// {"rows": [{day, partner, region, line, shown, tel, sms, chat}]}, by day, partner, region and
+// line. Rows of line "" count banners shown for the region entry; the others, taps on a line.
+// Without since, the last 30 days.
+func (s *handlers) handleAdminUsage(ctx *fasthttp.RequestCtx) error {
+	args := ctx.QueryArgs()
+	q := usage.Query{Since: usage.Day(s.Now().AddDate(0, 0, -(usageDefaultDays - 1))), Partner: string(args.Peek("partner"))}
+	for _, p := range []struct {
+		name string
+		to   *string
+	}{{"since", &q.Since}, {"until", &q.Until}} {
+		if v := string(args.Peek(p.name)); v != "" {
+			if _, err := usage.ParseDay(v); err != nil {
+				return &web.Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: p.name, Message: "want a UTC day such as 2026-11-01"}
+			}
+			*p.to = v
+		}
+	}
+	rows, err := s.Usage.Rows(context.Background(), q)
+	if err != nil {
+		s.Log.Error("usage counts unreadable", "err", err)
+		return &web.Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable", Message: "the usage counts cannot be read now; try again"}
+	}
+	if rows == nil {
+		rows = []usage.Row{}
+	}
+	return web.WriteJSON(ctx, fasthttp.StatusOK, struct {
+		Rows []usage.Row `json:"rows"`
+	}{rows})
 }
