@@ -15,9 +15,9 @@ import (
 
 	"github.com/fasthttp/router"
 	"github.com/signpost/edge/contentstore"
-	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/internal/linediff"
 	"github.com/signpost/edge/server/auth"
+	"github.com/signpost/edge/server/intake"
 	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/widget"
@@ -491,25 +491,7 @@ func (s *Server) handlePreviewFeedback(ctx *fasthttp.RequestCtx) {
 		if err != nil {
 			return err
 		}
-		if !feedbackContentType(ctx.Request.Header.ContentType()) {
-			return errUnsupportedType
-		}
-		if len(ctx.PostBody()) > feedback.MaxBody {
-			return errFeedbackTooLarge
-		}
-		sub, invalid := feedback.Decode(ctx.PostBody())
-		if sub == nil {
-			return invalid
-		}
-		if d.st.content.Partners[sub.Partner] == nil {
-			return &feedback.FieldError{Field: "partner", Code: "unknown_partner", Message: "no partner with this id"}
-		}
-		if invalid != nil {
-			return invalid
-		}
-		crisis := sub.Comment != "" && s.cfg.CrisisPhrases.Match(sub.Comment)
-		ctx.Response.Header.Set("Cache-Control", "no-store")
-		return web.WriteJSON(ctx, fasthttp.StatusAccepted, feedbackResponse{ID: "preview", Crisis: crisis})
+		return intake.Preview(ctx, d.st.content, s.cfg.CrisisPhrases)
 	}()
 	if err != nil {
 		web.Write(ctx, s.log, err)

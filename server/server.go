@@ -24,6 +24,7 @@ import (
 	"github.com/signpost/edge/server/auth"
 	"github.com/signpost/edge/server/console"
 	"github.com/signpost/edge/server/dashboard"
+	"github.com/signpost/edge/server/intake"
 	"github.com/signpost/edge/server/ratelimit"
 	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
@@ -245,11 +246,11 @@ func (s *Server) routes() *router.Router {
 	get("/v1/snippets/{partner}/{part}", s.handleSnippet)
 	// Feedback intake and operator read side. Only POST /v1/feedback is rate-limited; the
 	// widget and snippet routes never are.
-	r.POST("/v1/feedback", s.handleFeedback)
-	r.OPTIONS("/v1/feedback", s.handleFeedbackPreflight)
+	intake.Routes(r, intake.Deps{Log: s.log, Now: s.cfg.Now, Content: s.Content, Feedback: s.cfg.Feedback,
+		CrisisPhrases: s.cfg.CrisisPhrases, Limits: s.limits, Proxies: s.cfg.TrustedProxies, Hasher: s.ipHasher, IDs: s.ids,
+		Usage: s.cfg.Usage, Auth: s.auth, Metrics: s.metrics.intake})
 	// Usage counts: the widget's beacons (counters only, nothing per visitor; not rate-limited,
 	// see handleBeacon) and their read side.
-	r.POST("/v1/beacon", s.handleBeacon)
 	get("/metrics", s.handleMetrics)
 	// Operators change content live (every write validated, versioned and audited), each
 	// route guarded by the scope it needs.

@@ -1,19 +1,26 @@
-package server
+// Package intake takes what visitors' browsers send: feedback (POST /v1/feedback, its CORS
+// preflight) and the cookie-free usage beacons (POST /v1/beacon). Feedback is validated, checked
+// against the partner's origins, rate-limited per client and per partner, and acknowledged once
+// durable; a beacon only increments a day counter.
+package intake
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"mime"
 	"strings"
 	"time"
 
+	"github.com/fasthttp/router"
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/server/auth"
 	"github.com/signpost/edge/server/ratelimit"
 	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
+	"github.com/signpost/edge/usage"
 	"github.com/valyala/fasthttp"
 )
 
@@ -46,13 +53,44 @@ type intake struct {
 	rate   *ratelimit.Result
 }
 
+// Deps are what the intake needs.
+type Deps struct {
+	Log *slog.Logger
+	Now func() time.Time
+	// Content is the content being served (partners, their origins, regions and lines).
+	Content func() *snippets.Loaded
+	// Feedback stores submissions; nil answers 503.
+	Feedback      feedback.Store
+	CrisisPhrases *snippets.CrisisPhrases
+	Limits        *ratelimit.Limiter
+	// Proxies may name the client in X-Forwarded-For.
+	Proxies ratelimit.Proxies
+	// Hasher keys the client-address hash stored with each record and used as the limit key.
+	Hasher *feedback.IPHasher
+	IDs    *feedback.IDs
+	Usage  usage.Store
+	// Auth lets a server post without Origin with an operator token (feedback:write).
+	Auth    *auth.Guard
+	Metrics *Metrics
+}
+
+type handlers struct{ Deps }
+
+// Routes adds the intake's routes.
+func Routes(r *router.Router, d Deps) {
+	s := &handlers{d}
+	r.POST("/v1/feedback", s.handleFeedback)
+	r.OPTIONS("/v1/feedback", s.handleFeedbackPreflight)
+	r.POST("/v1/beacon", s.handleBeacon)
+}
+
 // handleFeedback answers POST /v1/feedback: 202 {id, crisis} once the record is durable.
-func (s *Server) handleFeedback(ctx *fasthttp.RequestCtx) {
+func (s *handlers) handleFeedback(ctx *fasthttp.RequestCtx) {
 	var in intake
 	resp, err := s.feedback(ctx, &in)
 	if err != nil {
-		s.metrics.reject(err)
-		web.Write(ctx, s.log, err)
+		s.Metrics.reject(err)
+		web.Write(ctx, s.Log, err)
 	} else {
 		b, _ := json.Marshal(resp)
 		ctx.Response.Header.Set("Cache-Control", "no-store")
@@ -61,18 +99,18 @@ func (s *Server) handleFeedback(ctx *fasthttp.RequestCtx) {
 		ctx.SetBody(b)
 	}
 	if in.rate != nil {
-		in.rate.SetHeaders(&ctx.Response.Header, s.cfg.Now())
+		in.rate.SetHeaders(&ctx.Response.Header, s.Now())
 	}
 	if in.origin != "" {
 		setFeedbackCORS(ctx, in.origin)
 	}
 }
 
-func (s *Server) feedback(ctx *fasthttp.RequestCtx, in *intake) (*feedbackResponse, error) {
-	if s.cfg.Feedback == nil {
+func (s *handlers) feedback(ctx *fasthttp.RequestCtx, in *intake) (*feedbackResponse, error) {
+	if s.Feedback == nil {
 		return nil, errFeedbackUnavailable
 	}
-	content := s.state.Load().content
+	content := s.Content()
 	origin := string(ctx.Request.Header.Peek("Origin"))
 	if origin != "" && anyPartnerAllows(content, origin) {
 		// Errors before the partner is known can still be read by a partner's page.
@@ -105,13 +143,13 @@ func (s *Server) feedback(ctx *fasthttp.RequestCtx, in *intake) (*feedbackRespon
 	default:
 		// Server-to-server: only an operator token with feedback:write may post without a
 		// browser's Origin.
-		if err := s.auth.Check(ctx); err != nil {
+		if err := s.Auth.Check(ctx); err != nil {
 			if errors.Is(err, auth.ErrUnauthorized) {
 				return nil, errOriginRequired
 			}
 			return nil, err
 		}
-		if err := s.auth.RequireScope(ctx, []string{auth.ScopeFeedbackWrite}); err != nil {
+		if err := s.Auth.RequireScope(ctx, []string{auth.ScopeFeedbackWrite}); err != nil {
 			return nil, err
 		}
 		operator = true
@@ -120,27 +158,27 @@ func (s *Server) feedback(ctx *fasthttp.RequestCtx, in *intake) (*feedbackRespon
 	// address (the raw address is never a key, in memory or in Redis). Only a submission that
 	// would be stored counts against the partner's: bots and malformed posts from many
 	// addresses cannot use up a partner's budget and shut its real visitors out.
-	ip := s.cfg.TrustedProxies.ClientIP(ctx)
-	if err := s.limit(in, ratelimit.ScopeIP, s.ipHasher.HashText(ratelimit.Key(ip))); err != nil {
+	ip := s.Proxies.ClientIP(ctx)
+	if err := s.limit(in, ratelimit.ScopeIP, s.Hasher.HashText(ratelimit.Key(ip))); err != nil {
 		return nil, err
 	}
 	if invalid != nil {
 		return nil, invalid
 	}
-	now := s.cfg.Now().UTC()
-	crisis := sub.Comment != "" && s.cfg.CrisisPhrases.Match(sub.Comment)
+	now := s.Now().UTC()
+	crisis := sub.Comment != "" && s.CrisisPhrases.Match(sub.Comment)
 	if reason := sub.Spam(!operator); reason != "" {
 		// Answered like an accepted submission, so a bot learns nothing.
-		s.metrics.spamBy(reason)
-		return &feedbackResponse{ID: s.ids.New(now), Crisis: crisis}, nil
+		s.Metrics.spamBy(reason)
+		return &feedbackResponse{ID: s.IDs.New(now), Crisis: crisis}, nil
 	}
 	if err := s.limit(in, ratelimit.ScopePartner, partner.ID); err != nil {
 		return nil, err
 	}
 	rec := &feedback.Record{
-		ID: s.ids.New(now), ReceivedAt: now, Partner: partner.ID, Page: sub.Page, Locale: sub.Locale,
+		ID: s.IDs.New(now), ReceivedAt: now, Partner: partner.ID, Page: sub.Page, Locale: sub.Locale,
 		Found: sub.Found, Helpful: sub.Helpful, Comment: sub.Comment, Crisis: crisis,
-		Followup: sub.Followup && sub.Email != "", IPHash: s.ipHasher.Hash(ip),
+		Followup: sub.Followup && sub.Email != "", IPHash: s.Hasher.Hash(ip),
 	}
 	if rec.Locale == "" {
 		rec.Locale = string(snippets.English)
@@ -155,20 +193,20 @@ func (s *Server) feedback(ctx *fasthttp.RequestCtx, in *intake) (*feedbackRespon
 	start := time.Now()
 	// Not the request's context: a record half-way into a store is finished even if the server
 	// begins shutting down; the stores bound their own waits.
-	id, dup, err := s.cfg.Feedback.Add(context.Background(), rec, fu)
-	s.metrics.storeLatency.Observe(time.Since(start).Seconds())
+	id, dup, err := s.Feedback.Add(context.Background(), rec, fu)
+	s.Metrics.storeLatency.Observe(time.Since(start).Seconds())
 	if err != nil {
-		s.metrics.storeErrors.Inc()
-		s.log.Error("feedback not stored", "err", err, "partner", partner.ID)
+		s.Metrics.storeErrors.Inc()
+		s.Log.Error("feedback not stored", "err", err, "partner", partner.ID)
 		return nil, errStoreUnavailable
 	}
 	if dup {
-		s.metrics.deduped.Inc()
+		s.Metrics.deduped.Inc()
 		return &feedbackResponse{ID: id, Crisis: crisis}, nil
 	}
-	s.metrics.accepted.Inc()
+	s.Metrics.accepted.Inc()
 	if crisis {
-		s.metrics.crisis.Inc()
+		s.Metrics.crisis.Inc()
 	}
 	return &feedbackResponse{ID: id, Crisis: crisis}, nil
 }
@@ -229,7 +267,7 @@ func setFeedbackCORS(ctx *fasthttp.RequestCtx, origin string) {
 
 // handleFeedbackPreflight answers OPTIONS /v1/feedback for a partner's origin. The widget sends
 // text/plain and needs none; a page posting application/json does.
-func (s *Server) handleFeedbackPreflight(ctx *fasthttp.RequestCtx) {
+func (s *handlers) handleFeedbackPreflight(ctx *fasthttp.RequestCtx) {
 	origin := string(ctx.Request.Header.Peek("Origin"))
 	h := &ctx.Response.Header
 	h.Set("Allow", "POST, OPTIONS")
@@ -237,8 +275,8 @@ func (s *Server) handleFeedbackPreflight(ctx *fasthttp.RequestCtx) {
 		ctx.SetStatusCode(fasthttp.StatusNoContent)
 		return
 	}
-	if !anyPartnerAllows(s.state.Load().content, origin) {
-		web.Write(ctx, s.log, errOriginNotAllowed)
+	if !anyPartnerAllows(s.Content(), origin) {
+		web.Write(ctx, s.Log, errOriginNotAllowed)
 		return
 	}
 	setFeedbackCORS(ctx, origin)
@@ -250,10 +288,10 @@ func (s *Server) handleFeedbackPreflight(ctx *fasthttp.RequestCtx) {
 
 // limit counts one submission against a limit; in keeps the tighter limit's headers. A limit
 // whose store failed lets the submission through (the limiter has logged it).
-func (s *Server) limit(in *intake, scope ratelimit.Scope, key string) error {
+func (s *handlers) limit(in *intake, scope ratelimit.Scope, key string) error {
 	// Not the request as context: deriving one from a fasthttp RequestCtx races with Shutdown
 	// (its Done channel is written there); the limiter bounds its own wait.
-	r := s.limits.Allow(context.Background(), scope, key)
+	r := s.Limits.Allow(context.Background(), scope, key)
 	if r.Failed {
 		return nil
 	}
@@ -262,7 +300,32 @@ func (s *Server) limit(in *intake, scope ratelimit.Scope, key string) error {
 	}
 	if r.Reached {
 		return &web.Error{Status: fasthttp.StatusTooManyRequests, Code: "rate_limited",
-			Message: fmt.Sprintf("too many submissions (%s limit); retry after %d s", scope, r.RetryAfter(s.cfg.Now()))}
+			Message: fmt.Sprintf("too many submissions (%s limit); retry after %d s", scope, r.RetryAfter(s.Now()))}
 	}
 	return nil
+}
+
+// Preview answers the feedback of a draft preview's widget with what the real route would say
+// (202, and whether the comment reads like a crisis, so the operator sees the crisis lines
+// appear) and stores nothing. Malformed feedback gets the real route's errors.
+func Preview(ctx *fasthttp.RequestCtx, content *snippets.Loaded, phrases *snippets.CrisisPhrases) error {
+	if !feedbackContentType(ctx.Request.Header.ContentType()) {
+		return errUnsupportedType
+	}
+	if len(ctx.PostBody()) > feedback.MaxBody {
+		return errFeedbackTooLarge
+	}
+	sub, invalid := feedback.Decode(ctx.PostBody())
+	if sub == nil {
+		return invalid
+	}
+	if content.Partners[sub.Partner] == nil {
+		return &feedback.FieldError{Field: "partner", Code: "unknown_partner", Message: "no partner with this id"}
+	}
+	if invalid != nil {
+		return invalid
+	}
+	crisis := sub.Comment != "" && phrases.Match(sub.Comment)
+	ctx.Response.Header.Set("Cache-Control", "no-store")
+	return web.WriteJSON(ctx, fasthttp.StatusAccepted, feedbackResponse{ID: "preview", Crisis: crisis})
 }

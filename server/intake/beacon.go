@@ -1,4 +1,4 @@
-package server
+package intake
 
 import (
 	"bytes"
@@ -44,9 +44,9 @@ type beaconBody struct {
 // (errors log nothing of the request but its path). There is no rate limit: the widget sends at
 // most one beacon per banner shown and one per tap, the key space is bounded by the content (so
 // memory is too), and a per-address limit would mean reading the address.
-func (s *Server) handleBeacon(ctx *fasthttp.RequestCtx) {
+func (s *handlers) handleBeacon(ctx *fasthttp.RequestCtx) {
 	if err := s.beacon(ctx); err != nil {
-		web.Write(ctx, s.log, err)
+		web.Write(ctx, s.Log, err)
 		return
 	}
 	ctx.Response.Header.Set("Cache-Control", "no-store")
@@ -57,7 +57,7 @@ func beaconError(field, code, msg string) error {
 	return &web.Error{Status: fasthttp.StatusBadRequest, Code: code, Field: field, Message: msg}
 }
 
-func (s *Server) beacon(ctx *fasthttp.RequestCtx) error {
+func (s *handlers) beacon(ctx *fasthttp.RequestCtx) error {
 	if !feedbackContentType(ctx.Request.Header.ContentType()) {
 		return errBeaconType
 	}
@@ -77,7 +77,7 @@ func (s *Server) beacon(ctx *fasthttp.RequestCtx) error {
 	if k, dup := jsonstrict.DuplicateKey(body); dup {
 		return beaconError(k, "duplicate_field", "field "+strconv.Quote(k)+" is given twice")
 	}
-	content := s.state.Load().content
+	content := s.Content()
 	p := content.Partners[b.Partner]
 	if p == nil {
 		return beaconError("partner", "unknown_partner", "no partner with this id")
@@ -115,6 +115,6 @@ func (s *Server) beacon(ctx *fasthttp.RequestCtx) error {
 			return beaconError("line", "unknown_line", "this line has no "+b.Event+" link")
 		}
 	}
-	s.cfg.Usage.Add(usage.Key{Day: usage.Day(s.cfg.Now()), Partner: p.ID, Region: b.Region, Line: b.Line}, ev)
+	s.Usage.Add(usage.Key{Day: usage.Day(s.Now()), Partner: p.ID, Region: b.Region, Line: b.Line}, ev)
 	return nil
 }
