@@ -17,6 +17,7 @@ import (
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/internal/linediff"
 	"github.com/signpost/edge/server/auth"
+	"github.com/signpost/edge/server/embedbuilder"
 	"github.com/signpost/edge/server/intake"
 	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
@@ -528,8 +529,6 @@ func (s *Server) handlePreviewPage(ctx *fasthttp.RequestCtx) {
 		return
 	}
 	lang := web.Lang(ctx)
-	r := &embedRequest{lang: lang, text: embedTexts[lang], st: d.st, content: d.st.content}
-	r.parse(ctx.QueryArgs())
-	renderPreview(ctx, s.log, r, "/v1/preview/"+d.id+"/widget.js", previewCopy[lang][0], previewCopy[lang][1], "Accept-Language, Accept-Encoding")
+	embedbuilder.PreviewPage(ctx, s.log, d.st.content, "/v1/preview/"+d.id+"/widget.js", previewCopy[lang][0], previewCopy[lang][1], "Accept-Language, Accept-Encoding")
 	ctx.Response.Header.Set("Cache-Control", "no-store")
 }

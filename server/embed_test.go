@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/signpost/edge/server/embedbuilder"
 	"github.com/signpost/edge/server/ratelimit"
 	"github.com/signpost/edge/widget"
 	"github.com/valyala/fasthttp"
@@ -45,13 +46,13 @@ func startEmbedEdge(t *testing.T, cfg Config) (*Server, *fasthttputil.InmemoryLi
 	return e.srv, ln
 }
 
-func embedCodeOf(t *testing.T, e *edge, query string, headers ...string) embedCode {
+func embedCodeOf(t *testing.T, e *edge, query string, headers ...string) embedbuilder.Code {
 	t.Helper()
 	r := e.do(t, "GET", "/embed/code?"+query, nil, headers...)
 	if r.StatusCode() != 200 || header(r, "Content-Type") != "application/json" {
 		t.Fatalf("/embed/code?%s: %d %s", query, r.StatusCode(), r.Body())
 	}
-	var c embedCode
+	var c embedbuilder.Code
 	if err := json.Unmarshal(r.Body(), &c); err != nil {
 		t.Fatal(err)
 	}
@@ -75,11 +76,11 @@ func TestEmbedPage(t *testing.T) {
 	if r.StatusCode() != 200 || !strings.HasPrefix(header(r, "Content-Type"), "text/html") {
 		t.Fatalf("/embed: %d %s", r.StatusCode(), body)
 	}
-	if csp := header(r, "Content-Security-Policy"); csp != embedCSP {
+	if csp := header(r, "Content-Security-Policy"); csp != embedbuilder.CSP {
 		t.Errorf("CSP %q", csp)
 	}
 	for _, bad := range []string{"unsafe-inline", "unsafe-eval", "*"} {
-		if strings.Contains(embedCSP, bad) || strings.Contains(previewCSP, bad) {
+		if strings.Contains(embedbuilder.CSP, bad) || strings.Contains(embedbuilder.PreviewCSP, bad) {
 			t.Errorf("CSP allows %s", bad)
 		}
 	}
@@ -178,7 +179,7 @@ func TestEmbedOptions(t *testing.T) {
 	}
 	r := e.do(t, "GET", p.RequestURI(), nil)
 	body := string(r.Body())
-	if r.StatusCode() != 200 || header(r, "Content-Security-Policy") != previewCSP {
+	if r.StatusCode() != 200 || header(r, "Content-Security-Policy") != embedbuilder.PreviewCSP {
 		t.Fatalf("preview: %d %q", r.StatusCode(), header(r, "Content-Security-Policy"))
 	}
 	for _, want := range []string{`<html lang="fr">`, `<script async src="/v1/widget.js"` + "\n " + want, `<div data-signpost="exit"></div>`, "Mental Health Commission of Canada"} {
@@ -277,7 +278,7 @@ func TestEmbedBadValues(t *testing.T) {
 	}
 	// Over-long values are cut, never echoed whole.
 	long := strings.Repeat("A", 5000)
-	if body := string(e.do(t, "GET", "/embed?region="+long, nil).Body()); strings.Contains(body, long[:maxEmbedValue+1]) {
+	if body := string(e.do(t, "GET", "/embed?region="+long, nil).Body()); strings.Contains(body, long[:embedbuilder.MaxValue+1]) {
 		t.Error("a 5,000-character region is echoed whole")
 	}
 }
@@ -335,7 +336,7 @@ func TestEmbedOrigin(t *testing.T) {
 		{"10.1.2.3", "edge.example.org", "gopher", "https://edge.example.org"},
 	} {
 		r := embedGet(t, ln, tc.from, tc.host, "/embed/code", "X-Forwarded-Proto", tc.proto)
-		var c embedCode
+		var c embedbuilder.Code
 		if err := json.Unmarshal(r.Body(), &c); err != nil {
 			t.Fatalf("%s: %d %s", tc.host, r.StatusCode(), r.Body())
 		}

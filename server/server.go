@@ -24,11 +24,13 @@ import (
 	"github.com/signpost/edge/server/auth"
 	"github.com/signpost/edge/server/console"
 	"github.com/signpost/edge/server/dashboard"
+	"github.com/signpost/edge/server/embedbuilder"
 	"github.com/signpost/edge/server/intake"
 	"github.com/signpost/edge/server/ratelimit"
 	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/usage"
+	"github.com/signpost/edge/widget"
 	"github.com/valyala/fasthttp"
 )
 
@@ -270,14 +272,9 @@ func (s *Server) routes() *router.Router {
 	get("/", s.handlePage)
 	get("/favicon.ico", s.handleFavicon)
 	get("/demo.css", s.handlePage)
-	// The partner embed builder (server/embed.go): page, generated code, preview, assets.
-	eb := mustEmbedBuilder(s)
-	get("/embed", eb.handleEmbed)
-	get("/embed/code", eb.handleEmbedCode)
-	get("/embed/preview", eb.handleEmbedPreview)
-	get("/embed/embed.js", eb.handleEmbedAsset)
-	get("/embed/embed.css", eb.handleEmbedAsset)
-	get("/embed/preview.css", eb.handleEmbedAsset)
+	// The partner embed builder (server/embedbuilder): page, generated code, preview, assets.
+	embedbuilder.Routes(get, embedbuilder.Deps{Log: s.log, TrustedProxies: s.cfg.TrustedProxies,
+		Current: func() (*snippets.Loaded, *widget.Bundle) { st := s.state.Load(); return st.content, st.bundle }})
 	// The operator console (server/console.go: /admin/ pages), the API it needs beyond the
 	// content routes above (server/console_api.go: drafts, previews, diffs, crisis lines), and
 	// the feedback dashboard's API (server/dashboard.go).
@@ -322,7 +319,7 @@ func (s *Server) Handler() fasthttp.RequestHandler {
 		web.SetSecurityHeaders(ctx)
 		if h := ctx.Request.Header.Host(); len(h) > 0 && !web.ValidHost(h) {
 			// Never let a malformed Host reach anything that names this edge.
-			web.Write(ctx, s.log, errBadHost)
+			web.Write(ctx, s.log, web.ErrBadHost)
 			ctx.SetConnectionClose()
 			return
 		}

@@ -1,0 +1,396 @@
+package embedbuilder
+
+import (
+	"fmt"
+	"math"
+	"net"
+	"net/netip"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/signpost/edge/server/web"
+	"github.com/signpost/edge/snippets"
+	"github.com/signpost/edge/widget"
+	"github.com/valyala/fasthttp"
+)
+
+// embedOptions are the validated choices: what goes into the data-* attributes. Empty means
+// "not set" (the widget then uses the partner's default).
+type embedOptions struct {
+	Partner    string
+	Components []string // always with the banner, in snippets.Components order
+	Locale     string
+	Region     string
+	Accent     string
+	Exit       string
+}
+
+// embedRaw is what the request asked for, trimmed and cut short: echoed into the form (always
+// as escaped text) so that a partner can correct a typo.
+type embedRaw struct {
+	Partner, Locale, Region, Accent, Exit string
+}
+
+// fieldMsg is a message shown beside a field: level "error" (the value is not used), "warning"
+// (the value is not used, though well-formed) or "note".
+type fieldMsg struct {
+	Level string `json:"level"`
+	Text  string `json:"text"`
+}
+
+// Code is the generated code, the answer of /embed/code.
+type Code struct {
+	Pinned       string              `json:"pinned"`
+	Evergreen    string              `json:"evergreen"`
+	Placeholders string              `json:"placeholders"`
+	Reserve      string              `json:"reserve"`
+	CSP          string              `json:"csp"`
+	Noscript     string              `json:"noscript"`
+	Preview      string              `json:"preview"`
+	Query        string              `json:"query"`
+	Fields       map[string]fieldMsg `json:"fields"`
+	Hints        map[string]string   `json:"hints"`
+}
+
+// embedRequest is one request's view: language, origin, options, and the code they give.
+type embedRequest struct {
+	lang    snippets.Locale
+	text    *embedText
+	origin  string
+	bundle  *widget.Bundle
+	content *snippets.Loaded
+	opts    embedOptions
+	raw     embedRaw
+	msgs    map[string]fieldMsg
+}
+
+func (b *embedBuilder) request(ctx *fasthttp.RequestCtx) (*embedRequest, error) {
+	origin, ok := b.origin(ctx)
+	if !ok {
+		return nil, web.ErrBadHost
+	}
+	content, bundle := b.Current()
+	lang := web.Lang(ctx)
+	r := &embedRequest{lang: lang, text: embedTexts[lang], origin: origin, bundle: bundle, content: content}
+	r.parse(ctx.QueryArgs())
+	return r, nil
+}
+
+// origin is this edge's origin as the client reached it, for the tags and CSP lines: the Host
+// header, and the scheme of the connection. A plain-HTTP request is taken to have come through
+// a TLS-terminating proxy (https), except on a loopback host (http, for `make run`), or when a
+// trusted proxy (EDGE_TRUSTED_PROXIES) says otherwise in X-Forwarded-Proto. An untrusted
+// client's X-Forwarded-Proto is ignored, as its X-Forwarded-For is.
+func (b *embedBuilder) origin(ctx *fasthttp.RequestCtx) (string, bool) {
+	// The Host header as sent: fasthttp's parsed host would take "edge@evil.example" for a
+	// user and a host.
+	if !web.ValidHost(ctx.Request.Header.Host()) {
+		return "", false
+	}
+	host := strings.ToLower(string(ctx.Request.Header.Host()))
+	scheme := "https"
+	switch {
+	case ctx.IsTLS():
+	case b.trustedProxy(ctx):
+		if p := forwardedProto(ctx); p != "" {
+			scheme = p
+		} else if web.LoopbackHost(host) {
+			scheme = "http"
+		}
+	case web.LoopbackHost(host):
+		scheme = "http"
+	}
+	return scheme + "://" + host, true
+}
+
+func (b *embedBuilder) trustedProxy(ctx *fasthttp.RequestCtx) bool {
+	if len(b.TrustedProxies) == 0 {
+		return false
+	}
+	a, ok := ctx.RemoteAddr().(*net.TCPAddr)
+	if !ok {
+		return false
+	}
+	ip, ok := netip.AddrFromSlice(a.IP)
+	return ok && b.TrustedProxies.Trusted(ip)
+}
+
+// forwardedProto is the first X-Forwarded-Proto value when it is http or https, else "".
+func forwardedProto(ctx *fasthttp.RequestCtx) string {
+	v, _, _ := strings.Cut(string(ctx.Request.Header.Peek("X-Forwarded-Proto")), ",")
+	switch v = strings.ToLower(strings.TrimSpace(v)); v {
+	case "http", "https":
+		return v
+	}
+	return ""
+}
+
+var accentPattern = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
+
+// parse validates the query. A value that fails is kept for the form (escaped) and left out of
+// every generated tag, with a message saying why.
+func (r *embedRequest) parse(args *fasthttp.Args) {
+	t, c := r.text, r.content
+	r.msgs = map[string]fieldMsg{}
+	get := func(name string, limit int) string {
+		v := strings.ToValidUTF8(strings.TrimSpace(string(args.Peek(name))), "")
+		if len(v) > limit {
+			v = strings.ToValidUTF8(v[:limit], "")
+		}
+		return v
+	}
+	ids := partnerIDs(c)
+	r.raw.Partner = get("partner", MaxValue)
+	switch {
+	case r.raw.Partner != "" && c.Partners[r.raw.Partner] != nil:
+		r.opts.Partner = r.raw.Partner
+	case len(ids) > 0:
+		r.opts.Partner = ids[0]
+		if r.raw.Partner != "" {
+			r.msgs["partner"] = fieldMsg{"error", t.ErrorPrefix + fmt.Sprintf(t.MsgPartner, ids[0])}
+		}
+	}
+	partner := c.Partners[r.opts.Partner]
+
+	// Components: every value of ?components=, each a comma list. Absent (a fresh page): the
+	// partner's. The banner is always on; unknown names are ignored.
+	chosen := map[string]bool{"banner": true}
+	if args.Has("components") {
+		for _, v := range args.PeekMulti("components") {
+			for name := range strings.SplitSeq(string(v), ",") {
+				chosen[strings.TrimSpace(name)] = true
+			}
+		}
+	} else if partner != nil {
+		for _, name := range partner.Components {
+			chosen[name] = true
+		}
+	}
+	for _, name := range snippets.Components {
+		if chosen[name] {
+			r.opts.Components = append(r.opts.Components, name)
+		}
+	}
+
+	r.raw.Locale = get("locale", MaxValue)
+	switch l := strings.ToLower(r.raw.Locale); l {
+	case "":
+	case "en", "fr":
+		r.opts.Locale = l
+	default:
+		r.msgs["locale"] = fieldMsg{"error", t.ErrorPrefix + t.MsgLocale}
+	}
+
+	r.raw.Region = get("region", MaxValue)
+	if code, ok, err := snippets.ParseRegion(r.raw.Region); err != nil {
+		r.msgs["region"] = fieldMsg{"error", t.ErrorPrefix + t.MsgRegion}
+	} else if ok {
+		r.opts.Region = code
+		switch e := c.RegionEntry(code); {
+		case e == "":
+			r.msgs["region"] = fieldMsg{"note", t.NotePrefix + fmt.Sprintf(t.MsgRegionNone, code)}
+		case e != code:
+			r.msgs["region"] = fieldMsg{"note", t.NotePrefix + fmt.Sprintf(t.MsgRegionCountry, code, e)}
+		}
+	}
+
+	r.raw.Accent = get("accent", MaxValue)
+	switch a := strings.ToLower(r.raw.Accent); {
+	case a == "":
+	case !accentPattern.MatchString(a):
+		r.msgs["accent"] = fieldMsg{"error", t.ErrorPrefix + t.MsgAccent}
+	default:
+		if ratio := contrastOnWhite(a); ratio < 4.5 {
+			// Cut, not rounded: 4.49 must not read as 4.5.
+			s := strconv.FormatFloat(math.Floor(ratio*100)/100, 'f', 2, 64)
+			if r.lang == snippets.French {
+				s = strings.Replace(s, ".", ",", 1)
+			}
+			r.msgs["accent"] = fieldMsg{"warning", t.WarningPrefix + fmt.Sprintf(t.MsgContrast, s)}
+		} else {
+			r.opts.Accent = a
+		}
+	}
+
+	r.raw.Exit = get("exit", maxEmbedURL)
+	if r.raw.Exit != "" {
+		if u, ok := httpURL(r.raw.Exit); ok {
+			r.opts.Exit = u
+		} else {
+			r.msgs["exit"] = fieldMsg{"error", t.ErrorPrefix + t.MsgExit}
+		}
+	}
+}
+
+// httpURL returns s normalized when it is an absolute http or https URL with a host and no
+// credentials, the only exit URLs the widget follows.
+func httpURL(s string) (string, bool) {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.Opaque != "" {
+		return "", false
+	}
+	host := u.Hostname()
+	if host == "" || !web.ValidHost([]byte(u.Host)) {
+		return "", false
+	}
+	return u.String(), true
+}
+
+// contrastOnWhite is the WCAG contrast ratio of #rrggbb on white, computed as the widget does.
+func contrastOnWhite(hex string) float64 {
+	var l [3]float64
+	for i := range l {
+		v, _ := strconv.ParseUint(hex[1+2*i:3+2*i], 16, 8)
+		c := float64(v) / 255
+		if c <= 0.03928 {
+			l[i] = c / 12.92
+		} else {
+			l[i] = math.Pow((c+0.055)/1.055, 2.4)
+		}
+	}
+	return 1.05 / (0.2126*l[0] + 0.7152*l[1] + 0.0722*l[2] + 0.05)
+}
+
+func partnerIDs(c *snippets.Loaded) []string {
+	ids := make([]string, 0, len(c.Partners))
+	for id := range c.Partners {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// attrs is the data-* attributes of the options, escaped, in the embed contract's order.
+func (o embedOptions) attrs() string {
+	var b strings.Builder
+	for _, a := range [...][2]string{
+		{"data-partner", o.Partner},
+		{"data-locale", o.Locale},
+		{"data-region", o.Region},
+		{"data-components", strings.Join(o.Components, ",")},
+		{"data-exit-url", o.Exit},
+		{"data-accent", o.Accent},
+	} {
+		if a[1] != "" {
+			b.WriteString(" " + a[0] + `="` + web.EscapeHTML(a[1]) + `"`)
+		}
+	}
+	return b.String()
+}
+
+// scriptTag writes the embed: src, the integrity pair when pinned, then the options.
+func scriptTag(src, integrity, attrs string) string {
+	tag := `<script async src="` + web.EscapeHTML(src) + `"`
+	if integrity != "" {
+		tag += ` integrity="` + web.EscapeHTML(integrity) + `" crossorigin="anonymous"`
+	}
+	return tag + "\n " + attrs + "></script>"
+}
+
+// query is the builder URL's query for the raw values (the language apart): the state a page
+// reload or a shared link comes back to.
+func (r *embedRequest) query() string {
+	v := url.Values{}
+	for _, p := range [...][2]string{{"partner", r.opts.Partner}, {"locale", r.raw.Locale}, {"region", r.raw.Region},
+		{"accent", r.raw.Accent}, {"exit", r.raw.Exit}} {
+		if p[1] != "" {
+			v.Set(p[0], p[1])
+		}
+	}
+	v["components"] = r.opts.Components
+	return v.Encode()
+}
+
+// previewURL is the preview page for the valid options only.
+func (r *embedRequest) previewURL() string {
+	v := url.Values{"lang": {string(r.lang)}, "partner": {r.opts.Partner}, "components": {strings.Join(r.opts.Components, ",")}}
+	for _, p := range [...][2]string{{"locale", r.opts.Locale}, {"region", r.opts.Region}, {"accent", r.opts.Accent}, {"exit", r.opts.Exit}} {
+		if p[1] != "" {
+			v.Set(p[0], p[1])
+		}
+	}
+	return "/embed/preview?" + v.Encode()
+}
+
+// placeholders is one <div data-signpost> per component chosen: those of the top of the page
+// (the banner, quick exit) with top, the others without, each group under its comment when
+// comments are given.
+func (o embedOptions) placeholders(top bool, comment string) string {
+	var b strings.Builder
+	if comment != "" {
+		b.WriteString("<!-- " + comment + " -->")
+	}
+	for _, name := range o.Components {
+		if (name == "banner" || name == "exit") == top {
+			if b.Len() > 0 {
+				b.WriteByte('\n')
+			}
+			b.WriteString(`<div data-signpost="` + name + `"></div>`)
+		}
+	}
+	return b.String()
+}
+
+// allPlaceholders is the placeholders output: the top group, then the content group if any.
+func (r *embedRequest) allPlaceholders() string {
+	s := r.opts.placeholders(true, r.text.PlaceTop)
+	if rest := r.opts.placeholders(false, ""); rest != "" {
+		s += "\n" + r.opts.placeholders(false, r.text.PlaceContent)
+	}
+	return s
+}
+
+// noscriptFallback links to the operators' worldwide directory with the unknown-region message:
+// never a number, since a noscript block cannot know where the visitor is.
+func noscriptFallback(c *snippets.Loaded, loc snippets.Locale) string {
+	u := c.Unknown
+	return "<noscript>\n  <p>" + web.EscapeHTML(u.Message.Get(loc)) + ` <a href="` + web.EscapeHTML(u.DirectoryURL) + `">` +
+		web.EscapeHTML(u.DirectoryLabel.Get(loc)) + "</a></p>\n</noscript>"
+}
+
+func (r *embedRequest) code() Code {
+	attrs := r.opts.attrs()
+	loc := snippets.Locale(r.opts.Locale)
+	p := r.content.Partners[r.opts.Partner]
+	if loc == "" && p != nil && p.Locale != "" {
+		loc = p.Locale
+	}
+	if loc == "" {
+		loc = snippets.English
+	}
+	return Code{
+		Pinned:       scriptTag(r.origin+r.bundle.Path(), r.bundle.Integrity, attrs),
+		Evergreen:    scriptTag(r.origin+"/v1/widget.js", "", attrs),
+		Placeholders: r.allPlaceholders(),
+		Reserve:      widget.ReserveCSS(r.opts.Components),
+		CSP:          "script-src " + r.origin + "\nconnect-src " + r.origin,
+		Noscript:     noscriptFallback(r.content, loc),
+		Preview:      r.previewURL(),
+		Query:        r.query(),
+		Fields:       r.msgs,
+		Hints:        r.hints(p),
+	}
+}
+
+// hints say what an empty field means for the partner chosen.
+func (r *embedRequest) hints(p *snippets.Partner) map[string]string {
+	t := r.text
+	h := map[string]string{"region": t.HintRegion + t.DefaultRegionNone, "accent": t.HintAccent + t.DefaultAccentNone,
+		"exit": t.HintExit + t.DefaultExitNone}
+	if p == nil {
+		return h
+	}
+	if p.Region != "" {
+		h["region"] = t.HintRegion + fmt.Sprintf(t.DefaultRegion, p.Region)
+	}
+	if p.Accent != "" {
+		h["accent"] = t.HintAccent + fmt.Sprintf(t.DefaultAccent, p.Accent)
+	}
+	if p.ExitURL != "" {
+		h["exit"] = t.HintExit + fmt.Sprintf(t.DefaultExit, p.ExitURL)
+	}
+	return h
+}
