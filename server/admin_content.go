@@ -50,7 +50,7 @@ func (s *Server) ApplyCurrent(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if s.state.Load().contentNumber == v.Number {
+	if s.state.Load().Number == v.Number {
 		return nil
 	}
 	l, err := snippets.Load(src, snippets.ValidateOptions{Now: s.cfg.Now()})

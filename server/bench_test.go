@@ -45,7 +45,7 @@ func BenchmarkWidgetGzip(b *testing.B) {
 
 func BenchmarkWidgetNotModified(b *testing.B) {
 	srv, _ := New(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, shipped(b))
-	etag := srv.state.Load().widget.ETag(asset.Brotli)
+	etag := srv.state.Load().Widget.ETag(asset.Brotli)
 	benchRequest(b, "/v1/widget.js", "Accept-Encoding", "br", "If-None-Match", etag)
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/signpost/edge/server/auth"
 	"github.com/signpost/edge/server/embedbuilder"
 	"github.com/signpost/edge/server/intake"
+	"github.com/signpost/edge/server/serving"
 	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/widget"
@@ -279,7 +280,7 @@ type draftPreview struct {
 	id      string
 	owner   string // the operator who made it ("" when loaded from the shared store)
 	created time.Time
-	st      *state
+	st      *serving.State
 	widget  func() (*previewWidget, error)
 }
 
@@ -317,7 +318,7 @@ func (s *Server) draftPreview(id string, created time.Time, draft *snippets.Load
 	draft.Version = "draft"
 	// The widget builder holds what it needs, not s.
 	tz := s.cfg.TimeZones
-	st := &state{content: draft}
+	st := serving.Draft(draft, s.servingOptions())
 	return &draftPreview{id: id, created: created, st: st, widget: sync.OnceValues(func() (*previewWidget, error) {
 		data, err := draft.WidgetData(tz)
 		if err != nil {
@@ -474,7 +475,7 @@ func (s *Server) handlePreviewSnippet(ctx *fasthttp.RequestCtx) {
 		if err != nil {
 			return err
 		}
-		return s.snippetFrom(ctx, d.st, false)
+		return d.st.Snippet(ctx, s.cfg.Now(), false)
 	}()
 	if err != nil {
 		web.Write(ctx, s.log, err)
@@ -492,7 +493,7 @@ func (s *Server) handlePreviewFeedback(ctx *fasthttp.RequestCtx) {
 		if err != nil {
 			return err
 		}
-		return intake.Preview(ctx, d.st.content, s.cfg.CrisisPhrases)
+		return intake.Preview(ctx, d.st.Content, s.cfg.CrisisPhrases)
 	}()
 	if err != nil {
 		web.Write(ctx, s.log, err)
@@ -529,6 +530,6 @@ func (s *Server) handlePreviewPage(ctx *fasthttp.RequestCtx) {
 		return
 	}
 	lang := web.Lang(ctx)
-	embedbuilder.PreviewPage(ctx, s.log, d.st.content, "/v1/preview/"+d.id+"/widget.js", previewCopy[lang][0], previewCopy[lang][1], "Accept-Language, Accept-Encoding")
+	embedbuilder.PreviewPage(ctx, s.log, d.st.Content, "/v1/preview/"+d.id+"/widget.js", previewCopy[lang][0], previewCopy[lang][1], "Accept-Language, Accept-Encoding")
 	ctx.Response.Header.Set("Cache-Control", "no-store")
 }

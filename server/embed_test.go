@@ -11,6 +11,7 @@ import (
 
 	"github.com/signpost/edge/server/embedbuilder"
 	"github.com/signpost/edge/server/ratelimit"
+	"github.com/signpost/edge/server/serving"
 	"github.com/signpost/edge/widget"
 	"github.com/valyala/fasthttp"
 	"github.com/valyala/fasthttp/fasthttputil"
@@ -99,7 +100,7 @@ func TestEmbedPage(t *testing.T) {
 
 	// The outputs are rendered on the server, so the page works without JavaScript, and they
 	// are the code the script fetches.
-	var m Manifest
+	var m serving.ManifestBody
 	if err := json.Unmarshal(e.do(t, "GET", "/v1/widget.json", nil).Body(), &m); err != nil {
 		t.Fatal(err)
 	}

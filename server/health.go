@@ -27,8 +27,8 @@ type readiness struct {
 // else 503 saying what is degraded (a draining edge is taken out of rotation).
 func (s *Server) handleReadyz(ctx *fasthttp.RequestCtx) {
 	r := readiness{Status: "ready", Mode: s.cfg.Mode}
-	if st := s.state.Load(); st != nil && st.content != nil {
-		r.ContentVersion = st.content.Version
+	if st := s.state.Load(); st != nil && st.Content != nil {
+		r.ContentVersion = st.Content.Version
 	} else {
 		r.Degraded = append(r.Degraded, "content not loaded")
 	}

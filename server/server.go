@@ -27,6 +27,7 @@ import (
 	"github.com/signpost/edge/server/embedbuilder"
 	"github.com/signpost/edge/server/intake"
 	"github.com/signpost/edge/server/ratelimit"
+	"github.com/signpost/edge/server/serving"
 	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/usage"
@@ -101,7 +102,7 @@ const (
 type Server struct {
 	cfg      Config
 	log      *slog.Logger
-	state    atomic.Pointer[state]
+	state    atomic.Pointer[serving.State]
 	draining atomic.Bool
 	router   *router.Router
 	pages    *pages
@@ -210,31 +211,34 @@ func New(cfg Config, content *snippets.Loaded) (*Server, error) {
 func (s *Server) SetContent(content *snippets.Loaded) error { return s.setContent(content, 0) }
 
 func (s *Server) setContent(content *snippets.Loaded, number int64) error {
-	st, err := newState(content, s.cfg.TimeZones)
+	st, err := serving.New(content, number, s.servingOptions())
 	if err != nil {
 		return err
 	}
-	st.contentNumber = number
-	if prev := s.state.Swap(st); prev != nil && prev.bundle.Hash != st.bundle.Hash {
-		s.oldBundles.Store(prev.bundle.Hash, prev.pinned)
+	if prev := s.state.Swap(st); prev != nil && prev.Bundle.Hash != st.Bundle.Hash {
+		s.oldBundles.Store(prev.Bundle.Hash, prev.Pinned)
 	}
 	if b, ok := s.cfg.ContentStore.(contentstore.Bundles); ok {
 		go func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			if err := b.SaveBundle(ctx, st.bundle.Hash, st.bundle.JS); err != nil {
-				s.log.Warn("widget bundle not archived: pages pinned to it depend on this edge's memory", "hash", st.bundle.Hash, "err", err)
+			if err := b.SaveBundle(ctx, st.Bundle.Hash, st.Bundle.JS); err != nil {
+				s.log.Warn("widget bundle not archived: pages pinned to it depend on this edge's memory", "hash", st.Bundle.Hash, "err", err)
 			}
 		}()
 	}
 	return nil
 }
 
+func (s *Server) servingOptions() serving.Options {
+	return serving.Options{TimeZones: s.cfg.TimeZones, Phrases: s.cfg.CrisisPhrases}
+}
+
 // Content returns the content being served.
-func (s *Server) Content() *snippets.Loaded { return s.state.Load().content }
+func (s *Server) Content() *snippets.Loaded { return s.state.Load().Content }
 
 // WidgetPath returns the immutable URL path of the current widget bundle.
-func (s *Server) WidgetPath() string { return s.state.Load().bundle.Path() }
+func (s *Server) WidgetPath() string { return s.state.Load().Bundle.Path() }
 
 func (s *Server) routes() *router.Router {
 	r := router.New()
@@ -274,7 +278,7 @@ func (s *Server) routes() *router.Router {
 	get("/demo.css", s.handlePage)
 	// The partner embed builder (server/embedbuilder): page, generated code, preview, assets.
 	embedbuilder.Routes(get, embedbuilder.Deps{Log: s.log, TrustedProxies: s.cfg.TrustedProxies,
-		Current: func() (*snippets.Loaded, *widget.Bundle) { st := s.state.Load(); return st.content, st.bundle }})
+		Current: func() (*snippets.Loaded, *widget.Bundle) { st := s.state.Load(); return st.Content, st.Bundle }})
 	// The operator console (server/console.go: /admin/ pages), the API it needs beyond the
 	// content routes above (server/console_api.go: drafts, previews, diffs, crisis lines), and
 	// the feedback dashboard's API (server/dashboard.go).

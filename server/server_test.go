@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/signpost/edge/configs"
+	"github.com/signpost/edge/server/serving"
 	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
 	"github.com/valyala/fasthttp/fasthttputil"
@@ -144,10 +145,10 @@ func decode(t testing.TB, r *fasthttp.Response) []byte {
 	return out
 }
 
-func manifest(t testing.TB, e *edge) Manifest {
+func manifest(t testing.TB, e *edge) serving.ManifestBody {
 	t.Helper()
 	r := e.do(t, "GET", "/v1/widget.json", nil)
-	var m Manifest
+	var m serving.ManifestBody
 	if err := json.Unmarshal(decode(t, r), &m); err != nil {
 		t.Fatal(err)
 	}

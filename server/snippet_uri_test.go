@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"testing"
+	"time"
 )
 
 // TestSnippetByURI: a snippet answered once is answered again by its exact URI before the
@@ -12,8 +13,8 @@ func TestSnippetByURI(t *testing.T) {
 	e := startEdge(t, shipped(t), Config{})
 	uri := "/v1/snippets/demo?locale=fr&region=CA-QC"
 	first := e.do(t, "GET", uri, nil, "Accept-Encoding", "gzip")
-	if first.StatusCode() != 200 || e.srv.state.Load().byURI.get([]byte(uri)) == nil {
-		t.Fatalf("first answer %d, remembered %v", first.StatusCode(), e.srv.state.Load().byURI.get([]byte(uri)) != nil)
+	if first.StatusCode() != 200 || e.srv.state.Load().Remembered([]byte(uri), time.Now()) == nil {
+		t.Fatalf("first answer %d, remembered %v", first.StatusCode(), e.srv.state.Load().Remembered([]byte(uri), time.Now()) != nil)
 	}
 	body, etag := append([]byte(nil), first.Body()...), header(first, "ETag")
 	again := e.do(t, "GET", uri, nil, "Accept-Encoding", "gzip")
@@ -29,13 +30,13 @@ func TestSnippetByURI(t *testing.T) {
 		t.Errorf("POST to a remembered URI: %d, want 405", r.StatusCode())
 	}
 	bad := "/v1/snippets/demo?region=C4"
-	if r := e.do(t, "GET", bad, nil); r.StatusCode() != 400 || e.srv.state.Load().byURI.get([]byte(bad)) != nil {
-		t.Errorf("a refused URI: %d, remembered %v", r.StatusCode(), e.srv.state.Load().byURI.get([]byte(bad)) != nil)
+	if r := e.do(t, "GET", bad, nil); r.StatusCode() != 400 || e.srv.state.Load().Remembered([]byte(bad), time.Now()) != nil {
+		t.Errorf("a refused URI: %d, remembered %v", r.StatusCode(), e.srv.state.Load().Remembered([]byte(bad), time.Now()) != nil)
 	}
 	if err := e.srv.SetContent(shipped(t)); err != nil {
 		t.Fatal(err)
 	}
-	if e.srv.state.Load().byURI.get([]byte(uri)) != nil {
+	if e.srv.state.Load().Remembered([]byte(uri), time.Now()) != nil {
 		t.Error("a new content version kept the old answers")
 	}
 }

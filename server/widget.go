@@ -8,6 +8,7 @@ import (
 
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/server/asset"
+	"github.com/signpost/edge/server/serving"
 	"github.com/signpost/edge/server/web"
 	"github.com/valyala/fasthttp"
 )
@@ -28,13 +29,13 @@ func (s *Server) serveWidget(ctx *fasthttp.RequestCtx) bool {
 		return false
 	}
 	st := s.state.Load()
-	var a = st.widget
+	var a = st.Widget
 	switch {
 	case bytes.Equal(path, pathWidget):
 	case bytes.Equal(path, pathManifest):
-		a = st.manifest
-	case bytes.Equal(path[len("/v1/"):], st.pinnedName):
-		a = st.pinned
+		a = st.Manifest
+	case bytes.Equal(path[len("/v1/"):], st.PinnedName):
+		a = st.Pinned
 	case bytes.HasSuffix(path, suffixJS):
 		// Another bundle: an older one a page is pinned to. Its exact bytes, or 404: serving
 		// others under its name would fail the page's integrity check anyway.
@@ -109,7 +110,7 @@ func (s *Server) oldBundle(hash string) (a *asset.Asset, unavailable bool) {
 	case err != nil:
 		return nil, true
 	}
-	a = asset.New(js, web.ContentTypeJS, cachePinned)
+	a = asset.New(js, web.ContentTypeJS, serving.CachePinned)
 	s.oldBundles.Store(hash, a)
 	return a, false
 }
@@ -128,11 +129,11 @@ func (s *Server) LoadBundles(ctx context.Context) {
 	}
 	n := 0
 	for _, h := range hashes {
-		if v, _ := s.oldBundles.Load(h); isAsset(v) || h == s.state.Load().bundle.Hash {
+		if v, _ := s.oldBundles.Load(h); isAsset(v) || h == s.state.Load().Bundle.Hash {
 			continue
 		}
 		if js, err := b.LoadBundle(ctx, h); err == nil {
-			s.oldBundles.Store(h, asset.New(js, web.ContentTypeJS, cachePinned))
+			s.oldBundles.Store(h, asset.New(js, web.ContentTypeJS, serving.CachePinned))
 			n++
 		}
 	}

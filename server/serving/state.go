@@ -1,0 +1,235 @@
+// Package serving is what an edge serves for one content version: the widget bundle (current,
+// pinned by hash, and its manifest) and the snippets rendered from the content, cached by what
+// they vary on. A State is built whole and replaced whole; the published content's and a draft
+// preview's are the same kind of value, so a preview renders exactly as publishing would.
+package serving
+
+import (
+	"encoding/json"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/signpost/edge/server/asset"
+	"github.com/signpost/edge/server/web"
+	"github.com/signpost/edge/snippets"
+	"github.com/signpost/edge/widget"
+	"github.com/valyala/fasthttp"
+)
+
+// Cache-Control of each kind of response.
+const (
+	CacheWidget   = "public, max-age=300, stale-while-revalidate=86400"
+	CachePinned   = "public, max-age=31536000, immutable"
+	CacheManifest = "public, max-age=300"
+	// A snippet carries emergency notices: browsers and caches revalidate it every time (a 304
+	// by ETag), so a notice published or withdrawn shows on the next page load everywhere.
+	// The fetch comes after the banner is drawn from baked data: the round trip delays nothing.
+	CacheSnippet = "public, no-cache"
+)
+
+// Options are the rules snippets are rendered with.
+type Options struct {
+	// TimeZones places a visitor by the browser's time zone (?tz=).
+	TimeZones snippets.TimeZones
+	// Phrases are the crisis phrases the feedback snippet carries.
+	Phrases *snippets.CrisisPhrases
+}
+
+// State is everything served for one content version; it is replaced whole, never mutated,
+// except for the snippet caches, which only ever fill.
+type State struct {
+	Content *snippets.Loaded
+	// Number is the content store's version number served (0: not from a store).
+	Number     int64
+	Bundle     *widget.Bundle // nil for a draft (Draft)
+	Widget     *asset.Asset   // /v1/widget.js
+	Pinned     *asset.Asset   // /v1/widget.{hash}.js
+	PinnedName []byte         // "widget.{hash}.js"
+	Manifest   *asset.Asset   // /v1/widget.json
+	opts       Options
+	snippets   snippetCache
+	// byURI finds a rendered snippet by the request's exact URI, before the router: the path
+	// every partner page asks on each load answers without parsing anything again.
+	byURI uriCache
+}
+
+// ManifestBody is the JSON of /v1/widget.json, what partners pin their tag from.
+type ManifestBody struct {
+	Version   string `json:"version"`
+	URL       string `json:"url"`
+	Integrity string `json:"integrity"`
+}
+
+// New builds the widget bundle of content and an empty snippet cache.
+func New(content *snippets.Loaded, number int64, opts Options) (*State, error) {
+	data, err := content.WidgetData(opts.TimeZones)
+	if err != nil {
+		return nil, err
+	}
+	b, err := widget.Build(data)
+	if err != nil {
+		return nil, err
+	}
+	m, err := json.Marshal(ManifestBody{Version: b.Hash, URL: b.Path(), Integrity: b.Integrity})
+	if err != nil {
+		return nil, err
+	}
+	// The pinned and short-cached URLs serve the same bytes; only Cache-Control differs.
+	pinned := asset.New(b.JS, web.ContentTypeJS, CachePinned)
+	return &State{
+		Content:    content,
+		Number:     number,
+		Bundle:     b,
+		Widget:     pinned.WithCacheControl(CacheWidget),
+		Pinned:     pinned,
+		PinnedName: []byte("widget." + b.Hash + ".js"),
+		Manifest:   asset.New(m, web.ContentJSON, CacheManifest),
+		opts:       opts,
+	}, nil
+}
+
+// Draft is the state of draft content for a preview: its snippets only (a preview builds its
+// own widget, pointed at its own routes).
+func Draft(content *snippets.Loaded, opts Options) *State {
+	return &State{Content: content, opts: opts}
+}
+
+// snippetKey names one rendered snippet. The region is the entry key, so the cache holds at most
+// partners x locales x (regions + 1) x parts entries whatever visitors send.
+type snippetKey struct {
+	partner string
+	locale  snippets.Locale
+	region  string
+	part    snippets.Part
+}
+
+type snippetEntry struct {
+	asset *asset.Asset
+	// until is when a featured resource enters or leaves its window (zero: never).
+	until time.Time
+}
+
+type snippetCache struct {
+	mu      sync.RWMutex
+	entries map[snippetKey]*snippetEntry
+}
+
+// fresh reports whether e may still be served at now.
+func (e *snippetEntry) fresh(now time.Time) bool { return e.until.IsZero() || now.Before(e.until) }
+
+// maxURIs bounds uriCache: URIs are what clients send, so past it new ones take the router.
+const maxURIs = 4096
+
+type uriCache struct {
+	mu sync.RWMutex
+	m  map[string]*snippetEntry
+}
+
+func (c *uriCache) get(uri []byte) *snippetEntry {
+	c.mu.RLock()
+	e := c.m[string(uri)]
+	c.mu.RUnlock()
+	return e
+}
+
+func (c *uriCache) put(uri []byte, e *snippetEntry) {
+	c.mu.Lock()
+	if c.m == nil {
+		c.m = make(map[string]*snippetEntry)
+	}
+	if len(c.m) < maxURIs {
+		c.m[string(uri)] = e
+	}
+	c.mu.Unlock()
+}
+
+// get returns the cached snippet for k, rendering it (outside the lock) when missing or expired.
+func (c *snippetCache) get(k snippetKey, now time.Time, render func() (*snippetEntry, error)) (*snippetEntry, error) {
+	c.mu.RLock()
+	e := c.entries[k]
+	c.mu.RUnlock()
+	if e != nil && e.fresh(now) {
+		return e, nil
+	}
+	e, err := render()
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.entries == nil {
+		c.entries = make(map[snippetKey]*snippetEntry)
+	}
+	c.entries[k] = e
+	c.mu.Unlock()
+	return e, nil
+}
+
+// Snippet answers GET .../snippets/{partner}[/{part}]?locale=&region=&tz= from this state
+// (the router's "partner" and "part" values), rendered once per what it varies on. remember
+// keeps the answer by the request's exact URI too, for Remembered.
+func (st *State) Snippet(ctx *fasthttp.RequestCtx, now time.Time, remember bool) error {
+	id, _ := ctx.UserValue("partner").(string)
+	p := st.Content.Partners[id]
+	if p == nil {
+		return &web.Error{Status: fasthttp.StatusNotFound, Code: "unknown_partner", Message: "no partner with this id", Field: "partner"}
+	}
+	part := snippets.All
+	if name, ok := ctx.UserValue("part").(string); ok {
+		part = snippets.Part(name)
+		if !slices.Contains(snippets.Parts, part) {
+			return &web.Error{Status: fasthttp.StatusNotFound, Code: "not_found", Message: "no such snippet: want banner, resources or feedback"}
+		}
+	}
+	args := ctx.QueryArgs()
+	loc, ok, err := snippets.ParseLocale(web.View(args.Peek("locale")))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		loc = p.Locale
+		if loc == "" {
+			loc = snippets.English
+		}
+	}
+	region, ok, err := snippets.ParseRegion(web.View(args.Peek("region")))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		// No region: the browser's time zone when the widget could not place it with the zones
+		// baked into it, under the same rule (TimeZones.Region), else the partner's default.
+		region = p.Region
+		if zone := web.View(args.Peek("tz")); zone != "" {
+			if !snippets.ValidZone(zone) {
+				return &snippets.ParamError{Field: "tz", Message: "not an IANA time zone name, like America/Toronto"}
+			}
+			region = st.opts.TimeZones.Region(zone, p.Region)
+		}
+	}
+	key := snippetKey{partner: p.ID, locale: loc, region: st.Content.RegionEntry(region), part: part}
+	e, err := st.snippets.get(key, now, func() (*snippetEntry, error) {
+		body, until, err := st.Content.Render(p, loc, key.region, part, now, st.opts.Phrases)
+		if err != nil {
+			return nil, err
+		}
+		return &snippetEntry{asset: asset.New(body, web.ContentJSON, CacheSnippet), until: until}, nil
+	})
+	if err != nil {
+		return err
+	}
+	if remember {
+		st.byURI.put(ctx.RequestURI(), e)
+	}
+	e.asset.Serve(ctx)
+	return nil
+}
+
+// Remembered is the snippet answered before for this exact URI, while it is fresh; nil else.
+func (st *State) Remembered(uri []byte, now time.Time) *asset.Asset {
+	e := st.byURI.get(uri)
+	if e == nil || !e.fresh(now) {
+		return nil
+	}
+	return e.asset
+}
