@@ -18,6 +18,7 @@ import (
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/feedback/logstore"
 	"github.com/signpost/edge/server/auth"
+	"github.com/signpost/edge/server/preview"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/usage"
 )
@@ -620,12 +621,12 @@ func TestConsolePreviewLifetime(t *testing.T) {
 		return f.do(t, "GET", "/v1/preview/"+id+"/snippets/demo/banner", nil).StatusCode()
 	}
 	first := create()
-	f.offset.Store(int64(previewTTL - time.Second))
+	f.offset.Store(int64(preview.TTL - time.Second))
 	if s := status(first); s != 200 {
 		t.Errorf("a preview 14:59 old: %d", s)
 	}
 	second := create() // made at 14:59
-	f.offset.Store(int64(previewTTL))
+	f.offset.Store(int64(preview.TTL))
 	if s := status(first); s != 404 {
 		t.Errorf("a preview 15:00 old: %d, want 404", s)
 	}
@@ -634,26 +635,26 @@ func TestConsolePreviewLifetime(t *testing.T) {
 	}
 	nora := createAs(capiNoticeToken) // another operator's, made before alice's burst
 	ids := []string{second}
-	for len(ids) < maxPreviewsPerOperator {
+	for len(ids) < preview.MaxPerOperator {
 		ids = append(ids, create())
 	}
 	if s := status(second); s != 200 {
-		t.Errorf("the oldest of an operator's %d previews: %d", maxPreviewsPerOperator, s)
+		t.Errorf("the oldest of an operator's %d previews: %d", preview.MaxPerOperator, s)
 	}
 	ids = append(ids, create())
 	if s := status(ids[0]); s != 404 {
-		t.Errorf("an operator's oldest preview beyond %d: %d, want 404 (evicted)", maxPreviewsPerOperator, s)
+		t.Errorf("an operator's oldest preview beyond %d: %d, want 404 (evicted)", preview.MaxPerOperator, s)
 	}
 	for _, id := range []string{ids[1], ids[len(ids)-1]} {
 		if s := status(id); s != 200 {
 			t.Errorf("preview %s: %d", id, s)
 		}
 	}
-	for range 3 * maxPreview {
+	for range 3 * preview.Max {
 		create()
 	}
 	if s := status(nora); s != 200 {
-		t.Errorf("alice's %d previews evicted nora's: %d", 3*maxPreview, s)
+		t.Errorf("alice's %d previews evicted nora's: %d", 3*preview.Max, s)
 	}
 }
 

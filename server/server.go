@@ -21,11 +21,13 @@ import (
 	"github.com/signpost/edge/configs"
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/server/admin"
 	"github.com/signpost/edge/server/auth"
 	"github.com/signpost/edge/server/console"
 	"github.com/signpost/edge/server/dashboard"
 	"github.com/signpost/edge/server/embedbuilder"
 	"github.com/signpost/edge/server/intake"
+	"github.com/signpost/edge/server/preview"
 	"github.com/signpost/edge/server/ratelimit"
 	"github.com/signpost/edge/server/serving"
 	"github.com/signpost/edge/server/web"
@@ -119,8 +121,6 @@ type Server struct {
 	// SRI keep their banner across content changes and deploys.
 	oldBundles   sync.Map // string -> *asset.Asset
 	bundleMisses atomic.Int64
-	// drafts are the operators' draft previews this edge serves (server/console_api.go).
-	drafts previewStore
 }
 
 // New builds a server serving content. It fails when the widget cannot be built from it.
@@ -230,6 +230,7 @@ func (s *Server) setContent(content *snippets.Loaded, number int64) error {
 	return nil
 }
 
+// servingOptions are the rules snippets render with, drafts' as the published content's.
 func (s *Server) servingOptions() serving.Options {
 	return serving.Options{TimeZones: s.cfg.TimeZones, Phrases: s.cfg.CrisisPhrases}
 }
@@ -250,27 +251,19 @@ func (s *Server) routes() *router.Router {
 	}
 	get("/v1/snippets/{partner}", s.handleSnippet)
 	get("/v1/snippets/{partner}/{part}", s.handleSnippet)
-	// Feedback intake and operator read side. Only POST /v1/feedback is rate-limited; the
-	// widget and snippet routes never are.
+	// What visitors' browsers send (server/intake): feedback and usage beacons. Only POST
+	// /v1/feedback is rate-limited; the widget and snippet routes never are.
 	intake.Routes(r, intake.Deps{Log: s.log, Now: s.cfg.Now, Content: s.Content, Feedback: s.cfg.Feedback,
 		CrisisPhrases: s.cfg.CrisisPhrases, Limits: s.limits, Proxies: s.cfg.TrustedProxies, Hasher: s.ipHasher, IDs: s.ids,
 		Usage: s.cfg.Usage, Auth: s.auth, Metrics: s.metrics.intake})
-	// Usage counts: the widget's beacons (counters only, nothing per visitor; not rate-limited,
-	// see handleBeacon) and their read side.
 	get("/metrics", s.handleMetrics)
-	// Operators change content live (every write validated, versioned and audited), each
-	// route guarded by the scope it needs.
-	get("/v1/admin/content", s.auth.Wrap(s.handleGetContent, auth.ScopeContent, auth.ScopeNotice))
-	r.PUT("/v1/admin/content", s.auth.Wrap(s.handlePutContent, auth.ScopeContent))
-	get("/v1/admin/content/history", s.auth.Wrap(s.handleHistory, auth.ScopeContent, auth.ScopeNotice))
-	get("/v1/admin/content/versions/{v}", s.auth.Wrap(s.handleGetVersion, auth.ScopeContent, auth.ScopeNotice))
-	r.POST("/v1/admin/content/rollback", s.auth.Wrap(s.handleRollback, auth.ScopeContent))
-	r.PUT("/v1/admin/partners/{id}/featured", s.auth.Wrap(s.handlePutFeatured, auth.ScopeContent))
-	r.PUT("/v1/admin/resources/{id}", s.auth.Wrap(s.handlePutResource, auth.ScopeContent))
-	r.DELETE("/v1/admin/resources/{id}", s.auth.Wrap(s.handleDeleteResource, auth.ScopeContent))
-	r.PUT("/v1/admin/notice", s.auth.Wrap(s.handlePutNotice, auth.ScopeNotice))
-	r.DELETE("/v1/admin/notice", s.auth.Wrap(s.handleDeleteNotice, auth.ScopeNotice))
-	get("/v1/admin/audit", s.auth.Wrap(s.handleAudit, auth.ScopeFeedbackRead))
+	// Operators change content live (server/admin: every write validated, versioned and
+	// audited, each route guarded by the scope it needs); draft previews (server/preview) show
+	// a change before it is published.
+	previews := preview.New(preview.Deps{Log: s.log, Now: s.cfg.Now, Store: s.cfg.ContentStore, Serving: s.servingOptions()})
+	previews.Routes(r, get)
+	admin.Routes(r, get, admin.Deps{Log: s.log, Now: s.cfg.Now, Content: s.cfg.ContentStore, Apply: s.ApplyCurrent,
+		Previews: previews, Auth: s.auth})
 	get("/healthz", s.handleHealthz)
 	get("/readyz", s.handleReadyz)
 	get("/", s.handlePage)
@@ -279,11 +272,9 @@ func (s *Server) routes() *router.Router {
 	// The partner embed builder (server/embedbuilder): page, generated code, preview, assets.
 	embedbuilder.Routes(get, embedbuilder.Deps{Log: s.log, TrustedProxies: s.cfg.TrustedProxies,
 		Current: func() (*snippets.Loaded, *widget.Bundle) { st := s.state.Load(); return st.Content, st.Bundle }})
-	// The operator console (server/console.go: /admin/ pages), the API it needs beyond the
-	// content routes above (server/console_api.go: drafts, previews, diffs, crisis lines), and
-	// the feedback dashboard's API (server/dashboard.go).
+	// The operator console's pages (server/console) and what operators read of feedback and
+	// usage (server/dashboard).
 	console.Routes(get, s.log)
-	s.consoleAPIRoutes(r, get)
 	dashboard.Routes(r, get, dashboard.Deps{Log: s.log, Now: s.cfg.Now, Content: s.Content, Feedback: s.cfg.Feedback,
 		ContentStore: s.cfg.ContentStore, Usage: s.cfg.Usage, FollowupRetention: s.cfg.FollowupRetention, Auth: s.auth})
 	r.GlobalOPTIONS = handlePreflight

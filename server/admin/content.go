@@ -1,22 +1,60 @@
-package server
+// Package admin is the operator API over content: read it, its history and versions; publish a
+// whole bundle or an edit (featured lists, resources, notices, crisis lines, region line lists),
+// each validated, versioned with If-Match, audited, and previewable first (?dry_run=1: a diff
+// and a draft preview, nothing published); roll back; read the audit log.
+package admin
 
 import (
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"runtime/debug"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/fasthttp/router"
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/server/asset"
 	"github.com/signpost/edge/server/auth"
+	"github.com/signpost/edge/server/preview"
 	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
 )
+
+// Deps are what the content API needs.
+type Deps struct {
+	Log *slog.Logger
+	Now func() time.Time
+	// Content is the versioned content store; nil answers the writes with 503 no_content_store.
+	Content contentstore.Store
+	// Apply serves the store's current version on this edge at once (other edges learn of it
+	// through the store's Watch).
+	Apply    func(context.Context) error
+	Previews *preview.Store
+	Auth     *auth.Guard
+}
+
+type handlers struct{ Deps }
+
+// Routes adds the operator content API, each route guarded by the scope it needs.
+func Routes(r *router.Router, get func(string, fasthttp.RequestHandler), d Deps) {
+	s := &handlers{d}
+	get("/v1/admin/content", s.Auth.Wrap(s.handleGetContent, auth.ScopeContent, auth.ScopeNotice))
+	r.PUT("/v1/admin/content", s.Auth.Wrap(s.handlePutContent, auth.ScopeContent))
+	get("/v1/admin/content/history", s.Auth.Wrap(s.handleHistory, auth.ScopeContent, auth.ScopeNotice))
+	get("/v1/admin/content/versions/{v}", s.Auth.Wrap(s.handleGetVersion, auth.ScopeContent, auth.ScopeNotice))
+	r.POST("/v1/admin/content/rollback", s.Auth.Wrap(s.handleRollback, auth.ScopeContent))
+	r.PUT("/v1/admin/partners/{id}/featured", s.Auth.Wrap(s.handlePutFeatured, auth.ScopeContent))
+	r.PUT("/v1/admin/resources/{id}", s.Auth.Wrap(s.handlePutResource, auth.ScopeContent))
+	r.DELETE("/v1/admin/resources/{id}", s.Auth.Wrap(s.handleDeleteResource, auth.ScopeContent))
+	r.PUT("/v1/admin/notice", s.Auth.Wrap(s.handlePutNotice, auth.ScopeNotice))
+	r.DELETE("/v1/admin/notice", s.Auth.Wrap(s.handleDeleteNotice, auth.ScopeNotice))
+	get("/v1/admin/audit", s.Auth.Wrap(s.handleAudit, auth.ScopeFeedbackRead))
+	s.consoleRoutes(r, get)
+}
 
 // maxEditBody bounds the JSON of a partial edit (featured list, resource, notice, rollback).
 const maxEditBody = 64 << 10
@@ -28,72 +66,11 @@ var (
 		Message: `send If-Match: "v<N>" with the version you edited (from GET /v1/admin/content)`}
 )
 
-// ValidateContent is the store's validation: the rules of `edge check`, judged now.
-func ValidateContent(now func() time.Time) contentstore.Validate {
-	return func(src []byte) error {
-		_, err := snippets.Load(src, snippets.ValidateOptions{Now: now()})
-		return err
-	}
-}
-
-// ApplyCurrent loads the store's current version and serves it, unless it is already served.
-// Invalid stored content (it cannot become current through a store, but a store shared with
-// an older edge might hold some) is refused: the edge keeps serving what it has.
-func (s *Server) ApplyCurrent(ctx context.Context) error {
-	st := s.cfg.ContentStore
-	if st == nil {
-		return nil
-	}
-	s.applyMu.Lock()
-	defer s.applyMu.Unlock()
-	src, v, err := st.Current(ctx)
-	if err != nil {
-		return err
-	}
-	if s.state.Load().Number == v.Number {
-		return nil
-	}
-	l, err := snippets.Load(src, snippets.ValidateOptions{Now: s.cfg.Now()})
-	if err != nil {
-		return fmt.Errorf("content version %d: %w", v.Number, err)
-	}
-	l.Version = strconv.FormatInt(v.Number, 10)
-	if err := s.setContent(l, v.Number); err != nil {
-		return err
-	}
-	s.log.Info("content applied", "content_version", v.Number, "author", v.Author, "note", v.Note)
-	// Building a bundle (brotli at its best level above all) takes tens of MiB for a moment:
-	// give them back, so an edge's footprint is what it serves, not what it once built.
-	debug.FreeOSMemory()
-	// Bundles archived while this edge could not reach the store (Redis down at startup) load
-	// now that it can.
-	go s.LoadBundles(context.Background())
-	if s.cfg.DataDir != "" {
-		if err := contentstore.SaveSnapshot(s.cfg.DataDir, src, v); err != nil {
-			s.log.Warn("last-known-good content not saved", "err", err)
-		}
-	}
-	return nil
-}
-
-// WatchContent applies every version that becomes current in the store, from this edge or any
-// other sharing it, until ctx ends: the widget and snippets are rebuilt once per version.
-func (s *Server) WatchContent(ctx context.Context) {
-	if s.cfg.ContentStore == nil {
-		return
-	}
-	for range s.cfg.ContentStore.Watch(ctx) {
-		if err := s.ApplyCurrent(ctx); err != nil && ctx.Err() == nil {
-			s.log.Warn("content change not applied; serving the previous version", "err", err)
-		}
-	}
-}
-
-func (s *Server) store() (contentstore.Store, error) {
-	if s.cfg.ContentStore == nil {
+func (s *handlers) store() (contentstore.Store, error) {
+	if s.Content == nil {
 		return nil, errNoStore
 	}
-	return s.cfg.ContentStore, nil
+	return s.Content, nil
 }
 
 func etag(n int64) string { return `"v` + strconv.FormatInt(n, 10) + `"` }
@@ -116,12 +93,12 @@ func ifMatch(ctx *fasthttp.RequestCtx, required bool) (int64, error) {
 }
 
 // conflict turns ErrConflict into a 412 saying what changed since, so the operator can look.
-func (s *Server) conflict(ctx context.Context, err error, expected int64) error {
+func (s *handlers) conflict(ctx context.Context, err error, expected int64) error {
 	if !errors.Is(err, contentstore.ErrConflict) {
 		return err
 	}
 	msg := fmt.Sprintf("content changed since v%d", expected)
-	if _, v, cerr := s.cfg.ContentStore.Current(ctx); cerr == nil {
+	if _, v, cerr := s.Content.Current(ctx); cerr == nil {
 		msg += fmt.Sprintf(": now v%d by %s at %s (%q); GET it, re-apply your change and send If-Match: %s",
 			v.Number, v.Author, v.CreatedAt.UTC().Format(time.RFC3339), v.Note, etag(v.Number))
 	}
@@ -153,16 +130,16 @@ func writeVersion(ctx *fasthttp.RequestCtx, src []byte, v contentstore.Version) 
 	return nil
 }
 
-func (s *Server) audit(ctx *fasthttp.RequestCtx, action, target string, v int64, note string) {
-	e := contentstore.AuditEntry{Time: s.cfg.Now().UTC(), Actor: auth.Name(ctx), Action: action, Target: target, Version: v, Note: note}
-	if err := s.cfg.ContentStore.Audit(context.Background(), e); err != nil {
-		s.log.Error("audit entry not written", "err", err, "action", action, "actor", e.Actor)
+func (s *handlers) audit(ctx *fasthttp.RequestCtx, action, target string, v int64, note string) {
+	e := contentstore.AuditEntry{Time: s.Now().UTC(), Actor: auth.Name(ctx), Action: action, Target: target, Version: v, Note: note}
+	if err := s.Content.Audit(context.Background(), e); err != nil {
+		s.Log.Error("audit entry not written", "err", err, "action", action, "actor", e.Actor)
 	}
 }
 
 // published stores src as the new current version and applies it on this edge at once (other
 // edges learn of it through the store's Watch).
-func (s *Server) published(ctx *fasthttp.RequestCtx, src []byte, expected int64, action, target, note string) error {
+func (s *handlers) published(ctx *fasthttp.RequestCtx, src []byte, expected int64, action, target, note string) error {
 	st, err := s.store()
 	if err != nil {
 		return err
@@ -172,8 +149,8 @@ func (s *Server) published(ctx *fasthttp.RequestCtx, src []byte, expected int64,
 		return s.conflict(context.Background(), err, expected)
 	}
 	s.audit(ctx, action, target, v.Number, note)
-	if err := s.ApplyCurrent(context.Background()); err != nil {
-		s.log.Warn("published content not applied here yet", "err", err)
+	if err := s.Apply(context.Background()); err != nil {
+		s.Log.Warn("published content not applied here yet", "err", err)
 	}
 	ctx.Response.Header.Set("ETag", etag(v.Number))
 	return web.WriteJSON(ctx, fasthttp.StatusOK, v)
@@ -181,8 +158,8 @@ func (s *Server) published(ctx *fasthttp.RequestCtx, src []byte, expected int64,
 
 // editCurrent applies an edit to the current content and publishes it. Without If-Match the edit
 // applies to whatever is current, retried when another write lands in between.
-func (s *Server) editCurrent(ctx *fasthttp.RequestCtx, action, target string, edit func([]byte) ([]byte, error)) error {
-	// ?dry_run=1: diff and preview the edit, publish nothing (console_api.go).
+func (s *handlers) editCurrent(ctx *fasthttp.RequestCtx, action, target string, edit func([]byte) ([]byte, error)) error {
+	// ?dry_run=1: diff and preview the edit, publish nothing (console.go).
 	if handled, err := s.maybeDryRun(ctx, edit); handled {
 		return err
 	}
@@ -224,7 +201,7 @@ func (s *Server) editCurrent(ctx *fasthttp.RequestCtx, action, target string, ed
 	}
 }
 
-func (s *Server) handleGetContent(ctx *fasthttp.RequestCtx) error {
+func (s *handlers) handleGetContent(ctx *fasthttp.RequestCtx) error {
 	st, err := s.store()
 	if err != nil {
 		return err
@@ -236,7 +213,7 @@ func (s *Server) handleGetContent(ctx *fasthttp.RequestCtx) error {
 	return writeVersion(ctx, src, v)
 }
 
-func (s *Server) handleGetVersion(ctx *fasthttp.RequestCtx) error {
+func (s *handlers) handleGetVersion(ctx *fasthttp.RequestCtx) error {
 	st, err := s.store()
 	if err != nil {
 		return err
@@ -254,7 +231,7 @@ func (s *Server) handleGetVersion(ctx *fasthttp.RequestCtx) error {
 
 // handlePutContent replaces the whole bundle: If-Match required, 412 when stale, 422 with every
 // validation error by field path.
-func (s *Server) handlePutContent(ctx *fasthttp.RequestCtx) error {
+func (s *handlers) handlePutContent(ctx *fasthttp.RequestCtx) error {
 	if _, err := s.store(); err != nil {
 		return err
 	}
@@ -266,7 +243,7 @@ func (s *Server) handlePutContent(ctx *fasthttp.RequestCtx) error {
 	if ct != "" && !strings.Contains(ct, "yaml") && !strings.Contains(ct, "json") && !strings.HasPrefix(ct, "text/plain") {
 		return &web.Error{Status: fasthttp.StatusUnsupportedMediaType, Code: "unsupported_media_type", Message: "send the bundle as application/yaml or application/json"}
 	}
-	// ?dry_run=1: diff and preview the bundle, publish nothing (console_api.go).
+	// ?dry_run=1: diff and preview the bundle, publish nothing (console.go).
 	if handled, err := s.maybeDryRun(ctx, func([]byte) ([]byte, error) { return ctx.PostBody(), nil }); handled {
 		return err
 	}
@@ -274,7 +251,7 @@ func (s *Server) handlePutContent(ctx *fasthttp.RequestCtx) error {
 	return s.published(ctx, append([]byte(nil), ctx.PostBody()...), want, "content.put", "content", note)
 }
 
-func (s *Server) handlePutFeatured(ctx *fasthttp.RequestCtx) error {
+func (s *handlers) handlePutFeatured(ctx *fasthttp.RequestCtx) error {
 	var body map[string][]string
 	if err := web.DecodeJSON(ctx, maxEditBody, &body); err != nil {
 		return err
@@ -289,7 +266,7 @@ func (s *Server) handlePutFeatured(ctx *fasthttp.RequestCtx) error {
 	})
 }
 
-func (s *Server) handlePutResource(ctx *fasthttp.RequestCtx) error {
+func (s *handlers) handlePutResource(ctx *fasthttp.RequestCtx) error {
 	var r snippets.Resource
 	if err := web.DecodeJSON(ctx, maxEditBody, &r); err != nil {
 		return err
@@ -306,14 +283,14 @@ func (s *Server) handlePutResource(ctx *fasthttp.RequestCtx) error {
 	})
 }
 
-func (s *Server) handleDeleteResource(ctx *fasthttp.RequestCtx) error {
+func (s *handlers) handleDeleteResource(ctx *fasthttp.RequestCtx) error {
 	id := fmt.Sprint(ctx.UserValue("id"))
 	return s.editCurrent(ctx, "resource.delete", "resources."+id, func(src []byte) ([]byte, error) {
 		return snippets.DeleteResource(src, id)
 	})
 }
 
-func (s *Server) handlePutNotice(ctx *fasthttp.RequestCtx) error {
+func (s *handlers) handlePutNotice(ctx *fasthttp.RequestCtx) error {
 	var n snippets.Notice
 	if err := web.DecodeJSON(ctx, maxEditBody, &n); err != nil {
 		return err
@@ -327,14 +304,14 @@ func (s *Server) handlePutNotice(ctx *fasthttp.RequestCtx) error {
 }
 
 // handleDeleteNotice withdraws ?id=, or every notice without it.
-func (s *Server) handleDeleteNotice(ctx *fasthttp.RequestCtx) error {
+func (s *handlers) handleDeleteNotice(ctx *fasthttp.RequestCtx) error {
 	id := string(ctx.QueryArgs().Peek("id"))
 	return s.editCurrent(ctx, "notice.delete", "notices."+id, func(src []byte) ([]byte, error) {
 		return snippets.DeleteNotice(src, id)
 	})
 }
 
-func (s *Server) handleHistory(ctx *fasthttp.RequestCtx) error {
+func (s *handlers) handleHistory(ctx *fasthttp.RequestCtx) error {
 	st, err := s.store()
 	if err != nil {
 		return err
@@ -358,7 +335,7 @@ func (s *Server) handleHistory(ctx *fasthttp.RequestCtx) error {
 	return web.WriteJSON(ctx, fasthttp.StatusOK, out)
 }
 
-func (s *Server) handleRollback(ctx *fasthttp.RequestCtx) error {
+func (s *handlers) handleRollback(ctx *fasthttp.RequestCtx) error {
 	st, err := s.store()
 	if err != nil {
 		return err
@@ -391,14 +368,14 @@ func (s *Server) handleRollback(ctx *fasthttp.RequestCtx) error {
 		return s.conflict(context.Background(), err, want)
 	}
 	s.audit(ctx, "content.rollback", fmt.Sprintf("v%d", body.Version), v.Number, note)
-	if err := s.ApplyCurrent(context.Background()); err != nil {
-		s.log.Warn("rolled-back content not applied here yet", "err", err)
+	if err := s.Apply(context.Background()); err != nil {
+		s.Log.Warn("rolled-back content not applied here yet", "err", err)
 	}
 	ctx.Response.Header.Set("ETag", etag(v.Number))
 	return web.WriteJSON(ctx, fasthttp.StatusOK, v)
 }
 
-func (s *Server) handleAudit(ctx *fasthttp.RequestCtx) error {
+func (s *handlers) handleAudit(ctx *fasthttp.RequestCtx) error {
 	st, err := s.store()
 	if err != nil {
 		return err

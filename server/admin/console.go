@@ -1,0 +1,238 @@
+package admin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/fasthttp/router"
+	"github.com/signpost/edge/contentstore"
+	"github.com/signpost/edge/internal/linediff"
+	"github.com/signpost/edge/server/auth"
+	"github.com/signpost/edge/server/web"
+	"github.com/signpost/edge/snippets"
+	"github.com/valyala/fasthttp"
+)
+
+// The operator console's API beyond the content routes of content.go: dry runs of every
+// content edit (a diff and a preview, nothing published), crisis lines and region line lists,
+// the diff between two versions, draft previews, and who the token is.
+//
+// diffContext is how many unchanged lines a diff keeps around each change.
+const diffContext = 3
+
+// consoleRoutes adds the operator API the console needs beyond the content routes.
+func (s *handlers) consoleRoutes(r *router.Router, get func(string, fasthttp.RequestHandler)) {
+	get("/v1/admin/whoami", s.Auth.Wrap(s.handleWhoami))
+	r.PUT("/v1/admin/lines/{id}", s.Auth.Wrap(s.handlePutLine, auth.ScopeContent))
+	r.PUT("/v1/admin/regions/{code}/lines", s.Auth.Wrap(s.handlePutRegionLines, auth.ScopeContent))
+	get("/v1/admin/content/diff", s.Auth.Wrap(s.handleContentDiff, auth.ScopeContent, auth.ScopeNotice))
+	r.POST("/v1/admin/preview", s.Auth.Wrap(s.handleCreatePreview, auth.ScopeContent, auth.ScopeNotice))
+}
+
+// handleWhoami answers GET /v1/admin/whoami: the token's operator name and scopes, so the
+// console shows only the views the token can use.
+func (s *handlers) handleWhoami(ctx *fasthttp.RequestCtx) error {
+	scopes := auth.Scopes(ctx)
+	if scopes == nil {
+		scopes = []string{}
+	}
+	return web.WriteJSON(ctx, fasthttp.StatusOK, struct {
+		Name   string   `json:"name"`
+		Scopes []string `json:"scopes"`
+	}{auth.Name(ctx), scopes})
+}
+
+// handlePutLine creates or replaces one crisis line (PUT /v1/admin/lines/{id}).
+func (s *handlers) handlePutLine(ctx *fasthttp.RequestCtx) error {
+	var body struct {
+		snippets.Line
+		// RegionMessages sets the banner message of these regions in the same version: a
+		// line's new number and the sentences naming it are published together (either alone
+		// is refused, since a banner may name only its region's numbers).
+		RegionMessages map[string]snippets.Text `json:"region_messages"`
+	}
+	if err := web.DecodeJSON(ctx, maxEditBody, &body); err != nil {
+		return err
+	}
+	id := fmt.Sprint(ctx.UserValue("id"))
+	codes := slices.Sorted(maps.Keys(body.RegionMessages))
+	target := "lines." + id
+	for _, code := range codes {
+		target += " regions." + code + ".message"
+	}
+	return s.editCurrent(ctx, "line.put", target, func(src []byte) ([]byte, error) {
+		out, err := snippets.PutLine(src, id, &body.Line)
+		for _, code := range codes {
+			if err != nil {
+				break
+			}
+			out, err = snippets.SetRegionMessage(out, code, body.RegionMessages[code])
+			if errors.Is(err, snippets.ErrNoSuch) {
+				// The line is there: what is missing is the region the body names.
+				return nil, &web.Error{Status: fasthttp.StatusUnprocessableEntity, Code: "invalid_content", Field: "region_messages." + code,
+					Message: fmt.Sprintf("no region entry %q: region_messages sets the banner sentence of an existing region", code)}
+			}
+		}
+		return out, err
+	})
+}
+
+// handlePutRegionLines sets the lines a region lists, in order (PUT /v1/admin/regions/{code}/lines),
+// and with "message" the region's banner sentence in the same version: a line taken out and the
+// sentence that named its number go out together.
+func (s *handlers) handlePutRegionLines(ctx *fasthttp.RequestCtx) error {
+	var body struct {
+		Lines   []string      `json:"lines"`
+		Message snippets.Text `json:"message"`
+	}
+	if err := web.DecodeJSON(ctx, maxEditBody, &body); err != nil {
+		return err
+	}
+	if body.Lines == nil {
+		return &web.Error{Status: fasthttp.StatusBadRequest, Code: "invalid_json", Field: "lines",
+			Message: `want {"lines": ["line-id", ...]}, with "message": {"en": ..., "fr": ...} to change the banner sentence too`}
+	}
+	code := fmt.Sprint(ctx.UserValue("code"))
+	target := "regions." + code
+	if body.Message != nil {
+		target += " regions." + code + ".message"
+	}
+	return s.editCurrent(ctx, "region.lines", target, func(src []byte) ([]byte, error) {
+		out, err := snippets.SetRegionLines(src, code, body.Lines)
+		if err == nil && body.Message != nil {
+			out, err = snippets.SetRegionMessage(out, code, body.Message)
+		}
+		return out, err
+	})
+}
+
+// dryRunBody is the answer of an edit sent with ?dry_run=1.
+type dryRunBody struct {
+	BaseVersion int64    `json:"base_version"`
+	Diff        diffRows `json:"diff"`
+	Preview     string   `json:"preview"`
+}
+
+type diffRows struct {
+	Rows []linediff.Row `json:"rows"`
+}
+
+// maybeDryRun answers an edit sent with ?dry_run=1 (or true) in place of publishing it: the
+// same If-Match check (412 when stale) and the same validation as the store's (422 naming every
+// field), then the diff from the current version and a draft preview. Nothing is stored or
+// audited. handled is false when the request is not a dry run: the caller publishes. A dry_run
+// value that is neither yes nor no is refused rather than taken as a real write.
+//
+// edit is the change the real write would apply to the current content (the whole body for PUT
+// /v1/admin/content); editCurrent and handlePutContent call this first.
+func (s *handlers) maybeDryRun(ctx *fasthttp.RequestCtx, edit func([]byte) ([]byte, error)) (handled bool, err error) {
+	if !ctx.QueryArgs().Has("dry_run") {
+		return false, nil
+	}
+	// Only a dry run is spelled here: "dry_run=false" publishing for real would make a typo in
+	// a client a live change.
+	switch string(ctx.QueryArgs().Peek("dry_run")) {
+	case "1", "true", "":
+	default:
+		return true, &web.Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: "dry_run", Message: "dry_run is 1 (or true) to check an edit without publishing it"}
+	}
+	return true, s.dryRun(ctx, edit)
+}
+
+func (s *handlers) dryRun(ctx *fasthttp.RequestCtx, edit func([]byte) ([]byte, error)) error {
+	st, err := s.store()
+	if err != nil {
+		return err
+	}
+	want, err := ifMatch(ctx, false)
+	if err != nil {
+		return err
+	}
+	src, v, err := st.Current(context.Background())
+	if err != nil {
+		return err
+	}
+	if want != 0 && want != v.Number {
+		return s.conflict(context.Background(), contentstore.ErrConflict, want)
+	}
+	out, err := edit(src)
+	if err != nil {
+		return err
+	}
+	now := s.Now()
+	draft, err := snippets.Load(out, snippets.ValidateOptions{Now: now})
+	if err != nil {
+		return err
+	}
+	id, err := s.Previews.Add(now, auth.Name(ctx), out, draft)
+	if err != nil {
+		return err
+	}
+	return web.WriteJSON(ctx, fasthttp.StatusOK, dryRunBody{BaseVersion: v.Number, Diff: diffRows{Rows: diffOf(src, out)}, Preview: id})
+}
+
+// diffOf is the side-by-side diff of two content documents, long unchanged runs collapsed.
+func diffOf(a, b []byte) []linediff.Row {
+	rows := linediff.Collapse(linediff.Diff(linediff.Lines(a), linediff.Lines(b)), diffContext)
+	if rows == nil {
+		rows = []linediff.Row{}
+	}
+	return rows
+}
+
+// handleContentDiff answers GET /v1/admin/content/diff?from=N&to=M: what changed from one
+// version to another, line by line.
+func (s *handlers) handleContentDiff(ctx *fasthttp.RequestCtx) error {
+	st, err := s.store()
+	if err != nil {
+		return err
+	}
+	var n [2]int64
+	for i, name := range [...]string{"from", "to"} {
+		v, err := strconv.ParseInt(string(ctx.QueryArgs().Peek(name)), 10, 64)
+		if err != nil || v <= 0 {
+			return &web.Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: name, Message: name + " is a version number (1, 2, ...)"}
+		}
+		n[i] = v
+	}
+	from, _, err := st.Get(context.Background(), n[0])
+	if err != nil {
+		return err
+	}
+	to, _, err := st.Get(context.Background(), n[1])
+	if err != nil {
+		return err
+	}
+	return web.WriteJSON(ctx, fasthttp.StatusOK, struct {
+		From int64          `json:"from"`
+		To   int64          `json:"to"`
+		Rows []linediff.Row `json:"rows"`
+	}{n[0], n[1], diffOf(from, to)})
+}
+
+// handleCreatePreview answers POST /v1/admin/preview: the body is a whole draft content
+// document (YAML or JSON), validated as a publish would be.
+func (s *handlers) handleCreatePreview(ctx *fasthttp.RequestCtx) error {
+	ct := string(ctx.Request.Header.ContentType())
+	if ct != "" && !strings.Contains(ct, "yaml") && !strings.Contains(ct, "json") && !strings.HasPrefix(ct, "text/plain") {
+		return &web.Error{Status: fasthttp.StatusUnsupportedMediaType, Code: "unsupported_media_type", Message: "send the draft as application/yaml or application/json"}
+	}
+	now := s.Now()
+	src := append([]byte(nil), ctx.PostBody()...)
+	draft, err := snippets.Load(src, snippets.ValidateOptions{Now: now})
+	if err != nil {
+		return err
+	}
+	id, err := s.Previews.Add(now, auth.Name(ctx), src, draft)
+	if err != nil {
+		return err
+	}
+	return web.WriteJSON(ctx, fasthttp.StatusOK, struct {
+		Preview string `json:"preview"`
+	}{id})
+}
