@@ -28,7 +28,7 @@ import (
 
 // The feedback dashboard's API: the triage queue of comments, marking a comment reviewed, and
 // the found/helpful rates per partner, page and day or week, as JSON and as an HTML report
-// (dashboard_report.go). Every route reads one filter (feedbackFilter), the same one the CSV
+// (report.go). Every route reads one filter (feedbackFilter), the same one the CSV
 // export reads, so an export holds exactly what the dashboard shows.
 
 // Deps are what the dashboard reads.
