@@ -144,7 +144,7 @@ func truthy(raw string) bool {
 // poll is Poll over any Eval.
 func poll(eval func(string, any) error, expr string, out any, timeout time.Duration) error {
 	if timeout == 0 {
-		timeout = 15 * time.Second
+		timeout = 30 * time.Second
 	}
 	deadline := time.Now().Add(timeout)
 	var last string

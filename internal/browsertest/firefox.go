@@ -20,7 +20,9 @@ import (
 )
 
 // firefoxPrefs keep Firefox off the network (this machine has none: refused connections must
-// not slow tests) and, for a touch phone, make it report a coarse pointer without hover.
+// not slow tests) and, for a touch phone, make it report a coarse pointer without hover. A
+// tap's down and up may lie far apart on a busy machine: past apz.max_tap_time (300 ms by
+// default) or the long-press delay, Firefox takes it for a press, not a click, so both are long.
 const firefoxPrefs = `user_pref("app.update.enabled", false);
 user_pref("app.update.auto", false);
 user_pref("browser.shell.checkDefaultBrowser", false);
@@ -41,6 +43,9 @@ user_pref("network.dns.disablePrefetch", true);
 user_pref("network.prefetch-next", false);
 user_pref("services.settings.server", "http://127.0.0.1:9/");
 user_pref("app.normandy.enabled", false);
+user_pref("apz.max_tap_time", 60000);
+user_pref("ui.click_hold_context_menus", false);
+user_pref("ui.click_hold_context_menus.delay", 60000);
 user_pref("extensions.update.enabled", false);
 user_pref("extensions.getAddons.cache.enabled", false);
 user_pref("media.gmp-manager.url", "");
