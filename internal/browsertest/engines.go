@@ -56,7 +56,7 @@ type Page interface {
 	// Eval evaluates a JS expression (a Promise is awaited) and decodes its value, which must
 	// be JSON-serializable, into out (nil: ignored).
 	Eval(expr string, out any) error
-	// Poll evaluates expr until it is truthy, then decodes it into out; timeout zero means 15 s.
+	// Poll evaluates expr until it is truthy, then decodes it into out; timeout zero means 30 s.
 	Poll(expr string, out any, timeout time.Duration) error
 	// Click is a real pointer click (a touch tap on a touch page) at viewport CSS coordinates.
 	Click(x, y float64) error
