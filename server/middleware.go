@@ -7,9 +7,8 @@ import (
 	"github.com/valyala/fasthttp"
 )
 
-var (
-	prefixSnippets = []byte("/v1/snippets/")
-)
+// prefixSnippets starts the public snippet routes, which answer every origin (CORS).
+var prefixSnippets = []byte("/v1/snippets/")
 
 // handlePreflight answers OPTIONS: a CORS preflight for the public read routes, else just the
 // methods allowed (the router has set Allow).

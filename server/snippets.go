@@ -10,14 +10,10 @@ import (
 // handleSnippet answers GET /v1/snippets/{partner}[/{part}]?locale=&region=&tz=.
 func (s *Server) handleSnippet(ctx *fasthttp.RequestCtx) {
 	web.SetCORS(ctx)
-	if err := s.snippet(ctx); err != nil {
+	if err := s.state.Load().Snippet(ctx, s.cfg.Now(), true); err != nil {
 		web.Write(ctx, s.log, err)
 		web.SetCORS(ctx)
 	}
-}
-
-func (s *Server) snippet(ctx *fasthttp.RequestCtx) error {
-	return s.state.Load().Snippet(ctx, s.cfg.Now(), true)
 }
 
 // serveSnippetURI answers a snippet request whose exact URI was answered before for this

@@ -131,8 +131,7 @@ func writeVersion(ctx *fasthttp.RequestCtx, src []byte, v contentstore.Version) 
 }
 
 func (s *handlers) audit(ctx *fasthttp.RequestCtx, action, target string, v int64, note string) {
-	e := contentstore.AuditEntry{Time: s.Now().UTC(), Actor: auth.Name(ctx), Action: action, Target: target, Version: v, Note: note}
-	if err := s.Content.Audit(context.Background(), e); err != nil {
+	if e, err := auth.Record(ctx, s.Content, s.Now(), action, target, v, note); err != nil {
 		s.Log.Error("audit entry not written", "err", err, "action", action, "actor", e.Actor)
 	}
 }

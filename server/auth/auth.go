@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/server/ratelimit"
 	"github.com/signpost/edge/server/web"
@@ -232,4 +233,12 @@ func (g *Guard) RequireScope(ctx *fasthttp.RequestCtx, anyOf []string) error {
 func Scopes(ctx *fasthttp.RequestCtx) []string {
 	scopes, _ := ctx.UserValue(operatorScopesValue).([]string)
 	return scopes
+}
+
+// Record writes an operator's action to the audit log, under the name of the request's
+// operator. What to do when it cannot be written is the caller's: an export is refused, a
+// change already published is only logged.
+func Record(ctx *fasthttp.RequestCtx, log contentstore.Store, at time.Time, action, target string, version int64, note string) (contentstore.AuditEntry, error) {
+	e := contentstore.AuditEntry{Time: at.UTC(), Actor: Name(ctx), Action: action, Target: target, Version: version, Note: note}
+	return e, log.Audit(context.Background(), e)
 }

@@ -347,8 +347,7 @@ func (s *handlers) handleFeedbackReview(ctx *fasthttp.RequestCtx) error {
 	}
 	if first {
 		if s.ContentStore != nil {
-			e := contentstore.AuditEntry{Time: s.Now().UTC(), Actor: auth.Name(ctx), Action: "feedback.review", Target: id}
-			if err := s.ContentStore.Audit(context.Background(), e); err != nil {
+			if e, err := auth.Record(ctx, s.ContentStore, s.Now(), "feedback.review", id, 0, ""); err != nil {
 				s.Log.Error("audit entry not written", "err", err, "action", e.Action, "actor", e.Actor)
 			}
 		} else {

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"io"
 
-	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/server/auth"
 	"github.com/signpost/edge/server/web"
@@ -189,8 +188,7 @@ func (s *handlers) auditExport(ctx *fasthttp.RequestCtx, action string, f feedba
 		return nil
 	}
 	// An export is audited or refused: nothing leaves that the audit log does not name.
-	e := contentstore.AuditEntry{Time: s.Now().UTC(), Actor: auth.Name(ctx), Action: action, Target: target}
-	if err := s.ContentStore.Audit(context.Background(), e); err != nil {
+	if e, err := auth.Record(ctx, s.ContentStore, s.Now(), action, target, 0, ""); err != nil {
 		s.Log.Error("export refused: its audit entry could not be written", "err", err, "action", action, "actor", e.Actor)
 		return &web.Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable", RetryAfter: 5,
 			Message: "the audit log cannot be written now, and no export leaves unaudited: try again"}

@@ -1,10 +1,7 @@
 package intake
 
 import (
-	"errors"
-
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/server/web"
 )
 
@@ -46,17 +43,12 @@ func (m *Metrics) Collectors() []prometheus.Collector {
 	return []prometheus.Collector{m.accepted, m.deduped, m.crisis, m.storeErrors, m.rejected, m.spam, m.storeLatency}
 }
 
-// reject counts a refused submission by its error code (the codes are a fixed set, so the
-// label cannot grow without bound).
+// reject counts a refused submission by its error code, the one the answer carries (web.Classify;
+// the codes are a fixed set, so the label cannot grow without bound).
 func (m *Metrics) reject(err error) {
 	code := "internal"
-	var e *web.Error
-	var fe *feedback.FieldError
-	switch {
-	case errors.As(err, &e):
+	if e := web.Classify(err); e != nil {
 		code = e.Code
-	case errors.As(err, &fe):
-		code = fe.Code
 	}
 	m.rejected.WithLabelValues(code).Inc()
 }
