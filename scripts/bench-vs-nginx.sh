@@ -47,6 +47,14 @@ pids+=($!)
 sport=$(free_port)
 taskset -c "$server_cpu" "$tmp/bare" -addr "127.0.0.1:$sport" -body "$tmp/banner.json.gz" -headers "$tmp/banner.h" &
 pids+=($!)
+# The same two with the edge's server options (ReduceMemoryUsage and the timeouts): the ceiling
+# for the edge's own code, routing and middleware, with the server's configuration held equal.
+boport=$(free_port)
+taskset -c "$server_cpu" "$tmp/bare" -edge-options -addr "127.0.0.1:$boport" -body "$tmp/widget.js.gz" -headers "$tmp/widget.h" &
+pids+=($!)
+soport=$(free_port)
+taskset -c "$server_cpu" "$tmp/bare" -edge-options -addr "127.0.0.1:$soport" -body "$tmp/banner.json.gz" -headers "$tmp/banner.h" &
+pids+=($!)
 
 nport=$(free_port)
 mkdir -p "$tmp/nginx/logs"
@@ -73,7 +81,7 @@ taskset -c "$server_cpu" nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -g 'da
 pids+=($!)
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$nport/v1/widget.js" >/dev/null && break; sleep 0.1; done
 
-for p in $bport $sport; do for _ in $(seq 50); do curl -sf "http://127.0.0.1:$p/" >/dev/null && break; sleep 0.1; done; done
+for p in $bport $sport $boport $soport; do for _ in $(seq 50); do curl -sf "http://127.0.0.1:$p/" >/dev/null && break; sleep 0.1; done; done
 
 rps() { # url -> requests/s
   taskset -c "$client_cpu" wrk -t1 -c"$CONNS" -d"$DUR" -H 'Accept-Encoding: gzip' "$1" | awk '/Requests\/sec/ {print $2}'
@@ -83,31 +91,42 @@ run() { # name url
   out=$(taskset -c "$client_cpu" wrk -t1 -c"$CONNS" -d"$DUR" --latency -H 'Accept-Encoding: gzip' "$2")
   printf '%-38s %12s req/s   p99 %s\n' "$1" "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" "$(awk '$1=="99%" {print $2}' <<<"$out")"
 }
-# pairs name edge-url bare-url: ROUNDS alternating pairs (edge first, then bare first, ...);
-# prints each side's median and the median of the per-pair ratios.
-pairs() {
-  local rs="" es="" bs="" e b
+# rounds name edge-url bare-options-url bare-url: ROUNDS rounds, the order rotating each round;
+# prints each server's median and the medians of the per-round ratios edge / bare with the edge's
+# options (the edge's code) and edge / bare with fasthttp's defaults (code and configuration).
+rounds() {
+  local es="" os="" bs="" e o b
   for i in $(seq "${ROUNDS:-5}"); do
-    if (( i % 2 )); then e=$(rps "$2"); b=$(rps "$3"); else b=$(rps "$3"); e=$(rps "$2"); fi
-    es="$es $e"; bs="$bs $b"
+    case $((i % 3)) in
+      1) e=$(rps "$2"); o=$(rps "$3"); b=$(rps "$4") ;;
+      2) o=$(rps "$3"); b=$(rps "$4"); e=$(rps "$2") ;;
+      0) b=$(rps "$4"); e=$(rps "$2"); o=$(rps "$3") ;;
+    esac
+    es="$es $e"; os="$os $o"; bs="$bs $b"
   done
   python3 -c '
 import statistics, sys
-name, es, bs = sys.argv[1], list(map(float, sys.argv[2].split())), list(map(float, sys.argv[3].split()))
-rs = [e / b for e, b in zip(es, bs)]
-print(f"{name}: edge median {statistics.median(es):.0f} req/s, bare fasthttp median {statistics.median(bs):.0f} req/s, "
-      f"ratio median {statistics.median(rs):.3f} (pairs: " + ", ".join(f"{r:.3f}" for r in rs) + ")")
-' "$1" "$es" "$bs"
+name = sys.argv[1]
+es, os_, bs = (list(map(float, a.split())) for a in sys.argv[2:5])
+ro = [e / o for e, o in zip(es, os_)]
+rb = [e / b for e, b in zip(es, bs)]
+m = statistics.median
+print(f"{name}: edge {m(es):.0f} req/s, bare with the edge options {m(os_):.0f}, bare with defaults {m(bs):.0f}")
+print(f"  edge / bare (edge options): median {m(ro):.3f} (" + ", ".join(f"{r:.3f}" for r in ro) + ")")
+print(f"  edge / bare (defaults):     median {m(rb):.3f} (" + ", ".join(f"{r:.3f}" for r in rb) + ")")
+' "$1" "$es" "$os" "$bs"
 }
 echo "wrk -t1 -c$CONNS -d$DUR, Accept-Encoding: gzip, loopback; servers on CPU $server_cpu, wrk on CPU $client_cpu"
 run "edge  /v1/widget.js" "http://127.0.0.1:$eport/v1/widget.js"
 run "bare  /v1/widget.js (fasthttp, memory)" "http://127.0.0.1:$bport/v1/widget.js"
+run "bare  /v1/widget.js (edge options)" "http://127.0.0.1:$boport/v1/widget.js"
 run "nginx /v1/widget.js (gzip_static)" "http://127.0.0.1:$nport/v1/widget.js"
 run "edge  snippet (banner, CA)" "http://127.0.0.1:$eport/v1/snippets/demo/banner?region=CA"
 run "bare  snippet (fasthttp, memory)" "http://127.0.0.1:$sport/"
+run "bare  snippet (edge options)" "http://127.0.0.1:$soport/"
 run "nginx snippet (gzip_static)" "http://127.0.0.1:$nport/v1/snippets/banner.json"
-pairs "widget.js" "http://127.0.0.1:$eport/v1/widget.js" "http://127.0.0.1:$bport/v1/widget.js"
-pairs "snippet" "http://127.0.0.1:$eport/v1/snippets/demo/banner?region=CA" "http://127.0.0.1:$sport/"
+rounds "widget.js" "http://127.0.0.1:$eport/v1/widget.js" "http://127.0.0.1:$boport/v1/widget.js" "http://127.0.0.1:$bport/v1/widget.js"
+rounds "snippet" "http://127.0.0.1:$eport/v1/snippets/demo/banner?region=CA" "http://127.0.0.1:$soport/" "http://127.0.0.1:$sport/"
 
 # Idle keep-alive connections: each sends one request, reads the answer, then stays open.
 ulimit -n $((IDLE + 1024))

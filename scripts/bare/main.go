@@ -11,6 +11,7 @@ import (
 	"log"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/valyala/fasthttp"
 )
@@ -19,6 +20,8 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "listen address")
 	file := flag.String("body", "", "the response body (the edge's gzip bytes)")
 	headers := flag.String("headers", "", "the edge's response headers, as curl -D writes them")
+	edgeOptions := flag.Bool("edge-options", false, "run fasthttp with the edge's own server options "+
+		"(ReduceMemoryUsage, read/write/idle timeouts, body limit): the ceiling for the edge's code alone")
 	flag.Parse()
 	body, err := os.ReadFile(*file)
 	if err != nil {
@@ -47,5 +50,12 @@ func main() {
 		ctx.Response.SetBodyRaw(body)
 	}
 	s := &fasthttp.Server{Handler: h, NoDefaultServerHeader: true} // as the edge's
+	if *edgeOptions { // as server.New sets them
+		s.ReadTimeout, s.WriteTimeout, s.IdleTimeout = 10*time.Second, 10*time.Second, 60*time.Second
+		s.MaxRequestBodySize = 1 << 20
+		s.DisablePreParseMultipartForm = true
+		s.ReduceMemoryUsage = true
+		s.CloseOnShutdown = true
+	}
 	log.Fatal(s.ListenAndServe(*addr))
 }
