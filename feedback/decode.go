@@ -251,6 +251,9 @@ func notIDRune(r rune) bool {
 	return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.')
 }
 
+// CleanPage is a page path as a record keeps it (see cleanPage), or the error naming "page".
+func CleanPage(p string) (string, error) { return cleanPage(p) }
+
 // cleanPage keeps the path of a page: query and fragment go, and what remains must be a path.
 func cleanPage(p string) (string, error) {
 	p = strings.TrimSpace(p)

@@ -8,7 +8,8 @@ import (
 // TestEveryRouteAnswersBadInputInJSON sends every registered route (and the widget's) bad input
 // with and without an operator token: a method it does not take, a query of junk, a body of
 // junk. Nothing may answer 5xx (but 503 for a store this edge lacks), and every error is the
-// JSON shape; the public read routes keep their CORS headers on errors.
+// JSON shape (but the no-JavaScript form's answers, pages with the error in an alert); the
+// public read routes keep their CORS headers on errors.
 func TestEveryRouteAnswersBadInputInJSON(t *testing.T) {
 	e := startIntake(t, Config{AdminToken: aliceToken})
 	paths := append([]string{"/v1/widget.js", "/v1/widget.0123456789abcdef.js", "/v1/widget.json"}, func() []string {
@@ -31,6 +32,13 @@ func TestEveryRouteAnswersBadInputInJSON(t *testing.T) {
 				code := r.StatusCode()
 				if code >= 500 && code != 503 {
 					t.Errorf("%s %s: %d %s", method, p, code, r.Body())
+				}
+				if p == "/v1/feedback/form" && method == "POST" {
+					// The no-JavaScript form is answered with a page a visitor reads, not JSON.
+					if code >= 400 && (!strings.HasPrefix(string(r.Header.ContentType()), "text/html") || !strings.Contains(string(r.Body()), `role="alert"`)) {
+						t.Errorf("%s %s: %d without an error page: %q", method, p, code, r.Body())
+					}
+					continue
 				}
 				if code >= 400 && (string(r.Header.ContentType()) != "application/json" || !strings.HasPrefix(string(r.Body()), `{"error":{"code":`)) {
 					t.Errorf("%s %s: %d without the JSON error shape: %q", method, p, code, r.Body())

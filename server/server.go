@@ -27,6 +27,7 @@ import (
 	"github.com/signpost/edge/server/dashboard"
 	"github.com/signpost/edge/server/embedbuilder"
 	"github.com/signpost/edge/server/intake"
+	"github.com/signpost/edge/server/nojs"
 	"github.com/signpost/edge/server/preview"
 	"github.com/signpost/edge/server/ratelimit"
 	"github.com/signpost/edge/server/serving"
@@ -187,7 +188,9 @@ func New(cfg Config, content *snippets.Loaded) (*Server, error) {
 	if s.pages, err = loadPages(); err != nil {
 		return nil, err
 	}
-	s.router = s.routes()
+	if s.router, err = s.routes(); err != nil {
+		return nil, err
+	}
 	s.http = &fasthttp.Server{
 		Handler:               s.Handler(),
 		ErrorHandler:          s.requestError,
@@ -241,7 +244,7 @@ func (s *Server) Content() *snippets.Loaded { return s.state.Load().Content }
 // WidgetPath returns the immutable URL path of the current widget bundle.
 func (s *Server) WidgetPath() string { return s.state.Load().Bundle.Path() }
 
-func (s *Server) routes() *router.Router {
+func (s *Server) routes() (*router.Router, error) {
 	r := router.New()
 	r.RedirectTrailingSlash = false
 	r.RedirectFixedPath = false
@@ -253,9 +256,15 @@ func (s *Server) routes() *router.Router {
 	get("/v1/snippets/{partner}/{part}", s.handleSnippet)
 	// What visitors' browsers send (server/intake): feedback and usage beacons. Only POST
 	// /v1/feedback is rate-limited; the widget and snippet routes never are.
-	intake.Routes(r, intake.Deps{Log: s.log, Now: s.cfg.Now, Content: s.Content, Feedback: s.cfg.Feedback,
+	in := intake.Deps{Log: s.log, Now: s.cfg.Now, Content: s.Content, Feedback: s.cfg.Feedback,
 		CrisisPhrases: s.cfg.CrisisPhrases, Limits: s.limits, Proxies: s.cfg.TrustedProxies, Hasher: s.ipHasher, IDs: s.ids,
-		Usage: s.cfg.Usage, Auth: s.auth, Metrics: s.metrics.intake})
+		Usage: s.cfg.Usage, Auth: s.auth, Metrics: s.metrics.intake}
+	intake.Routes(r, in)
+	// Without JavaScript (server/nojs): the banner fragment and its stylesheet, the framable
+	// page, and its form's intake, which shares the widget's.
+	if err := nojs.Routes(r, get, nojs.Deps{Log: s.log, Now: s.cfg.Now, State: s.state.Load, Intake: in}); err != nil {
+		return nil, err
+	}
 	get("/metrics", s.handleMetrics)
 	// Operators change content live (server/admin: every write validated, versioned and
 	// audited, each route guarded by the scope it needs); draft previews (server/preview) show
@@ -297,7 +306,7 @@ func (s *Server) routes() *router.Router {
 		web.Write(ctx, s.log, web.ErrMethod)
 		ctx.Response.Header.SetBytesV("Allow", allow)
 	}
-	return r
+	return r, nil
 }
 
 // Handler is the edge's whole request handler: panic recovery and security headers around the

@@ -234,6 +234,28 @@ func (c *Content) BannerFor(key string, loc Locale) *BannerView {
 	return b
 }
 
+// NoticeView is the notice shown to partner's visitors of region entry key in loc at now (nil:
+// none), and when it expires (zero: none).
+func (c *Content) NoticeView(partner, key string, loc Locale, now time.Time) (*NoticeView, time.Time) {
+	n, until := c.NoticeFor(partner, key, now)
+	if n == nil {
+		return nil, time.Time{}
+	}
+	return &NoticeView{ID: n.ID, Message: n.Message.Get(loc), URL: n.URL, ExpiresAt: n.ExpiresAt}, until
+}
+
+// FeedbackView is the feedback prompt's texts in loc (without the crisis phrases).
+func (c *Content) FeedbackView(loc Locale) *FeedbackView {
+	f := &c.Feedback
+	return &FeedbackView{
+		Found: f.Found.Get(loc), Helpful: f.Helpful.Get(loc), Comment: f.Comment.Get(loc),
+		Followup: f.Followup.Get(loc), Email: f.Email.Get(loc), NotMonitored: f.NotMonitored.Get(loc),
+		Thanks: f.Thanks.Get(loc), Yes: f.Yes.Get(loc), No: f.No.Get(loc), Send: f.Send.Get(loc),
+		AnswerRequired: f.AnswerRequired.Get(loc), EmailInvalid: f.EmailInvalid.Get(loc),
+		CrisisIntro: f.CrisisIntro.Get(loc), RateLimited: f.RateLimited.Get(loc), SendFailed: f.SendFailed.Get(loc),
+	}
+}
+
 // Render builds the JSON of one snippet request for a partner, locale and region entry key at
 // now. It returns the bytes and the time after which they must be rendered again because a
 // featured resource enters or leaves its window (zero: not before the content changes).
@@ -242,10 +264,7 @@ func (l *Loaded) Render(p *Partner, loc Locale, key string, part Part, now time.
 	var until time.Time
 	if part == All || part == Banner {
 		v.Banner = l.BannerFor(key, loc)
-		if n, expires := l.NoticeFor(p.ID, key, now); n != nil {
-			v.Notice = &NoticeView{ID: n.ID, Message: n.Message.Get(loc), URL: n.URL, ExpiresAt: n.ExpiresAt}
-			until = expires
-		}
+		v.Notice, until = l.NoticeView(p.ID, key, loc, now)
 	}
 	if part == All || part == Resources {
 		rs, changes := l.Featured(p, now)
@@ -261,15 +280,8 @@ func (l *Loaded) Render(p *Partner, loc Locale, key string, part Part, now time.
 		until = earliest(until, changes)
 	}
 	if part == All || part == Feedback {
-		f := &l.Feedback
-		v.Feedback = &FeedbackView{
-			Found: f.Found.Get(loc), Helpful: f.Helpful.Get(loc), Comment: f.Comment.Get(loc),
-			Followup: f.Followup.Get(loc), Email: f.Email.Get(loc), NotMonitored: f.NotMonitored.Get(loc),
-			Thanks: f.Thanks.Get(loc), Yes: f.Yes.Get(loc), No: f.No.Get(loc), Send: f.Send.Get(loc),
-			AnswerRequired: f.AnswerRequired.Get(loc), EmailInvalid: f.EmailInvalid.Get(loc),
-			CrisisIntro: f.CrisisIntro.Get(loc), RateLimited: f.RateLimited.Get(loc), SendFailed: f.SendFailed.Get(loc),
-			Phrases: phrases.Phrases(),
-		}
+		v.Feedback = l.FeedbackView(loc)
+		v.Feedback.Phrases = phrases.Phrases()
 	}
 	b, err := json.Marshal(v)
 	return b, until, err

@@ -110,3 +110,13 @@ func BuildAt(data []byte, api string) (*Bundle, error) {
 		Integrity: "sha384-" + base64.StdEncoding.EncodeToString(sri[:]),
 	}, nil
 }
+
+// Stylesheet is the components' stylesheet as written (src/widget.css), for the banner fragment's
+// stylesheet, which is derived from it so that the server-rendered banner looks as the widget's.
+func Stylesheet() string {
+	b, err := sources.ReadFile("src/widget.css")
+	if err != nil {
+		panic(err) // embedded at build time
+	}
+	return string(b)
+}

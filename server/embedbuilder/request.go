@@ -3,8 +3,6 @@ package embedbuilder
 import (
 	"fmt"
 	"math"
-	"net"
-	"net/netip"
 	"net/url"
 	"regexp"
 	"slices"
@@ -68,7 +66,7 @@ type embedRequest struct {
 }
 
 func (b *embedBuilder) request(ctx *fasthttp.RequestCtx) (*embedRequest, error) {
-	origin, ok := b.origin(ctx)
+	origin, ok := web.Origin(ctx, b.TrustedProxies)
 	if !ok {
 		return nil, web.ErrBadHost
 	}
@@ -77,55 +75,6 @@ func (b *embedBuilder) request(ctx *fasthttp.RequestCtx) (*embedRequest, error) 
 	r := &embedRequest{lang: lang, text: embedTexts[lang], origin: origin, bundle: bundle, content: content}
 	r.parse(ctx.QueryArgs())
 	return r, nil
-}
-
-// origin is this edge's origin as the client reached it, for the tags and CSP lines: the Host
-// header, and the scheme of the connection. A plain-HTTP request is taken to have come through
-// a TLS-terminating proxy (https), except on a loopback host (http, for `make run`), or when a
-// trusted proxy (EDGE_TRUSTED_PROXIES) says otherwise in X-Forwarded-Proto. An untrusted
-// client's X-Forwarded-Proto is ignored, as its X-Forwarded-For is.
-func (b *embedBuilder) origin(ctx *fasthttp.RequestCtx) (string, bool) {
-	// The Host header as sent: fasthttp's parsed host would take "edge@evil.example" for a
-	// user and a host.
-	if !web.ValidHost(ctx.Request.Header.Host()) {
-		return "", false
-	}
-	host := strings.ToLower(string(ctx.Request.Header.Host()))
-	scheme := "https"
-	switch {
-	case ctx.IsTLS():
-	case b.trustedProxy(ctx):
-		if p := forwardedProto(ctx); p != "" {
-			scheme = p
-		} else if web.LoopbackHost(host) {
-			scheme = "http"
-		}
-	case web.LoopbackHost(host):
-		scheme = "http"
-	}
-	return scheme + "://" + host, true
-}
-
-func (b *embedBuilder) trustedProxy(ctx *fasthttp.RequestCtx) bool {
-	if len(b.TrustedProxies) == 0 {
-		return false
-	}
-	a, ok := ctx.RemoteAddr().(*net.TCPAddr)
-	if !ok {
-		return false
-	}
-	ip, ok := netip.AddrFromSlice(a.IP)
-	return ok && b.TrustedProxies.Trusted(ip)
-}
-
-// forwardedProto is the first X-Forwarded-Proto value when it is http or https, else "".
-func forwardedProto(ctx *fasthttp.RequestCtx) string {
-	v, _, _ := strings.Cut(string(ctx.Request.Header.Peek("X-Forwarded-Proto")), ",")
-	switch v = strings.ToLower(strings.TrimSpace(v)); v {
-	case "http", "https":
-		return v
-	}
-	return ""
 }
 
 var accentPattern = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)

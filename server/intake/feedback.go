@@ -34,6 +34,7 @@ var (
 		Message: fmt.Sprintf("feedback body is larger than %d bytes", feedback.MaxBody)}
 	errOriginNotAllowed = &web.Error{Status: fasthttp.StatusForbidden, Code: "origin_not_allowed", Message: "this page's origin may not send feedback for this partner"}
 	errBeaconOrigin     = &web.Error{Status: fasthttp.StatusForbidden, Code: "origin_not_allowed", Message: "this page's origin may not send usage counts for this partner"}
+	errUnknownPartner   = &feedback.FieldError{Field: "partner", Code: "unknown_partner", Message: "no partner with this id"}
 	errOriginRequired   = &web.Error{Status: fasthttp.StatusForbidden, Code: "origin_required", Message: "a request without Origin needs an operator token"}
 )
 
@@ -131,7 +132,7 @@ func (s *handlers) feedback(ctx *fasthttp.RequestCtx, in *intake) (*feedbackResp
 		if invalid != nil {
 			return nil, invalid
 		}
-		return nil, &feedback.FieldError{Field: "partner", Code: "unknown_partner", Message: "no partner with this id"}
+		return nil, errUnknownPartner
 	}
 	operator := false
 	in.origin = ""
@@ -154,6 +155,37 @@ func (s *handlers) feedback(ctx *fasthttp.RequestCtx, in *intake) (*feedbackResp
 		}
 		operator = true
 	}
+	return s.submit(ctx, in, partner, sub, invalid, !operator)
+}
+
+// Submit runs a submission that did not come as JSON (the frame's no-JavaScript form,
+// urlencoded) through what POST /v1/feedback does after decoding: the partner, the client's
+// and the partner's rate limits, the bot checks (honeypot; timing when checkTiming), and the
+// store. invalid is what validation said of sub. rate is the tighter limit's state for the
+// answer's headers (nil when no limit counted).
+func Submit(ctx *fasthttp.RequestCtx, d Deps, sub *feedback.Submission, invalid error, checkTiming bool) (id string, crisis bool, rate *ratelimit.Result, err error) {
+	s := &handlers{d}
+	var in intake
+	if d.Feedback == nil {
+		return "", false, nil, errFeedbackUnavailable
+	}
+	partner := d.Content().Partners[sub.Partner]
+	if partner == nil {
+		if invalid != nil {
+			return "", false, nil, invalid
+		}
+		return "", false, nil, errUnknownPartner
+	}
+	resp, err := s.submit(ctx, &in, partner, sub, invalid, checkTiming)
+	if err != nil {
+		s.Metrics.reject(err)
+		return "", false, in.rate, err
+	}
+	return resp.ID, resp.Crisis, in.rate, nil
+}
+
+// submit is the intake of a decoded submission whose sender may post for partner.
+func (s *handlers) submit(ctx *fasthttp.RequestCtx, in *intake, partner *snippets.Partner, sub *feedback.Submission, invalid error, checkTiming bool) (*feedbackResponse, error) {
 	// Every submission counts against its client's limit, keyed by the keyed hash of its
 	// address (the raw address is never a key, in memory or in Redis). Only a submission that
 	// would be stored counts against the partner's: bots and malformed posts from many
@@ -167,7 +199,7 @@ func (s *handlers) feedback(ctx *fasthttp.RequestCtx, in *intake) (*feedbackResp
 	}
 	now := s.Now().UTC()
 	crisis := sub.Comment != "" && s.CrisisPhrases.Match(sub.Comment)
-	if reason := sub.Spam(!operator); reason != "" {
+	if reason := sub.Spam(checkTiming); reason != "" {
 		// Answered like an accepted submission, so a bot learns nothing.
 		s.Metrics.spamBy(reason)
 		return &feedbackResponse{ID: s.IDs.New(now), Crisis: crisis}, nil
@@ -320,7 +352,7 @@ func Preview(ctx *fasthttp.RequestCtx, content *snippets.Loaded, phrases *snippe
 		return invalid
 	}
 	if content.Partners[sub.Partner] == nil {
-		return &feedback.FieldError{Field: "partner", Code: "unknown_partner", Message: "no partner with this id"}
+		return errUnknownPartner
 	}
 	if invalid != nil {
 		return invalid

@@ -52,6 +52,9 @@ type State struct {
 	// byURI finds a rendered snippet by the request's exact URI, before the router: the path
 	// every partner page asks on each load answers without parsing anything again.
 	byURI uriCache
+	// variants are the page variants cached (admitVariant).
+	variantsMu sync.Mutex
+	variants   []string
 }
 
 // ManifestBody is the JSON of /v1/widget.json, what partners pin their tag from.
@@ -102,6 +105,8 @@ type snippetKey struct {
 	locale  snippets.Locale
 	region  string
 	part    snippets.Part
+	// variant tells apart the renderings of a server-rendered page that name the edge's origin.
+	variant string
 }
 
 type snippetEntry struct {
@@ -169,10 +174,9 @@ func (c *snippetCache) get(k snippetKey, now time.Time, render func() (*snippetE
 // (the router's "partner" and "part" values), rendered once per what it varies on. remember
 // keeps the answer by the request's exact URI too, for Remembered.
 func (st *State) Snippet(ctx *fasthttp.RequestCtx, now time.Time, remember bool) error {
-	id, _ := ctx.UserValue("partner").(string)
-	p := st.Content.Partners[id]
-	if p == nil {
-		return &web.Error{Status: fasthttp.StatusNotFound, Code: "unknown_partner", Message: "no partner with this id", Field: "partner"}
+	p, err := st.Partner(ctx)
+	if err != nil {
+		return err
 	}
 	part := snippets.All
 	if name, ok := ctx.UserValue("part").(string); ok {
@@ -181,33 +185,11 @@ func (st *State) Snippet(ctx *fasthttp.RequestCtx, now time.Time, remember bool)
 			return &web.Error{Status: fasthttp.StatusNotFound, Code: "not_found", Message: "no such snippet: want banner, resources or feedback"}
 		}
 	}
-	args := ctx.QueryArgs()
-	loc, ok, err := snippets.ParseLocale(web.View(args.Peek("locale")))
+	loc, region, err := st.Select(ctx, p, true)
 	if err != nil {
 		return err
 	}
-	if !ok {
-		loc = p.Locale
-		if loc == "" {
-			loc = snippets.English
-		}
-	}
-	region, ok, err := snippets.ParseRegion(web.View(args.Peek("region")))
-	if err != nil {
-		return err
-	}
-	if !ok {
-		// No region: the browser's time zone when the widget could not place it with the zones
-		// baked into it, under the same rule (TimeZones.Region), else the partner's default.
-		region = p.Region
-		if zone := web.View(args.Peek("tz")); zone != "" {
-			if !snippets.ValidZone(zone) {
-				return &snippets.ParamError{Field: "tz", Message: "not an IANA time zone name, like America/Toronto"}
-			}
-			region = st.opts.TimeZones.Region(zone, p.Region)
-		}
-	}
-	key := snippetKey{partner: p.ID, locale: loc, region: st.Content.RegionEntry(region), part: part}
+	key := snippetKey{partner: p.ID, locale: loc, region: region, part: part}
 	e, err := st.snippets.get(key, now, func() (*snippetEntry, error) {
 		body, until, err := st.Content.Render(p, loc, key.region, part, now, st.opts.Phrases)
 		if err != nil {
@@ -223,6 +205,104 @@ func (st *State) Snippet(ctx *fasthttp.RequestCtx, now time.Time, remember bool)
 	}
 	e.asset.Serve(ctx)
 	return nil
+}
+
+// Select reads a request's locale and region for partner p as the snippets API does: ?locale=,
+// else the partner's, else English; ?region=, else (with tz) the browser's time zone under the
+// partner's default, else the partner's default. key is the region entry that serves it ("":
+// the neutral banner). A malformed locale, region or zone is a ParamError naming it.
+func (st *State) Select(ctx *fasthttp.RequestCtx, p *snippets.Partner, tz bool) (loc snippets.Locale, key string, err error) {
+	args := ctx.QueryArgs()
+	loc, ok, err := snippets.ParseLocale(web.View(args.Peek("locale")))
+	if err != nil {
+		return "", "", err
+	}
+	if !ok {
+		loc = p.Locale
+		if loc == "" {
+			loc = snippets.English
+		}
+	}
+	region, ok, err := snippets.ParseRegion(web.View(args.Peek("region")))
+	if err != nil {
+		return "", "", err
+	}
+	if !ok {
+		// No region: the browser's time zone when the widget could not place it with the zones
+		// baked into it, under the same rule (TimeZones.Region), else the partner's default.
+		region = p.Region
+		if zone := web.View(args.Peek("tz")); tz && zone != "" {
+			if !snippets.ValidZone(zone) {
+				return "", "", &snippets.ParamError{Field: "tz", Message: "not an IANA time zone name, like America/Toronto"}
+			}
+			region = st.opts.TimeZones.Region(zone, p.Region)
+		}
+	}
+	return loc, st.Content.RegionEntry(region), nil
+}
+
+// Partner is the partner a request names (the router's "partner" value), or a 404 error.
+func (st *State) Partner(ctx *fasthttp.RequestCtx) (*snippets.Partner, error) {
+	id, _ := ctx.UserValue("partner").(string)
+	if p := st.Content.Partners[id]; p != nil {
+		return p, nil
+	}
+	return nil, errUnknownPartner
+}
+
+var errUnknownPartner = &web.Error{Status: fasthttp.StatusNotFound, Code: "unknown_partner", Message: "no partner with this id", Field: "partner"}
+
+// Render draws one of a partner's server-rendered documents (the banner fragment).
+type Render func(p *snippets.Partner, loc snippets.Locale, key string, now time.Time) (body []byte, until time.Time, err error)
+
+// maxVariants bounds the variants (the edge origins a fragment's links name) cached per state:
+// they come from the Host header, so past it a variant is rendered for each request.
+const maxVariants = 4
+
+// Page answers GET of a partner's server-rendered document name (the banner fragment) with
+// the locale and region rules of Select (no tz), as contentType with cacheControl, rendered
+// once per partner, locale, region entry and variant while fresh; a 304 for a matching ETag.
+func (st *State) Page(ctx *fasthttp.RequestCtx, now time.Time, name, variant, contentType, cacheControl string, render Render) error {
+	p, err := st.Partner(ctx)
+	if err != nil {
+		return err
+	}
+	loc, key, err := st.Select(ctx, p, false)
+	if err != nil {
+		return err
+	}
+	draw := func() (*snippetEntry, error) {
+		body, until, err := render(p, loc, key, now)
+		if err != nil {
+			return nil, err
+		}
+		return &snippetEntry{asset: asset.New(body, contentType, cacheControl), until: until}, nil
+	}
+	var e *snippetEntry
+	if st.admitVariant(variant) {
+		e, err = st.snippets.get(snippetKey{partner: p.ID, locale: loc, region: key, part: snippets.Part(name), variant: variant}, now, draw)
+	} else {
+		e, err = draw()
+	}
+	if err != nil {
+		return err
+	}
+	e.asset.Serve(ctx)
+	return nil
+}
+
+// admitVariant reports whether v may be cached: one of the first maxVariants seen.
+func (st *State) admitVariant(v string) bool {
+	st.variantsMu.Lock()
+	defer st.variantsMu.Unlock()
+	if slices.Contains(st.variants, v) {
+		return true
+	}
+	if len(st.variants) < maxVariants {
+		st.variants = append(st.variants, v)
+		return true
+	}
+	return false
 }
 
 // Remembered is the snippet answered before for this exact URI, while it is fresh; nil else.

@@ -1,0 +1,64 @@
+package feedback
+
+import (
+	"net/url"
+	"unicode/utf8"
+)
+
+// FormFields are the fields of the no-JavaScript feedback form (the frame page's), by the names
+// of the JSON body; elapsed_ms has no field: the form's signed render time gives it.
+var FormFields = []string{"partner", "page", "locale", "found", "helpful", "comment", "followup", "email", "website"}
+
+// DecodeForm reads the no-JavaScript form's fields (application/x-www-form-urlencoded, parsed by
+// the caller) into a submission and validates it as Decode does: found and helpful are "yes" or
+// "no" (absent when neither radio is chosen), followup is "yes" when its box is ticked. Fields
+// the form does not have are the caller's (its signed time, its region); a field given twice or
+// not valid UTF-8 is refused. elapsedMS is the time on form, -1 when unknown.
+func DecodeForm(v url.Values, elapsedMS float64) (*Submission, error) {
+	s := &Submission{ElapsedMS: elapsedMS}
+	for _, name := range FormFields {
+		vs := v[name]
+		if len(vs) > 1 {
+			return nil, fieldErr(name, "duplicate_field", "field %q is given twice", name)
+		}
+		if len(vs) == 0 {
+			continue
+		}
+		val := vs[0]
+		if !utf8.ValidString(val) {
+			return nil, fieldErr(name, "invalid_utf8", "not valid UTF-8")
+		}
+		switch name {
+		case "partner":
+			s.Partner = val
+		case "page":
+			s.Page = val
+		case "locale":
+			s.Locale = val
+		case "comment":
+			s.Comment = val
+		case "email":
+			s.Email = val
+		case "website":
+			s.Website = val
+		case "found", "helpful", "followup":
+			var b bool
+			switch val {
+			case "yes":
+				b = true
+			case "no":
+			default:
+				return nil, fieldErr(name, "invalid_type", "want yes or no")
+			}
+			switch name {
+			case "found":
+				s.Found = &b
+			case "helpful":
+				s.Helpful = &b
+			default:
+				s.Followup = b
+			}
+		}
+	}
+	return s, s.Validate()
+}

@@ -1,0 +1,159 @@
+package nojs
+
+import (
+	"errors"
+	"mime"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/server/intake"
+	"github.com/signpost/edge/server/ratelimit"
+	"github.com/signpost/edge/server/web"
+	"github.com/signpost/edge/snippets"
+	"github.com/valyala/fasthttp"
+)
+
+// yesNo is one of the form's two questions, for the "yesno" template.
+type yesNo struct {
+	Name, Legend, Value, Err, Yes, No string
+}
+
+func answer(name, legend, value, err string, f *snippets.FeedbackView) yesNo {
+	return yesNo{Name: name, Legend: legend, Value: value, Err: err, Yes: f.Yes, No: f.No}
+}
+
+// handleForm answers POST /v1/feedback/form, the frame page's form sent without script
+// (application/x-www-form-urlencoded): the same checks as POST /v1/feedback (validation,
+// honeypot, timing from the signed render time, client and partner limits, dedupe, store), and
+// a page in the visitor's language: thanks, with the region's crisis lines first when the
+// comment reads like a crisis; or the form again with each problem beside its field and what
+// was entered kept.
+func (h *handlers) handleForm(ctx *fasthttp.RequestCtx) {
+	if err := h.form(ctx); err != nil {
+		web.Write(ctx, h.Log, err)
+	}
+}
+
+func (h *handlers) form(ctx *fasthttp.RequestCtx) error {
+	st := h.State()
+	values, _ := url.ParseQuery(string(ctx.PostBody()))
+	loc, _, err := snippets.ParseLocale(values.Get("locale"))
+	if err != nil || loc == "" {
+		loc = snippets.English
+	}
+	t := textFor(loc)
+	p := st.Content.Partners[values.Get("partner")]
+	switch {
+	case !formType(ctx.Request.Header.ContentType()):
+		return h.notice(ctx, fasthttp.StatusUnsupportedMediaType, loc, t.WrongType)
+	case len(ctx.PostBody()) > feedback.MaxBody:
+		return h.notice(ctx, fasthttp.StatusRequestEntityTooLarge, loc, t.TooLarge)
+	case !sameSite(ctx):
+		return h.notice(ctx, fasthttp.StatusForbidden, loc, t.ForeignOrigin)
+	case p == nil:
+		return h.notice(ctx, fasthttp.StatusNotFound, loc, t.Unavailable)
+	}
+	region, _, _ := snippets.ParseRegion(values.Get("region"))
+	key := st.Content.RegionEntry(region)
+	now := h.Now()
+	v := h.page(st.Content, p, loc, key, values.Get("components"), now)
+	v.Form, v.Page = true, values.Get("page")
+	v.Values = formValues{Found: values.Get("found"), Helpful: values.Get("helpful"), Comment: values.Get("comment"),
+		Email: values.Get("email"), Followup: values.Get("followup") == "yes"}
+
+	elapsed := -1.0 // no signed time: a bot's, answered as accepted and not stored
+	if age, ok := tokenAge(h.Intake.Hasher, p.ID, values.Get("t"), now); ok {
+		if age > TokenTTL {
+			v.Errors = []formError{{Target: "signpost-found", Message: t.Expired}}
+			return h.writePage(ctx, fasthttp.StatusBadRequest, v)
+		}
+		elapsed = float64(age.Milliseconds())
+	}
+	sub, invalid := feedback.DecodeForm(values, elapsed)
+	if sub == nil {
+		v.Errors = []formError{{Message: t.Invalid}}
+		return h.writePage(ctx, fasthttp.StatusBadRequest, v)
+	}
+	_, crisis, rate, err := intake.Submit(ctx, h.Intake, sub, invalid, true)
+	if rate != nil {
+		rate.SetHeaders(&ctx.Response.Header, now)
+	}
+	if err != nil {
+		status, msg, field := h.problem(err, v, rate, now)
+		v.Errors = []formError{{Message: msg}}
+		if field != "" {
+			v.FieldErr[field] = msg
+			v.Errors[0].Target = "signpost-" + field
+		}
+		return h.writePage(ctx, status, v)
+	}
+	v.Form, v.Thanks, v.Crisis, v.ShowBanner = false, true, crisis, !crisis
+	return h.writePage(ctx, fasthttp.StatusOK, v)
+}
+
+// problem is what the answer page says of an intake error: its status, the message in the
+// visitor's language, and the field it is beside ("" for the whole form).
+func (h *handlers) problem(err error, v *pageView, rate *ratelimit.Result, now time.Time) (int, string, string) {
+	f, t := v.Feedback, v.Text
+	var fe *feedback.FieldError
+	if errors.As(err, &fe) {
+		switch fe.Code {
+		case "no_answer":
+			return fasthttp.StatusBadRequest, f.AnswerRequired, "found"
+		case "email_without_followup":
+			return fasthttp.StatusBadRequest, t.EmailWithoutFollowup, "email"
+		case "invalid_email", "email_too_long":
+			return fasthttp.StatusBadRequest, f.EmailInvalid, "email"
+		case "comment_too_long":
+			return fasthttp.StatusBadRequest, t.CommentTooLong, "comment"
+		}
+		return fasthttp.StatusBadRequest, t.Invalid, ""
+	}
+	e := web.Classify(err)
+	if e != nil && e.Status == fasthttp.StatusTooManyRequests {
+		secs := int64(60)
+		if rate != nil {
+			secs = max(1, rate.RetryAfter(now))
+		}
+		return e.Status, fill(f.RateLimited, "seconds", strconv.FormatInt(secs, 10)), ""
+	}
+	if e == nil {
+		h.Log.Error("feedback form", "err", err)
+		return fasthttp.StatusInternalServerError, f.SendFailed, ""
+	}
+	if e.Status >= 500 {
+		return e.Status, f.SendFailed, ""
+	}
+	return e.Status, t.Invalid, ""
+}
+
+// notice answers with a page holding one message: a form that cannot be taken at all.
+func (h *handlers) notice(ctx *fasthttp.RequestCtx, status int, loc snippets.Locale, msg string) error {
+	t := textFor(loc)
+	return h.writePage(ctx, status, &pageView{Lang: string(loc), Title: t.Title, Text: t,
+		Errors: []formError{{Message: msg}}, FieldErr: map[string]string{}})
+}
+
+// formType accepts application/x-www-form-urlencoded, in UTF-8 when a charset is named.
+func formType(ct []byte) bool {
+	mt, params, err := mime.ParseMediaType(string(ct))
+	if err != nil || mt != "application/x-www-form-urlencoded" {
+		return false
+	}
+	cs, ok := params["charset"]
+	return !ok || strings.EqualFold(cs, "utf-8")
+}
+
+// sameSite is true when the form came from this edge's own page: no Origin (an old browser,
+// or a server), "null" (a sandboxed frame), or an Origin naming the host it was sent to.
+func sameSite(ctx *fasthttp.RequestCtx) bool {
+	o := string(ctx.Request.Header.Peek("Origin"))
+	if o == "" || o == "null" {
+		return true
+	}
+	u, err := url.Parse(o)
+	return err == nil && strings.EqualFold(u.Host, string(ctx.Request.Header.Host()))
+}

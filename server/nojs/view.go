@@ -1,0 +1,148 @@
+package nojs
+
+import (
+	"html/template"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/signpost/edge/snippets"
+)
+
+// The views the templates draw: built here, so that the templates only place values. Every
+// value is text (escaped by html/template); tel: and sms: targets are digits and "+" only,
+// the one place a template.URL is made.
+
+// linkView is a link whose visible text holds a number: Before, Num and After as the widget's
+// link() writes them (the number in a span that does not break), and, when the number is
+// written without separators (988), its digits one by one as the link's description.
+type linkView struct {
+	Href                  template.URL
+	Class                 string
+	Before, Num, After    string
+	DescID, Spelled, Text string
+	Top                   bool // opens in the top page (inside the frame)
+}
+
+type lineView struct {
+	Name, Audience, Hours string
+	Links                 []linkView
+}
+
+type bannerView struct {
+	Lang, Label string
+	Notice      *noticeView
+	// First is the first line's name and hours, shown above the buttons; Message when no line.
+	First   *lineView
+	Message string
+	Acts    []linkView
+	// More is the disclosure's summary ("" when there is no line), Lines every line in it.
+	More  string
+	Lines []lineView
+	Cols  int
+	ID    string // a prefix for the ids it holds, unique per region and locale on a page
+}
+
+type noticeView struct {
+	Message string
+	Info    *linkView
+}
+
+var (
+	digitsOnly = regexp.MustCompile(`^\d{2,}$`)
+	notDial    = regexp.MustCompile(`[^0-9+]`)
+)
+
+// numberLink builds a link as the widget's link(): text with num in it, described digit by
+// digit when num is written without separators.
+func numberLink(href, class, text, num, id string, top bool) linkView {
+	l := linkView{Href: template.URL(href), Class: class, Text: text, Top: top}
+	if i := strings.Index(text, num); num != "" && i >= 0 {
+		l.Before, l.Num, l.After, l.Text = text[:i], num, text[i+len(num):], ""
+	}
+	if digitsOnly.MatchString(num) {
+		l.DescID, l.Spelled = id, strings.Join(strings.Split(num, ""), " ")
+	}
+	return l
+}
+
+func fill(s, k, v string) string { return strings.Replace(s, "{"+k+"}", v, 1) }
+
+// safeURL keeps http(s) URLs only, as the widget does.
+func safeURL(u string) string {
+	if l := strings.ToLower(u); strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "http://") {
+		return u
+	}
+	return ""
+}
+
+// lineLinks are a line's call, text and chat links; button is true for the banner's row (no
+// call hint, no chat), as the widget's acts().
+func lineLinks(l *snippets.LineView, t *text, id string, button, top bool) []linkView {
+	var out []linkView
+	cls := ""
+	if button {
+		cls = "signpost-b"
+	}
+	if l.Tel != "" {
+		s := t.Call + " " + l.Call
+		if l.CallHint != "" && !button {
+			s += ", " + l.CallHint
+		}
+		out = append(out, numberLink("tel:"+notDial.ReplaceAllString(l.Tel, ""), cls, s, l.Call, id+"-call", top))
+	}
+	if l.SMS != "" {
+		s := t.Text + " " + l.Text
+		if l.Keyword != "" {
+			s = fill(fill(t.TextKw, "k", l.Keyword), "n", l.Text)
+		}
+		out = append(out, numberLink("sms:"+notDial.ReplaceAllString(l.SMS, ""), cls, s, l.Text, id+"-sms", top))
+	}
+	if u := safeURL(l.ChatURL); u != "" && !button {
+		out = append(out, linkView{Href: template.URL(u), Text: t.Chat, Top: top})
+	}
+	return out
+}
+
+// newBanner is the banner of b (a region's, or the neutral one) in loc, with the notice n
+// when one applies; top makes its links open in the top page (the frame).
+func newBanner(b *snippets.BannerView, n *snippets.NoticeView, loc snippets.Locale, top bool) *bannerView {
+	t := textFor(loc)
+	id := "signpost-" + strings.ToLower(b.Region)
+	if b.Region == "" {
+		id = "signpost-none"
+	}
+	id += "-" + string(loc)
+	v := &bannerView{Lang: string(loc), Label: t.Crisis, Message: b.Message, ID: id}
+	if n != nil && n.Message != "" {
+		v.Notice = &noticeView{Message: n.Message}
+		if u := safeURL(n.URL); u != "" {
+			v.Notice.Info = &linkView{Href: template.URL(u), Text: t.Info, Top: top}
+		}
+	}
+	for i := range b.Lines {
+		l := &b.Lines[i]
+		v.Lines = append(v.Lines, lineView{Name: l.Name, Audience: l.Audience, Hours: l.Hours,
+			Links: lineLinks(l, t, id+"-"+strconv.Itoa(i), false, top)})
+	}
+	if len(b.Lines) > 0 {
+		first := &b.Lines[0]
+		v.First = &lineView{Name: first.Name, Hours: first.Hours}
+		v.Acts = lineLinks(first, t, id+"-b", true, top)
+	}
+	if len(b.Emergency) > 0 {
+		em := b.Emergency[0]
+		v.Acts = append(v.Acts, numberLink("tel:"+notDial.ReplaceAllString(em, ""), "signpost-b signpost-em", t.Emergency+" "+em, em, id+"-em", top))
+	}
+	if len(b.Lines) == 0 && b.Directory != nil && safeURL(b.Directory.URL) != "" {
+		v.Acts = append(v.Acts, linkView{Href: template.URL(b.Directory.URL), Class: "signpost-b", Text: b.Directory.Label, Top: top})
+	}
+	if k := len(b.Lines) - 1; k >= 0 {
+		v.More = fill(t.More[min(k, 2)], "n", strconv.Itoa(k))
+	}
+	v.Cols = len(v.Acts)
+	if v.More != "" {
+		v.Cols++
+	}
+	return v
+}

@@ -1,0 +1,65 @@
+package web
+
+import (
+	"net"
+	"net/netip"
+	"strings"
+
+	"github.com/valyala/fasthttp"
+)
+
+// Trust says whether an address is a proxy allowed to tell the client's scheme
+// (ratelimit.Proxies, from EDGE_TRUSTED_PROXIES).
+type Trust interface {
+	Trusted(netip.Addr) bool
+}
+
+// Origin is this edge's origin as the client reached it, for absolute links in what the edge
+// writes for partners (tags, CSP lines, the banner fragment's stylesheet): the Host header, and
+// the scheme of the connection. A plain-HTTP request is taken to have come through a
+// TLS-terminating proxy (https), except on a loopback host (http, for `make run`), or when a
+// trusted proxy says otherwise in X-Forwarded-Proto. An untrusted client's X-Forwarded-Proto is
+// ignored, as its X-Forwarded-For is. It is false when the Host header is not a host.
+func Origin(ctx *fasthttp.RequestCtx, proxies Trust) (string, bool) {
+	// The Host header as sent: fasthttp's parsed host would take "edge@evil.example" for a
+	// user and a host.
+	if !ValidHost(ctx.Request.Header.Host()) {
+		return "", false
+	}
+	host := strings.ToLower(string(ctx.Request.Header.Host()))
+	scheme := "https"
+	switch {
+	case ctx.IsTLS():
+	case trustedPeer(ctx, proxies):
+		if p := forwardedProto(ctx); p != "" {
+			scheme = p
+		} else if LoopbackHost(host) {
+			scheme = "http"
+		}
+	case LoopbackHost(host):
+		scheme = "http"
+	}
+	return scheme + "://" + host, true
+}
+
+func trustedPeer(ctx *fasthttp.RequestCtx, proxies Trust) bool {
+	if proxies == nil {
+		return false
+	}
+	a, ok := ctx.RemoteAddr().(*net.TCPAddr)
+	if !ok {
+		return false
+	}
+	ip, ok := netip.AddrFromSlice(a.IP)
+	return ok && proxies.Trusted(ip)
+}
+
+// forwardedProto is the first X-Forwarded-Proto value when it is http or https, else "".
+func forwardedProto(ctx *fasthttp.RequestCtx) string {
+	v, _, _ := strings.Cut(string(ctx.Request.Header.Peek("X-Forwarded-Proto")), ",")
+	switch v = strings.ToLower(strings.TrimSpace(v)); v {
+	case "http", "https":
+		return v
+	}
+	return ""
+}
