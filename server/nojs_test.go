@@ -114,7 +114,6 @@ func TestBannerFragment(t *testing.T) {
 	}
 }
 
-
 func TestBannerFragmentNotice(t *testing.T) {
 	c := shipped(t)
 	c.Notices = append(c.Notices, &snippets.Notice{ID: "storm", Message: snippets.Text{"en": "Lines are busy after the storm", "fr": "Lignes occupées"},

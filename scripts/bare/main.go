@@ -50,7 +50,7 @@ func main() {
 		ctx.Response.SetBodyRaw(body)
 	}
 	s := &fasthttp.Server{Handler: h, NoDefaultServerHeader: true} // as the edge's
-	if *edgeOptions { // as server.New sets them
+	if *edgeOptions {                                              // as server.New sets them
 		s.ReadTimeout, s.WriteTimeout, s.IdleTimeout = 10*time.Second, 10*time.Second, 60*time.Second
 		s.MaxRequestBodySize = 1 << 20
 		s.DisablePreParseMultipartForm = true

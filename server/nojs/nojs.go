@@ -131,12 +131,12 @@ type pageView struct {
 	Resources   []resourceView
 	// The form, when shown: its hidden fields, the feedback texts, what was entered, and what
 	// is wrong with it.
-	Form                                    bool
-	Feedback                                *snippets.FeedbackView
+	Form                                     bool
+	Feedback                                 *snippets.FeedbackView
 	Partner, Page, Region, Components, Token string
-	Values                                  formValues
-	Errors                                  []formError
-	FieldErr                                map[string]string
+	Values                                   formValues
+	Errors                                   []formError
+	FieldErr                                 map[string]string
 	// The answer: thanks, and the crisis lines first when the comment reads like a crisis.
 	Thanks, Crisis bool
 }

@@ -12,7 +12,7 @@ type text struct {
 	Resources, Feedback, Exit, Hist string
 	// The frame page's and its answers'.
 	Title, Problem, EmailHint, EmailWithoutFollowup, Expired, CommentTooLong string
-	ForeignOrigin, Unavailable, TooLarge, WrongType, Invalid, Back     string
+	ForeignOrigin, Unavailable, TooLarge, WrongType, Invalid, Back           string
 }
 
 var texts = map[snippets.Locale]*text{
