@@ -31,7 +31,7 @@ func Stylesheet() (string, error) {
 		return "", err
 	}
 	return "/* Signpost banner fragment and frame page: derived from the widget's stylesheet. */\n" +
-		".signpost, .signpost * { all: revert !important; }\n" + body + extra, nil
+		".signpost, .signpost :not(svg, svg *) { all: revert !important; }\n" + body + extra, nil
 }
 
 var (
