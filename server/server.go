@@ -279,7 +279,7 @@ func (s *Server) routes() (*router.Router, error) {
 	get("/favicon.ico", s.handleFavicon)
 	get("/demo.css", s.handlePage)
 	// The partner embed builder (server/embedbuilder): page, generated code, preview, assets.
-	embedbuilder.Routes(get, embedbuilder.Deps{Log: s.log, TrustedProxies: s.cfg.TrustedProxies,
+	embedbuilder.Routes(get, embedbuilder.Deps{Log: s.log, TrustedProxies: s.cfg.TrustedProxies, Now: s.cfg.Now,
 		Current: func() (*snippets.Loaded, *widget.Bundle) { st := s.state.Load(); return st.Content, st.Bundle }})
 	// The operator console's pages (server/console) and what operators read of feedback and
 	// usage (server/dashboard).

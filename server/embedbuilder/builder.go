@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/signpost/edge/server/asset"
 	"github.com/signpost/edge/server/ratelimit"
@@ -30,7 +31,7 @@ import (
 // /embed/code again as the options change), so there is one generator, in Go, and the page
 // works without JavaScript through its Update button.
 
-//go:embed pages/embed.html pages/embed.js pages/embed.css pages/preview.html pages/preview.css
+//go:embed pages/embed.html pages/ways.html pages/embed.js pages/embed.css pages/preview.html pages/preview.css
 var embedFiles embed.FS
 
 // CSP is the edge's page policy plus frames from this origin (the preview), and no more.
@@ -56,6 +57,9 @@ type Deps struct {
 	Current func() (*snippets.Loaded, *widget.Bundle)
 	// TrustedProxies may say the scheme the client used (X-Forwarded-Proto).
 	TrustedProxies ratelimit.Proxies
+	// Now is the clock (the resources featured, the notice in the include preview); nil: the
+	// system's.
+	Now func() time.Time
 }
 
 type embedBuilder struct {
@@ -77,7 +81,7 @@ type embedAssets struct {
 var loadEmbedAssets = sync.OnceValues(func() (*embedAssets, error) {
 	a := &embedAssets{}
 	var err error
-	if a.page, err = template.ParseFS(embedFiles, "pages/embed.html"); err != nil {
+	if a.page, err = template.ParseFS(embedFiles, "pages/embed.html", "pages/ways.html"); err != nil {
 		return nil, err
 	}
 	if a.preview, err = template.ParseFS(embedFiles, "pages/preview.html"); err != nil {
@@ -138,6 +142,8 @@ type embedPageData struct {
 	Msg        map[string]fieldMsg
 	Code       Code
 	Manifest   string
+	// The include's and the iframe's outputs and notes, in the order shown (ways.go).
+	Include, Frame []outBlock
 }
 
 type partnerOption struct {
@@ -159,6 +165,7 @@ func (b *embedBuilder) handleEmbed(ctx *fasthttp.RequestCtx) {
 	}
 	code := r.code()
 	d := embedPageData{Lang: r.lang, T: r.text, Raw: r.raw, Msg: r.msgs, Code: code, Manifest: "/v1/widget.json"}
+	d.Include, d.Frame = r.text.blocks(&code)
 	q := code.Query
 	if q != "" {
 		q += "&"
@@ -247,11 +254,16 @@ func PreviewPage(ctx *fasthttp.RequestCtx, log *slog.Logger, content *snippets.L
 	renderPreview(ctx, log, r, src, heading, note, vary)
 }
 
-// handleEmbedPreview serves the page the builder frames: the real widget with the options.
+// handleEmbedPreview serves the page the builder frames: the real widget with the options, or
+// with ?way=include the banner fragment included as a server would.
 func (b *embedBuilder) handleEmbedPreview(ctx *fasthttp.RequestCtx) {
 	r, err := b.request(ctx)
 	if err != nil {
 		web.Write(ctx, b.Log, err)
+		return
+	}
+	if string(ctx.QueryArgs().Peek("way")) == "include" {
+		b.handleIncludePreview(ctx, r)
 		return
 	}
 	renderPreview(ctx, b.Log, r, "/v1/widget.js", r.text.PreviewHeading, r.text.PreviewNote, "Accept-Encoding")

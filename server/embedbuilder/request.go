@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
@@ -51,6 +52,22 @@ type Code struct {
 	Query        string              `json:"query"`
 	Fields       map[string]fieldMsg `json:"fields"`
 	Hints        map[string]string   `json:"hints"`
+	// The server-side include (ways.go): the fragment's URL, the includes for nginx SSI, ESI,
+	// PHP and WordPress, the rules for the partner's stylesheet (space, accent), the CSP line,
+	// and the include's preview.
+	Fragment       string `json:"fragment"`
+	SSI            string `json:"ssi"`
+	ESI            string `json:"esi"`
+	PHP            string `json:"php"`
+	WordPress      string `json:"wordpress"`
+	IncludeCSS     string `json:"include_css"`
+	IncludeCSP     string `json:"include_csp"`
+	IncludePreview string `json:"include_preview"`
+	// The iframe: the tag, the rule that sizes it, the CSP line, and the frame page itself.
+	Iframe        string `json:"iframe"`
+	IframeCSS     string `json:"iframe_css"`
+	IframeCSP     string `json:"iframe_csp"`
+	IframePreview string `json:"iframe_preview"`
 }
 
 // embedRequest is one request's view: language, origin, options, and the code they give.
@@ -60,6 +77,7 @@ type embedRequest struct {
 	origin  string
 	bundle  *widget.Bundle
 	content *snippets.Loaded
+	now     time.Time
 	opts    embedOptions
 	raw     embedRaw
 	msgs    map[string]fieldMsg
@@ -72,7 +90,7 @@ func (b *embedBuilder) request(ctx *fasthttp.RequestCtx) (*embedRequest, error) 
 	}
 	content, bundle := b.Current()
 	lang := web.Lang(ctx)
-	r := &embedRequest{lang: lang, text: embedTexts[lang], origin: origin, bundle: bundle, content: content}
+	r := &embedRequest{lang: lang, text: embedTexts[lang], origin: origin, bundle: bundle, content: content, now: b.now()}
 	r.parse(ctx.QueryArgs())
 	return r, nil
 }
@@ -295,22 +313,22 @@ func (r *embedRequest) allPlaceholders() string {
 // noscriptFallback links to the operators' worldwide directory with the unknown-region message:
 // never a number, since a noscript block cannot know where the visitor is.
 func noscriptFallback(c *snippets.Loaded, loc snippets.Locale) string {
+	return "<noscript>\n  " + directoryLink(c, loc) + "\n</noscript>"
+}
+
+// directoryLink is the unknown-region message and the worldwide directory link, in a <p>: what
+// a page shows when it cannot know where the visitor is, or the edge cannot answer.
+func directoryLink(c *snippets.Loaded, loc snippets.Locale) string {
 	u := c.Unknown
-	return "<noscript>\n  <p>" + web.EscapeHTML(u.Message.Get(loc)) + ` <a href="` + web.EscapeHTML(u.DirectoryURL) + `">` +
-		web.EscapeHTML(u.DirectoryLabel.Get(loc)) + "</a></p>\n</noscript>"
+	return "<p>" + web.EscapeHTML(u.Message.Get(loc)) + ` <a href="` + web.EscapeHTML(u.DirectoryURL) + `">` +
+		web.EscapeHTML(u.DirectoryLabel.Get(loc)) + "</a></p>"
 }
 
 func (r *embedRequest) code() Code {
 	attrs := r.opts.attrs()
-	loc := snippets.Locale(r.opts.Locale)
 	p := r.content.Partners[r.opts.Partner]
-	if loc == "" && p != nil && p.Locale != "" {
-		loc = p.Locale
-	}
-	if loc == "" {
-		loc = snippets.English
-	}
-	return Code{
+	loc := r.locale(p)
+	c := Code{
 		Pinned:       scriptTag(r.origin+r.bundle.Path(), r.bundle.Integrity, attrs),
 		Evergreen:    scriptTag(r.origin+"/v1/widget.js", "", attrs),
 		Placeholders: r.allPlaceholders(),
@@ -322,6 +340,8 @@ func (r *embedRequest) code() Code {
 		Fields:       r.msgs,
 		Hints:        r.hints(p),
 	}
+	r.ways(&c, p)
+	return c
 }
 
 // hints say what an empty field means for the partner chosen.

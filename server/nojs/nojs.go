@@ -107,11 +107,7 @@ func (h *handlers) handleFragment(ctx *fasthttp.RequestCtx) {
 	st := h.State()
 	err := st.Page(ctx, h.Now(), "banner.html", origin, contentHTML, CacheFragment,
 		func(p *snippets.Partner, loc snippets.Locale, key string, now time.Time) ([]byte, time.Time, error) {
-			n, until := st.Content.NoticeView(p.ID, key, loc, now)
-			var b bytes.Buffer
-			err := h.tpl.ExecuteTemplate(&b, "fragment", map[string]any{
-				"CSS": origin + "/v1/banner.css", "Banner": newBanner(st.Content.BannerFor(key, loc), n, loc, false)})
-			return b.Bytes(), until, err
+			return Fragment(st.Content, p, loc, key, origin+"/v1/banner.css", now)
 		})
 	if err != nil {
 		web.Write(ctx, h.Log, err)
@@ -119,6 +115,20 @@ func (h *handlers) handleFragment(ctx *fasthttp.RequestCtx) {
 		return
 	}
 	ctx.Response.Header.Set("Content-Security-Policy", fragmentCSP)
+}
+
+// Fragment is the banner fragment of partner p in loc for region entry key ("": the neutral
+// banner) at now, after a <link> to the stylesheet at css, and when its notice changes: what
+// GET /v1/banner/{partner}.html answers, and what the embed builder's include preview holds.
+func Fragment(c *snippets.Loaded, p *snippets.Partner, loc snippets.Locale, key, css string, now time.Time) ([]byte, time.Time, error) {
+	shared, err := load()
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	n, until := c.NoticeView(p.ID, key, loc, now)
+	var b bytes.Buffer
+	err = shared.tpl.ExecuteTemplate(&b, "fragment", map[string]any{"CSS": css, "Banner": newBanner(c.BannerFor(key, loc), n, loc, false)})
+	return b.Bytes(), until, err
 }
 
 // pageView is the frame page, and the form's answers, which are the same page.

@@ -4,9 +4,12 @@
    Update button does the same with a page load. All text shown comes from the server, as text. */
 (() => {
   "use strict";
-  var d = document, body = d.body, form = d.getElementById("options"), frame = d.getElementById("preview");
+  var d = document, body = d.body, form = d.getElementById("options");
   var failed = d.getElementById("update-status");
-  var OUTPUTS = ["pinned", "evergreen", "placeholders", "reserve", "csp", "noscript"];
+  var OUTPUTS = ["pinned", "evergreen", "placeholders", "reserve", "csp", "noscript", "fragment", "ssi", "esi", "php", "wordpress",
+    "include_css", "include_csp", "iframe", "iframe_css", "iframe_csp"];
+  // The previews, one per way: frame id -> the answer's key.
+  var FRAMES = { preview: "preview", "preview-include": "include_preview", "preview-iframe": "iframe_preview" };
   var FIELDS = ["partner", "locale", "region", "accent", "exit"];
   var seq = 0, timer = 0;
   if (!form || !window.fetch || !window.URLSearchParams || !window.FormData) return;
@@ -25,7 +28,7 @@
       .catch(() => { if (n == seq) failed.textContent = failed.getAttribute("data-failed"); });
   }
 
-  /** Shows an answer: outputs, field messages and hints, preview, address and language links. */
+  /** Shows an answer: outputs, field messages and hints, previews, address and language links. */
   function show(c) {
     failed.textContent = "";
     OUTPUTS.forEach((k) => {
@@ -44,14 +47,16 @@
       else input.removeAttribute("aria-invalid");
       if (hint && typeof c.hints[f] == "string" && hint.textContent != c.hints[f]) hint.textContent = c.hints[f];
     });
-    if (frame && frame.getAttribute("src") != c.preview) {
-      // A new frame rather than a new src: changing src would add an entry to the session
-      // history, and Back would step through old previews before leaving the builder.
-      var f = frame.cloneNode(false);
-      f.setAttribute("src", c.preview);
-      frame.parentNode.replaceChild(f, frame);
-      frame = f;
-    }
+    Object.keys(FRAMES).forEach((id) => {
+      var frame = d.getElementById(id), src = c[FRAMES[id]];
+      if (frame && typeof src == "string" && frame.getAttribute("src") != src) {
+        // A new frame rather than a new src: changing src would add an entry to the session
+        // history, and Back would step through old previews before leaving the builder.
+        var f = frame.cloneNode(false);
+        f.setAttribute("src", src);
+        frame.parentNode.replaceChild(f, frame);
+      }
+    });
     var q = c.query ? c.query + "&" : "";
     try { history.replaceState(null, "", "/embed?" + q + "lang=" + d.documentElement.lang); } catch (e) {}
     d.querySelectorAll("a[hreflang]").forEach((a) => { a.setAttribute("href", "/embed?" + q + "lang=" + a.getAttribute("hreflang")); });
