@@ -9,8 +9,11 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
 		"github.com/chromedp/chromedp"
 	"github.com/signpost/edge/internal/browsertest"
 	"github.com/signpost/edge/snippets"
@@ -211,5 +214,118 @@ func TestBannerFragmentWithoutJavaScript(t *testing.T) {
 			}
 			checkNoJSBanner(t, name+" opened", st, b, vp.h, c.loc, true)
 		}
+	}
+}
+
+// pollDevtools waits until expr (a JS boolean expression) holds, evaluated as DevTools does, so
+// with the page's scripts off too.
+func pollDevtools(t *testing.T, ctx context.Context, expr string) {
+	t.Helper()
+	ev := devtoolsEval(ctx)
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		var raw string
+		if err := ev(`String((() => { try { return !!(`+expr+`) } catch (e) { return false } })())`, &raw); err == nil && raw == "true" {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("never true: %s", expr)
+}
+
+// frames are the URLs of a page's child frames, and those that failed to load.
+func frames(t *testing.T, ctx context.Context) (loaded, failed []string) {
+	t.Helper()
+	err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		r, err := chromedp.Call(ctx, page.GetFrameTree, cdp.Empty{})
+		if err != nil {
+			return err
+		}
+		for _, c := range r.FrameTree.ChildFrames {
+			if c.Frame.UnreachableURL != "" || strings.HasPrefix(c.Frame.URL, "chrome-error:") {
+				failed = append(failed, c.Frame.UnreachableURL)
+			} else {
+				loaded = append(loaded, c.Frame.URL)
+			}
+		}
+		return nil
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loaded, failed
+}
+
+// TestFramePageWithoutJavaScript: a partner page of another origin frames the frame page, in
+// Chromium with scripts off; a visitor answers its feedback form, which is stored once and
+// exported like any other; a comment that reads like a crisis is answered with the region's
+// crisis lines first.
+func TestFramePageWithoutJavaScript(t *testing.T) {
+	t.Parallel()
+	const token = "operator-token-0123456789abcdef"
+	edge, _ := startIntake(t, "", token)
+	browser := browsertest.Browser(t)
+	s := newSite(t, edge)
+	frameURL := edge + "/v1/frame/demo?region=CA&locale=en&components=banner,feedback,exit&page=/anxiety"
+	partner := s.page("/framed", `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Partner</title></head><body><main>
+<iframe src="`+frameURL+`" title="Crisis support and feedback" width="380" height="900"></iframe>
+<iframe src="`+edge+`/embed" title="Not framable"></iframe></main></body></html>`)
+	s.withCSP("/framed", "default-src 'self'; frame-src "+edge+"; script-src 'none'")
+	ctx := open(t, browser, partner, scriptsOff(), phoneAction(true))
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		loaded, failed := frames(t, ctx)
+		if len(loaded) == 1 && loaded[0] == frameURL && len(failed) == 1 {
+			break // the frame page is framed; the builder (frame-ancestors 'none') is refused
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("frames loaded %v, refused %v; want the frame page only", loaded, failed)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	// The visitor's round trip, with scripts off.
+	send := func(comment string) context.Context {
+		ctx := open(t, browser, frameURL, scriptsOff(), phoneAction(true))
+		pollDevtools(t, ctx, `document.querySelector("form.signpost-fb")`)
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`input[name=found][value=yes]`)),
+			chromedp.Focus(chromedp.CSS("#signpost-comment")), chromedp.KeyEvent(comment)); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(1600 * time.Millisecond) // a person's least time on a form (faster is a bot's)
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`form.signpost-fb button[type=submit]`))); err != nil {
+			t.Fatal(err)
+		}
+		pollDevtools(t, ctx, `document.querySelector('[role="status"]')`)
+		return ctx
+	}
+	ctx = send("The page answered my question")
+	var raw string
+	if err := devtoolsEval(ctx)(`JSON.stringify({js: document.documentElement.getAttribute("data-js") || "", text: document.body.innerText,
+		crisis: !!document.querySelector(".signpost-crisis"), banner: !!document.querySelector(".signpost-banner")})`, &raw); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(raw, "Thank you for your feedback.") || strings.Contains(raw, `"crisis":true`) || !strings.Contains(raw, `"banner":true`) {
+		t.Errorf("thanks page: %s", raw)
+	}
+	req, _ := http.NewRequest("GET", edge+"/v1/admin/feedback?format=csv", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	csv, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if strings.Count(string(csv), "The page answered my question") != 1 || !strings.Contains(string(csv), "/anxiety") {
+		t.Errorf("export:\n%s", csv)
+	}
+
+	ctx = send("some days I want to die")
+	if err := devtoolsEval(ctx)(`JSON.stringify({order: document.body.innerHTML.indexOf("signpost-crisis") < document.body.innerHTML.indexOf("signpost-st"),
+		tel: [...document.querySelectorAll(".signpost-crisis a[href^=tel]")].map((a) => a.getAttribute("href") + " " + a.target)})`, &raw); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(raw, `"order":true`) || !strings.Contains(raw, "tel:988 _top") {
+		t.Errorf("crisis answer: want the lines first, leaving the frame: %s", raw)
 	}
 }
