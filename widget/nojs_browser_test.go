@@ -14,7 +14,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
-		"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp"
 	"github.com/signpost/edge/internal/browsertest"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/widget"
@@ -94,11 +94,11 @@ type noJSControl struct {
 }
 
 type noJSState struct {
-	H     float64   `json:"h"`
-	JS    string    `json:"js"`
-	Lang  string    `json:"lang"`
-	Label string    `json:"label"`
-	Open  bool      `json:"open"`
+	H     float64       `json:"h"`
+	JS    string        `json:"js"`
+	Lang  string        `json:"lang"`
+	Label string        `json:"label"`
+	Open  bool          `json:"open"`
 	Ctl   []noJSControl `json:"ctl"`
 }
 
