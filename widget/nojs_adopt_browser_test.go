@@ -63,4 +63,8 @@ func TestWidgetAdoptsServerRenderedBanner(t *testing.T) {
 	if st.Hosts != 1 || !st.Adopted || st.Light != 0 || st.Shown != 1 {
 		t.Errorf("want one banner, the widget's, drawn in the fragment's element: %+v", st)
 	}
+	// Signpost.destroy() gives the partner's element back: the server-rendered banner shows again.
+	if n := eval[int](t, ctx, `Signpost.destroy(), [...document.querySelectorAll(".signpost-banner")].filter((e) => e.getClientRects().length).length`); n != 1 {
+		t.Errorf("after destroy, %d server-rendered banners shown, want 1", n)
+	}
 }

@@ -198,6 +198,9 @@ func TestBannerFragmentWithoutJavaScript(t *testing.T) {
 			name := fmt.Sprintf("%s %s %s", vp.name, c.region, c.loc)
 			b := snippetBanner(t, edge, c.region, c.loc)
 			url := includePage(t, s, "/include-"+vp.name+"-"+c.region+"-"+c.loc, c.region, c.loc, "")
+			if vp.phone {
+				sameNames(t, browser, s, url, c.region, c.loc, len(b.Lines) > 0)
+			}
 			ctx := open(t, browser, url, scriptsOff(), phoneAction(vp.phone))
 			ev := devtoolsEval(ctx)
 			st := readNoJSState(t, ev)
@@ -214,6 +217,29 @@ func TestBannerFragmentWithoutJavaScript(t *testing.T) {
 			}
 			checkNoJSBanner(t, name+" opened", st, b, vp.h, c.loc, true)
 		}
+	}
+}
+
+// sameNames holds the fragment's words to the widget's: every control of the banner (links, the
+// disclosure), in order, has the same name in both, in the same language.
+func sameNames(t *testing.T, browser context.Context, s *site, include, region, loc string, lines bool) {
+	t.Helper()
+	names := `JSON.stringify([...(ROOT).querySelectorAll("a, button, summary")].map((e) => e.tagName == "A" ? e.getAttribute("href") + " " + e.textContent : "disclosure " + e.textContent))`
+	widgetPage := s.embed("/names-"+region+"-"+loc, loc, `data-partner="demo" data-components="banner" data-region="`+region+`" data-locale="`+loc+`"`, "", "", "")
+	ctx := open(t, browser, widgetPage)
+	if lines {
+		poll(t, ctx, shadow("banner")+`.querySelector(".panel li")`)
+	} else {
+		poll(t, ctx, shadow("banner")+`.querySelector(".acts a")`)
+	}
+	fromWidget := eval[string](t, ctx, strings.Replace(names, "ROOT", shadow("banner")+`.querySelector(".banner")`, 1))
+	ctx = open(t, browser, include, scriptsOff())
+	var fromServer string
+	if err := devtoolsEval(ctx)(strings.Replace(names, "ROOT", `document.querySelector(".signpost-banner")`, 1), &fromServer); err != nil {
+		t.Fatal(err)
+	}
+	if fromWidget != fromServer {
+		t.Errorf("%s %s: the controls' names differ\nwidget: %s\nserver: %s", region, loc, fromWidget, fromServer)
 	}
 }
 
