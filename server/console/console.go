@@ -99,6 +99,12 @@ var loadConsoleAssets = sync.OnceValues(func() (*consoleAssets, error) {
 		return nil, err
 	}
 	js = append(append(append(js, "SP.problems="...), problems...), ";\n"...)
+	// And of every refusal of the API, by message id (SP.message).
+	errs, err := json.Marshal(web.FrenchMessages())
+	if err != nil {
+		return nil, err
+	}
+	js = append(append(append(js, "SP.errors="...), errs...), ";\n"...)
 	css, err := bundle(consoleStyles, "text/css")
 	if err != nil {
 		return nil, err

@@ -126,7 +126,7 @@ func (s *handlers) handleFeedbackReport(ctx *fasthttp.RequestCtx) error {
 	lang := "en"
 	if v := string(ctx.QueryArgs().Peek("lang")); v != "" {
 		if reportCopy[v] == nil {
-			return web.BadParam("lang", "want en or fr")
+			return web.BadParam("lang", "invalid_parameter.lang")
 		}
 		lang = v
 	}
@@ -148,7 +148,7 @@ func (s *handlers) handleFeedbackReport(ctx *fasthttp.RequestCtx) error {
 	rows, err := s.Usage.Rows(context.Background(), q)
 	if err != nil {
 		s.Log.Error("usage counts unreadable", "err", err)
-		return &web.Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable", Message: "the usage counts cannot be read now; try again"}
+		return errUsageUnreadable
 	}
 	var buf bytes.Buffer
 	if err := reportTemplate.Execute(&buf, buildReport(s.Content(), lang, rates, rows)); err != nil {

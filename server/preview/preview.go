@@ -211,7 +211,7 @@ func (s *Store) expire(now time.Time) {
 	s.order = slices.Delete(s.order, 0, n)
 }
 
-var errNoPreview = &web.Error{Status: fasthttp.StatusNotFound, Code: "not_found", Message: "no such preview: it expired (previews last 15 minutes)"}
+var errNoPreview = web.New(fasthttp.StatusNotFound, "not_found", "", "not_found.preview")
 
 // preview finds the request's preview, or fails with 404.
 func (s *Store) preview(ctx *fasthttp.RequestCtx) (*draftPreview, error) {

@@ -172,13 +172,13 @@ func (st *State) Snippet(ctx *fasthttp.RequestCtx, now time.Time, remember bool)
 	id, _ := ctx.UserValue("partner").(string)
 	p := st.Content.Partners[id]
 	if p == nil {
-		return &web.Error{Status: fasthttp.StatusNotFound, Code: "unknown_partner", Message: "no partner with this id", Field: "partner"}
+		return web.New(fasthttp.StatusNotFound, "unknown_partner", "partner", "unknown_partner")
 	}
 	part := snippets.All
 	if name, ok := ctx.UserValue("part").(string); ok {
 		part = snippets.Part(name)
 		if !slices.Contains(snippets.Parts, part) {
-			return &web.Error{Status: fasthttp.StatusNotFound, Code: "not_found", Message: "no such snippet: want banner, resources or feedback"}
+			return web.New(fasthttp.StatusNotFound, "not_found", "", "not_found.snippet")
 		}
 	}
 	args := ctx.QueryArgs()

@@ -230,46 +230,23 @@
   };
 
   // --- Errors beside their fields -------------------------------------------------------------
-  // Validation problems are translated by their code (SP.problem, from the edge's catalogue).
-  // The API's other refusals are English; the French console translates every one an operator
-  // can meet (TestConsoleFrenchMessages makes each with the real API) and keeps any other as it
-  // is (with the field's path, which is the same in both languages).
-  var C = "\u00a0: ", frMessages = [
-    [/^this token lacks the scope (\S+)/, "ce jeton n'a pas la portée $1"],
-    [/^content is invalid: (\d+) errors.*/, "contenu invalide" + C + "$1 erreur(s), chacune nommée par son champ"],
-    [/^the content store \(Redis\) cannot be reached.*/, "le stockage du contenu (Redis) est injoignable" + C + "la lecture continue depuis la mémoire, les modifications sont refusées jusqu'à son retour"],
-    [/^this edge serves fixed content.*/, "ce serveur sert un contenu fixe" + C + "démarrez-le avec un dossier de données ou Redis pour modifier le contenu en direct"],
-    [/^no such preview.*/, "aperçu introuvable" + C + "il a expiré (un aperçu dure 15 minutes)"],
-    [/^want a partner id such as (\S+)/, "identifiant de partenaire attendu, comme $1"],
-    [/^want a page path such as (\S+), .*/, "chemin de page attendu, comme $1, tel qu'enregistré" + C + "commençant par /, sans espace"],
-    [/^want an RFC 3339 time such as (\S+)/, "date et heure RFC 3339 attendues, comme $1"],
-    [/^want a UTC day such as (\S+) \(the whole day is included\)/, "jour UTC attendu, comme $1 (la journée entière compte)"],
-    [/^want a UTC day such as (\S+)/, "jour UTC attendu, comme $1"],
-    [/^to is before from.*/, "la fin précède le début" + C + "il ne reste aucun jour"],
-    [/^want yes or no.*/, "oui ou non attendu (ou rien pour les deux)"],
-    [/^want day or week/, "jour ou semaine attendu"],
-    [/^this selection spans (\d+) days, more than (\d+).*/, "cette sélection couvre $1 jours, plus de $2" + C + "resserrez les dates ou regroupez par semaine"],
-    [/^this selection spans (\d+) weeks, more than (\d+).*/, "cette sélection couvre $1 semaines, plus de $2" + C + "resserrez les dates"],
-    [/^this selection is (\d+) series of (\d+) days, more than (\d+) rows.*/, "cette sélection fait $1 séries de $2 jours, plus de $3 lignes" + C + "regroupez par semaine, resserrez les dates ou choisissez un partenaire"],
-    [/^this selection is (\d+) series of (\d+) weeks, more than (\d+) rows.*/, "cette sélection fait $1 séries de $2 semaines, plus de $3 lignes" + C + "choisissez un partenaire ou resserrez les dates"],
-    [/^no region entry ("[^"]*"): region_messages.*/, "aucune région $1" + C + "la phrase d'un bandeau ne se règle que pour une région existante"],
-    [/^no feedback record with this id/, "aucune réponse ne porte cet identifiant"],
-    [/.*; try again$/, "service momentanément indisponible; réessayez"],
-  ];
-  // SP.problem(p): a validation problem {code, args, message} in the console's language: the
-  // French by its code, the arguments in their places (SP.problems, from the edge's catalogue);
-  // an error without a code by its message.
+  // Validation problems are translated by their code (SP.problems), the API's refusals by their
+  // message id (SP.errors): both the edge's French catalogues, appended to this script by the
+  // edge, each template with the arguments at {0}, {1}, ... (TestConsoleFrenchMessages makes
+  // every message an operator can meet with the real API and validator). Anything else (no
+  // code, no id) is shown as it is.
+  function translate(tpl, m) {
+    if (SP.lang !== "fr" || !tpl) return String((m && m.message) || "");
+    var args = m.args || [];
+    return tpl.replace(/\{(\d+)\}/g, function (x, i) { return args[+i] !== undefined ? args[+i] : x; });
+  }
+  // SP.problem(p): a validation problem {code, args, message} in the console's language.
   SP.problem = function (p) {
-    var tpl = SP.lang === "fr" && p && p.code && SP.problems && SP.problems[p.code];
-    if (!tpl) return SP.message(p && p.message);
-    var args = p.args || [];
-    return tpl.replace(/\{(\d+)\}/g, function (m, i) { return args[+i] !== undefined ? args[+i] : m; });
+    return translate(p && p.code && SP.problems && SP.problems[p.code], p);
   };
-  SP.message = function (m) {
-    m = String(m || "");
-    if (SP.lang === "fr")
-      for (var i = 0; i < frMessages.length; i++) if (frMessages[i][0].test(m)) return m.replace(frMessages[i][0], frMessages[i][1]);
-    return m;
+  // SP.message(e): an API error {code, id, args, message} in the console's language.
+  SP.message = function (e) {
+    return translate(e && e.id && SP.errors && SP.errors[e.id], e);
   };
   // SP.note(note): a version's note; the notes the edge writes itself read in French in the French console
   // (an operator's own note stays as written).
@@ -296,10 +273,11 @@
   SP.fieldErrors = function (form, error) {
     SP.clearErrors(form);
     var list = (error && error.errors) || [];
-    if (!list.length) list = [{ field: (error && error.field) || "", message: (error && error.message) || "" }];
+    var one = !list.length;
+    if (one) list = [{ field: (error && error.field) || "", message: (error && error.message) || "", id: error && error.id, args: error && error.args }];
     var items = [], first = null;
     list.forEach(function (p) {
-      var el = p.field ? byField(form, p.field) : null, msg = SP.problem(p);
+      var el = p.field ? byField(form, p.field) : null, msg = one ? SP.message(p) : SP.problem(p);
       if (!el) {
         items.push(h("li", null, p.field ? SP.t("errorIn", p.field, msg) : msg));
         return;
@@ -360,7 +338,7 @@
   };
   // SP.errorText(error): one line for an error without fields.
   SP.errorText = function (e) {
-    return SP.t("error") + SP.message((e && e.message) || "");
+    return SP.t("error") + SP.message(e);
   };
 
   // --- Sign-in, session, views --------------------------------------------------------------

@@ -177,7 +177,7 @@
       btn.disabled = true;
       SP.api("GET", "/v1/admin/feedback?format=csv" + (applied.toString() ? "&" + applied : ""), { accept: "text/csv" }).then(function (r) {
         btn.disabled = false;
-        if (!r.ok) return SP.fieldErrors(form, { message: t("notDone") + SP.message(r.error.message) });
+        if (!r.ok) return SP.fieldErrors(form, { message: t("notDone") + SP.message(r.error) });
         var name = "feedback-" + day(new Date()) + ".csv";
         var url = URL.createObjectURL(new Blob([r.text], { type: "text/csv;charset=utf-8" }));
         var a = h("a", { href: url, download: name, class: "vh", tabindex: "-1" }, name);
@@ -273,7 +273,7 @@
             if (!r.ok) {
               btn.disabled = false;
               var m = state.querySelector(".err") || state.appendChild(h("p", { class: "err", role: "alert" }));
-              m.textContent = t("notDone") + SP.message(r.error.message);
+              m.textContent = t("notDone") + SP.message(r.error);
               return;
             }
             var msg = t("reviewedBy", r.json.reviewed_by, SP.time(r.json.reviewed_at));

@@ -109,7 +109,7 @@
               });
             }, current);
           if (!r.ok) {
-            SP.clear(confirmBox).appendChild(h("p", { class: "fail", tabindex: "-1" }, t("rollFailed") + SP.message(r.error.message)));
+            SP.clear(confirmBox).appendChild(h("p", { class: "fail", tabindex: "-1" }, t("rollFailed") + SP.message(r.error)));
             return SP.focus(confirmBox.firstChild);
           }
           SP.status(t("rolled", r.json.version));
@@ -134,7 +134,7 @@
         SP.clear(confirmBox).appendChild(h("section", { class: "review", role: "group", "aria-labelledby": hid, "data-confirm": v.version },
           h("h2", { id: hid, tabindex: "-1" }, t("confirmTitle", v.version)),
           h("p", null, t("confirmText", v.version, v.author || "?", SP.time(v.created_at), cur.version), v.note ? [" ", t("confirmNote", SP.note(v.note))] : null),
-          bad ? h("p", { class: "fail" }, t("rollUnknown"), SP.message(bad.error.message)) : [
+          bad ? h("p", { class: "fail" }, t("rollUnknown"), SP.message(bad.error)) : [
             h("h3", null, t("notices")),
             noticeChanges(rs[1].json, rs[2].json),
             SP.diffTable(rs[0].json.rows, { caption: t("rollDiff", cur.version, v.version) })],

@@ -386,7 +386,7 @@
         var m = /^regions\.([^.]+)\.message\b/.exec(p.field || "");
         if (m) regionMsg(m[1]);
       });
-      SP.fieldErrors(form, r.status === 422 ? fixPaths(r.error) : { message: t("failed") + SP.message(r.error.message) });
+      SP.fieldErrors(form, r.status === 422 ? fixPaths(r.error) : { message: t("failed") + SP.message(r.error) });
     }
     // regionMsg shows the banner sentence of region code (once), to change with the line: a
     // banner may name only its region's numbers, so a number change and the sentence naming the
