@@ -195,7 +195,7 @@ func TestConsoleFrenchMessages(t *testing.T) {
 	quoted := regexp.MustCompile(`"[^"]*"`)
 	for _, lang := range []string{"fr", "en"} {
 		ctx := consoleOpen(t, browser, e.URL+"/admin/?lang="+lang)
-		consolePoll(t, ctx, `window.SP && SP.message && SP.errors`)
+		consolePoll(t, ctx, `window.SP && SP.message`)
 		// The validator's problems are translated by their code and arguments, the API's
 		// refusals by their id and arguments.
 		pjs, _ := json.Marshal(problems)

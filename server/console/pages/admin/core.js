@@ -25,7 +25,7 @@
   SP.ns = function (ns) {
     return function (key) {
       var a = [].slice.call(arguments);
-      if (copy.en[ns + "." + key] != null) a[0] = ns + "." + key;
+      if (copy[SP.lang][ns + "." + key] != null || copy.en[ns + "." + key] != null) a[0] = ns + "." + key;
       return SP.t.apply(null, a);
     };
   };
@@ -39,55 +39,22 @@
       return i < args.length ? String(args[i++]) : "";
     });
   };
+  // The page carries the copy of its language (and in French the edge's catalogues of the
+  // validator's problems and the API's refusals): server/console/messages.json, English and
+  // French side by side, its "core" section global, each other section under its name.
+  var data = doc.getElementById("sp-copy");
+  if (data) {
+    data = JSON.parse(data.textContent);
+    var own = {};
+    own[SP.lang] = data.strings;
+    SP.strings(own);
+    SP.problems = data.problems;
+    SP.errors = data.errors;
+  }
   // SP.text(t): a localized text object ({en, fr}) in SP.lang, else English.
   SP.text = function (t) {
     return (t && (t[SP.lang] || t.en)) || "";
   };
-
-  SP.strings({
-    en: {
-      signin: "Sign in", signinTitle: "Sign in to the console", token: "Operator token",
-      tokenHint: "Paste the token you were given. It is kept in this tab only and forgotten when you close it or sign out.",
-      tokenEmpty: "Enter your operator token.", tokenBad: "This token is not accepted. Check it and try again.",
-      tokenOff: "No operator token is configured on this edge.", signout: "Sign out", signedAs: "Signed in as %s",
-      signedOut: "Signed out.", views: "Console sections", noViews: "This token has no scope any section of the console uses.",
-      missingScope: "This section needs the scope %s, which your token does not have. Ask an administrator if you need it.",
-      network: "The edge could not be reached. Check your connection and try again.", loading: "Loading…",
-      error: "Error: ", problems: "There is a problem", problemsN: "There are %s problems",
-      errorIn: "%s: %s", required: "required", conflictTitle: "Someone else changed the content",
-      conflictText: "You started from version %s. Since then:", conflictLine: "v%s by %s at %s", conflictNote: "“%s”",
-      conflictNone: "Another change was published since you loaded the page.", reapply: "Re-apply my change on top",
-      discard: "Discard my change", diffCaption: "Changes from version %s to version %s", diffLine: "Line",
-      diffBefore: "Before", diffAfter: "After", diffDel: "removed: ", diffAdd: "added: ", diffSkip: "%s unchanged lines",
-      diffNone: "No change.", previewTitle: "Live preview", previewFrame: "Preview of the banner for %s",
-      partner: "Partner", locale: "Language", region: "Region", regionDefault: "Partner's default", en: "English",
-      fr: "French", published: "Published version %s.", saveTitle: "Check your change before publishing",
-      saveText: "Nothing is published yet. This is what changes from version %s, and how the widget will look.",
-      saveCaption: "Your change to version %s", publish: "Publish", keepEditing: "Keep editing",
-      stale: "Changed since the review: review it again to publish.", leaveQ: "Your changes are not published. Leave and lose them?",
-    },
-    fr: {
-      signin: "Se connecter", signinTitle: "Connexion à la console", token: "Jeton d'opérateur",
-      tokenHint: "Collez le jeton qui vous a été remis. Il n'est gardé que dans cet onglet et oublié quand vous le fermez ou vous déconnectez.",
-      tokenEmpty: "Entrez votre jeton d'opérateur.", tokenBad: "Ce jeton n'est pas accepté. Vérifiez-le et réessayez.",
-      tokenOff: "Aucun jeton d'opérateur n'est configuré sur ce serveur.", signout: "Se déconnecter", signedAs: "Connecté en tant que %s",
-      signedOut: "Vous êtes déconnecté.", views: "Sections de la console", noViews: "Ce jeton n'a aucune des portées qu'utilisent les sections de la console.",
-      missingScope: "Cette section demande la portée %s, que votre jeton n'a pas. Demandez-la à un administrateur au besoin.",
-      network: "Le serveur est injoignable. Vérifiez votre connexion et réessayez.", loading: "Chargement…",
-      error: "Erreur\u00a0: ", problems: "Il y a un problème", problemsN: "Il y a %s problèmes",
-      errorIn: "%s\u00a0: %s", required: "obligatoire", conflictTitle: "Quelqu'un d'autre a modifié le contenu",
-      conflictText: "Vous êtes parti de la version %s. Depuis\u00a0:", conflictLine: "v%s par %s le %s", conflictNote: "«\u00a0%s\u00a0»",
-      conflictNone: "Une autre modification a été publiée depuis le chargement de la page.", reapply: "Réappliquer ma modification par-dessus",
-      discard: "Abandonner ma modification", diffCaption: "Modifications de la version %s à la version %s", diffLine: "Ligne",
-      diffBefore: "Avant", diffAfter: "Après", diffDel: "retiré\u00a0: ", diffAdd: "ajouté\u00a0: ", diffSkip: "%s lignes inchangées",
-      diffNone: "Aucune modification.", previewTitle: "Aperçu en direct", previewFrame: "Aperçu du bandeau pour %s",
-      partner: "Partenaire", locale: "Langue", region: "Région", regionDefault: "Celle du partenaire", en: "anglais",
-      fr: "français", published: "Version %s publiée.", saveTitle: "Vérifiez votre modification avant de la publier",
-      saveText: "Rien n'est encore publié. Voici ce qui change par rapport à la version %s, et l'allure du widget.",
-      saveCaption: "Votre modification de la version %s", publish: "Publier", keepEditing: "Continuer la modification",
-      stale: "Modifié depuis la vérification\u00a0: vérifiez de nouveau pour publier.", leaveQ: "Vos modifications ne sont pas publiées. Quitter et les perdre\u00a0?",
-    },
-  });
 
   // --- DOM ----------------------------------------------------------------------------------
   // SP.h(tag, attrs, ...children): an element. attrs: "class", "text", on<event> functions,
@@ -231,8 +198,8 @@
 
   // --- Errors beside their fields -------------------------------------------------------------
   // Validation problems are translated by their code (SP.problems), the API's refusals by their
-  // message id (SP.errors): both the edge's French catalogues, appended to this script by the
-  // edge, each template with the arguments at {0}, {1}, ... (TestConsoleFrenchMessages makes
+  // message id (SP.errors): both the edge's French catalogues, carried by the French page, each
+  // template with the arguments at {0}, {1}, ... (TestConsoleFrenchMessages makes
   // every message an operator can meet with the real API and validator). Anything else (no
   // code, no id) is shown as it is.
   function translate(tpl, m) {
