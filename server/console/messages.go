@@ -54,13 +54,16 @@ func loadCatalogue() (catalogue, error) {
 // <script type="application/json"> the page carries: only its own language travels): the
 // "core" keys as they are and the others as "<section>.<key>" (SP.ns), the shell's left out;
 // in French, the French of the validator's problems by code and of the API's refusals by id,
-// which the console translates with (SP.problem, SP.message).
+// which the console translates with (SP.problem, SP.message); and the rules the edge computes
+// that the forms apply too (the id pattern).
 func (c catalogue) pageCopy(l snippets.Locale) (template.JS, error) {
 	d := struct {
 		Strings  map[string]string `json:"strings"`
 		Problems map[string]string `json:"problems,omitempty"`
 		Errors   map[string]string `json:"errors,omitempty"`
-	}{Strings: map[string]string{}}
+		// IDPattern is the rule of content ids, which the forms check before sending.
+		IDPattern string `json:"idPattern"`
+	}{Strings: map[string]string{}, IDPattern: snippets.IDPattern}
 	for sec, keys := range c {
 		if sec == "shell" {
 			continue

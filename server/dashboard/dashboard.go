@@ -10,7 +10,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -68,9 +67,6 @@ var (
 	errUsageUnreadable     = web.New(fasthttp.StatusServiceUnavailable, "store_unavailable", "", "store_unavailable.usage")
 )
 
-// partnerIDPattern is the shape of a partner id (snippets validates content ids the same way).
-var partnerIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
-
 // parseFeedbackFilter reads the filter every feedback route shares:
 //
 //	partner=ID  page=/path  from=YYYY-MM-DD  to=YYYY-MM-DD (inclusive UTC days)  since=RFC3339
@@ -81,7 +77,7 @@ var partnerIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
 func parseFeedbackFilter(args *fasthttp.Args) (feedback.Filter, error) {
 	var f feedback.Filter
 	if v := string(args.Peek("partner")); v != "" {
-		if !partnerIDPattern.MatchString(v) {
+		if !snippets.ValidID(v) {
 			return f, web.BadParam("partner", "invalid_parameter.partner", "demo")
 		}
 		f.Partner = v

@@ -50,6 +50,7 @@
     SP.strings(own);
     SP.problems = data.problems;
     SP.errors = data.errors;
+    var idPattern = new RegExp(data.idPattern);
   }
   // SP.text(t): a localized text object ({en, fr}) in SP.lang, else English.
   SP.text = function (t) {
@@ -87,9 +88,9 @@
     return (p || "sp") + "-" + ++uid;
   };
   // SP.validID(id): whether id is an identifier the content model takes (lines, resources,
-  // notices): lower-case letters, digits and hyphens, at most 63.
+  // notices): the edge's rule (snippets.IDPattern), carried by the page.
   SP.validID = function (id) {
-    return /^[a-z0-9][a-z0-9-]{0,62}$/.test(id);
+    return idPattern.test(id);
   };
   // SP.field(label, control, hint): a labelled field; the hint is tied by aria-describedby.
   SP.field = function (label, control, hint) {
