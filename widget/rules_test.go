@@ -3,7 +3,6 @@ package widget
 import (
 	"encoding/json"
 	"os"
-	"os/exec"
 	"regexp"
 	"testing"
 )
@@ -40,17 +39,7 @@ func TestWidgetRules(t *testing.T) {
 	if err := os.WriteFile(f, fns, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("node not found: `make test` installs Node.js, which runs the widget's rules")
-		}
-		t.Skip("node not found: run `make test`, which installs it (this fails under CI=true)")
-	}
-	out, err := exec.Command(node, "-e", ruleRunner, "../snippets/testdata/rules.json", f).CombinedOutput()
-	if err != nil {
-		t.Fatalf("node: %v: %s", err, out)
-	}
+	out := runNode(t, ruleRunner, "../snippets/testdata/rules.json", f)
 	var got struct{ Accent, Region []string }
 	if err := json.Unmarshal(out, &got); err != nil {
 		t.Fatalf("%v: %s", err, out)
