@@ -28,7 +28,8 @@ func placeholders(s string) []string {
 }
 
 // TestMessages: every message of the catalogue has an English and a French, with the same
-// placeholders; every id the edge's code names (New, BadParam) is in the catalogue.
+// placeholders; every id the edge's code names (New, BadParam) is in the catalogue, and no
+// Error is made with its message written in place.
 func TestMessages(t *testing.T) {
 	for id, m := range Messages {
 		if strings.TrimSpace(m.EN) == "" || strings.TrimSpace(m.FR) == "" {
@@ -52,8 +53,8 @@ func TestMessages(t *testing.T) {
 	}
 }
 
-// usedIDs finds the literal message ids of every call to New (the id is its 4th argument) and
-// BadParam (its 2nd) in the module's Go files outside tests. An id made at run time
+// usedIDs finds the literal message ids of every call to New (the id is its 4th argument),
+// BadParam (its 2nd) and intake's beaconError (its 3rd) in the module's Go files outside tests. An id made at run time
 // ("invalid_parameter.span_"+period) is found by its literal prefix: each id of the
 // catalogue with that prefix counts as used.
 func usedIDs(t *testing.T, root string) map[string]string {
@@ -75,6 +76,14 @@ func usedIDs(t *testing.T, root string) map[string]string {
 			return err
 		}
 		ast.Inspect(f, func(n ast.Node) bool {
+			if lit, ok := n.(*ast.CompositeLit); ok && isErrorType(f, lit.Type) {
+				for _, el := range lit.Elts {
+					// A domain error's message passed on (pe.Message) is the domain's to write.
+					if kv, ok := el.(*ast.KeyValueExpr); ok && fmt.Sprint(kv.Key) == "Message" && !isSelector(kv.Value) {
+						t.Errorf("%s: an Error with its message written in place: use New and the catalogue", fset.Position(lit.Pos()))
+					}
+				}
+			}
 			call, ok := n.(*ast.CallExpr)
 			if !ok {
 				return true
@@ -91,6 +100,9 @@ func usedIDs(t *testing.T, root string) map[string]string {
 				}
 			}
 			at := map[string]int{"New": 3, "BadParam": 1}[name]
+			if fn, ok := call.Fun.(*ast.Ident); ok && fn.Name == "beaconError" {
+				at = 2 // server/intake's wrapper of New
+			}
 			if at == 0 || len(call.Args) <= at {
 				return true
 			}
@@ -113,10 +125,11 @@ func usedIDs(t *testing.T, root string) map[string]string {
 						out[prefix+"…"] = where
 					}
 				}
+			case *ast.Ident:
+				if a.Name != "id" {
+					t.Errorf("%s: message id is not a literal", where)
+				} // else a wrapper's parameter, passed on: the wrapper's calls are checked
 			default:
-				if name == "New" && f.Name.Name == "web" {
-					return true // BadParam's id, passed on
-				}
 				t.Errorf("%s: message id is not a literal", where)
 			}
 			return true
@@ -127,6 +140,20 @@ func usedIDs(t *testing.T, root string) map[string]string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+func isSelector(x ast.Expr) bool { _, ok := x.(*ast.SelectorExpr); return ok }
+
+// isErrorType reports whether x names this package's Error (web.Error, or Error inside web).
+func isErrorType(f *ast.File, x ast.Expr) bool {
+	switch x := x.(type) {
+	case *ast.Ident:
+		return f.Name.Name == "web" && x.Name == "Error"
+	case *ast.SelectorExpr:
+		id, ok := x.X.(*ast.Ident)
+		return ok && id.Name == "web" && x.Sel.Name == "Error"
+	}
+	return false
 }
 
 // TestRender: arguments in their places, a place without one left as it is.
