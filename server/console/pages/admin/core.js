@@ -42,16 +42,12 @@
   // The page carries the copy of its language (and in French the edge's catalogues of the
   // validator's problems and the API's refusals): server/console/messages.json, English and
   // French side by side, its "core" section global, each other section under its name.
-  var data = doc.getElementById("sp-copy");
-  if (data) {
-    data = JSON.parse(data.textContent);
-    var own = {};
-    own[SP.lang] = data.strings;
-    SP.strings(own);
-    SP.problems = data.problems;
-    SP.errors = data.errors;
-    var idPattern = new RegExp(data.idPattern);
-  }
+  var data = JSON.parse(doc.getElementById("sp-copy").textContent), own = {};
+  own[SP.lang] = data.strings;
+  SP.strings(own);
+  SP.problems = data.problems;
+  SP.errors = data.errors;
+  var idPattern = new RegExp(data.idPattern);
   // SP.text(t): a localized text object ({en, fr}) in SP.lang, else English.
   SP.text = function (t) {
     return (t && (t[SP.lang] || t.en)) || "";
