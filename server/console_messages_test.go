@@ -12,6 +12,7 @@ import (
 
 	"github.com/signpost/edge/configs"
 	"github.com/signpost/edge/contentstore/fsstore"
+	"github.com/signpost/edge/server/admin"
 	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 )
@@ -228,12 +229,12 @@ func TestConsoleFrenchMessages(t *testing.T) {
 		}
 		// Version notes: the edge's own read in French; an operator's stays as written, even
 		// one that begins like a message.
-		notes := []string{fsstore.SeedNote, "rollback to v3", "required by the CRTC notice of 2026-11-02"}
+		notes := []string{fsstore.SeedNote, fmt.Sprintf(admin.RollbackNote, 3), "required by the CRTC notice of 2026-11-02", "rollback to v3 because"}
 		js, _ = json.Marshal(notes)
 		got = consoleEval[[]string](t, ctx, `(`+string(js)+`).map(n => SP.note(n))`)
 		want := notes
 		if lang == "fr" {
-			want = []string{"contenu livré (configs/content.yaml)", "retour à la v3", notes[2]}
+			want = []string{"contenu livré (configs/content.yaml)", "retour à la v3", notes[2], notes[3]}
 		}
 		if !slices.Equal(got, want) {
 			t.Errorf("%s notes %q, want %q", lang, got, want)

@@ -56,6 +56,10 @@ func Routes(r *router.Router, get func(string, fasthttp.RequestHandler), d Deps)
 	s.consoleRoutes(r, get)
 }
 
+// RollbackNote is the note of a rollback sent without one (the console shows it in the
+// operator's language: the "notes" section of server/console/messages.json).
+const RollbackNote = "rollback to v%d"
+
 // maxEditBody bounds the JSON of a partial edit (featured list, resource, notice, rollback).
 const maxEditBody = 64 << 10
 
@@ -356,7 +360,7 @@ func (s *handlers) handleRollback(ctx *fasthttp.RequestCtx) error {
 	}
 	note := body.Note
 	if note == "" {
-		note = fmt.Sprintf("rollback to v%d", body.Version)
+		note = fmt.Sprintf(RollbackNote, body.Version)
 	}
 	v, err := st.Rollback(context.Background(), body.Version, auth.Name(ctx), note, want)
 	if err != nil {

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/signpost/edge/server/web"
@@ -52,7 +54,8 @@ func loadCatalogue() (catalogue, error) {
 
 // pageCopy is what the page of language l hands its script (SP.copy reads it, in a
 // <script type="application/json"> the page carries: only its own language travels): the
-// "core" keys as they are and the others as "<section>.<key>" (SP.ns), the shell's left out;
+// "core" keys as they are and the others as "<section>.<key>" (SP.ns), the shell's left out,
+// the notes the edge writes in the history by their English (SP.note);
 // in French, the French of the validator's problems by code and of the API's refusals by id,
 // which the console translates with (SP.problem, SP.message); and the rules the edge computes
 // that the forms apply too (the id pattern).
@@ -63,9 +66,14 @@ func (c catalogue) pageCopy(l snippets.Locale) (template.JS, error) {
 		Errors   map[string]string `json:"errors,omitempty"`
 		// IDPattern is the rule of content ids, which the forms check before sending.
 		IDPattern string `json:"idPattern"`
+		// Notes are the notes the edge writes in the history, each as [English, in l].
+		Notes [][2]string `json:"notes"`
 	}{Strings: map[string]string{}, IDPattern: snippets.IDPattern}
+	for _, k := range slices.Sorted(maps.Keys(c["notes"])) {
+		d.Notes = append(d.Notes, [2]string{c["notes"][k][snippets.English], c["notes"][k][l]})
+	}
 	for sec, keys := range c {
-		if sec == "shell" {
+		if sec == "shell" || sec == "notes" {
 			continue
 		}
 		for k, t := range keys {

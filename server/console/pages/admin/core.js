@@ -212,11 +212,17 @@
   SP.message = function (e) {
     return translate(e && e.id && SP.errors && SP.errors[e.id], e);
   };
-  // SP.note(note): a version's note; the notes the edge writes itself read in French in the French console
-  // (an operator's own note stays as written).
+  // SP.note(note): a version's note; the notes the edge writes itself (data.notes: each its
+  // English, %s for a value without spaces, and the page's language) read in the console's
+  // language, an operator's own note as written.
   SP.note = function (n) {
     n = String(n || "");
-    return SP.lang === "fr" ? n.replace(/^rollback to (v\d+)$/, "retour à la $1").replace(/^shipped (configs\/content\.yaml)$/, "contenu livré ($1)") : n;
+    for (var i = 0; i < data.notes.length; i++) {
+      var en = data.notes[i][0].replace(/[.*+?^${}()|[\]\\\/]/g, "\\$&").replace(/%s/g, "(\\S+)");
+      var m = new RegExp("^" + en + "$").exec(n), j = 1;
+      if (m) return data.notes[i][1].replace(/%s/g, function () { return m[j++]; });
+    }
+    return n;
   };
   function isControl(el) {
     return /^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName);
