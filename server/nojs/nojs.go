@@ -238,7 +238,7 @@ func components(raw string, p *snippets.Partner) ([]string, error) {
 	for _, c := range strings.Split(raw, ",") {
 		c = strings.TrimSpace(c)
 		if !slices.Contains(frameComponents, c) {
-			return nil, web.BadParam("components", "want a comma-separated list of banner, resources, feedback and exit")
+			return nil, web.BadParam("components", "invalid_parameter.components")
 		}
 		if !slices.Contains(cs, c) {
 			cs = append(cs, c)

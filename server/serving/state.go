@@ -182,7 +182,7 @@ func (st *State) Snippet(ctx *fasthttp.RequestCtx, now time.Time, remember bool)
 	if name, ok := ctx.UserValue("part").(string); ok {
 		part = snippets.Part(name)
 		if !slices.Contains(snippets.Parts, part) {
-			return &web.Error{Status: fasthttp.StatusNotFound, Code: "not_found", Message: "no such snippet: want banner, resources or feedback"}
+			return web.New(fasthttp.StatusNotFound, "not_found", "", "not_found.snippet")
 		}
 	}
 	loc, region, err := st.Select(ctx, p, true)
@@ -250,7 +250,7 @@ func (st *State) Partner(ctx *fasthttp.RequestCtx) (*snippets.Partner, error) {
 	return nil, errUnknownPartner
 }
 
-var errUnknownPartner = &web.Error{Status: fasthttp.StatusNotFound, Code: "unknown_partner", Message: "no partner with this id", Field: "partner"}
+var errUnknownPartner = web.New(fasthttp.StatusNotFound, "unknown_partner", "partner", "unknown_partner")
 
 // Render draws one of a partner's server-rendered documents (the banner fragment).
 type Render func(p *snippets.Partner, loc snippets.Locale, key string, now time.Time) (body []byte, until time.Time, err error)
