@@ -163,11 +163,7 @@ func (h *handlers) handleFrame(ctx *fasthttp.RequestCtx) {
 
 func (h *handlers) frame(ctx *fasthttp.RequestCtx) error {
 	st := h.State()
-	p, err := st.Partner(ctx)
-	if err != nil {
-		return err
-	}
-	loc, key, err := st.Select(ctx, p, false)
+	p, loc, key, err := st.PartnerSelect(ctx)
 	if err != nil {
 		return err
 	}
