@@ -17,8 +17,8 @@ type text struct {
 	More                            [2]string
 	Resources, Feedback, Exit, Hist string
 	// The frame page's and its answers'.
-	Title, Problem, EmailHint, EmailWithoutFollowup, Expired, CommentTooLong string
-	ForeignOrigin, Unavailable, TooLarge, WrongType, Invalid                 string
+	Title, ErrorTitle, Problem, EmailHint, EmailWithoutFollowup, Expired, CommentTooLong string
+	ForeignOrigin, Unavailable, TooLarge, WrongType, Invalid                             string
 }
 
 var texts = pagetext.Texts[text]("nojs")

@@ -149,6 +149,7 @@ var Catalogue = map[string]Text{
 	"nojs.Exit":                 {"Quick exit", "Sortie rapide"},
 	"nojs.Hist":                 {"Your browser history is not erased.", "L'historique du navigateur n'est pas effacé."},
 	"nojs.Title":                {"Crisis support and resources", "Aide en situation de crise et ressources"},
+	"nojs.ErrorTitle":           {"There is a problem: %s", "Il y a un problème\u00a0: %s"},
 	"nojs.Problem":              {"There is a problem", "Il y a un problème"},
 	"nojs.EmailHint":            {"Only if you ticked the box above.", "Seulement si vous avez coché la case ci-dessus."},
 	"nojs.EmailWithoutFollowup": {"Tick the box above to be contacted, or leave the email address empty.", "Cochez la case ci-dessus pour qu'on communique avec vous, ou laissez l'adresse courriel vide."},
