@@ -72,3 +72,13 @@ func TestWidgetPathAllocatesNothing(t *testing.T) {
 		t.Errorf("widget path: %v allocations per request, want 0", n)
 	}
 }
+
+// The no-JavaScript pages: the banner fragment (cached like a snippet, behind the router) and
+// the frame page (rendered for each request: its form carries a signed render time).
+func BenchmarkBannerFragment(b *testing.B) {
+	benchRequest(b, "/v1/banner/mhcc.html?region=GB", "Accept-Encoding", "gzip")
+}
+
+func BenchmarkFramePage(b *testing.B) {
+	benchRequest(b, "/v1/frame/mhcc?region=GB&components=banner,resources,feedback,exit", "Accept-Encoding", "gzip")
+}

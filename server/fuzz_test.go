@@ -75,3 +75,29 @@ func FuzzAdminEdits(f *testing.F) {
 		fuzzRequest(t, h, r.method, r.uri, b, "Content-Type", "application/json", "Authorization", "Bearer "+aliceToken)
 	})
 }
+
+// FuzzFeedbackForm: any body posted as the frame's no-JavaScript form is answered with a page
+// (its problems in it), never a 500, a panic or JSON a visitor cannot read.
+func FuzzFeedbackForm(f *testing.F) {
+	for _, s := range []string{"partner=demo&page=%2Fhelp&locale=en&region=CA&found=yes&comment=hi&t=mxacqcap.00",
+		"partner=demo&found=yes&found=no", "partner=demo&page=%2F&helpful=maybe", "partner=%ff%fe&locale=%00", "=&&=&%zz", ""} {
+		f.Add([]byte(s))
+	}
+	h := fuzzServer(f)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var ctx fasthttp.RequestCtx
+		ctx.Request.Header.SetMethod("POST")
+		ctx.Request.SetRequestURI("/v1/feedback/form")
+		ctx.Request.Header.SetHost("edge.example")
+		ctx.Request.Header.SetContentType("application/x-www-form-urlencoded")
+		ctx.Request.SetBody(b)
+		h(&ctx)
+		code := ctx.Response.StatusCode()
+		if code >= 500 && code != fasthttp.StatusServiceUnavailable || code < 200 {
+			t.Fatalf("%q: %d %s", b, code, ctx.Response.Body())
+		}
+		if ct := string(ctx.Response.Header.ContentType()); ct != "text/html; charset=utf-8" {
+			t.Fatalf("%q: %d answered as %s", b, code, ct)
+		}
+	})
+}

@@ -137,7 +137,7 @@ func TestBannerStylesheet(t *testing.T) {
 		if !ok || strings.HasPrefix(strings.TrimSpace(sel), "@media") {
 			continue
 		}
-		for _, s := range strings.Split(sel, ",") {
+		for _, s := range strings.Split(regexp.MustCompile(`\([^)]*\)`).ReplaceAllString(sel, "()"), ",") {
 			if !strings.HasPrefix(strings.TrimSpace(s), ".signpost") {
 				t.Errorf("selector %q is not scoped under .signpost", s)
 			}

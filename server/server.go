@@ -317,7 +317,7 @@ func (s *Server) Handler() fasthttp.RequestHandler {
 			if v := recover(); v != nil {
 				s.log.Error("panic serving request", "method", string(ctx.Method()), "path", string(ctx.Path()),
 					"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-				web.Write(ctx, s.log, &web.Error{Status: fasthttp.StatusInternalServerError, Code: "internal", Message: "internal error"})
+				web.Write(ctx, s.log, web.New(fasthttp.StatusInternalServerError, "internal", "", "internal"))
 			}
 		}()
 		web.SetSecurityHeaders(ctx)
@@ -329,8 +329,7 @@ func (s *Server) Handler() fasthttp.RequestHandler {
 		}
 		if name, dup := duplicateParam(ctx.QueryArgs()); dup {
 			// Which of two values would a handler read? Neither: the request says two things.
-			web.Write(ctx, s.log, &web.Error{Status: fasthttp.StatusBadRequest, Code: "duplicate_parameter", Field: name,
-				Message: "the parameter " + name + " is given more than once"})
+			web.Write(ctx, s.log, web.New(fasthttp.StatusBadRequest, "duplicate_parameter", name, "duplicate_parameter", name))
 			if p := ctx.Path(); bytes.HasPrefix(p, prefixSnippets) || bytes.HasPrefix(p, prefixWidget) {
 				web.SetCORS(ctx)
 			}
@@ -368,17 +367,16 @@ func duplicateParam(args *fasthttp.Args) (string, bool) {
 
 // requestError answers requests fasthttp could not read, in the same JSON error shape.
 func (s *Server) requestError(ctx *fasthttp.RequestCtx, err error) {
-	e := &web.Error{Status: fasthttp.StatusBadRequest, Code: "bad_request", Message: "the request could not be read"}
+	e := web.New(fasthttp.StatusBadRequest, "bad_request", "", "bad_request")
 	var small *fasthttp.ErrSmallBuffer
 	var netErr net.Error
 	switch {
 	case errors.Is(err, fasthttp.ErrBodyTooLarge):
-		e = &web.Error{Status: fasthttp.StatusRequestEntityTooLarge, Code: "body_too_large",
-			Message: fmt.Sprintf("request body is larger than %d bytes", s.cfg.MaxBodySize)}
+		e = web.New(fasthttp.StatusRequestEntityTooLarge, "body_too_large", "", "body_too_large", s.cfg.MaxBodySize)
 	case errors.As(err, &small):
-		e = &web.Error{Status: fasthttp.StatusRequestHeaderFieldsTooLarge, Code: "headers_too_large", Message: "request headers are too large"}
+		e = web.New(fasthttp.StatusRequestHeaderFieldsTooLarge, "headers_too_large", "", "headers_too_large")
 	case errors.As(err, &netErr) && netErr.Timeout():
-		e = &web.Error{Status: fasthttp.StatusRequestTimeout, Code: "timeout", Message: "the request was not received in time"}
+		e = web.New(fasthttp.StatusRequestTimeout, "timeout", "", "timeout")
 	}
 	web.Write(ctx, s.log, e)
 	ctx.SetConnectionClose()

@@ -44,14 +44,12 @@ func (s *Server) serveWidget(ctx *fasthttp.RequestCtx) bool {
 			if unavailable {
 				// The archive is out of reach (Redis down): say so and when to retry, rather
 				// than a 404 a browser would take as final.
-				web.Write(ctx, s.log, &web.Error{Status: fasthttp.StatusServiceUnavailable, Code: "widget_archive_unavailable",
-					Message: "this pinned widget is not in this edge's memory and its archive cannot be reached now"})
+				web.Write(ctx, s.log, web.New(fasthttp.StatusServiceUnavailable, "widget_archive_unavailable", "", "widget_archive_unavailable"))
 				ctx.Response.Header.Set("Retry-After", "5")
 				web.SetCORS(ctx)
 				return true
 			}
-			web.Write(ctx, s.log, &web.Error{Status: fasthttp.StatusNotFound, Code: "unknown_widget_version",
-				Message: "no widget with this hash: pin the URL from /v1/widget.json, or use /v1/widget.js"})
+			web.Write(ctx, s.log, web.New(fasthttp.StatusNotFound, "unknown_widget_version", "", "unknown_widget_version"))
 			web.SetCORS(ctx) // a page pinned with crossorigin reads the 404, not a CORS failure
 			return true
 		}

@@ -19,6 +19,20 @@ var ErrNoSuch = errors.New("no such item")
 // is edited as a whole (PUT /v1/admin/content).
 var ErrAliased = errors.New("content uses YAML anchors or aliases")
 
+// NoSuchError is the ErrNoSuch of one item: its kind (partner, resource, notice, region) and id.
+type NoSuchError struct{ Kind, ID string }
+
+func (e *NoSuchError) Error() string { return fmt.Sprintf("%s: %s %q", ErrNoSuch, e.Kind, e.ID) }
+func (e *NoSuchError) Unwrap() error { return ErrNoSuch }
+
+// AliasedError is the ErrAliased of one edit: At is where the first anchor or alias is.
+type AliasedError struct{ At string }
+
+func (e *AliasedError) Error() string {
+	return fmt.Sprintf("%s (at %s): edit the whole document, or expand them", ErrAliased, e.At)
+}
+func (e *AliasedError) Unwrap() error { return ErrAliased }
+
 // The edits below change one part of a content document and leave the rest as the operators
 // wrote it, comments included (they hold where each crisis line was checked). They do not
 // validate: the caller stores the result through the content store, which does.
@@ -28,7 +42,7 @@ func SetFeatured(src []byte, partner string, ids []string) ([]byte, error) {
 	return edit(src, func(root *yaml.Node) error {
 		p := mapValue(mapValue(root, "partners"), partner)
 		if p == nil {
-			return fmt.Errorf("%w: partner %q", ErrNoSuch, partner)
+			return &NoSuchError{"partner", partner}
 		}
 		return setKey(p, "featured", ids)
 	})
@@ -70,7 +84,7 @@ func edit(src []byte, change func(root *yaml.Node) error) ([]byte, error) {
 		return nil, errors.New("content is not a YAML mapping")
 	}
 	if p := aliased(doc.Content[0], ""); p != "" {
-		return nil, fmt.Errorf("%w (at %s): edit the whole document, or expand them", ErrAliased, p)
+		return nil, &AliasedError{p}
 	}
 	if err := change(doc.Content[0]); err != nil {
 		return nil, err
@@ -227,7 +241,7 @@ func deleteItem(root *yaml.Node, key, id, kind string) error {
 			}
 		}
 	}
-	return fmt.Errorf("%w: %s %q", ErrNoSuch, kind, id)
+	return &NoSuchError{kind, id}
 }
 
 func idOf(item *yaml.Node) string {
@@ -303,7 +317,7 @@ func region(root *yaml.Node, code string) (*yaml.Node, error) {
 	if r := mapValue(mapValue(root, "regions"), code); r != nil {
 		return r, nil
 	}
-	return nil, fmt.Errorf("%w: region %q", ErrNoSuch, code)
+	return nil, &NoSuchError{"region", code}
 }
 
 // SetRegionMessage sets the banner message of a region entry, keeping the comments around it and

@@ -40,13 +40,13 @@ type ValidateOptions struct {
 const DefaultStaleAfter = 365 * 24 * time.Hour
 
 var (
-	idPattern      = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+	idPattern      = regexp.MustCompile(IDPattern)
 	regionPattern  = regexp.MustCompile(`^[A-Z]{2}(-[A-Z0-9]{1,3})?$`)
 	countryPattern = regexp.MustCompile(`^[A-Z]{2}$`)
 	langPattern    = regexp.MustCompile(`^[a-z]{2,3}$`)
 	numberPattern  = regexp.MustCompile(`^\+?[0-9]([0-9 .-]*[0-9])?$`)
 	keywordPattern = regexp.MustCompile(`^[A-Za-z0-9]{1,20}$`)
-	accentPattern  = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
+	accentPattern  = regexp.MustCompile(AccentPattern)
 	telPattern     = regexp.MustCompile(`^\+?[0-9]{2,15}$`)
 	// numberInText finds numbers in a banner message, digits joined by single separators
 	// ("9-1-1", "116 123"); runs of fewer than three digits are times and counts ("24/7").

@@ -26,22 +26,11 @@ catch (e) { console.log("error: " + e.message + " near " + JSON.stringify(src.sl
 func parsesAt(t *testing.T, src []byte, edition string) (bool, string) {
 	t.Helper()
 	acorn := browsertest.NodeModule(t, "acorn/dist/acorn.js")
-	node, err := exec.LookPath("node")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("node not found: `make test` installs Node.js, which checks the bundle's ECMAScript level")
-		}
-		t.Skip("node not found: run `make test`, which installs it (this fails under CI=true)")
-	}
 	f := filepath.Join(t.TempDir(), "bundle.js")
 	if err := os.WriteFile(f, src, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command(node, "-e", acornCheck, acorn, f, edition).CombinedOutput()
-	if err != nil {
-		t.Fatalf("node: %v: %s", err, out)
-	}
-	msg := strings.TrimSpace(string(out))
+	msg := strings.TrimSpace(string(runNode(t, acornCheck, acorn, f, edition)))
 	return msg == "ok", msg
 }
 
@@ -61,4 +50,22 @@ func TestBundleECMAScriptLevel(t *testing.T) {
 			t.Errorf("acorn at ES2017 accepted %q", newer)
 		}
 	}
+}
+
+// runNode runs script under Node.js with args (process.argv[1:]) and returns its output; it
+// skips the test where Node.js is missing, but fails under CI (which installs it).
+func runNode(t *testing.T, script string, args ...string) []byte {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("node not found: `make test` installs Node.js, which runs the widget's checks")
+		}
+		t.Skip("node not found: run `make test`, which installs it (this fails under CI=true)")
+	}
+	out, err := exec.Command(node, append([]string{"-e", script}, args...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("node: %v: %s", err, out)
+	}
+	return out
 }

@@ -20,8 +20,8 @@ import (
 )
 
 // startIntake serves the shipped content with a real embedded feedback log and returns the
-// edge origin and the store, to read what was kept.
-func startIntake(t *testing.T, ipRate string) (string, feedback.Store) {
+// edge origin and the store, to read what was kept; an operator token may be given (exports).
+func startIntake(t *testing.T, ipRate string, adminToken ...string) (string, feedback.Store) {
 	t.Helper()
 	content, err := snippets.Load(configs.Content, snippets.ValidateOptions{Now: time.Now()})
 	if err != nil {
@@ -36,7 +36,11 @@ func startIntake(t *testing.T, ipRate string) (string, feedback.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := server.New(server.Config{Logger: log, Feedback: store, RateLimits: limits}, content)
+	cfg := server.Config{Logger: log, Feedback: store, RateLimits: limits}
+	if len(adminToken) > 0 {
+		cfg.AdminToken = adminToken[0]
+	}
+	srv, err := server.New(cfg, content)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,19 +26,21 @@ type site struct {
 	mu     sync.Mutex
 	pages  map[string]string
 	styles map[string]string
-	open   map[string]bool // pages served without a CSP
+	open   map[string]bool   // pages served without a CSP
+	csp    map[string]string // pages served with a CSP of their own
 	edge   string
 }
 
 func newSite(t *testing.T, edge string) *site {
 	t.Helper()
-	s := &site{pages: map[string]string{}, styles: map[string]string{}, open: map[string]bool{}, edge: edge}
+	s := &site{pages: map[string]string{}, styles: map[string]string{}, open: map[string]bool{}, csp: map[string]string{}, edge: edge}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		body, ok := s.pages[r.URL.Path]
 		style, isStyle := s.styles[r.URL.Path]
 		noCSP := s.open[r.URL.Path]
+		csp, ownCSP := s.csp[r.URL.Path]
 		s.mu.Unlock()
 		if isStyle {
 			w.Header().Set("Content-Type", "text/css; charset=utf-8")
@@ -49,7 +51,10 @@ func newSite(t *testing.T, edge string) *site {
 			http.NotFound(w, r)
 			return
 		}
-		if !noCSP {
+		switch {
+		case ownCSP:
+			w.Header().Set("Content-Security-Policy", csp)
+		case !noCSP:
 			w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self' "+edge+"; connect-src "+edge+"; style-src 'self'")
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -94,6 +99,13 @@ Signpost("destroy");`)
 func (s *site) noCSP(path string) {
 	s.mu.Lock()
 	s.open[path] = true
+	s.mu.Unlock()
+}
+
+// withCSP serves the page at path with csp instead of the site's.
+func (s *site) withCSP(path, csp string) {
+	s.mu.Lock()
+	s.csp[path] = csp
 	s.mu.Unlock()
 }
 

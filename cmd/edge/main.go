@@ -276,6 +276,7 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	base := browseURL(ln.Addr())
 	fmt.Fprintf(stdout, "Signpost edge is running: open %s\n", base)
 	fmt.Fprintf(stdout, "  partner embed builder: %sembed\n", base)
+	fmt.Fprintf(stdout, "  without JavaScript: %sv1/frame/demo (framable page), %sv1/banner/demo.html (banner for server-side includes)\n", base, base)
 	if adminToken == "" && len(operators) == 0 {
 		fmt.Fprintf(stdout, "  operator console: %sadmin/ (no operator token is set: start with EDGE_ADMIN_TOKEN=<16+ characters> to sign in)\n", base)
 	} else {

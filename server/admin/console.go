@@ -74,8 +74,8 @@ func (s *handlers) handlePutLine(ctx *fasthttp.RequestCtx) error {
 			out, err = snippets.SetRegionMessage(out, code, body.RegionMessages[code])
 			if errors.Is(err, snippets.ErrNoSuch) {
 				// The line is there: what is missing is the region the body names.
-				return nil, &web.Error{Status: fasthttp.StatusUnprocessableEntity, Code: "invalid_content", Field: "region_messages." + code,
-					Message: fmt.Sprintf("no region entry %q: region_messages sets the banner sentence of an existing region", code)}
+				return nil, web.New(fasthttp.StatusUnprocessableEntity, "invalid_content", "region_messages."+code,
+					"invalid_content.region_messages", strconv.Quote(code))
 			}
 		}
 		return out, err
@@ -94,8 +94,7 @@ func (s *handlers) handlePutRegionLines(ctx *fasthttp.RequestCtx) error {
 		return err
 	}
 	if body.Lines == nil {
-		return &web.Error{Status: fasthttp.StatusBadRequest, Code: "invalid_json", Field: "lines",
-			Message: `want {"lines": ["line-id", ...]}, with "message": {"en": ..., "fr": ...} to change the banner sentence too`}
+		return web.New(fasthttp.StatusBadRequest, "invalid_json", "lines", "invalid_json.lines")
 	}
 	code := fmt.Sprint(ctx.UserValue("code"))
 	target := "regions." + code
@@ -139,7 +138,7 @@ func (s *handlers) maybeDryRun(ctx *fasthttp.RequestCtx, edit func([]byte) ([]by
 	switch string(ctx.QueryArgs().Peek("dry_run")) {
 	case "1", "true", "":
 	default:
-		return true, &web.Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: "dry_run", Message: "dry_run is 1 (or true) to check an edit without publishing it"}
+		return true, web.BadParam("dry_run", "invalid_parameter.dry_run")
 	}
 	return true, s.dryRun(ctx, edit)
 }
@@ -196,7 +195,7 @@ func (s *handlers) handleContentDiff(ctx *fasthttp.RequestCtx) error {
 	for i, name := range [...]string{"from", "to"} {
 		v, err := strconv.ParseInt(string(ctx.QueryArgs().Peek(name)), 10, 64)
 		if err != nil || v <= 0 {
-			return &web.Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: name, Message: name + " is a version number (1, 2, ...)"}
+			return web.BadParam(name, "invalid_parameter.version_of", name)
 		}
 		n[i] = v
 	}
@@ -220,7 +219,7 @@ func (s *handlers) handleContentDiff(ctx *fasthttp.RequestCtx) error {
 func (s *handlers) handleCreatePreview(ctx *fasthttp.RequestCtx) error {
 	ct := string(ctx.Request.Header.ContentType())
 	if ct != "" && !strings.Contains(ct, "yaml") && !strings.Contains(ct, "json") && !strings.HasPrefix(ct, "text/plain") {
-		return &web.Error{Status: fasthttp.StatusUnsupportedMediaType, Code: "unsupported_media_type", Message: "send the draft as application/yaml or application/json"}
+		return web.New(fasthttp.StatusUnsupportedMediaType, "unsupported_media_type", "", "unsupported_media_type.draft")
 	}
 	now := s.Now()
 	src := append([]byte(nil), ctx.PostBody()...)

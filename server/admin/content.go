@@ -56,14 +56,16 @@ func Routes(r *router.Router, get func(string, fasthttp.RequestHandler), d Deps)
 	s.consoleRoutes(r, get)
 }
 
+// RollbackNote is the note of a rollback sent without one (the console shows it in the
+// operator's language: the "notes" section of server/console/messages.json).
+const RollbackNote = "rollback to v%d"
+
 // maxEditBody bounds the JSON of a partial edit (featured list, resource, notice, rollback).
 const maxEditBody = 64 << 10
 
 var (
-	errNoStore = &web.Error{Status: fasthttp.StatusServiceUnavailable, Code: "no_content_store",
-		Message: "this edge serves fixed content: start it with a data dir or Redis to change content live"}
-	errIfMatchRequired = &web.Error{Status: fasthttp.StatusPreconditionRequired, Code: "if_match_required",
-		Message: `send If-Match: "v<N>" with the version you edited (from GET /v1/admin/content)`}
+	errNoStore         = web.New(fasthttp.StatusServiceUnavailable, "no_content_store", "", "no_content_store")
+	errIfMatchRequired = web.New(fasthttp.StatusPreconditionRequired, "if_match_required", "", "if_match_required")
 )
 
 func (s *handlers) store() (contentstore.Store, error) {
@@ -87,7 +89,7 @@ func ifMatch(ctx *fasthttp.RequestCtx, required bool) (int64, error) {
 	h = strings.TrimPrefix(h, "W/")
 	n, err := strconv.ParseInt(strings.TrimPrefix(strings.Trim(h, `"`), "v"), 10, 64)
 	if err != nil || n <= 0 || !strings.HasPrefix(h, `"v`) {
-		return 0, &web.Error{Status: fasthttp.StatusBadRequest, Code: "invalid_if_match", Field: "If-Match", Message: `want If-Match: "v<N>"`}
+		return 0, web.New(fasthttp.StatusBadRequest, "invalid_if_match", "If-Match", "invalid_if_match")
 	}
 	return n, nil
 }
@@ -97,12 +99,11 @@ func (s *handlers) conflict(ctx context.Context, err error, expected int64) erro
 	if !errors.Is(err, contentstore.ErrConflict) {
 		return err
 	}
-	msg := fmt.Sprintf("content changed since v%d", expected)
 	if _, v, cerr := s.Content.Current(ctx); cerr == nil {
-		msg += fmt.Sprintf(": now v%d by %s at %s (%q); GET it, re-apply your change and send If-Match: %s",
-			v.Number, v.Author, v.CreatedAt.UTC().Format(time.RFC3339), v.Note, etag(v.Number))
+		return web.New(fasthttp.StatusPreconditionFailed, "version_conflict", "", "version_conflict.now", expected,
+			v.Number, v.Author, v.CreatedAt.UTC().Format(time.RFC3339), strconv.Quote(v.Note), etag(v.Number))
 	}
-	return &web.Error{Status: fasthttp.StatusPreconditionFailed, Code: "version_conflict", Message: msg}
+	return web.New(fasthttp.StatusPreconditionFailed, "version_conflict", "", "version_conflict", expected)
 }
 
 // contentBody is the JSON view of a version (Accept: application/json).
@@ -219,7 +220,7 @@ func (s *handlers) handleGetVersion(ctx *fasthttp.RequestCtx) error {
 	}
 	n, err := strconv.ParseInt(fmt.Sprint(ctx.UserValue("v")), 10, 64)
 	if err != nil || n <= 0 {
-		return &web.Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: "v", Message: "a version is a positive whole number"}
+		return web.BadParam("v", "invalid_parameter.version")
 	}
 	src, v, err := st.Get(context.Background(), n)
 	if err != nil {
@@ -240,7 +241,7 @@ func (s *handlers) handlePutContent(ctx *fasthttp.RequestCtx) error {
 	}
 	ct := string(ctx.Request.Header.ContentType())
 	if ct != "" && !strings.Contains(ct, "yaml") && !strings.Contains(ct, "json") && !strings.HasPrefix(ct, "text/plain") {
-		return &web.Error{Status: fasthttp.StatusUnsupportedMediaType, Code: "unsupported_media_type", Message: "send the bundle as application/yaml or application/json"}
+		return web.New(fasthttp.StatusUnsupportedMediaType, "unsupported_media_type", "", "unsupported_media_type.bundle")
 	}
 	// ?dry_run=1: diff and preview the bundle, publish nothing (console.go).
 	if handled, err := s.maybeDryRun(ctx, func([]byte) ([]byte, error) { return ctx.PostBody(), nil }); handled {
@@ -257,7 +258,7 @@ func (s *handlers) handlePutFeatured(ctx *fasthttp.RequestCtx) error {
 	}
 	ids, ok := body["featured"]
 	if !ok || ids == nil || len(body) != 1 {
-		return &web.Error{Status: fasthttp.StatusBadRequest, Code: "invalid_json", Field: "featured", Message: `want {"featured": ["resource-id", ...]}`}
+		return web.New(fasthttp.StatusBadRequest, "invalid_json", "featured", "invalid_json.featured")
 	}
 	partner := fmt.Sprint(ctx.UserValue("id"))
 	return s.editCurrent(ctx, "partner.featured", "partners."+partner, func(src []byte) ([]byte, error) {
@@ -275,7 +276,7 @@ func (s *handlers) handlePutResource(ctx *fasthttp.RequestCtx) error {
 		r.ID = id
 	}
 	if r.ID != id {
-		return &web.Error{Status: fasthttp.StatusBadRequest, Code: "invalid_json", Field: "id", Message: "the body's id differs from the URL's"}
+		return web.New(fasthttp.StatusBadRequest, "invalid_json", "id", "invalid_json.id")
 	}
 	return s.editCurrent(ctx, "resource.put", "resources."+id, func(src []byte) ([]byte, error) {
 		return snippets.PutResource(src, &r)
@@ -341,8 +342,7 @@ func (s *handlers) handleRollback(ctx *fasthttp.RequestCtx) error {
 	}
 	if ctx.QueryArgs().Has("dry_run") {
 		// Every other write takes dry_run; a rollback is checked by reading the diff first.
-		return &web.Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: "dry_run",
-			Message: "a rollback has no dry run: compare with GET /v1/admin/content/diff?from=<current>&to=<version>"}
+		return web.BadParam("dry_run", "invalid_parameter.rollback_dry_run")
 	}
 	var body struct {
 		Version int64  `json:"version"`
@@ -352,7 +352,7 @@ func (s *handlers) handleRollback(ctx *fasthttp.RequestCtx) error {
 		return err
 	}
 	if body.Version <= 0 {
-		return &web.Error{Status: fasthttp.StatusBadRequest, Code: "invalid_json", Field: "version", Message: `want {"version": N}`}
+		return web.New(fasthttp.StatusBadRequest, "invalid_json", "version", "invalid_json.version")
 	}
 	want, err := ifMatch(ctx, false)
 	if err != nil {
@@ -360,7 +360,7 @@ func (s *handlers) handleRollback(ctx *fasthttp.RequestCtx) error {
 	}
 	note := body.Note
 	if note == "" {
-		note = fmt.Sprintf("rollback to v%d", body.Version)
+		note = fmt.Sprintf(RollbackNote, body.Version)
 	}
 	v, err := st.Rollback(context.Background(), body.Version, auth.Name(ctx), note, want)
 	if err != nil {
@@ -383,7 +383,7 @@ func (s *handlers) handleAudit(ctx *fasthttp.RequestCtx) error {
 	if v := ctx.QueryArgs().Peek("limit"); len(v) > 0 {
 		n, err := strconv.Atoi(string(v))
 		if err != nil || n <= 0 || n > 10000 {
-			return &web.Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: "limit", Message: "limit is 1 to 10000"}
+			return web.BadParam("limit", "invalid_parameter.audit_limit")
 		}
 		limit = n
 	}

@@ -23,9 +23,9 @@ import (
 
 // Errors of operator authentication.
 var (
-	ErrUnauthorized = &web.Error{Status: fasthttp.StatusUnauthorized, Code: "unauthorized", Message: "send Authorization: Bearer <operator token>"}
-	errForbidden    = &web.Error{Status: fasthttp.StatusForbidden, Code: "forbidden", Message: "this token is not an operator token"}
-	errAdminOff     = &web.Error{Status: fasthttp.StatusForbidden, Code: "admin_disabled", Message: "no operator token is configured on this edge (EDGE_ADMIN_TOKEN or --admin-token-file)"}
+	ErrUnauthorized = web.New(fasthttp.StatusUnauthorized, "unauthorized", "", "unauthorized")
+	errForbidden    = web.New(fasthttp.StatusForbidden, "forbidden", "", "forbidden")
+	errAdminOff     = web.New(fasthttp.StatusForbidden, "admin_disabled", "", "admin_disabled")
 )
 
 // Operator is one operator token: its name goes into the audit log, its scopes say what it may
@@ -102,8 +102,9 @@ func (g *Guard) Check(ctx *fasthttp.RequestCtx) error {
 	// token cannot be guessed; a client elsewhere is not affected.
 	client := g.cfg.Hasher.HashText(ratelimit.Key(g.cfg.Proxies.ClientIP(ctx)))
 	if r := g.cfg.Limits.Peek(context.Background(), ratelimit.ScopeAuth, client); !r.Failed && (r.Reached || r.Remaining == 0) {
-		return &web.Error{Status: fasthttp.StatusTooManyRequests, Code: "auth_throttled", RetryAfter: r.RetryAfter(g.cfg.Now()),
-			Message: "too many failed operator authentications from this address; retry later"}
+		e := web.New(fasthttp.StatusTooManyRequests, "auth_throttled", "", "auth_throttled")
+		e.RetryAfter = r.RetryAfter(g.cfg.Now())
+		return e
 	}
 	got := sha256.Sum256(h[len(scheme):])
 	name := ""
@@ -220,13 +221,12 @@ func (g *Guard) RequireScope(ctx *fasthttp.RequestCtx, anyOf []string) error {
 			return nil
 		}
 	}
-	msg := "this token lacks the scope " + anyOf[0]
-	if len(anyOf) > 1 {
-		msg += " (or " + strings.Join(anyOf[1:], ", or ") + ")"
-	}
 	g.cfg.Log.Info("operator request refused: missing scope", "actor", Name(ctx), "scope", strings.Join(anyOf, "|"),
 		"method", string(ctx.Method()), "path", string(ctx.Path()))
-	return &web.Error{Status: fasthttp.StatusForbidden, Code: "missing_scope", Field: "scope", Message: msg}
+	if len(anyOf) > 1 {
+		return web.New(fasthttp.StatusForbidden, "missing_scope", "scope", "missing_scope.either", anyOf[0], strings.Join(anyOf[1:], ", or "))
+	}
+	return web.New(fasthttp.StatusForbidden, "missing_scope", "scope", "missing_scope", anyOf[0])
 }
 
 // Scopes are the scopes of the request's operator, once Check has passed.

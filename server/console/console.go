@@ -6,7 +6,6 @@ package console
 import (
 	"bytes"
 	"embed"
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"log/slog"
@@ -46,9 +45,11 @@ var consoleStyles = []string{"core.css", "dashboard.css"}
 // consoleAssets are the shell template and the minified, compressed script and stylesheet:
 // the same for every server of the process, so built once.
 type consoleAssets struct {
-	page *template.Template
-	js   *asset.Asset
-	css  *asset.Asset
+	texts map[snippets.Locale]*consoleText
+	copy  map[snippets.Locale]template.JS
+	page  *template.Template
+	js    *asset.Asset
+	css   *asset.Asset
 }
 
 // The console's assets change with each deploy at a fixed URL: clients revalidate (a 304 by
@@ -56,8 +57,17 @@ type consoleAssets struct {
 const consoleCacheControl = "no-cache"
 
 var loadConsoleAssets = sync.OnceValues(func() (*consoleAssets, error) {
-	a := &consoleAssets{}
-	var err error
+	a := &consoleAssets{texts: map[snippets.Locale]*consoleText{}, copy: map[snippets.Locale]template.JS{}}
+	cat, err := loadCatalogue()
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range snippets.Locales {
+		a.texts[l] = cat.shell(l)
+		if a.copy[l], err = cat.pageCopy(l); err != nil {
+			return nil, err
+		}
+	}
 	if a.page, err = template.ParseFS(consoleFiles, "pages/admin/admin.html"); err != nil {
 		return nil, err
 	}
@@ -88,17 +98,6 @@ var loadConsoleAssets = sync.OnceValues(func() (*consoleAssets, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The French of every validation problem, by code: the console translates a problem by
-	// its code and arguments (SP.problem), not by its English text.
-	fr := map[string]string{}
-	for code, t := range snippets.ProblemTemplates() {
-		fr[code] = t[snippets.French]
-	}
-	problems, err := json.Marshal(fr)
-	if err != nil {
-		return nil, err
-	}
-	js = append(append(append(js, "SP.problems="...), problems...), ";\n"...)
 	css, err := bundle(consoleStyles, "text/css")
 	if err != nil {
 		return nil, err
@@ -108,28 +107,18 @@ var loadConsoleAssets = sync.OnceValues(func() (*consoleAssets, error) {
 	return a, nil
 })
 
-// consoleText is the shell's copy in one language; the script carries the rest.
+// consoleText is the shell's copy in one language (the "shell" section of messages.json); the
+// script carries the rest.
 type consoleText struct {
 	LangName, LangNav, Skip, Console, Dashboard, Noscript string
 }
 
-var consoleTexts = map[snippets.Locale]*consoleText{
-	snippets.English: {
-		LangName: "English", LangNav: "Language", Skip: "Skip to content",
-		Console: "Signpost console", Dashboard: "Signpost feedback dashboard",
-		Noscript: "The console needs JavaScript. Everything it does is also in the operator API under /v1/admin/ (see the README).",
-	},
-	snippets.French: {
-		LangName: "Français", LangNav: "Langue", Skip: "Aller au contenu",
-		Console: "Console Signpost", Dashboard: "Tableau de bord des commentaires Signpost",
-		Noscript: "La console a besoin de JavaScript. Tout ce qu'elle fait se trouve aussi dans l'API des opérateurs, sous /v1/admin/ (voir le README).",
-	},
-}
-
 // consolePageData is what admin.html renders.
 type consolePageData struct {
-	Lang  snippets.Locale
-	T     *consoleText
+	Lang snippets.Locale
+	T    *consoleText
+	// Copy is the script's copy in Lang (catalogue.pageCopy).
+	Copy  template.JS
 	Title string
 	// Page is "console" or "feedback": the view the script opens first.
 	Page  string
@@ -160,13 +149,13 @@ func Routes(get func(string, fasthttp.RequestHandler), log *slog.Logger) {
 
 func handleConsole(ctx *fasthttp.RequestCtx, log *slog.Logger, a *consoleAssets, page, path string) {
 	lang := web.Lang(ctx)
-	t := consoleTexts[lang]
-	d := consolePageData{Lang: lang, T: t, Title: t.Console, Page: page}
+	t := a.texts[lang]
+	d := consolePageData{Lang: lang, T: t, Copy: a.copy[lang], Title: t.Console, Page: page}
 	if page == "feedback" {
 		d.Title = t.Dashboard
 	}
 	for _, l := range snippets.Locales {
-		d.Langs = append(d.Langs, web.LangLink{Lang: string(l), Name: consoleTexts[l].LangName, Href: path + "?lang=" + string(l), Current: l == lang})
+		d.Langs = append(d.Langs, web.LangLink{Lang: string(l), Name: a.texts[l].LangName, Href: path + "?lang=" + string(l), Current: l == lang})
 	}
 	var buf bytes.Buffer
 	if err := a.page.Execute(&buf, d); err != nil {

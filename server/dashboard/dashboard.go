@@ -10,7 +10,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -62,13 +61,11 @@ func Routes(r *router.Router, get func(string, fasthttp.RequestHandler), d Deps)
 	r.POST("/v1/admin/feedback/{id}/review", s.Auth.Wrap(s.handleFeedbackReview, auth.ScopeFeedbackRead))
 }
 
-var errFeedbackUnavailable = &web.Error{Status: fasthttp.StatusServiceUnavailable, Code: "feedback_unavailable", Message: "feedback is not configured on this edge"}
-
-var errFeedbackUnreadable = &web.Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable",
-	Message: "the feedback store cannot be read now; try again"}
-
-// partnerIDPattern is the shape of a partner id (snippets validates content ids the same way).
-var partnerIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+var (
+	errFeedbackUnavailable = web.New(fasthttp.StatusServiceUnavailable, "feedback_unavailable", "", "feedback_unavailable")
+	errFeedbackUnreadable  = web.New(fasthttp.StatusServiceUnavailable, "store_unavailable", "", "store_unavailable.feedback")
+	errUsageUnreadable     = web.New(fasthttp.StatusServiceUnavailable, "store_unavailable", "", "store_unavailable.usage")
+)
 
 // parseFeedbackFilter reads the filter every feedback route shares:
 //
@@ -80,28 +77,28 @@ var partnerIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
 func parseFeedbackFilter(args *fasthttp.Args) (feedback.Filter, error) {
 	var f feedback.Filter
 	if v := string(args.Peek("partner")); v != "" {
-		if !partnerIDPattern.MatchString(v) {
-			return f, web.BadParam("partner", "want a partner id such as demo")
+		if !snippets.ValidID(v) {
+			return f, web.BadParam("partner", "invalid_parameter.partner", "demo")
 		}
 		f.Partner = v
 	}
 	if v := string(args.Peek("page")); v != "" {
 		if !strings.HasPrefix(v, "/") || len(v) > feedback.MaxPage || strings.ContainsFunc(v, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
-			return f, web.BadParam("page", "want a page path such as /help, as stored: starting with /, no spaces")
+			return f, web.BadParam("page", "invalid_parameter.page", "/help")
 		}
 		f.Page = v
 	}
 	if v := args.Peek("since"); len(v) > 0 {
 		t, err := time.Parse(time.RFC3339, string(v))
 		if err != nil {
-			return f, web.BadParam("since", "want an RFC 3339 time such as 2026-11-01T00:00:00Z")
+			return f, web.BadParam("since", "invalid_parameter.time", "2026-11-01T00:00:00Z")
 		}
 		f.Since = t
 	}
 	if v := string(args.Peek("from")); v != "" {
 		t, err := time.Parse(time.DateOnly, v)
 		if err != nil {
-			return f, web.BadParam("from", "want a UTC day such as 2026-11-01")
+			return f, web.BadParam("from", "invalid_parameter.day", "2026-11-01")
 		}
 		if t.After(f.Since) {
 			f.Since = t // since and from are both lower bounds: the later one holds
@@ -110,11 +107,11 @@ func parseFeedbackFilter(args *fasthttp.Args) (feedback.Filter, error) {
 	if v := string(args.Peek("to")); v != "" {
 		t, err := time.Parse(time.DateOnly, v)
 		if err != nil {
-			return f, web.BadParam("to", "want a UTC day such as 2026-11-30 (the whole day is included)")
+			return f, web.BadParam("to", "invalid_parameter.to_day", "2026-11-30")
 		}
 		f.Until = t.AddDate(0, 0, 1)
 		if !f.Since.IsZero() && !f.Until.After(f.Since) {
-			return f, web.BadParam("to", "to is before from (or since): no day is left")
+			return f, web.BadParam("to", "invalid_parameter.to_before_from")
 		}
 	}
 	for _, p := range []struct {
@@ -127,7 +124,7 @@ func parseFeedbackFilter(args *fasthttp.Args) (feedback.Filter, error) {
 			b := v == "yes"
 			*p.to = &b
 		default:
-			return f, web.BadParam(p.name, "want yes or no (or leave it out for either)")
+			return f, web.BadParam(p.name, "invalid_parameter.yes_no")
 		}
 	}
 	return f, nil
@@ -203,7 +200,7 @@ func (s *handlers) handleFeedbackComments(ctx *fasthttp.RequestCtx) error {
 	if v := string(ctx.QueryArgs().Peek("limit")); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > maxCommentsLimit {
-			return web.BadParam("limit", "want a number from 1 to 1000")
+			return web.BadParam("limit", "invalid_parameter.limit", 1, maxCommentsLimit)
 		}
 		limit = n
 	}
@@ -334,16 +331,16 @@ func (s *handlers) handleFeedbackReview(ctx *fasthttp.RequestCtx) error {
 	}
 	rv, ok := s.Feedback.(feedback.Reviewer)
 	if !ok {
-		return &web.Error{Status: fasthttp.StatusServiceUnavailable, Code: "reviews_unavailable", Message: "this feedback store keeps no reviews"}
+		return web.New(fasthttp.StatusServiceUnavailable, "reviews_unavailable", "", "reviews_unavailable")
 	}
 	id, _ := ctx.UserValue("id").(string)
 	review, first, err := rv.MarkReviewed(context.Background(), id, auth.Name(ctx), s.Now().UTC())
 	switch {
 	case errors.Is(err, feedback.ErrNotFound):
-		return &web.Error{Status: fasthttp.StatusNotFound, Code: "not_found", Field: "id", Message: "no feedback record with this id"}
+		return web.New(fasthttp.StatusNotFound, "not_found", "id", "not_found.feedback")
 	case err != nil:
 		s.Log.Error("feedback review not stored", "err", err)
-		return &web.Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable", Message: "the review could not be stored; try again"}
+		return web.New(fasthttp.StatusServiceUnavailable, "store_unavailable", "", "store_unavailable.review")
 	}
 	if first {
 		if s.ContentStore != nil {
@@ -365,7 +362,7 @@ func (s *handlers) rateQuery(ctx *fasthttp.RequestCtx) (feedback.Filter, feedbac
 	if v := string(ctx.QueryArgs().Peek("bucket")); v != "" {
 		p = feedback.Period(v)
 		if !p.Valid() {
-			return feedback.Filter{}, p, web.BadParam("bucket", "want day or week")
+			return feedback.Filter{}, p, web.BadParam("bucket", "invalid_parameter.bucket")
 		}
 	}
 	f, _, err := s.feedbackFilter(ctx, false)
@@ -386,13 +383,13 @@ func (s *handlers) computeRates(ctx *fasthttp.RequestCtx, f feedback.Filter, p f
 		if len(ctx.QueryArgs().Peek("from")) == 0 {
 			field = "since"
 		}
-		return nil, web.BadParam(field, span.Error())
+		return nil, web.BadParam(field, "invalid_parameter.span_"+string(span.Period)+"s", span.Buckets, feedback.MaxBuckets)
 	case errors.As(err, &size):
 		field := "bucket"
 		if p == feedback.Week {
 			field = "partner"
 		}
-		return nil, web.BadParam(field, size.Error())
+		return nil, web.BadParam(field, "invalid_parameter.size_"+string(size.Period)+"s", size.Series, size.Buckets, feedback.MaxCells)
 	case err != nil:
 		s.Log.Error("feedback rates: store unreadable", "err", err)
 		return nil, errFeedbackUnreadable

@@ -27,7 +27,7 @@ func (s *handlers) feedbackQuery(ctx *fasthttp.RequestCtx, defFormat string) (fe
 		format = defFormat
 	}
 	if feedback.CheckFormat(format) != nil {
-		return f, "", &web.Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: "format", Message: "want csv or jsonl"}
+		return f, "", web.BadParam("format", "invalid_parameter.format")
 	}
 	return f, format, nil
 }
@@ -62,8 +62,13 @@ func (s *handlers) handleAdminFeedback(ctx *fasthttp.RequestCtx) error {
 
 // errExportUnavailable refuses an export before its first byte: a 200 with no rows would read
 // as "no feedback".
-var errExportUnavailable = &web.Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable", RetryAfter: 5,
-	Message: "the feedback store cannot be read now (Redis away?): nothing was exported; try again"}
+var errExportUnavailable = retryIn5(web.New(fasthttp.StatusServiceUnavailable, "store_unavailable", "", "store_unavailable.export"))
+
+// retryIn5 is e with Retry-After: 5.
+func retryIn5(e *web.Error) *web.Error {
+	e.RetryAfter = 5
+	return e
+}
 
 // readable reads the first item of an export (scan calls stop on it) to learn, before any byte
 // is sent, whether the store can be read at all.
@@ -121,8 +126,7 @@ func (s *handlers) handleAdminFollowups(ctx *fasthttp.RequestCtx) error {
 	// asked for).
 	for _, name := range []string{"page", "found", "helpful", "crisis", "comment", "reviewed"} {
 		if ctx.QueryArgs().Has(name) {
-			return &web.Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: name,
-				Message: "follow-ups are filtered by partner, since, from and to only"}
+			return web.BadParam(name, "invalid_parameter.followups")
 		}
 	}
 	if since := s.Now().Add(-s.FollowupRetention); f.Since.Before(since) {
@@ -167,7 +171,7 @@ func (s *handlers) handleAdminStats(ctx *fasthttp.RequestCtx) error {
 	st, err := feedback.ComputeStats(context.Background(), s.Feedback, f)
 	if err != nil {
 		s.Log.Error("feedback stats: store unreadable", "err", err)
-		return &web.Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable", Message: "the feedback store cannot be read now; try again"}
+		return errFeedbackUnreadable
 	}
 	b, err := json.Marshal(st)
 	if err != nil {
@@ -190,8 +194,7 @@ func (s *handlers) auditExport(ctx *fasthttp.RequestCtx, action string, f feedba
 	// An export is audited or refused: nothing leaves that the audit log does not name.
 	if e, err := auth.Record(ctx, s.ContentStore, s.Now(), action, target, 0, ""); err != nil {
 		s.Log.Error("export refused: its audit entry could not be written", "err", err, "action", action, "actor", e.Actor)
-		return &web.Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable", RetryAfter: 5,
-			Message: "the audit log cannot be written now, and no export leaves unaudited: try again"}
+		return retryIn5(web.New(fasthttp.StatusServiceUnavailable, "store_unavailable", "", "store_unavailable.audit"))
 	}
 	return nil
 }
@@ -212,7 +215,7 @@ func (s *handlers) handleAdminUsage(ctx *fasthttp.RequestCtx) error {
 	}{{"since", &q.Since}, {"until", &q.Until}} {
 		if v := string(args.Peek(p.name)); v != "" {
 			if _, err := usage.ParseDay(v); err != nil {
-				return &web.Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: p.name, Message: "want a UTC day such as 2026-11-01"}
+				return web.BadParam(p.name, "invalid_parameter.day", "2026-11-01")
 			}
 			*p.to = v
 		}
@@ -220,7 +223,7 @@ func (s *handlers) handleAdminUsage(ctx *fasthttp.RequestCtx) error {
 	rows, err := s.Usage.Rows(context.Background(), q)
 	if err != nil {
 		s.Log.Error("usage counts unreadable", "err", err)
-		return &web.Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable", Message: "the usage counts cannot be read now; try again"}
+		return errUsageUnreadable
 	}
 	if rows == nil {
 		rows = []usage.Row{}

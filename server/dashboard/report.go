@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/server/pagetext"
 	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/usage"
@@ -50,67 +51,36 @@ type reportText struct {
 	OtherPagesInline string
 	// Clipped says the span was cut to the latest buckets: count, period, from, to.
 	Clipped string
+	// BucketDay and BucketWeek head the bucket column; PeriodDay and PeriodWeek name a
+	// bucket in a sentence, one and many.
+	BucketDay, BucketWeek string
+	PeriodDay, PeriodWeek [2]string
 }
 
-var reportCopy = map[string]*reportText{
-	"en": {
-		Heading: "Found and helpful rates", Usage: "Crisis line use", Empty: "No feedback matches this filter.",
-		UsageEmpty: "No banner views or line taps were counted for these dates.",
-		UsageNote:  "Usage is counted per partner and day, not per page: the page and answer filters do not apply to it.",
-		AllPages:   "All pages", AllPagesInline: "all pages", Responses: "Responses", Suppressed: "fewer than 10 answers",
-		Found: "Found what they looked for", Helpful: "Found it helpful", Yes: "yes", Answers: "answers",
-		Rate: "% yes", Lo: "95% interval, low", Hi: "95% interval, high",
-		Line: "Line", Banner: "Crisis banner (all lines)", Shown: "Views", Tel: "Calls (tel)", SMS: "Texts (sms)", Chat: "Chats",
-		Percent:      "%",
-		RatesCaption: "%s, %s: responses and yes rates per %s, with 95%% Wilson intervals",
-		ChartTitle:   "%s, %s: yes rates per %s",
-		ChartDesc:    "Yes rates of both questions per %s from %s to %s, each with its 95%% interval as a vertical bar; %s with fewer than 10 answers are left out. The table that follows holds the same numbers.",
-		UsageTitle:   "%s: taps per crisis line",
-		UsageDesc:    "Calls, texts and chats started from the banner, per line; the table that follows holds the same numbers with the banner views.",
-		Filtered:     [2]string{"%d response from %s to %s.", "%d responses from %s to %s."},
-		OtherPages:   [2]string{"%d other page", "%d other pages"}, OtherPagesInline: "other pages",
-		Clipped: "Older responses are left out: with no start date the report covers the latest %d %s, from %s to %s. Choose a start date to see earlier ones.",
-	},
-	"fr": {
-		Heading: "Taux « trouvé » et « utile »", Usage: "Utilisation des lignes de crise", Empty: "Aucune rétroaction ne correspond à ce filtre.",
-		UsageEmpty: "Aucun affichage de bannière ni aucun appui sur une ligne n’a été compté pour ces dates.",
-		UsageNote:  "L’utilisation est comptée par partenaire et par jour, pas par page : les filtres de page et de réponses ne s’y appliquent pas.",
-		AllPages:   "Toutes les pages", AllPagesInline: "toutes les pages", Responses: "Réponses", Suppressed: "moins de 10 réponses",
-		Found: "Ont trouvé ce qu’ils cherchaient", Helpful: "Ont trouvé la page utile", Yes: "oui", Answers: "réponses",
-		Rate: "% oui", Lo: "intervalle à 95 %, bas", Hi: "intervalle à 95 %, haut",
-		Line: "Ligne", Banner: "Bannière de crise (toutes les lignes)", Shown: "Affichages", Tel: "Appels (tél.)", SMS: "Textos (sms)", Chat: "Clavardages",
-		Percent:      " %",
-		RatesCaption: "%s, %s : réponses et taux de « oui » par %s, avec intervalles de Wilson à 95 %%",
-		ChartTitle:   "%s, %s : taux de « oui » par %s",
-		ChartDesc:    "Taux de « oui » des deux questions par %s du %s au %s, chacun avec son intervalle à 95 %% en barre verticale ; les %s de moins de 10 réponses sont omis. Le tableau qui suit donne les mêmes chiffres.",
-		UsageTitle:   "%s : appuis par ligne de crise",
-		UsageDesc:    "Appels, textos et clavardages lancés depuis la bannière, par ligne ; le tableau qui suit donne les mêmes chiffres avec les affichages de la bannière.",
-		Filtered:     [2]string{"%d réponse du %s au %s.", "%d réponses du %s au %s."},
-		OtherPages:   [2]string{"%d autre page", "%d autres pages"}, OtherPagesInline: "autres pages",
-		Clipped: "Les réponses plus anciennes sont omises : sans date de début, le rapport couvre %d %s, du %s au %s. Choisissez une date de début pour voir les précédentes.",
-	},
-}
-
-var bucketHeading = map[string]map[feedback.Period]string{
-	"en": {feedback.Day: "Day (UTC)", feedback.Week: "ISO week"},
-	"fr": {feedback.Day: "Jour (UTC)", feedback.Week: "Semaine ISO"},
-}
-
-// plural is the index of the form a count takes in lang: 0 for one, 1 for many. French uses the
-// singular for 0 and 1, English for 1 only.
-func plural(lang string, n int) int {
-	if n == 1 || (n == 0 && lang == "fr") {
-		return 0
+// reportCopy is the report's copy by language: the "report" section of the pages' catalogue
+// (server/pagetext).
+var reportCopy = func() map[string]*reportText {
+	m := map[string]*reportText{}
+	for l, t := range pagetext.Texts[reportText]("report") {
+		m[string(l)] = t
 	}
-	return 1
+	return m
+}()
+
+// bucket is the heading of the bucket column, and periodWord names a bucket in a sentence:
+// "day"/"week", "jour"/"semaine"; plural for "left out".
+func (t *reportText) bucket(p feedback.Period) string {
+	if p == feedback.Week {
+		return t.BucketWeek
+	}
+	return t.BucketDay
 }
 
-// periodWord names a bucket in a sentence: "day"/"week", "jour"/"semaine"; plural for "left out".
-func periodWord(lang string, p feedback.Period, plural bool) string {
-	w := map[string]map[feedback.Period][2]string{
-		"en": {feedback.Day: {"day", "days"}, feedback.Week: {"week", "weeks"}},
-		"fr": {feedback.Day: {"jour", "jours"}, feedback.Week: {"semaine", "semaines"}},
-	}[lang][p]
+func (t *reportText) periodWord(p feedback.Period, plural bool) string {
+	w := t.PeriodDay
+	if p == feedback.Week {
+		w = t.PeriodWeek
+	}
 	if plural {
 		return w[1]
 	}
@@ -126,7 +96,7 @@ func (s *handlers) handleFeedbackReport(ctx *fasthttp.RequestCtx) error {
 	lang := "en"
 	if v := string(ctx.QueryArgs().Peek("lang")); v != "" {
 		if reportCopy[v] == nil {
-			return web.BadParam("lang", "want en or fr")
+			return web.BadParam("lang", "invalid_parameter.lang")
 		}
 		lang = v
 	}
@@ -148,7 +118,7 @@ func (s *handlers) handleFeedbackReport(ctx *fasthttp.RequestCtx) error {
 	rows, err := s.Usage.Rows(context.Background(), q)
 	if err != nil {
 		s.Log.Error("usage counts unreadable", "err", err)
-		return &web.Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable", Message: "the usage counts cannot be read now; try again"}
+		return errUsageUnreadable
 	}
 	var buf bytes.Buffer
 	if err := reportTemplate.Execute(&buf, buildReport(s.Content(), lang, rates, rows)); err != nil {
@@ -251,7 +221,7 @@ func rateCells(lang, prefix string, r feedback.Rate) []reportCell {
 
 func buildReport(content *snippets.Loaded, lang string, rates *feedback.Rates, rows []usage.Row) *reportView {
 	t := reportCopy[lang]
-	v := &reportView{Lang: lang, T: t, BucketHeading: bucketHeading[lang][rates.Period]}
+	v := &reportView{Lang: lang, T: t, BucketHeading: t.bucket(rates.Period)}
 	partnerName := func(id string) string {
 		if p := content.Partners[id]; p != nil && p.Name != "" {
 			return p.Name
@@ -282,22 +252,22 @@ func buildReport(content *snippets.Loaded, lang string, rates *feedback.Rates, r
 			}
 		}
 		rs := reportSeries{Partner: se.Partner, Page: se.Page, Heading: heading,
-			Caption: fmt.Sprintf(t.RatesCaption, rp.Name, inline, periodWord(lang, rates.Period, false))}
+			Caption: fmt.Sprintf(t.RatesCaption, rp.Name, inline, t.periodWord(rates.Period, false))}
 		for _, r := range se.Rows {
 			cs := append([]reportCell{{Col: "n", Text: strconv.Itoa(r.N)}}, rateCells(lang, "found", r.Found)...)
 			rs.Rows = append(rs.Rows, reportRow{Bucket: r.Bucket, Cells: append(cs, rateCells(lang, "helpful", r.Helpful)...)})
 		}
 		rs.Chart = drawRates(fmt.Sprintf("sp-report-chart-%d", chartN), lang, se.Rows,
-			fmt.Sprintf(t.ChartTitle, rp.Name, inline, periodWord(lang, rates.Period, false)),
-			fmt.Sprintf(t.ChartDesc, periodWord(lang, rates.Period, false), rates.From, rates.To, periodWord(lang, rates.Period, true)))
+			fmt.Sprintf(t.ChartTitle, rp.Name, inline, t.periodWord(rates.Period, false)),
+			fmt.Sprintf(t.ChartDesc, t.periodWord(rates.Period, false), rates.From, rates.To, t.periodWord(rates.Period, true)))
 		chartN++
 		rp.Series = append(rp.Series, rs)
 	}
 	if len(rates.Series) > 0 {
-		v.Summary = fmt.Sprintf(t.Filtered[plural(lang, total)], total, rates.From, rates.To)
+		v.Summary = fmt.Sprintf(t.Filtered[pagetext.Plural(snippets.Locale(lang), total)], total, rates.From, rates.To)
 	}
 	if rates.Clipped {
-		v.Clipped = fmt.Sprintf(t.Clipped, feedback.MaxBuckets, periodWord(lang, rates.Period, true), rates.From, rates.To)
+		v.Clipped = fmt.Sprintf(t.Clipped, feedback.MaxBuckets, t.periodWord(rates.Period, true), rates.From, rates.To)
 	}
 	v.Usage = buildUsage(content, lang, rows, partnerName)
 	return v

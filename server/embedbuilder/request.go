@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -95,8 +94,6 @@ func (b *embedBuilder) request(ctx *fasthttp.RequestCtx) (*embedRequest, error) 
 	return r, nil
 }
 
-var accentPattern = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
-
 // parse validates the query. A value that fails is kept for the form (escaped) and left out of
 // every generated tag, with a message saying why.
 func (r *embedRequest) parse(args *fasthttp.Args) {
@@ -167,10 +164,10 @@ func (r *embedRequest) parse(args *fasthttp.Args) {
 	r.raw.Accent = get("accent", MaxValue)
 	switch a := strings.ToLower(r.raw.Accent); {
 	case a == "":
-	case !accentPattern.MatchString(a):
+	case !snippets.ValidColour(a):
 		r.msgs["accent"] = fieldMsg{"error", t.ErrorPrefix + t.MsgAccent}
 	default:
-		if ratio := contrastOnWhite(a); ratio < 4.5 {
+		if ratio := snippets.ContrastOnWhite(a); snippets.Accent(a) == "" {
 			// Cut, not rounded: 4.49 must not read as 4.5.
 			s := strconv.FormatFloat(math.Floor(ratio*100)/100, 'f', 2, 64)
 			if r.lang == snippets.French {
@@ -204,21 +201,6 @@ func httpURL(s string) (string, bool) {
 		return "", false
 	}
 	return u.String(), true
-}
-
-// contrastOnWhite is the WCAG contrast ratio of #rrggbb on white, computed as the widget does.
-func contrastOnWhite(hex string) float64 {
-	var l [3]float64
-	for i := range l {
-		v, _ := strconv.ParseUint(hex[1+2*i:3+2*i], 16, 8)
-		c := float64(v) / 255
-		if c <= 0.03928 {
-			l[i] = c / 12.92
-		} else {
-			l[i] = math.Pow((c+0.055)/1.055, 2.4)
-		}
-	}
-	return 1.05 / (0.2126*l[0] + 0.7152*l[1] + 0.0722*l[2] + 0.05)
 }
 
 func partnerIDs(c *snippets.Loaded) []string {

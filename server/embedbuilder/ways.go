@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/signpost/edge/server/nojs"
+	"github.com/signpost/edge/server/pagetext"
 	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/widget"
@@ -101,7 +102,6 @@ func accentRule(accent string) string {
 // ways fills c's include and iframe outputs.
 func (r *embedRequest) ways(c *Code, p *snippets.Partner) {
 	t, loc := r.text, r.locale(p)
-	tl := embedTexts[loc]
 	id := url.PathEscape(r.opts.Partner)
 	fragment := r.origin + "/v1/banner/" + id + ".html" + r.wayQuery(false)
 	fallback := directoryLink(r.content, loc)
@@ -148,7 +148,8 @@ func (r *embedRequest) ways(c *Code, p *snippets.Partner) {
 		n = len(rs)
 	}
 	phone, wide := frameHeights(r.opts.Components, n)
-	c.Iframe = `<iframe src="` + web.EscapeHTML(r.origin+frame) + `" title="` + web.EscapeHTML(tl.FrameTitle) +
+	// Its title is the frame page's own, in the widget's language.
+	c.Iframe = `<iframe src="` + web.EscapeHTML(r.origin+frame) + `" title="` + web.EscapeHTML(pagetext.Get("nojs.Title", loc)) +
 		`"` + "\n " + fmt.Sprintf(` class="signpost-frame" height="%d" loading="eager" referrerpolicy="no-referrer"></iframe>`, phone)
 	c.IframeCSS = "/* " + t.FrameCSSComment + " */\n" +
 		fmt.Sprintf("iframe.signpost-frame { display: block; width: 100%%; height: %dpx; border: 0; }\n", phone) +

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"slices"
 	"strconv"
@@ -19,10 +18,8 @@ import (
 const maxBeaconBody = 1 << 10
 
 var (
-	errBeaconTooLarge = &web.Error{Status: fasthttp.StatusRequestEntityTooLarge, Code: "body_too_large",
-		Message: fmt.Sprintf("a beacon is at most %d bytes", maxBeaconBody)}
-	errBeaconType = &web.Error{Status: fasthttp.StatusUnsupportedMediaType, Code: "unsupported_media_type",
-		Message: "send the beacon as text/plain (what navigator.sendBeacon sends for a text/plain Blob) or application/json"}
+	errBeaconTooLarge = web.New(fasthttp.StatusRequestEntityTooLarge, "body_too_large", "", "body_too_large.beacon", maxBeaconBody)
+	errBeaconType     = web.New(fasthttp.StatusUnsupportedMediaType, "unsupported_media_type", "", "unsupported_media_type.beacon")
 )
 
 // beaconBody is all a beacon says: which partner's page, which region entry, what happened and
@@ -53,8 +50,9 @@ func (s *handlers) handleBeacon(ctx *fasthttp.RequestCtx) {
 	ctx.SetStatusCode(fasthttp.StatusNoContent)
 }
 
-func beaconError(field, code, msg string) error {
-	return &web.Error{Status: fasthttp.StatusBadRequest, Code: code, Field: field, Message: msg}
+// beaconError is the 400 of a beacon's field: code, and the message id and arguments (web.New).
+func beaconError(field, code, id string, args ...any) error {
+	return web.New(fasthttp.StatusBadRequest, code, field, id, args...)
 }
 
 func (s *handlers) beacon(ctx *fasthttp.RequestCtx) error {
@@ -69,18 +67,18 @@ func (s *handlers) beacon(ctx *fasthttp.RequestCtx) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&b); err != nil {
-		return beaconError("", "invalid_json", `want {"partner", "region", "event", "line"}: `+err.Error())
+		return beaconError("", "invalid_json", "invalid_json.beacon", err)
 	}
 	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
-		return beaconError("", "invalid_json", "the body holds more than one JSON value")
+		return beaconError("", "invalid_json", "invalid_json.beacon_values")
 	}
 	if k, dup := jsonstrict.DuplicateKey(body); dup {
-		return beaconError(k, "duplicate_field", "field "+strconv.Quote(k)+" is given twice")
+		return beaconError(k, "duplicate_field", "duplicate_field", strconv.Quote(k))
 	}
 	content := s.Content()
 	p := content.Partners[b.Partner]
 	if p == nil {
-		return beaconError("partner", "unknown_partner", "no partner with this id")
+		return beaconError("partner", "unknown_partner", "unknown_partner")
 	}
 	// A page of another site may not count views for this partner. A request without Origin is
 	// no browser's: it is taken as it is, like a beacon from a partner's own page.
@@ -89,30 +87,30 @@ func (s *handlers) beacon(ctx *fasthttp.RequestCtx) error {
 	}
 	ev := usage.Event(b.Event)
 	if !ev.Valid() {
-		return beaconError("event", "invalid_event", "want shown, tel, sms or chat")
+		return beaconError("event", "invalid_event", "invalid_event")
 	}
 	var lines []string
 	if b.Region != "" {
 		r := content.Regions[b.Region]
 		if r == nil {
-			return beaconError("region", "unknown_region", `not a region entry of the current content ("" for none)`)
+			return beaconError("region", "unknown_region", "unknown_region")
 		}
 		lines = r.Lines
 	}
 	if ev == usage.Shown {
 		if b.Line != "" {
-			return beaconError("line", "invalid_line", "a shown beacon names no line")
+			return beaconError("line", "invalid_line", "invalid_line")
 		}
 	} else {
 		if b.Line == "" {
-			return beaconError("line", "line_required", "a "+b.Event+" beacon names the line used")
+			return beaconError("line", "line_required", "line_required", b.Event)
 		}
 		l := content.Lines[b.Line]
 		if l == nil || !slices.Contains(lines, b.Line) {
-			return beaconError("line", "unknown_line", "no line with this id in this region entry")
+			return beaconError("line", "unknown_line", "unknown_line")
 		}
 		if (ev == usage.Tel && l.TelTarget() == "") || (ev == usage.SMS && l.SMSTarget() == "") || (ev == usage.Chat && l.ChatURL == "") {
-			return beaconError("line", "unknown_line", "this line has no "+b.Event+" link")
+			return beaconError("line", "unknown_line", "unknown_line.event", b.Event)
 		}
 	}
 	s.Usage.Add(usage.Key{Day: usage.Day(s.Now()), Partner: p.ID, Region: b.Region, Line: b.Line}, ev)

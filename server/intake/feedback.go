@@ -8,7 +8,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"mime"
 	"strings"
@@ -26,16 +25,14 @@ import (
 
 // Errors of the feedback intake.
 var (
-	errFeedbackUnavailable = &web.Error{Status: fasthttp.StatusServiceUnavailable, Code: "feedback_unavailable", Message: "feedback is not configured on this edge"}
-	errStoreUnavailable    = &web.Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable", Message: "feedback could not be stored; please try again"}
-	errUnsupportedType     = &web.Error{Status: fasthttp.StatusUnsupportedMediaType, Code: "unsupported_media_type",
-		Message: "send the body as application/json or text/plain (UTF-8) carrying JSON"}
-	errFeedbackTooLarge = &web.Error{Status: fasthttp.StatusRequestEntityTooLarge, Code: "body_too_large",
-		Message: fmt.Sprintf("feedback body is larger than %d bytes", feedback.MaxBody)}
-	errOriginNotAllowed = &web.Error{Status: fasthttp.StatusForbidden, Code: "origin_not_allowed", Message: "this page's origin may not send feedback for this partner"}
-	errBeaconOrigin     = &web.Error{Status: fasthttp.StatusForbidden, Code: "origin_not_allowed", Message: "this page's origin may not send usage counts for this partner"}
-	errUnknownPartner   = &feedback.FieldError{Field: "partner", Code: "unknown_partner", Message: "no partner with this id"}
-	errOriginRequired   = &web.Error{Status: fasthttp.StatusForbidden, Code: "origin_required", Message: "a request without Origin needs an operator token"}
+	errFeedbackUnavailable = web.New(fasthttp.StatusServiceUnavailable, "feedback_unavailable", "", "feedback_unavailable")
+	errStoreUnavailable    = web.New(fasthttp.StatusServiceUnavailable, "store_unavailable", "", "store_unavailable.intake")
+	errUnsupportedType     = web.New(fasthttp.StatusUnsupportedMediaType, "unsupported_media_type", "", "unsupported_media_type.feedback")
+	errFeedbackTooLarge    = web.New(fasthttp.StatusRequestEntityTooLarge, "body_too_large", "", "body_too_large.feedback", feedback.MaxBody)
+	errOriginNotAllowed    = web.New(fasthttp.StatusForbidden, "origin_not_allowed", "", "origin_not_allowed")
+	errBeaconOrigin        = web.New(fasthttp.StatusForbidden, "origin_not_allowed", "", "origin_not_allowed.beacon")
+	errUnknownPartner      = &feedback.FieldError{Field: "partner", Code: "unknown_partner", Message: "no partner with this id"}
+	errOriginRequired      = web.New(fasthttp.StatusForbidden, "origin_required", "", "origin_required")
 )
 
 // exposedHeaders are the response headers a partner page's script may read: the widget reads
@@ -331,8 +328,7 @@ func (s *handlers) limit(in *intake, scope ratelimit.Scope, key string) error {
 		in.rate = &r
 	}
 	if r.Reached {
-		return &web.Error{Status: fasthttp.StatusTooManyRequests, Code: "rate_limited",
-			Message: fmt.Sprintf("too many submissions (%s limit); retry after %d s", scope, r.RetryAfter(s.Now()))}
+		return web.New(fasthttp.StatusTooManyRequests, "rate_limited", "", "rate_limited", scope, r.RetryAfter(s.Now()))
 	}
 	return nil
 }

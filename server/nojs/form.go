@@ -39,7 +39,7 @@ func (h *handlers) handleForm(ctx *fasthttp.RequestCtx) {
 
 func (h *handlers) form(ctx *fasthttp.RequestCtx) error {
 	st := h.State()
-	values, _ := url.ParseQuery(string(ctx.PostBody()))
+	values, parseErr := url.ParseQuery(string(ctx.PostBody()))
 	loc, _, err := snippets.ParseLocale(values.Get("locale"))
 	if err != nil || loc == "" {
 		loc = snippets.English
@@ -51,8 +51,10 @@ func (h *handlers) form(ctx *fasthttp.RequestCtx) error {
 		return h.notice(ctx, fasthttp.StatusUnsupportedMediaType, loc, t.WrongType)
 	case len(ctx.PostBody()) > feedback.MaxBody:
 		return h.notice(ctx, fasthttp.StatusRequestEntityTooLarge, loc, t.TooLarge)
-	case !sameSite(ctx):
+	case !web.SameSite(ctx, h.Intake.Proxies):
 		return h.notice(ctx, fasthttp.StatusForbidden, loc, t.ForeignOrigin)
+	case parseErr != nil:
+		return h.notice(ctx, fasthttp.StatusBadRequest, loc, t.Invalid)
 	case p == nil:
 		return h.notice(ctx, fasthttp.StatusNotFound, loc, t.Unavailable)
 	}
@@ -145,15 +147,4 @@ func formType(ct []byte) bool {
 	}
 	cs, ok := params["charset"]
 	return !ok || strings.EqualFold(cs, "utf-8")
-}
-
-// sameSite is true when the form came from this edge's own page: no Origin (an old browser,
-// or a server), "null" (a sandboxed frame), or an Origin naming the host it was sent to.
-func sameSite(ctx *fasthttp.RequestCtx) bool {
-	o := string(ctx.Request.Header.Peek("Origin"))
-	if o == "" || o == "null" {
-		return true
-	}
-	u, err := url.Parse(o)
-	return err == nil && strings.EqualFold(u.Host, string(ctx.Request.Header.Host()))
 }

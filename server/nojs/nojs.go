@@ -173,11 +173,7 @@ func (h *handlers) handleFrame(ctx *fasthttp.RequestCtx) {
 
 func (h *handlers) frame(ctx *fasthttp.RequestCtx) error {
 	st := h.State()
-	p, err := st.Partner(ctx)
-	if err != nil {
-		return err
-	}
-	loc, key, err := st.Select(ctx, p, false)
+	p, loc, key, err := st.PartnerSelect(ctx)
 	if err != nil {
 		return err
 	}
@@ -248,7 +244,7 @@ func components(raw string, p *snippets.Partner) ([]string, error) {
 	for _, c := range strings.Split(raw, ",") {
 		c = strings.TrimSpace(c)
 		if !slices.Contains(frameComponents, c) {
-			return nil, web.BadParam("components", "want a comma-separated list of banner, resources, feedback and exit")
+			return nil, web.BadParam("components", "invalid_parameter.components")
 		}
 		if !slices.Contains(cs, c) {
 			cs = append(cs, c)

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/signpost/edge/server/pagetext"
 	"github.com/signpost/edge/snippets"
 )
 
@@ -137,8 +138,11 @@ func newBanner(b *snippets.BannerView, n *snippets.NoticeView, loc snippets.Loca
 	if len(b.Lines) == 0 && b.Directory != nil && safeURL(b.Directory.URL) != "" {
 		v.Acts = append(v.Acts, linkView{Href: template.URL(b.Directory.URL), Class: "signpost-b", Text: b.Directory.Label, Top: top})
 	}
-	if k := len(b.Lines) - 1; k >= 0 {
-		v.More = fill(t.More[min(k, 2)], "n", strconv.Itoa(k))
+	switch k := len(b.Lines) - 1; {
+	case k == 0:
+		v.More = t.MoreNone
+	case k > 0:
+		v.More = fill(t.More[pagetext.Plural(loc, k)], "n", strconv.Itoa(k))
 	}
 	v.Cols = len(v.Acts)
 	if v.More != "" {

@@ -20,6 +20,7 @@ import (
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/server/embedbuilder"
 	"github.com/signpost/edge/server/intake"
+	"github.com/signpost/edge/server/pagetext"
 	"github.com/signpost/edge/server/serving"
 	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
@@ -211,7 +212,7 @@ func (s *Store) expire(now time.Time) {
 	s.order = slices.Delete(s.order, 0, n)
 }
 
-var errNoPreview = &web.Error{Status: fasthttp.StatusNotFound, Code: "not_found", Message: "no such preview: it expired (previews last 15 minutes)"}
+var errNoPreview = web.New(fasthttp.StatusNotFound, "not_found", "", "not_found.preview")
 
 // preview finds the request's preview, or fails with 404.
 func (s *Store) preview(ctx *fasthttp.RequestCtx) (*draftPreview, error) {
@@ -305,14 +306,6 @@ func (s *Store) handlePreviewBeacon(ctx *fasthttp.RequestCtx) {
 	ctx.SetStatusCode(fasthttp.StatusNoContent)
 }
 
-// previewCopy is the preview page's text: heading (with the partner's name) and note.
-var previewCopy = map[snippets.Locale][2]string{
-	snippets.English: {"Draft preview: %s",
-		"Content not yet published, as this partner's page would show it. Feedback sent from this preview is not recorded."},
-	snippets.French: {"Aperçu du brouillon\u00a0: %s",
-		"Contenu pas encore publié, tel que la page de ce partenaire l'afficherait. La rétroaction envoyée depuis cet aperçu n'est pas enregistrée."},
-}
-
 // handlePreviewPage serves the draft preview page: ?partner=&locale=&region=&components= (and
 // the builder's accent= and exit=), validated as the embed builder validates them, against the
 // draft. It may only be framed by this origin (the console).
@@ -323,6 +316,6 @@ func (s *Store) handlePreviewPage(ctx *fasthttp.RequestCtx) {
 		return
 	}
 	lang := web.Lang(ctx)
-	embedbuilder.PreviewPage(ctx, s.Log, d.st.Content, "/v1/preview/"+d.id+"/widget.js", previewCopy[lang][0], previewCopy[lang][1], "Accept-Language, Accept-Encoding")
+	embedbuilder.PreviewPage(ctx, s.Log, d.st.Content, "/v1/preview/"+d.id+"/widget.js", pagetext.Get("preview.Heading", lang), pagetext.Get("preview.Note", lang), "Accept-Language, Accept-Encoding")
 	ctx.Response.Header.Set("Cache-Control", "no-store")
 }

@@ -182,7 +182,7 @@ func (st *State) Snippet(ctx *fasthttp.RequestCtx, now time.Time, remember bool)
 	if name, ok := ctx.UserValue("part").(string); ok {
 		part = snippets.Part(name)
 		if !slices.Contains(snippets.Parts, part) {
-			return &web.Error{Status: fasthttp.StatusNotFound, Code: "not_found", Message: "no such snippet: want banner, resources or feedback"}
+			return web.New(fasthttp.StatusNotFound, "not_found", "", "not_found.snippet")
 		}
 	}
 	loc, region, err := st.Select(ctx, p, true)
@@ -250,7 +250,17 @@ func (st *State) Partner(ctx *fasthttp.RequestCtx) (*snippets.Partner, error) {
 	return nil, errUnknownPartner
 }
 
-var errUnknownPartner = &web.Error{Status: fasthttp.StatusNotFound, Code: "unknown_partner", Message: "no partner with this id", Field: "partner"}
+// PartnerSelect is Partner, then Select without tz: what a server-rendered page is drawn for.
+func (st *State) PartnerSelect(ctx *fasthttp.RequestCtx) (*snippets.Partner, snippets.Locale, string, error) {
+	p, err := st.Partner(ctx)
+	if err != nil {
+		return nil, "", "", err
+	}
+	loc, key, err := st.Select(ctx, p, false)
+	return p, loc, key, err
+}
+
+var errUnknownPartner = web.New(fasthttp.StatusNotFound, "unknown_partner", "partner", "unknown_partner")
 
 // Render draws one of a partner's server-rendered documents (the banner fragment).
 type Render func(p *snippets.Partner, loc snippets.Locale, key string, now time.Time) (body []byte, until time.Time, err error)
@@ -263,11 +273,7 @@ const maxVariants = 4
 // the locale and region rules of Select (no tz), as contentType with cacheControl, rendered
 // once per partner, locale, region entry and variant while fresh; a 304 for a matching ETag.
 func (st *State) Page(ctx *fasthttp.RequestCtx, now time.Time, name, variant, contentType, cacheControl string, render Render) error {
-	p, err := st.Partner(ctx)
-	if err != nil {
-		return err
-	}
-	loc, key, err := st.Select(ctx, p, false)
+	p, loc, key, err := st.PartnerSelect(ctx)
 	if err != nil {
 		return err
 	}

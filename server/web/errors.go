@@ -7,9 +7,9 @@ package web
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/feedback"
@@ -24,6 +24,10 @@ type Error struct {
 	Code    string
 	Message string
 	Field   string
+	// ID names the message in the catalogue (Messages) and Args are its arguments: what the
+	// console translates by. New fills them, and Message from them.
+	ID   string
+	Args []string
 	// Errors lists every problem when there are several (422 on invalid content).
 	Errors []snippets.Problem
 	// RetryAfter, in seconds, is sent as Retry-After when set (429, 503).
@@ -32,26 +36,35 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
 
-// ErrorBody is the JSON shape of every error: {"error":{"code","message","field"}}, with
-// "errors": [{"field","message"}...] when there are several.
+// ErrorBody is the JSON shape of every error: {"error":{"code","message","field","id","args"}},
+// with "errors": [{"field","message","code","args"}...] when there are several. "id" names the
+// message in the catalogue (Messages), "args" are its arguments.
 type ErrorBody struct {
 	Error struct {
 		Code    string             `json:"code"`
 		Message string             `json:"message"`
 		Field   string             `json:"field,omitempty"`
+		ID      string             `json:"id,omitempty"`
+		Args    []string           `json:"args,omitempty"`
 		Errors  []snippets.Problem `json:"errors,omitempty"`
 	} `json:"error"`
 }
 
 // Errors shared by several handlers.
 var (
-	ErrNotFound = &Error{Status: fasthttp.StatusNotFound, Code: "not_found", Message: "no such resource"}
-	ErrMethod   = &Error{Status: fasthttp.StatusMethodNotAllowed, Code: "method_not_allowed", Message: "method not allowed on this resource"}
+	ErrNotFound = New(fasthttp.StatusNotFound, "not_found", "", "not_found")
+	ErrMethod   = New(fasthttp.StatusMethodNotAllowed, "method_not_allowed", "", "method_not_allowed")
 )
 
-// BadParam is the 400 of a query parameter that is not what its route takes.
-func BadParam(field, msg string) error {
-	return &Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Field: field, Message: msg}
+// BadParam is the 400 invalid_parameter of a query parameter that is not what its route
+// takes: message id and arguments as for New.
+func BadParam(field, id string, args ...any) error {
+	return New(fasthttp.StatusBadRequest, "invalid_parameter", field, id, args...)
+}
+
+// detail is what err says after the sentinel it wraps ("no such content version: 7" -> ": 7").
+func detail(err, sentinel error) string {
+	return strings.TrimPrefix(err.Error(), sentinel.Error())
 }
 
 // Classify is the status and code of any error: an *Error as it is, the domain packages' errors
@@ -61,25 +74,29 @@ func Classify(err error) *Error {
 	var pe *snippets.ParamError
 	var fe *feedback.FieldError
 	var ie *snippets.InvalidError
+	var ns *snippets.NoSuchError
+	var al *snippets.AliasedError
 	switch {
 	case errors.As(err, &e):
 		return e
 	case errors.As(err, &ie):
-		e = &Error{Status: fasthttp.StatusUnprocessableEntity, Code: "invalid_content", Errors: ie.Problems,
-			Message: fmt.Sprintf("content is invalid: %d errors, each named by its field", len(ie.Problems))}
+		field := ""
 		if len(ie.Problems) > 0 {
-			e.Field = ie.Problems[0].Path
+			field = ie.Problems[0].Path
 		}
+		e = New(fasthttp.StatusUnprocessableEntity, "invalid_content", field, "invalid_content", len(ie.Problems))
+		e.Errors = ie.Problems
 		return e
 	case errors.Is(err, contentstore.ErrConflict):
-		return &Error{Status: fasthttp.StatusPreconditionFailed, Code: "version_conflict", Message: err.Error()}
-	case errors.Is(err, snippets.ErrAliased):
-		return &Error{Status: fasthttp.StatusConflict, Code: "edit_unsupported", Message: err.Error()}
-	case errors.Is(err, contentstore.ErrNotFound), errors.Is(err, snippets.ErrNoSuch):
-		return &Error{Status: fasthttp.StatusNotFound, Code: "not_found", Message: err.Error()}
+		return New(fasthttp.StatusPreconditionFailed, "version_conflict", "", "version_conflict.store", detail(err, contentstore.ErrConflict))
+	case errors.As(err, &al):
+		return New(fasthttp.StatusConflict, "edit_unsupported", "", "edit_unsupported", al.At)
+	case errors.As(err, &ns):
+		return New(fasthttp.StatusNotFound, "not_found", "", "not_found."+ns.Kind, strconv.Quote(ns.ID))
+	case errors.Is(err, contentstore.ErrNotFound):
+		return New(fasthttp.StatusNotFound, "not_found", "", "not_found.version", detail(err, contentstore.ErrNotFound))
 	case errors.Is(err, contentstore.ErrUnavailable):
-		return &Error{Status: fasthttp.StatusServiceUnavailable, Code: "store_unavailable",
-			Message: "the content store (Redis) cannot be reached: reads are served from memory, writes are refused until it is back"}
+		return New(fasthttp.StatusServiceUnavailable, "store_unavailable", "", "store_unavailable")
 	case errors.As(err, &pe):
 		return &Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Message: pe.Message, Field: pe.Field}
 	case errors.As(err, &fe):
@@ -94,10 +111,11 @@ func Write(ctx *fasthttp.RequestCtx, log *slog.Logger, err error) {
 	e := Classify(err)
 	if e == nil {
 		log.Error("internal error", "method", string(ctx.Method()), "path", string(ctx.Path()), "err", err)
-		e = &Error{Status: fasthttp.StatusInternalServerError, Code: "internal", Message: "internal error"}
+		e = New(fasthttp.StatusInternalServerError, "internal", "", "internal")
 	}
 	var body ErrorBody
 	body.Error.Code, body.Error.Message, body.Error.Field, body.Error.Errors = e.Code, e.Message, e.Field, e.Errors
+	body.Error.ID, body.Error.Args = e.ID, e.Args
 	b, _ := json.Marshal(body)
 	ctx.Response.Reset()
 	SetSecurityHeaders(ctx)

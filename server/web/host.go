@@ -11,8 +11,7 @@ import (
 
 // ErrBadHost refuses a Host header that is not host[:port]: nothing that names this edge may be
 // built from it.
-var ErrBadHost = &Error{Status: fasthttp.StatusBadRequest, Code: "bad_host", Field: "Host",
-	Message: "the Host header is not a host name or address: the builder cannot name this edge's origin"}
+var ErrBadHost = New(fasthttp.StatusBadRequest, "bad_host", "Host", "bad_host")
 
 // ValidHost reports whether a Host header is host[:port]: a DNS name (labels of letters, digits
 // and inner hyphens) or an IP literal (IPv6 in brackets, a real address), and a port from 1 to

@@ -63,3 +63,22 @@ func forwardedProto(ctx *fasthttp.RequestCtx) string {
 	}
 	return ""
 }
+
+// SameSite is true when a request came from this edge's own page: no Origin (an old browser,
+// or a server), "null" (a sandboxed frame), or an Origin naming the host it was sent to (or,
+// from a trusted proxy, the host in X-Forwarded-Host).
+func SameSite(ctx *fasthttp.RequestCtx, proxies Trust) bool {
+	o := string(ctx.Request.Header.Peek("Origin"))
+	if o == "" || o == "null" {
+		return true
+	}
+	_, host, ok := strings.Cut(o, "://")
+	if !ok {
+		return false
+	}
+	if strings.EqualFold(host, string(ctx.Request.Header.Host())) {
+		return true
+	}
+	fwd, _, _ := strings.Cut(string(ctx.Request.Header.Peek("X-Forwarded-Host")), ",")
+	return fwd != "" && trustedPeer(ctx, proxies) && strings.EqualFold(host, strings.TrimSpace(fwd))
+}

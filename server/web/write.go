@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"strconv"
 	"strings"
 	"unsafe"
@@ -43,15 +42,15 @@ func WriteHTML(ctx *fasthttp.RequestCtx, page []byte, vary string) {
 func DecodeJSON(ctx *fasthttp.RequestCtx, limit int, v any) error {
 	body := ctx.PostBody()
 	if len(body) > limit {
-		return &Error{Status: fasthttp.StatusRequestEntityTooLarge, Code: "body_too_large", Message: fmt.Sprintf("bodies of this route are limited to %d bytes", limit)}
+		return New(fasthttp.StatusRequestEntityTooLarge, "body_too_large", "", "body_too_large.route", limit)
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return &Error{Status: fasthttp.StatusBadRequest, Code: "invalid_json", Message: "the body is not the JSON this endpoint takes: " + err.Error()}
+		return New(fasthttp.StatusBadRequest, "invalid_json", "", "invalid_json", err)
 	}
 	if k, dup := jsonstrict.DuplicateKey(body); dup {
-		return &Error{Status: fasthttp.StatusBadRequest, Code: "duplicate_field", Field: k, Message: "field " + strconv.Quote(k) + " is given twice"}
+		return New(fasthttp.StatusBadRequest, "duplicate_field", k, "duplicate_field", strconv.Quote(k))
 	}
 	return nil
 }

@@ -448,7 +448,11 @@
   function destroy() {
     hosts.forEach((h) => {
       if (h.hasAttribute("data-signpost-own")) h.parentNode && h.parentNode.removeChild(h);
-      else if (h.shadowRoot) while (h.shadowRoot.firstChild) h.shadowRoot.removeChild(h.shadowRoot.firstChild);
+      else if (h.shadowRoot) {
+        while (h.shadowRoot.firstChild) h.shadowRoot.removeChild(h.shadowRoot.firstChild);
+        // What the partner's element held (a server-rendered banner) shows again.
+        h.shadowRoot.appendChild(d.createElement("slot"));
+      }
     });
     hosts = [];
     if (live) {

@@ -4,56 +4,7 @@
 (function () {
   "use strict";
   var h = SP.h, t = SP.ns("content");
-  SP.strings({
-    en: {
-      featured: "Featured resources", resources: "Resources",
-      featuredIntro: "Choose a partner, then set which resources its widget features, in order. Nothing changes for visitors until you publish.",
-      featuredOf: "Featured for %s", empty: "This partner features no resource yet.",
-      moveUp: "Move up", moveDown: "Move down", remove: "Remove", moved: "Moved %s to position %s of %s.",
-      added: "Added %s at position %s of %s.", removed: "Removed %s from the featured list.", addLabel: "Resource to add",
-      addButton: "Add to featured", noneToAdd: "Every resource is already featured.",
-      dirty: "You have unpublished changes to this list.", saveOrder: "Review and publish", discardChanges: "Discard changes",
-      discardQ: "Discard your unpublished changes?", loadFailed: "The content could not be loaded.",
-      resourcesIntro: "The resources partners can feature. Edit one to change its title, summary or link.",
-      newResource: "New resource", edit: "Edit", editTitle: "Edit “%s”", newTitle: "New resource",
-      featuredBy: "Featured by: %s", featuredByNone: "Not featured", id: "Identifier",
-      idHint: "Lower-case letters, digits and hyphens. It cannot change later.", type: "Type",
-      title: "Title", summary: "Summary", url: "Link", inEn: "English", inFr: "French",
-      frHint: "Leave empty to show the English text.", urlHint: "A full address starting with https://.",
-      size: "Size in bytes", sizeHint: "Required for a PDF: visitors see it before they download.",
-      languages: "Languages", languagesHint: "ISO 639 codes separated by commas, such as en, fr.",
-      startsOn: "Featured from", endsOn: "Featured until", dateHint: "YYYY-MM-DD (a whole day, UTC). Empty: no limit.",
-      review: "Review and publish", back: "Back to resources", deleteRes: "Delete this resource",
-      deleteBlocked: "Remove it from these partners' featured lists first: %s.", deleteQ: "Delete the resource “%s”? Partners can no longer feature it.",
-      deleted: "Deleted version %s.", notFound: "There is no resource “%s”.",
-      idTaken: "A resource with this identifier exists already: edit it instead.", idBad: "Use lower-case letters, digits and hyphens (at most 63).",
-      page: "web page", pdf: "PDF", video: "video", webinar: "webinar", toolkit: "toolkit", course: "course",
-    },
-    fr: {
-      featured: "Ressources en vedette", resources: "Ressources",
-      featuredIntro: "Choisissez un partenaire, puis les ressources que son widget met en vedette, dans l'ordre. Rien ne change pour les visiteurs avant la publication.",
-      featuredOf: "En vedette pour %s", empty: "Ce partenaire ne met encore aucune ressource en vedette.",
-      moveUp: "Monter", moveDown: "Descendre", remove: "Retirer", moved: "%s déplacé en position %s sur %s.",
-      added: "%s ajouté en position %s sur %s.", removed: "%s retiré de la liste en vedette.", addLabel: "Ressource à ajouter",
-      addButton: "Mettre en vedette", noneToAdd: "Toutes les ressources sont déjà en vedette.",
-      dirty: "Cette liste a des modifications non publiées.", saveOrder: "Vérifier et publier", discardChanges: "Abandonner les modifications",
-      discardQ: "Abandonner vos modifications non publiées?", loadFailed: "Le contenu n'a pas pu être chargé.",
-      resourcesIntro: "Les ressources que les partenaires peuvent mettre en vedette. Modifiez-en une pour changer son titre, son résumé ou son lien.",
-      newResource: "Nouvelle ressource", edit: "Modifier", editTitle: "Modifier «\u00a0%s\u00a0»", newTitle: "Nouvelle ressource",
-      featuredBy: "En vedette chez\u00a0: %s", featuredByNone: "Pas en vedette", id: "Identifiant",
-      idHint: "Lettres minuscules, chiffres et traits d'union. Il ne pourra plus changer.", type: "Type",
-      title: "Titre", summary: "Résumé", url: "Lien", inEn: "Anglais", inFr: "Français",
-      frHint: "Laissez vide pour afficher le texte anglais.", urlHint: "Une adresse complète commençant par https://.",
-      size: "Taille en octets", sizeHint: "Obligatoire pour un PDF\u00a0: les visiteurs la voient avant de télécharger.",
-      languages: "Langues", languagesHint: "Codes ISO 639 séparés par des virgules, comme en, fr.",
-      startsOn: "En vedette à partir du", endsOn: "En vedette jusqu'au", dateHint: "AAAA-MM-JJ (une journée entière, UTC). Vide\u00a0: sans limite.",
-      review: "Vérifier et publier", back: "Retour aux ressources", deleteRes: "Supprimer cette ressource",
-      deleteBlocked: "Retirez-la d'abord des listes en vedette de ces partenaires\u00a0: %s.", deleteQ: "Supprimer la ressource «\u00a0%s\u00a0»? Les partenaires ne pourront plus la mettre en vedette.",
-      deleted: "Version %s publiée (suppression).", notFound: "Il n'y a pas de ressource «\u00a0%s\u00a0».",
-      idTaken: "Une ressource porte déjà cet identifiant\u00a0: modifiez-la plutôt.", idBad: "Utilisez des lettres minuscules, des chiffres et des traits d'union (63 au plus).",
-      page: "page web", pdf: "PDF", video: "vidéo", webinar: "webinaire", toolkit: "trousse d'outils", course: "cours",
-    },
-  }, "content");
+  // Copy: the "content" section of ../../messages.json (English and French side by side).
 
   function byId(c, id) {
     return (c.resources || []).find(function (r) {

@@ -25,7 +25,7 @@
   SP.ns = function (ns) {
     return function (key) {
       var a = [].slice.call(arguments);
-      if (copy.en[ns + "." + key] != null) a[0] = ns + "." + key;
+      if (copy[SP.lang][ns + "." + key] != null || copy.en[ns + "." + key] != null) a[0] = ns + "." + key;
       return SP.t.apply(null, a);
     };
   };
@@ -39,55 +39,19 @@
       return i < args.length ? String(args[i++]) : "";
     });
   };
+  // The page carries the copy of its language (and in French the edge's catalogues of the
+  // validator's problems and the API's refusals): server/console/messages.json, English and
+  // French side by side, its "core" section global, each other section under its name.
+  var data = JSON.parse(doc.getElementById("sp-copy").textContent), own = {};
+  own[SP.lang] = data.strings;
+  SP.strings(own);
+  SP.problems = data.problems;
+  SP.errors = data.errors;
+  var idPattern = new RegExp(data.idPattern);
   // SP.text(t): a localized text object ({en, fr}) in SP.lang, else English.
   SP.text = function (t) {
     return (t && (t[SP.lang] || t.en)) || "";
   };
-
-  SP.strings({
-    en: {
-      signin: "Sign in", signinTitle: "Sign in to the console", token: "Operator token",
-      tokenHint: "Paste the token you were given. It is kept in this tab only and forgotten when you close it or sign out.",
-      tokenEmpty: "Enter your operator token.", tokenBad: "This token is not accepted. Check it and try again.",
-      tokenOff: "No operator token is configured on this edge.", signout: "Sign out", signedAs: "Signed in as %s",
-      signedOut: "Signed out.", views: "Console sections", noViews: "This token has no scope any section of the console uses.",
-      missingScope: "This section needs the scope %s, which your token does not have. Ask an administrator if you need it.",
-      network: "The edge could not be reached. Check your connection and try again.", loading: "Loading…",
-      error: "Error: ", problems: "There is a problem", problemsN: "There are %s problems",
-      errorIn: "%s: %s", required: "required", conflictTitle: "Someone else changed the content",
-      conflictText: "You started from version %s. Since then:", conflictLine: "v%s by %s at %s", conflictNote: "“%s”",
-      conflictNone: "Another change was published since you loaded the page.", reapply: "Re-apply my change on top",
-      discard: "Discard my change", diffCaption: "Changes from version %s to version %s", diffLine: "Line",
-      diffBefore: "Before", diffAfter: "After", diffDel: "removed: ", diffAdd: "added: ", diffSkip: "%s unchanged lines",
-      diffNone: "No change.", previewTitle: "Live preview", previewFrame: "Preview of the banner for %s",
-      partner: "Partner", locale: "Language", region: "Region", regionDefault: "Partner's default", en: "English",
-      fr: "French", published: "Published version %s.", saveTitle: "Check your change before publishing",
-      saveText: "Nothing is published yet. This is what changes from version %s, and how the widget will look.",
-      saveCaption: "Your change to version %s", publish: "Publish", keepEditing: "Keep editing",
-      stale: "Changed since the review: review it again to publish.", leaveQ: "Your changes are not published. Leave and lose them?",
-    },
-    fr: {
-      signin: "Se connecter", signinTitle: "Connexion à la console", token: "Jeton d'opérateur",
-      tokenHint: "Collez le jeton qui vous a été remis. Il n'est gardé que dans cet onglet et oublié quand vous le fermez ou vous déconnectez.",
-      tokenEmpty: "Entrez votre jeton d'opérateur.", tokenBad: "Ce jeton n'est pas accepté. Vérifiez-le et réessayez.",
-      tokenOff: "Aucun jeton d'opérateur n'est configuré sur ce serveur.", signout: "Se déconnecter", signedAs: "Connecté en tant que %s",
-      signedOut: "Vous êtes déconnecté.", views: "Sections de la console", noViews: "Ce jeton n'a aucune des portées qu'utilisent les sections de la console.",
-      missingScope: "Cette section demande la portée %s, que votre jeton n'a pas. Demandez-la à un administrateur au besoin.",
-      network: "Le serveur est injoignable. Vérifiez votre connexion et réessayez.", loading: "Chargement…",
-      error: "Erreur\u00a0: ", problems: "Il y a un problème", problemsN: "Il y a %s problèmes",
-      errorIn: "%s\u00a0: %s", required: "obligatoire", conflictTitle: "Quelqu'un d'autre a modifié le contenu",
-      conflictText: "Vous êtes parti de la version %s. Depuis\u00a0:", conflictLine: "v%s par %s le %s", conflictNote: "«\u00a0%s\u00a0»",
-      conflictNone: "Une autre modification a été publiée depuis le chargement de la page.", reapply: "Réappliquer ma modification par-dessus",
-      discard: "Abandonner ma modification", diffCaption: "Modifications de la version %s à la version %s", diffLine: "Ligne",
-      diffBefore: "Avant", diffAfter: "Après", diffDel: "retiré\u00a0: ", diffAdd: "ajouté\u00a0: ", diffSkip: "%s lignes inchangées",
-      diffNone: "Aucune modification.", previewTitle: "Aperçu en direct", previewFrame: "Aperçu du bandeau pour %s",
-      partner: "Partenaire", locale: "Langue", region: "Région", regionDefault: "Celle du partenaire", en: "anglais",
-      fr: "français", published: "Version %s publiée.", saveTitle: "Vérifiez votre modification avant de la publier",
-      saveText: "Rien n'est encore publié. Voici ce qui change par rapport à la version %s, et l'allure du widget.",
-      saveCaption: "Votre modification de la version %s", publish: "Publier", keepEditing: "Continuer la modification",
-      stale: "Modifié depuis la vérification\u00a0: vérifiez de nouveau pour publier.", leaveQ: "Vos modifications ne sont pas publiées. Quitter et les perdre\u00a0?",
-    },
-  });
 
   // --- DOM ----------------------------------------------------------------------------------
   // SP.h(tag, attrs, ...children): an element. attrs: "class", "text", on<event> functions,
@@ -120,9 +84,9 @@
     return (p || "sp") + "-" + ++uid;
   };
   // SP.validID(id): whether id is an identifier the content model takes (lines, resources,
-  // notices): lower-case letters, digits and hyphens, at most 63.
+  // notices): the edge's rule (snippets.IDPattern), carried by the page.
   SP.validID = function (id) {
-    return /^[a-z0-9][a-z0-9-]{0,62}$/.test(id);
+    return idPattern.test(id);
   };
   // SP.field(label, control, hint): a labelled field; the hint is tied by aria-describedby.
   SP.field = function (label, control, hint) {
@@ -230,52 +194,35 @@
   };
 
   // --- Errors beside their fields -------------------------------------------------------------
-  // Validation problems are translated by their code (SP.problem, from the edge's catalogue).
-  // The API's other refusals are English; the French console translates every one an operator
-  // can meet (TestConsoleFrenchMessages makes each with the real API) and keeps any other as it
-  // is (with the field's path, which is the same in both languages).
-  var C = "\u00a0: ", frMessages = [
-    [/^this token lacks the scope (\S+)/, "ce jeton n'a pas la portée $1"],
-    [/^content is invalid: (\d+) errors.*/, "contenu invalide" + C + "$1 erreur(s), chacune nommée par son champ"],
-    [/^the content store \(Redis\) cannot be reached.*/, "le stockage du contenu (Redis) est injoignable" + C + "la lecture continue depuis la mémoire, les modifications sont refusées jusqu'à son retour"],
-    [/^this edge serves fixed content.*/, "ce serveur sert un contenu fixe" + C + "démarrez-le avec un dossier de données ou Redis pour modifier le contenu en direct"],
-    [/^no such preview.*/, "aperçu introuvable" + C + "il a expiré (un aperçu dure 15 minutes)"],
-    [/^want a partner id such as (\S+)/, "identifiant de partenaire attendu, comme $1"],
-    [/^want a page path such as (\S+), .*/, "chemin de page attendu, comme $1, tel qu'enregistré" + C + "commençant par /, sans espace"],
-    [/^want an RFC 3339 time such as (\S+)/, "date et heure RFC 3339 attendues, comme $1"],
-    [/^want a UTC day such as (\S+) \(the whole day is included\)/, "jour UTC attendu, comme $1 (la journée entière compte)"],
-    [/^want a UTC day such as (\S+)/, "jour UTC attendu, comme $1"],
-    [/^to is before from.*/, "la fin précède le début" + C + "il ne reste aucun jour"],
-    [/^want yes or no.*/, "oui ou non attendu (ou rien pour les deux)"],
-    [/^want day or week/, "jour ou semaine attendu"],
-    [/^this selection spans (\d+) days, more than (\d+).*/, "cette sélection couvre $1 jours, plus de $2" + C + "resserrez les dates ou regroupez par semaine"],
-    [/^this selection spans (\d+) weeks, more than (\d+).*/, "cette sélection couvre $1 semaines, plus de $2" + C + "resserrez les dates"],
-    [/^this selection is (\d+) series of (\d+) days, more than (\d+) rows.*/, "cette sélection fait $1 séries de $2 jours, plus de $3 lignes" + C + "regroupez par semaine, resserrez les dates ou choisissez un partenaire"],
-    [/^this selection is (\d+) series of (\d+) weeks, more than (\d+) rows.*/, "cette sélection fait $1 séries de $2 semaines, plus de $3 lignes" + C + "choisissez un partenaire ou resserrez les dates"],
-    [/^no region entry ("[^"]*"): region_messages.*/, "aucune région $1" + C + "la phrase d'un bandeau ne se règle que pour une région existante"],
-    [/^no feedback record with this id/, "aucune réponse ne porte cet identifiant"],
-    [/.*; try again$/, "service momentanément indisponible; réessayez"],
-  ];
-  // SP.problem(p): a validation problem {code, args, message} in the console's language: the
-  // French by its code, the arguments in their places (SP.problems, from the edge's catalogue);
-  // an error without a code by its message.
+  // Validation problems are translated by their code (SP.problems), the API's refusals by their
+  // message id (SP.errors): both the edge's French catalogues, carried by the French page, each
+  // template with the arguments at {0}, {1}, ... (TestConsoleFrenchMessages makes
+  // every message an operator can meet with the real API and validator). Anything else (no
+  // code, no id) is shown as it is.
+  function translate(tpl, m) {
+    if (SP.lang !== "fr" || !tpl) return String((m && m.message) || "");
+    var args = m.args || [];
+    return tpl.replace(/\{(\d+)\}/g, function (x, i) { return args[+i] !== undefined ? args[+i] : x; });
+  }
+  // SP.problem(p): a validation problem {code, args, message} in the console's language.
   SP.problem = function (p) {
-    var tpl = SP.lang === "fr" && p && p.code && SP.problems && SP.problems[p.code];
-    if (!tpl) return SP.message(p && p.message);
-    var args = p.args || [];
-    return tpl.replace(/\{(\d+)\}/g, function (m, i) { return args[+i] !== undefined ? args[+i] : m; });
+    return translate(p && p.code && SP.problems && SP.problems[p.code], p);
   };
-  SP.message = function (m) {
-    m = String(m || "");
-    if (SP.lang === "fr")
-      for (var i = 0; i < frMessages.length; i++) if (frMessages[i][0].test(m)) return m.replace(frMessages[i][0], frMessages[i][1]);
-    return m;
+  // SP.message(e): an API error {code, id, args, message} in the console's language.
+  SP.message = function (e) {
+    return translate(e && e.id && SP.errors && SP.errors[e.id], e);
   };
-  // SP.note(note): a version's note; the notes the edge writes itself read in French in the French console
-  // (an operator's own note stays as written).
+  // SP.note(note): a version's note; the notes the edge writes itself (data.notes: each its
+  // English, %s for a value without spaces, and the page's language) read in the console's
+  // language, an operator's own note as written.
   SP.note = function (n) {
     n = String(n || "");
-    return SP.lang === "fr" ? n.replace(/^rollback to (v\d+)$/, "retour à la $1").replace(/^shipped (configs\/content\.yaml)$/, "contenu livré ($1)") : n;
+    for (var i = 0; i < data.notes.length; i++) {
+      var en = data.notes[i][0].replace(/[.*+?^${}()|[\]\\\/]/g, "\\$&").replace(/%s/g, "(\\S+)");
+      var m = new RegExp("^" + en + "$").exec(n), j = 1;
+      if (m) return data.notes[i][1].replace(/%s/g, function () { return m[j++]; });
+    }
+    return n;
   };
   function isControl(el) {
     return /^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName);
@@ -296,10 +243,11 @@
   SP.fieldErrors = function (form, error) {
     SP.clearErrors(form);
     var list = (error && error.errors) || [];
-    if (!list.length) list = [{ field: (error && error.field) || "", message: (error && error.message) || "" }];
+    var one = !list.length;
+    if (one) list = [{ field: (error && error.field) || "", message: (error && error.message) || "", id: error && error.id, args: error && error.args }];
     var items = [], first = null;
     list.forEach(function (p) {
-      var el = p.field ? byField(form, p.field) : null, msg = SP.problem(p);
+      var el = p.field ? byField(form, p.field) : null, msg = one ? SP.message(p) : SP.problem(p);
       if (!el) {
         items.push(h("li", null, p.field ? SP.t("errorIn", p.field, msg) : msg));
         return;
@@ -360,7 +308,7 @@
   };
   // SP.errorText(error): one line for an error without fields.
   SP.errorText = function (e) {
-    return SP.t("error") + SP.message((e && e.message) || "");
+    return SP.t("error") + SP.message(e);
   };
 
   // --- Sign-in, session, views --------------------------------------------------------------

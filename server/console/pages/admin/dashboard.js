@@ -8,40 +8,7 @@
   var h = SP.h, t = SP.ns("feedback");
   // FILTER are the query parameters every feedback route reads (one parser on the server).
   var FILTER = ["partner", "page", "from", "to", "found", "helpful", "crisis", "comment", "reviewed"];
-  SP.strings({
-    en: {
-      feedback: "Feedback", filter: "Filter", fPartner: "Partner", allPartners: "All partners", fPage: "Page",
-      fPageHint: "The exact path, e.g. /help/contact. Empty: every page.", fFrom: "From (UTC day, inclusive)", fTo: "To (UTC day, inclusive)",
-      utcNote: "Dates are UTC days: a day runs from midnight to midnight UTC, whatever your time zone.",
-      fFound: "Found what they were looking for", fHelpful: "Found the page helpful", fReviewed: "Reviewed", any: "Any", yes: "Yes", no: "No",
-      fCrisis: "Crisis-flagged only", fComment: "With a comment only", fBucket: "Rates per", day: "Day", week: "Week",
-      apply: "Apply", csv: "Download CSV", csvHint: "The CSV holds exactly the records of the filter applied.",
-      comments: "Comments", commentsN: "%s comments match; crisis-flagged first, then those not reviewed yet.",
-      commentsN1: "%s comment matches.",
-      comments0: "No comment matches this filter.", commentsMore: "Showing the first %s.", crisisFlag: "Crisis-flagged",
-      meta: "%s (UTC day %s) · %s · %s", foundA: "Found: %s", helpfulA: "Helpful: %s", unanswered: "no answer", linesFor: "Crisis lines to point to",
-      call: "Call %s", text: "Text %s", textKw: "Text %s to %s", chat: "Chat", markReviewed: "Mark reviewed",
-      reviewedBy: "Reviewed by %s at %s", updated: "Updated: %s comments match.", updated1: "Updated: %s comment matches.",
-      downloaded: "Downloaded %s (%s records).", downloaded1: "Downloaded %s (%s record).",
-      notDone: "Not done. ",
-    },
-    fr: {
-      feedback: "Commentaires", filter: "Filtre", fPartner: "Partenaire", allPartners: "Tous les partenaires", fPage: "Page",
-      fPageHint: "Le chemin exact, p. ex. /aide/contact. Vide\u00a0: toutes les pages.", fFrom: "Du (jour UTC, inclus)", fTo: "Au (jour UTC, inclus)",
-      utcNote: "Les dates sont des jours UTC\u00a0: un jour va de minuit à minuit UTC, quel que soit votre fuseau horaire.",
-      fFound: "A trouvé ce qu'il cherchait", fHelpful: "A trouvé la page utile", fReviewed: "Lu", any: "Tous", yes: "Oui", no: "Non",
-      fCrisis: "Signalés comme crise seulement", fComment: "Avec un commentaire seulement", fBucket: "Taux par", day: "Jour", week: "Semaine",
-      apply: "Appliquer", csv: "Télécharger le CSV", csvHint: "Le CSV contient exactement les réponses du filtre appliqué.",
-      comments: "Commentaires", commentsN: "%s commentaires correspondent\u00a0; ceux signalés comme crise d'abord, puis ceux qui n'ont pas encore été lus.",
-      commentsN1: "%s commentaire correspond.",
-      comments0: "Aucun commentaire ne correspond à ce filtre.", commentsMore: "Les %s premiers sont affichés.", crisisFlag: "Signalé comme crise",
-      meta: "%s (jour UTC %s) · %s · %s", foundA: "Trouvé\u00a0: %s", helpfulA: "Utile\u00a0: %s", unanswered: "sans réponse", linesFor: "Lignes de crise à indiquer",
-      call: "Appeler le %s", text: "Texter le %s", textKw: "Texter %s au %s", chat: "Clavardage", markReviewed: "Marquer comme lu",
-      reviewedBy: "Lu par %s le %s", updated: "Mis à jour\u00a0: %s commentaires correspondent.", updated1: "Mis à jour\u00a0: %s commentaire correspond.",
-      downloaded: "%s téléchargé (%s réponses).", downloaded1: "%s téléchargé (%s réponse).",
-      notDone: "Échec. ",
-    },
-  }, "feedback");
+  // Copy: the "feedback" section of ../../messages.json (English and French side by side).
 
   // one(n): whether n takes the singular (French: 0 and 1; English: 1).
   function one(n) {
@@ -177,7 +144,7 @@
       btn.disabled = true;
       SP.api("GET", "/v1/admin/feedback?format=csv" + (applied.toString() ? "&" + applied : ""), { accept: "text/csv" }).then(function (r) {
         btn.disabled = false;
-        if (!r.ok) return SP.fieldErrors(form, { message: t("notDone") + SP.message(r.error.message) });
+        if (!r.ok) return SP.fieldErrors(form, { message: t("notDone") + SP.message(r.error) });
         var name = "feedback-" + day(new Date()) + ".csv";
         var url = URL.createObjectURL(new Blob([r.text], { type: "text/csv;charset=utf-8" }));
         var a = h("a", { href: url, download: name, class: "vh", tabindex: "-1" }, name);
@@ -273,7 +240,7 @@
             if (!r.ok) {
               btn.disabled = false;
               var m = state.querySelector(".err") || state.appendChild(h("p", { class: "err", role: "alert" }));
-              m.textContent = t("notDone") + SP.message(r.error.message);
+              m.textContent = t("notDone") + SP.message(r.error);
               return;
             }
             var msg = t("reviewedBy", r.json.reviewed_by, SP.time(r.json.reviewed_at));

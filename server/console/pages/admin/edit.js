@@ -42,8 +42,9 @@
   // re-apply the change on top (reapply re-reads the content and re-sends the edit) or to drop
   // it. Shown at the top of the current view; resolves when the operator has chosen.
   SP.conflict = function (error, reapply, base) {
-    var m = /since v(\d+)/.exec((error && error.message) || "");
-    base = +(base || (error && (error.base || error.base_version)) || (m && m[1]) || 0);
+    // A 412 of the content API names the version the edit started from first (version_conflict).
+    var since = error && /^version_conflict(\.now)?$/.test(error.id) && error.args ? error.args[0] : 0;
+    base = +(base || (error && (error.base || error.base_version)) || since || 0);
     var main = doc.getElementById("main");
     var old = main.querySelector("[data-conflict]");
     if (old) old.remove();

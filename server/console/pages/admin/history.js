@@ -4,34 +4,7 @@
 (function () {
   "use strict";
   var h = SP.h, t = SP.ns("history");
-  SP.strings({
-    en: {
-      history: "History", historyIntro: "Every published version, newest first. Compare any two, or roll back to an earlier one: a rollback publishes that version's content again as a new version.",
-      versionsCap: "Content versions, newest first", colVersion: "Version", colAuthor: "Author", colNote: "Note", colTime: "Published",
-      colActions: "Actions", current: "current", vN: "v%s", comparePrev: "Compare with previous", comparePrevFor: " (v%s with v%s)", rollTo: "Roll back to v%s",
-      compare: "Compare two versions", from: "From version", to: "To version", show: "Show differences",
-      diffTitle: "Differences between v%s and v%s", confirmTitle: "Roll back to version %s?",
-      confirmText: "This publishes the content of version %s, by %s on %s, as a new version. The current version %s stays in the history.",
-      confirmNote: "Its note: “%s”.", confirm: "Yes, roll back to v%s", rolled: "Rolled back: now v%s.", rollFailed: "Not rolled back. ",
-      cancel: "Cancel", rollDiff: "What changes from the current version %s to version %s", notices: "Emergency notices",
-      noticeOn: "Notice “%s” will be published again: %s", noticeOff: "Notice “%s” will be withdrawn: %s",
-      noticeChanged: "Notice “%s” will change: %s", noticeSame: "No emergency notice starts or stops.",
-      rollUnknown: "What changes could not be read: ",
-    },
-    fr: {
-      history: "Historique", historyIntro: "Toutes les versions publiées, de la plus récente à la plus ancienne. Comparez-en deux, ou revenez à une version antérieure\u00a0: son contenu est alors publié de nouveau comme nouvelle version.",
-      versionsCap: "Versions du contenu, de la plus récente à la plus ancienne", colVersion: "Version", colAuthor: "Auteur", colNote: "Note", colTime: "Publiée le",
-      colActions: "Actions", current: "actuelle", vN: "v%s", comparePrev: "Comparer avec la précédente", comparePrevFor: " (v%s avec v%s)", rollTo: "Revenir à la v%s",
-      compare: "Comparer deux versions", from: "Version de départ", to: "Version d'arrivée", show: "Afficher les différences",
-      diffTitle: "Différences entre la v%s et la v%s", confirmTitle: "Revenir à la version %s\u00a0?",
-      confirmText: "Le contenu de la version %s, publiée par %s le %s, sera publié comme nouvelle version. La version actuelle %s reste dans l'historique.",
-      confirmNote: "Sa note\u00a0: «\u00a0%s\u00a0».", confirm: "Oui, revenir à la v%s", rolled: "Retour effectué\u00a0: version actuelle v%s.", rollFailed: "Retour non effectué. ",
-      cancel: "Annuler", rollDiff: "Ce qui change de la version actuelle %s à la version %s", notices: "Avis d'urgence",
-      noticeOn: "L'avis «\u00a0%s\u00a0» sera publié de nouveau\u00a0: %s", noticeOff: "L'avis «\u00a0%s\u00a0» sera retiré\u00a0: %s",
-      noticeChanged: "L'avis «\u00a0%s\u00a0» changera\u00a0: %s", noticeSame: "Aucun avis d'urgence n'est publié ni retiré.",
-      rollUnknown: "Impossible de lire ce qui change\u00a0: ",
-    },
-  }, "history");
+  // Copy: the "history" section of ../../messages.json (English and French side by side).
 
   function render(main) {
     var box = h("div", null, h("p", null, t("loading")));
@@ -109,7 +82,7 @@
               });
             }, current);
           if (!r.ok) {
-            SP.clear(confirmBox).appendChild(h("p", { class: "fail", tabindex: "-1" }, t("rollFailed") + SP.message(r.error.message)));
+            SP.clear(confirmBox).appendChild(h("p", { class: "fail", tabindex: "-1" }, t("rollFailed") + SP.message(r.error)));
             return SP.focus(confirmBox.firstChild);
           }
           SP.status(t("rolled", r.json.version));
@@ -134,7 +107,7 @@
         SP.clear(confirmBox).appendChild(h("section", { class: "review", role: "group", "aria-labelledby": hid, "data-confirm": v.version },
           h("h2", { id: hid, tabindex: "-1" }, t("confirmTitle", v.version)),
           h("p", null, t("confirmText", v.version, v.author || "?", SP.time(v.created_at), cur.version), v.note ? [" ", t("confirmNote", SP.note(v.note))] : null),
-          bad ? h("p", { class: "fail" }, t("rollUnknown"), SP.message(bad.error.message)) : [
+          bad ? h("p", { class: "fail" }, t("rollUnknown"), SP.message(bad.error)) : [
             h("h3", null, t("notices")),
             noticeChanges(rs[1].json, rs[2].json),
             SP.diffTable(rs[0].json.rows, { caption: t("rollDiff", cur.version, v.version) })],

@@ -10,76 +10,7 @@
   var STALE = 365 * 864e5;
   // TEXTS are the line's bilingual fields.
   var TEXTS = ["name", "call_hint", "hours", "audience"];
-  SP.strings({
-    en: {
-      lines: "Crisis lines", linesIntro: "Each region shows its lines in this order. A crisis number is a safety-critical fact: check it against its source before you change it, and set the date you did.",
-      staleN: "%s lines need re-checking: last verified more than 365 days ago.", stale1: "1 line needs re-checking: last verified more than 365 days ago.",
-      stale0: "Every line was verified within the last 365 days.", needsCheck: "needs re-checking", region: "Region %s",
-      regionCap: "Crisis lines shown in %s, in order", unlisted: "Lines no region lists", unlistedCap: "Lines no region lists, by identifier", colPos: "#", colLine: "Line",
-      colNumbers: "How to reach it", colSource: "Source", colVerified: "Verified", colEdit: "Edit", edit: "Edit",
-      call: "Call %s", text: "Text %s", textKw: "Text %s to %s", chat: "Chat", editTitle: "Edit %s", listedIn: "Listed in: %s.",
-      listedNone: "No region lists this line.", fName: "Name", fCountry: "Country (ISO code, e.g. CA)", fNumbers: "Numbers",
-      fNumbersHint: "At least one of call, text or chat.", fCall: "Number to call (as people write it)", fCallTel: "Number dialled (E.164, only when it differs, e.g. +18662773553)",
-      fCallHint: "Said after the number", fText: "Number to text", fKeyword: "Keyword to text", fChat: "Chat address (https://…)",
-      fHours: "Hours", fAudience: "Who it is for (empty: everyone)", fLanguages: "Languages (ISO codes, comma-separated, e.g. en, fr)",
-      fSource: "Source checked (https://…)", fVerified: "Verified on", fVerifiedHint: "The day you checked the facts against the source.",
-      fNote: "Note for the history (optional)", en: "English", fr: "French", review: "Review changes", back: "Back to the lines",
-      reviewTitle: "What will change", reviewText: "Nothing is published yet. Check the changes and the preview, then save.",
-      reviewCap: "Changes to the content (version %s)", keepEditing: "Keep editing", saveLine: "Save and publish",
-      saved: "Saved: published version %s.", unchanged: "Nothing would change: the line already says this.", failed: "Not saved. ",
-      numChanged: "You changed a number but not the verified date: check the source and update it.",
-      numConfirm: "I checked the changed number against the source and keep the verified date",
-      reviewStale: "This line needs re-checking: it was last verified on %s, more than 365 days ago.",
-      newLine: "Add a crisis line", newTitle: "New crisis line", fId: "Identifier",
-      fIdHint: "Lower-case letters, digits and dashes, starting with the country, e.g. ca-988. It cannot be changed later.",
-      idTaken: "A line with this identifier exists already: edit it instead.", idBad: "Use lower-case letters, digits and dashes (at most 63).",
-      newSaved: "Saved: published version %s. No region lists the new line yet: add it to a region with “Change order”.",
-      order: "Change order", orderTitle: "Lines shown in %s", orderIntro: "Visitors in this region see these lines in this order. Add, remove and move them, then review the changes.",
-      moveUp: "Move up", moveDown: "Move down", remove: "Remove", moved: "Moved %s to position %s of %s.",
-      added: "Added %s at position %s of %s.", removed: "Removed %s from the region's lines.", addLabel: "Line to add",
-      addButton: "Add to this region", noneToAdd: "Every line is already listed in this region.",
-      fRegionMsg: "Banner sentence for %s",
-      fRegionMsgHint: "It names a number your change takes away. Change it here: the line and the sentence are published together.",
-      orderMsgHint: "Visitors read it above the lines. It may name only the region's emergency numbers and the numbers of the lines listed.",
-      empty: "This region lists no line: its visitors would see no crisis line.",
-      dirty: "You have unpublished changes to this list.", saveOrder: "Review and publish", discardChanges: "Discard changes",
-      discardQ: "Discard your unpublished changes?",
-    },
-    fr: {
-      lines: "Lignes de crise", linesIntro: "Chaque région affiche ses lignes dans cet ordre. Un numéro de crise est une information vitale\u00a0: vérifiez-le auprès de sa source avant de le modifier, et indiquez la date de cette vérification.",
-      staleN: "%s lignes sont à revérifier\u00a0: dernière vérification il y a plus de 365 jours.", stale1: "1 ligne est à revérifier\u00a0: dernière vérification il y a plus de 365 jours.",
-      stale0: "Toutes les lignes ont été vérifiées au cours des 365 derniers jours.", needsCheck: "à revérifier", region: "Région %s",
-      regionCap: "Lignes de crise affichées pour %s, dans l'ordre", unlisted: "Lignes qu'aucune région n'affiche", unlistedCap: "Lignes qu'aucune région n'affiche, par identifiant", colPos: "N°", colLine: "Ligne",
-      colNumbers: "Comment la joindre", colSource: "Source", colVerified: "Vérifiée le", colEdit: "Modifier", edit: "Modifier",
-      call: "Appeler le %s", text: "Texter le %s", textKw: "Texter %s au %s", chat: "Clavardage", editTitle: "Modifier\u00a0: %s", listedIn: "Affichée pour\u00a0: %s.",
-      listedNone: "Aucune région n'affiche cette ligne.", fName: "Nom", fCountry: "Pays (code ISO, p. ex. CA)", fNumbers: "Numéros",
-      fNumbersHint: "Au moins un moyen\u00a0: appel, texto ou clavardage.", fCall: "Numéro à appeler (tel qu'on l'écrit)", fCallTel: "Numéro composé (E.164, seulement s'il diffère, p. ex. +18662773553)",
-      fCallHint: "Indication après le numéro", fText: "Numéro pour texter", fKeyword: "Mot clé à texter", fChat: "Adresse du clavardage (https://…)",
-      fHours: "Heures", fAudience: "Pour qui (vide\u00a0: tout le monde)", fLanguages: "Langues (codes ISO séparés par des virgules, p. ex. en, fr)",
-      fSource: "Source vérifiée (https://…)", fVerified: "Vérifiée le", fVerifiedHint: "Le jour où vous avez vérifié l'information auprès de la source.",
-      fNote: "Note pour l'historique (facultative)", en: "anglais", fr: "français", review: "Vérifier les modifications", back: "Retour aux lignes",
-      reviewTitle: "Ce qui va changer", reviewText: "Rien n'est encore publié. Vérifiez les modifications et l'aperçu, puis enregistrez.",
-      reviewCap: "Modifications du contenu (version %s)", keepEditing: "Continuer la modification", saveLine: "Enregistrer et publier",
-      saved: "Enregistré\u00a0: version %s publiée.", unchanged: "Rien ne changerait\u00a0: la ligne dit déjà cela.", failed: "Non enregistré. ",
-      numChanged: "Vous avez modifié un numéro sans changer la date de vérification\u00a0: vérifiez la source et mettez la date à jour.",
-      numConfirm: "J'ai vérifié le numéro modifié auprès de la source et je garde la date de vérification",
-      reviewStale: "Cette ligne est à revérifier\u00a0: sa dernière vérification, le %s, remonte à plus de 365 jours.",
-      newLine: "Ajouter une ligne de crise", newTitle: "Nouvelle ligne de crise", fId: "Identifiant",
-      fIdHint: "Lettres minuscules, chiffres et tirets, en commençant par le pays, p. ex. ca-988. Il ne pourra plus être modifié.",
-      idTaken: "Une ligne porte déjà cet identifiant\u00a0: modifiez-la plutôt.", idBad: "Utilisez des lettres minuscules, des chiffres et des tirets (63 au plus).",
-      newSaved: "Enregistré\u00a0: version %s publiée. Aucune région n'affiche encore la nouvelle ligne\u00a0: ajoutez-la à une région avec «\u00a0Modifier l'ordre\u00a0».",
-      order: "Modifier l'ordre", orderTitle: "Lignes affichées pour %s", orderIntro: "Les visiteurs de cette région voient ces lignes dans cet ordre. Ajoutez-en, retirez-en, déplacez-les, puis vérifiez les modifications.",
-      moveUp: "Monter", moveDown: "Descendre", remove: "Retirer", moved: "%s déplacée en position %s sur %s.",
-      added: "%s ajoutée en position %s sur %s.", removed: "%s retirée des lignes de la région.", addLabel: "Ligne à ajouter",
-      addButton: "Ajouter à cette région", noneToAdd: "Toutes les lignes sont déjà affichées pour cette région.",
-      fRegionMsg: "Phrase du bandeau pour %s",
-      fRegionMsgHint: "Elle nomme un numéro que votre modification retire. Modifiez-la ici\u00a0: la ligne et la phrase sont publiées ensemble.",
-      orderMsgHint: "Les visiteurs la lisent au-dessus des lignes. Elle ne peut nommer que les numéros d'urgence de la région et les numéros des lignes affichées.",
-      empty: "Cette région n'affiche aucune ligne\u00a0: ses visiteurs ne verraient aucune ligne de crise.",
-      dirty: "Cette liste a des modifications non publiées.", saveOrder: "Vérifier et publier", discardChanges: "Abandonner les modifications",
-      discardQ: "Abandonner vos modifications non publiées?",
-    },
-  }, "lines");
+  // Copy: the "lines" section of ../../messages.json (English and French side by side).
   // NUMBERS are the fields that reach a line: changing one without a new verified date needs the
   // operator to say they checked it.
   var NUMBERS = ["call", "call_tel", "text", "keyword", "chat_url"];
@@ -386,7 +317,7 @@
         var m = /^regions\.([^.]+)\.message\b/.exec(p.field || "");
         if (m) regionMsg(m[1]);
       });
-      SP.fieldErrors(form, r.status === 422 ? fixPaths(r.error) : { message: t("failed") + SP.message(r.error.message) });
+      SP.fieldErrors(form, r.status === 422 ? fixPaths(r.error) : { message: t("failed") + SP.message(r.error) });
     }
     // regionMsg shows the banner sentence of region code (once), to change with the line: a
     // banner may name only its region's numbers, so a number change and the sentence naming the

@@ -4,38 +4,7 @@
 (function () {
   "use strict";
   var h = SP.h, t = SP.ns("notices");
-  SP.strings({
-    en: {
-      notices: "Emergency notices",
-      noticesIntro: "A notice appears at the top of the crisis banner on partners' pages until it expires, or until you withdraw it.",
-      active: "Active notices", noActive: "No notice is shown right now.", newNotice: "New notice",
-      message: "Message", msgEn: "Message in English", msgFr: "Message in French", msgFrHint: "Leave empty to show the English message to French visitors.",
-      noticeUrl: "Link for more information (optional)", noticeUrlHint: "A full address starting with https://.",
-      partners: "Partners", partnersHint: "None checked: every partner.", regions: "Regions",
-      regionsHint: "None checked: every region, and visitors whose region is unknown. A country covers its provinces.",
-      expires: "Expires at", expiresHint: "Date and time in your time zone, %s (UTC%s).",
-      expiresUTC: "It is sent as %s (UTC).", expiresPast: "Choose a time in the future.",
-      preview: "Preview in the banner", everyone: "every partner", everywhere: "every region",
-      shownTo: "For %s, in %s.", expiresAt: "Expires %s, in %s.", left: "%s left", withdraw: "Withdraw",
-      withdrawQ: "Withdraw the notice “%s” now? It leaves partners' pages at once.", withdrawn: "Notice withdrawn: version %s.",
-      dUnit: "%s d", hUnit: "%s h", mUnit: "%s min", lessMin: "less than a minute",
-    },
-    fr: {
-      notices: "Avis d'urgence",
-      noticesIntro: "Un avis s'affiche en haut du bandeau de crise sur les pages des partenaires jusqu'à son expiration, ou jusqu'à ce que vous le retiriez.",
-      active: "Avis actifs", noActive: "Aucun avis n'est affiché en ce moment.", newNotice: "Nouvel avis",
-      message: "Message", msgEn: "Message en anglais", msgFr: "Message en français", msgFrHint: "Laissez vide pour montrer le message anglais aux visiteurs francophones.",
-      noticeUrl: "Lien pour en savoir plus (facultatif)", noticeUrlHint: "Une adresse complète commençant par https://.",
-      partners: "Partenaires", partnersHint: "Aucun coché\u00a0: tous les partenaires.", regions: "Régions",
-      regionsHint: "Aucune cochée\u00a0: toutes les régions, et les visiteurs dont la région est inconnue. Un pays couvre ses provinces.",
-      expires: "Expire le", expiresHint: "Date et heure dans votre fuseau horaire, %s (UTC%s).",
-      expiresUTC: "Envoyé comme %s (UTC).", expiresPast: "Choisissez un moment dans le futur.",
-      preview: "Aperçu dans le bandeau", everyone: "tous les partenaires", everywhere: "toutes les régions",
-      shownTo: "Pour %s, dans %s.", expiresAt: "Expire le %s, dans %s.", left: "reste %s", withdraw: "Retirer",
-      withdrawQ: "Retirer l'avis «\u00a0%s\u00a0» maintenant? Il quitte aussitôt les pages des partenaires.", withdrawn: "Avis retiré\u00a0: version %s.",
-      dUnit: "%s j", hUnit: "%s h", mUnit: "%s min", lessMin: "moins d'une minute",
-    },
-  }, "notices");
+  // Copy: the "notices" section of ../../messages.json (English and French side by side).
 
   // left(ms): "2 h 5 min".
   function left(ms) {

@@ -1,0 +1,103 @@
+package console
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/signpost/edge/server/web"
+
+	"github.com/signpost/edge/snippets"
+)
+
+// messages.json is the console's one catalogue: every string of the shell and the scripts, by
+// section ("shell" for admin.html, "core" for the keys every script shares, then one per view)
+// and key, English and French side by side. %s marks an argument of SP.t. To add a string: a
+// line in its section, read with t("key") in the view's script (SP.t for "core").
+//
+//go:embed messages.json
+var messagesJSON []byte
+
+// catalogue is messages.json: section -> key -> language -> text.
+type catalogue map[string]map[string]map[snippets.Locale]string
+
+// loadCatalogue reads messages.json and checks it: every key has an English and a French,
+// with as many %s in one as in the other.
+func loadCatalogue() (catalogue, error) {
+	var c catalogue
+	if err := json.Unmarshal(messagesJSON, &c); err != nil {
+		return nil, fmt.Errorf("messages.json: %w", err)
+	}
+	for sec, keys := range c {
+		for k, t := range keys {
+			for l := range t {
+				if l != snippets.English && l != snippets.French {
+					return nil, fmt.Errorf("messages.json: %s.%s: unknown language %q", sec, k, l)
+				}
+			}
+			en, fr := t[snippets.English], t[snippets.French]
+			if strings.TrimSpace(en) == "" || strings.TrimSpace(fr) == "" {
+				return nil, fmt.Errorf("messages.json: %s.%s: want English and French, got %q / %q", sec, k, en, fr)
+			}
+			if strings.Count(en, "%s") != strings.Count(fr, "%s") {
+				return nil, fmt.Errorf("messages.json: %s.%s: %d %%s in English, %d in French", sec, k,
+					strings.Count(en, "%s"), strings.Count(fr, "%s"))
+			}
+		}
+	}
+	return c, nil
+}
+
+// pageCopy is what the page of language l hands its script (SP.copy reads it, in a
+// <script type="application/json"> the page carries: only its own language travels): the
+// "core" keys as they are and the others as "<section>.<key>" (SP.ns), the shell's left out,
+// the notes the edge writes in the history by their English (SP.note);
+// in French, the French of the validator's problems by code and of the API's refusals by id,
+// which the console translates with (SP.problem, SP.message); and the rules the edge computes
+// that the forms apply too (the id pattern).
+func (c catalogue) pageCopy(l snippets.Locale) (template.JS, error) {
+	d := struct {
+		Strings  map[string]string `json:"strings"`
+		Problems map[string]string `json:"problems,omitempty"`
+		Errors   map[string]string `json:"errors,omitempty"`
+		// IDPattern is the rule of content ids, which the forms check before sending.
+		IDPattern string `json:"idPattern"`
+		// Notes are the notes the edge writes in the history, each as [English, in l].
+		Notes [][2]string `json:"notes"`
+	}{Strings: map[string]string{}, IDPattern: snippets.IDPattern}
+	for _, k := range slices.Sorted(maps.Keys(c["notes"])) {
+		d.Notes = append(d.Notes, [2]string{c["notes"][k][snippets.English], c["notes"][k][l]})
+	}
+	for sec, keys := range c {
+		if sec == "shell" || sec == "notes" {
+			continue
+		}
+		for k, t := range keys {
+			if sec != "core" {
+				k = sec + "." + k
+			}
+			d.Strings[k] = t[l]
+		}
+	}
+	if l == snippets.French {
+		d.Problems = map[string]string{}
+		for code, t := range snippets.ProblemTemplates() {
+			d.Problems[code] = t[snippets.French]
+		}
+		d.Errors = web.FrenchMessages()
+	}
+	// json.Marshal escapes <, > and &: nothing in it can close the script element.
+	b, err := json.Marshal(d)
+	return template.JS(b), err
+}
+
+// shell is the shell's copy in one language.
+func (c catalogue) shell(l snippets.Locale) *consoleText {
+	s := func(k string) string { return c["shell"][k][l] }
+	return &consoleText{LangName: s("langName"), LangNav: s("langNav"), Skip: s("skip"),
+		Console: s("console"), Dashboard: s("dashboard"), Noscript: s("noscript")}
+}
