@@ -418,8 +418,8 @@ func TestEmbedBuilderKeyboard(t *testing.T) {
 	cleanProbe(t, ctx)
 }
 
-// TestEmbedBuilderAxe runs axe-core over the builder in English and French, with every kind of
-// field message shown, and over the preview page: no violations.
+// TestEmbedBuilderAxe runs axe-core over the builder in English and French (its three ways), with
+// every kind of field message shown, and over the script and include preview pages: no violations.
 func TestEmbedBuilderAxe(t *testing.T) {
 	t.Parallel()
 	edge, _ := startEdge(t)
@@ -432,10 +432,14 @@ func TestEmbedBuilderAxe(t *testing.T) {
 		{"fr, messages", edge + "/embed?lang=fr&region=AQ&accent=red&locale=de"},
 		{"preview en", edge + "/embed/preview?lang=en&partner=demo&components=banner,resources,feedback,exit"},
 		{"preview fr", edge + "/embed/preview?lang=fr&locale=fr&partner=mhcc&region=CA-QC&components=banner,resources,feedback,exit"},
+		{"include preview en", edge + "/embed/preview?lang=en&partner=demo&way=include"},
+		{"include preview fr", edge + "/embed/preview?lang=fr&locale=fr&partner=mhcc&region=CA-QC&way=include"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := open(t, browser, tc.url)
-			if strings.Contains(tc.url, "/embed/preview") {
+			if strings.Contains(tc.url, "way=include") {
+				poll(t, ctx, `document.querySelector(".signpost-banner a")`)
+			} else if strings.Contains(tc.url, "/embed/preview") {
 				poll(t, ctx, shadow("resources")+`.querySelector("a")`)
 			} else {
 				poll(t, ctx, `!document.querySelector('button[data-copy]').hidden`)
@@ -478,4 +482,38 @@ func TestEmbedBuilderPreviewRecordsNothing(t *testing.T) {
 	if rs := records(t, store); len(rs) != 1 || rs[0].Comment != "Sent from the page" {
 		t.Errorf("records %+v, want the page's only", rs)
 	}
+}
+
+// TestEmbedBuilderWays: as the options change, the script writes the include's and the iframe's
+// code from the server's answer and moves their previews, without adding to the session history.
+func TestEmbedBuilderWays(t *testing.T) {
+	t.Parallel()
+	edge, _ := startEdge(t)
+	browser := browsertest.Browser(t)
+	ctx := openBuilder(t, browser, edge+"/embed?partner=mhcc")
+	history := eval[int](t, ctx, `history.length`)
+	keys(t, ctx, "region", "GB")
+	keys(t, ctx, "locale", "f")
+	poll(t, ctx, `document.getElementById("out-fragment").value.endsWith("/v1/banner/mhcc.html?region=GB&locale=fr")`)
+	for _, tc := range []struct{ out, want string }{
+		{"ssi", "proxy_pass " + edge + "/v1/banner/mhcc.html?region=GB&locale=fr;"},
+		{"esi", `<esi:include src="` + edge + `/v1/banner/mhcc.html?region=GB&locale=fr"`},
+		{"iframe", `src="` + edge + `/v1/frame/mhcc?region=GB&amp;locale=fr&amp;components=`},
+		{"include_csp", "style-src " + edge},
+		{"iframe_csp", "frame-src " + edge},
+	} {
+		if got := output(t, ctx, tc.out); !strings.Contains(got, tc.want) {
+			t.Errorf("%s: %q lacks %q", tc.out, got, tc.want)
+		}
+	}
+	for _, id := range []string{"preview-include", "preview-iframe"} {
+		poll(t, ctx, `document.getElementById("`+id+`").getAttribute("src").includes("region=GB")`)
+		if sb := eval[string](t, ctx, `document.getElementById("`+id+`").getAttribute("sandbox")`); strings.Contains(sb, "allow-") && sb != "allow-popups allow-popups-to-escape-sandbox" {
+			t.Errorf("%s sandbox %q", id, sb)
+		}
+	}
+	if h := eval[int](t, ctx, `history.length`); h != history {
+		t.Errorf("changing options added %d session history entries", h-history)
+	}
+	cleanProbe(t, ctx)
 }
