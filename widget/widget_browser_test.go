@@ -123,7 +123,7 @@ func (s *site) embed(path, htmlLang, attrs, head, before, after string) string {
 func open(t *testing.T, browser context.Context, url string, setup ...chromedp.Action[chromedp.Void]) context.Context {
 	t.Helper()
 	tab := browsertest.Tab(t, browser)
-	ctx, cancel := context.WithTimeout(tab, 30*time.Second)
+	ctx, cancel := context.WithTimeout(tab, 2*time.Minute)
 	t.Cleanup(cancel)
 	if err := chromedp.Do(ctx, append(setup, chromedp.Navigate(url))...); err != nil {
 		t.Fatalf("navigate %s: %v", url, err)
@@ -144,7 +144,7 @@ func eval[T any](t *testing.T, ctx context.Context, expr string) T {
 // which a hostile page may have replaced, and fails while a navigation swaps the document.
 func poll(t *testing.T, ctx context.Context, expr string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	var err error
 	for time.Now().Before(deadline) {
 		var ok bool
@@ -154,7 +154,7 @@ func poll(t *testing.T, ctx context.Context, expr string) {
 		time.Sleep(25 * time.Millisecond)
 	}
 	probe, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify(window.__probe)`))
-	t.Fatalf("waiting for %s: not true within 10 s (last error %v; page probe: %s)", expr, err, probe)
+	t.Fatalf("waiting for %s: not true within 30 s (last error %v; page probe: %s)", expr, err, probe)
 }
 
 // shadow is JS for the shadow root of a component.
@@ -285,7 +285,7 @@ func TestBannerWithoutNetwork(t *testing.T) {
 
 	// Load once so the browser caches the bundle, stop the edge, load again.
 	tab := browsertest.Tab(t, browser)
-	ctx, cancel := context.WithTimeout(tab, 30*time.Second)
+	ctx, cancel := context.WithTimeout(tab, 2*time.Minute)
 	defer cancel()
 	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
 		t.Fatal(err)
