@@ -315,8 +315,13 @@ func TestNoRequestBeforeBanner(t *testing.T) {
 	s := newSite(t, edge)
 	url := s.embed("/timing", "en", `data-partner="demo"`, "", "", "")
 	var times []float64
+	tab := browsertest.Tab(t, browser) // each load a new document in one tab: a new tab costs more than the load
 	for i := range 20 {
-		ctx := open(t, browser, fmt.Sprintf("%s?load=%d", url, i))
+		ctx, cancel := context.WithTimeout(tab, 2*time.Minute)
+		if err := chromedp.Do(ctx, chromedp.Navigate(fmt.Sprintf("%s?load=%d", url, i))); err != nil {
+			cancel()
+			t.Fatalf("load %d: %v", i, err)
+		}
 		poll(t, ctx, `performance.getEntriesByName("signpost:banner").length > 0 && performance.getEntriesByType("resource").some(e => e.name.includes("/v1/snippets/"))`)
 		var r struct {
 			Banner, Start, FirstRequest float64
@@ -332,6 +337,7 @@ func TestNoRequestBeforeBanner(t *testing.T) {
 			t.Fatalf("load %d: the widget made a request at %.2f ms, before the banner at %.2f ms", i, r.FirstRequest, r.Banner)
 		}
 		times = append(times, r.Banner-r.Start)
+		cancel()
 	}
 	slices.Sort(times)
 	t.Logf("script execution to banner in the DOM: median %.2f ms, min %.2f ms, max %.2f ms (20 loads)", (times[9]+times[10])/2, times[0], times[19])
