@@ -192,7 +192,7 @@ func consoleBrowser(t testing.TB) context.Context {
 func consoleOpen(t testing.TB, browser context.Context, url string) context.Context {
 	t.Helper()
 	tab := browsertest.Tab(t, browser)
-	ctx, cancel := context.WithTimeout(tab, 60*time.Second)
+	ctx, cancel := context.WithTimeout(tab, 2*time.Minute)
 	t.Cleanup(cancel)
 	if err := chromedp.Listen(ctx, func(ev any) {
 		if _, ok := ev.(*page.EventJavascriptDialogOpening); ok {
@@ -217,11 +217,11 @@ func consoleEval[T any](t testing.TB, ctx context.Context, expr string) T {
 	return v
 }
 
-// consolePoll waits until expr is true (10 s at most), evaluated from Go so that navigations
+// consolePoll waits until expr is true (30 s at most), evaluated from Go so that navigations
 // in between do not fail it.
 func consolePoll(t testing.TB, ctx context.Context, expr string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	var err error
 	for time.Now().Before(deadline) {
 		var ok bool
@@ -232,24 +232,24 @@ func consolePoll(t testing.TB, ctx context.Context, expr string) {
 	}
 	probe, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify(window.__probe)`))
 	status, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector("main")||{}).innerText`))
-	t.Fatalf("waiting for %s: not true within 10 s (last error %v; probe %s; main: %.600s)", expr, err, probe, status)
+	t.Fatalf("waiting for %s: not true within 30 s (last error %v; probe %s; main: %.600s)", expr, err, probe, status)
 }
 
 // consoleFrame evaluates expr (a JS expression giving a string) in the tab's frame whose URL
 // holds urlPart (the preview of a draft: Chrome runs the sandboxed frame as a target of its
-// own) until it gives a non-empty string, 10 s at most.
+// own) until it gives a non-empty string, 30 s at most.
 func consoleFrame(t testing.TB, ctx context.Context, urlPart, expr string) string {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	var last string
 	var err error
 	for time.Now().Before(deadline) {
-		infos, terr := chromedp.Targets(ctx)
+		infos, terr := browsertest.Frames(ctx)
 		if terr != nil {
 			t.Fatal(terr)
 		}
 		for _, info := range infos {
-			if info.Type != "iframe" || !strings.Contains(info.URL, urlPart) {
+			if !strings.Contains(info.URL, urlPart) {
 				continue
 			}
 			fctx, cancel := chromedp.NewContext(ctx, chromedp.WithTargetID(info.TargetID), chromedp.WithDetachOnCancel())

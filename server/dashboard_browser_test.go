@@ -202,7 +202,8 @@ func TestDashboardBrowser(t *testing.T) {
 	t.Run("CSV holds exactly the filtered records", func(t *testing.T) {
 		dir := t.TempDir()
 		if _, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
-			Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir}); err != nil {
+			Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir,
+			BrowserContextID: chromedp.FromContext(ctx).BrowserContextID}); err != nil { // the test's own, under a shared browser
 			t.Fatal(err)
 		}
 		dashApply(t, ctx, map[string]string{"partner": "", "page": "", "from": day, "to": next, "found": "no", "bucket": "day"})
@@ -214,7 +215,7 @@ func TestDashboardBrowser(t *testing.T) {
 		}
 		consoleEval[bool](t, ctx, `document.querySelector('[data-action="csv"]').click(), true`)
 		var file string
-		deadline := time.Now().Add(10 * time.Second)
+		deadline := time.Now().Add(30 * time.Second)
 		for file == "" && time.Now().Before(deadline) {
 			m, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
 			if len(m) == 1 {
@@ -223,7 +224,7 @@ func TestDashboardBrowser(t *testing.T) {
 			time.Sleep(25 * time.Millisecond)
 		}
 		if file == "" {
-			t.Fatal("no CSV downloaded within 10 s")
+			t.Fatal("no CSV downloaded within 30 s")
 		}
 		f, err := os.Open(file)
 		if err != nil {

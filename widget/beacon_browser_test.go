@@ -87,7 +87,7 @@ func (e *beaconEdge) rows(t *testing.T) []usage.Row {
 // waitRows polls the counts until they are want.
 func (e *beaconEdge) waitRows(t *testing.T, want []usage.Row) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		got := e.rows(t)
 		if reflect.DeepEqual(got, want) {

@@ -22,7 +22,7 @@ import (
 func consoleErrors(t *testing.T, browser context.Context, url, ready string) []string {
 	t.Helper()
 	tab := browsertest.Tab(t, browser)
-	ctx, cancel := context.WithTimeout(tab, 30*time.Second)
+	ctx, cancel := context.WithTimeout(tab, 2*time.Minute)
 	defer cancel()
 	var mu sync.Mutex
 	var errs []string

@@ -195,7 +195,7 @@ func TestEmbedBuilderPinnedTag(t *testing.T) {
 // runs the sandboxed frame in a process of its own: a target of its own, attached to here.
 func previewEval(t *testing.T, ctx context.Context, expr string, want ...string) string {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	var last string
 	var err error
 	for time.Now().Before(deadline) {
@@ -223,16 +223,15 @@ type targetInfo struct {
 	URL string
 }
 
+// iframes are the out-of-process frames of the test's own browser context.
 func iframes(ctx context.Context) ([]*targetInfo, error) {
-	infos, err := chromedp.Targets(ctx)
+	infos, err := browsertest.Frames(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var out []*targetInfo
 	for _, i := range infos {
-		if i.Type == "iframe" {
-			out = append(out, &targetInfo{ID: string(i.TargetID), URL: i.URL})
-		}
+		out = append(out, &targetInfo{ID: string(i.TargetID), URL: i.URL})
 	}
 	return out, nil
 }
@@ -387,7 +386,8 @@ func TestEmbedBuilderKeyboard(t *testing.T) {
 
 	for _, p := range []string{"clipboard-write", "clipboard-read"} {
 		if _, err := chromedp.CallBrowser(ctx, browser.SetPermission, browser.SetPermissionParams{
-			Permission: &browser.PermissionDescriptor{Name: p}, Setting: browser.PermissionSettingGranted, Origin: edge}); err != nil {
+			Permission: &browser.PermissionDescriptor{Name: p}, Setting: browser.PermissionSettingGranted, Origin: edge,
+			BrowserContextID: chromedp.FromContext(ctx).BrowserContextID}); err != nil { // the test's own, under a shared browser
 			t.Fatal(err)
 		}
 	}

@@ -31,18 +31,9 @@ func Path() (string, bool) {
 	return "", false
 }
 
-// Browser starts one headless Chromium for the test (closed at cleanup) and returns a context
-// for a first tab. New tabs come from chromedp.NewContext(ctx).
-func Browser(t testing.TB) context.Context {
-	t.Helper()
-	path, ok := Path()
-	if !ok {
-		if os.Getenv("CI") != "" {
-			t.Fatal("Chromium not found (set EDGE_CHROMIUM or run `make test`, which installs it): browser tests must run under CI")
-		}
-		t.Skip("Chromium not found: run `make test` to install it (this test fails instead of skipping under CI=true)")
-	}
-	opts := []chromedp.ExecAllocatorOption{
+// chromiumOptions are the flags every Chromium of the tests starts with, its profile in dir.
+func chromiumOptions(path, dir string) []chromedp.ExecAllocatorOption {
+	return []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
 		chromedp.Headless,
 		chromedp.NoFirstRun,
@@ -56,10 +47,36 @@ func Browser(t testing.TB) context.Context {
 		// Headless Chromium has no pointer of its own: pages see a desktop's mouse (a fine
 		// pointer that hovers). Touch emulation makes a tab a phone (coarse, no hover).
 		chromedp.Flag("blink-settings", "primaryPointerType=4,availablePointerTypes=4,primaryHoverType=2,availableHoverTypes=2"),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(dir),
+	}
+}
+
+// chromiumPath finds Chromium or ends the test: fails under CI=true, skips elsewhere.
+func chromiumPath(t testing.TB) string {
+	t.Helper()
+	path, ok := Path()
+	if !ok {
+		if os.Getenv("CI") != "" {
+			t.Fatal("Chromium not found (set EDGE_CHROMIUM or run `make test`, which installs it): browser tests must run under CI")
+		}
+		t.Skip("Chromium not found: run `make test` to install it (this test fails instead of skipping under CI=true)")
+	}
+	return path
+}
+
+// Browser gives the test a Chromium of its own as far as a page can tell, and returns a context
+// for a first tab; new tabs come from chromedp.NewContext(ctx). Under Main it is a browser
+// context (cookies, storage, cache and permissions apart, disposed at cleanup) of the one
+// Chromium the package's tests share; otherwise one Chromium started for the test and closed at
+// cleanup.
+func Browser(t testing.TB) context.Context {
+	t.Helper()
+	path := chromiumPath(t)
+	if sharedChromium.enabled {
+		return sharedBrowser(t, path)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, chromiumOptions(path, t.TempDir())...)
 	bctx, cancelBrowser := chromedp.NewContext(actx)
 	t.Cleanup(func() { cancelBrowser(); cancelAlloc(); cancel() })
 	if err := chromedp.Do(bctx); err != nil {

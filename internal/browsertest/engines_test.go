@@ -60,6 +60,7 @@ func TestEngines(t *testing.T) {
 	url := serveTestPage(t)
 	for _, e := range browsertest.Engines {
 		t.Run(string(e), func(t *testing.T) {
+			t.Parallel() // browsers of their own, one page server: the engines do not wait on each other
 			for _, o := range []browsertest.Options{{Width: 390, Height: 844, Touch: browsertest.SupportsTouch(e)}, {}} {
 				start := time.Now()
 				p := browsertest.Open(t, e, o)

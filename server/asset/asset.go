@@ -49,18 +49,20 @@ type Asset struct {
 	cacheControl []byte
 }
 
-// New compresses body and prepares its headers. A compressed form that is not smaller than
-// the identity bytes is not kept: the client gets identity instead.
+// New compresses body (once a process for the same larger bytes: see compress) and prepares
+// its headers. A compressed form that is not smaller than the identity bytes is not kept: the
+// client gets identity instead.
 func New(body []byte, contentType, cacheControl string) *Asset {
 	sum := sha256.Sum256(body)
 	tag := hex.EncodeToString(sum[:12])
 	a := &Asset{contentType: []byte(contentType), cacheControl: []byte(cacheControl)}
 	a.variants[Identity] = &variant{body: body, etag: []byte(`"` + tag + `"`)}
-	if gz := fasthttp.AppendGzipBytesLevel(nil, body, gzipLevel); len(gz) < len(body) {
-		a.variants[Gzip] = &variant{body: gz, etag: []byte(`"` + tag + `-gz"`)}
+	c := compress(sum, body)
+	if len(c.gz) < len(body) {
+		a.variants[Gzip] = &variant{body: c.gz, etag: []byte(`"` + tag + `-gz"`)}
 	}
-	if br := fasthttp.AppendBrotliBytesLevel(nil, body, brotliLevel); len(br) < len(body) {
-		a.variants[Brotli] = &variant{body: br, etag: []byte(`"` + tag + `-br"`)}
+	if len(c.br) < len(body) {
+		a.variants[Brotli] = &variant{body: c.br, etag: []byte(`"` + tag + `-br"`)}
 	}
 	return a
 }

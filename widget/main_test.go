@@ -1,0 +1,11 @@
+package widget_test
+
+import (
+	"testing"
+
+	"github.com/signpost/edge/internal/browsertest"
+)
+
+// TestMain shares one Chromium between the package's browser tests, each in a browser context
+// of its own (browsertest.Main).
+func TestMain(m *testing.M) { browsertest.Main(m) }
