@@ -223,6 +223,7 @@ func TestRegionFromTimeZone(t *testing.T) {
 }
 
 func TestLocaleFromHTMLLang(t *testing.T) {
+	t.Parallel()
 	edge, _ := startEdge(t)
 	browser := browsertest.Browser(t)
 	s := newSite(t, edge)
@@ -344,6 +345,7 @@ func TestNoRequestBeforeBanner(t *testing.T) {
 }
 
 func TestPlacement(t *testing.T) {
+	t.Parallel()
 	edge, _ := startEdge(t)
 	browser := browsertest.Browser(t)
 	s := newSite(t, edge)
