@@ -8,9 +8,9 @@
 #   - every other package with the race detector, four packages at a time (-p 4: the longest,
 #     server, cmd/edge and internal/browsertest, mostly wait).
 # Side by side they take about as long as the longest. SIGNPOST_TEST_LONG=1 (make test-long) runs
-# the long browser scenarios in full, where make test shares them out among the engines. Fuzzing is `make fuzz`: here each fuzz
-# target runs its seed corpus (testdata/fuzz and f.Add) as an ordinary test. Any run failing
-# fails the whole.
+# the long browser scenarios in full, where make test shares them out among the engines.
+# Fuzzing is `make fuzz`: here each fuzz target runs its seed corpus (testdata/fuzz and f.Add) as
+# an ordinary test. Any run failing fails the whole.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 GO=${GO:-go}
