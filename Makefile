@@ -4,7 +4,7 @@ BIN     := bin/edge
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: run build test test-deps bench bench-feedback bench-nginx lint check fuzz clean
+.PHONY: run build test test-long test-deps bench bench-feedback bench-nginx lint check fuzz clean
 
 ## run: serve the embedded default content on :8080 (EDGE_ADDR to change) and print where to look
 run:
@@ -15,12 +15,15 @@ build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/edge
 
 ## test: install what the tests need when missing (Chromium, Firefox, WebKit, redis-server, npm
-## packages), then vet, run every test (with -race but for the browser-driven widget tests, which
-## run beside them), and each fuzz target on 4,000 inputs
+## packages), then, side by side, go vet and every test: with -race but for the browser-driven
+## widget tests, which run beside them; each fuzz target on its seed corpus (fuzzing: make fuzz)
 test: test-deps
-	$(GO) vet ./...
 	@./scripts/test.sh
-	FUZZTIME=4000x ./scripts/fuzz.sh
+
+## test-long: make test with the long browser scenarios in full (SIGNPOST_TEST_LONG=1): the phone
+## banner's every region and language in each of the three engines (make test: each in one)
+test-long: test-deps
+	@SIGNPOST_TEST_LONG=1 ./scripts/test.sh
 
 test-deps:
 	@./scripts/test-deps.sh

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Runs every fuzz target of the project for FUZZTIME each (default 30s): `make fuzz` for long
-# runs; `make test` runs a fixed number of inputs a target (FUZZTIME=4000x; the seed corpora are
-# in testdata/fuzz and in each target's f.Add). A crash stops it and leaves the failing input in
-# testdata/fuzz.
+# Runs every fuzz target of the project for FUZZTIME each (default 30s; a count such as 4000x
+# works too): `make fuzz`. `make test` does not fuzz: `go test` runs each target's seed corpus
+# (testdata/fuzz and the target's f.Add) as an ordinary test. A crash stops it and leaves the
+# failing input in testdata/fuzz.
 #
 # Go 1.26's fuzz coordinator can report a bare "context deadline exceeded" as a failure when a
 # duration -fuzztime ends while a worker is busy (golang/go#75804, fixed in Go 1.27) — on a busy

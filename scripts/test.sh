@@ -1,17 +1,34 @@
 #!/usr/bin/env bash
-# Every test, in two go test runs side by side: every package with the race detector but the
-# widget's, whose tests drive real browsers (Chromium, Firefox, WebKit) and spend their time
-# waiting on them; the edge they load is race-tested in the server package's own tests. Side by
-# side they take about as long as the longer of the two. Either failing fails the whole.
+# `make test` after test-deps: go vet and every test, in three runs side by side, since most of
+# the suite's time is spent waiting on browsers, edges and redis-server rather than computing:
+#   - go vet ./...;
+#   - the widget's tests, without the race detector, four at a time (-parallel 4): they drive real
+#     browsers (Chromium, Firefox, WebKit) and spend their time waiting on them; the edge they
+#     load is race-tested in the server package's own tests;
+#   - every other package with the race detector, four packages at a time (-p 4: the longest,
+#     server, cmd/edge and internal/browsertest, mostly wait).
+# Side by side they take about as long as the longest. SIGNPOST_TEST_LONG=1 (make test-long) runs
+# the long browser scenarios in full, where make test shares them out among the engines.
+# Fuzzing is `make fuzz`: here each fuzz target runs its seed corpus (testdata/fuzz and f.Add) as
+# an ordinary test. Any run failing fails the whole.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 GO=${GO:-go}
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-"$GO" test -count=1 -timeout 9m ./widget/ >"$log" 2>&1 &
+vetlog=$(mktemp)
+widgetlog=$(mktemp)
+trap 'rm -f "$vetlog" "$widgetlog"' EXIT
+"$GO" vet ./... >"$vetlog" 2>&1 &
+vet=$!
+"$GO" test -count=1 -parallel 4 -timeout 9m ./widget/ >"$widgetlog" 2>&1 &
 widget=$!
-"$GO" test -race -count=1 -timeout 9m $("$GO" list ./... | grep -v '/widget$')
+"$GO" test -race -count=1 -p 4 -timeout 9m $("$GO" list ./... | grep -v '/widget$')
 rc=$?
 wait "$widget" || rc=1
-cat "$log"
+cat "$widgetlog"
+if wait "$vet"; then
+  echo "go vet ./...: ok"
+else
+  cat "$vetlog"
+  rc=1
+fi
 exit $rc

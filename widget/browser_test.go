@@ -140,6 +140,7 @@ func findLink(ls []link, href string) (link, bool) {
 // TestBannerInChromium loads the minified bundle the edge serves into the demo page, under the
 // page's strict CSP, and checks what a visitor sees for several regions.
 func TestBannerInChromium(t *testing.T) {
+	t.Parallel()
 	edge, _ := startEdge(t)
 	browser := browsertest.Browser(t)
 
@@ -204,6 +205,7 @@ func TestBannerInChromium(t *testing.T) {
 // another origin under a strict CSP and a hostile stylesheet, included twice and with no
 // placeholder: the way a partner's CMS page would.
 func TestPinnedEmbedOnPartnerPage(t *testing.T) {
+	t.Parallel()
 	edge, srv := startEdge(t)
 	browser := browsertest.Browser(t)
 	resp, err := http.Get(edge + "/v1/widget.json")

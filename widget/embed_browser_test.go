@@ -301,6 +301,7 @@ func TestEmbedBuilderPreview(t *testing.T) {
 // TestEmbedBuilderBadValues: hostile values in the address or typed in the fields are refused,
 // shown as text, and never run or reach the tags and the preview.
 func TestEmbedBuilderBadValues(t *testing.T) {
+	t.Parallel()
 	edge, _ := startEdge(t)
 	browser := browsertest.Browser(t)
 	payload := `"><img src=x onerror="window.__xss=1">`
@@ -363,6 +364,7 @@ func TestEmbedBuilderBadValues(t *testing.T) {
 // TestEmbedBuilderKeyboard: every control is reached with Tab, and a copy button works from the
 // keyboard with a visible status; where the Clipboard API refuses, the text is selected instead.
 func TestEmbedBuilderKeyboard(t *testing.T) {
+	// Not parallel: the clipboard it reads is the one Chromium's, shared by every test.
 	edge, _ := startEdge(t)
 	b := browsertest.Browser(t)
 	ctx := openBuilder(t, b, edge+"/embed")

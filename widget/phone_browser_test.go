@@ -19,6 +19,19 @@ import (
 // shippedRegions are the region entries of configs/content.yaml, and AQ, which has none.
 var shippedRegions = []string{"CA", "CA-QC", "US", "GB", "GB-ENG", "IE", "AU", "NZ", "FR", "AQ"}
 
+// longRun is set by `make test-long` (SIGNPOST_TEST_LONG=1): the scenarios `make test` shares
+// out among the engines then run in every engine.
+var longRun = os.Getenv("SIGNPOST_TEST_LONG") != ""
+
+// phoneCase says whether the engine at index e of browsertest.Engines checks the region at index
+// r of shippedRegions in the locale at index l of en, fr. Under `make test` each region and locale
+// is checked on each viewport in one engine: every engine gets both locales, both viewports and
+// a third of the regions in each locale (two thirds over both), together all of them; under
+// `make test-long`, every engine all of them.
+func phoneCase(e, r, l int) bool {
+	return longRun || (r+l)%len(browsertest.Engines) == e
+}
+
 // viewports are the two layouts: a touch phone, and a desktop from the breakpoint up.
 var viewports = []struct {
 	name string
@@ -132,7 +145,8 @@ func find(cs []control, inPanel bool, href string) (control, bool) {
 }
 
 // TestPhoneBanner is the banner as a visitor on a phone or a desktop sees it, in Chromium,
-// Firefox and WebKit, for every shipped region in English and French: its height is the one
+// Firefox and WebKit, for every shipped region in English and French (each region and language
+// in one engine under `make test`, in all three under `make test-long`: phoneCase): its height is the one
 // partners reserve; the first line's call and text actions and the emergency number are there
 // as first shown, as targets of at least 44x44 CSS px; every other line and the region's full
 // sentence are one tap away, behind a disclosure that says how many lines it holds; every
@@ -148,7 +162,7 @@ func TestPhoneBanner(t *testing.T) {
 		}
 	}
 	shots := os.Getenv("SIGNPOST_SCREENSHOTS")
-	for _, engine := range browsertest.Engines {
+	for ei, engine := range browsertest.Engines {
 		t.Run(string(engine), func(t *testing.T) {
 			t.Parallel() // three browsers, one edge: the engines do not wait on each other
 			for _, vp := range viewports {
@@ -156,8 +170,11 @@ func TestPhoneBanner(t *testing.T) {
 				touch := opts.Touch && browsertest.SupportsTouch(engine)
 				opts.Touch = touch
 				p := browsertest.Open(t, engine, opts)
-				for _, loc := range []string{"en", "fr"} {
-					for _, region := range shippedRegions {
+				for li, loc := range []string{"en", "fr"} {
+					for ri, region := range shippedRegions {
+						if !phoneCase(ei, ri, li) {
+							continue
+						}
 						name := fmt.Sprintf("%s %s %s", vp.name, region, loc)
 						b := want[region+"/"+loc]
 						url := s.embed(fmt.Sprintf("/phone-%s-%s-%s", vp.name, region, loc), loc,

@@ -20,6 +20,7 @@ import (
 // The stylesheet says `body *`, not `*`: `* { display: none !important }` also hides <html> and
 // <body>, and then no element of the page, the widget's or any other, can be rendered at all.
 func TestHostilePage(t *testing.T) {
+	t.Parallel()
 	edge, _ := startEdge(t)
 	browser := browsertest.Browser(t)
 	s := newSite(t, edge)
@@ -54,6 +55,7 @@ func TestHostilePage(t *testing.T) {
 }
 
 func TestSignpostAPI(t *testing.T) {
+	t.Parallel()
 	edge, _ := startEdge(t)
 	browser := browsertest.Browser(t)
 	s := newSite(t, edge)

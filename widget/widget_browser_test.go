@@ -235,6 +235,7 @@ func TestRegionFromTimeZone(t *testing.T) {
 }
 
 func TestLocaleFromHTMLLang(t *testing.T) {
+	t.Parallel()
 	edge, _ := startEdge(t)
 	browser := browsertest.Browser(t)
 	s := newSite(t, edge)
@@ -356,6 +357,7 @@ func TestNoRequestBeforeBanner(t *testing.T) {
 }
 
 func TestPlacement(t *testing.T) {
+	t.Parallel()
 	edge, _ := startEdge(t)
 	browser := browsertest.Browser(t)
 	s := newSite(t, edge)
