@@ -209,7 +209,7 @@ func (s *Submission) Validate() error {
 	case len(s.Partner) > MaxPartnerID || strings.IndexFunc(s.Partner, notIDRune) >= 0:
 		return fieldErr("partner", "invalid_partner", "not a partner id")
 	}
-	page, err := cleanPage(s.Page)
+	page, err := CleanPage(s.Page)
 	if err != nil {
 		return err
 	}
@@ -251,11 +251,9 @@ func notIDRune(r rune) bool {
 	return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.')
 }
 
-// CleanPage is a page path as a record keeps it (see cleanPage), or the error naming "page".
-func CleanPage(p string) (string, error) { return cleanPage(p) }
-
-// cleanPage keeps the path of a page: query and fragment go, and what remains must be a path.
-func cleanPage(p string) (string, error) {
+// CleanPage keeps the path of a page as a record keeps it: query and fragment go, and what
+// remains must be a path (else the error names "page").
+func CleanPage(p string) (string, error) {
 	p = strings.TrimSpace(p)
 	if i := strings.IndexAny(p, "?#"); i >= 0 {
 		p = p[:i]

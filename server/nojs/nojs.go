@@ -45,9 +45,6 @@ const FrameCSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-act
 // fragmentCSP is for the fragment opened on its own (an include ignores it).
 const fragmentCSP = "default-src 'none'; style-src 'self'; frame-ancestors 'none'"
 
-// Components the frame page can show.
-var frameComponents = []string{"banner", "resources", "feedback", "exit"}
-
 // Deps are what the no-JavaScript pages need.
 type Deps struct {
 	Log *slog.Logger
@@ -237,13 +234,13 @@ func components(raw string, p *snippets.Partner) ([]string, error) {
 	if raw == "" {
 		cs = p.Components
 		if len(cs) == 0 {
-			cs = frameComponents
+			cs = snippets.Components
 		}
 		return cs, nil
 	}
 	for _, c := range strings.Split(raw, ",") {
 		c = strings.TrimSpace(c)
-		if !slices.Contains(frameComponents, c) {
+		if !slices.Contains(snippets.Components, c) {
 			return nil, web.BadParam("components", "invalid_parameter.components")
 		}
 		if !slices.Contains(cs, c) {
