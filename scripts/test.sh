@@ -2,9 +2,11 @@
 # `make test` after test-deps: go vet and every test, in three runs side by side, since most of
 # the suite's time is spent waiting on browsers, edges and redis-server rather than computing:
 #   - go vet ./...;
-#   - the widget's tests, without the race detector, four at a time (-parallel 4): they drive real
-#     browsers (Chromium, Firefox, WebKit) and spend their time waiting on them; the edge they
-#     load is race-tested in the server package's own tests;
+#   - the browser-driven packages, the widget's and the console's (server/console: the console,
+#     dashboard and history views driven as an operator does), without the race detector, four
+#     tests at a time (-parallel 4): they drive real browsers (Chromium, Firefox, WebKit) and spend
+#     their time waiting on them; the edge they load is race-tested in the server package's own
+#     tests, which call the same routes directly;
 #   - every other package with the race detector, four packages at a time (-p 4: the longest,
 #     server, cmd/edge and internal/browsertest, mostly wait).
 # Side by side they take about as long as the longest. SIGNPOST_TEST_LONG=1 (make test-long) runs
@@ -19,9 +21,12 @@ widgetlog=$(mktemp)
 trap 'rm -f "$vetlog" "$widgetlog"' EXIT
 "$GO" vet ./... >"$vetlog" 2>&1 &
 vet=$!
-"$GO" test -count=1 -parallel 4 -timeout 9m ./widget/ >"$widgetlog" 2>&1 &
+browsers='/widget$|/server/console$'
+"$GO" test -count=1 -parallel 4 -timeout 9m $("$GO" list ./... | grep -E "$browsers") >"$widgetlog" 2>&1 &
 widget=$!
-"$GO" test -race -count=1 -p 4 -timeout 9m $("$GO" list ./... | grep -v '/widget$')
+# The longest first: go test starts packages in the order given, and these three mostly wait.
+first='./server ./cmd/edge ./internal/browsertest'
+"$GO" test -race -count=1 -p 4 -timeout 9m $first $("$GO" list ./... | grep -vE "$browsers|/server$|/cmd/edge$|/internal/browsertest$")
 rc=$?
 wait "$widget" || rc=1
 cat "$widgetlog"

@@ -1,4 +1,4 @@
-package server
+package console_test
 
 import (
 	"testing"
@@ -6,6 +6,6 @@ import (
 	"github.com/signpost/edge/internal/browsertest"
 )
 
-// TestMain shares one Chromium between the package's browser tests, each in a browser context
+// TestMain shares one Chromium between the console's browser tests, each in a browser context
 // of its own (browsertest.Main).
 func TestMain(m *testing.M) { browsertest.Main(m) }
