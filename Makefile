@@ -16,7 +16,7 @@ build:
 
 ## test: install what the tests need when missing (Chromium, Firefox, WebKit, redis-server, npm
 ## packages), then, side by side, go vet and every test: with -race but for the browser-driven
-## widget tests, which run beside them; each fuzz target on its seed corpus (fuzzing: make fuzz)
+## widget and console tests, which run beside them; each fuzz target on its seed corpus (fuzzing: make fuzz)
 test: test-deps
 	@./scripts/test.sh
 
