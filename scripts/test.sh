@@ -16,6 +16,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 GO=${GO:-go}
+# Builds keyed by module path rather than checkout directory: a fresh clone reuses what an
+# earlier checkout on the machine compiled (the tests' own `go build`s inherit it too).
+export GOFLAGS="${GOFLAGS:+$GOFLAGS }-trimpath"
 vetlog=$(mktemp)
 widgetlog=$(mktemp)
 trap 'rm -f "$vetlog" "$widgetlog"' EXIT
