@@ -17,13 +17,8 @@ func benchRequest(b *testing.B, uri string, headers ...string) {
 		b.Fatal(err)
 	}
 	h := srv.Handler()
-	var ctx fasthttp.RequestCtx
-	ctx.Request.SetRequestURI(uri)
-	ctx.Request.Header.SetHost("edge.example:8080") // checked on every request
-	for i := 0; i+1 < len(headers); i += 2 {
-		ctx.Request.Header.Set(headers[i], headers[i+1])
-	}
-	h(&ctx)
+	ctx := benchCtx(uri, headers...)
+	h(ctx)
 	if c := ctx.Response.StatusCode(); c != 200 && c != 304 {
 		b.Fatalf("%s: %d %s", uri, c, ctx.Response.Body())
 	}
@@ -31,8 +26,20 @@ func benchRequest(b *testing.B, uri string, headers ...string) {
 	b.SetBytes(int64(len(ctx.Response.Body())))
 	for b.Loop() {
 		ctx.Response.Reset()
-		h(&ctx)
+		h(ctx)
 	}
+}
+
+// benchCtx is a request as the benchmarks send it: uri, a Host (checked on every request), and
+// headers alternating name and value.
+func benchCtx(uri string, headers ...string) *fasthttp.RequestCtx {
+	var ctx fasthttp.RequestCtx
+	ctx.Request.SetRequestURI(uri)
+	ctx.Request.Header.SetHost("edge.example:8080")
+	for i := 0; i+1 < len(headers); i += 2 {
+		ctx.Request.Header.Set(headers[i], headers[i+1])
+	}
+	return &ctx
 }
 
 func BenchmarkWidgetBrotli(b *testing.B) {
@@ -63,12 +70,9 @@ func TestWidgetPathAllocatesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := srv.Handler()
-	var ctx fasthttp.RequestCtx
-	ctx.Request.SetRequestURI("/v1/widget.js")
-	ctx.Request.Header.SetHost("edge.example:8080")
-	ctx.Request.Header.Set("Accept-Encoding", "gzip, deflate, br")
-	h(&ctx)
-	if n := testing.AllocsPerRun(200, func() { ctx.Response.Reset(); h(&ctx) }); n != 0 {
+	ctx := benchCtx("/v1/widget.js", "Accept-Encoding", "gzip, deflate, br")
+	h(ctx)
+	if n := testing.AllocsPerRun(200, func() { ctx.Response.Reset(); h(ctx) }); n != 0 {
 		t.Errorf("widget path: %v allocations per request, want 0", n)
 	}
 }
@@ -101,13 +105,8 @@ func benchBare(b *testing.B, uri string, headers ...string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var edge fasthttp.RequestCtx
-	edge.Request.SetRequestURI(uri)
-	edge.Request.Header.SetHost("edge.example:8080")
-	for i := 0; i+1 < len(headers); i += 2 {
-		edge.Request.Header.Set(headers[i], headers[i+1])
-	}
-	srv.Handler()(&edge)
+	edge := benchCtx(uri, headers...)
+	srv.Handler()(edge)
 	if c := edge.Response.StatusCode(); c != 200 {
 		b.Fatalf("%s: %d", uri, c)
 	}
@@ -125,13 +124,8 @@ func benchBare(b *testing.B, uri string, headers ...string) {
 		}
 		ctx.Response.SetBodyRaw(body)
 	}
-	var ctx fasthttp.RequestCtx
-	ctx.Request.SetRequestURI(uri)
-	ctx.Request.Header.SetHost("edge.example:8080")
-	for i := 0; i+1 < len(headers); i += 2 {
-		ctx.Request.Header.Set(headers[i], headers[i+1])
-	}
-	bare(&ctx)
+	ctx := benchCtx(uri, headers...)
+	bare(ctx)
 	if got := ctx.Response.Header.ContentEncoding(); string(got) != string(edge.Response.Header.ContentEncoding()) || len(names) < 8 {
 		b.Fatalf("bare answer differs from the edge's: %q, %d headers", got, len(names))
 	}
@@ -139,6 +133,6 @@ func benchBare(b *testing.B, uri string, headers ...string) {
 	b.SetBytes(int64(len(body)))
 	for b.Loop() {
 		ctx.Response.Reset()
-		bare(&ctx)
+		bare(ctx)
 	}
 }
