@@ -3,12 +3,16 @@
 #  - widget.js and a snippet: requests/s and p99 at 64 connections, the edge against nginx
 #    serving the same bytes from disk with gzip_static, and against a bare fasthttp handler
 #    serving them from memory (scripts/bare: the ceiling); every server pinned to core 0, wrk
-#    to core 1; edge and bare measured in alternating pairs, the ratio their median;
+#    to core 1; edge and bare measured in alternating rounds of ROUND_DUR each (short, so that
+#    the two of a round see the same machine), the ratio their median; and the method's own
+#    resolution: two identical bare servers measured the same way (the A/A control);
 #  - 10,000 idle keep-alive connections held by the edge: its resident memory.
 # Installs nginx and wrk from Debian when missing. Every process it starts it stops by PID.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DUR=${DUR:-10s}
+ROUND_DUR=${ROUND_DUR:-1s}
+ROUNDS=${ROUNDS:-21}
 CONNS=${CONNS:-64}
 IDLE=${IDLE:-10000}
 
@@ -55,6 +59,10 @@ pids+=($!)
 soport=$(free_port)
 taskset -c "$server_cpu" "$tmp/bare" -edge-options -addr "127.0.0.1:$soport" -body "$tmp/banner.json.gz" -headers "$tmp/banner.h" &
 pids+=($!)
+# A second, identical bare server: measured against the first as the edge is, the A/A control.
+aport=$(free_port)
+taskset -c "$server_cpu" "$tmp/bare" -edge-options -addr "127.0.0.1:$aport" -body "$tmp/widget.js.gz" -headers "$tmp/widget.h" &
+pids+=($!)
 
 nport=$(free_port)
 mkdir -p "$tmp/nginx/logs"
@@ -81,10 +89,10 @@ taskset -c "$server_cpu" nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -g 'da
 pids+=($!)
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$nport/v1/widget.js" >/dev/null && break; sleep 0.1; done
 
-for p in $bport $sport $boport $soport; do for _ in $(seq 50); do curl -sf "http://127.0.0.1:$p/" >/dev/null && break; sleep 0.1; done; done
+for p in $bport $sport $boport $soport $aport; do for _ in $(seq 50); do curl -sf "http://127.0.0.1:$p/" >/dev/null && break; sleep 0.1; done; done
 
-rps() { # url -> requests/s
-  taskset -c "$client_cpu" wrk -t1 -c"$CONNS" -d"$DUR" -H 'Accept-Encoding: gzip' "$1" | awk '/Requests\/sec/ {print $2}'
+rps() { # url -> requests/s over ROUND_DUR
+  taskset -c "$client_cpu" wrk -t1 -c"$CONNS" -d"$ROUND_DUR" -H 'Accept-Encoding: gzip' "$1" | awk '/Requests\/sec/ {print $2}'
 }
 run() { # name url
   local out
@@ -96,7 +104,7 @@ run() { # name url
 # options (the edge's code) and edge / bare with fasthttp's defaults (code and configuration).
 rounds() {
   local es="" os="" bs="" e o b
-  for i in $(seq "${ROUNDS:-5}"); do
+  for i in $(seq "$ROUNDS"); do
     case $((i % 3)) in
       1) e=$(rps "$2"); o=$(rps "$3"); b=$(rps "$4") ;;
       2) o=$(rps "$3"); b=$(rps "$4"); e=$(rps "$2") ;;
@@ -116,7 +124,7 @@ print(f"  edge / bare (edge options): median {m(ro):.3f} (" + ", ".join(f"{r:.3f
 print(f"  edge / bare (defaults):     median {m(rb):.3f} (" + ", ".join(f"{r:.3f}" for r in rb) + ")")
 ' "$1" "$es" "$os" "$bs"
 }
-echo "wrk -t1 -c$CONNS -d$DUR, Accept-Encoding: gzip, loopback; servers on CPU $server_cpu, wrk on CPU $client_cpu"
+echo "wrk -t1 -c$CONNS -d$DUR (rounds: $ROUNDS of $ROUND_DUR), Accept-Encoding: gzip, loopback; servers on CPU $server_cpu, wrk on CPU $client_cpu"
 run "edge  /v1/widget.js" "http://127.0.0.1:$eport/v1/widget.js"
 run "bare  /v1/widget.js (fasthttp, memory)" "http://127.0.0.1:$bport/v1/widget.js"
 run "bare  /v1/widget.js (edge options)" "http://127.0.0.1:$boport/v1/widget.js"
@@ -127,6 +135,19 @@ run "bare  snippet (edge options)" "http://127.0.0.1:$soport/"
 run "nginx snippet (gzip_static)" "http://127.0.0.1:$nport/v1/snippets/banner.json"
 rounds "widget.js" "http://127.0.0.1:$eport/v1/widget.js" "http://127.0.0.1:$boport/v1/widget.js" "http://127.0.0.1:$bport/v1/widget.js"
 rounds "snippet" "http://127.0.0.1:$eport/v1/snippets/demo/banner?region=CA" "http://127.0.0.1:$soport/" "http://127.0.0.1:$sport/"
+# The A/A control: two identical bare servers in the same alternating pairs. Its distance from
+# 1.000 is what this machine's noise (and each process's luck of memory placement) puts on a ratio.
+as="" bs2=""
+for i in $(seq "$ROUNDS"); do
+  if ((i % 2)); then a=$(rps "http://127.0.0.1:$aport/"); b=$(rps "http://127.0.0.1:$boport/")
+  else b=$(rps "http://127.0.0.1:$boport/"); a=$(rps "http://127.0.0.1:$aport/"); fi
+  as="$as $a"; bs2="$bs2 $b"
+done
+python3 -c '
+import statistics, sys
+r = [a / b for a, b in zip(map(float, sys.argv[1].split()), map(float, sys.argv[2].split()))]
+print(f"A/A control, bare / identical bare: median {statistics.median(r):.3f} (" + ", ".join(f"{x:.3f}" for x in r) + ")")
+' "$as" "$bs2"
 
 # Idle keep-alive connections: each sends one request, reads the answer, then stays open.
 ulimit -n $((IDLE + 1024))

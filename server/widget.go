@@ -56,11 +56,12 @@ func (s *Server) serveWidget(ctx *fasthttp.RequestCtx) bool {
 	default:
 		return false
 	}
-	web.SetCORS(ctx)
 	switch {
 	case ctx.IsGet() || ctx.IsHead():
-		a.Serve(ctx)
+		a.Serve(ctx) // the whole answer, security and CORS headers included (asset.Whole)
 	case ctx.IsOptions():
+		web.SetSecurityHeaders(ctx)
+		web.SetCORS(ctx)
 		handlePreflight(ctx)
 	default:
 		web.Write(ctx, s.log, web.ErrMethod)
@@ -108,7 +109,7 @@ func (s *Server) oldBundle(hash string) (a *asset.Asset, unavailable bool) {
 	case err != nil:
 		return nil, true
 	}
-	a = asset.New(js, web.ContentTypeJS, serving.CachePinned)
+	a = bundleAsset(js)
 	s.oldBundles.Store(hash, a)
 	return a, false
 }
@@ -131,11 +132,16 @@ func (s *Server) LoadBundles(ctx context.Context) {
 			continue
 		}
 		if js, err := b.LoadBundle(ctx, h); err == nil {
-			s.oldBundles.Store(h, asset.New(js, web.ContentTypeJS, serving.CachePinned))
+			s.oldBundles.Store(h, bundleAsset(js))
 			n++
 		}
 	}
 	s.log.Info("archived widget bundles loaded", "count", n)
+}
+
+// bundleAsset serves an archived bundle as the current one is served: pinned, public.
+func bundleAsset(js []byte) *asset.Asset {
+	return asset.New(js, web.ContentTypeJS, serving.CachePinned).Whole(web.PublicHeaders)
 }
 
 func isAsset(v any) bool {

@@ -363,27 +363,29 @@ func TestWithCacheControl(t *testing.T) {
 }
 
 func TestServeAllocs(t *testing.T) {
-	a := New(largeBody, testContentType, testCacheControl)
-	for _, tc := range []struct{ name, ae, inm string }{
-		{"br", "gzip, deflate, br", ""},
-		{"gzip", "gzip", ""},
-		{"not modified", "gzip, deflate, br", a.ETag(Brotli)},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			ctx := &fasthttp.RequestCtx{}
-			ctx.Request.Header.Set("Accept-Encoding", tc.ae)
-			if tc.inm != "" {
-				ctx.Request.Header.Set("If-None-Match", tc.inm)
-			}
-			a.Serve(ctx) // warm the response header buffers
-			allocs := testing.AllocsPerRun(100, func() {
-				ctx.Response.Reset()
-				a.Serve(ctx)
+	plain := New(largeBody, testContentType, testCacheControl)
+	for kind, a := range map[string]*Asset{"plain": plain, "whole": plain.Whole(testBase)} {
+		for _, tc := range []struct{ name, ae, inm string }{
+			{"br", "gzip, deflate, br", ""},
+			{"gzip", "gzip", ""},
+			{"not modified", "gzip, deflate, br", a.ETag(Brotli)},
+		} {
+			t.Run(kind+" "+tc.name, func(t *testing.T) {
+				ctx := &fasthttp.RequestCtx{}
+				ctx.Request.Header.Set("Accept-Encoding", tc.ae)
+				if tc.inm != "" {
+					ctx.Request.Header.Set("If-None-Match", tc.inm)
+				}
+				a.Serve(ctx) // warm the response header buffers
+				allocs := testing.AllocsPerRun(100, func() {
+					ctx.Response.Reset()
+					a.Serve(ctx)
+				})
+				if allocs != 0 {
+					t.Errorf("Serve allocates %v times per call, want 0", allocs)
+				}
 			})
-			if allocs != 0 {
-				t.Errorf("Serve allocates %v times per call, want 0", allocs)
-			}
-		})
+		}
 	}
 }
 

@@ -79,7 +79,7 @@ func New(content *snippets.Loaded, number int64, opts Options) (*State, error) {
 		return nil, err
 	}
 	// The pinned and short-cached URLs serve the same bytes; only Cache-Control differs.
-	pinned := asset.New(b.JS, web.ContentTypeJS, CachePinned)
+	pinned := asset.New(b.JS, web.ContentTypeJS, CachePinned).Whole(web.PublicHeaders)
 	return &State{
 		Content:    content,
 		Number:     number,
@@ -87,7 +87,7 @@ func New(content *snippets.Loaded, number int64, opts Options) (*State, error) {
 		Widget:     pinned.WithCacheControl(CacheWidget),
 		Pinned:     pinned,
 		PinnedName: []byte("widget." + b.Hash + ".js"),
-		Manifest:   asset.New(m, web.ContentJSON, CacheManifest),
+		Manifest:   asset.New(m, web.ContentJSON, CacheManifest).Whole(web.PublicHeaders),
 		opts:       opts,
 	}, nil
 }
@@ -195,7 +195,7 @@ func (st *State) Snippet(ctx *fasthttp.RequestCtx, now time.Time, remember bool)
 		if err != nil {
 			return nil, err
 		}
-		return &snippetEntry{asset: asset.New(body, web.ContentJSON, CacheSnippet), until: until}, nil
+		return &snippetEntry{asset: asset.New(body, web.ContentJSON, CacheSnippet).Whole(web.PublicHeaders), until: until}, nil
 	})
 	if err != nil {
 		return err
