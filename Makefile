@@ -38,8 +38,8 @@ bench: test-deps
 
 ## bench-nginx: the edge against nginx (gzip_static) and a bare fasthttp handler (the ceiling)
 ## on the same bytes, servers on one core and wrk at 64 connections on the other, edge and bare
-## in alternating pairs (median ratio); the edge's memory with 10,000 idle keep-alive
-## connections (installs nginx and wrk)
+## in 21 alternating one-second rounds (median ratio) beside an A/A control of two identical
+## bare servers; the edge's memory with 10,000 idle keep-alive connections (installs nginx, wrk)
 bench-nginx:
 	@./scripts/bench-vs-nginx.sh
 
