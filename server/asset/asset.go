@@ -151,20 +151,19 @@ func (a *Asset) setHeaders(rh *fasthttp.ResponseHeader, e Encoding) {
 func (a *Asset) Whole(base func(*fasthttp.ResponseHeader)) *Asset {
 	w := *a
 	w.base = base
+	prepare := func(status int, own func(*fasthttp.ResponseHeader)) *fasthttp.ResponseHeader {
+		rh := new(fasthttp.ResponseHeader)
+		base(rh)
+		own(rh)
+		rh.SetStatusCode(status)
+		return rh
+	}
 	for e, v := range a.variants {
 		if v == nil {
 			continue
 		}
-		rh := new(fasthttp.ResponseHeader)
-		base(rh)
-		w.setHeaders(rh, Encoding(e))
-		rh.SetStatusCode(fasthttp.StatusOK)
-		w.whole[e] = rh
-		nm := new(fasthttp.ResponseHeader)
-		base(nm)
-		w.setValidators(nm, v)
-		nm.SetStatusCode(fasthttp.StatusNotModified)
-		w.notModified[e] = nm
+		w.whole[e] = prepare(fasthttp.StatusOK, func(rh *fasthttp.ResponseHeader) { w.setHeaders(rh, Encoding(e)) })
+		w.notModified[e] = prepare(fasthttp.StatusNotModified, func(rh *fasthttp.ResponseHeader) { w.setValidators(rh, v) })
 	}
 	return &w
 }
@@ -284,9 +283,8 @@ func MatchETag(inm, tag []byte) bool {
 func (a *Asset) WithCacheControl(cacheControl string) *Asset {
 	b := *a
 	b.cacheControl = []byte(cacheControl)
-	b.base, b.whole, b.notModified = nil, [3]*fasthttp.ResponseHeader{}, [3]*fasthttp.ResponseHeader{}
 	if a.base != nil {
-		return b.Whole(a.base)
+		return b.Whole(a.base) // its answers prepared anew, with this Cache-Control
 	}
 	return &b
 }
