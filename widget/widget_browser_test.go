@@ -152,21 +152,10 @@ func eval[T any](t *testing.T, ctx context.Context, expr string) T {
 	return v
 }
 
-// poll evaluates expr until it is true, from Go: chromedp's own Poll runs on the page's Promise,
-// which a hostile page may have replaced, and fails while a navigation swaps the document.
+// poll waits until expr is true in the tab (browsertest.Poll: 30 s at most).
 func poll(t *testing.T, ctx context.Context, expr string) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	var err error
-	for time.Now().Before(deadline) {
-		var ok bool
-		if ok, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { try { return !!(`+expr+`) } catch (e) { return false } })()`)); err == nil && ok {
-			return
-		}
-		time.Sleep(25 * time.Millisecond)
-	}
-	probe, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify(window.__probe)`))
-	t.Fatalf("waiting for %s: not true within 30 s (last error %v; page probe: %s)", expr, err, probe)
+	browsertest.Poll(t, ctx, expr)
 }
 
 // shadow is JS for the shadow root of a component.

@@ -217,22 +217,11 @@ func consoleEval[T any](t testing.TB, ctx context.Context, expr string) T {
 	return v
 }
 
-// consolePoll waits until expr is true (30 s at most), evaluated from Go so that navigations
-// in between do not fail it.
+// consolePoll waits until expr is true (browsertest.Poll: 30 s at most), saying on failure
+// what the console's main region read.
 func consolePoll(t testing.TB, ctx context.Context, expr string) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	var err error
-	for time.Now().Before(deadline) {
-		var ok bool
-		if ok, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { try { return !!(`+expr+`) } catch (e) { return false } })()`)); err == nil && ok {
-			return
-		}
-		time.Sleep(25 * time.Millisecond)
-	}
-	probe, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify(window.__probe)`))
-	status, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector("main")||{}).innerText`))
-	t.Fatalf("waiting for %s: not true within 30 s (last error %v; probe %s; main: %.600s)", expr, err, probe, status)
+	browsertest.Poll(t, ctx, expr, `(document.querySelector("main")||{}).innerText`)
 }
 
 // consoleFrame evaluates expr (a JS expression giving a string) in the tab's frame whose URL
