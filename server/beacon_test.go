@@ -79,7 +79,7 @@ func TestBeaconValidation(t *testing.T) {
 		{"unknown event", `{"partner":"demo","region":"CA","event":"click"}`, nil, 400, "invalid_event", "event"},
 		{"no event", `{"partner":"demo","region":"CA"}`, nil, 400, "invalid_event", "event"},
 		{"unknown region", `{"partner":"demo","region":"XX","event":"shown"}`, nil, 400, "unknown_region", "region"},
-		{"a code, not an entry", `{"partner":"demo","region":"CA-ON","event":"shown"}`, nil, 400, "unknown_region", "region"},
+		{"a code, not an entry", `{"partner":"demo","region":"US-NY","event":"shown"}`, nil, 400, "unknown_region", "region"},
 		{"tel without line", `{"partner":"demo","region":"CA","event":"tel"}`, nil, 400, "line_required", "line"},
 		{"unknown line", `{"partner":"demo","region":"CA","event":"tel","line":"nope"}`, nil, 400, "unknown_line", "line"},
 		{"line of another region", `{"partner":"demo","region":"CA","event":"tel","line":"us-988"}`, nil, 400, "unknown_line", "line"},
@@ -120,12 +120,12 @@ func TestBeaconValidation(t *testing.T) {
 
 	// Exactly the accepted beacons were counted.
 	want := []usage.Row{
-		{Day: "2026-11-22", Partner: "demo", Region: "", Shown: 2},
-		{Day: "2026-11-22", Partner: "demo", Region: "CA", Shown: 3},
-		{Day: "2026-11-22", Partner: "demo", Region: "CA", Line: "ca-988", Tel: 1},
-		{Day: "2026-11-22", Partner: "demo", Region: "CA", Line: "ca-hope-for-wellness", Chat: 1},
-		{Day: "2026-11-22", Partner: "demo", Region: "CA", Line: "ca-kids-help-phone", SMS: 1},
-		{Day: "2026-11-22", Partner: "demo", Region: "CA-QC", Line: "qc-appelle", Tel: 1},
+		{Day: "2026-12-07", Partner: "demo", Region: "", Shown: 2},
+		{Day: "2026-12-07", Partner: "demo", Region: "CA", Shown: 3},
+		{Day: "2026-12-07", Partner: "demo", Region: "CA", Line: "ca-988", Tel: 1},
+		{Day: "2026-12-07", Partner: "demo", Region: "CA", Line: "ca-hope-for-wellness", Chat: 1},
+		{Day: "2026-12-07", Partner: "demo", Region: "CA", Line: "ca-kids-help-phone", SMS: 1},
+		{Day: "2026-12-07", Partner: "demo", Region: "CA-QC", Line: "qc-appelle", Tel: 1},
 	}
 	if got := usageRows(t, e, ""); !reflect.DeepEqual(got, want) {
 		t.Errorf("counts:\n got %+v\nwant %+v", got, want)
@@ -133,7 +133,7 @@ func TestBeaconValidation(t *testing.T) {
 	if got := usageRows(t, e, "?partner=mhcc"); len(got) != 0 {
 		t.Errorf("mhcc: %+v", got)
 	}
-	if got := usageRows(t, e, "?since=2026-11-23"); len(got) != 0 {
+	if got := usageRows(t, e, "?since=2026-12-08"); len(got) != 0 {
 		t.Errorf("since tomorrow: %+v", got)
 	}
 	if got := usageRows(t, e, "?since=2026-11-01&partner=demo"); len(got) != len(want) {
@@ -165,9 +165,9 @@ func sendVisits(t *testing.T, e *intakeEdge) {
 }
 
 var visitsWant = []usage.Row{
-	{Day: "2026-11-22", Partner: "demo", Region: "CA", Shown: 2},
-	{Day: "2026-11-22", Partner: "demo", Region: "CA", Line: "ca-988", Tel: 1},
-	{Day: "2026-11-22", Partner: "demo", Region: "GB", Line: "gb-shout", SMS: 1},
+	{Day: "2026-12-07", Partner: "demo", Region: "CA", Shown: 2},
+	{Day: "2026-12-07", Partner: "demo", Region: "CA", Line: "ca-988", Tel: 1},
+	{Day: "2026-12-07", Partner: "demo", Region: "GB", Line: "gb-shout", SMS: 1},
 }
 
 // noVisitorData fails when text holds anything of the visitor's request.
@@ -249,10 +249,10 @@ func TestBeaconStoresNothingPerVisitorRedis(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(keys, []string{"signpost:usage:2026-11-22"}) {
+	if !reflect.DeepEqual(keys, []string{"signpost:usage:2026-12-07"}) {
 		t.Errorf("Redis keys %v, want only the day's counts", keys)
 	}
-	h, err := rdb.HGetAll(ctx, "signpost:usage:2026-11-22").Result()
+	h, err := rdb.HGetAll(ctx, "signpost:usage:2026-12-07").Result()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,7 +260,7 @@ func TestBeaconStoresNothingPerVisitorRedis(t *testing.T) {
 	if !reflect.DeepEqual(h, want) {
 		t.Errorf("the day's hash %v, want %v", h, want)
 	}
-	if ttl, err := rdb.TTL(ctx, "signpost:usage:2026-11-22").Result(); err != nil || ttl <= 0 {
+	if ttl, err := rdb.TTL(ctx, "signpost:usage:2026-12-07").Result(); err != nil || ttl <= 0 {
 		t.Errorf("the day's hash does not expire: %v %v", ttl, err)
 	}
 	dump, _ := json.Marshal(h)

@@ -276,7 +276,7 @@ func TestConsolePutLineWithMessages(t *testing.T) {
 	alice := bearer(aliceToken)
 	line := `{"name":{"en":"Test helpline"},"country":"CA","call":"1-800-555-0100","text":"555010","hours":{"en":"24/7"},` +
 		`"source":"https://example.org/l","verified_on":"2026-11-02"`
-	r := f.do(t, "PUT", "/v1/admin/lines/ca-988?dry_run=1", []byte(line+`}`), alice...)
+	r := f.do(t, "PUT", "/v1/admin/lines/ab-mental-health-help-line?dry_run=1", []byte(line+`}`), alice...)
 	var e struct {
 		Error struct{ Errors []snippets.Problem } `json:"error"`
 	}
@@ -287,21 +287,21 @@ func TestConsolePutLineWithMessages(t *testing.T) {
 	for _, p := range e.Error.Errors {
 		paths = append(paths, p.Path)
 	}
-	if want := []string{"regions.CA.message.en", "regions.CA.message.fr", "regions.CA-QC.message.en", "regions.CA-QC.message.fr"}; !slices.Equal(paths, want) {
+	if want := []string{"regions.CA-AB.message.en", "regions.CA-AB.message.fr"}; !slices.Equal(paths, want) {
 		t.Errorf("422 paths %q, want %q", paths, want)
 	}
-	msgs := `"region_messages":{"CA":{"en":"Call 1-800-555-0100 or text 555010. In an emergency, call 9-1-1.","fr":"Appelez le 1-800-555-0100 ou textez le 555010. En cas d'urgence, composez le 9-1-1."},` +
-		`"CA-QC":{"en":"Call 1-866-277-3553 or 1-800-555-0100. In an emergency, call 9-1-1."}}`
-	// Every sentence right but one, which names a number of no line of CA: that one is named.
-	r = f.do(t, "PUT", "/v1/admin/lines/ca-988", []byte(line+`,"region_messages":{"CA":{"en":"Call 1-800-555-0100 or 555-0199.","fr":"Appelez le 1-800-555-0100."},`+
-		`"CA-QC":{"en":"Call 1-800-555-0100."}}}`), alice...)
+	msgs := `"region_messages":{"CA-AB":{"en":"Call 1-800-555-0100 or text 555010. In an emergency, call 9-1-1.","fr":"Appelez le 1-800-555-0100 ou textez le 555010. En cas d'urgence, composez le 9-1-1."},` +
+		`"CA-BC":{"en":"Call 988 or 1-800-784-2433. In an emergency, call 9-1-1."}}`
+	// Every sentence right but one, which names a number of no line of CA-AB: that one is named.
+	r = f.do(t, "PUT", "/v1/admin/lines/ab-mental-health-help-line", []byte(line+`,"region_messages":{"CA-AB":{"en":"Call 1-800-555-0100 or 555-0199.","fr":"Appelez le 1-800-555-0100."},`+
+		`"CA-BC":{"en":"Call 988."}}}`), alice...)
 	if err := json.Unmarshal(r.Body(), &e); err != nil || r.StatusCode() != 422 || len(e.Error.Errors) != 1 ||
-		e.Error.Errors[0].Path != "regions.CA.message.en" || !strings.Contains(e.Error.Errors[0].Message, `"555-0199"`) {
+		e.Error.Errors[0].Path != "regions.CA-AB.message.en" || !strings.Contains(e.Error.Errors[0].Message, `"555-0199"`) {
 		t.Errorf("a sentence naming another number: %d %s", r.StatusCode(), r.Body())
 	}
 	for _, code := range []string{"ZZ", "ca", "CA regions.US.message"} {
 		body, _ := json.Marshal(map[string]any{"region_messages": map[string]any{code: map[string]string{"en": "Hello."}}})
-		r := f.do(t, "PUT", "/v1/admin/lines/ca-988", append([]byte(line+`,`), body[1:]...), alice...)
+		r := f.do(t, "PUT", "/v1/admin/lines/ab-mental-health-help-line", append([]byte(line+`,`), body[1:]...), alice...)
 		if c, field := jsonError(t, r); r.StatusCode() != 422 || c != "invalid_content" || field != "region_messages."+code {
 			t.Errorf("a sentence for region %q, which has no entry: %d %s", code, r.StatusCode(), r.Body())
 		}
@@ -309,23 +309,23 @@ func TestConsolePutLineWithMessages(t *testing.T) {
 	if _, v := f.current(t); v != 1 {
 		t.Fatalf("refused edits published: v%d", v)
 	}
-	put := f.do(t, "PUT", "/v1/admin/lines/ca-988", []byte(line+`,`+msgs+`}`), with(alice, "If-Match", `"v1"`)...)
+	put := f.do(t, "PUT", "/v1/admin/lines/ab-mental-health-help-line", []byte(line+`,`+msgs+`}`), with(alice, "If-Match", `"v1"`)...)
 	if put.StatusCode() != 200 || header(put, "ETag") != `"v2"` {
 		t.Fatalf("number and sentences together: %d %s", put.StatusCode(), put.Body())
 	}
-	s, _ := getSnippet(t, f.edge, "/v1/snippets/demo/banner?region=CA&locale=fr")
-	if s.Banner.Message != "Appelez le 1-800-555-0100 ou textez le 555010. En cas d'urgence, composez le 9-1-1." || s.Banner.Lines[0].Call != "1-800-555-0100" {
-		t.Errorf("CA banner after the edit: %q %+v", s.Banner.Message, s.Banner.Lines[0])
+	s, _ := getSnippet(t, f.edge, "/v1/snippets/demo/banner?region=CA-AB&locale=fr")
+	if s.Banner.Message != "Appelez le 1-800-555-0100 ou textez le 555010. En cas d'urgence, composez le 9-1-1." || len(s.Banner.Lines) < 2 || s.Banner.Lines[1].Call != "1-800-555-0100" {
+		t.Errorf("CA-AB banner after the edit: %q %+v", s.Banner.Message, s.Banner.Lines)
 	}
-	if s, _ := getSnippet(t, f.edge, "/v1/snippets/demo/banner?region=CA-QC&locale=fr"); s.Banner.Message != "Call 1-866-277-3553 or 1-800-555-0100. In an emergency, call 9-1-1." {
-		t.Errorf("CA-QC banner (no French sentence: the English one): %q", s.Banner.Message)
+	if s, _ := getSnippet(t, f.edge, "/v1/snippets/demo/banner?region=CA-BC&locale=fr"); s.Banner.Message != "Call 988 or 1-800-784-2433. In an emergency, call 9-1-1." {
+		t.Errorf("CA-BC banner (no French sentence: the English one): %q", s.Banner.Message)
 	}
 	src, _ := f.current(t)
 	if !strings.Contains(string(src), "# Québec lists every line itself") {
 		t.Error("a comment near the regions was lost")
 	}
 	es, err := f.store.AuditLog(context.Background(), 0)
-	if err != nil || len(es) != 1 || es[0].Target != "lines.ca-988 regions.CA.message regions.CA-QC.message" {
+	if err != nil || len(es) != 1 || es[0].Target != "lines.ab-mental-health-help-line regions.CA-AB.message regions.CA-BC.message" {
 		t.Errorf("audit: %+v %v", es, err)
 	}
 }

@@ -264,10 +264,10 @@ func TestDashboardUsage(t *testing.T) {
 	}
 	all := func(string) bool { return true }
 	check("", all)
-	check("?from=2026-11-22&to=2026-11-22", all)
+	check("?from=2026-12-07&to=2026-12-07", all)
 	check("?partner=demo", func(k string) bool { return strings.HasPrefix(k, "demo|") })
-	check("?from=2026-11-23", func(string) bool { return false })
-	check("?to=2026-11-21", func(string) bool { return false })
+	check("?from=2026-12-08", func(string) bool { return false })
+	check("?to=2026-12-06", func(string) bool { return false })
 	body := string(dashGet(t, e, "/v1/admin/feedback/report?partner=mhcc").Body())
 	for _, s := range []string{"988 Suicide Crisis Helpline", "Crisis banner (all lines)", `data-report="usage"`, "sp-report-usage-mhcc-title"} {
 		if !strings.Contains(body, s) {
@@ -277,7 +277,7 @@ func TestDashboardUsage(t *testing.T) {
 	if fr := string(dashGet(t, e, "/v1/admin/feedback/report?partner=demo&lang=fr").Body()); !strings.Contains(fr, "988 Ligne d&#39;aide en cas de crise de suicide") {
 		t.Errorf("French line names missing")
 	}
-	if empty := string(dashGet(t, e, "/v1/admin/feedback/report?from=2026-11-23").Body()); !strings.Contains(empty, "No banner views or line taps") {
+	if empty := string(dashGet(t, e, "/v1/admin/feedback/report?from=2026-12-08").Body()); !strings.Contains(empty, "No banner views or line taps") {
 		t.Errorf("no usage: not said")
 	}
 }
@@ -312,7 +312,7 @@ func TestDashboardReportEscapes(t *testing.T) {
 		t.Errorf("hostile text not escaped as text:\n%s", body)
 	}
 	cells := reportTables(t, []byte(body), "rates")
-	if c := cells["demo|"+hostile+"|2026-11-22"]; c["found_rate"] != "100.0" || c["n"] != "12" {
+	if c := cells["demo|"+hostile+"|2026-12-07"]; c["found_rate"] != "100.0" || c["n"] != "12" {
 		t.Errorf("row keyed by the hostile page: %v", c)
 	}
 }

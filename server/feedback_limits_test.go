@@ -287,8 +287,8 @@ func TestAdminAuth(t *testing.T) {
 func seed(t *testing.T, st feedback.Store) []*feedback.Record {
 	t.Helper()
 	yes, no := true, false
-	day1 := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
-	day2 := time.Date(2026, 11, 21, 15, 30, 0, 0, time.UTC)
+	day1 := time.Date(2026, 12, 5, 9, 0, 0, 0, time.UTC)
+	day2 := time.Date(2026, 12, 6, 15, 30, 0, 0, time.UTC)
 	ids := feedback.NewIDs()
 	recs := []*feedback.Record{
 		{Partner: "demo", Page: "/a", ReceivedAt: day1, Found: &yes, Helpful: &yes, Comment: `He said "call 988", then left`},
@@ -337,7 +337,7 @@ func TestAdminExportCSV(t *testing.T) {
 		}
 	}
 	// Filters: partner and since.
-	r = e.req(t, "192.0.2.90", "GET", "/v1/admin/feedback?partner=demo&since=2026-11-21T00:00:00Z", nil, auth...)
+	r = e.req(t, "192.0.2.90", "GET", "/v1/admin/feedback?partner=demo&since=2026-12-06T00:00:00Z", nil, auth...)
 	lines := strings.Split(strings.TrimSpace(string(r.Body())), "\n")
 	if len(lines) != 2 || !strings.Contains(lines[0], recs[2].ID) || !strings.Contains(lines[1], recs[3].ID) {
 		t.Errorf("filtered jsonl export: %s", r.Body())
@@ -358,10 +358,10 @@ func TestAdminStats(t *testing.T) {
 		t.Fatalf("%v: %s", err, r.Body())
 	}
 	want := []feedback.StatsRow{
-		{Day: "2026-11-20", Partner: "demo", Page: "/a", Total: 2, FoundYes: 1, FoundNo: 1, HelpfulYes: 1, Comments: 2, Crisis: 1},
-		{Day: "2026-11-21", Partner: "demo", Page: "/a", Total: 1, FoundYes: 1, HelpfulNo: 1},
-		{Day: "2026-11-21", Partner: "demo", Page: "/b", Total: 1, HelpfulYes: 1, Comments: 1},
-		{Day: "2026-11-21", Partner: "mhcc", Page: "/a", Total: 1, FoundNo: 1, HelpfulNo: 1},
+		{Day: "2026-12-05", Partner: "demo", Page: "/a", Total: 2, FoundYes: 1, FoundNo: 1, HelpfulYes: 1, Comments: 2, Crisis: 1},
+		{Day: "2026-12-06", Partner: "demo", Page: "/a", Total: 1, FoundYes: 1, HelpfulNo: 1},
+		{Day: "2026-12-06", Partner: "demo", Page: "/b", Total: 1, HelpfulYes: 1, Comments: 1},
+		{Day: "2026-12-06", Partner: "mhcc", Page: "/a", Total: 1, FoundNo: 1, HelpfulNo: 1},
 	}
 	if len(got.Rows) != len(want) {
 		t.Fatalf("rows %+v", got.Rows)

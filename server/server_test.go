@@ -21,7 +21,7 @@ import (
 )
 
 // testNow is the fixed clock of these tests.
-var testNow = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+var testNow = time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
 
 func shipped(t testing.TB) *snippets.Loaded {
 	t.Helper()
@@ -313,7 +313,10 @@ func TestSnippets(t *testing.T) {
 	}{
 		{"/v1/snippets/demo", "en", "CA", []string{"ca-988", "ca-kids-help-phone", "ca-hope-for-wellness"}, "brf"},
 		{"/v1/snippets/demo?locale=fr&region=CA-QC", "fr", "CA-QC", []string{"qc-appelle", "ca-988", "ca-kids-help-phone", "ca-hope-for-wellness"}, "brf"},
-		{"/v1/snippets/demo?locale=fr-CA&region=ca-on", "fr", "CA", []string{"ca-988", "ca-kids-help-phone", "ca-hope-for-wellness"}, "brf"},
+		{"/v1/snippets/demo?locale=fr-CA&region=ca-on", "fr", "CA-ON", []string{"ca-988", "ca-kids-help-phone", "ca-hope-for-wellness"}, "brf"},
+		{"/v1/snippets/demo?locale=fr-CA&region=ca-bc", "fr", "CA-BC", []string{"ca-988", "bc-1800-suicide", "bc-310-mental-health-support", "bc-kuu-us", "ca-kids-help-phone", "ca-hope-for-wellness"}, "brf"},
+		{"/v1/snippets/demo?region=CA-NU", "en", "CA-NU", []string{"ca-988", "ca-kids-help-phone", "ca-hope-for-wellness"}, "brf"},
+		{"/v1/snippets/demo?region=us-ny", "en", "US", []string{"us-988", "us-veterans-crisis-line", "us-crisis-text-line"}, "brf"},
 		{"/v1/snippets/mhcc?region=GB", "en", "GB", []string{"gb-samaritans", "gb-shout"}, "brf"},
 		{"/v1/snippets/mhcc?region=GB-ENG&locale=de", "en", "GB-ENG", []string{"gb-samaritans", "gb-shout", "gb-nhs-111"}, "brf"},
 		{"/v1/snippets/demo?region=AQ", "en", "", nil, "brf"},

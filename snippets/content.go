@@ -69,8 +69,16 @@ type Notice struct {
 type Region struct {
 	// Code is the entry's key, filled in by Parse.
 	Code string `yaml:"-" json:"-"`
-	// Emergency lists the emergency numbers, the one to name first first.
+	// Name is the place as a visitor names it ("British Columbia", "Colombie-Britannique"): the
+	// visitor's choice of region lists entries by it ("Not in British Columbia? Choose").
+	Name Text `yaml:"name,omitempty" json:"name,omitempty"`
+	// Emergency lists the emergency numbers, the one to name first first. It is empty only where
+	// no emergency number serves the whole region (Nunavut has no 9-1-1): EmergencyNote then says
+	// what to do instead, in the emergency button's place.
 	Emergency []string `yaml:"emergency" json:"emergency"`
+	// EmergencyNote replaces the emergency button where Emergency is empty: a short sentence
+	// ("Emergency: your local RCMP or health centre"), never a number.
+	EmergencyNote Text `yaml:"emergency_note,omitempty" json:"emergency_note,omitempty"`
 	// Message is the banner's sentence. Every number it names must be one of the region's
 	// emergency numbers or lines (checked by Validate).
 	Message Text `yaml:"message" json:"message"`
@@ -100,8 +108,16 @@ type Line struct {
 	ChatURL string `yaml:"chat_url" json:"chat_url,omitempty"`
 	Hours   Text   `yaml:"hours" json:"hours"`
 	// Audience says who the line is for when it is not everyone ("Young people").
-	Audience  Text     `yaml:"audience" json:"audience,omitempty"`
-	Languages []string `yaml:"languages" json:"languages,omitempty"`
+	Audience Text `yaml:"audience" json:"audience,omitempty"`
+	// Languages are the ISO 639 codes of the languages the line answers in; LanguagesOnRequest
+	// those it offers on request (Hope for Wellness: Cree, Ojibway, Inuktut); Interpreters that
+	// it connects callers with interpreters for others. Access lists the accessible ways in
+	// (AccessKinds: TTY, video relay, ASL or LSQ by video). Visitors see all of them beside the
+	// line, where the research states them.
+	Languages          []string `yaml:"languages" json:"languages,omitempty"`
+	LanguagesOnRequest []string `yaml:"languages_on_request,omitempty" json:"languages_on_request,omitempty"`
+	Interpreters       bool     `yaml:"interpreters,omitempty" json:"interpreters,omitempty"`
+	Access             []string `yaml:"access,omitempty" json:"access,omitempty"`
 	// Source is the URL the facts were checked against, VerifiedOn the date (YYYY-MM-DD).
 	Source     string `yaml:"source" json:"source"`
 	VerifiedOn string `yaml:"verified_on" json:"verified_on"`

@@ -9,15 +9,28 @@ import (
 	"testing"
 )
 
-// TestProblemCatalogue: every format validate.go writes a problem with is in the catalogue,
-// with a code of its own and a French with the same verbs in the same order.
+// TestProblemCatalogue: every format the validator writes a problem with (validate.go and the
+// files of its other checks) is in the catalogue, with a code of its own and a French with the
+// same verbs in the same order.
 func TestProblemCatalogue(t *testing.T) {
 	fs := token.NewFileSet()
-	f, err := parser.ParseFile(fs, "validate.go", nil, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
 	formats := []string{originNoScheme, originShape, originInvalid}
+	for _, name := range []string{"validate.go", "safety.go"} {
+		f, err := parser.ParseFile(fs, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		formats = append(formats, problemFormats(f)...)
+	}
+	if len(formats) < 50 {
+		t.Fatalf("found %d formats in the validator: is the scan still right?", len(formats))
+	}
+	checkCatalogue(t, formats)
+}
+
+// problemFormats are the formats of a file's errorf and warnf calls.
+func problemFormats(f *ast.File) []string {
+	var formats []string
 	ast.Inspect(f, func(n ast.Node) bool {
 		c, ok := n.(*ast.CallExpr)
 		if !ok {
@@ -33,13 +46,15 @@ func TestProblemCatalogue(t *testing.T) {
 		}
 		return true
 	})
-	if len(formats) < 50 {
-		t.Fatalf("found %d formats in validate.go: is the scan still right?", len(formats))
-	}
+	return formats
+}
+
+func checkCatalogue(t *testing.T, formats []string) {
+	t.Helper()
 	for _, format := range formats {
 		txt, ok := problemText[format]
 		if !ok {
-			t.Errorf("validate.go writes %q, which the catalogue lacks", format)
+			t.Errorf("the validator writes %q, which the catalogue lacks", format)
 			continue
 		}
 		if !slices.Equal(formatVerbs(format), formatVerbs(txt.FR)) {

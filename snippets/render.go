@@ -37,31 +37,40 @@ type SnippetView struct {
 
 // BannerView is the crisis banner for one region and locale.
 type BannerView struct {
-	// Region is the entry whose lines are shown ("CA" for a visitor in CA-ON), "" for none.
-	Region    string     `json:"region"`
-	Message   string     `json:"message"`
-	Emergency []string   `json:"emergency"`
-	Lines     []LineView `json:"lines"`
+	// Region is the entry whose lines are shown ("CA" for a visitor in CA-ON), "" for none; Name
+	// is the place it serves ("British Columbia").
+	Region    string   `json:"region"`
+	Name      string   `json:"name,omitempty"`
+	Message   string   `json:"message"`
+	Emergency []string `json:"emergency"`
+	// EmergencyNote is said in the emergency button's place where the region has no emergency
+	// number (Nunavut).
+	EmergencyNote string     `json:"emergency_note,omitempty"`
+	Lines         []LineView `json:"lines"`
 	// Directory is the worldwide helpline directory, given only when no region entry applies.
 	Directory *LinkView `json:"directory,omitempty"`
+	// Choice is the places the visitor may choose from instead (their country's entries).
+	Choice *ChoiceView `json:"choice,omitempty"`
 }
 
 // LineView is one crisis line as a visitor sees it. Tel and SMS are the URI targets.
 type LineView struct {
-	ID         string   `json:"id"`
-	Name       string   `json:"name"`
-	Call       string   `json:"call,omitempty"`
-	Tel        string   `json:"tel,omitempty"`
-	CallHint   string   `json:"call_hint,omitempty"`
-	Text       string   `json:"text,omitempty"`
-	SMS        string   `json:"sms,omitempty"`
-	Keyword    string   `json:"keyword,omitempty"`
-	ChatURL    string   `json:"chat_url,omitempty"`
-	Hours      string   `json:"hours"`
-	Audience   string   `json:"audience,omitempty"`
-	Languages  []string `json:"languages,omitempty"`
-	Source     string   `json:"source"`
-	VerifiedOn string   `json:"verified_on"`
+	ID        string   `json:"id"`
+	Name      string   `json:"name"`
+	Call      string   `json:"call,omitempty"`
+	Tel       string   `json:"tel,omitempty"`
+	CallHint  string   `json:"call_hint,omitempty"`
+	Text      string   `json:"text,omitempty"`
+	SMS       string   `json:"sms,omitempty"`
+	Keyword   string   `json:"keyword,omitempty"`
+	ChatURL   string   `json:"chat_url,omitempty"`
+	Hours     string   `json:"hours"`
+	Audience  string   `json:"audience,omitempty"`
+	Languages []string `json:"languages,omitempty"`
+	// Ways are the languages and accessible ways in as a visitor reads them (Line.Ways).
+	Ways       string `json:"ways,omitempty"`
+	Source     string `json:"source"`
+	VerifiedOn string `json:"verified_on"`
 }
 
 // LinkView is a labelled link.
@@ -218,7 +227,11 @@ func (c *Content) BannerFor(key string, loc Locale) *BannerView {
 			Directory: &LinkView{URL: c.Unknown.DirectoryURL, Label: c.Unknown.DirectoryLabel.Get(loc)},
 		}
 	}
-	b := &BannerView{Region: r.Code, Message: r.Message.Get(loc), Emergency: r.Emergency, Lines: make([]LineView, 0, len(r.Lines))}
+	b := &BannerView{Region: r.Code, Name: c.PlaceName(r.Code, loc), Message: r.Message.Get(loc), Emergency: r.Emergency,
+		EmergencyNote: r.EmergencyNote.Get(loc), Lines: make([]LineView, 0, len(r.Lines)), Choice: c.Choice(r.Code, loc)}
+	if b.Emergency == nil {
+		b.Emergency = []string{}
+	}
 	for _, id := range r.Lines {
 		l := c.Lines[id]
 		if l == nil {
@@ -227,7 +240,7 @@ func (c *Content) BannerFor(key string, loc Locale) *BannerView {
 		b.Lines = append(b.Lines, LineView{
 			ID: l.ID, Name: l.Name.Get(loc), Call: l.Call, Tel: l.TelTarget(), CallHint: l.CallHint.Get(loc),
 			Text: l.Text, SMS: l.SMSTarget(), Keyword: l.Keyword, ChatURL: l.ChatURL,
-			Hours: l.Hours.Get(loc), Audience: l.Audience.Get(loc), Languages: l.Languages,
+			Hours: l.Hours.Get(loc), Audience: l.Audience.Get(loc), Languages: l.Languages, Ways: l.Ways(loc),
 			Source: l.Source, VerifiedOn: l.VerifiedOn,
 		})
 	}
@@ -292,8 +305,10 @@ type widgetData struct {
 	Version string `json:"version"`
 	// Regions are the entries partners serve (Content.BakedRegions), with their lines.
 	Regions map[string]widgetRegion `json:"regions"`
-	// Emergency holds every entry's emergency numbers: a visitor from a region whose lines are
-	// not baked in is shown them, and never a guessed crisis number, until the snippet answers.
+	// Emergency holds the emergency numbers of every entry the widget must tell apart before
+	// the snippet answers (widgetEntries): a visitor from a region whose lines are not baked in
+	// is shown them, and never a guessed crisis number, until the snippet answers. A
+	// subdivision left out is served by its country's entry until then (the same numbers).
 	Emergency map[string][]string      `json:"emergency"`
 	Lines     map[string]widgetLine    `json:"lines"`
 	Unknown   UnknownRegion            `json:"unknown"`
@@ -305,6 +320,8 @@ type widgetData struct {
 type widgetRegion struct {
 	Message Text     `json:"message"`
 	Lines   []string `json:"lines"`
+	// Note is the region's emergency note (Nunavut: no emergency number).
+	Note Text `json:"note,omitempty"`
 }
 
 // widgetLine is a line as baked into the widget: tel is given only when it is not the digits
@@ -348,12 +365,12 @@ func (l *Loaded) WidgetData(tz TimeZones) ([]byte, error) {
 		Partners:  make(map[string]widgetPartner, len(l.Partners)),
 	}
 	d.Unknown.Message, d.Unknown.DirectoryLabel = lean(l.Unknown.Message), lean(l.Unknown.DirectoryLabel)
-	for k, r := range l.Regions {
-		d.Emergency[k] = r.Emergency
+	for k, e := range l.widgetEntries(baked) {
+		d.Emergency[k] = e
 	}
 	for _, k := range baked {
 		r := l.Regions[k]
-		d.Regions[k] = widgetRegion{Message: lean(r.Message), Lines: r.Lines}
+		d.Regions[k] = widgetRegion{Message: lean(r.Message), Lines: r.Lines, Note: lean(r.EmergencyNote)}
 		for _, id := range r.Lines {
 			ln := l.Lines[id]
 			if ln == nil {
@@ -369,6 +386,38 @@ func (l *Loaded) WidgetData(tz TimeZones) ([]byte, error) {
 		d.Partners[k] = widgetPartner{Region: p.Region, Locale: p.Locale, Components: p.Components, Accent: p.Accent, ExitURL: p.ExitURL}
 	}
 	return json.Marshal(d)
+}
+
+// widgetEntries are the entries whose emergency numbers the widget carries, with them: every
+// country's; every subdivision's that is baked, whose emergency differs from its country's
+// entry, or whose country has no entry; and, for a subdivision without an entry that its
+// country's emergency number does not reach (Nunavut and 9-1-1), none, so that the widget shows
+// its visitors the neutral banner rather than that number. A subdivision left out shows its
+// country's entry until the snippet brings its own lines: the same emergency number, and the
+// country's lines, which serve the whole country.
+func (c *Content) widgetEntries(baked []string) map[string][]string {
+	out := map[string][]string{}
+	for k, r := range c.Regions {
+		country := c.Regions[k[:min(2, len(k))]]
+		if len(k) <= 2 || country == nil || slices.Contains(baked, k) || differs(r, country) {
+			out[k] = r.Emergency
+			if out[k] == nil {
+				out[k] = []string{}
+			}
+		}
+	}
+	for sub := range unreached {
+		if country := c.Regions[sub[:2]]; country != nil && c.Regions[sub] == nil && !reaches(country, sub) {
+			out[sub] = []string{}
+		}
+	}
+	return out
+}
+
+// differs reports whether subdivision entry r tells its visitors another emergency number (or
+// none) than its country's entry.
+func differs(r, country *Region) bool {
+	return !slices.Equal(r.Emergency, country.Emergency) || len(r.EmergencyNote) > 0
 }
 
 // lean drops translations identical to English: the widget falls back to English anyway, and

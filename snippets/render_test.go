@@ -13,8 +13,8 @@ import (
 )
 
 // shippedNow is when the shipped content is judged in these tests: its lines were verified on
-// 2026-11-01.
-var shippedNow = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+// 2026-11-01 and 2026-12-01.
+var shippedNow = time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)
 
 func loadShipped(t testing.TB) *snippets.Loaded {
 	t.Helper()
@@ -84,6 +84,7 @@ func TestRenderSafetyTable(t *testing.T) {
 		no988    bool     // no line calls or texts 988
 		emerg    string   // the emergency number named first
 		contains string   // in the English message
+		no911    bool     // 9-1-1 named nowhere, and no emergency number
 	}{
 		{
 			region: "CA-QC", entry: "CA-QC", first: "qc-appelle",
@@ -96,11 +97,31 @@ func TestRenderSafetyTable(t *testing.T) {
 			lines: []string{"qc-appelle", "ca-988"},
 		},
 		{
-			region: "CA-ON", entry: "CA",
-			lines:  []string{"ca-988"},
+			region: "CA-ON", entry: "CA-ON", first: "ca-988",
+			lines:  []string{"ca-988", "ca-kids-help-phone", "ca-hope-for-wellness"},
 			calls:  []call{{"ca-988", "988"}},
-			forbid: []string{"qc-appelle"},
+			forbid: []string{"qc-appelle", "bc-1800-suicide", "ab-mental-health-help-line", "sk-healthline-811"},
 			emerg:  "911", contains: "988",
+		},
+		{
+			region: "CA-BC", entry: "CA-BC", first: "ca-988",
+			lines:  []string{"ca-988", "bc-1800-suicide", "bc-310-mental-health-support", "bc-kuu-us", "ca-kids-help-phone"},
+			calls:  []call{{"bc-1800-suicide", "1-800-784-2433"}, {"bc-310-mental-health-support", "310-6789"}, {"bc-kuu-us", "1-800-588-8717"}},
+			forbid: []string{"qc-appelle", "ab-211", "nt-811"},
+			emerg:  "911", contains: "310-6789",
+		},
+		{
+			// Nunavut has no 9-1-1: no emergency number at all, a note saying whom to call.
+			region: "CA-NU", entry: "CA-NU", first: "ca-988",
+			lines:  []string{"ca-988", "ca-kids-help-phone", "ca-hope-for-wellness"},
+			forbid: []string{"qc-appelle", "nt-811"},
+			no911:  true, contains: "RCMP",
+		},
+		{
+			region: "CA-XYZ", entry: "CA",
+			lines:  []string{"ca-988"},
+			forbid: []string{"qc-appelle", "bc-1800-suicide"},
+			emerg:  "911",
 		},
 		{
 			region: "CA", entry: "CA",
@@ -200,6 +221,9 @@ func TestRenderSafetyTable(t *testing.T) {
 				}
 				if tt.no988 && strings.Contains(digitsOf(b.Message), "988") {
 					t.Errorf("message names 988 in %q: %q", tt.region, b.Message)
+				}
+				if tt.no911 && (len(b.Emergency) != 0 || strings.Contains(digitsOf(string(raw["banner"])), "911") || b.EmergencyNote == "") {
+					t.Errorf("%s: emergency %v, note %q, banner %s: want no emergency number, a note, and 9-1-1 nowhere", tt.region, b.Emergency, b.EmergencyNote, raw["banner"])
 				}
 				if tt.emerg != "" && (len(b.Emergency) == 0 || b.Emergency[0] != tt.emerg) {
 					t.Errorf("emergency = %v, want %s first", b.Emergency, tt.emerg)
@@ -503,16 +527,26 @@ func TestWidgetData(t *testing.T) {
 			if _, ok := l.Regions["CA"]; ok && !slices.Contains(snippets.ExpandZones(d.TZ["CA"]), "America/Toronto") {
 				t.Errorf("America/Toronto missing from CA zones: %q", d.TZ["CA"])
 			}
-			// Only the entries partners serve carry their lines; every entry its emergency numbers.
+			// Only the entries partners serve carry their lines; every entry's emergency numbers
+			// are the widget's before the snippet answers: its own, or its country's when they
+			// are the same (the widget then shows the country's entry first).
 			if got, want := slices.Sorted(maps.Keys(d.Regions)), l.BakedRegions(); !slices.Equal(got, want) || len(want) == 0 {
 				t.Errorf("regions = %v, want the baked %v", got, want)
 			}
-			if got, want := slices.Sorted(maps.Keys(d.Emergency)), slices.Sorted(maps.Keys(l.Regions)); !slices.Equal(got, want) {
-				t.Errorf("emergency entries = %v, want every entry %v", got, want)
-			}
 			for k, r := range l.Regions {
-				if !slices.Equal(d.Emergency[k], r.Emergency) {
-					t.Errorf("region %s emergency %v, want %v", k, d.Emergency[k], r.Emergency)
+				e, own := d.Emergency[k]
+				if !own {
+					e, own = d.Emergency[k[:2]], false
+				}
+				if !slices.Equal(e, r.Emergency) || (len(k) == 2 && !own) || (len(r.EmergencyNote) > 0 && !own) {
+					t.Errorf("region %s: the widget tells emergency %v (own entry %t), want %v", k, e, own, r.Emergency)
+				}
+			}
+			// Nunavut has no 9-1-1: whether the content has its entry or not, the widget never
+			// shows a visitor placed there the country's 9-1-1.
+			if ca := l.Regions["CA"]; ca != nil {
+				if e, ok := d.Emergency["CA-NU"]; !ok || slices.Contains(e, "911") {
+					t.Errorf("CA-NU emergency in the widget = %v (listed %t), want its own, without 911", e, ok)
 				}
 			}
 			lines := map[string]bool{}

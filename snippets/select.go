@@ -105,45 +105,65 @@ func truncate(s string) string {
 }
 
 // RegionEntry returns the key of the region entry that serves code: the code itself, else its
-// country ("CA-ON" -> "CA"), else "" (no entry: the neutral banner, never a guessed line).
+// country ("CA-ON" -> "CA"), else "" (no entry: the neutral banner, never a guessed line). A
+// country's entry whose emergency number does not reach the subdivision (9-1-1 and Nunavut)
+// never serves it: without the subdivision's own entry, its visitors get the neutral banner.
 // The key returned is the content's own string, safe to retain.
 func (c *Content) RegionEntry(code string) string {
 	if r := c.Regions[code]; r != nil {
 		return r.Code
 	}
 	if len(code) > 2 {
-		if r := c.Regions[code[:2]]; r != nil {
+		if r := c.Regions[code[:2]]; r != nil && reaches(r, code) {
 			return r.Code
 		}
 	}
 	return ""
 }
 
-// BakedRegions are the region entries the widget bundle carries lines for, sorted: the union of
-// every partner's Regions, where a partner that lists none serves every entry of its default
-// region's country (the country's own and its subdivisions').
+// reaches reports whether every emergency number of entry r serves the subdivision code.
+func reaches(r *Region, code string) bool {
+	for _, n := range r.Emergency {
+		if Unreached(code, n) {
+			return false
+		}
+	}
+	return true
+}
+
+// BakedRegions are the region entries the widget bundle carries lines for, sorted: every
+// partner's Regions, where a partner that lists none is served from its default region's entry
+// and its country's; and, for every country baked, each of its subdivisions whose emergency
+// numbers differ from the country's (Nunavut has no 9-1-1): a visitor placed there by time zone
+// or choice must never see the country's emergency button first. Other subdivisions' lines
+// arrive with the snippet; until then their visitors see the country's entry, whose lines serve
+// the whole country.
 func (c *Content) BakedRegions() []string {
 	set := map[string]bool{}
+	add := func(code string) {
+		if c.Regions[code] != nil {
+			set[code] = true
+		}
+	}
 	for _, p := range c.Partners {
-		if p == nil {
-			continue
-		}
-		if len(p.Regions) > 0 {
+		switch {
+		case p == nil:
+		case len(p.Regions) > 0:
 			for _, code := range p.Regions {
-				if c.Regions[code] != nil {
-					set[code] = true
-				}
+				add(code)
 			}
-			continue
+		case len(p.Region) >= 2:
+			add(p.Region[:2])
+			add(c.RegionEntry(p.Region))
 		}
-		if len(p.Region) < 2 {
-			continue
-		}
-		country := p.Region[:2]
-		for code := range c.Regions {
-			if code == country || strings.HasPrefix(code, country+"-") {
-				set[code] = true
-			}
+	}
+	countries := map[string]bool{}
+	for code := range set {
+		countries[code[:2]] = true
+	}
+	for code, r := range c.Regions {
+		if country := c.Regions[code[:min(2, len(code))]]; len(code) > 2 && countries[code[:2]] && r != nil && country != nil && differs(r, country) {
+			set[code] = true
 		}
 	}
 	return slices.Sorted(maps.Keys(set))

@@ -273,16 +273,26 @@ func equalStrings(a, b []string) bool {
 	return true
 }
 
-// TestBakedRegions: the bundle carries the entries partners serve: those they list, else every
-// entry of their default region's country; nothing for a partner with neither.
+// TestBakedRegions: the bundle carries the entries partners serve: those they list, else their
+// default region's entry and its country's; and with any entry of a country, each of its
+// subdivisions whose emergency number differs (Nunavut: none); nothing for a partner with
+// neither.
 func TestBakedRegions(t *testing.T) {
 	c := parseFixture(t)
-	if got := c.BakedRegions(); !slices.Equal(got, []string{"CA", "CA-QC", "GB"}) {
-		t.Errorf("by default regions = %v, want CA, CA-QC (acme: CA-QC) and GB (globex)", got)
+	if got := c.BakedRegions(); !slices.Equal(got, []string{"CA", "CA-NU", "CA-QC", "GB"}) {
+		t.Errorf("by default regions = %v, want CA and CA-QC (acme: CA-QC), CA-NU (no 9-1-1) and GB (globex)", got)
+	}
+	c.Partners["acme"].Region = "CA-ON" // no entry: served by CA's
+	if got := c.BakedRegions(); !slices.Equal(got, []string{"CA", "CA-NU", "GB"}) {
+		t.Errorf("default CA-ON: regions = %v, want CA, CA-NU and GB", got)
 	}
 	c.Partners["acme"].Regions = []string{"CA-QC"}
 	c.Partners["globex"].Region = ""
-	if got := c.BakedRegions(); !slices.Equal(got, []string{"CA-QC"}) {
-		t.Errorf("listed regions = %v, want only CA-QC", got)
+	if got := c.BakedRegions(); !slices.Equal(got, []string{"CA-NU", "CA-QC"}) {
+		t.Errorf("listed regions = %v, want CA-QC, and CA-NU beside it", got)
+	}
+	c.Partners["acme"].Regions = []string{"GB"}
+	if got := c.BakedRegions(); !slices.Equal(got, []string{"GB"}) {
+		t.Errorf("listed regions = %v, want only GB", got)
 	}
 }

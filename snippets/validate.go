@@ -36,6 +36,10 @@ type ValidateOptions struct {
 	StaleAfter time.Duration
 }
 
+// maxEmergencyNote is the longest emergency_note, in characters: two lines of the banner's
+// emergency button on a 390 px phone.
+const maxEmergencyNote = 48
+
 // DefaultStaleAfter is the 365 days after which a crisis line must be re-checked.
 const DefaultStaleAfter = 365 * 24 * time.Hour
 
@@ -83,6 +87,7 @@ func (c *Content) Validate(opts ValidateOptions) Report {
 	v.partners(c, resources)
 	v.feedback(&c.Feedback)
 	v.notices(c)
+	v.safety(c)
 	return v.r
 }
 
@@ -202,8 +207,11 @@ func (v *validator) url(path, s string, required bool) {
 
 func (v *validator) languages(path string, langs []string) {
 	for i, l := range langs {
-		if !langPattern.MatchString(l) {
+		switch {
+		case !langPattern.MatchString(l):
 			v.errorf(fmt.Sprintf("%s[%d]", path, i), "not an ISO 639 language code: %q", l)
+		case languageNames[l] == nil && strings.HasPrefix(path, "lines."):
+			v.warnf(fmt.Sprintf("%s[%d]", path, i), "visitors read %q as it is: give the language its English and French names in snippets (ways.go)", l)
 		}
 	}
 }
@@ -256,6 +264,12 @@ func (v *validator) lines(c *Content) {
 		v.text(p+".hours", l.Hours, true)
 		v.text(p+".audience", l.Audience, false)
 		v.languages(p+".languages", l.Languages)
+		v.languages(p+".languages_on_request", l.LanguagesOnRequest)
+		for i, a := range l.Access {
+			if _, ok := AccessKinds[a]; !ok {
+				v.errorf(fmt.Sprintf("%s.access[%d]", p, i), "must be one of %s, got %q", strings.Join(sortedKeys(AccessKinds), ", "), a)
+			}
+		}
 		v.url(p+".source", l.Source, true)
 		v.verified(p+".verified_on", l.VerifiedOn)
 	}
@@ -293,8 +307,20 @@ func (v *validator) regions(c *Content) {
 		if !regionPattern.MatchString(code) {
 			v.errorf(p, "not an ISO 3166 code (\"CA\" or \"CA-QC\")")
 		}
-		if len(r.Emergency) == 0 {
-			v.errorf(p+".emergency", "required: the region's emergency number")
+		v.text(p+".name", r.Name, false)
+		v.text(p+".emergency_note", r.EmergencyNote, len(r.Emergency) == 0 && len(r.EmergencyNote) > 0)
+		switch {
+		case len(r.Emergency) == 0 && len(r.EmergencyNote) == 0:
+			v.errorf(p+".emergency", "required: the region's emergency number (or, where none serves the whole region, emergency_note saying whom to call)")
+		case len(r.Emergency) > 0 && len(r.EmergencyNote) > 0:
+			v.errorf(p+".emergency_note", "only where the region has no emergency number: the button names %s", r.Emergency[0])
+		}
+		for _, loc := range sortedKeys(r.EmergencyNote) {
+			if m := numberInText.FindString(r.EmergencyNote[loc]); m != "" {
+				v.errorf(p+".emergency_note."+string(loc), "names %q: the note says whom to call, a number goes in emergency", m)
+			} else if n := len([]rune(r.EmergencyNote[loc])); n > maxEmergencyNote {
+				v.errorf(p+".emergency_note."+string(loc), "%d characters: at most %d fit in the emergency button's place on a phone", n, maxEmergencyNote)
+			}
 		}
 		known := map[string]bool{}
 		for i, n := range r.Emergency {
@@ -326,7 +352,8 @@ func (v *validator) regions(c *Content) {
 		// most dangerous kind: it would send a visitor to a line that does not serve them.
 		for _, loc := range Locales {
 			for _, m := range numberInText.FindAllString(r.Message[loc], -1) {
-				if d := digits(m); len(d) >= 3 && !known[d] && !known["+"+d] {
+				// A number that does not reach the region at all is named by the safety check.
+				if d := digits(m); len(d) >= 3 && !known[d] && !known["+"+d] && !Unreached(code, d) {
 					v.errorf(p+".message."+string(loc), "names %q, which is not an emergency number or line of this region", m)
 				}
 			}

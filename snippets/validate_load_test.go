@@ -285,8 +285,8 @@ func TestParseFillsKeys(t *testing.T) {
 			t.Errorf("partners[%q].ID = %q", k, p.ID)
 		}
 	}
-	if len(c.Regions) != 3 || len(c.Lines) != 4 || len(c.Partners) != 2 || len(c.Resources) != 3 {
-		t.Errorf("fixture parsed to %d regions, %d lines, %d partners, %d resources; want 3, 4, 2, 3",
+	if len(c.Regions) != 4 || len(c.Lines) != 4 || len(c.Partners) != 2 || len(c.Resources) != 3 {
+		t.Errorf("fixture parsed to %d regions, %d lines, %d partners, %d resources; want 4, 4, 2, 3",
 			len(c.Regions), len(c.Lines), len(c.Partners), len(c.Resources))
 	}
 }

@@ -60,7 +60,7 @@ func TestCheck(t *testing.T) {
 		output []string
 	}{
 		{"shipped content", []string{"check", "--content", "../../configs/content.yaml"}, nil, 0,
-			[]string{"valid (version ", "9 regions", "0 warnings"}},
+			[]string{"valid (version ", "21 regions", "0 warnings"}},
 		{"built-in copy when the default path is absent", []string{"check"}, nil, 0,
 			[]string{"built-in configs/content.yaml: valid"}},
 		{"content from the environment", []string{"check"}, map[string]string{"EDGE_CONTENT": stale}, 0,

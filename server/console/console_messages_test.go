@@ -67,7 +67,7 @@ var consoleMistakes = map[string]func(c *snippets.Content){
 	},
 	"notice region entry": func(c *snippets.Content) {
 		n := notice("storm", "2027-01-01T00:00:00Z")
-		n.Regions = []string{"CA-ON"}
+		n.Regions = []string{"US-NY"}
 		c.Notices = []*snippets.Notice{n}
 	},
 	"notice overlap": func(c *snippets.Content) {
@@ -164,7 +164,7 @@ func TestConsoleFrenchMessages(t *testing.T) {
 		{"root", "PUT", "/v1/admin/lines/ca-988?dry_run=maybe", map[string]any{}},
 		{"root", "PUT", "/v1/admin/lines/ca-988?dry_run=1", map[string]any{"name": map[string]string{"en": "988"}, "country": "CA", "call": "988",
 			"hours": map[string]string{"en": "24/7"}, "source": "https://example.org", "verified_on": "2026-11-02",
-			"region_messages": map[string]any{"CA-ON": map[string]string{"en": "Call 988."}}}},
+			"region_messages": map[string]any{"US-NY": map[string]string{"en": "Call 988."}}}},
 	} {
 		status, body, _ := e.api(t, r.operator, r.method, r.path, r.body)
 		var eb struct {

@@ -314,7 +314,7 @@ func TestLinesBrowser(t *testing.T) {
 			consoleEval[bool](t, ctx, `document.querySelector('[data-line-form] [data-action="review"]').click(), true`)
 			consolePoll(t, ctx, `document.activeElement && document.activeElement.closest("[data-review]")`)
 		}
-		set("text", "45645")
+		set("text", "45646")
 		review()
 		if w := consoleEval[string](t, ctx, `(document.querySelector("[data-review] [data-number-warning]") || {}).textContent || ""`); !strings.Contains(w, "You changed a number but not the verified date") {
 			t.Errorf("number warning %q", w)
@@ -466,32 +466,32 @@ func TestLinesBrowser(t *testing.T) {
 		v0, _ := e.content(t)
 		fr := consoleOpen(t, chrome, e.URL+"/admin/?lang=fr#/lines")
 		consoleSignIn(t, fr, "ben")
-		consolePoll(t, fr, `document.querySelector('[data-edit="ca-988"]')`)
-		consoleEval[bool](t, fr, `document.querySelector('[data-edit="ca-988"]').click(), true`)
-		consolePoll(t, fr, `document.querySelector('[data-line-form="ca-988"]')`)
+		consolePoll(t, fr, `document.querySelector('[data-edit="ab-mental-health-help-line"]')`)
+		consoleEval[bool](t, fr, `document.querySelector('[data-edit="ab-mental-health-help-line"]').click(), true`)
+		consolePoll(t, fr, `document.querySelector('[data-line-form="ab-mental-health-help-line"]')`)
 		set := func(name, value string) { consoleType(t, fr, `[data-line-form] [name=`+jsQuote(name)+`]`, value) }
 		set("call", "1-800-555-0100")
+		set("call_tel", "+18005550100")
 		set("text", "555010")
 		set("verified_on", time.Now().UTC().Format(time.DateOnly))
 		consoleEval[bool](t, fr, `document.querySelector('[data-line-form] [data-action="review"]').click(), true`)
-		// The 422 names the sentences of CA and CA-QC: the form shows them, errors beside them.
-		consolePoll(t, fr, `document.querySelectorAll("[data-region-msg]").length === 2 && document.querySelector("[data-summary]")`)
-		en := `[name="regions.CA.message.en"]`
-		if got := consoleFieldError(t, fr, en); !strings.Contains(got, `nomme "988", qui n'est ni un numéro d'urgence ni une ligne de cette région`) {
-			t.Errorf("error beside the CA sentence: %q", got)
+		// The 422 names the sentences of CA-AB, the one entry naming this number: the form shows
+		// them, errors beside them.
+		consolePoll(t, fr, `document.querySelectorAll("[data-region-msg]").length === 1 && document.querySelector("[data-summary]")`)
+		en := `[name="regions.CA-AB.message.en"]`
+		if got := consoleFieldError(t, fr, en); !strings.Contains(got, `nomme "1-877-303-2642", qui n'est ni un numéro d'urgence ni une ligne de cette région`) {
+			t.Errorf("error beside the CA-AB sentence: %q", got)
 		}
-		if got := consoleEval[string](t, fr, `document.querySelector(`+jsQuote(en)+`).value`); !strings.Contains(got, "call or text 988") {
-			t.Errorf("the CA sentence is not the published one: %q", got)
+		if got := consoleEval[string](t, fr, `document.querySelector(`+jsQuote(en)+`).value`); !strings.Contains(got, "Mental Health Help Line at 1-877-303-2642") {
+			t.Errorf("the CA-AB sentence is not the published one: %q", got)
 		}
-		if got := consoleEval[string](t, fr, `document.querySelector("[data-summary] a").textContent`); !strings.HasPrefix(got, "Phrase du bandeau pour CA, anglais") {
+		if got := consoleEval[string](t, fr, `document.querySelector("[data-summary] a").textContent`); !strings.HasPrefix(got, "Phrase du bandeau pour CA-AB, anglais") {
 			t.Errorf("summary names the field %q", got)
 		}
 		consoleAxe(t, fr, "lines, banner sentences with errors, fr")
 		sentences := map[string]string{
-			"regions.CA.message.en":    "Call 1-800-555-0100 or text 555010 at any time. If it is an emergency, call 9-1-1.",
-			"regions.CA.message.fr":    "Appelez le 1-800-555-0100 ou textez le 555010 en tout temps. En cas d'urgence, composez le 9-1-1.",
-			"regions.CA-QC.message.en": "Call 1-866-277-3553 or 1-800-555-0100 at any time. If it is an emergency, call 9-1-1.",
-			"regions.CA-QC.message.fr": "Appelez le 1-866-277-3553 ou le 1-800-555-0100 en tout temps. En cas d'urgence, composez le 9-1-1.",
+			"regions.CA-AB.message.en": "Call or text 988, or call 1-800-555-0100 or text 555010, at any time. If it is an emergency, call 9-1-1.",
+			"regions.CA-AB.message.fr": "Appelez ou textez le 988, ou appelez le 1-800-555-0100 ou textez le 555010, en tout temps. En cas d'urgence, composez le 9-1-1.",
 		}
 		for name, text := range sentences {
 			set(name, text)
@@ -504,7 +504,7 @@ func TestLinesBrowser(t *testing.T) {
 		consoleEval[bool](t, fr, `document.querySelector('[data-review] [data-action="save"]').click(), true`)
 		consolePoll(t, fr, `document.querySelector('[data-saved="`+histItoa(v0+1)+`"]')`)
 		v, c := e.content(t)
-		if l := c.Lines["ca-988"]; v != v0+1 || l.Call != "1-800-555-0100" || l.Text != "555010" {
+		if l := c.Lines["ab-mental-health-help-line"]; v != v0+1 || l.Call != "1-800-555-0100" || l.CallTel != "+18005550100" || l.Text != "555010" {
 			t.Errorf("after saving: v%d, line %+v", v, l)
 		}
 		for name, text := range sentences {

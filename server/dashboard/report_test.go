@@ -19,7 +19,7 @@ import (
 
 func shipped(t testing.TB) *snippets.Loaded {
 	t.Helper()
-	l, err := snippets.Load(configs.Content, snippets.ValidateOptions{Now: time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)})
+	l, err := snippets.Load(configs.Content, snippets.ValidateOptions{Now: time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
 	}
