@@ -505,6 +505,9 @@ func TestWidgetData(t *testing.T) {
 				if !slices.Contains(snippets.ExpandZones(d.TZ["CA"]), "America/Toronto") {
 					t.Errorf("America/Toronto missing from CA zones: %q", d.TZ["CA"])
 				}
+				if !slices.Contains(snippets.ExpandZones(d.TZ["CA-NU"]), "America/Iqaluit") {
+					t.Errorf("America/Iqaluit missing from CA-NU zones: %q", d.TZ["CA-NU"])
+				}
 			}
 			// Only the entries partners serve carry their lines; every entry its emergency numbers.
 			if got, want := slices.Sorted(maps.Keys(d.Regions)), l.BakedRegions(); !slices.Equal(got, want) || len(want) == 0 {

@@ -11,12 +11,35 @@ import (
 func TestShippedTimeZones(t *testing.T) {
 	tz := shippedTimeZones(t)
 	for zone, want := range map[string]string{
-		"America/Toronto": "CA", "America/Montreal": "CA", "America/Vancouver": "CA",
+		"America/Toronto": "CA", "America/Montreal": "CA", "America/Vancouver": "CA-BC",
 		"America/New_York": "US", "America/Indianapolis": "US", "America/Louisville": "US",
 		"Europe/London": "GB", "Europe/Dublin": "IE", "America/Coral_Harbour": "CA",
 		"Australia/Sydney": "AU", "Pacific/Auckland": "NZ", "Europe/Paris": "FR",
 		// Zones near or linked to those countries that are not in them.
 		"Europe/Jersey": "JE", "America/Puerto_Rico": "PR", "Antarctica/McMurdo": "AQ", "Pacific/Pago_Pago": "AS",
+	} {
+		if got := tz[zone]; got != want {
+			t.Errorf("%s -> %q, want %q", zone, got, want)
+		}
+	}
+}
+
+// TestShippedTimeZonesCanada: a Canadian zone selects a province or territory only where it lies
+// in exactly one. Nunavut has no 9-1-1: every zone only in Nunavut must say so.
+func TestShippedTimeZonesCanada(t *testing.T) {
+	tz := shippedTimeZones(t)
+	for zone, want := range map[string]string{
+		"America/Vancouver": "CA-BC",
+		// Nunavut, with the older name browsers may report for Iqaluit.
+		"America/Iqaluit": "CA-NU", "America/Rankin_Inlet": "CA-NU", "America/Cambridge_Bay": "CA-NU",
+		"America/Resolute": "CA-NU", "America/Pangnirtung": "CA-NU",
+		"America/Whitehorse": "CA-YT", "America/Dawson": "CA-YT",
+		"America/Regina": "CA-SK",
+		// Zones that span provinces or territories: the country only.
+		"America/Toronto":  "CA", // ON & QC
+		"America/Edmonton": "CA", // AB, BC, NT, SK
+		"America/Winnipeg": "CA", // ON & MB
+		"America/Halifax":  "CA", // NS & PE
 	} {
 		if got := tz[zone]; got != want {
 			t.Errorf("%s -> %q, want %q", zone, got, want)
