@@ -15,7 +15,8 @@ var Content []byte
 //go:embed crisis-phrases.txt
 var CrisisPhrases []byte
 
-// TimeZones is configs/timezones.tsv: time zone to country, for the widget's region guess.
+// TimeZones is configs/timezones.tsv: time zone to region (country, or CA-XX where a Canadian
+// zone lies in one province or territory), for the widget's region guess; scripts/tzgen makes it.
 //
 //go:embed timezones.tsv
 var TimeZones []byte

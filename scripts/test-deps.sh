@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what `make test` needs when it is missing: Debian's Chromium, Firefox ESR and WebKitGTK
 # (WebKitWebDriver with MiniBrowser, run under Xvfb) for the browser tests,
-# redis-server for the Redis-mode tests (started by the tests themselves on a free port) and
-# redis-cli (redis-tools) with which the tests join servers into a Redis Cluster.
+# redis-server for the Redis-mode tests (started by the tests themselves on a free port),
+# redis-cli (redis-tools) with which the tests join servers into a Redis Cluster, and tzdata,
+# whose zone.tab configs/timezones.tsv is tested against.
 # Go modules come through `go test` itself. Idempotent and quiet when everything is present.
 set -euo pipefail
 
@@ -79,4 +80,15 @@ if ! command -v redis-cli >/dev/null && [[ ! -x /usr/bin/redis-cli ]]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends redis-tools >/dev/null
   command -v redis-cli >/dev/null || { echo "test-deps: redis-cli did not install" >&2; exit 1; }
+fi
+
+# The tz database (zone.tab, tzdata.zi) that configs/timezones.tsv is generated from and tested
+# against (scripts/tzgen); slim images may come without it (--reinstall: or with its files gone).
+if [[ ! -f /usr/share/zoneinfo/zone.tab || ! -f /usr/share/zoneinfo/tzdata.zi ]]; then
+  echo "test-deps: installing tzdata (time zone table test)"
+  SUDO=""
+  [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends --reinstall tzdata >/dev/null
+  [[ -f /usr/share/zoneinfo/zone.tab ]] || { echo "test-deps: tzdata did not install" >&2; exit 1; }
 fi

@@ -53,7 +53,8 @@ type Config struct {
 	// CrisisPhrases flags feedback comments that read like a crisis; the widget gets the same
 	// list. Default: configs/crisis-phrases.txt.
 	CrisisPhrases *snippets.CrisisPhrases
-	// TimeZones maps time zones to countries for the widget's region guess. Default:
+	// TimeZones maps time zones to regions (a country, or a subdivision where the zone lies in
+	// only one) for the widget's region guess. Default:
 	// configs/timezones.tsv.
 	TimeZones snippets.TimeZones
 	// Feedback stores submissions (logstore in embedded mode, redisstore in Redis mode); nil

@@ -313,7 +313,8 @@ type widgetData struct {
 	Lines     map[string]widgetLine    `json:"lines"`
 	Unknown   UnknownRegion            `json:"unknown"`
 	Partners  map[string]widgetPartner `json:"partners"`
-	// TZ maps a country to its time zones, space-separated: the region guess of last resort.
+	// TZ maps a region code to the time zones that place a visitor in it (TimeZones.ForCountries):
+	// "CA" to the zones that span Canada's provinces, "CA-NU" to Nunavut's.
 	TZ map[string]string `json:"tz"`
 }
 
@@ -348,7 +349,7 @@ type widgetPartner struct {
 
 // WidgetData is the JSON baked into the widget bundle: the crisis data of the regions partners
 // serve, every entry's emergency numbers, every partner's public defaults and the time zones of
-// the countries with entries. It carries no origins and nothing private.
+// the countries with entries, keyed by the region each places a visitor in (CA, CA-BC). It carries no origins and nothing private.
 func (l *Loaded) WidgetData(tz TimeZones) ([]byte, error) {
 	baked := l.BakedRegions()
 	var countries []string

@@ -513,19 +513,25 @@ func TestWidgetData(t *testing.T) {
 			if strings.Contains(string(b), "phrases") {
 				t.Error("widget data carries the crisis phrases: they travel with the feedback snippet")
 			}
-			// Zones only of the countries whose lines are baked in: the edge places the others.
-			for cc, zones := range d.TZ {
-				if !slices.ContainsFunc(slices.Collect(maps.Keys(d.Regions)), func(k string) bool { return k[:2] == cc }) {
-					t.Errorf("tz lists %s, whose lines are not baked in", cc)
+			// Zones only of the countries whose lines are baked in, keyed by the region each
+			// places a visitor in (CA, CA-NU): the edge places the others.
+			for code, zones := range d.TZ {
+				if !slices.ContainsFunc(slices.Collect(maps.Keys(d.Regions)), func(k string) bool { return k[:2] == code[:2] }) {
+					t.Errorf("tz lists %s, whose country's lines are not baked in", code)
 				}
 				for _, z := range snippets.ExpandZones(zones) {
-					if tz[z] != cc {
-						t.Errorf("tz: %s under %s, but the table says %s", z, cc, tz[z])
+					if tz[z] != code {
+						t.Errorf("tz: %s under %s, but the table says %s", z, code, tz[z])
 					}
 				}
 			}
-			if _, ok := l.Regions["CA"]; ok && !slices.Contains(snippets.ExpandZones(d.TZ["CA"]), "America/Toronto") {
-				t.Errorf("America/Toronto missing from CA zones: %q", d.TZ["CA"])
+			if _, ok := l.Regions["CA"]; ok {
+				if !slices.Contains(snippets.ExpandZones(d.TZ["CA"]), "America/Toronto") {
+					t.Errorf("America/Toronto missing from CA zones: %q", d.TZ["CA"])
+				}
+				if !slices.Contains(snippets.ExpandZones(d.TZ["CA-NU"]), "America/Iqaluit") {
+					t.Errorf("America/Iqaluit missing from CA-NU zones: %q", d.TZ["CA-NU"])
+				}
 			}
 			// Only the entries partners serve carry their lines; every entry's emergency numbers
 			// are the widget's before the snippet answers: its own, or its country's when they

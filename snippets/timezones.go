@@ -9,12 +9,15 @@ import (
 	"strings"
 )
 
-// TimeZones maps an IANA time zone name to the ISO 3166-1 country it lies in: the widget's
-// last-resort guess of a visitor's country. A time zone never tells a subdivision (Québec and
-// Ontario share America/Toronto), so it only ever selects a country entry.
+// TimeZones maps an IANA time zone name to the region it places a visitor in: the ISO 3166-1
+// country the zone lies in ("Europe/London": "GB"), or a subdivision where the zone lies in
+// exactly one ("America/Iqaluit": "CA-NU"); a zone that spans subdivisions names only its
+// country (America/Toronto is Ontario and Québec: "CA"). configs/timezones.tsv holds the table,
+// generated from the tz database's zone.tab by scripts/tzgen.
 type TimeZones map[string]string
 
-// ParseTimeZones reads "Zone<TAB>CC" lines; blank lines and # comments are skipped.
+// ParseTimeZones reads "Zone<TAB>CC" and "Zone<TAB>CC-SUB" lines; blank lines and # comments
+// are skipped.
 func ParseTimeZones(src []byte) (TimeZones, error) {
 	tz := TimeZones{}
 	sc := bufio.NewScanner(bytes.NewReader(src))
@@ -23,30 +26,31 @@ func ParseTimeZones(src []byte) (TimeZones, error) {
 		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		zone, cc, ok := strings.Cut(line, "\t")
-		if !ok || zone == "" || strings.ContainsAny(zone, " \t") || !countryPattern.MatchString(cc) {
-			return nil, fmt.Errorf("time zones line %d: want \"Zone<TAB>CC\", got %q", n, line)
+		zone, code, ok := strings.Cut(line, "\t")
+		if !ok || zone == "" || strings.ContainsAny(zone, " \t") || !regionPattern.MatchString(code) {
+			return nil, fmt.Errorf("time zones line %d: want \"Zone<TAB>CC\" or \"Zone<TAB>CC-SUB\", got %q", n, line)
 		}
-		if prev, dup := tz[zone]; dup && prev != cc {
-			return nil, fmt.Errorf("time zones line %d: %s is in %s and in %s", n, zone, prev, cc)
+		if prev, dup := tz[zone]; dup && prev != code {
+			return nil, fmt.Errorf("time zones line %d: %s is in %s and in %s", n, zone, prev, code)
 		}
-		tz[zone] = cc
+		tz[zone] = code
 	}
 	return tz, sc.Err()
 }
 
-// ForCountries returns, for each of countries, its zones in the compact form baked into the
-// widget: sorted, grouped by area, "America/Halifax,Toronto US/Eastern GB". Every byte of the
-// bundle counts against its 8 KiB budget.
+// ForCountries returns the zones of countries in the compact form baked into the widget, keyed
+// by region code: each country's own ("CA": the zones that span its subdivisions) and each of its
+// subdivisions' ("CA-BC", "CA-NU"); sorted, grouped by area: "America/Halifax,Toronto
+// US/Eastern GB". Every byte of the bundle counts against its 8 KiB budget.
 func (tz TimeZones) ForCountries(countries []string) map[string]string {
 	by := map[string][]string{}
-	for zone, cc := range tz {
-		if slices.Contains(countries, cc) {
-			by[cc] = append(by[cc], zone)
+	for zone, code := range tz {
+		if len(code) >= 2 && slices.Contains(countries, code[:2]) {
+			by[code] = append(by[code], zone)
 		}
 	}
 	out := make(map[string]string, len(by))
-	for cc, zones := range by {
+	for code, zones := range by {
 		slices.Sort(zones)
 		var b strings.Builder
 		area := "\x00"
@@ -66,21 +70,33 @@ func (tz TimeZones) ForCountries(countries []string) map[string]string {
 			}
 			area = a
 		}
-		out[cc] = b.String()
+		out[code] = b.String()
 	}
 	return out
 }
 
-// Region is the region a visitor's time zone selects on a page whose partner defaults to def:
-// def when the zone says nothing (not a zone of the table: UTC, Etc/*) or is in def's country
-// (a time zone never selects a subdivision), else the zone's country. The widget applies the
-// same rule to the zones baked into it, and asks the edge about the others.
+// Region is the region a visitor's time zone selects on a page whose partner defaults to def
+// ("" for none):
+//   - def when the zone says nothing (not a zone of the table: UTC, Etc/*);
+//   - the zone's region when def names only the zone's country: the zone refines it within the
+//     country (def CA, America/Vancouver: CA-BC; America/Toronto: CA);
+//   - def when def names a subdivision of the zone's country: the partner chose it (def CA-QC,
+//     America/Vancouver: CA-QC);
+//   - the zone's region when it is in another country, or def is empty (def US,
+//     America/Iqaluit: CA-NU).
+//
+// The widget applies the same rule to the zones baked into it, and asks the edge about the
+// others.
 func (tz TimeZones) Region(zone, def string) string {
-	cc := tz[zone]
-	if cc == "" || (len(def) >= 2 && def[:2] == cc) {
+	code := tz[zone]
+	switch {
+	case code == "":
 		return def
+	case len(def) > 2 && len(code) >= 2 && def[:2] == code[:2]:
+		return def
+	default:
+		return code
 	}
-	return cc
 }
 
 // ValidZone reports whether s is shaped like an IANA time zone name ("America/Toronto",
@@ -89,7 +105,7 @@ func ValidZone(s string) bool { return len(s) <= 64 && zonePattern.MatchString(s
 
 var zonePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$`)
 
-// ExpandZones undoes the grouping of ForCountries: "America/Halifax,Toronto GB" ->
+// ExpandZones undoes the grouping of one list of ForCountries: "America/Halifax,Toronto GB" ->
 // [America/Halifax America/Toronto GB]. The widget does the same in JS.
 func ExpandZones(s string) []string {
 	var out []string
