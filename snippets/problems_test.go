@@ -9,37 +9,26 @@ import (
 	"testing"
 )
 
-// TestProblemCatalogue: every format validate.go writes a problem with is in the catalogue,
-// with a code of its own and a French with the same verbs in the same order.
+// TestProblemCatalogue: every format validate.go and hours.go (a line's schedule) write a
+// problem with is in the catalogue, with a code of its own and a French with the same verbs in
+// the same order.
 func TestProblemCatalogue(t *testing.T) {
 	fs := token.NewFileSet()
-	f, err := parser.ParseFile(fs, "validate.go", nil, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
 	formats := []string{originNoScheme, originShape, originInvalid}
-	ast.Inspect(f, func(n ast.Node) bool {
-		c, ok := n.(*ast.CallExpr)
-		if !ok {
-			return true
+	for _, name := range []string{"validate.go", "hours.go"} {
+		f, err := parser.ParseFile(fs, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
 		}
-		sel, ok := c.Fun.(*ast.SelectorExpr)
-		if !ok || (sel.Sel.Name != "errorf" && sel.Sel.Name != "warnf") || len(c.Args) < 2 {
-			return true
-		}
-		if lit, ok := c.Args[1].(*ast.BasicLit); ok {
-			s, _ := strconv.Unquote(lit.Value)
-			formats = append(formats, s)
-		}
-		return true
-	})
+		inspectFormats(f, &formats)
+	}
 	if len(formats) < 50 {
-		t.Fatalf("found %d formats in validate.go: is the scan still right?", len(formats))
+		t.Fatalf("found %d formats in validate.go and hours.go: is the scan still right?", len(formats))
 	}
 	for _, format := range formats {
 		txt, ok := problemText[format]
 		if !ok {
-			t.Errorf("validate.go writes %q, which the catalogue lacks", format)
+			t.Errorf("validate.go or hours.go writes %q, which the catalogue lacks", format)
 			continue
 		}
 		if !slices.Equal(formatVerbs(format), formatVerbs(txt.FR)) {
@@ -53,6 +42,25 @@ func TestProblemCatalogue(t *testing.T) {
 		}
 		codes[txt.Code] = en
 	}
+}
+
+// inspectFormats appends the format of every errorf or warnf call in f that has a literal one.
+func inspectFormats(f *ast.File, formats *[]string) {
+	ast.Inspect(f, func(n ast.Node) bool {
+		c, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		sel, ok := c.Fun.(*ast.SelectorExpr)
+		if !ok || (sel.Sel.Name != "errorf" && sel.Sel.Name != "warnf") || len(c.Args) < 2 {
+			return true
+		}
+		if lit, ok := c.Args[1].(*ast.BasicLit); ok {
+			s, _ := strconv.Unquote(lit.Value)
+			*formats = append(*formats, s)
+		}
+		return true
+	})
 }
 
 // TestProblemsCarryCodeAndArgs: a real validation error carries its code and its arguments as
