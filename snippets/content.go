@@ -106,7 +106,12 @@ type Line struct {
 	Text    string `yaml:"text" json:"text,omitempty"`
 	Keyword string `yaml:"keyword" json:"keyword,omitempty"`
 	ChatURL string `yaml:"chat_url" json:"chat_url,omitempty"`
-	Hours   Text   `yaml:"hours" json:"hours"`
+	// Hours is the hours in words; with a Schedule, the note shown beside it ("free of
+	// charge"), optional.
+	Hours Text `yaml:"hours" json:"hours"`
+	// Schedule is when the line answers, as data ("24/7", or weekly hours in its zone), so
+	// that visitors see whether it is open now. Without one the hours are free text only.
+	Schedule *Schedule `yaml:"schedule,omitempty" json:"schedule,omitempty"`
 	// Audience says who the line is for when it is not everyone ("Young people").
 	Audience Text `yaml:"audience" json:"audience,omitempty"`
 	// Languages are the ISO 639 codes of the languages the line answers in; LanguagesOnRequest

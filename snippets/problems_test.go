@@ -15,7 +15,7 @@ import (
 func TestProblemCatalogue(t *testing.T) {
 	fs := token.NewFileSet()
 	formats := []string{originNoScheme, originShape, originInvalid}
-	for _, name := range []string{"validate.go", "safety.go"} {
+	for _, name := range []string{"validate.go", "safety.go", "hours.go"} {
 		f, err := parser.ParseFile(fs, name, nil, 0)
 		if err != nil {
 			t.Fatal(err)

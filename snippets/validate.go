@@ -261,7 +261,12 @@ func (v *validator) lines(c *Content) {
 			}
 		}
 		v.url(p+".chat_url", l.ChatURL, false)
-		v.text(p+".hours", l.Hours, true)
+		v.text(p+".hours", l.Hours, l.Schedule == nil)
+		if l.Schedule == nil {
+			v.warnf(p+".schedule", "hours are free text: give schedule (\"24/7\" or weekly hours) so that visitors see whether the line is open now")
+		} else {
+			v.schedule(p+".schedule", l.Schedule)
+		}
 		v.text(p+".audience", l.Audience, false)
 		v.languages(p+".languages", l.Languages)
 		v.languages(p+".languages_on_request", l.LanguagesOnRequest)

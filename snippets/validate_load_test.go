@@ -76,7 +76,8 @@ func TestValidateStaleAfterOption(t *testing.T) {
 func breakMany(c *snippets.Content) {
 	c.Lines["qc-appelle"].Source = ""
 	c.Lines["ca-988"].VerifiedOn = ""
-	c.Lines["gb-samaritans"].Hours = nil
+	c.Lines["gb-samaritans"].Hours = nil // required: the line has no schedule
+	c.Lines["gb-samaritans"].Schedule = nil
 	c.Regions["GB"].Emergency = nil
 	c.Regions["CA-QC"].Lines[0] = "nope"
 	c.Regions["CA"].Emergency = []string{"nine-one-one"}

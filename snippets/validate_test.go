@@ -218,10 +218,15 @@ func TestValidate(t *testing.T) {
 			msg:  "required",
 		},
 		{
-			name:   "line hours blank in English",
-			mutate: func(c *snippets.Content) { c.Lines["gb-samaritans"].Hours[snippets.English] = "  " },
-			path:   "lines.gb-samaritans.hours.en",
-			msg:    "required",
+			// The hours are required where they are all there is (hours.go: with a schedule,
+			// they are an optional note).
+			name: "line hours blank in English, no schedule",
+			mutate: func(c *snippets.Content) {
+				c.Lines["gb-samaritans"].Hours[snippets.English] = "  "
+				c.Lines["gb-samaritans"].Schedule = nil
+			},
+			path: "lines.gb-samaritans.hours.en",
+			msg:  "required",
 		},
 		{
 			name:   "unsupported locale in a text",
