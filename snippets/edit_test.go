@@ -110,7 +110,7 @@ func TestPutLine(t *testing.T) {
 	// Replace: only what changed changes, in the style it was written in.
 	ca := *l.Lines["ca-988"]
 	ca.VerifiedOn = "2026-11-20"
-	ca.Hours = snippets.Text{"en": "24/7, free of charge", "fr": "24 h/24, 7 j/7, gratuit"}
+	ca.Hours = snippets.Text{"en": "free of charge", "fr": "gratuit"}
 	ca.Text = ""
 	out, err := snippets.PutLine(src, "ca-988", &ca)
 	if err != nil {
@@ -128,12 +128,12 @@ func TestPutLine(t *testing.T) {
 			added[strings.TrimSpace(r.Right)] = true
 		}
 	}
-	for _, line := range []string{`text: "988"`, `hours: {en: "24/7, free", fr: "24 h/24, 7 j/7, gratuit"}`, `verified_on: "2026-11-01"`} {
+	for _, line := range []string{`text: "988"`, `hours: {en: "free", fr: "gratuit"}`, `verified_on: "2026-11-01"`} {
 		if !removed[line] {
 			t.Errorf("%s not removed; diff %q", line, got)
 		}
 	}
-	for _, line := range []string{`hours: {en: "24/7, free of charge", fr: "24 h/24, 7 j/7, gratuit"}`, `verified_on: "2026-11-20"`} {
+	for _, line := range []string{`hours: {en: "free of charge", fr: "gratuit"}`, `verified_on: "2026-11-20"`} {
 		if !added[line] {
 			t.Errorf("%s not added; diff %q", line, got)
 		}
@@ -145,7 +145,7 @@ func TestPutLine(t *testing.T) {
 	if err != nil {
 		t.Fatalf("edited content does not load: %v", err)
 	}
-	if got := l2.Lines["ca-988"]; got.Text != "" || got.VerifiedOn != "2026-11-20" || got.Hours["en"] != "24/7, free of charge" || got.Call != "988" {
+	if got := l2.Lines["ca-988"]; got.Text != "" || got.VerifiedOn != "2026-11-20" || got.Hours["en"] != "free of charge" || got.Call != "988" || got.Schedule == nil || !got.Schedule.IsAlways() {
 		t.Errorf("ca-988 after PutLine: %+v", got)
 	}
 
