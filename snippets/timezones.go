@@ -76,11 +76,7 @@ func (tz TimeZones) ForCountries(countries []string) map[string]string {
 // (a time zone never selects a subdivision), else the zone's country. The widget applies the
 // same rule to the zones baked into it, and asks the edge about the others.
 func (tz TimeZones) Region(zone, def string) string {
-	cc := tz[zone]
-	if cc == "" || (len(def) >= 2 && def[:2] == cc) {
-		return def
-	}
-	return cc
+	return Place(tz[zone], def)
 }
 
 // ValidZone reports whether s is shaped like an IANA time zone name ("America/Toronto",
