@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/signpost/edge/server/serving"
 )
 
 // TestLogsKeepNoSecrets sends requests fasthttp cannot parse (a header line without a colon,
@@ -65,5 +67,62 @@ func TestRedactSecrets(t *testing.T) {
 		if got := redactSecrets(in); got != want {
 			t.Errorf("redactSecrets(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestLogsKeepNoLocation: a request fasthttp cannot parse, quoted in its error log, loses what
+// a CDN's location headers said of the visitor: the CDNs' own, and the one the operator named.
+func TestLogsKeepNoLocation(t *testing.T) {
+	l, err := serving.ParseLocator("Signpost-Region")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := startEdge(t, shipped(t), Config{LocationHeader: l})
+	places := []string{"NZ-AUK", "Auckland", "country_code=NZ", "QLD-77", "NZ-WKO"}
+	raw := "GET /v1/snippets/demo HTTP/1.1\r\nHost: edge\r\nSignpost-Region: NZ-AUK\r\nCloudFront-Viewer-City: Auckland\r\n" +
+		"X-Akamai-Edgescape: georegion=1,country_code=NZ\r\ncf-region-code: QLD-77\r\ncloudfront-viewer-country-region: NZ-WKO\r\nBroken header line\r\n\r\n"
+	c, err := e.dial()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.WriteString(c, raw); err != nil {
+		t.Fatal(err)
+	}
+	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	status, _ := bufio.NewReader(c).ReadString('\n')
+	c.Close()
+	if !strings.Contains(status, " 400 ") {
+		t.Errorf("malformed request answered %q, want 400", status)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(e.logs.String(), `"source":"fasthttp"`) && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	logs := e.logs.String()
+	if !strings.Contains(logs, `"source":"fasthttp"`) || !strings.Contains(logs, "[redacted]") {
+		t.Fatalf("fasthttp logged nothing redacted: the case was not tested\n%s", logs)
+	}
+	for _, p := range places {
+		if strings.Contains(logs, p) {
+			t.Errorf("the log holds %q:\n%s", p, logs)
+		}
+	}
+}
+
+func TestLocationInText(t *testing.T) {
+	l, err := serving.ParseLocator("Signpost-Region")
+	if err != nil {
+		t.Fatal(err)
+	}
+	re := locationInText(l)
+	for _, name := range []string{"CloudFront-Viewer-Country", "cloudfront-viewer-country-region", "CloudFront-Viewer-City",
+		"CF-IPCountry", "cf-ipcity", "cf-region", "cf-region-code", "cf-postal-code", "cf-timezone", "X-Akamai-Edgescape", "signpost-region"} {
+		in := `"GET / HTTP/1.1\r\n` + name + `: NZ-AUK\r\nHost: x\r\n"`
+		if got, want := re.ReplaceAllString(in, "${1}${2}[redacted]"), `"GET / HTTP/1.1\r\n`+name+`: [redacted]\r\nHost: x\r\n"`; got != want {
+			t.Errorf("%s: %s, want %s", name, got, want)
+		}
+	}
+	if in := `"GET / HTTP/1.1\r\nAccept: NZ-AUK\r\n"`; locationInText(nil).ReplaceAllString(in, "${1}${2}[redacted]") != in {
+		t.Error("a header that says nothing of location was redacted")
 	}
 }

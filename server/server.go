@@ -65,6 +65,10 @@ type Config struct {
 	RateLimits *ratelimit.Limiter
 	// TrustedProxies may name the client in X-Forwarded-For; empty trusts none.
 	TrustedProxies ratelimit.Proxies
+	// LocationHeader is a CDN's location header (EDGE_LOCATION_HEADER): it places a visitor whose
+	// request names no region, read only from a TCP peer in TrustedProxies (with none, never).
+	// nil reads none.
+	LocationHeader *serving.Locator
 	// IPHasher keys the client-address hash stored with each record. Default: a random key,
 	// which is only right for tests (hashes then differ after a restart).
 	IPHasher *feedback.IPHasher
@@ -209,7 +213,7 @@ func New(cfg Config, content *snippets.Loaded) (*Server, error) {
 		DisablePreParseMultipartForm: true,
 		ReduceMemoryUsage:            true,
 		CloseOnShutdown:              true,
-		Logger:                       fasthttpLogger{cfg.Logger},
+		Logger:                       fasthttpLogger{cfg.Logger, locationInText(cfg.LocationHeader)},
 	}
 	return s, nil
 }
@@ -240,7 +244,11 @@ func (s *Server) setContent(content *snippets.Loaded, number int64) error {
 
 // servingOptions are the rules snippets render with, drafts' as the published content's.
 func (s *Server) servingOptions() serving.Options {
-	return serving.Options{TimeZones: s.cfg.TimeZones, Phrases: s.cfg.CrisisPhrases}
+	o := serving.Options{TimeZones: s.cfg.TimeZones, Phrases: s.cfg.CrisisPhrases}
+	if s.cfg.LocationHeader != nil && len(s.cfg.TrustedProxies) > 0 {
+		o.Locator, o.Trusted = s.cfg.LocationHeader, s.cfg.TrustedProxies.TrustedPeer
+	}
+	return o
 }
 
 // Content returns the content being served.
@@ -404,14 +412,22 @@ func (s *Server) Shutdown(ctx context.Context) error {
 }
 
 // fasthttpLogger sends fasthttp's own messages to slog.
-type fasthttpLogger struct{ log *slog.Logger }
+type fasthttpLogger struct {
+	log *slog.Logger
+	// location finds the headers that say where a visitor is (locationInText); nil: none.
+	location *regexp.Regexp
+}
 
 // Printf logs fasthttp's message without secrets (a request it could not parse is quoted raw,
-// an operator's Authorization header included) and without client addresses (no raw IP is ever
-// kept, logs included), cut short so that the request bytes it quotes do not fill the log.
+// an operator's Authorization header included), without client addresses (no raw IP is ever
+// kept, logs included) and without a visitor's location (a CDN's location headers), cut short
+// so that the request bytes it quotes do not fill the log.
 func (l fasthttpLogger) Printf(format string, args ...any) {
 	msg := redactSecrets(fmt.Sprintf(format, args...))
 	msg = ipInText.ReplaceAllString(msg, "[address]")
+	if l.location != nil {
+		msg = l.location.ReplaceAllString(msg, "${1}${2}[redacted]")
+	}
 	if len(msg) > 300 {
 		msg = msg[:300] + "…"
 	}
@@ -431,6 +447,18 @@ func redactSecrets(s string) string {
 	s = secretHeader.ReplaceAllString(s, "${1}${2}[redacted]")
 	s = secretScheme.ReplaceAllString(s, "${1} [redacted]")
 	return secretParam.ReplaceAllString(s, "${1}[redacted]")
+}
+
+// locationInText finds the request headers that say where a visitor is, to the end of their line
+// as a quoted request holds them: the CDNs' own (CloudFront-Viewer-*, Cloudflare's visitor
+// location headers, Akamai's EdgeScape), whether the edge reads them or not, and the one named
+// by the operator (EDGE_LOCATION_HEADER).
+func locationInText(l *serving.Locator) *regexp.Regexp {
+	names := `cloudfront-viewer-[a-z0-9-]+|cf-ip(?:country|city|continent|longitude|latitude)|cf-region(?:-code)?|cf-metro-code|cf-postal-code|cf-timezone|x-akamai-edgescape`
+	if l != nil {
+		names += "|" + regexp.QuoteMeta(l.Name())
+	}
+	return regexp.MustCompile(`(?i)(` + names + `)(\s*:\s*)(?:[^\\\r\n"]|\\[^rn])*`)
 }
 
 // ipInText finds IPv4 and bracketed IPv6 addresses, with a port or not.

@@ -341,7 +341,7 @@ func TestGracefulShutdownDrains(t *testing.T) {
 
 func TestFasthttpLogRedactsAddresses(t *testing.T) {
 	var b syncBuffer
-	fasthttpLogger{slog.New(slog.NewJSONHandler(&b, nil))}.Printf("error when serving connection %q<->%q: %s",
+	fasthttpLogger{log: slog.New(slog.NewJSONHandler(&b, nil))}.Printf("error when serving connection %q<->%q: %s",
 		"127.0.0.1:8080", "203.0.113.7:41948", "GET /x HTTP/1.1\r\nX-Forwarded-For: [2001:db8::1]:443"+strings.Repeat("x", 500))
 	out := b.String()
 	for _, ip := range []string{"203.0.113.7", "127.0.0.1", "2001:db8::1"} {

@@ -76,27 +76,15 @@ func (tz TimeZones) ForCountries(countries []string) map[string]string {
 }
 
 // Region is the region a visitor's time zone selects on a page whose partner defaults to def
-// ("" for none):
-//   - def when the zone says nothing (not a zone of the table: UTC, Etc/*);
-//   - the zone's region when def names only the zone's country: the zone refines it within the
-//     country (def CA, America/Vancouver: CA-BC; America/Toronto: CA);
-//   - def when def names a subdivision of the zone's country: the partner chose it (def CA-QC,
-//     America/Vancouver: CA-QC);
-//   - the zone's region when it is in another country, or def is empty (def US,
-//     America/Iqaluit: CA-NU).
+// ("" for none), by Place: def when the zone says nothing (not a zone of the table: UTC, Etc/*)
+// or names only def's country (America/Toronto: CA); the zone's subdivision where it lies in
+// exactly one (America/Vancouver: CA-BC, America/Iqaluit: CA-NU, whatever def); the zone's
+// country when it is another country's (def CA, Europe/London: GB).
 //
 // The widget applies the same rule to the zones baked into it, and asks the edge about the
 // others.
 func (tz TimeZones) Region(zone, def string) string {
-	code := tz[zone]
-	switch {
-	case code == "":
-		return def
-	case len(def) > 2 && len(code) >= 2 && def[:2] == code[:2]:
-		return def
-	default:
-		return code
-	}
+	return Place(tz[zone], def)
 }
 
 // ValidZone reports whether s is shaped like an IANA time zone name ("America/Toronto",

@@ -79,9 +79,11 @@ func TestTimeZonesRegion(t *testing.T) {
 		{"America/Vancouver", "CA", "CA-BC"},
 		{"America/Iqaluit", "CA", "CA-NU"},
 		{"America/Toronto", "CA", "CA"},
-		// A partner default that names a subdivision is kept within its country.
-		{"America/Vancouver", "CA-QC", "CA-QC"},
-		{"America/Iqaluit", "CA-QC", "CA-QC"},
+		// A zone that lies in one subdivision places the visitor there, even on a page whose
+		// default names another (Nunavut has no 9-1-1: a Québec default must not keep it).
+		{"America/Vancouver", "CA-QC", "CA-BC"},
+		{"America/Iqaluit", "CA-QC", "CA-NU"},
+		// A zone that names only the default's country keeps the default.
 		{"America/Toronto", "CA-QC", "CA-QC"},
 		// A zone in another country wins, subdivision and all.
 		{"America/Iqaluit", "US", "CA-NU"},

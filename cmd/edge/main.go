@@ -28,6 +28,7 @@ import (
 	"github.com/signpost/edge/configs"
 	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/ratelimit"
+	"github.com/signpost/edge/server/serving"
 	"github.com/signpost/edge/snippets"
 	usagestore "github.com/signpost/edge/usage"
 	"github.com/valyala/fasthttp"
@@ -165,6 +166,7 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	feedbackRate := fs.String("feedback-rate", envString(getenv, "EDGE_FEEDBACK_RATE", ratelimit.DefaultIPRate), "feedback per client address, limiter format <n>-<S|M|H|D> (EDGE_FEEDBACK_RATE)")
 	partnerRate := fs.String("partner-rate", envString(getenv, "EDGE_PARTNER_RATE", ratelimit.DefaultPartnerRate), "feedback per partner, same format (EDGE_PARTNER_RATE)")
 	trustedProxies := fs.String("trusted-proxies", getenv("EDGE_TRUSTED_PROXIES"), "CIDRs of proxies whose X-Forwarded-For is believed; empty trusts none (EDGE_TRUSTED_PROXIES)")
+	locationHeader := fs.String("location-header", getenv("EDGE_LOCATION_HEADER"), "request header in which a CDN says where the visitor is, read from trusted proxies only: CloudFront-Viewer-Country-Region, CF-Region-Code, X-Akamai-Edgescape, or one holding an ISO 3166 code; empty reads none (EDGE_LOCATION_HEADER)")
 	tokensFile := fs.String("admin-tokens", getenv("EDGE_ADMIN_TOKENS_FILE"), "YAML file of named operator tokens: tokens: [{name, token, scopes}] (EDGE_ADMIN_TOKENS_FILE)")
 	redisPrefix := fs.String("redis-prefix", envString(getenv, "EDGE_REDIS_PREFIX", "signpost:"), "prefix of the content store's Redis keys (EDGE_REDIS_PREFIX)")
 	adminTokenFile := fs.String("admin-token-file", getenv("EDGE_ADMIN_TOKEN_FILE"), "file holding the operator token; EDGE_ADMIN_TOKEN gives it directly (EDGE_ADMIN_TOKEN_FILE)")
@@ -184,6 +186,11 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	proxies, err := ratelimit.ParseProxies(*trustedProxies)
 	if err != nil {
 		fmt.Fprintln(stderr, "edge serve:", err)
+		return exitUsage
+	}
+	locator, err := serving.ParseLocator(*locationHeader)
+	if err != nil {
+		fmt.Fprintln(stderr, "edge serve: EDGE_LOCATION_HEADER:", err)
 		return exitUsage
 	}
 	followupRetention, err := parseRetention(*retention)
@@ -255,7 +262,7 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 		}
 	}()
 	srv, err := server.New(server.Config{Logger: log, Mode: in.mode, Feedback: in.store, RateLimits: in.limits,
-		TrustedProxies: proxies, IPHasher: in.hasher, AdminToken: adminToken, FollowupRetention: followupRetention,
+		TrustedProxies: proxies, LocationHeader: locator, IPHasher: in.hasher, AdminToken: adminToken, FollowupRetention: followupRetention,
 		Health: in.health, Spool: in.spool, ContentStore: store, DataDir: *dataDir, Operators: operators, Usage: counts}, content)
 	if err != nil {
 		fmt.Fprintln(stderr, "edge serve:", err)
@@ -271,8 +278,11 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	}
 	go srv.WatchContent(ctx)
 	go in.purgeFollowups(ctx, followupRetention, log)
+	if locator != nil && len(proxies) == 0 {
+		log.Warn("EDGE_LOCATION_HEADER is set but EDGE_TRUSTED_PROXIES is empty: no proxy is trusted, so the location header is never read")
+	}
 	log.Info("serving", "addr", ln.Addr().String(), "content", from, "seed", seedFrom, "content_version", content.Version,
-		"widget", srv.WidgetPath(), "mode", in.mode, "version", version)
+		"widget", srv.WidgetPath(), "mode", in.mode, "location_header", locationSetting(locator, proxies), "version", version)
 	base := browseURL(ln.Addr())
 	fmt.Fprintf(stdout, "Signpost edge is running: open %s\n", base)
 	fmt.Fprintf(stdout, "  partner embed builder: %sembed\n", base)
@@ -299,6 +309,18 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	}
 	log.Info("stopped")
 	return 0
+}
+
+// locationSetting says, for the startup log, which location headers place visitors: none, the
+// headers read, or why the one configured is not read.
+func locationSetting(l *serving.Locator, proxies ratelimit.Proxies) string {
+	switch {
+	case l == nil:
+		return "none"
+	case len(proxies) == 0:
+		return "ignored (" + l.Name() + "): no trusted proxies"
+	}
+	return l.Vary() + ", from trusted proxies"
 }
 
 // openUsage opens the usage counters of the mode: a JSON file under the data dir, or hashes in

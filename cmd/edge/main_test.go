@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/signpost/edge/configs"
+	"github.com/signpost/edge/server/ratelimit"
+	"github.com/signpost/edge/server/serving"
 )
 
 func env(vars map[string]string) func(string) string {
@@ -102,6 +104,12 @@ func TestCommandLine(t *testing.T) {
 	if code, _, errOut := runEdge([]string{"serve"}, map[string]string{"EDGE_SHUTDOWN_TIMEOUT": "soon"}); code != 2 || !strings.Contains(errOut, "EDGE_SHUTDOWN_TIMEOUT") {
 		t.Errorf("bad duration: %d %q", code, errOut)
 	}
+	if code, _, errOut := runEdge([]string{"serve"}, map[string]string{"EDGE_LOCATION_HEADER": "Signpost Region"}); code != 2 || !strings.Contains(errOut, "EDGE_LOCATION_HEADER") {
+		t.Errorf("bad location header: %d %q", code, errOut)
+	}
+	if code, _, errOut := runEdge([]string{"serve", "--location-header", "CF-Region-Code:"}, nil); code != 2 || !strings.Contains(errOut, `"CF-Region-Code:"`) {
+		t.Errorf("bad --location-header: %d %q", code, errOut)
+	}
 	dir := t.TempDir()
 	variants(t, dir)
 	code, _, errOut := runEdge([]string{"serve", "--addr", "127.0.0.1:0", "--data-dir", dir, "--content", filepath.Join(dir, "invalid.yaml")}, nil)
@@ -110,6 +118,30 @@ func TestCommandLine(t *testing.T) {
 	}
 	if code, _, errOut := runEdge([]string{"healthcheck", "--url", "http://127.0.0.1:1/healthz", "--timeout", "1s"}, nil); code != 1 || !strings.Contains(errOut, "unhealthy") {
 		t.Errorf("healthcheck of nothing: %d %q", code, errOut)
+	}
+}
+
+func TestLocationSetting(t *testing.T) {
+	proxies, err := ratelimit.ParseProxies("10.0.0.0/8")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cf, err := serving.ParseLocator("cloudfront-viewer-country-region")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		l       *serving.Locator
+		proxies ratelimit.Proxies
+		want    string
+	}{
+		{nil, proxies, "none"},
+		{cf, nil, "ignored (cloudfront-viewer-country-region): no trusted proxies"},
+		{cf, proxies, "CloudFront-Viewer-Country, CloudFront-Viewer-Country-Region, from trusted proxies"},
+	} {
+		if got := locationSetting(tc.l, tc.proxies); got != tc.want {
+			t.Errorf("locationSetting = %q, want %q", got, tc.want)
+		}
 	}
 }
 

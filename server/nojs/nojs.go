@@ -170,7 +170,7 @@ func (h *handlers) handleFrame(ctx *fasthttp.RequestCtx) {
 
 func (h *handlers) frame(ctx *fasthttp.RequestCtx) error {
 	st := h.State()
-	p, loc, key, err := st.PartnerSelect(ctx)
+	p, loc, key, vary, err := st.PartnerSelect(ctx, true)
 	if err != nil {
 		return err
 	}
@@ -195,7 +195,11 @@ func (h *handlers) frame(ctx *fasthttp.RequestCtx) error {
 		}
 	}
 	v.Form, v.Page = slices.Contains(comps, "feedback"), page
-	return h.writePage(ctx, fasthttp.StatusOK, v)
+	if err := h.writePage(ctx, fasthttp.StatusOK, v); err != nil {
+		return err
+	}
+	serving.AddVary(&ctx.Response.Header, vary) // placed by a CDN's location header
+	return nil
 }
 
 // page is the frame page's common part for partner p in loc and region entry key.

@@ -50,6 +50,13 @@ func (ps Proxies) Trusted(a netip.Addr) bool {
 	return false
 }
 
+// TrustedPeer reports whether the request's TCP peer is a trusted proxy: only such a peer may
+// tell the edge something about the client (its address, a CDN's location header), since any
+// client can send those headers itself. False when no proxy is trusted.
+func (ps Proxies) TrustedPeer(ctx *fasthttp.RequestCtx) bool {
+	return len(ps) > 0 && ps.Trusted(peerAddr(ctx))
+}
+
 var headerXFF = []byte("X-Forwarded-For")
 
 // ClientIP is the address of the client: the socket peer, unless the peer is a trusted proxy;

@@ -53,6 +53,33 @@ func TestClientIP(t *testing.T) {
 	}
 }
 
+func TestTrustedPeer(t *testing.T) {
+	proxies, err := ParseProxies("10.0.0.0/8, 2001:db8::/32")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		peer string
+		ps   Proxies
+		want bool
+	}{
+		{"10.1.2.3", proxies, true},
+		{"::ffff:10.1.2.3", proxies, true},
+		{"2001:db8::7", proxies, true},
+		{"198.51.100.1", proxies, false},
+		{"10.1.2.3", nil, false}, // no proxies configured: none is trusted
+	} {
+		var ctx fasthttp.RequestCtx
+		var req fasthttp.Request
+		// A forwarded address that is trusted changes nothing: the TCP peer is what counts.
+		req.Header.Add("X-Forwarded-For", "10.9.9.9")
+		ctx.Init(&req, &net.TCPAddr{IP: net.ParseIP(tc.peer), Port: 1234}, nil)
+		if got := tc.ps.TrustedPeer(&ctx); got != tc.want {
+			t.Errorf("TrustedPeer from %s (proxies %v) = %v, want %v", tc.peer, tc.ps, got, tc.want)
+		}
+	}
+}
+
 func TestKeyGroupsIPv6By64(t *testing.T) {
 	a, b := mustAddr("2001:db8:1:2::1"), mustAddr("2001:db8:1:2:ffff::9")
 	if Key(a) != Key(b) || Key(a) == Key(mustAddr("2001:db8:1:3::1")) {

@@ -34,6 +34,11 @@ type Options struct {
 	TimeZones snippets.TimeZones
 	// Phrases are the crisis phrases the feedback snippet carries.
 	Phrases *snippets.CrisisPhrases
+	// Locator reads a CDN's location header (EDGE_LOCATION_HEADER), and only from a request
+	// whose TCP peer is Trusted (EDGE_TRUSTED_PROXIES): any client can send the header itself.
+	// Either nil reads none.
+	Locator *Locator
+	Trusted func(*fasthttp.RequestCtx) bool
 }
 
 // State is everything served for one content version; it is replaced whole, never mutated,
@@ -172,7 +177,8 @@ func (c *snippetCache) get(k snippetKey, now time.Time, render func() (*snippetE
 
 // Snippet answers GET .../snippets/{partner}[/{part}]?locale=&region=&tz= from this state
 // (the router's "partner" and "part" values), rendered once per what it varies on. remember
-// keeps the answer by the request's exact URI too, for Remembered.
+// keeps the answer by the request's exact URI too, for Remembered, unless it may depend on a
+// CDN's location header (Locates): a URI does not say where its visitor is.
 func (st *State) Snippet(ctx *fasthttp.RequestCtx, now time.Time, remember bool) error {
 	p, err := st.Partner(ctx)
 	if err != nil {
@@ -185,7 +191,7 @@ func (st *State) Snippet(ctx *fasthttp.RequestCtx, now time.Time, remember bool)
 			return web.New(fasthttp.StatusNotFound, "not_found", "", "not_found.snippet")
 		}
 	}
-	loc, region, err := st.Select(ctx, p, true)
+	loc, region, vary, err := st.Select(ctx, p, Sources{TZ: true, Location: true})
 	if err != nil {
 		return err
 	}
@@ -200,22 +206,35 @@ func (st *State) Snippet(ctx *fasthttp.RequestCtx, now time.Time, remember bool)
 	if err != nil {
 		return err
 	}
-	if remember {
+	if remember && !st.Locates(ctx) {
 		st.byURI.put(ctx.RequestURI(), e)
 	}
 	e.asset.Serve(ctx)
+	AddVary(&ctx.Response.Header, vary)
 	return nil
 }
 
+// Sources are what may place a visitor who names no region, besides the partner's default.
+type Sources struct {
+	// TZ is the browser's time zone (?tz=), which the widget sends.
+	TZ bool
+	// Location is a CDN's location header: not for a document fetched by the partner's own
+	// server (an include of the banner fragment), which the CDN would place instead.
+	Location bool
+}
+
 // Select reads a request's locale and region for partner p as the snippets API does: ?locale=,
-// else the partner's, else English; ?region=, else (with tz) the browser's time zone under the
-// partner's default, else the partner's default. key is the region entry that serves it ("":
-// the neutral banner). A malformed locale, region or zone is a ParamError naming it.
-func (st *State) Select(ctx *fasthttp.RequestCtx, p *snippets.Partner, tz bool) (loc snippets.Locale, key string, err error) {
+// else the partner's, else English; ?region=, else (from.Location) the location a CDN's header
+// gives (from a trusted proxy, when configured), else (from.TZ) the browser's time zone, each
+// placed under the partner's default (snippets.Place), else the partner's default. key is the region entry
+// that serves it ("": the neutral banner); vary names the location headers read, which the
+// answer varies on ("" when none was). A malformed locale, region or zone is a ParamError
+// naming it; a malformed location header is as if it had not been sent.
+func (st *State) Select(ctx *fasthttp.RequestCtx, p *snippets.Partner, from Sources) (loc snippets.Locale, key, vary string, err error) {
 	args := ctx.QueryArgs()
 	loc, ok, err := snippets.ParseLocale(web.View(args.Peek("locale")))
 	if err != nil {
-		return "", "", err
+		return "", "", "", err
 	}
 	if !ok {
 		loc = p.Locale
@@ -225,20 +244,51 @@ func (st *State) Select(ctx *fasthttp.RequestCtx, p *snippets.Partner, tz bool) 
 	}
 	region, ok, err := snippets.ParseRegion(web.View(args.Peek("region")))
 	if err != nil {
-		return "", "", err
+		return "", "", "", err
 	}
 	if !ok {
-		// No region: the browser's time zone when the widget could not place it with the zones
-		// baked into it, under the same rule (TimeZones.Region), else the partner's default.
-		region = p.Region
-		if zone := web.View(args.Peek("tz")); tz && zone != "" {
-			if !snippets.ValidZone(zone) {
-				return "", "", &snippets.ParamError{Field: "tz", Message: "not an IANA time zone name, like America/Toronto"}
+		zone := ""
+		if from.TZ {
+			if zone = web.View(args.Peek("tz")); zone != "" && !snippets.ValidZone(zone) {
+				return "", "", "", &snippets.ParamError{Field: "tz", Message: "not an IANA time zone name, like America/Toronto"}
 			}
+		}
+		located := ""
+		if from.Location && st.Locates(ctx) && st.opts.Trusted(ctx) {
+			vary = st.opts.Locator.Vary()
+			located = st.opts.Locator.Locate(&ctx.Request.Header)
+		}
+		switch {
+		case located != "":
+			region = snippets.Place(located, p.Region)
+		case zone != "":
+			// The browser's time zone when the widget could not place it with the zones baked
+			// into it, under the same rule.
 			region = st.opts.TimeZones.Region(zone, p.Region)
+		default:
+			region = p.Region
 		}
 	}
-	return loc, st.Content.RegionEntry(region), nil
+	return loc, st.Content.RegionEntry(region), vary, nil
+}
+
+// Locates reports whether the answer to a request may depend on a CDN's location header: one is
+// configured, with proxies to trust, and the request names no region. Such an answer is not
+// remembered by its URI, whoever sent it: the next request for the URI may come through the CDN.
+func (st *State) Locates(ctx *fasthttp.RequestCtx) bool {
+	return st.opts.Locator != nil && st.opts.Trusted != nil && len(ctx.QueryArgs().Peek("region")) == 0
+}
+
+// AddVary adds names (a Vary list; "" adds nothing) to the response's Vary header, after what it
+// varies on already.
+func AddVary(h *fasthttp.ResponseHeader, names string) {
+	if names == "" {
+		return
+	}
+	if v := h.Peek("Vary"); len(v) > 0 {
+		names = string(v) + ", " + names
+	}
+	h.Set("Vary", names)
 }
 
 // Partner is the partner a request names (the router's "partner" value), or a 404 error.
@@ -250,14 +300,15 @@ func (st *State) Partner(ctx *fasthttp.RequestCtx) (*snippets.Partner, error) {
 	return nil, errUnknownPartner
 }
 
-// PartnerSelect is Partner, then Select without tz: what a server-rendered page is drawn for.
-func (st *State) PartnerSelect(ctx *fasthttp.RequestCtx) (*snippets.Partner, snippets.Locale, string, error) {
-	p, err := st.Partner(ctx)
-	if err != nil {
-		return nil, "", "", err
+// PartnerSelect is Partner, then Select without tz: what a server-rendered page is drawn for,
+// located by a CDN's header when located is true (the frame page, which the visitor's browser
+// fetches; never the fragment, which a partner's server includes).
+func (st *State) PartnerSelect(ctx *fasthttp.RequestCtx, located bool) (p *snippets.Partner, loc snippets.Locale, key, vary string, err error) {
+	if p, err = st.Partner(ctx); err != nil {
+		return nil, "", "", "", err
 	}
-	loc, key, err := st.Select(ctx, p, false)
-	return p, loc, key, err
+	loc, key, vary, err = st.Select(ctx, p, Sources{Location: located})
+	return p, loc, key, vary, err
 }
 
 var errUnknownPartner = web.New(fasthttp.StatusNotFound, "unknown_partner", "partner", "unknown_partner")
@@ -270,10 +321,12 @@ type Render func(p *snippets.Partner, loc snippets.Locale, key string, now time.
 const maxVariants = 4
 
 // Page answers GET of a partner's server-rendered document name (the banner fragment) with
-// the locale and region rules of Select (no tz), as contentType with cacheControl, rendered
-// once per partner, locale, region entry and variant while fresh; a 304 for a matching ETag.
+// the locale and region rules of Select with neither tz nor a CDN's location header (a
+// partner's server fetches it: the CDN would place that server, not the visitor), as
+// contentType with cacheControl, rendered once per partner, locale, region entry and variant
+// while fresh; a 304 for a matching ETag.
 func (st *State) Page(ctx *fasthttp.RequestCtx, now time.Time, name, variant, contentType, cacheControl string, render Render) error {
-	p, loc, key, err := st.PartnerSelect(ctx)
+	p, loc, key, vary, err := st.PartnerSelect(ctx, false)
 	if err != nil {
 		return err
 	}
@@ -294,6 +347,7 @@ func (st *State) Page(ctx *fasthttp.RequestCtx, now time.Time, name, variant, co
 		return err
 	}
 	e.asset.Serve(ctx)
+	AddVary(&ctx.Response.Header, vary)
 	return nil
 }
 
