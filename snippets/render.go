@@ -51,22 +51,37 @@ type BannerView struct {
 	Directory *LinkView `json:"directory,omitempty"`
 	// Choice is the places the visitor may choose from instead (their country's entries).
 	Choice *ChoiceView `json:"choice,omitempty"`
+	// HoursText are the words of a line's status, given when a line has weekly hours (slots).
+	HoursText *HoursText `json:"hours_text,omitempty"`
+	// Until is when a line's status next changes (zero: none within the slot window): the
+	// rendering is drawn again then.
+	Until time.Time `json:"-"`
 }
 
 // LineView is one crisis line as a visitor sees it. Tel and SMS are the URI targets.
 type LineView struct {
-	ID        string   `json:"id"`
-	Name      string   `json:"name"`
-	Call      string   `json:"call,omitempty"`
-	Tel       string   `json:"tel,omitempty"`
-	CallHint  string   `json:"call_hint,omitempty"`
-	Text      string   `json:"text,omitempty"`
-	SMS       string   `json:"sms,omitempty"`
-	Keyword   string   `json:"keyword,omitempty"`
-	ChatURL   string   `json:"chat_url,omitempty"`
-	Hours     string   `json:"hours"`
-	Audience  string   `json:"audience,omitempty"`
-	Languages []string `json:"languages,omitempty"`
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Call     string `json:"call,omitempty"`
+	Tel      string `json:"tel,omitempty"`
+	CallHint string `json:"call_hint,omitempty"`
+	Text     string `json:"text,omitempty"`
+	SMS      string `json:"sms,omitempty"`
+	Keyword  string `json:"keyword,omitempty"`
+	ChatURL  string `json:"chat_url,omitempty"`
+	// Hours is what a visitor reads of the line's hours: "24/7" and the note for a 24/7 line,
+	// the note alone for a line with weekly hours (whose status comes from Slots), the free text
+	// for a line without a schedule.
+	Hours string `json:"hours"`
+	// Always is true for a 24/7 line. Slots are the open intervals of a line with weekly hours
+	// over the next SlotWindow, [start, end) in Unix milliseconds: the widget says from them
+	// whether it is open now, in the visitor's own time. Status is the same said by the server
+	// at the rendering's time, on the line's own clock, for the server-rendered pages.
+	Always    bool       `json:"always,omitempty"`
+	Slots     [][2]int64 `json:"slots,omitempty"`
+	Status    string     `json:"-"`
+	Audience  string     `json:"audience,omitempty"`
+	Languages []string   `json:"languages,omitempty"`
 	// Ways are the languages and accessible ways in as a visitor reads them (Line.Ways).
 	Ways       string `json:"ways,omitempty"`
 	Source     string `json:"source"`
@@ -216,8 +231,9 @@ func (l *Line) TelTarget() string {
 // SMSTarget is what an sms: URI addresses for the line.
 func (l *Line) SMSTarget() string { return digits(l.Text) }
 
-// BannerFor builds the banner of the region entry key ("" for none) in loc.
-func (c *Content) BannerFor(key string, loc Locale) *BannerView {
+// BannerFor builds the banner of the region entry key ("" for none) in loc at now: its lines
+// open at now first, in the entry's order, then those closed (never hidden).
+func (c *Content) BannerFor(key string, loc Locale, now time.Time) *BannerView {
 	r := c.Regions[key]
 	if r == nil {
 		return &BannerView{
@@ -232,18 +248,32 @@ func (c *Content) BannerFor(key string, loc Locale) *BannerView {
 	if b.Emergency == nil {
 		b.Emergency = []string{}
 	}
+	var closed []LineView
 	for _, id := range r.Lines {
 		l := c.Lines[id]
 		if l == nil {
 			continue
 		}
-		b.Lines = append(b.Lines, LineView{
+		v := LineView{
 			ID: l.ID, Name: l.Name.Get(loc), Call: l.Call, Tel: l.TelTarget(), CallHint: l.CallHint.Get(loc),
 			Text: l.Text, SMS: l.SMSTarget(), Keyword: l.Keyword, ChatURL: l.ChatURL,
-			Hours: l.Hours.Get(loc), Audience: l.Audience.Get(loc), Languages: l.Languages, Ways: l.Ways(loc),
+			Audience: l.Audience.Get(loc), Languages: l.Languages, Ways: l.Ways(loc),
 			Source: l.Source, VerifiedOn: l.VerifiedOn,
-		})
+		}
+		l.hoursView(&v, loc, now)
+		open, change := l.openNow(now)
+		b.Until = earliest(b.Until, change)
+		if v.Slots != nil {
+			b.HoursText = HoursWords(loc)
+			b.Until = earliest(b.Until, now.Add(SlotRefresh))
+		}
+		if open {
+			b.Lines = append(b.Lines, v)
+		} else {
+			closed = append(closed, v)
+		}
 	}
+	b.Lines = append(b.Lines, closed...)
 	return b
 }
 
@@ -276,8 +306,9 @@ func (l *Loaded) Render(p *Partner, loc Locale, key string, part Part, now time.
 	v := SnippetView{Version: l.Version, Partner: p.ID, Locale: loc, Region: key}
 	var until time.Time
 	if part == All || part == Banner {
-		v.Banner = l.BannerFor(key, loc)
+		v.Banner = l.BannerFor(key, loc, now)
 		v.Notice, until = l.NoticeView(p.ID, key, loc, now)
+		until = earliest(until, v.Banner.Until)
 	}
 	if part == All || part == Resources {
 		rs, changes := l.Featured(p, now)
@@ -379,7 +410,7 @@ func (l *Loaded) WidgetData(tz TimeZones) ([]byte, error) {
 			}
 			d.Lines[id] = widgetLine{
 				Name: lean(ln.Name), Call: ln.Call, Tel: ln.CallTel, CallHint: lean(ln.CallHint), Text: ln.Text,
-				Keyword: ln.Keyword, ChatURL: ln.ChatURL, Hours: lean(ln.Hours), Audience: lean(ln.Audience),
+				Keyword: ln.Keyword, ChatURL: ln.ChatURL, Hours: lean(ln.bakedHours()), Audience: lean(ln.Audience),
 			}
 		}
 	}
@@ -419,6 +450,24 @@ func (c *Content) widgetEntries(baked []string) map[string][]string {
 // none) than its country's entry.
 func differs(r, country *Region) bool {
 	return !slices.Equal(r.Emergency, country.Emergency) || len(r.EmergencyNote) > 0
+}
+
+// bakedHours is what the bundle says of a line's hours before the snippet answers: "24/7" and
+// the note for a 24/7 line, else the note (a line with weekly hours says whether it is open once
+// the snippet brings its slots: a bundle is cached, and its data cannot know the time).
+func (l *Line) bakedHours() Text {
+	if !l.Schedule.IsAlways() {
+		return l.Hours
+	}
+	out := Text{}
+	for _, loc := range Locales {
+		note := l.Hours[loc]
+		if note == "" {
+			note = l.Hours[English]
+		}
+		out[loc] = join(alwaysText.Get(loc), note)
+	}
+	return out
 }
 
 // lean drops translations identical to English: the widget falls back to English anyway, and

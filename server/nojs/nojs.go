@@ -124,7 +124,7 @@ func Fragment(c *snippets.Loaded, p *snippets.Partner, loc snippets.Locale, key,
 	}
 	n, until := c.NoticeView(p.ID, key, loc, now)
 	var b bytes.Buffer
-	err = shared.tpl.ExecuteTemplate(&b, "fragment", map[string]any{"CSS": css, "Banner": newBanner(c.BannerFor(key, loc), n, loc, false)})
+	err = shared.tpl.ExecuteTemplate(&b, "fragment", map[string]any{"CSS": css, "Banner": newBanner(c.BannerFor(key, loc, now), n, loc, false)})
 	return b.Bytes(), until, err
 }
 
@@ -206,7 +206,7 @@ func (h *handlers) frame(ctx *fasthttp.RequestCtx) error {
 func (h *handlers) page(c *snippets.Loaded, p *snippets.Partner, loc snippets.Locale, key, comps string, now time.Time) *pageView {
 	t := textFor(loc)
 	n, _ := c.NoticeView(p.ID, key, loc, now)
-	v := &pageView{Lang: string(loc), Title: t.Title, Text: t, Banner: newBanner(c.BannerFor(key, loc), n, loc, true),
+	v := &pageView{Lang: string(loc), Title: t.Title, Text: t, Banner: newBanner(c.BannerFor(key, loc, now), n, loc, true),
 		Feedback: c.FeedbackView(loc), Partner: p.ID, Region: key, Components: comps, Token: sign(h.Intake.Hasher, p.ID, now),
 		FieldErr: map[string]string{}}
 	if strings.Contains(","+comps+",", ",exit,") {
