@@ -21,7 +21,7 @@ func FuzzLoad(f *testing.F) {
 		}
 		for _, p := range l.Partners {
 			for _, loc := range snippets.Locales {
-				if _, _, err := l.Render(p, loc, l.RegionEntry(p.Region), snippets.All, fixedNow, nil); err != nil {
+				if _, _, err := l.Render(p, loc, l.RegionEntry(p.Region), snippets.All, fixedNow, nil, nil); err != nil {
 					t.Fatalf("loaded content does not render: %v", err)
 				}
 			}

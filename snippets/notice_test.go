@@ -69,7 +69,7 @@ func TestNoticeSelection(t *testing.T) {
 	// must be renewed when it expires.
 	l := loadFixture(t)
 	l.Notices = c.Notices
-	b, until, err := l.Render(l.Partners["acme"], snippets.French, "CA-QC", snippets.Banner, fixedNow, nil)
+	b, until, err := l.Render(l.Partners["acme"], snippets.French, "CA-QC", snippets.Banner, fixedNow, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

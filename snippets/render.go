@@ -51,8 +51,6 @@ type BannerView struct {
 	Directory *LinkView `json:"directory,omitempty"`
 	// Choice is the places the visitor may choose from instead (their country's entries).
 	Choice *ChoiceView `json:"choice,omitempty"`
-	// HoursText are the words of a line's status, given when a line has weekly hours (slots).
-	HoursText *HoursText `json:"hours_text,omitempty"`
 	// Until is when a line's status next changes (zero: none within the slot window): the
 	// rendering is drawn again then.
 	Until time.Time `json:"-"`
@@ -69,19 +67,14 @@ type LineView struct {
 	SMS      string `json:"sms,omitempty"`
 	Keyword  string `json:"keyword,omitempty"`
 	ChatURL  string `json:"chat_url,omitempty"`
-	// Hours is what a visitor reads of the line's hours: "24/7" and the note for a 24/7 line,
-	// the note alone for a line with weekly hours (whose status comes from Slots), the free text
-	// for a line without a schedule.
+	// Hours is what a visitor reads of the line's hours: "24/7" and the note for a 24/7 line;
+	// for a line with weekly hours whether it is open when the answer was drawn, then the note;
+	// the free text for a line without a schedule.
 	Hours string `json:"hours"`
-	// Always is true for a 24/7 line. Slots are the open intervals of a line with weekly hours
-	// over the next SlotWindow, [start, end) in Unix milliseconds: the widget says from them
-	// whether it is open now, in the visitor's own time. Status is the same said by the server
-	// at the rendering's time, on the line's own clock, for the server-rendered pages.
-	Always    bool       `json:"always,omitempty"`
-	Slots     [][2]int64 `json:"slots,omitempty"`
-	Status    string     `json:"-"`
-	Audience  string     `json:"audience,omitempty"`
-	Languages []string   `json:"languages,omitempty"`
+	// Always is true for a 24/7 line.
+	Always    bool     `json:"always,omitempty"`
+	Audience  string   `json:"audience,omitempty"`
+	Languages []string `json:"languages,omitempty"`
 	// Ways are the languages and accessible ways in as a visitor reads them (Line.Ways).
 	Ways       string `json:"ways,omitempty"`
 	Source     string `json:"source"`
@@ -105,6 +98,27 @@ type ResourceView struct {
 	Languages []string `json:"languages,omitempty"`
 	// Meta is the card's line in the visitor's language: "PDF · 383 KB", "Page Web".
 	Meta string `json:"meta"`
+	// Icon is the card's pictogram (ResourceIcon).
+	Icon string `json:"icon"`
+}
+
+// resourceIcons are the resource cards' pictograms (SVG path data in a 24 x 24 box, stroked),
+// drawn alike by the widget (from the snippet) and the server-rendered pages.
+var resourceIcons = map[string]string{
+	"pdf":     "M6 2h9l5 5v15H6zm3 11h6m-6 4h6",
+	"video":   "M3 5h18v14H3zm7 4v6l5-3z",
+	"webinar": "M3 4h18v12H3zm5 16h8m-4-4v4",
+	"toolkit": "M3 7h18v13H3zm5 0V4h8v3",
+	"page":    "M4 3h16v18H4zm4 5h8m-8 4h8",
+	"course":  "M2 9l10-5 10 5-10 5zm4 2v5c3 2 9 2 12 0v-5",
+}
+
+// ResourceIcon is the pictogram of a resource type (a web page's for an unknown one).
+func ResourceIcon(typ string) string {
+	if s, ok := resourceIcons[typ]; ok {
+		return s
+	}
+	return resourceIcons["page"]
 }
 
 // typeLabels names each resource type per locale.
@@ -231,9 +245,10 @@ func (l *Line) TelTarget() string {
 // SMSTarget is what an sms: URI addresses for the line.
 func (l *Line) SMSTarget() string { return digits(l.Text) }
 
-// BannerFor builds the banner of the region entry key ("" for none) in loc at now: its lines
-// open at now first, in the entry's order, then those closed (never hidden).
-func (c *Content) BannerFor(key string, loc Locale, now time.Time) *BannerView {
+// BannerFor builds the banner of the region entry key ("" for none) in loc at now, the lines'
+// hours said on the clock of zone (nil: each line's own, named): its lines open at now first,
+// in the entry's order, then those closed (never hidden).
+func (c *Content) BannerFor(key string, loc Locale, now time.Time, zone *time.Location) *BannerView {
 	r := c.Regions[key]
 	if r == nil {
 		return &BannerView{
@@ -260,13 +275,9 @@ func (c *Content) BannerFor(key string, loc Locale, now time.Time) *BannerView {
 			Audience: l.Audience.Get(loc), Languages: l.Languages, Ways: l.Ways(loc),
 			Source: l.Source, VerifiedOn: l.VerifiedOn,
 		}
-		l.hoursView(&v, loc, now)
+		v.Hours, v.Always = l.hoursText(loc, now, zone), l.Schedule.IsAlways()
 		open, change := l.openNow(now)
 		b.Until = earliest(b.Until, change)
-		if v.Slots != nil {
-			b.HoursText = HoursWords(loc)
-			b.Until = earliest(b.Until, now.Add(SlotRefresh))
-		}
 		if open {
 			b.Lines = append(b.Lines, v)
 		} else {
@@ -302,11 +313,12 @@ func (c *Content) FeedbackView(loc Locale) *FeedbackView {
 // Render builds the JSON of one snippet request for a partner, locale and region entry key at
 // now. It returns the bytes and the time after which they must be rendered again because a
 // featured resource enters or leaves its window (zero: not before the content changes).
-func (l *Loaded) Render(p *Partner, loc Locale, key string, part Part, now time.Time, phrases *CrisisPhrases) ([]byte, time.Time, error) {
+// A line's hours are said on the clock of zone (nil: the line's own, named).
+func (l *Loaded) Render(p *Partner, loc Locale, key string, part Part, now time.Time, zone *time.Location, phrases *CrisisPhrases) ([]byte, time.Time, error) {
 	v := SnippetView{Version: l.Version, Partner: p.ID, Locale: loc, Region: key}
 	var until time.Time
 	if part == All || part == Banner {
-		v.Banner = l.BannerFor(key, loc, now)
+		v.Banner = l.BannerFor(key, loc, now, zone)
 		v.Notice, until = l.NoticeView(p.ID, key, loc, now)
 		until = earliest(until, v.Banner.Until)
 	}
@@ -317,7 +329,7 @@ func (l *Loaded) Render(p *Partner, loc Locale, key string, part Part, now time.
 			views = append(views, ResourceView{
 				ID: r.ID, Type: r.Type, Title: r.Title.Get(loc), Summary: r.Summary.Get(loc),
 				URL: r.URL.Get(loc), SizeBytes: r.SizeBytes, Languages: r.Languages,
-				Meta: ResourceMeta(r.Type, r.SizeBytes, loc),
+				Meta: ResourceMeta(r.Type, r.SizeBytes, loc), Icon: ResourceIcon(r.Type),
 			})
 		}
 		v.Resources = &views
@@ -339,8 +351,9 @@ type widgetData struct {
 	// Emergency holds the emergency numbers of every entry the widget must tell apart before
 	// the snippet answers (widgetEntries): a visitor from a region whose lines are not baked in
 	// is shown them, and never a guessed crisis number, until the snippet answers. A
-	// subdivision left out is served by its country's entry until then (the same numbers).
-	Emergency map[string][]string      `json:"emergency"`
+	// subdivision left out is served by its country's entry until then (the same numbers). Only
+	// the number named first is carried (the banner's button); "" for none (Nunavut).
+	Emergency map[string]string        `json:"emergency"`
 	Lines     map[string]widgetLine    `json:"lines"`
 	Unknown   UnknownRegion            `json:"unknown"`
 	Partners  map[string]widgetPartner `json:"partners"`
@@ -391,14 +404,17 @@ func (l *Loaded) WidgetData(tz TimeZones) ([]byte, error) {
 		TZ:        tz.ForCountries(countries),
 		Version:   l.Version,
 		Regions:   make(map[string]widgetRegion, len(baked)),
-		Emergency: make(map[string][]string, len(l.Regions)),
+		Emergency: make(map[string]string, len(l.Regions)),
 		Lines:     map[string]widgetLine{},
 		Unknown:   l.Unknown,
 		Partners:  make(map[string]widgetPartner, len(l.Partners)),
 	}
 	d.Unknown.Message, d.Unknown.DirectoryLabel = lean(l.Unknown.Message), lean(l.Unknown.DirectoryLabel)
 	for k, e := range l.widgetEntries(baked) {
-		d.Emergency[k] = e
+		d.Emergency[k] = ""
+		if len(e) > 0 {
+			d.Emergency[k] = e[0]
+		}
 	}
 	for _, k := range baked {
 		r := l.Regions[k]
@@ -454,7 +470,7 @@ func differs(r, country *Region) bool {
 
 // bakedHours is what the bundle says of a line's hours before the snippet answers: "24/7" and
 // the note for a 24/7 line, else the note (a line with weekly hours says whether it is open once
-// the snippet brings its slots: a bundle is cached, and its data cannot know the time).
+// the snippet answers: a bundle is cached, and its data cannot know the time).
 func (l *Line) bakedHours() Text {
 	if !l.Schedule.IsAlways() {
 		return l.Hours

@@ -104,11 +104,11 @@ func TestNunavutWithoutEntry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var d struct{ Emergency map[string][]string }
+	var d struct{ Emergency map[string]*string }
 	if err := json.Unmarshal(b, &d); err != nil {
 		t.Fatal(err)
 	}
-	if e, ok := d.Emergency["CA-NU"]; !ok || len(e) != 0 {
+	if e, ok := d.Emergency["CA-NU"]; !ok || e == nil || *e != "" {
 		t.Errorf("widget emergency for CA-NU without its entry = %v (listed %t), want listed and empty", e, ok)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 )
 
 // TimeZones maps an IANA time zone name to the region it places a visitor in: the ISO 3166-1
@@ -108,4 +109,14 @@ func ExpandZones(s string) []string {
 		}
 	}
 	return out
+}
+
+// Clock is the location of zone, when zone is one of the table's (a bounded set: the snippets a
+// visitor's clock changes are cached per zone), else nil.
+func (tz TimeZones) Clock(zone string) *time.Location {
+	if tz[zone] == "" {
+		return nil
+	}
+	l, _ := loadZone(zone)
+	return l
 }

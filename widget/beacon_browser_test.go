@@ -131,12 +131,12 @@ func TestUsageBeacons(t *testing.T) {
 		url := s.embed("/usage", "en", `data-partner="demo" data-region="CA-ON"`, "", "", "")
 		ctx := open(t, browser, url)
 		poll(t, ctx, bannerText+`.includes("988")`)
-		edge.waitRows(t, []usage.Row{{Day: usage.Day(time.Now()), Partner: "demo", Region: "CA", Shown: 1}})
+		edge.waitRows(t, []usage.Row{{Day: usage.Day(time.Now()), Partner: "demo", Region: "CA-ON", Shown: 1}})
 
 		tapTel(t, ctx, "tel:988")
 		edge.waitRows(t, []usage.Row{
-			{Day: usage.Day(time.Now()), Partner: "demo", Region: "CA", Shown: 1},
-			{Day: usage.Day(time.Now()), Partner: "demo", Region: "CA", Line: "ca-988", Tel: 1},
+			{Day: usage.Day(time.Now()), Partner: "demo", Region: "CA-ON", Shown: 1},
+			{Day: usage.Day(time.Now()), Partner: "demo", Region: "CA-ON", Line: "ca-988", Tel: 1},
 		})
 		if got := eval[string](t, ctx, `location.href`); got != url {
 			t.Errorf("the page navigated to %s", got)
@@ -148,8 +148,8 @@ func TestUsageBeacons(t *testing.T) {
 			t.Fatalf("beacon requests %+v, want 2 (no preflight, no repeat)", bs)
 		}
 		for i, want := range []map[string]string{
-			{"partner": "demo", "region": "CA", "event": "shown"},
-			{"partner": "demo", "region": "CA", "event": "tel", "line": "ca-988"},
+			{"partner": "demo", "region": "CA-ON", "event": "shown"},
+			{"partner": "demo", "region": "CA-ON", "event": "tel", "line": "ca-988"},
 		} {
 			b := bs[i]
 			if b.Method != "POST" || !strings.HasPrefix(b.ContentType, "text/plain") || b.Cookie || b.Credentials {

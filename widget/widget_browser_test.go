@@ -246,14 +246,17 @@ func TestLocaleFromHTMLLang(t *testing.T) {
 
 // TestBannerWithoutNetwork: the banner needs no request. With every snippet request blocked it
 // renders from the bundle; with the edge stopped after the bundle was cached it still renders.
-// A region whose lines are not baked in (GB, on this edge whose partners serve Canada) gets,
-// without the snippet, the neutral message with its own emergency number: never a guessed line.
+// The bundle carries the country's entry and the subdivisions whose emergency number differs:
+// Nunavut (no 9-1-1) renders its own banner offline; Québec, whose lines come with the snippet,
+// renders Canada's (988 serves all of Canada), never another province's line. A region whose
+// lines are not baked in (GB, on this edge whose partners serve Canada) gets, without the
+// snippet, the neutral message with its own emergency number: never a guessed line.
 func TestBannerWithoutNetwork(t *testing.T) {
 	t.Parallel()
 	edge, srv := startEdge(t)
 	browser := browsertest.Browser(t)
 	s := newSite(t, edge)
-	url := s.embed("/offline", "en", `data-partner="mhcc" data-region="CA-QC" data-components="banner,resources,feedback"`, "", "", "")
+	url := s.embed("/offline", "en", `data-partner="mhcc" data-region="CA-NU" data-components="banner,resources,feedback"`, "", "", "")
 	blockSnippets := chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 		if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
 			return err
@@ -264,14 +267,23 @@ func TestBannerWithoutNetwork(t *testing.T) {
 	})
 
 	blocked := open(t, browser, url, blockSnippets)
-	poll(t, blocked, bannerText+`.includes("1-866-277-3553")`)
+	poll(t, blocked, bannerText+`.includes("RCMP")`)
 	// Give the blocked snippet request time to fail, then check nothing broke.
 	poll(t, blocked, `performance.getEntriesByType("resource").some(e => e.name.includes("/v1/snippets/"))`)
-	if text := eval[string](t, blocked, bannerText); !strings.Contains(text, "1 866 APPELLE") || !strings.Contains(text, "Emergency 911") {
-		t.Errorf("banner with snippets blocked: %q", text)
+	if text := eval[string](t, blocked, bannerText); !strings.Contains(text, "Call 988") || !strings.Contains(text, "Emergency: your local RCMP or health centre") ||
+		strings.Contains(strings.NewReplacer("-", "", " ", "").Replace(text), "911") {
+		t.Errorf("Nunavut with snippets blocked: %q, want 988 and the RCMP note, no 9-1-1", text)
+	}
+	if links := eval[string](t, blocked, `[...`+shadow("banner")+`.querySelectorAll("a")].map(a => a.getAttribute("href")).join(" ")`); strings.Contains(links, "tel:911") {
+		t.Errorf("Nunavut with snippets blocked: links %q", links)
 	}
 	if n := eval[int](t, blocked, `document.querySelectorAll('[data-signpost="resources"]').length`); n != 0 {
 		t.Errorf("resources rendered without their snippet: %d", n)
+	}
+	qc := open(t, browser, s.embed("/offline-qc", "en", `data-partner="mhcc" data-region="CA-QC"`, "", "", ""), blockSnippets)
+	poll(t, qc, `performance.getEntriesByType("resource").some(e => e.name.includes("/v1/snippets/"))`)
+	if text := eval[string](t, qc, bannerText); !strings.Contains(text, "Call 988") || !strings.Contains(text, "Emergency 911") || strings.Contains(text, "1-866-277-3553") {
+		t.Errorf("Québec with snippets blocked: %q, want Canada's lines (988, 911) until the snippet brings Québec's", text)
 	}
 
 	gb := open(t, browser, s.embed("/offline-gb", "en", `data-partner="mhcc" data-region="GB"`, "", "", ""), blockSnippets)
@@ -292,7 +304,7 @@ func TestBannerWithoutNetwork(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
 		t.Fatal(err)
 	}
-	poll(t, ctx, bannerText+`.includes("1-866-277-3553")`)
+	poll(t, ctx, bannerText+`.includes("RCMP")`)
 	sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer scancel()
 	if err := srv.Shutdown(sctx); err != nil {
@@ -301,7 +313,7 @@ func TestBannerWithoutNetwork(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(url+"?again")); err != nil {
 		t.Fatal(err)
 	}
-	poll(t, ctx, bannerText+`.includes("1-866-277-3553")`)
+	poll(t, ctx, bannerText+`.includes("RCMP")`)
 	if resp, err := http.Get(edge + "/healthz"); err == nil {
 		resp.Body.Close()
 		t.Error("the edge still answers: the test did not test anything")

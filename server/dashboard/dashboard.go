@@ -316,7 +316,7 @@ func crisisLinesFor(content *snippets.Loaded, partner, locale string) []commentL
 	if key == "" {
 		return out
 	}
-	for _, l := range content.BannerFor(key, loc, time.Now()).Lines {
+	for _, l := range content.BannerFor(key, loc, time.Now(), nil).Lines {
 		out = append(out, commentLine{Name: l.Name, Call: l.Call, Text: l.Text, Keyword: l.Keyword, ChatURL: l.ChatURL})
 	}
 	return out

@@ -171,7 +171,7 @@ func (b *embedBuilder) handleIncludePreview(ctx *fasthttp.RequestCtx, r *embedRe
 		region = p.Region
 	}
 	loc := r.locale(p)
-	frag, _, err := nojs.Fragment(r.content, p, loc, r.content.RegionEntry(region), "/v1/banner.css", r.now)
+	frag, _, err := nojs.Fragment(r.content, p, loc, r.content.RegionEntry(region), "", r.now)
 	if err != nil {
 		web.Write(ctx, b.Log, err)
 		return

@@ -61,7 +61,7 @@ func (h *handlers) form(ctx *fasthttp.RequestCtx) error {
 	region, _, _ := snippets.ParseRegion(values.Get("region"))
 	key := st.Content.RegionEntry(region)
 	now := h.Now()
-	v := h.page(st.Content, p, loc, key, values.Get("components"), now)
+	v := h.page(st.Content, p, loc, key, values.Get("components"), values.Get("page"), now)
 	v.Form, v.Page = true, values.Get("page")
 	v.Values = formValues{Found: values.Get("found"), Helpful: values.Get("helpful"), Comment: values.Get("comment"),
 		Email: values.Get("email"), Followup: values.Get("followup") == "yes"}

@@ -11,6 +11,7 @@ import (
 	"embed"
 	"html/template"
 	"log/slog"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -104,7 +105,7 @@ func (h *handlers) handleFragment(ctx *fasthttp.RequestCtx) {
 	st := h.State()
 	err := st.Page(ctx, h.Now(), "banner.html", origin, contentHTML, CacheFragment,
 		func(p *snippets.Partner, loc snippets.Locale, key string, now time.Time) ([]byte, time.Time, error) {
-			return Fragment(st.Content, p, loc, key, origin+"/v1/banner.css", now)
+			return Fragment(st.Content, p, loc, key, origin, now)
 		})
 	if err != nil {
 		web.Write(ctx, h.Log, err)
@@ -115,17 +116,31 @@ func (h *handlers) handleFragment(ctx *fasthttp.RequestCtx) {
 }
 
 // Fragment is the banner fragment of partner p in loc for region entry key ("": the neutral
-// banner) at now, after a <link> to the stylesheet at css, and when its notice changes: what
-// GET /v1/banner/{partner}.html answers, and what the embed builder's include preview holds.
-func Fragment(c *snippets.Loaded, p *snippets.Partner, loc snippets.Locale, key, css string, now time.Time) ([]byte, time.Time, error) {
+// banner) at now, after a <link> to the edge's stylesheet, and when it changes (its notice, a
+// line's hours): what GET /v1/banner/{partner}.html answers, and what the embed builder's
+// include preview holds. origin is the edge's ("" for links on the same origin); the visitor's
+// choice of place leads to its frame page there.
+func Fragment(c *snippets.Loaded, p *snippets.Partner, loc snippets.Locale, key, origin string, now time.Time) ([]byte, time.Time, error) {
 	shared, err := load()
 	if err != nil {
 		return nil, time.Time{}, err
 	}
 	n, until := c.NoticeView(p.ID, key, loc, now)
-	var b bytes.Buffer
-	err = shared.tpl.ExecuteTemplate(&b, "fragment", map[string]any{"CSS": css, "Banner": newBanner(c.BannerFor(key, loc, now), n, loc, false)})
-	return b.Bytes(), until, err
+	b := c.BannerFor(key, loc, now, nil)
+	place := func(code string) string {
+		return origin + "/v1/frame/" + url.PathEscape(p.ID) + "?" + url.Values{"region": {code}, "locale": {string(loc)}}.Encode()
+	}
+	var out bytes.Buffer
+	err = shared.tpl.ExecuteTemplate(&out, "fragment", map[string]any{"CSS": origin + "/v1/banner.css", "Banner": newBanner(b, n, loc, false, place)})
+	return out.Bytes(), earliest(until, b.Until), err
+}
+
+// earliest is the earlier of two times, zero meaning never.
+func earliest(a, b time.Time) time.Time {
+	if a.IsZero() || (!b.IsZero() && b.Before(a)) {
+		return b
+	}
+	return a
 }
 
 // pageView is the frame page, and the form's answers, which are the same page.
@@ -185,12 +200,12 @@ func (h *handlers) frame(ctx *fasthttp.RequestCtx) error {
 		}
 	}
 	now := h.Now()
-	v := h.page(st.Content, p, loc, key, strings.Join(comps, ","), now)
+	v := h.page(st.Content, p, loc, key, strings.Join(comps, ","), page, now)
 	v.ShowBanner = slices.Contains(comps, "banner")
 	if slices.Contains(comps, "resources") {
 		rs, _ := st.Content.Featured(p, now)
 		for _, r := range rs {
-			v.Resources = append(v.Resources, resourceView{Icon: icon(r.Type), URL: safeURL(r.URL.Get(loc)), Title: r.Title.Get(loc),
+			v.Resources = append(v.Resources, resourceView{Icon: snippets.ResourceIcon(r.Type), URL: safeURL(r.URL.Get(loc)), Title: r.Title.Get(loc),
 				Summary: r.Summary.Get(loc), Meta: snippets.ResourceMeta(r.Type, r.SizeBytes, loc)})
 		}
 	}
@@ -203,10 +218,14 @@ func (h *handlers) frame(ctx *fasthttp.RequestCtx) error {
 }
 
 // page is the frame page's common part for partner p in loc and region entry key.
-func (h *handlers) page(c *snippets.Loaded, p *snippets.Partner, loc snippets.Locale, key, comps string, now time.Time) *pageView {
+func (h *handlers) page(c *snippets.Loaded, p *snippets.Partner, loc snippets.Locale, key, comps, page string, now time.Time) *pageView {
 	t := textFor(loc)
 	n, _ := c.NoticeView(p.ID, key, loc, now)
-	v := &pageView{Lang: string(loc), Title: t.Title, Text: t, Banner: newBanner(c.BannerFor(key, loc, now), n, loc, true),
+	// The visitor's choice of place: this page again, for that region.
+	place := func(code string) string {
+		return "/v1/frame/" + url.PathEscape(p.ID) + "?" + url.Values{"region": {code}, "locale": {string(loc)}, "components": {comps}, "page": {page}}.Encode()
+	}
+	v := &pageView{Lang: string(loc), Title: t.Title, Text: t, Banner: newBanner(c.BannerFor(key, loc, now, nil), n, loc, true, place),
 		Feedback: c.FeedbackView(loc), Partner: p.ID, Region: key, Components: comps, Token: sign(h.Intake.Hasher, p.ID, now),
 		FieldErr: map[string]string{}}
 	if strings.Contains(","+comps+",", ",exit,") {
@@ -252,21 +271,4 @@ func components(raw string, p *snippets.Partner) ([]string, error) {
 		}
 	}
 	return cs, nil
-}
-
-// icons are the resource cards' pictograms, as the widget draws them (widget.js ICONS).
-var icons = map[string]string{
-	"pdf":     "M6 2h9l5 5v15H6zm3 11h6m-6 4h6",
-	"video":   "M3 5h18v14H3zm7 4v6l5-3z",
-	"webinar": "M3 4h18v12H3zm5 16h8m-4-4v4",
-	"toolkit": "M3 7h18v13H3zm5 0V4h8v3",
-	"page":    "M4 3h16v18H4zm4 5h8m-8 4h8",
-	"course":  "M2 9l10-5 10 5-10 5zm4 2v5c3 2 9 2 12 0v-5",
-}
-
-func icon(typ string) string {
-	if s, ok := icons[typ]; ok {
-		return s
-	}
-	return icons["page"]
 }

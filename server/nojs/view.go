@@ -26,8 +26,8 @@ type linkView struct {
 }
 
 type lineView struct {
-	Name, Audience, Hours string
-	Links                 []linkView
+	Name, Audience, Hours, Ways string
+	Links                       []linkView
 }
 
 type bannerView struct {
@@ -37,11 +37,20 @@ type bannerView struct {
 	First   *lineView
 	Message string
 	Acts    []linkView
+	// Note is said in the emergency button's place where the region has no emergency number.
+	Note string
+	// Choose is the places the visitor may choose from instead, as links.
+	Choose *chooseView
 	// More is the disclosure's summary ("" when there is no line), Lines every line in it.
 	More  string
 	Lines []lineView
 	Cols  int
 	ID    string // a prefix for the ids it holds, unique per region and locale on a page
+}
+
+type chooseView struct {
+	Label  string
+	Places []linkView
 }
 
 type noticeView struct {
@@ -106,8 +115,10 @@ func lineLinks(l *snippets.LineView, t *text, id string, button, top bool) []lin
 }
 
 // newBanner is the banner of b (a region's, or the neutral one) in loc, with the notice n
-// when one applies; top makes its links open in the top page (the frame).
-func newBanner(b *snippets.BannerView, n *snippets.NoticeView, loc snippets.Locale, top bool) *bannerView {
+// when one applies; top makes its links open in the top page (the frame). place is the address
+// of the frame page for a region code, where the visitor's choice of place leads (no script:
+// plain links).
+func newBanner(b *snippets.BannerView, n *snippets.NoticeView, loc snippets.Locale, top bool, place func(code string) string) *bannerView {
 	t := textFor(loc)
 	id := "signpost-" + strings.ToLower(b.Region)
 	if b.Region == "" {
@@ -123,7 +134,7 @@ func newBanner(b *snippets.BannerView, n *snippets.NoticeView, loc snippets.Loca
 	}
 	for i := range b.Lines {
 		l := &b.Lines[i]
-		v.Lines = append(v.Lines, lineView{Name: l.Name, Audience: l.Audience, Hours: l.Hours,
+		v.Lines = append(v.Lines, lineView{Name: l.Name, Audience: l.Audience, Hours: l.Hours, Ways: l.Ways,
 			Links: lineLinks(l, t, id+"-"+strconv.Itoa(i), false, top)})
 	}
 	if len(b.Lines) > 0 {
@@ -134,6 +145,17 @@ func newBanner(b *snippets.BannerView, n *snippets.NoticeView, loc snippets.Loca
 	if len(b.Emergency) > 0 {
 		em := b.Emergency[0]
 		v.Acts = append(v.Acts, numberLink("tel:"+notDial.ReplaceAllString(em, ""), "signpost-b signpost-em", t.Emergency+" "+em, em, id+"-em", top))
+	} else {
+		v.Note = b.EmergencyNote
+	}
+	if c := b.Choice; c != nil && place != nil {
+		v.Choose = &chooseView{Label: c.Label}
+		for _, p := range c.Places {
+			if p.Code != b.Region {
+				// In the frame, the frame itself goes to the place chosen.
+				v.Choose.Places = append(v.Choose.Places, linkView{Href: template.URL(place(p.Code)), Text: p.Name})
+			}
+		}
 	}
 	if len(b.Lines) == 0 && b.Directory != nil && safeURL(b.Directory.URL) != "" {
 		v.Acts = append(v.Acts, linkView{Href: template.URL(b.Directory.URL), Class: "signpost-b", Text: b.Directory.Label, Top: top})
@@ -145,6 +167,9 @@ func newBanner(b *snippets.BannerView, n *snippets.NoticeView, loc snippets.Loca
 		v.More = fill(t.More[pagetext.Plural(loc, k)], "n", strconv.Itoa(k))
 	}
 	v.Cols = len(v.Acts)
+	if v.Note != "" {
+		v.Cols++
+	}
 	if v.More != "" {
 		v.Cols++
 	}

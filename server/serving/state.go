@@ -112,6 +112,9 @@ type snippetKey struct {
 	part    snippets.Part
 	// variant tells apart the renderings of a server-rendered page that name the edge's origin.
 	variant string
+	// zone is the visitor's time zone, for an entry whose lines' hours are said on their clock
+	// (Content.Scheduled); "" otherwise.
+	zone string
 }
 
 type snippetEntry struct {
@@ -196,8 +199,18 @@ func (st *State) Snippet(ctx *fasthttp.RequestCtx, now time.Time, remember bool)
 		return err
 	}
 	key := snippetKey{partner: p.ID, locale: loc, region: region, part: part}
+	// A line with weekly hours says when it opens on the visitor's clock: the zone the widget
+	// sends, when it is one of the table's.
+	var clock *time.Location
+	if part != snippets.Resources && part != snippets.Feedback && st.Content.Scheduled(region) {
+		if z := web.View(ctx.QueryArgs().Peek("tz")); snippets.ValidZone(z) {
+			if clock = st.opts.TimeZones.Clock(z); clock != nil {
+				key.zone = clock.String()
+			}
+		}
+	}
 	e, err := st.snippets.get(key, now, func() (*snippetEntry, error) {
-		body, until, err := st.Content.Render(p, loc, key.region, part, now, st.opts.Phrases)
+		body, until, err := st.Content.Render(p, loc, key.region, part, now, clock, st.opts.Phrases)
 		if err != nil {
 			return nil, err
 		}

@@ -25,16 +25,8 @@
       exit: "Sortie rapide", kb: "Ou appuyez 3 fois sur Maj.", hist: "L'historique du navigateur n'est pas effacé."
     }
   };
-  var ICONS = {
-    pdf: "M6 2h9l5 5v15H6zm3 11h6m-6 4h6",
-    video: "M3 5h18v14H3zm7 4v6l5-3z",
-    webinar: "M3 4h18v12H3zm5 16h8m-4-4v4",
-    toolkit: "M3 7h18v13H3zm5 0V4h8v3",
-    page: "M4 3h16v18H4zm4 5h8m-8 4h8",
-    course: "M2 9l10-5 10 5-10 5zm4 2v5c3 2 9 2 12 0v-5"
-  };
 
-  var cfg, view, sheet, phrases, hosts = [], presses = [], live = false;
+  var cfg, view, sheet, phrases, hosts = [], presses = [], live = false, keep = 0;
 
   /** Deep copy into objects without a prototype: a page that adds to Object.prototype cannot
       make a missing field (a line's tel, say) appear. */
@@ -83,7 +75,7 @@
       // whole text, so that a flex button keeps its spaces.
       var t = el("span", "", text.slice(0, i), a);
       el("span", "n", num, t);
-      t.appendChild(d.createTextNode(text.slice(i + num.length)));
+      t.append(text.slice(i + num.length));
     }
     if (/^\d{2,}$/.test(num || "")) {
       var s = attr(el("span", "", num.split("").join(" "), parent), { id: id(), hidden: "" });
@@ -101,25 +93,39 @@
 
   /** The region entry that serves a code: the code, else its country, else none. Every entry
       has its emergency numbers in the bundle; only the regions partners serve have their lines. */
-  function entry(c) { return D.emergency[c] ? c : D.emergency[c.slice(0, 2)] ? c.slice(0, 2) : ""; }
+  function entry(c) { return c in D.emergency ? c : c.slice(0, 2) in D.emergency ? c.slice(0, 2) : ""; }
 
-  /** The country of the browser's time zone, never a subdivision, from the zones baked in
-      (those of the countries whose lines are): that country, "?" when the zone says nothing
-      (UTC, Etc/*), "" for any other zone, which the edge places (zone holds it). */
+  /** The region of the browser's time zone from the zones baked in (those of the countries
+      whose lines are): its country, or the province or territory it lies wholly in (CA-NU);
+      "?" when the zone says nothing (UTC, Etc/*), "" for any other zone, which the edge places.
+      zone holds the zone's name, which the snippet request sends. */
   var zone = "";
-  function zoneCountry() {
+  function zoneCode() {
     try {
       var z = Intl.DateTimeFormat().resolvedOptions().timeZone || "", c = /^(Etc\/|UTC$|GMT$)|^$/.test(z) ? "?" : "";
-      zone = "";
+      zone = c ? "" : z;
       Object.keys(D.tz).forEach((k) => {
         D.tz[k].split(" ").forEach((g) => {
           var i = g.lastIndexOf("/") + 1;
           g.slice(i).split(",").forEach((city) => { if (g.slice(0, i) + city == z) c = k; });
         });
       });
-      if (!c) zone = z;
       return c;
     } catch (e) { return "?"; }
+  }
+
+  /** Where a visitor located at z (zoneCode) is placed under the partner's default, as the
+      edge's snippets.Place: a province or territory wherever the default is; the default when
+      only its country is known or nothing is; another country as it is. */
+  function place(z, def) { return z == "?" ? def : !z ? "" : z.length > 2 || z != def.slice(0, 2) ? z : def; }
+
+  /** The visitor's own choice of region, kept on this device only (UI state). */
+  function choice(v) {
+    try {
+      var s = w.localStorage, k = "signpost-region";
+      if (v == null) return s.getItem(k);
+      v ? s.setItem(k, v) : s.removeItem(k);
+    } catch (e) {}
   }
 
   /** WCAG AA needs 4.5:1 for text on white: an accent that fails it is not used. */
@@ -137,16 +143,15 @@
   function config() {
     var ds = (script && script.dataset) || {}, p = D.partners[ds.partner] || bare({});
     var comps = (ds.components || (p.components || []).join(",") || "banner").split(",").map((s) => s.trim());
-    // data-region, else the partner's default unless the time zone places the visitor in
-    // another country (a UK visitor on a Canadian site must not get 988), else that country;
-    // a zone not baked in leaves the region to the edge (TimeZones.Region), and the banner
-    // neutral until it answers.
-    var def = code(p.region), tz = code(ds.region) ? "" : zoneCountry(); // Intl costs ~50 ms cold
-    var region = code(ds.region) || (def && (tz == "?" || tz == def.slice(0, 2)) ? def : tz == "?" ? "" : tz);
+    // data-region, else the visitor's own choice, else the partner's default placed by the
+    // time zone (a UK visitor on a Canadian site must not get 988; America/Iqaluit is Nunavut,
+    // which has no 9-1-1); a zone not baked in leaves the region to the edge (TimeZones.Region),
+    // and the banner neutral until it answers. Only the first two are sent as region=.
+    var own = code(ds.region) || code(choice()), region = own || place(zoneCode(), code(p.region)); // Intl costs ~50 ms cold
     return {
       partner: ds.partner || "",
       loc: lang(ds.locale) || lang(d.documentElement.lang) || "en",
-      region: region, key: entry(region),
+      region: region, key: entry(region), own: own, chosen: !code(ds.region) && own,
       comps: comps,
       accent: accent(ds.accent) || accent(p.accent),
       exit: safeURL(ds.exitUrl) || safeURL(p.exit_url) || "https://www.google.com/",
@@ -160,9 +165,9 @@
       snippet brings its lines: never a guessed number. */
   function baked() {
     var r = D.regions[cfg.key];
-    if (!r) return bare({ message: tr(D.unknown.message), emergency: D.emergency[cfg.key] || [], lines: [], directory: { url: D.unknown.directory_url, label: tr(D.unknown.directory_label) } });
+    if (!r) return bare({ message: tr(D.unknown.message), emergency: [D.emergency[cfg.key]], lines: [], directory: { url: D.unknown.directory_url, label: tr(D.unknown.directory_label) } });
     return bare({
-      message: tr(r.message), emergency: D.emergency[cfg.key],
+      message: tr(r.message), emergency: [D.emergency[cfg.key]], emergency_note: tr(r.note),
       lines: r.lines.map((id) => {
         var l = D.lines[id];
         return { id: id, name: tr(l.name), call: l.call, tel: l.tel || digits(l.call), call_hint: tr(l.call_hint), text: l.text, sms: digits(l.text), keyword: l.keyword, chat_url: l.chat_url, hours: tr(l.hours), audience: tr(l.audience) };
@@ -186,7 +191,7 @@
     hosts.push(h);
     var r;
     try { r = h.shadowRoot || h.attachShadow({ mode: "open" }); } catch (e) { r = el("signpost-" + name, "", "", h).attachShadow({ mode: "open" }); }
-    while (r.firstChild) r.removeChild(r.firstChild);
+    r.replaceChildren();
     try {
       sheet = sheet || new CSSStyleSheet();
       sheet.replaceSync(CSS);
@@ -197,7 +202,7 @@
     return r;
   }
 
-  /** Renders crisis lines in full: name, who for, tel:/sms:/chat links, hours. */
+  /** Renders crisis lines in full: name, who for, tel:/sms:/chat links, hours, languages. */
   function lines(parent, ls) {
     var ul = el("ul", "lines", "", parent);
     ls.forEach((l) => {
@@ -206,13 +211,14 @@
       if (l.audience) el("span", "meta", l.audience, li);
       acts(li, l, "");
       el("span", "meta", l.hours, li);
+      if (l.ways) el("span", "meta", l.ways, li);
     });
     return ul;
   }
 
   /** A line's call, text and chat links, each counted when used; cls styles them as buttons. */
   function acts(parent, l, cls) {
-    var S = TEXT[cfg.loc], on = (e, a) => a.addEventListener("click", () => count(e, l.id));
+    var S = TEXT[cfg.loc], on = (e, a) => { a.onclick = () => count(e, l.id); };
     if (l.tel) on("tel", link(parent, "tel:" + l.tel, S.call + " " + l.call + (l.call_hint && !cls ? ", " + l.call_hint : ""), cls, l.call));
     if (l.sms) on("sms", link(parent, "sms:" + l.sms, l.keyword ? fill(fill(S.textKw, "k", l.keyword), "n", l.text) : S.text + " " + l.text, cls, l.text));
     if (l.chat_url && safeURL(l.chat_url) && !cls) on("chat", link(parent, l.chat_url, S.chat));
@@ -237,15 +243,40 @@
     } else el("p", "msg", view.message, box);
     var row = el("div", "acts", "", box);
     if (first) acts(row, first, "b");
+    // Where no emergency number serves the region (Nunavut), what to do instead, in its place.
     if (em) link(row, "tel:" + digits(em), S.em + " " + em, "b em", em);
+    else if (view.emergency_note) el("p", "b em emn", view.emergency_note, row);
     if (!first && view.directory && safeURL(view.directory.url)) link(row, view.directory.url, view.directory.label, "b");
     if (first) {
       var k = ls.length - 1, p = el("div", "panel", "", box), b = attr(el("button", "b more", fill(S.more[Math.min(k, 2)], "n", k), row), { type: "button", "aria-expanded": "false", "aria-controls": p.id = id() });
+      var m = attr(el("p", "msg", view.message, p), { tabindex: "-1" }), c = view.choice, toggle = () => { b.setAttribute("aria-expanded", p.hidden); p.hidden = !p.hidden; };
       p.hidden = true;
-      el("p", "msg", view.message, p);
       lines(p, ls);
-      b.addEventListener("click", () => { b.setAttribute("aria-expanded", p.hidden); p.hidden = !p.hidden; });
+      b.onclick = () => { toggle(); keep = !p.hidden; };
+      // The visitor's own choice: their country's places; kept on this device, sent only as
+      // the snippet's region. Applied with a button (a select that changed the page as it
+      // moved would move a keyboard user's focus away); the banner then opens on its sentence.
+      if (c && c.places) {
+        var f = el("form", "where", "", p), sel = el("select", "", "", el("label", "", c.label, f));
+        c.places.forEach((x) => { el("option", "", x.name, sel).value = x.code; });
+        sel.value = cfg.key;
+        el("button", "b", c.show, f);
+        f.onsubmit = (e) => { e.preventDefault(); pick(sel.value); };
+        // Forget: the same form, with nothing chosen.
+        if (cfg.chosen) el("button", "b more", c.forget, f).onclick = () => { sel.selectedIndex = -1; };
+      }
+      if (keep) {
+        toggle();
+        if (keep > 1) m.focus();
+      }
     }
+  }
+
+  /** Keeps (or, with "", forgets) the visitor's choice and draws the banner for it. */
+  function pick(v) {
+    choice(v);
+    keep = 2;
+    render();
   }
 
   function resources(root, rs) {
@@ -254,7 +285,7 @@
     rs.forEach((r) => {
       var li = el("li", "card", "", ul), svg = d.createElementNS("http://www.w3.org/2000/svg", "svg");
       attr(svg, { viewBox: "0 0 24 24", "aria-hidden": "true" });
-      attr(svg.appendChild(d.createElementNS(svg.namespaceURI, "path")), { d: ICONS[r.type] || ICONS.page });
+      attr(svg.appendChild(d.createElementNS(svg.namespaceURI, "path")), { d: r.icon || "" });
       li.appendChild(svg);
       if (safeURL(r.url)) link(el("p", "t", "", li), r.url, r.title);
       el("p", "", r.summary, li);
@@ -283,7 +314,7 @@
     [["yes", 1], ["no", 0]].forEach((o) => {
       var lab = el("label", "opt", "", fs);
       attr(el("input", "", "", lab), { type: "radio", name: name, value: o[1] });
-      lab.appendChild(d.createTextNode(" " + f[o[0]]));
+      lab.append(" " + f[o[0]]);
     });
   }
 
@@ -304,7 +335,7 @@
     var hp = attr(el("div", "hp", "", form), { "aria-hidden": "true" });
     attr(el("input", "", "", hp), { name: "website", tabindex: "-1", autocomplete: "off" });
     var fl = el("label", "opt", "", form), fu = attr(el("input", "", "", fl), { type: "checkbox" });
-    fl.appendChild(d.createTextNode(" " + f.followup));
+    fl.append(" " + f.followup);
     var em = el("div", "", "", form);
     em.hidden = true;
     var email = field(em, "input", f.email, { type: "email", autocomplete: "email", "aria-describedby": "spe" });
@@ -313,12 +344,12 @@
     var btn = attr(el("button", "b", f.send, form), { type: "submit" });
     var status = attr(el("p", "st", "", form), { role: "status" });
 
-    c.addEventListener("input", () => {
+    c.oninput = () => {
       count.textContent = c.value.length + "/1000";
       if (!shown && crisisText(c.value)) shown = crisisBox(alertAt, f.crisis_intro);
-    });
-    fu.addEventListener("change", () => { em.hidden = !fu.checked; });
-    form.addEventListener("submit", (e) => {
+    };
+    fu.onchange = () => { em.hidden = !fu.checked; };
+    form.onsubmit = (e) => {
       e.preventDefault();
       var found = form.querySelector("[name=found]:checked"), helpful = form.querySelector("[name=helpful]:checked");
       status.textContent = emErr.textContent = "";
@@ -342,7 +373,7 @@
       }), (code, body, retry) => {
         btn.disabled = false;
         if (code == 202) {
-          while (form.firstChild) form.removeChild(form.firstChild);
+          form.replaceChildren();
           var st = attr(el("p", "st", f.thanks, form), { role: "status", tabindex: "-1" });
           if (body && body.crisis) crisisBox(form, f.crisis_intro);
           return st.focus();
@@ -353,7 +384,7 @@
         }
         status.textContent = code == 429 ? fill(f.rate_limited, "seconds", Math.max(1, parseInt(retry, 10) || 60)) : f.send_failed;
       });
-    });
+    };
   }
 
   /** Fetches JSON. A POST goes as text/plain (no preflight) with keepalive, so it survives the
@@ -385,8 +416,8 @@
     // The Shift hint is hidden by widget.css where no keyboard is likely (a touch phone).
     var m = attr(el("span", "meta", "", box), { id: "spx" });
     el("span", "kb", S.kb + " ", m);
-    m.appendChild(d.createTextNode(S.hist));
-    b.addEventListener("click", leave);
+    m.append(S.hist);
+    b.onclick = leave;
   }
 
   /** Hides the page at once, then leaves without adding a history entry. */
@@ -415,6 +446,7 @@
     var b = host("banner");
     banner(b);
     mark("banner");
+    if (cfg.own) zoneCode(); // the visitor's clock, for lines' opening hours
     if (has("exit")) {
       quickExit(host("exit", b.host));
       d.addEventListener("keydown", onKey, true);
@@ -422,18 +454,23 @@
       live = true;
     }
     if (!cfg.api || !cfg.partner) return;
-    request(cfg.api + "/snippets/" + encodeURIComponent(cfg.partner) + "?locale=" + cfg.loc + (cfg.region ? "&region=" + cfg.region : zone ? "&tz=" + encodeURIComponent(zone) : ""), null, (code, s) => {
-      var ok = code == 200 && s && s.banner, k = cfg.key;
+    // region= only for data-region or the visitor's choice: otherwise the edge places the
+    // visitor (a CDN's location header, the time zone, the partner's default). The time zone
+    // also says a line's opening hours on the visitor's clock.
+    var at = hosts;
+    request(cfg.api + "/snippets/" + encodeURIComponent(cfg.partner) + "?locale=" + cfg.loc + (cfg.own ? "&region=" + cfg.own : "") + (zone ? "&tz=" + encodeURIComponent(zone) : ""), null, (code, s) => {
+      // An answer to a rendering since destroyed or drawn again is dropped.
+      var ok = at == hosts && code == 200 && s && s.banner;
       if (ok) cfg.key = s.region || "";
-      count("shown");
+      if (at == hosts) count("shown");
       if (!ok) return;
-      // Drawn again only when it differs from what the bundle drew: newer content, a notice,
-      // or a region whose lines the bundle does not carry.
-      if (s.version != D.version || s.notice || cfg.key != k || !D.regions[k]) {
-        view = s.banner;
-        view.notice = s.notice;
-        banner(host("banner"));
-      }
+      // Drawn again from the edge's answer: its region's own lines, their hours now, the
+      // places to choose from, a notice; the same height, the disclosure as it was.
+      view = s.banner;
+      view.notice = s.notice;
+      banner(host("banner"));
+      mark("edge");
+      keep = keep && 1;
       var after = script;
       if (has("resources") && s.resources && s.resources.length) {
         var r = host("resources");
@@ -447,12 +484,9 @@
 
   function destroy() {
     hosts.forEach((h) => {
-      if (h.hasAttribute("data-signpost-own")) h.parentNode && h.parentNode.removeChild(h);
-      else if (h.shadowRoot) {
-        while (h.shadowRoot.firstChild) h.shadowRoot.removeChild(h.shadowRoot.firstChild);
-        // What the partner's element held (a server-rendered banner) shows again.
-        h.shadowRoot.appendChild(d.createElement("slot"));
-      }
+      if (h.hasAttribute("data-signpost-own")) h.remove();
+      // What the partner's element held (a server-rendered banner) shows again.
+      else if (h.shadowRoot) h.shadowRoot.replaceChildren(d.createElement("slot"));
     });
     hosts = [];
     if (live) {
