@@ -6,8 +6,10 @@ import (
 	"net"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/signpost/edge/server/embedbuilder"
 	"github.com/signpost/edge/server/ratelimit"
@@ -144,7 +146,8 @@ func TestEmbedPage(t *testing.T) {
 }
 
 func TestEmbedOptions(t *testing.T) {
-	e := startEdge(t, shipped(t), Config{})
+	content := shipped(t)
+	e := startEdge(t, content, Config{})
 	q := url.Values{"partner": {"mhcc"}, "locale": {"fr"}, "region": {"ca-qc"}, "components": {"banner", "exit", "resources"},
 		"accent": {"#00558C"}, "exit": {"https://example.org/leave?a=1&b=2"}}
 	c := embedCodeOf(t, e, q.Encode())
@@ -156,8 +159,11 @@ func TestEmbedOptions(t *testing.T) {
 		"<!-- Where they belong in your content: -->\n<div data-signpost=\"resources\"></div>" {
 		t.Errorf("placeholders %q", c.Placeholders)
 	}
-	// The space reservation: the banner's heights, and the quick exit's because it is chosen.
-	if c.Reserve != widget.ReserveCSS([]string{"banner", "resources", "exit"}) || !strings.Contains(c.Reserve, `[data-signpost="exit"]`) {
+	// The space reservation: the banner's heights, the quick exit's and the resources' because
+	// they are chosen, for the resources the partner features today.
+	featured, _ := content.Featured(content.Partners["mhcc"], time.Now())
+	if c.Reserve != widget.ReserveCSS([]string{"banner", "resources", "exit"}, len(featured)) || len(featured) == 0 ||
+		!strings.Contains(c.Reserve, `[data-signpost="exit"]`) || !strings.Contains(c.Reserve, `[data-signpost="resources"]`) {
 		t.Errorf("reserve %q", c.Reserve)
 	}
 	if b := embedCodeOf(t, e, "partner=mhcc&components=banner"); strings.Contains(b.Reserve, `"exit"`) || strings.Contains(b.Placeholders, "content") {
@@ -183,10 +189,19 @@ func TestEmbedOptions(t *testing.T) {
 	if r.StatusCode() != 200 || header(r, "Content-Security-Policy") != embedbuilder.PreviewCSP {
 		t.Fatalf("preview: %d %q", r.StatusCode(), header(r, "Content-Security-Policy"))
 	}
-	for _, want := range []string{`<html lang="fr">`, `<script async src="/v1/widget.js"` + "\n " + want, `<div data-signpost="exit"></div>`, "Mental Health Commission of Canada"} {
+	reserve := "/embed/reserve.css?components=banner%2Cresources%2Cexit&amp;resources=" + strconv.Itoa(len(featured))
+	for _, want := range []string{`<html lang="fr">`, `<script async src="/v1/widget.js"` + "\n " + want, `<div data-signpost="exit"></div>`, "Mental Health Commission of Canada",
+		`<link rel="stylesheet" href="` + reserve + `">`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("preview lacks %s:\n%s", want, body)
 		}
+	}
+	// The preview reserves the space as the builder tells partners to: its reservation rule.
+	if css := e.do(t, "GET", html.UnescapeString(reserve), nil); css.StatusCode() != 200 || !strings.HasPrefix(header(css, "Content-Type"), "text/css") || string(css.Body()) != c.Reserve {
+		t.Errorf("preview's reservation: %d %q\n%s\nwant\n%s", css.StatusCode(), header(css, "Content-Type"), css.Body(), c.Reserve)
+	}
+	if css := e.do(t, "GET", "/embed/reserve.css?components=banner,feedback,nonsense&resources=-3", nil); string(css.Body()) != widget.ReserveCSS([]string{"banner", "feedback"}, 0) {
+		t.Errorf("reservation for unknown components and a negative count:\n%s", css.Body())
 	}
 
 	// Notes: a subdivision served by its country; a region with no entry.

@@ -51,7 +51,7 @@ func TestEmbedWays(t *testing.T) {
 		}
 	}
 	// The include's rule: the banner's space (its root is the placeholder) and the accent.
-	if c.IncludeCSS != widget.ReserveCSS([]string{"banner"})+"html .signpost { --sp-accent: #0b4f85 !important; }\n" {
+	if c.IncludeCSS != widget.ReserveCSS([]string{"banner"}, 0)+"html .signpost { --sp-accent: #0b4f85 !important; }\n" {
 		t.Errorf("include CSS %q", c.IncludeCSS)
 	}
 	// The iframe: exact URL (escaped for an attribute), title in the widget's language, the

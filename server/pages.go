@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"slices"
 	"sync"
 
 	"github.com/signpost/edge/server/asset"
@@ -26,7 +27,10 @@ const pageCSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-sr
 
 type pages struct {
 	demo *template.Template
-	css  *asset.Asset
+	css  []byte
+	// styles are the demo page's stylesheets by the number of resources the demo partner
+	// features: operators change it without a restart, and the reservation rule with it.
+	styles sync.Map // int -> *asset.Asset
 }
 
 func loadPages() (*pages, error) {
@@ -38,9 +42,18 @@ func loadPages() (*pages, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The demo page is embedded as the builder recommends: the space reservation rule.
-	css = append(css, widget.ReserveCSS(snippets.Components)...)
-	return &pages{demo: demo, css: asset.New(css, "text/css; charset=utf-8", "public, max-age=300")}, nil
+	return &pages{demo: demo, css: css}, nil
+}
+
+// style is the demo page's stylesheet when the demo partner features n resources: the page is
+// embedded as the builder recommends, with the space reservation rule.
+func (p *pages) style(n int) *asset.Asset {
+	if a, ok := p.styles.Load(n); ok {
+		return a.(*asset.Asset)
+	}
+	css := append(slices.Clip(p.css), widget.ReserveCSS(snippets.Components, n)...)
+	a, _ := p.styles.LoadOrStore(n, asset.New(css, "text/css; charset=utf-8", "public, max-age=300"))
+	return a.(*asset.Asset)
 }
 
 // demoData is what the demo page varies on: ?region= and ?locale= become the embed's
@@ -54,7 +67,12 @@ type demoData struct {
 func (s *Server) handlePage(ctx *fasthttp.RequestCtx) {
 	ctx.Response.Header.Set("Content-Security-Policy", pageCSP)
 	if string(ctx.Path()) == "/demo.css" {
-		s.pages.css.Serve(ctx)
+		n := 0
+		if c := s.Content(); c.Partners["demo"] != nil {
+			rs, _ := c.Featured(c.Partners["demo"], s.cfg.Now())
+			n = len(rs)
+		}
+		s.pages.style(n).Serve(ctx)
 		return
 	}
 	var d demoData

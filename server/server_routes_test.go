@@ -16,6 +16,7 @@ import (
 
 	"github.com/signpost/edge/configs"
 	"github.com/signpost/edge/snippets"
+	"github.com/signpost/edge/widget"
 	"github.com/valyala/fasthttp"
 	"go.yaml.in/yaml/v3"
 )
@@ -213,6 +214,13 @@ func TestDemoPage(t *testing.T) {
 	css := e.do(t, "GET", "/demo.css", nil)
 	if css.StatusCode() != 200 || !strings.HasPrefix(header(css, "Content-Type"), "text/css") {
 		t.Errorf("demo.css: %d %q", css.StatusCode(), header(css, "Content-Type"))
+	}
+	// The demo page is embedded as the builder recommends: the reservation rule for every
+	// component and the resources the demo partner features.
+	content := e.srv.Content()
+	featured, _ := content.Featured(content.Partners["demo"], time.Now())
+	if !strings.HasSuffix(string(css.Body()), widget.ReserveCSS(snippets.Components, len(featured))) || len(featured) == 0 {
+		t.Errorf("demo.css lacks the reservation rule for %d resources:\n%s", len(featured), css.Body())
 	}
 }
 

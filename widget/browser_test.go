@@ -45,6 +45,17 @@ func startEdge(t *testing.T) (string, *server.Server) {
 	return "http://" + ln.Addr().String(), srv
 }
 
+// featured is how many resources the shipped content features for the partner today.
+func featured(t *testing.T, partner string) int {
+	t.Helper()
+	content, err := snippets.Load(configs.Content, snippets.ValidateOptions{Now: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, _ := content.Featured(content.Partners[partner], time.Now())
+	return len(rs)
+}
+
 // bannerState is what a visitor's browser shows in the banner's shadow root.
 type bannerState struct {
 	Hosts   int    `json:"hosts"`

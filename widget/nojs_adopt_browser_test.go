@@ -42,7 +42,7 @@ func TestWidgetAdoptsServerRenderedBanner(t *testing.T) {
 	s.withCSP("/adopt", "default-src 'self'; script-src 'self' "+edge+"; connect-src "+edge+"; style-src 'self' "+edge)
 
 	ready := `!!` + shadow("banner") + ` && !!` + shadow("banner") + `.querySelector('.panel a[href="tel:18552423310"]') && !!` + shadow("exit")
-	r := measureShift(t, browser, page, ready)
+	r := measureShift(t, browser, shiftPage{name: "adopting a server-rendered banner", url: page, drawn: ready}, true)
 	t.Logf("adopting a server-rendered banner: CLS %.4f over %d shifts (banner %.0f px on a 390x844 phone, 300 ms latency, 200 KiB/s)", r.CLS, len(r.Shifts), r.Banner)
 	if r.CLS > 0.02 {
 		t.Errorf("CLS %.4f, want at most 0.02; shifts %+v", r.CLS, r.Shifts)

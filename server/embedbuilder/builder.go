@@ -10,7 +10,10 @@ import (
 	"fmt"
 	"html/template"
 	"log/slog"
+	"net/url"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -102,10 +105,6 @@ var loadEmbedAssets = sync.OnceValues(func() (*embedAssets, error) {
 		if err != nil {
 			return nil, err
 		}
-		if f.name == "pages/preview.css" {
-			// The preview page is embedded as the builder recommends: space reserved.
-			src = append(src, widget.ReserveCSS(snippets.Components)...)
-		}
 		out, err := m.Bytes(f.mime, src)
 		if err != nil {
 			return nil, fmt.Errorf("minify %s: %w", f.name, err)
@@ -129,6 +128,7 @@ func Routes(get func(string, fasthttp.RequestHandler), d Deps) {
 	get("/embed/embed.js", eb.handleEmbedAsset)
 	get("/embed/embed.css", eb.handleEmbedAsset)
 	get("/embed/preview.css", eb.handleEmbedAsset)
+	get("/embed/reserve.css", handleReserveCSS)
 }
 
 // embedPageData is what embed.html renders.
@@ -211,7 +211,9 @@ func (b *embedBuilder) handleEmbedCode(ctx *fasthttp.RequestCtx) {
 // The builder's preview and the console's draft preview are this one page.
 type previewData struct {
 	PageLang, Lang, Heading, Note string
-	Top, Content, Script          template.HTML
+	// Reserve is the stylesheet of the reservation rule the builder writes for the options.
+	Reserve              string
+	Top, Content, Script template.HTML
 }
 
 // renderPreview answers with the preview page of r's options around the widget at src, under
@@ -231,6 +233,8 @@ func renderPreview(ctx *fasthttp.RequestCtx, log *slog.Logger, r *embedRequest, 
 		Top:     template.HTML(r.opts.placeholders(true, "")),
 		Content: template.HTML(r.opts.placeholders(false, "")),
 		Script:  template.HTML(scriptTag(src, "", r.opts.attrs())),
+		Reserve: "/embed/reserve.css?" + url.Values{"components": {strings.Join(r.opts.Components, ",")},
+			"resources": {strconv.Itoa(r.featured(r.content.Partners[r.opts.Partner]))}}.Encode(),
 	}
 	if d.PageLang == "" {
 		d.PageLang = string(r.lang)
@@ -249,7 +253,7 @@ func renderPreview(ctx *fasthttp.RequestCtx, log *slog.Logger, r *embedRequest, 
 // and the console's draft previews with a draft's content and widget.
 func PreviewPage(ctx *fasthttp.RequestCtx, log *slog.Logger, content *snippets.Loaded, src, heading, note, vary string) {
 	lang := web.Lang(ctx)
-	r := &embedRequest{lang: lang, text: embedTexts[lang], content: content}
+	r := &embedRequest{lang: lang, text: embedTexts[lang], content: content, now: time.Now()}
 	r.parse(ctx.QueryArgs())
 	renderPreview(ctx, log, r, src, heading, note, vary)
 }
@@ -267,6 +271,23 @@ func (b *embedBuilder) handleEmbedPreview(ctx *fasthttp.RequestCtx) {
 		return
 	}
 	renderPreview(ctx, b.Log, r, "/v1/widget.js", r.text.PreviewHeading, r.text.PreviewNote, "Accept-Encoding")
+}
+
+// handleReserveCSS serves the reservation rule for ?components= and ?resources= (how many are
+// featured), which the preview page links: the preview reserves the space as the builder tells
+// partners to. Unknown components are left out; the count is kept within 0-100.
+func handleReserveCSS(ctx *fasthttp.RequestCtx) {
+	args := ctx.QueryArgs()
+	var comps []string
+	for _, c := range strings.Split(string(args.Peek("components")), ",") {
+		if slices.Contains(snippets.Components, c) {
+			comps = append(comps, c)
+		}
+	}
+	n, _ := strconv.Atoi(string(args.Peek("resources")))
+	ctx.Response.Header.Set("Cache-Control", "public, max-age=300")
+	ctx.SetContentType("text/css; charset=utf-8")
+	ctx.SetBodyString(widget.ReserveCSS(comps, min(max(n, 0), 100)))
 }
 
 // handleEmbedAsset serves the builder's script and stylesheets.

@@ -314,7 +314,7 @@ func (r *embedRequest) code() Code {
 		Pinned:       scriptTag(r.origin+r.bundle.Path(), r.bundle.Integrity, attrs),
 		Evergreen:    scriptTag(r.origin+"/v1/widget.js", "", attrs),
 		Placeholders: r.allPlaceholders(),
-		Reserve:      widget.ReserveCSS(r.opts.Components),
+		Reserve:      widget.ReserveCSS(r.opts.Components, r.featured(p)),
 		CSP:          "script-src " + r.origin + "\nconnect-src " + r.origin,
 		Noscript:     noscriptFallback(r.content, loc),
 		Preview:      r.previewURL(),
@@ -324,6 +324,16 @@ func (r *embedRequest) code() Code {
 	}
 	r.ways(&c, p)
 	return c
+}
+
+// featured is how many resources the widget shows for the options today: the partner's
+// featured resources inside their date window, when resources are chosen.
+func (r *embedRequest) featured(p *snippets.Partner) int {
+	if p == nil || !slices.Contains(r.opts.Components, "resources") {
+		return 0
+	}
+	rs, _ := r.content.Featured(p, r.now)
+	return len(rs)
 }
 
 // hints say what an empty field means for the partner chosen.

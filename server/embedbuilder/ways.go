@@ -131,7 +131,7 @@ func (r *embedRequest) ways(c *Code, p *snippets.Partner) {
 	if accent == "" && p != nil {
 		accent = p.Accent
 	}
-	c.IncludeCSS = widget.ReserveCSS([]string{"banner"}) + accentRule(accent)
+	c.IncludeCSS = widget.ReserveCSS([]string{"banner"}, 0) + accentRule(accent)
 	c.IncludeCSP = "style-src " + r.origin
 	v := url.Values{"lang": {string(r.lang)}, "partner": {r.opts.Partner}, "way": {"include"}}
 	for _, p := range [...][2]string{{"locale", r.opts.Locale}, {"region", r.opts.Region}} {
@@ -142,12 +142,7 @@ func (r *embedRequest) ways(c *Code, p *snippets.Partner) {
 	c.IncludePreview = "/embed/preview?" + v.Encode()
 
 	frame := "/v1/frame/" + id + r.wayQuery(true)
-	n := 0
-	if p != nil && slices.Contains(r.opts.Components, "resources") {
-		rs, _ := r.content.Featured(p, r.now)
-		n = len(rs)
-	}
-	phone, wide := frameHeights(r.opts.Components, n)
+	phone, wide := frameHeights(r.opts.Components, r.featured(p))
 	// Its title is the frame page's own, in the widget's language.
 	c.Iframe = `<iframe src="` + web.EscapeHTML(r.origin+frame) + `" title="` + web.EscapeHTML(pagetext.Get("nojs.Title", loc)) +
 		`"` + "\n " + fmt.Sprintf(` class="signpost-frame" height="%d" loading="eager" referrerpolicy="no-referrer"></iframe>`, phone)

@@ -176,7 +176,9 @@
   }
 
   /** Finds the component's host: the partner's placeholder, else a new element of our own name
-      (page selectors such as `div` do not reach it), placed as the embed contract says. */
+      (page selectors such as `div` do not reach it), placed as the embed contract says. Quick
+      exit's own goes last in the body, where it moves nothing and sticks to the bottom of the
+      screen (widget.css). */
   function host(name, after) {
     var h = d.querySelector('[data-signpost="' + name + '"]');
     if (!h) {
@@ -185,7 +187,7 @@
       h.setAttribute("data-signpost-own", "");
       var b = d.body, s = after || script;
       if (!after && name == "banner") b.insertBefore(h, b.firstChild);
-      else if (s && s.parentNode && b.contains(s)) s.parentNode.insertBefore(h, s.nextSibling);
+      else if (name != "exit" && s && s.parentNode && b.contains(s)) s.parentNode.insertBefore(h, s.nextSibling);
       else b.appendChild(h);
     }
     hosts.push(h);
