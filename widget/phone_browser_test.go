@@ -17,7 +17,7 @@ import (
 )
 
 // shippedRegions are the region entries of configs/content.yaml, and AQ, which has none.
-var shippedRegions = []string{"CA", "CA-QC", "US", "GB", "GB-ENG", "IE", "AU", "NZ", "FR", "AQ"}
+var shippedRegions = []string{"CA", "CA-QC", "CA-BC", "CA-NU", "US", "GB", "GB-ENG", "IE", "AU", "NZ", "FR", "AQ"}
 
 // longRun is set by `make test-long` (SIGNPOST_TEST_LONG=1): the scenarios `make test` shares
 // out among the engines then run in every engine.
@@ -184,7 +184,7 @@ func TestPhoneBanner(t *testing.T) {
 							t.Fatal(err)
 						}
 						// Drawn from the snippet's lines (regions not baked in come with it).
-						ready := `(() => { const h = document.querySelector('[data-signpost="banner"]'); return !!(h && h.shadowRoot && h.shadowRoot.querySelector(".acts")`
+						ready := `(() => { const h = document.querySelector('[data-signpost="banner"]'); return !!(performance.getEntriesByName("signpost:edge").length && h && h.shadowRoot && h.shadowRoot.querySelector(".acts")`
 						if len(b.Lines) > 0 {
 							ready += ` && h.shadowRoot.querySelector('.panel a[href="` + firstHref(b.Lines[len(b.Lines)-1]) + `"]')`
 						}
@@ -210,7 +210,7 @@ func TestPhoneBanner(t *testing.T) {
 				// The demo page as a visitor's phone shows it (SIGNPOST_SCREENSHOTS=dir keeps them:
 				// docs/screenshots holds the committed ones).
 				if vp.name == "phone" {
-					for _, q := range []string{"region=CA&locale=en", "region=CA-QC&locale=fr"} {
+					for _, q := range []string{"region=CA&locale=en", "region=CA-QC&locale=fr", "region=CA-BC&locale=en", "region=CA-NU&locale=en"} {
 						if err := p.Navigate(edge + "/?" + q); err != nil {
 							t.Fatal(err)
 						}

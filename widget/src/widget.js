@@ -264,8 +264,7 @@
         sel.value = cfg.key;
         el("button", "b", c.show, f);
         f.onsubmit = (e) => { e.preventDefault(); pick(sel.value); };
-        // Forget: the same form, with nothing chosen.
-        if (cfg.chosen) el("button", "b more", c.forget, f).onclick = () => { sel.selectedIndex = -1; };
+        if (cfg.chosen) attr(el("button", "b more", c.forget, f), { type: "button" }).onclick = () => pick("");
       }
       if (keep) {
         toggle();
