@@ -168,9 +168,12 @@ type Partner struct {
 	// Region and Locale are the defaults when the embed does not say.
 	Region string `yaml:"region" json:"region,omitempty"`
 	// Regions are the region entries whose crisis lines the widget bundle carries for this
-	// partner's visitors, so that their banner needs no request. Default: every entry of the
-	// default region's country (CA: CA and CA-QC). A visitor from another region sees the
-	// neutral message with that region's emergency numbers until the snippet brings its lines.
+	// partner's visitors, so that their banner needs no request. Default: the default region's
+	// entry and its country's (CA-QC and CA for a Québec partner); the bundle also carries, for
+	// each country it carries an entry of, every subdivision whose emergency numbers differ
+	// (CA-NU: no 9-1-1). A visitor from a province not carried sees the country's entry until
+	// the snippet brings the province's lines; from another country, the neutral message with
+	// that country's emergency number.
 	Regions []string `yaml:"regions,omitempty" json:"regions,omitempty"`
 	Locale  Locale   `yaml:"locale" json:"locale,omitempty"`
 	// Featured lists resource ids in display order.

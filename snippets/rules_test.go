@@ -11,6 +11,7 @@ type RuleCases struct {
 	Accent  [][2]string `json:"accent"`
 	Entries []string    `json:"entries"`
 	Region  [][2]string `json:"region"`
+	Place   [][3]string `json:"place"`
 }
 
 func readRuleCases(t *testing.T) RuleCases {
@@ -23,7 +24,7 @@ func readRuleCases(t *testing.T) RuleCases {
 	if err := json.Unmarshal(b, &c); err != nil {
 		t.Fatal(err)
 	}
-	if len(c.Accent) < 10 || len(c.Region) < 10 {
+	if len(c.Accent) < 10 || len(c.Region) < 10 || len(c.Place) < 10 {
 		t.Fatalf("too few cases: %+v", c)
 	}
 	return c
@@ -45,6 +46,11 @@ func TestRules(t *testing.T) {
 	for _, r := range c.Region {
 		if got := content.RegionEntry(r[0]); got != r[1] {
 			t.Errorf("RegionEntry(%q) = %q, want %q", r[0], got, r[1])
+		}
+	}
+	for _, p := range c.Place {
+		if got := Place(p[0], p[1]); got != p[2] {
+			t.Errorf("Place(%q, %q) = %q, want %q", p[0], p[1], got, p[2])
 		}
 	}
 	for _, id := range []string{"demo", "ca-988", "a", "0-x"} {

@@ -16,7 +16,9 @@ const cases = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
 const D = { emergency: {} };
 cases.entries.forEach((e) => { D.emergency[e] = ["112"]; });
 eval(fs.readFileSync(process.argv[2], "utf8"));
-console.log(JSON.stringify({ accent: cases.accent.map((c) => accent(c[0])), region: cases.region.map((c) => entry(c[0])) }));`
+// The widget's located is "?" when nothing located the visitor (the edge's "").
+console.log(JSON.stringify({ accent: cases.accent.map((c) => accent(c[0])), region: cases.region.map((c) => entry(c[0])),
+  place: cases.place.map((c) => place(c[0] || "?", c[1])) }));`
 
 // TestWidgetRules: the widget's accent (contrast on white) and region fallback give, on every
 // case of ../snippets/testdata/rules.json, what the edge's snippets.Accent and
@@ -27,7 +29,7 @@ func TestWidgetRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	var fns []byte
-	for _, re := range []string{`(?m)^  function entry\(c\) \{.*\}$`, `(?ms)^  function accent\(a\) \{.*?^  \}$`} {
+	for _, re := range []string{`(?m)^  function entry\(c\) \{.*\}$`, `(?m)^  function place\(z, def\) \{.*\}$`, `(?ms)^  function accent\(a\) \{.*?^  \}$`} {
 		m := regexp.MustCompile(re).Find(src)
 		if m == nil {
 			t.Fatalf("widget.js has no %s", re)
@@ -40,17 +42,25 @@ func TestWidgetRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := runNode(t, ruleRunner, "../snippets/testdata/rules.json", f)
-	var got struct{ Accent, Region []string }
+	var got struct{ Accent, Region, Place []string }
 	if err := json.Unmarshal(out, &got); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
 	b, _ := os.ReadFile("../snippets/testdata/rules.json")
-	var cases struct{ Accent, Region [][2]string }
+	var cases struct {
+		Accent, Region [][2]string
+		Place          [][3]string
+	}
 	if err := json.Unmarshal(b, &cases); err != nil {
 		t.Fatal(err)
 	}
-	if len(got.Accent) != len(cases.Accent) || len(got.Region) != len(cases.Region) || len(cases.Accent) < 10 {
-		t.Fatalf("%d/%d accents, %d/%d regions", len(got.Accent), len(cases.Accent), len(got.Region), len(cases.Region))
+	if len(got.Accent) != len(cases.Accent) || len(got.Region) != len(cases.Region) || len(got.Place) != len(cases.Place) || len(cases.Accent) < 10 || len(cases.Place) < 10 {
+		t.Fatalf("%d/%d accents, %d/%d regions, %d/%d places", len(got.Accent), len(cases.Accent), len(got.Region), len(cases.Region), len(got.Place), len(cases.Place))
+	}
+	for i, c := range cases.Place {
+		if got.Place[i] != c[2] {
+			t.Errorf("widget place(%q, %q) = %q, want %q", c[0], c[1], got.Place[i], c[2])
+		}
 	}
 	for i, c := range cases.Accent {
 		if got.Accent[i] != c[1] {
