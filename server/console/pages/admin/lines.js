@@ -14,6 +14,11 @@
   // NUMBERS are the fields that reach a line: changing one without a new verified date needs the
   // operator to say they checked it.
   var NUMBERS = ["call", "call_tel", "text", "keyword", "chat_url"];
+  // OWNED are the keys of a line (snippets.Line's JSON) the form shows and edits. PUT
+  // /v1/admin/lines/{id} removes every field its body leaves out, so lineBody carries every other
+  // key of the line as the content has it: a field the form does not know is kept, not deleted.
+  var OWNED = ["name", "country", "call", "call_tel", "call_hint", "text", "keyword", "chat_url", "hours", "audience",
+    "languages", "source", "verified_on"];
 
   function stale(l) {
     return !(Date.now() - Date.parse(l.verified_on + "T00:00:00Z") <= STALE);
@@ -228,12 +233,17 @@
     SP.focus(form.querySelector("h2"));
   }
 
-  // lineBody(form): the line as PUT /v1/admin/lines/{id} takes it (snippets.Line's JSON).
-  function lineBody(form) {
+  // lineBody(form, line): the line as PUT /v1/admin/lines/{id} takes it (snippets.Line's JSON):
+  // the fields the form owns (OWNED) as the form says them, every other key as line (the line as
+  // the content has it now; none for a new line) says it.
+  function lineBody(form, line) {
     var v = function (n) {
       return form.elements[n].value.trim();
     };
     var b = {};
+    Object.keys(line || {}).forEach(function (k) {
+      if (OWNED.indexOf(k) < 0 && line[k] !== null && line[k] !== undefined) b[k] = line[k];
+    });
     TEXTS.forEach(function (k) {
       var o = {};
       ["en", "fr"].forEach(function (l) {
@@ -329,8 +339,9 @@
     function save(body, etag, base) {
       return SP.api("PUT", path(false), { body: body, ifMatch: etag, note: note.value.trim() }).then(function (r) {
         if (!r.ok) return failed(r, base, function () {
+          // Re-applied on top of the newer content: the form's fields over its line.
           return SP.content().then(function (c) {
-            return save(body, c.etag, c.version);
+            return save(lineBody(form, (c.content.lines || {})[id]), c.etag, c.version);
           });
         });
         var msg = isNew ? t("newSaved", r.json.version) : t("saved", r.json.version);
@@ -346,7 +357,7 @@
       SP.clearErrors(form);
       SP.clear(review);
       if (isNew && !newID()) return;
-      var body = lineBody(form), etag = cur.etag, base = cur.version;
+      var body = lineBody(form, (cur.content.lines || {})[id]), etag = cur.etag, base = cur.version;
       SP.api("PUT", path(true), { body: body, ifMatch: etag }).then(function (r) {
         if (!r.ok) return failed(r, base, function () {
           return SP.content().then(function (c) {
