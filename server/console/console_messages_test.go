@@ -21,16 +21,37 @@ import (
 // region's list of lines, a resource, a partner's featured list, a notice), each made on the
 // shipped content. Validate's messages for them are what the forms show beside the fields.
 var consoleMistakes = map[string]func(c *snippets.Content){
-	"call":              func(c *snippets.Content) { c.Lines["ca-988"].Call = "call me" },
-	"call_tel":          func(c *snippets.Content) { c.Lines["ca-988"].CallTel = "+1 800" },
-	"call_tel no call":  func(c *snippets.Content) { c.Lines["ca-988"].Call, c.Lines["ca-988"].CallTel = "", "988" },
-	"no way to reach":   func(c *snippets.Content) { c.Lines["ca-988"].Call, c.Lines["ca-988"].Text = "", "" },
-	"text":              func(c *snippets.Content) { c.Lines["ca-988"].Text = "text!" },
-	"keyword no text":   func(c *snippets.Content) { c.Lines["ca-kids-help-phone"].Text = "" },
-	"keyword":           func(c *snippets.Content) { c.Lines["ca-kids-help-phone"].Keyword = "connect now" },
-	"country":           func(c *snippets.Content) { c.Lines["ca-988"].Country = "" },
-	"language":          func(c *snippets.Content) { c.Lines["ca-988"].Languages = []string{"English"} },
-	"name":              func(c *snippets.Content) { c.Lines["ca-988"].Name = snippets.Text{} },
+	"call":             func(c *snippets.Content) { c.Lines["ca-988"].Call = "call me" },
+	"call_tel":         func(c *snippets.Content) { c.Lines["ca-988"].CallTel = "+1 800" },
+	"call_tel no call": func(c *snippets.Content) { c.Lines["ca-988"].Call, c.Lines["ca-988"].CallTel = "", "988" },
+	"no way to reach":  func(c *snippets.Content) { c.Lines["ca-988"].Call, c.Lines["ca-988"].Text = "", "" },
+	"text":             func(c *snippets.Content) { c.Lines["ca-988"].Text = "text!" },
+	"keyword no text":  func(c *snippets.Content) { c.Lines["ca-kids-help-phone"].Text = "" },
+	"keyword":          func(c *snippets.Content) { c.Lines["ca-kids-help-phone"].Keyword = "connect now" },
+	"country":          func(c *snippets.Content) { c.Lines["ca-988"].Country = "" },
+	"language":         func(c *snippets.Content) { c.Lines["ca-988"].Languages = []string{"English"} },
+	"name":             func(c *snippets.Content) { c.Lines["ca-988"].Name = snippets.Text{} },
+	"languages on request": func(c *snippets.Content) {
+		c.Lines["ca-hope-for-wellness"].LanguagesOnRequest = []string{"Cree"}
+	},
+	"access":          func(c *snippets.Content) { c.Lines["us-988"].Access = []string{"braille"} },
+	"no hours":        func(c *snippets.Content) { c.Lines["ca-kids-help-phone"].Schedule = nil },
+	"schedule zone":   func(c *snippets.Content) { c.Lines["ca-988"].Schedule = weekly("Toronto", "Mo-Fr 09:00-17:00") },
+	"schedule nozone": func(c *snippets.Content) { c.Lines["ca-988"].Schedule = weekly("", "Mo-Fr 09:00-17:00") },
+	"schedule empty":  func(c *snippets.Content) { c.Lines["ca-988"].Schedule = weekly("America/Toronto") },
+	"schedule shape":  func(c *snippets.Content) { c.Lines["ca-988"].Schedule = weekly("America/Toronto", "Mo-Fr") },
+	"schedule day":    func(c *snippets.Content) { c.Lines["ca-988"].Schedule = weekly("America/Toronto", "Lundi 9h-17h") },
+	"schedule interval": func(c *snippets.Content) {
+		c.Lines["ca-988"].Schedule = weekly("America/Toronto", "Mo-Fr 9-17")
+	},
+	"schedule time": func(c *snippets.Content) {
+		c.Lines["ca-988"].Schedule = weekly("America/Toronto", "Mo-Fr 09:00-25:00")
+	},
+	"schedule except": func(c *snippets.Content) {
+		s := weekly("America/Toronto", "Mo-Fr 09:00-17:00")
+		s.Except = []string{"Christmas closed", "2026-12-31 all day"}
+		c.Lines["ca-988"].Schedule = s
+	},
 	"source":            func(c *snippets.Content) { c.Lines["ca-988"].Source = "crtc.gc.ca" },
 	"verified missing":  func(c *snippets.Content) { c.Lines["ca-988"].VerifiedOn = "" },
 	"verified format":   func(c *snippets.Content) { c.Lines["ca-988"].VerifiedOn = "1 Nov 2026" },
@@ -78,6 +99,11 @@ var consoleMistakes = map[string]func(c *snippets.Content){
 		a.Partners, b.Partners = []string{"demo"}, []string{"mhcc"}
 		c.Notices = []*snippets.Notice{a, b}
 	},
+}
+
+// weekly is a schedule of weekly hours as an operator types it in the line form.
+func weekly(zone string, entries ...string) *snippets.Schedule {
+	return &snippets.Schedule{Zone: zone, Weekly: entries}
 }
 
 func notice(id, expires string) *snippets.Notice {

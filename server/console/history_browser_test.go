@@ -275,12 +275,21 @@ func TestLinesBrowser(t *testing.T) {
 		today := time.Now().UTC().Format(time.DateOnly)
 		set("call", "1-800-668-6868")
 		set("verified_on", today)
-		set("hours.en", "24/7, free")
+		set("hours.en", "free")
 		review()
 		consolePoll(t, ctx, `document.activeElement && document.activeElement.closest("[data-review]")`)
 		rows := histCells(t, ctx, `[data-review]`)
 		histRow(t, rows, `2025-06-01`, today)
-		histRow(t, rows, `"24/7"`, `24/7, free`)
+		// The note is added beside the schedule, which stays.
+		hours, added, kept := false, false, false
+		for _, r := range rows {
+			hours = hours || len(r) == 4 && r[1] == "" && strings.HasSuffix(r[3], " hours:")
+			added = added || hours && len(r) == 4 && r[1] == "" && strings.HasSuffix(r[3], " en: free")
+			kept = kept || len(r) == 4 && strings.Contains(r[1], `schedule: "24/7"`) && r[1] == r[3]
+		}
+		if !added || !kept {
+			t.Errorf("the review's diff does not add the note and keep the schedule: %q", rows)
+		}
 		if consoleEval[bool](t, ctx, `!!document.querySelector('[data-line-form] [aria-invalid="true"]')`) {
 			t.Error("the fixed field is still marked invalid")
 		}
@@ -295,7 +304,7 @@ func TestLinesBrowser(t *testing.T) {
 		consolePoll(t, ctx, `document.querySelector('[data-saved="3"]')`)
 		v, c := e.content(t)
 		l := c.Lines["ca-kids-help-phone"]
-		if v != 3 || l.VerifiedOn != today || l.Hours["en"] != "24/7, free" || l.Call != "1-800-668-6868" || l.Keyword != "CONNECT" {
+		if v != 3 || l.VerifiedOn != today || l.Hours["en"] != "free" || !l.Schedule.IsAlways() || l.Call != "1-800-668-6868" || l.Keyword != "CONNECT" {
 			t.Errorf("after save: v%d, line %+v", v, l)
 		}
 		consolePoll(t, ctx, `document.querySelector(`+jsQuote(row)+`) && !document.querySelector(`+jsQuote(row+` [data-stale]`)+`)`)

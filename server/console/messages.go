@@ -58,7 +58,8 @@ func loadCatalogue() (catalogue, error) {
 // the notes the edge writes in the history by their English (SP.note);
 // in French, the French of the validator's problems by code and of the API's refusals by id,
 // which the console translates with (SP.problem, SP.message); and the rules the edge computes
-// that the forms apply too (the id pattern).
+// that the forms apply too (the id pattern), and the words visitors read for a crisis line's
+// accessible ways in (snippets.AccessKinds), which the line form labels its boxes with.
 func (c catalogue) pageCopy(l snippets.Locale) (template.JS, error) {
 	d := struct {
 		Strings  map[string]string `json:"strings"`
@@ -68,7 +69,12 @@ func (c catalogue) pageCopy(l snippets.Locale) (template.JS, error) {
 		IDPattern string `json:"idPattern"`
 		// Notes are the notes the edge writes in the history, each as [English, in l].
 		Notes [][2]string `json:"notes"`
-	}{Strings: map[string]string{}, IDPattern: snippets.IDPattern}
+		// Access is each accessible way in (snippets.AccessKinds) as a visitor reads it in l.
+		Access map[string]string `json:"access"`
+	}{Strings: map[string]string{}, IDPattern: snippets.IDPattern, Access: map[string]string{}}
+	for k, t := range snippets.AccessKinds {
+		d.Access[k] = t.Get(l)
+	}
 	for _, k := range slices.Sorted(maps.Keys(c["notes"])) {
 		d.Notes = append(d.Notes, [2]string{c["notes"][k][snippets.English], c["notes"][k][l]})
 	}

@@ -48,6 +48,9 @@
   SP.problems = data.problems;
   SP.errors = data.errors;
   var idPattern = new RegExp(data.idPattern);
+  // SP.access: each accessible way in a crisis line may list (snippets.AccessKinds), by code, as
+  // visitors read it in SP.lang.
+  SP.access = data.access || {};
   // SP.text(t): a localized text object ({en, fr}) in SP.lang, else English.
   SP.text = function (t) {
     return (t && (t[SP.lang] || t.en)) || "";

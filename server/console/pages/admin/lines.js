@@ -1,7 +1,10 @@
 // Crisis lines (#/lines): every region's lines in order, with where each fact comes from and when
-// it was last checked; lines last checked more than 365 days ago are marked and counted. An edit
-// is reviewed first (a dry run: the diff of the document and the real widget built from it) and
-// only then saved, with the If-Match of the version the operator was looking at.
+// it was last checked, and its hours; lines last checked more than 365 days ago are marked and
+// counted. The line form edits every field of a line (hours as data: 24/7 or weekly hours in the
+// line's zone with dated exceptions; languages on request; interpreters; accessible ways in)
+// and keeps those it does not know (lineBody). An edit is reviewed first (a dry run: the diff of
+// the document and the real widget built from it) and only then saved, with the If-Match of the
+// version the operator was looking at.
 (function () {
   "use strict";
   var h = SP.h, t = SP.ns("lines");
@@ -14,6 +17,16 @@
   // NUMBERS are the fields that reach a line: changing one without a new verified date needs the
   // operator to say they checked it.
   var NUMBERS = ["call", "call_tel", "text", "keyword", "chat_url"];
+  // OWNED are the keys of a line (snippets.Line's JSON) the form shows and edits. PUT
+  // /v1/admin/lines/{id} removes every field its body leaves out, so lineBody carries every other
+  // key of the line as the content has it: a field the form does not know is kept, not deleted.
+  var OWNED = ["name", "country", "call", "call_tel", "call_hint", "text", "keyword", "chat_url", "hours", "schedule", "audience",
+    "languages", "languages_on_request", "interpreters", "access", "source", "verified_on"];
+  // LISTS are the lists of codes edited as one text box ("cr, oj, iu"); a 422 on one item
+  // ("languages[1]") is shown beside the box.
+  var LISTS = ["languages", "languages_on_request"];
+  // ALWAYS is the schedule of a line open at every hour, as the content writes it.
+  var ALWAYS = "24/7";
 
   function stale(l) {
     return !(Date.now() - Date.parse(l.verified_on + "T00:00:00Z") <= STALE);
@@ -35,6 +48,22 @@
     if (l.call) out.push(h("li", null, t("call", l.call), l.call_hint && SP.text(l.call_hint) ? " (" + SP.text(l.call_hint) + ")" : ""));
     if (l.text) out.push(h("li", null, l.keyword ? t("textKw", l.keyword, l.text) : t("text", l.text)));
     if (l.chat_url) out.push(h("li", null, t("chat"), " ", h("a", { href: l.chat_url, rel: "noopener noreferrer", target: "_blank" }, l.chat_url)));
+    return h("ul", { class: "plain" }, out);
+  }
+
+  // hours(l): the line's hours as the list shows them: "24/7", or its weekly entries, zone and
+  // exceptions; then its note.
+  function hours(l) {
+    var s = l.schedule, note = SP.text(l.hours), out = [];
+    if (s === ALWAYS) out.push(h("li", { "data-hours": "always" }, t("always")));
+    else if (s) {
+      (s.weekly || []).forEach(function (w) {
+        out.push(h("li", { "data-hours": "weekly" }, w));
+      });
+      if (s.zone) out.push(h("li", { "data-hours": "zone" }, t("inZone", s.zone)));
+      if ((s.except || []).length) out.push(h("li", { "data-hours": "except" }, t("except", s.except.join("; "))));
+    }
+    if (note) out.push(h("li", { "data-hours": "note" }, note));
     return h("ul", { class: "plain" }, out);
   }
 
@@ -79,6 +108,7 @@
           h("td", null, String(i + 1)),
           h("th", { scope: "row" }, SP.text(l.name), h("small", null, id)),
           h("td", null, numbers(l)),
+          h("td", null, hours(l)),
           h("td", null, l.source ? h("a", { href: l.source, rel: "noopener noreferrer", target: "_blank" }, l.source) : ""),
           h("td", null, h("time", { datetime: l.verified_on }, l.verified_on),
             old ? [" ", h("strong", { class: "flag", "data-stale": true }, t("needsCheck"))] : null),
@@ -93,7 +123,7 @@
         order ? h("p", { class: "actions" }, order) : null,
         h("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": caption }, h("table", { class: "data lines" },
           h("caption", null, caption),
-          h("thead", null, h("tr", null, ["colPos", "colLine", "colNumbers", "colSource", "colVerified", "colEdit"].map(function (k) {
+          h("thead", null, h("tr", null, ["colPos", "colLine", "colNumbers", "colHours", "colSource", "colVerified", "colEdit"].map(function (k) {
             return h("th", { scope: "col" }, t(k));
           }))),
           h("tbody", null, rows))));
@@ -228,12 +258,17 @@
     SP.focus(form.querySelector("h2"));
   }
 
-  // lineBody(form): the line as PUT /v1/admin/lines/{id} takes it (snippets.Line's JSON).
-  function lineBody(form) {
+  // lineBody(form, line): the line as PUT /v1/admin/lines/{id} takes it (snippets.Line's JSON):
+  // the fields the form owns (OWNED) as the form says them, every other key as line (the line as
+  // the content has it now; none for a new line) says it.
+  function lineBody(form, line) {
     var v = function (n) {
       return form.elements[n].value.trim();
     };
     var b = {};
+    Object.keys(line || {}).forEach(function (k) {
+      if (OWNED.indexOf(k) < 0 && line[k] !== null && line[k] !== undefined) b[k] = line[k];
+    });
     TEXTS.forEach(function (k) {
       var o = {};
       ["en", "fr"].forEach(function (l) {
@@ -244,13 +279,41 @@
     ["country", "call", "call_tel", "text", "keyword", "chat_url", "source", "verified_on"].forEach(function (k) {
       if (v(k)) b[k] = v(k);
     });
-    var langs = v("languages").split(/[\s,]+/).filter(Boolean);
-    if (langs.length) b.languages = langs;
+    LISTS.forEach(function (k) {
+      var codes = v(k).split(/[\s,]+/).filter(Boolean);
+      if (codes.length) b[k] = codes;
+    });
+    if (form.elements.interpreters.checked) b.interpreters = true;
+    var access = [].filter.call(form.querySelectorAll("input[name=access]"), function (c) {
+      return c.checked;
+    }).map(function (c) {
+      return c.value;
+    });
+    if (access.length) b.access = access;
+    var sched = scheduleOf(form);
+    if (sched) b.schedule = sched;
     // The banner sentences the form shows (after a 422 naming them) go with the line.
     [].forEach.call(form.querySelectorAll("[data-region-msg]"), function (box) {
       (b.region_messages = b.region_messages || {})[box.getAttribute("data-region-msg")] = sentenceOf(box);
     });
     return b;
+  }
+
+  // scheduleOf(form): the schedule the form gives: "24/7", {zone, weekly, except} (one entry a
+  // line of their boxes, empty ones left out), or null for none (the note says the hours).
+  function scheduleOf(form) {
+    var mode = (form.querySelector("input[name=schedule]:checked") || {}).value;
+    if (mode === ALWAYS) return ALWAYS;
+    if (mode !== "weekly") return null;
+    var o = {}, zone = form.elements["schedule.zone"].value.trim();
+    if (zone) o.zone = zone;
+    ["weekly", "except"].forEach(function (k) {
+      var xs = form.elements["schedule." + k].value.split("\n").map(function (x) {
+        return x.trim();
+      }).filter(Boolean);
+      if (xs.length) o[k] = xs;
+    });
+    return o;
   }
 
   // editForm edits line id, or makes a new line when id is null: its identifier is asked for
@@ -261,15 +324,60 @@
     function input(name, label, o) {
       o = o || {};
       var val = name.indexOf(".") > 0 ? (l[name.split(".")[0]] || {})[name.split(".")[1]] : l[name];
-      if (name === "languages") val = (l.languages || []).join(", ");
+      if (LISTS.indexOf(name) >= 0) val = (l[name] || []).join(", ");
       var el = h("input", { type: o.type || "text", name: name, value: val || "", "data-field": p + name, spellcheck: o.spell ? null : "false",
         autocomplete: "off", lang: o.lang || null });
       return SP.field(label, el, o.hint);
     }
-    function pair(k, legend) {
-      return h("fieldset", { "data-field": p + k }, h("legend", null, legend),
+    function pair(k, legend, hint) {
+      return h("fieldset", { "data-field": p + k }, h("legend", null, legend), hint ? h("p", { class: "hint" }, hint) : null,
         h("div", { class: "row" }, input(k + ".en", t("en"), { lang: "en", spell: 1 }), input(k + ".fr", t("fr"), { lang: "fr", spell: 1 })));
     }
+    // entries(name, label, hint, list): a text area of one entry a line, named by its content path.
+    function entries(name, label, hint, list) {
+      var ta = h("textarea", { name: name, rows: "3", "data-field": p + name, spellcheck: "false", autocomplete: "off" });
+      ta.value = (list || []).join("\n");
+      return SP.field(label, ta, hint);
+    }
+    function check(name, value, label, on) {
+      var cid = SP.id("c");
+      var type = name === "schedule" ? "radio" : "checkbox";
+      return h("div", { class: "check" }, h("input", { type: type, id: cid, name: name, value: value, checked: !!on }), h("label", { for: cid }, label));
+    }
+    // The hours: 24/7, weekly hours in the line's zone with dated exceptions, or none (the note
+    // alone says when it answers); the weekly boxes show only when chosen, and keep what they
+    // hold while hidden.
+    var sc = l.schedule, weekly = sc && sc !== ALWAYS ? sc : null;
+    var mode = sc === ALWAYS ? ALWAYS : weekly ? "weekly" : "";
+    var weeklyBox = h("div", { "data-weekly": true, hidden: !weekly },
+      SP.field(t("fZone"), h("input", { type: "text", name: "schedule.zone", value: (weekly && weekly.zone) || "", "data-field": p + "schedule.zone",
+        spellcheck: "false", autocomplete: "off" }), t("fZoneHint")),
+      entries("schedule.weekly", t("fWeekly"), t("fWeeklyHint"), weekly && weekly.weekly),
+      entries("schedule.except", t("fExcept"), t("fExceptHint"), weekly && weekly.except));
+    var hoursBox = h("fieldset", { "data-hours-group": true }, h("legend", null, t("fHours")),
+      h("fieldset", { "data-field": p + "schedule" }, h("legend", null, t("fWhen")),
+        check("schedule", ALWAYS, t("fAlways"), mode === ALWAYS),
+        check("schedule", "weekly", t("fWeeklyHours"), mode === "weekly"),
+        check("schedule", "", t("fNoSchedule"), mode === "")),
+      weeklyBox,
+      pair("hours", t("fHoursNote"), t("fHoursNoteHint")));
+    hoursBox.addEventListener("change", function (e) {
+      if (e.target.name === "schedule") weeklyBox.hidden = e.target.value !== "weekly";
+    });
+    // The accessible ways in, each labelled as visitors read it; a code the edge does not know
+    // (none is valid) is kept, shown as it is.
+    var kinds = Object.keys(SP.access).sort();
+    (l.access || []).forEach(function (a) {
+      if (kinds.indexOf(a) < 0) kinds.push(a);
+    });
+    var ahint = SP.id("hint");
+    var accessBox = h("fieldset", { "data-field": p + "access", "aria-describedby": ahint }, h("legend", null, t("fAccess")),
+      h("p", { class: "hint", id: ahint }, t("fAccessHint")),
+      h("div", { class: "checks" }, kinds.map(function (k) {
+        return check("access", k, SP.access[k] || k, (l.access || []).indexOf(k) >= 0);
+      })));
+    var interp = check("interpreters", "true", t("fInterpreters"), l.interpreters);
+    interp.querySelector("input").setAttribute("data-field", p + "interpreters");
     var hid = SP.id("le");
     var review = h("div");
     var note = h("input", { type: "text", name: "note", autocomplete: "off" });
@@ -286,9 +394,12 @@
           input("call_hint.fr", t("fCallHint") + " (" + t("fr") + ")", { lang: "fr", spell: 1 })),
         h("div", { class: "row" }, input("text", t("fText")), input("keyword", t("fKeyword"))),
         input("chat_url", t("fChat"), { type: "url" })),
-      pair("hours", t("fHours")),
+      hoursBox,
       pair("audience", t("fAudience")),
       input("languages", t("fLanguages")),
+      input("languages_on_request", t("fLangsOnRequest"), { hint: t("fLangsOnRequestHint") }),
+      interp,
+      accessBox,
       input("source", t("fSource"), { type: "url" }),
       input("verified_on", t("fVerified"), { type: "date", hint: t("fVerifiedHint") }),
       msgs,
@@ -329,8 +440,9 @@
     function save(body, etag, base) {
       return SP.api("PUT", path(false), { body: body, ifMatch: etag, note: note.value.trim() }).then(function (r) {
         if (!r.ok) return failed(r, base, function () {
+          // Re-applied on top of the newer content: the form's fields over its line.
           return SP.content().then(function (c) {
-            return save(body, c.etag, c.version);
+            return save(lineBody(form, (c.content.lines || {})[id]), c.etag, c.version);
           });
         });
         var msg = isNew ? t("newSaved", r.json.version) : t("saved", r.json.version);
@@ -346,7 +458,7 @@
       SP.clearErrors(form);
       SP.clear(review);
       if (isNew && !newID()) return;
-      var body = lineBody(form), etag = cur.etag, base = cur.version;
+      var body = lineBody(form, (cur.content.lines || {})[id]), etag = cur.etag, base = cur.version;
       SP.api("PUT", path(true), { body: body, ifMatch: etag }).then(function (r) {
         if (!r.ok) return failed(r, base, function () {
           return SP.content().then(function (c) {
@@ -415,11 +527,14 @@
     SP.focus(form.querySelector("h2"));
   }
 
-  // fixPaths points list items' paths ("languages[1]") at the field holding the whole list.
+  // fixPaths points list items' paths ("languages[1]", "schedule.weekly[2]", "access[0]") at the
+  // field holding the whole list.
   function fixPaths(e) {
     return Object.assign({}, e, {
       errors: (e.errors || []).map(function (p) {
-        return Object.assign({}, p, { field: String(p.field || "").replace(/(\.languages)\[\d+\]$/, "$1") });
+        return Object.assign({}, p, {
+          field: String(p.field || "").replace(/(\.(?:languages|languages_on_request|access|schedule\.weekly|schedule\.except))\[\d+\]$/, "$1"),
+        });
       }),
     });
   }
