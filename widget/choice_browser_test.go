@@ -244,4 +244,10 @@ func TestRegionChoiceBeatsTimeZone(t *testing.T) {
 			t.Errorf("%s: the choice is still kept after Forget: %q", loc, stored)
 		}
 	}
+	// A page that names its region (data-region) offers no choice: it would not win.
+	ctx := open(t, browser, s.embed("/choice-pinned", "en", `data-partner="demo" data-region="CA-BC" data-components="banner"`, "", "", ""))
+	poll(t, ctx, `performance.getEntriesByName("signpost:edge").length > 0`)
+	if n := eval[int](t, ctx, shadow("banner")+`.querySelectorAll(".where").length`); n != 0 || !strings.Contains(eval[string](t, ctx, bannerText), "310-6789") {
+		t.Errorf("data-region: %d choosers, banner %q", n, eval[string](t, ctx, bannerText))
+	}
 }

@@ -226,8 +226,14 @@ func TestBannerFragmentWithoutJavaScript(t *testing.T) {
 func sameNames(t *testing.T, browser context.Context, s *site, include, region, loc string, lines bool) {
 	t.Helper()
 	names := `JSON.stringify([...(ROOT).querySelectorAll("a, button, summary")].filter((e) => !e.closest(".where, .signpost-where")).map((e) => e.tagName == "A" ? e.getAttribute("href") + " " + e.textContent : "disclosure " + e.textContent))`
-	widgetPage := s.embed("/names-"+region+"-"+loc, loc, `data-partner="demo" data-components="banner" data-region="`+region+`" data-locale="`+loc+`"`, "", "", "")
+	// The region as the visitor's own choice (data-region would hide the choice of places).
+	widgetPage := s.embed("/names-"+region+"-"+loc, loc, `data-partner="demo" data-components="banner" data-locale="`+loc+`"`, "", "", "")
 	ctx := open(t, browser, widgetPage)
+	poll(t, ctx, `performance.getEntriesByName("signpost:edge").length > 0`)
+	eval[bool](t, ctx, `localStorage.setItem("signpost-region", "`+region+`"), true`)
+	if err := chromedp.Do(ctx, chromedp.Navigate(widgetPage+"?chosen")); err != nil {
+		t.Fatal(err)
+	}
 	// The banner as the edge's answer drew it (the bundle draws Canada's until then).
 	poll(t, ctx, `performance.getEntriesByName("signpost:edge").length > 0`)
 	fromWidget := eval[string](t, ctx, strings.Replace(names, "ROOT", shadow("banner")+`.querySelector(".banner")`, 1))

@@ -151,7 +151,7 @@
     return {
       partner: ds.partner || "",
       loc: lang(ds.locale) || lang(d.documentElement.lang) || "en",
-      region: region, key: entry(region), own: own, chosen: !code(ds.region) && own,
+      region: region, key: entry(region), own: own, pin: code(ds.region), chosen: !code(ds.region) && own,
       comps: comps,
       accent: accent(ds.accent) || accent(p.accent),
       exit: safeURL(ds.exitUrl) || safeURL(p.exit_url) || "https://www.google.com/",
@@ -258,7 +258,8 @@
       // The visitor's own choice: their country's places; kept on this device, sent only as
       // the snippet's region. Applied with a button (a select that changed the page as it
       // moved would move a keyboard user's focus away); the banner then opens on its sentence.
-      if (c && c.places) {
+      // Not where the page names the region itself: data-region wins over a choice.
+      if (c && c.places && !cfg.pin) {
         var f = el("form", "where", "", p), sel = el("select", "", "", el("label", "", c.label, f));
         c.places.forEach((x) => { el("option", "", x.name, sel).value = x.code; });
         sel.value = cfg.key;
