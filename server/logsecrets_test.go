@@ -23,17 +23,7 @@ func TestLogsKeepNoSecrets(t *testing.T) {
 		"POST /v1/admin/content?access_token=q-t0ken-9911 HTTP/1.1\r\nHost: edge\r\nAuthorization: Bearer " + token + "\r\nCookie: session=c00k1e-s3cr3t\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd",
 		"G\x00T /x?token=q-t0ken-9911 HTTP/1.1\r\nAuthorization: Bearer " + token + "\r\nCookie: session=c00k1e-s3cr3t\r\n\r\n",
 	} {
-		c, err := e.dial()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := io.WriteString(c, raw); err != nil {
-			t.Fatal(err)
-		}
-		_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
-		status, _ := bufio.NewReader(c).ReadString('\n')
-		c.Close()
-		if !strings.Contains(status, " 400 ") {
+		if status := rawStatus(t, e, raw); !strings.Contains(status, " 400 ") {
 			t.Errorf("malformed request answered %q, want 400", status)
 		}
 	}
@@ -81,17 +71,7 @@ func TestLogsKeepNoLocation(t *testing.T) {
 	places := []string{"NZ-AUK", "Auckland", "country_code=NZ", "QLD-77", "NZ-WKO"}
 	raw := "GET /v1/snippets/demo HTTP/1.1\r\nHost: edge\r\nSignpost-Region: NZ-AUK\r\nCloudFront-Viewer-City: Auckland\r\n" +
 		"X-Akamai-Edgescape: georegion=1,country_code=NZ\r\ncf-region-code: QLD-77\r\ncloudfront-viewer-country-region: NZ-WKO\r\nBroken header line\r\n\r\n"
-	c, err := e.dial()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.WriteString(c, raw); err != nil {
-		t.Fatal(err)
-	}
-	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
-	status, _ := bufio.NewReader(c).ReadString('\n')
-	c.Close()
-	if !strings.Contains(status, " 400 ") {
+	if status := rawStatus(t, e, raw); !strings.Contains(status, " 400 ") {
 		t.Errorf("malformed request answered %q, want 400", status)
 	}
 	deadline := time.Now().Add(10 * time.Second)
@@ -125,4 +105,20 @@ func TestLocationInText(t *testing.T) {
 	if in := `"GET / HTTP/1.1\r\nAccept: NZ-AUK\r\n"`; locationInText(nil).ReplaceAllString(in, "${1}${2}[redacted]") != in {
 		t.Error("a header that says nothing of location was redacted")
 	}
+}
+
+// rawStatus writes raw to a new connection to the edge and returns its status line.
+func rawStatus(t *testing.T, e *edge, raw string) string {
+	t.Helper()
+	c, err := e.dial()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := io.WriteString(c, raw); err != nil {
+		t.Fatal(err)
+	}
+	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	status, _ := bufio.NewReader(c).ReadString('\n')
+	return status
 }
