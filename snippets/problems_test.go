@@ -14,8 +14,8 @@ import (
 // same verbs in the same order.
 func TestProblemCatalogue(t *testing.T) {
 	fs := token.NewFileSet()
-	formats := []string{originNoScheme, originShape, originInvalid}
-	for _, name := range []string{"validate.go", "safety.go", "hours.go"} {
+	formats := []string{originNoScheme, originShape, originInvalid, callFormat, telFormat, textFormat}
+	for _, name := range []string{"validate.go", "safety.go", "hours.go", "text.go"} {
 		f, err := parser.ParseFile(fs, name, nil, 0)
 		if err != nil {
 			t.Fatal(err)

@@ -67,11 +67,11 @@ func Withdrawn(cc, n string) string {
 	return ""
 }
 
-// numbersIn are the numbers a text names (as numberInText finds them), digits only.
+// numbersIn are the numbers a text names (as numbersOf reads them, in any script), digits only.
 func numbersIn(s string) []string {
 	var out []string
-	for _, m := range numberInText.FindAllString(s, -1) {
-		if d := digits(m); len(d) >= 2 {
+	for _, n := range numbersOf(s) {
+		if d := n.Digits; len(d) >= 2 {
 			out = append(out, d)
 		}
 	}

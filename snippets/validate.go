@@ -48,13 +48,9 @@ var (
 	regionPattern  = regexp.MustCompile(`^[A-Z]{2}(-[A-Z0-9]{1,3})?$`)
 	countryPattern = regexp.MustCompile(`^[A-Z]{2}$`)
 	langPattern    = regexp.MustCompile(`^[a-z]{2,3}$`)
-	numberPattern  = regexp.MustCompile(`^\+?[0-9]([0-9 .-]*[0-9])?$`)
 	keywordPattern = regexp.MustCompile(`^[A-Za-z0-9]{1,20}$`)
 	accentPattern  = regexp.MustCompile(AccentPattern)
 	telPattern     = regexp.MustCompile(`^\+?[0-9]{2,15}$`)
-	// numberInText finds numbers in a banner message, digits joined by single separators
-	// ("9-1-1", "116 123"); runs of fewer than three digits are times and counts ("24/7").
-	numberInText = regexp.MustCompile(`[0-9](?:[ .-]?[0-9])*`)
 )
 
 type validator struct {
@@ -106,6 +102,8 @@ func (v *validator) notices(c *Content) {
 		}
 		ids[n.ID] = true
 		v.text(p+".message", n.Message, true)
+		v.shown(p+".message", n.Message, maxNoticeMessage)
+		v.noticeNumbers(c, p+".message", n)
 		v.url(p+".url", n.URL, false)
 		for j, id := range n.Partners {
 			if c.Partners[id] == nil {
@@ -128,6 +126,79 @@ func (v *validator) notices(c *Content) {
 		}
 	}
 	v.overlaps(c.Notices)
+}
+
+// noticeNumbers refuses, in a notice, a number that is not a line or emergency number of every
+// region entry the notice reaches (a notice for CA reaches CA and every CA-xx entry), as a
+// region's own sentence may name only its own. A notice for every region also reaches visitors
+// placed in no entry, whose banner names no number: it may name none. Numbers that do not reach
+// a region or were withdrawn are named by the safety check (safety.go).
+func (v *validator) noticeNumbers(c *Content, path string, n *Notice) {
+	codes, everywhere := n.entries(c)
+	sets := make([]numberSet, 0, len(codes)+1)
+	for _, code := range codes {
+		sets = append(sets, c.entryNumbers(code))
+	}
+	if everywhere {
+		sets = append(sets, numberSet{})
+	}
+	for _, loc := range sortedKeys(n.Message) {
+		lp := path + "." + string(loc)
+		for _, num := range numbersOf(n.Message[loc]) {
+			if num.Unreadable {
+				v.unreadable(lp, num, sets...)
+				continue
+			}
+			if len(strings.TrimPrefix(num.Digits, "+")) < 3 || n.refusedForSafety(c, codes, num.Digits) {
+				continue
+			}
+			if everywhere {
+				v.errorf(lp, "names %q, but a notice for every region also reaches visitors placed in no region entry, whose banner names no number: no number serves every visitor, so name the regions the notice is for", num.Text)
+				continue
+			}
+			var missing []string
+			for i, code := range codes {
+				if _, ok := sets[i].has(num.Digits); !ok {
+					missing = append(missing, code)
+				}
+			}
+			if len(missing) > 0 {
+				v.errorf(lp, "names %q, which is not a line or emergency number of %s: a notice may name only numbers of every region entry it reaches", num.Text, strings.Join(missing, ", "))
+			}
+		}
+	}
+}
+
+// entries are the region entries whose visitors the notice reaches, sorted, and whether it
+// reaches visitors of no entry too (it names no region).
+func (n *Notice) entries(c *Content) (codes []string, everywhere bool) {
+	for _, code := range sortedKeys(c.Regions) {
+		if len(code) >= 2 && n.reaches(code) {
+			codes = append(codes, code)
+		}
+	}
+	return codes, len(n.Regions) == 0
+}
+
+// refusedForSafety reports whether the safety check refuses digits d in the notice already: a
+// number that does not reach one of its entries, or was withdrawn in one of its countries.
+func (n *Notice) refusedForSafety(c *Content, codes []string, d string) bool {
+	for _, code := range codes {
+		if Unreached(code, d) {
+			return true
+		}
+	}
+	for sub := range unreached {
+		if n.reaches(sub) && Unreached(sub, d) {
+			return true
+		}
+	}
+	for _, cc := range n.countries(c) {
+		if Withdrawn(cc, d) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // overlaps refuses two active notices for the same visitors: a banner shows one notice, so the
@@ -202,7 +273,9 @@ func (v *validator) url(path, s string, required bool) {
 	u, err := url.Parse(s)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		v.errorf(path, "not an absolute http(s) URL: %q", s)
+		return
 	}
+	v.shownString(path, s, 0)
 }
 
 func (v *validator) languages(path string, langs []string) {
@@ -231,26 +304,26 @@ func (v *validator) lines(c *Content) {
 			v.errorf(p, "id must be lower-case letters, digits and hyphens")
 		}
 		v.text(p+".name", l.Name, true)
+		v.shown(p+".name", l.Name, maxLabel)
 		if !countryPattern.MatchString(l.Country) {
 			v.errorf(p+".country", "required: an ISO 3166-1 alpha-2 code, got %q", l.Country)
 		}
 		if l.Call == "" && l.Text == "" && l.ChatURL == "" {
 			v.errorf(p, "a line needs at least one of call, text, chat_url")
 		}
-		if l.Call != "" && !numberPattern.MatchString(l.Call) {
-			v.errorf(p+".call", "not a phone number (digits, spaces, dots, hyphens, optional leading +): %q", l.Call)
+		if l.Call != "" {
+			v.lineNumber(p+".call", l.Call, phoneNumber, callFormat)
 		}
 		if l.CallTel != "" {
 			if l.Call == "" {
 				v.errorf(p+".call_tel", "given without call")
 			}
-			if !telPattern.MatchString(l.CallTel) {
-				v.errorf(p+".call_tel", "not a dialable number (digits, optional leading +): %q", l.CallTel)
-			}
+			v.lineNumber(p+".call_tel", l.CallTel, dialable, telFormat)
 		}
 		v.text(p+".call_hint", l.CallHint, false)
-		if l.Text != "" && !numberPattern.MatchString(l.Text) {
-			v.errorf(p+".text", "not a phone number: %q", l.Text)
+		v.shown(p+".call_hint", l.CallHint, maxLabel)
+		if l.Text != "" {
+			v.lineNumber(p+".text", l.Text, phoneNumber, textFormat)
 		}
 		if l.Keyword != "" {
 			if l.Text == "" {
@@ -262,12 +335,14 @@ func (v *validator) lines(c *Content) {
 		}
 		v.url(p+".chat_url", l.ChatURL, false)
 		v.text(p+".hours", l.Hours, l.Schedule == nil)
+		v.shown(p+".hours", l.Hours, maxLabel)
 		if l.Schedule == nil {
 			v.warnf(p+".schedule", "hours are free text: give schedule (\"24/7\" or weekly hours) so that visitors see whether the line is open now")
 		} else {
 			v.schedule(p+".schedule", l.Schedule)
 		}
 		v.text(p+".audience", l.Audience, false)
+		v.shown(p+".audience", l.Audience, maxLabel)
 		v.languages(p+".languages", l.Languages)
 		v.languages(p+".languages_on_request", l.LanguagesOnRequest)
 		for i, a := range l.Access {
@@ -313,7 +388,9 @@ func (v *validator) regions(c *Content) {
 			v.errorf(p, "not an ISO 3166 code (\"CA\" or \"CA-QC\")")
 		}
 		v.text(p+".name", r.Name, false)
+		v.shown(p+".name", r.Name, maxName)
 		v.text(p+".emergency_note", r.EmergencyNote, len(r.Emergency) == 0 && len(r.EmergencyNote) > 0)
+		v.shown(p+".emergency_note", r.EmergencyNote, 0)
 		switch {
 		case len(r.Emergency) == 0 && len(r.EmergencyNote) == 0:
 			v.errorf(p+".emergency", "required: the region's emergency number (or, where none serves the whole region, emergency_note saying whom to call)")
@@ -321,20 +398,17 @@ func (v *validator) regions(c *Content) {
 			v.errorf(p+".emergency_note", "only where the region has no emergency number: the button names %s", r.Emergency[0])
 		}
 		for _, loc := range sortedKeys(r.EmergencyNote) {
-			if m := numberInText.FindString(r.EmergencyNote[loc]); m != "" {
-				v.errorf(p+".emergency_note."+string(loc), "names %q: the note says whom to call, a number goes in emergency", m)
+			if ns := numbersOf(r.EmergencyNote[loc]); len(ns) > 0 {
+				v.errorf(p+".emergency_note."+string(loc), "names %q: the note says whom to call, a number goes in emergency", ns[0].Text)
 			} else if n := len([]rune(r.EmergencyNote[loc])); n > maxEmergencyNote {
 				v.errorf(p+".emergency_note."+string(loc), "%d characters: at most %d fit in the emergency button's place on a phone", n, maxEmergencyNote)
 			}
 		}
-		known := map[string]bool{}
 		for i, n := range r.Emergency {
-			if !telPattern.MatchString(n) {
-				v.errorf(fmt.Sprintf("%s.emergency[%d]", p, i), "not a phone number: %q", n)
-			}
-			known[digits(n)] = true
+			v.lineNumber(fmt.Sprintf("%s.emergency[%d]", p, i), n, dialable, textFormat)
 		}
 		v.text(p+".message", r.Message, true)
+		v.shown(p+".message", r.Message, maxRegionMessage)
 		seen := map[string]bool{}
 		for i, id := range r.Lines {
 			lp := fmt.Sprintf("%s.lines[%d]", p, i)
@@ -349,28 +423,30 @@ func (v *validator) regions(c *Content) {
 				v.errorf(lp, "line %q serves %s, not %s", id, l.Country, code[:2])
 			}
 			seen[id] = true
-			known[digits(l.Call)] = true
-			known[digits(l.CallTel)] = true
-			known[digits(l.Text)] = true
 		}
 		// A number in the message that is not one of the region's own is a copy error of the
 		// most dangerous kind: it would send a visitor to a line that does not serve them.
+		known := c.entryNumbers(code)
 		for _, loc := range Locales {
-			for _, m := range numberInText.FindAllString(r.Message[loc], -1) {
+			for _, n := range numbersOf(r.Message[loc]) {
 				// A number that does not reach the region at all is named by the safety check.
-				if d := digits(m); len(d) >= 3 && !known[d] && !known["+"+d] && !Unreached(code, d) {
-					v.errorf(p+".message."+string(loc), "names %q, which is not an emergency number or line of this region", m)
+				if n.Unreadable {
+					v.unreadable(p+".message."+string(loc), n, known)
+				} else if _, ok := known.has(n.Digits); !ok && len(strings.TrimPrefix(n.Digits, "+")) >= 3 && !Unreached(code, n.Digits) {
+					v.errorf(p+".message."+string(loc), "names %q, which is not an emergency number or line of this region", n.Text)
 				}
 			}
 		}
 	}
 }
 
-// digits keeps the digits of a number and a leading plus.
+// digits keeps the digits of a number, of any script written as ASCII, and a leading plus.
 func digits(s string) string {
 	var b strings.Builder
 	for i, r := range s {
-		if (r >= '0' && r <= '9') || (r == '+' && i == 0) {
+		if d, _ := asciiDigit(r); d != 0 {
+			b.WriteByte(d)
+		} else if r == '+' && i == 0 {
 			b.WriteRune(r)
 		}
 	}
@@ -379,11 +455,13 @@ func digits(s string) string {
 
 func (v *validator) unknown(u *UnknownRegion) {
 	v.text("unknown_region.message", u.Message, true)
-	if m := numberInText.FindString(u.Message[English] + " " + u.Message[French]); m != "" {
-		v.errorf("unknown_region.message", "names %q: the unknown-region message must not name any number", m)
+	v.shown("unknown_region.message", u.Message, maxSentence)
+	if ns := numbersOf(u.Message[English] + " " + u.Message[French]); len(ns) > 0 {
+		v.errorf("unknown_region.message", "names %q: the unknown-region message must not name any number", ns[0].Text)
 	}
 	v.url("unknown_region.directory_url", u.DirectoryURL, true)
 	v.text("unknown_region.directory_label", u.DirectoryLabel, true)
+	v.shown("unknown_region.directory_label", u.DirectoryLabel, maxLabel)
 }
 
 func (v *validator) resources(rs []*Resource) map[string]bool {
@@ -404,7 +482,9 @@ func (v *validator) resources(rs []*Resource) map[string]bool {
 			v.errorf(p+".type", "must be one of %s, got %q", strings.Join(ResourceTypes, ", "), r.Type)
 		}
 		v.text(p+".title", r.Title, true)
+		v.shown(p+".title", r.Title, maxLabel)
 		v.text(p+".summary", r.Summary, true)
+		v.shown(p+".summary", r.Summary, maxSentence)
 		v.text(p+".url", r.URL, true)
 		for _, loc := range Locales {
 			v.url(p+".url."+string(loc), r.URL[loc], false)
@@ -453,6 +533,8 @@ func (v *validator) partners(c *Content, resources map[string]bool) {
 		if strings.TrimSpace(pt.Name) == "" {
 			v.errorf(p+".name", "required")
 		}
+		// Shown on the embed builder, a public page.
+		v.shownString(p+".name", pt.Name, maxName)
 		for i, o := range pt.Origins {
 			if err := checkOrigin(o); err != "" {
 				v.errorf(fmt.Sprintf("%s.origins[%d]", p, i), err, o)
@@ -517,24 +599,33 @@ func checkOrigin(o string) string {
 }
 
 func (v *validator) feedback(f *FeedbackPrompt) {
-	v.text("feedback.found", f.Found, true)
-	v.text("feedback.helpful", f.Helpful, true)
-	v.text("feedback.comment", f.Comment, true)
-	v.text("feedback.followup", f.Followup, true)
-	v.text("feedback.email", f.Email, true)
-	v.text("feedback.not_monitored", f.NotMonitored, true)
-	v.text("feedback.thanks", f.Thanks, true)
-	v.text("feedback.yes", f.Yes, true)
-	v.text("feedback.no", f.No, true)
-	v.text("feedback.send", f.Send, true)
-	v.text("feedback.answer_required", f.AnswerRequired, true)
-	v.text("feedback.email_invalid", f.EmailInvalid, true)
-	v.text("feedback.crisis_intro", f.CrisisIntro, true)
-	v.text("feedback.rate_limited", f.RateLimited, true)
+	for _, t := range []struct {
+		key  string
+		text Text
+	}{
+		{"found", f.Found}, {"helpful", f.Helpful}, {"comment", f.Comment}, {"followup", f.Followup},
+		{"email", f.Email}, {"not_monitored", f.NotMonitored}, {"thanks", f.Thanks}, {"yes", f.Yes},
+		{"no", f.No}, {"send", f.Send}, {"answer_required", f.AnswerRequired},
+		{"email_invalid", f.EmailInvalid}, {"crisis_intro", f.CrisisIntro},
+		{"rate_limited", f.RateLimited}, {"send_failed", f.SendFailed},
+	} {
+		p := "feedback." + t.key
+		v.text(p, t.text, true)
+		v.shown(p, t.text, maxSentence)
+		// The form is the same in every region and where there is none: a number in it would
+		// reach visitors it does not serve ("call 988" in the United Kingdom).
+		for _, loc := range sortedKeys(t.text) {
+			for _, n := range numbersOf(t.text[loc]) {
+				if n.Unreadable || len(strings.TrimPrefix(n.Digits, "+")) >= 3 {
+					v.errorf(p+"."+string(loc), "names %q: the feedback form is shown in every region and where there is none, so it names no number; the banner above it has the region's lines", n.Text)
+					break
+				}
+			}
+		}
+	}
 	for _, loc := range sortedKeys(f.RateLimited) {
 		if !strings.Contains(f.RateLimited[loc], "{seconds}") {
 			v.errorf("feedback.rate_limited."+string(loc), "must say when to retry with {seconds}")
 		}
 	}
-	v.text("feedback.send_failed", f.SendFailed, true)
 }
