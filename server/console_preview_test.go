@@ -182,7 +182,12 @@ func TestConsolePreview(t *testing.T) {
 	if bytes.Equal(draft, configs.Content) {
 		t.Fatal("the shipped CA message changed: update this test")
 	}
+	// A notice token may not have a whole draft served: that is the content scope's.
 	r := f.do(t, "POST", "/v1/admin/preview", draft, with(bearer(capiNoticeToken), "Content-Type", "application/yaml")...)
+	if code, field := jsonError(t, r); r.StatusCode() != 403 || code != "missing_scope" || field != "scope" {
+		t.Errorf("POST preview with a notice token: %d %s", r.StatusCode(), r.Body())
+	}
+	r = f.do(t, "POST", "/v1/admin/preview", draft, with(bearer(aliceToken), "Content-Type", "application/yaml")...)
 	var p struct{ Preview string }
 	if err := json.Unmarshal(r.Body(), &p); err != nil || r.StatusCode() != 200 || !previewID.MatchString(p.Preview) {
 		t.Fatalf("POST preview: %d %s", r.StatusCode(), r.Body())
@@ -315,7 +320,10 @@ func TestConsolePreviewLifetime(t *testing.T) {
 	if s := status(second); s != 200 {
 		t.Errorf("a preview 1 s old: %d", s)
 	}
-	nora := createAs(capiNoticeToken) // another operator's, made before alice's burst
+	// Another operator's, made before alice's burst: nora's notice token previews a notice.
+	exp := testNow.Add(preview.TTL + time.Hour).UTC().Format(time.RFC3339)
+	d := f.dryRun(t, "PUT", "/v1/admin/notice?dry_run=1", []byte(`{"id":"storm","message":{"en":"Line down"},"expires_at":"`+exp+`"}`), bearer(capiNoticeToken)...)
+	nora := d.Preview
 	ids := []string{second}
 	for len(ids) < preview.MaxPerOperator {
 		ids = append(ids, create())

@@ -98,6 +98,8 @@ func TestScopes(t *testing.T) {
 		{"POST", "/v1/admin/content/rollback", `{"version":1}`, false, []string{auth.ScopeContent}, "content.rollback"},
 		{"PUT", "/v1/admin/notice", `{"id":"storm","message":{"en":"Lines are busy."},"regions":["CA"],"expires_at":"` + exp + `"}`, false, []string{auth.ScopeNotice}, "notice.put"},
 		{"DELETE", "/v1/admin/notice?id=storm", "", false, []string{auth.ScopeNotice}, "notice.delete"},
+		// A whole draft served to anyone with its id for 15 minutes is content, not a notice.
+		{"POST", "/v1/admin/preview", string(configs.Content), false, []string{auth.ScopeContent}, ""},
 		{"GET", "/v1/admin/feedback", "", false, []string{auth.ScopeFeedbackRead}, "feedback.export"},
 		{"GET", "/v1/admin/feedback/stats", "", false, []string{auth.ScopeFeedbackRead}, ""},
 		{"GET", "/v1/admin/audit", "", false, []string{auth.ScopeFeedbackRead}, ""},
@@ -107,7 +109,7 @@ func TestScopes(t *testing.T) {
 	for _, rt := range routes {
 		send := func(token string) *fasthttp.Response {
 			h := with(bearer(token), "Content-Type", "application/json")
-			if rt.method == "PUT" && rt.path == "/v1/admin/content" {
+			if rt.path == "/v1/admin/content" || rt.path == "/v1/admin/preview" {
 				h = with(bearer(token), "Content-Type", "application/yaml")
 			}
 			if rt.ifMatch {

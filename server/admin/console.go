@@ -31,7 +31,10 @@ func (s *handlers) consoleRoutes(r *router.Router, get func(string, fasthttp.Req
 	r.PUT("/v1/admin/lines/{id}", s.Auth.Wrap(s.handlePutLine, auth.ScopeContent))
 	r.PUT("/v1/admin/regions/{code}/lines", s.Auth.Wrap(s.handlePutRegionLines, auth.ScopeContent))
 	get("/v1/admin/content/diff", s.Auth.Wrap(s.handleContentDiff, auth.ScopeContent, auth.ScopeNotice))
-	r.POST("/v1/admin/preview", s.Auth.Wrap(s.handleCreatePreview, auth.ScopeContent, auth.ScopeNotice))
+	// A whole draft is whole content: only the content scope may have one served (for 15
+	// minutes, to anyone with its id). A notice token previews its notice through the dry run of
+	// PUT /v1/admin/notice, an edit of the current content like the real write.
+	r.POST("/v1/admin/preview", s.Auth.Wrap(s.handleCreatePreview, auth.ScopeContent))
 }
 
 // handleWhoami answers GET /v1/admin/whoami: the token's operator name and scopes, so the
@@ -214,8 +217,8 @@ func (s *handlers) handleContentDiff(ctx *fasthttp.RequestCtx) error {
 	}{n[0], n[1], diffOf(from, to)})
 }
 
-// handleCreatePreview answers POST /v1/admin/preview: the body is a whole draft content
-// document (YAML or JSON), validated as a publish would be.
+// handleCreatePreview answers POST /v1/admin/preview (scope content): the body is a whole draft
+// content document (YAML or JSON), validated as a publish would be.
 func (s *handlers) handleCreatePreview(ctx *fasthttp.RequestCtx) error {
 	ct := string(ctx.Request.Header.ContentType())
 	if ct != "" && !strings.Contains(ct, "yaml") && !strings.Contains(ct, "json") && !strings.HasPrefix(ct, "text/plain") {

@@ -164,11 +164,12 @@ func (g *Guard) Wrap(h func(*fasthttp.RequestCtx) error, anyOf ...string) fastht
 
 // The scopes of operator tokens: what a token may do through /v1/admin/.
 const (
-	// ScopeContent: write content (the whole bundle, featured lists, resources, rollback) and
-	// read it (current, history, versions).
+	// ScopeContent: write content (the whole bundle, featured lists, resources, rollback),
+	// preview whole drafts, and read it (current, history, versions).
 	ScopeContent = "content"
-	// ScopeNotice: publish and withdraw emergency notices, and read content (a notice is
-	// written against the current content).
+	// ScopeNotice: publish and withdraw emergency notices (and dry-run them: a preview of the
+	// current content with the notice), and read content (a notice is written against the
+	// current content). Not whole-draft previews: those are content.
 	ScopeNotice = "notice"
 	// ScopeFeedbackRead: export feedback, read its stats, the audit log and the usage counts.
 	ScopeFeedbackRead = "feedback:read"
