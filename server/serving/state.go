@@ -214,7 +214,7 @@ func (st *State) Snippet(ctx *fasthttp.RequestCtx, now time.Time, remember bool)
 		if err != nil {
 			return nil, err
 		}
-		return &snippetEntry{asset: asset.New(body, web.ContentJSON, CacheSnippet).Whole(web.PublicHeaders), until: until}, nil
+		return &snippetEntry{asset: asset.Rendered(body, web.ContentJSON, CacheSnippet).Whole(web.PublicHeaders), until: until}, nil
 	})
 	if err != nil {
 		return err
@@ -348,7 +348,7 @@ func (st *State) Page(ctx *fasthttp.RequestCtx, now time.Time, name, variant, co
 		if err != nil {
 			return nil, err
 		}
-		return &snippetEntry{asset: asset.New(body, contentType, cacheControl), until: until}, nil
+		return &snippetEntry{asset: asset.Rendered(body, contentType, cacheControl), until: until}, nil
 	}
 	var e *snippetEntry
 	if st.admitVariant(variant) {
