@@ -3,6 +3,7 @@ package server
 import (
 	"io"
 	"log/slog"
+	"strconv"
 	"testing"
 
 	"github.com/signpost/edge/server/asset"
@@ -13,7 +14,12 @@ import (
 // connection, so that allocations counted are the handler's own. Each request sets its URI
 // afresh, as a server reads a new one: what the handler parses of it is counted too.
 func benchRequest(b *testing.B, uri string, headers ...string) {
-	srv, err := New(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, shipped(b))
+	benchRequestWith(b, Config{}, uri, headers...)
+}
+
+func benchRequestWith(b *testing.B, cfg Config, uri string, headers ...string) {
+	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv, err := New(cfg, shipped(b))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -131,5 +137,43 @@ func benchBare(b *testing.B, uri string, headers ...string) {
 		ctx.Request.SetRequestURI(uri)
 		ctx.Response.Reset()
 		bare(ctx)
+	}
+}
+
+// BenchmarkBannerFragmentNewHost is the fragment asked under a Host never seen before on each
+// request (issue 22): what a stream of made-up hosts costs the edge, without EDGE_PUBLIC_ORIGIN
+// (the links name each Host) and with it (the Host is not read).
+func BenchmarkBannerFragmentNewHost(b *testing.B) { benchNewHosts(b, Config{}) }
+
+func BenchmarkBannerFragmentNewHostPublicOrigin(b *testing.B) {
+	benchNewHosts(b, Config{PublicOrigin: "https://signpost.example.org"})
+}
+
+// BenchmarkBannerFragmentPublicOrigin is BenchmarkBannerFragment with EDGE_PUBLIC_ORIGIN: the
+// cached, compressed answer.
+func BenchmarkBannerFragmentPublicOrigin(b *testing.B) {
+	benchRequestWith(b, Config{PublicOrigin: "https://signpost.example.org"}, "/v1/banner/mhcc.html?region=GB", "Accept-Encoding", "gzip")
+}
+
+func benchNewHosts(b *testing.B, cfg Config) {
+	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv, err := New(cfg, shipped(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := srv.Handler()
+	uri := "/v1/banner/demo.html?region=CA-QC&locale=fr"
+	ctx := benchCtx(uri, "Accept-Encoding", "gzip, deflate, br")
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		ctx.Request.SetRequestURI(uri)
+		ctx.Request.Header.SetHost("x" + strconv.Itoa(i) + ".example")
+		ctx.Response.Reset()
+		h(ctx)
+		if ctx.Response.StatusCode() != 200 {
+			b.Fatalf("%d %s", ctx.Response.StatusCode(), ctx.Response.Body())
+		}
 	}
 }

@@ -239,9 +239,11 @@ func TestLocatedFragmentAndFrame(t *testing.T) {
 		quebec    bool
 		vary      string
 	}{
-		{"/v1/banner/mhcc.html", cdnNode, false, "Accept-Encoding"},
-		{"/v1/banner/mhcc.html", direct, false, "Accept-Encoding"},
-		{"/v1/banner/mhcc.html?region=CA", cdnNode, false, "Accept-Encoding"},
+		// The fragment's links name the edge as reached (no EDGE_PUBLIC_ORIGIN here): its Host,
+		// and the scheme a trusted proxy may say.
+		{"/v1/banner/mhcc.html", cdnNode, false, "Accept-Encoding, Host, X-Forwarded-Proto"},
+		{"/v1/banner/mhcc.html", direct, false, "Accept-Encoding, Host"},
+		{"/v1/banner/mhcc.html?region=CA", cdnNode, false, "Accept-Encoding, Host, X-Forwarded-Proto"},
 		{"/v1/frame/mhcc", cdnNode, true, "CloudFront-Viewer-Country, CloudFront-Viewer-Country-Region"},
 		{"/v1/frame/mhcc", direct, false, ""},
 		{"/v1/frame/mhcc?region=CA", cdnNode, false, ""},

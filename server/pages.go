@@ -52,7 +52,7 @@ func (p *pages) style(n int) *asset.Asset {
 		return a.(*asset.Asset)
 	}
 	css := append(slices.Clip(p.css), widget.ReserveCSS(snippets.Components, n)...)
-	a, _ := p.styles.LoadOrStore(n, asset.New(css, "text/css; charset=utf-8", "public, max-age=300"))
+	a, _ := p.styles.LoadOrStore(n, asset.Rendered(css, "text/css; charset=utf-8", "public, max-age=300"))
 	return a.(*asset.Asset)
 }
 
@@ -110,7 +110,7 @@ var favicon = sync.OnceValue(func() *asset.Asset {
 	}
 	var b bytes.Buffer
 	_ = png.Encode(&b, img)
-	return asset.New(b.Bytes(), "image/png", "public, max-age=86400")
+	return asset.Rendered(b.Bytes(), "image/png", "public, max-age=86400") // drawn on the first request
 })
 
 // handleFavicon serves favicon.

@@ -65,6 +65,13 @@ type Config struct {
 	RateLimits *ratelimit.Limiter
 	// TrustedProxies may name the client in X-Forwarded-For; empty trusts none.
 	TrustedProxies ratelimit.Proxies
+	// PublicOrigin is the edge's origin as visitors reach it (EDGE_PUBLIC_ORIGIN, such as
+	// https://signpost.example.org): every absolute link the banner fragment writes, and the
+	// code the embed builder writes, names it, whatever Host a request sent; the fragment is
+	// then one cached, compressed answer per partner, locale and region. Empty: they name the
+	// edge as each request reached it (web.Origin), and the fragment varies on Host. New
+	// refuses a value that is not an origin (web.ParsePublicOrigin).
+	PublicOrigin string
 	// LocationHeader is a CDN's location header (EDGE_LOCATION_HEADER): it places a visitor whose
 	// request names no region, read only from a TCP peer in TrustedProxies (with none, never).
 	// nil reads none.
@@ -157,6 +164,9 @@ func New(cfg Config, content *snippets.Loaded) (*Server, error) {
 		cfg.Mode = "embedded"
 	}
 	var err error
+	if cfg.PublicOrigin, err = web.ParsePublicOrigin(cfg.PublicOrigin); err != nil {
+		return nil, fmt.Errorf("public origin: %w", err)
+	}
 	if cfg.CrisisPhrases == nil {
 		if cfg.CrisisPhrases, err = snippets.ParseCrisisPhrases(configs.CrisisPhrases); err != nil {
 			return nil, err
@@ -275,7 +285,7 @@ func (s *Server) routes() (*router.Router, error) {
 	intake.Routes(r, in)
 	// Without JavaScript (server/nojs): the banner fragment and its stylesheet, the framable
 	// page, and its form's intake, which shares the widget's.
-	if err := nojs.Routes(r, get, nojs.Deps{Log: s.log, Now: s.cfg.Now, State: s.state.Load, Intake: in}); err != nil {
+	if err := nojs.Routes(r, get, nojs.Deps{Log: s.log, Now: s.cfg.Now, State: s.state.Load, PublicOrigin: s.cfg.PublicOrigin, Intake: in}); err != nil {
 		return nil, err
 	}
 	get("/metrics", s.handleMetrics)
@@ -292,7 +302,7 @@ func (s *Server) routes() (*router.Router, error) {
 	get("/favicon.ico", s.handleFavicon)
 	get("/demo.css", s.handlePage)
 	// The partner embed builder (server/embedbuilder): page, generated code, preview, assets.
-	embedbuilder.Routes(get, embedbuilder.Deps{Log: s.log, TrustedProxies: s.cfg.TrustedProxies, Now: s.cfg.Now,
+	embedbuilder.Routes(get, embedbuilder.Deps{Log: s.log, TrustedProxies: s.cfg.TrustedProxies, PublicOrigin: s.cfg.PublicOrigin, Now: s.cfg.Now,
 		Current: func() (*snippets.Loaded, *widget.Bundle) { st := s.state.Load(); return st.Content, st.Bundle }})
 	// The operator console's pages (server/console) and what operators read of feedback and
 	// usage (server/dashboard).

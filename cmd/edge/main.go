@@ -29,6 +29,7 @@ import (
 	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/ratelimit"
 	"github.com/signpost/edge/server/serving"
+	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	usagestore "github.com/signpost/edge/usage"
 	"github.com/valyala/fasthttp"
@@ -167,6 +168,7 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	partnerRate := fs.String("partner-rate", envString(getenv, "EDGE_PARTNER_RATE", ratelimit.DefaultPartnerRate), "feedback per partner, same format (EDGE_PARTNER_RATE)")
 	trustedProxies := fs.String("trusted-proxies", getenv("EDGE_TRUSTED_PROXIES"), "CIDRs of proxies whose X-Forwarded-For is believed; empty trusts none (EDGE_TRUSTED_PROXIES)")
 	locationHeader := fs.String("location-header", getenv("EDGE_LOCATION_HEADER"), "request header in which a CDN says where the visitor is, read from trusted proxies only: CloudFront-Viewer-Country-Region, CF-Region-Code, X-Akamai-Edgescape, or one holding an ISO 3166 code; empty reads none (EDGE_LOCATION_HEADER)")
+	publicOrigin := fs.String("public-origin", getenv("EDGE_PUBLIC_ORIGIN"), "the edge's origin as visitors reach it, such as https://signpost.example.org: the banner fragment's links and the embed builder's code name it whatever Host a request sends; empty names the request's own Host (EDGE_PUBLIC_ORIGIN)")
 	tokensFile := fs.String("admin-tokens", getenv("EDGE_ADMIN_TOKENS_FILE"), "YAML file of named operator tokens: tokens: [{name, token, scopes}] (EDGE_ADMIN_TOKENS_FILE)")
 	redisPrefix := fs.String("redis-prefix", envString(getenv, "EDGE_REDIS_PREFIX", "signpost:"), "prefix of the content store's Redis keys (EDGE_REDIS_PREFIX)")
 	adminTokenFile := fs.String("admin-token-file", getenv("EDGE_ADMIN_TOKEN_FILE"), "file holding the operator token; EDGE_ADMIN_TOKEN gives it directly (EDGE_ADMIN_TOKEN_FILE)")
@@ -191,6 +193,11 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	locator, err := serving.ParseLocator(*locationHeader)
 	if err != nil {
 		fmt.Fprintln(stderr, "edge serve: EDGE_LOCATION_HEADER:", err)
+		return exitUsage
+	}
+	origin, err := web.ParsePublicOrigin(*publicOrigin)
+	if err != nil {
+		fmt.Fprintln(stderr, "edge serve: EDGE_PUBLIC_ORIGIN:", err)
 		return exitUsage
 	}
 	followupRetention, err := parseRetention(*retention)
@@ -262,7 +269,7 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 		}
 	}()
 	srv, err := server.New(server.Config{Logger: log, Mode: in.mode, Feedback: in.store, RateLimits: in.limits,
-		TrustedProxies: proxies, LocationHeader: locator, IPHasher: in.hasher, AdminToken: adminToken, FollowupRetention: followupRetention,
+		TrustedProxies: proxies, PublicOrigin: origin, LocationHeader: locator, IPHasher: in.hasher, AdminToken: adminToken, FollowupRetention: followupRetention,
 		Health: in.health, Spool: in.spool, ContentStore: store, DataDir: *dataDir, Operators: operators, Usage: counts}, content)
 	if err != nil {
 		fmt.Fprintln(stderr, "edge serve:", err)
@@ -282,7 +289,7 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 		log.Warn("EDGE_LOCATION_HEADER is set but EDGE_TRUSTED_PROXIES is empty: no proxy is trusted, so the location header is never read")
 	}
 	log.Info("serving", "addr", ln.Addr().String(), "content", from, "seed", seedFrom, "content_version", content.Version,
-		"widget", srv.WidgetPath(), "mode", in.mode, "location_header", locationSetting(locator, proxies), "version", version)
+		"widget", srv.WidgetPath(), "mode", in.mode, "location_header", locationSetting(locator, proxies), "public_origin", originSetting(origin), "version", version)
 	base := browseURL(ln.Addr())
 	fmt.Fprintf(stdout, "Signpost edge is running: open %s\n", base)
 	fmt.Fprintf(stdout, "  partner embed builder: %sembed\n", base)
@@ -321,6 +328,14 @@ func locationSetting(l *serving.Locator, proxies ratelimit.Proxies) string {
 		return "ignored (" + l.Name() + "): no trusted proxies"
 	}
 	return l.Vary() + ", from trusted proxies"
+}
+
+// originSetting says, for the startup log, what the banner fragment's links name.
+func originSetting(origin string) string {
+	if origin == "" {
+		return "each request's Host (EDGE_PUBLIC_ORIGIN unset)"
+	}
+	return origin
 }
 
 // openUsage opens the usage counters of the mode: a JSON file under the data dir, or hashes in

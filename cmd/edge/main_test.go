@@ -110,6 +110,12 @@ func TestCommandLine(t *testing.T) {
 	if code, _, errOut := runEdge([]string{"serve", "--location-header", "CF-Region-Code:"}, nil); code != 2 || !strings.Contains(errOut, `"CF-Region-Code:"`) {
 		t.Errorf("bad --location-header: %d %q", code, errOut)
 	}
+	for _, bad := range []string{"signpost.example.org", "ftp://signpost.example.org", "https://signpost.example.org/edge",
+		"https://signpost.example.org?x=1", "https://user@signpost.example.org", "https://evil example", "https://a..b"} {
+		if code, _, errOut := runEdge([]string{"serve"}, map[string]string{"EDGE_PUBLIC_ORIGIN": bad}); code != 2 || !strings.Contains(errOut, "EDGE_PUBLIC_ORIGIN") {
+			t.Errorf("EDGE_PUBLIC_ORIGIN=%s: %d %q", bad, code, errOut)
+		}
+	}
 	dir := t.TempDir()
 	variants(t, dir)
 	code, _, errOut := runEdge([]string{"serve", "--addr", "127.0.0.1:0", "--data-dir", dir, "--content", filepath.Join(dir, "invalid.yaml")}, nil)

@@ -60,6 +60,9 @@ type Deps struct {
 	Current func() (*snippets.Loaded, *widget.Bundle)
 	// TrustedProxies may say the scheme the client used (X-Forwarded-Proto).
 	TrustedProxies ratelimit.Proxies
+	// PublicOrigin is the edge's origin as visitors reach it (EDGE_PUBLIC_ORIGIN), which the
+	// code written names; "": the edge as the builder's request reached it (web.Origin).
+	PublicOrigin string
 	// Now is the clock (the resources featured, the notice in the include preview); nil: the
 	// system's.
 	Now func() time.Time

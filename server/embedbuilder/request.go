@@ -54,7 +54,10 @@ type Code struct {
 	// The server-side include (ways.go): the fragment's URL, the includes for nginx SSI, ESI,
 	// PHP and WordPress, the rules for the partner's stylesheet (space, accent), the CSP line,
 	// and the include's preview.
-	Fragment       string `json:"fragment"`
+	Fragment string `json:"fragment"`
+	// FragmentLinks says what the partner's server sends and gets: the origin the fragment's
+	// links name, and whether that depends on the name it fetches the edge under.
+	FragmentLinks  string `json:"fragment_links"`
 	SSI            string `json:"ssi"`
 	ESI            string `json:"esi"`
 	PHP            string `json:"php"`
@@ -71,9 +74,11 @@ type Code struct {
 
 // embedRequest is one request's view: language, origin, options, and the code they give.
 type embedRequest struct {
-	lang    snippets.Locale
-	text    *embedText
-	origin  string
+	lang   snippets.Locale
+	text   *embedText
+	origin string
+	// public: origin is the operator's (EDGE_PUBLIC_ORIGIN), not the request's.
+	public  bool
 	bundle  *widget.Bundle
 	content *snippets.Loaded
 	now     time.Time
@@ -87,9 +92,12 @@ func (b *embedBuilder) request(ctx *fasthttp.RequestCtx) (*embedRequest, error) 
 	if !ok {
 		return nil, web.ErrBadHost
 	}
+	if b.PublicOrigin != "" {
+		origin = b.PublicOrigin
+	}
 	content, bundle := b.Current()
 	lang := web.Lang(ctx)
-	r := &embedRequest{lang: lang, text: embedTexts[lang], origin: origin, bundle: bundle, content: content, now: b.now()}
+	r := &embedRequest{lang: lang, text: embedTexts[lang], origin: origin, public: b.PublicOrigin != "", bundle: bundle, content: content, now: b.now()}
 	r.parse(ctx.QueryArgs())
 	return r, nil
 }

@@ -25,6 +25,7 @@ type embedText struct {
 	// The three ways (ways.go) and when to use which.
 	Ways, WaysText, WayScript, WayScriptWhen, WayInclude, WayIncludeWhen, WayFrame, WayFrameWhen string
 	// The server-side include: its outputs, the comments inside them, its notes and preview.
+	FragmentLinks, FragmentLinksPublic, FragmentLinksHost                                             string
 	IncludeText, Fragment, FragmentText, SSI, SSIText, SSIConf, SSIOn, SSIPage, ESI, ESIText, ESIPage string
 	PHP, PHPText, PHPComment, WordPress, WordPressText, WPComment, Template, TemplateText             string
 	IncludeCSS, IncludeCSSText, IncludeCSPText, Takeover, TakeoverText                                string

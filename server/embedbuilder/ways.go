@@ -107,6 +107,11 @@ func (r *embedRequest) ways(c *Code, p *snippets.Partner) {
 	fallback := directoryLink(r.content, loc)
 
 	c.Fragment = fragment
+	if r.public {
+		c.FragmentLinks = fmt.Sprintf(t.FragmentLinksPublic, r.origin)
+	} else {
+		c.FragmentLinks = fmt.Sprintf(t.FragmentLinksHost, r.origin)
+	}
 	sni := ""
 	if strings.HasPrefix(r.origin, "https:") {
 		sni = "    proxy_ssl_server_name on;\n"
@@ -212,6 +217,7 @@ func (t *embedText) blocks(c *Code) (include, frame []outBlock) {
 	}
 	include = []outBlock{
 		out("fragment", "h-include", t.Fragment, t.FragmentText, c.Fragment, t.CopyFragment),
+		out("fragment_links", "h-include", t.FragmentLinks, c.FragmentLinks, "", ""),
 		out("ssi", "h-include", t.SSI, t.SSIText, c.SSI, t.CopySSI),
 		out("esi", "h-include", t.ESI, t.ESIText, c.ESI, t.CopyESI),
 		out("php", "h-include", t.PHP, t.PHPText, c.PHP, t.CopyPHP),

@@ -52,6 +52,9 @@ type Deps struct {
 	Now func() time.Time
 	// State is what the edge serves now: content and its caches.
 	State func() *serving.State
+	// PublicOrigin is the edge's origin as visitors reach it (EDGE_PUBLIC_ORIGIN), which the
+	// fragment's links name whatever Host its fetch sent; "": the request's own (web.Origin).
+	PublicOrigin string
 	// Intake takes the form's submissions as POST /v1/feedback takes the widget's; its Hasher
 	// signs the form's render time and its Proxies may tell the scheme (web.Origin).
 	Intake intake.Deps
@@ -94,23 +97,32 @@ func (h *handlers) handleCSS(ctx *fasthttp.RequestCtx) {
 	h.css.Serve(ctx)
 }
 
-// handleFragment answers GET /v1/banner/{partner}.html?region=&locale=.
+// handleFragment answers GET /v1/banner/{partner}.html?region=&locale=. Its links name the
+// public origin when one is configured: then the answer is the same whatever the Host, and is
+// cached compressed. Without one they name the edge as the request reached it, and the answer
+// varies on Host (serving.Page: drawn once, the origin filled in for each request).
 func (h *handlers) handleFragment(ctx *fasthttp.RequestCtx) {
 	web.SetCORS(ctx)
-	origin, ok := web.Origin(ctx, h.Intake.Proxies)
-	if !ok {
-		web.Write(ctx, h.Log, web.ErrBadHost)
-		return
+	origin, perRequest := h.PublicOrigin, h.PublicOrigin == ""
+	if perRequest {
+		var ok bool
+		if origin, ok = web.Origin(ctx, h.Intake.Proxies); !ok {
+			web.Write(ctx, h.Log, web.ErrBadHost)
+			return
+		}
 	}
 	st := h.State()
-	err := st.Page(ctx, h.Now(), "banner.html", origin, contentHTML, CacheFragment,
-		func(p *snippets.Partner, loc snippets.Locale, key string, now time.Time) ([]byte, time.Time, error) {
+	err := st.Page(ctx, h.Now(), "banner.html", origin, perRequest, contentHTML, CacheFragment,
+		func(p *snippets.Partner, loc snippets.Locale, key, origin string, now time.Time) ([]byte, time.Time, error) {
 			return Fragment(st.Content, p, loc, key, origin, now)
 		})
 	if err != nil {
 		web.Write(ctx, h.Log, err)
 		web.SetCORS(ctx)
 		return
+	}
+	if perRequest {
+		serving.AddVary(&ctx.Response.Header, web.OriginVary(ctx, h.Intake.Proxies))
 	}
 	ctx.Response.Header.Set("Content-Security-Policy", fragmentCSP)
 }

@@ -5,6 +5,10 @@
 package serving
 
 import (
+	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"slices"
 	"sync"
@@ -57,9 +61,6 @@ type State struct {
 	// byURI finds a rendered snippet by the request's exact URI, before the router: the path
 	// every partner page asks on each load answers without parsing anything again.
 	byURI uriCache
-	// variants are the page variants cached (admitVariant).
-	variantsMu sync.Mutex
-	variants   []string
 }
 
 // ManifestBody is the JSON of /v1/widget.json, what partners pin their tag from.
@@ -110,8 +111,9 @@ type snippetKey struct {
 	locale  snippets.Locale
 	region  string
 	part    snippets.Part
-	// variant tells apart the renderings of a server-rendered page that name the edge's origin.
-	variant string
+	// perRequest marks a server-rendered page drawn with a stand-in for the origin its links
+	// name, which each request fills in (Page).
+	perRequest bool
 	// zone is the visitor's time zone, for an entry whose lines' hours are said on their clock
 	// (Content.Scheduled); "" otherwise.
 	zone string
@@ -119,6 +121,10 @@ type snippetKey struct {
 
 type snippetEntry struct {
 	asset *asset.Asset
+	// parts are a page drawn for every origin (Page): its bytes between the stand-ins (originMark),
+	// and tag a hash of the drawing.
+	parts [][]byte
+	tag   string
 	// until is when a featured resource enters or leaves its window (zero: never).
 	until time.Time
 }
@@ -214,7 +220,7 @@ func (st *State) Snippet(ctx *fasthttp.RequestCtx, now time.Time, remember bool)
 		if err != nil {
 			return nil, err
 		}
-		return &snippetEntry{asset: asset.New(body, web.ContentJSON, CacheSnippet).Whole(web.PublicHeaders), until: until}, nil
+		return &snippetEntry{asset: asset.Rendered(body, web.ContentJSON, CacheSnippet).Whole(web.PublicHeaders), until: until}, nil
 	})
 	if err != nil {
 		return err
@@ -326,56 +332,91 @@ func (st *State) PartnerSelect(ctx *fasthttp.RequestCtx, located bool) (p *snipp
 
 var errUnknownPartner = web.New(fasthttp.StatusNotFound, "unknown_partner", "partner", "unknown_partner")
 
-// Render draws one of a partner's server-rendered documents (the banner fragment).
-type Render func(p *snippets.Partner, loc snippets.Locale, key string, now time.Time) (body []byte, until time.Time, err error)
+// Render draws one of a partner's server-rendered documents (the banner fragment), its absolute
+// links to the edge naming origin.
+type Render func(p *snippets.Partner, loc snippets.Locale, key, origin string, now time.Time) (body []byte, until time.Time, err error)
 
-// maxVariants bounds the variants (the edge origins a fragment's links name) cached per state:
-// they come from the Host header, so past it a variant is rendered for each request.
-const maxVariants = 4
-
-// Page answers GET of a partner's server-rendered document name (the banner fragment) with
-// the locale and region rules of Select with neither tz nor a CDN's location header (a
-// partner's server fetches it: the CDN would place that server, not the visitor), as
-// contentType with cacheControl, rendered once per partner, locale, region entry and variant
-// while fresh; a 304 for a matching ETag.
-func (st *State) Page(ctx *fasthttp.RequestCtx, now time.Time, name, variant, contentType, cacheControl string, render Render) error {
+// Page answers GET of a partner's server-rendered document name (the banner fragment) with the
+// locale and region rules of Select with neither tz nor a CDN's location header (a partner's
+// server fetches it: the CDN would place that server, not the visitor), as contentType with
+// cacheControl; a 304 for a matching ETag. It is drawn once per partner, locale and region entry
+// while fresh, whatever origin its links name:
+//
+//   - perRequest false: origin is the same for every request (the operator's public origin):
+//     the document is compressed once (at the request levels) and served from the cache.
+//   - perRequest true: origin is the request's own (its Host): the document is drawn once with
+//     a stand-in origin and each answer fills in the request's, uncompressed. A stream of
+//     made-up hosts costs a copy each: nothing is drawn, compressed or cached per host, and no
+//     host takes another's place. The caller names what the origin came from in Vary. An
+//     origin of other bytes than letters, digits and ".-:/[]" (plainOrigin) is ErrBadHost.
+func (st *State) Page(ctx *fasthttp.RequestCtx, now time.Time, name, origin string, perRequest bool, contentType, cacheControl string, render Render) error {
 	p, loc, key, vary, err := st.PartnerSelect(ctx, false)
 	if err != nil {
 		return err
 	}
-	draw := func() (*snippetEntry, error) {
-		body, until, err := render(p, loc, key, now)
+	k := snippetKey{partner: p.ID, locale: loc, region: key, part: snippets.Part(name), perRequest: perRequest}
+	switch {
+	case !perRequest:
+		e, err := st.snippets.get(k, now, func() (*snippetEntry, error) {
+			body, until, err := render(p, loc, key, origin, now)
+			if err != nil {
+				return nil, err
+			}
+			return &snippetEntry{asset: asset.Rendered(body, contentType, cacheControl), until: until}, nil
+		})
 		if err != nil {
-			return nil, err
+			return err
 		}
-		return &snippetEntry{asset: asset.New(body, contentType, cacheControl), until: until}, nil
+		e.asset.Serve(ctx)
+	case !plainOrigin(origin):
+		// Not one web.Origin gives for a valid Host (an IPv6 zone, say): refused rather than
+		// drawn for each request.
+		return web.ErrBadHost
+	default:
+		e, err := st.snippets.get(k, now, func() (*snippetEntry, error) {
+			body, until, err := render(p, loc, key, originMark, now)
+			if err != nil {
+				return nil, err
+			}
+			sum := sha256.Sum256(body)
+			return &snippetEntry{parts: bytes.Split(body, []byte(originMark)), tag: hex.EncodeToString(sum[:12]), until: until}, nil
+		})
+		if err != nil {
+			return err
+		}
+		// The ETag names the drawing and the origin filled in, so the bytes, without hashing them.
+		sum := sha256.Sum256([]byte(origin))
+		asset.ServeJoined(ctx, e.parts, []byte(origin), e.tag+"-"+hex.EncodeToString(sum[:8]), contentType, cacheControl)
 	}
-	var e *snippetEntry
-	if st.admitVariant(variant) {
-		e, err = st.snippets.get(snippetKey{partner: p.ID, locale: loc, region: key, part: snippets.Part(name), variant: variant}, now, draw)
-	} else {
-		e, err = draw()
-	}
-	if err != nil {
-		return err
-	}
-	e.asset.Serve(ctx)
 	AddVary(&ctx.Response.Header, vary)
 	return nil
 }
 
-// admitVariant reports whether v may be cached: one of the first maxVariants seen.
-func (st *State) admitVariant(v string) bool {
-	st.variantsMu.Lock()
-	defer st.variantsMu.Unlock()
-	if slices.Contains(st.variants, v) {
-		return true
+// originMark stands for the origin in a page drawn for every origin: an origin no request can
+// name (the .invalid top-level domain, RFC 2606), random per process so that no content holds it,
+// and written as it is by html/template in a link, as a real origin is (plainOrigin).
+var originMark = func() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return "https://o" + hex.EncodeToString(b[:]) + ".invalid"
+}()
+
+// plainOrigin reports whether o holds only what html/template writes unchanged in a URL
+// attribute (letters, digits, ".-:/[]": every origin web.Origin gives for a valid Host): then
+// filling it in for originMark gives the bytes drawing the page with o would.
+func plainOrigin(o string) bool {
+	if o == "" {
+		return false
 	}
-	if len(st.variants) < maxVariants {
-		st.variants = append(st.variants, v)
-		return true
+	for i := 0; i < len(o); i++ {
+		switch c := o[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case c == '.', c == '-', c == ':', c == '/', c == '[', c == ']':
+		default:
+			return false
+		}
 	}
-	return false
+	return true
 }
 
 // Remembered is the snippet answered before for this exact URI, while it is fresh; nil else.

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"fmt"
 	"net"
 	"net/netip"
+	"net/url"
 	"strings"
 
 	"github.com/valyala/fasthttp"
@@ -15,7 +17,8 @@ type Trust interface {
 }
 
 // Origin is this edge's origin as the client reached it, for absolute links in what the edge
-// writes for partners (tags, CSP lines, the banner fragment's stylesheet): the Host header, and
+// writes for partners (tags, CSP lines, the banner fragment's links) when the operator has not
+// named its public origin (EDGE_PUBLIC_ORIGIN, ParsePublicOrigin): the Host header, and
 // the scheme of the connection. A plain-HTTP request is taken to have come through a
 // TLS-terminating proxy (https), except on a loopback host (http, for `make run`), or when a
 // trusted proxy says otherwise in X-Forwarded-Proto. An untrusted client's X-Forwarded-Proto is
@@ -81,4 +84,37 @@ func SameSite(ctx *fasthttp.RequestCtx, proxies Trust) bool {
 	}
 	fwd, _, _ := strings.Cut(string(ctx.Request.Header.Peek("X-Forwarded-Host")), ",")
 	return fwd != "" && trustedPeer(ctx, proxies) && strings.EqualFold(host, strings.TrimSpace(fwd))
+}
+
+// OriginVary names, for an answer whose bytes hold Origin's value, the request headers it was
+// read from: Host, and X-Forwarded-Proto when a trusted proxy may have said the scheme.
+func OriginVary(ctx *fasthttp.RequestCtx, proxies Trust) string {
+	if !ctx.IsTLS() && trustedPeer(ctx, proxies) {
+		return "Host, X-Forwarded-Proto"
+	}
+	return "Host"
+}
+
+// ParsePublicOrigin reads the edge's public origin (EDGE_PUBLIC_ORIGIN): http or https, a host
+// as a Host header may name it (ValidHost), an optional port, and nothing else (no user, path
+// but "/", query or fragment). It returns the origin as links name it, lower-case and without
+// a trailing slash; "" for "".
+func ParsePublicOrigin(s string) (string, error) {
+	if s == "" {
+		return "", nil
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "", fmt.Errorf("%q is not a URL: %w", s, err)
+	}
+	scheme := strings.ToLower(u.Scheme)
+	switch {
+	case scheme != "http" && scheme != "https":
+		return "", fmt.Errorf("%q: want an http or https origin, such as https://signpost.example.org", s)
+	case u.Opaque != "" || u.User != nil || !ValidHost([]byte(u.Host)):
+		return "", fmt.Errorf("%q: want scheme://host[:port], such as https://signpost.example.org", s)
+	case (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(s, "#"):
+		return "", fmt.Errorf("%q: an origin has no path, query or fragment", s)
+	}
+	return scheme + "://" + strings.ToLower(u.Host), nil
 }
