@@ -8,11 +8,11 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"log/slog"
 	"net"
 	"regexp"
 	"runtime/debug"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -112,6 +112,11 @@ const (
 	// routes check their own limits (feedback: 16 KiB, admin JSON edits: 64 KiB).
 	DefaultMaxBodySize = 1 << 20
 )
+
+// maxRequestHead bounds a request's line and headers together (fasthttp's read buffer, its
+// default made explicit): a longer head is answered 431 headers_too_large. It bounds the query
+// too: at most 1,354 distinct parameter names (TestLargestQuery).
+const maxRequestHead = 4096
 
 // Server is one edge instance.
 type Server struct {
@@ -217,6 +222,7 @@ func New(cfg Config, content *snippets.Loaded) (*Server, error) {
 		WriteTimeout:          cfg.WriteTimeout,
 		IdleTimeout:           cfg.IdleTimeout,
 		MaxRequestBodySize:    cfg.MaxBodySize,
+		ReadBufferSize:        maxRequestHead,
 		NoDefaultServerHeader: true,
 		// The handlers read bodies themselves: a malformed multipart form is the intake's 415
 		// with its CORS headers, not fasthttp's bare 400.
@@ -371,27 +377,91 @@ func (s *Server) Handler() fasthttp.RequestHandler {
 	}
 }
 
-// multiValued are the query parameters that may repeat (the builder's components).
-var multiValued = []string{"components"}
+// multiValued is the query parameter that may repeat (the builder's components).
+var multiValued = []byte("components")
 
-// duplicateParam finds a query parameter given twice that may appear once. Queries are short:
-// the pairwise comparison allocates nothing.
+// smallQuery is how many names duplicateParam compares pairwise, on the stack: every query the
+// widget, the pages and the builder send (the builder's has nine names). Past it, a hash set.
+const smallQuery = 16
+
+// duplicateParam finds a query parameter given twice that may appear once, in one pass: linear
+// in the names, whatever their number (bounded only by maxRequestHead: 1,354 distinct names),
+// allocation-free (up to smallQuery names by pairs, past it in a pooled set).
 func duplicateParam(args *fasthttp.Args) (string, bool) {
-	if args.Len() < 2 {
+	n := args.Len()
+	if n < 2 {
 		return "", false
 	}
-	i := 0
-	for k := range args.All() {
-		j := 0
-		for k2 := range args.All() {
-			if j > i && bytes.Equal(k, k2) && !slices.Contains(multiValued, string(k)) {
+	if n > smallQuery {
+		set := nameSets.Get().(*nameSet)
+		defer nameSets.Put(set)
+		set.reset(n)
+		defer set.release()
+		for k := range args.All() {
+			if set.add(k) && !bytes.Equal(k, multiValued) {
 				return string(k), true
 			}
-			j++
 		}
+		return "", false
+	}
+	var seen [smallQuery][]byte
+	i := 0
+	for k := range args.All() {
+		for _, s := range seen[:i] {
+			if bytes.Equal(s, k) && !bytes.Equal(k, multiValued) {
+				return string(k), true
+			}
+		}
+		seen[i] = k
 		i++
 	}
 	return "", false
+}
+
+// nameSets keeps the sets of long queries for the next.
+var nameSets = sync.Pool{New: func() any { return &nameSet{seed: maphash.MakeSeed()} }}
+
+// nameSet is a set of a query's names: open addressing over the names' hashes, keyed by a seed
+// of its own (a client cannot choose names that collide), at most half full.
+type nameSet struct {
+	seed  maphash.Seed
+	slots []int32  // 1 + the index in names of the name in the slot; 0: empty
+	names [][]byte // views of the query, released before the set is put back
+}
+
+// reset empties the set for n names.
+func (s *nameSet) reset(n int) {
+	size := 64
+	for size < 2*n {
+		size *= 2
+	}
+	if cap(s.slots) < size {
+		s.slots = make([]int32, size)
+	}
+	s.slots = s.slots[:size]
+	clear(s.slots)
+}
+
+// release lets go of the query's bytes.
+func (s *nameSet) release() {
+	clear(s.names)
+	s.names = s.names[:0]
+}
+
+// add puts k in the set and reports whether it was there already.
+func (s *nameSet) add(k []byte) bool {
+	mask := uint64(len(s.slots) - 1)
+	for i := maphash.Bytes(s.seed, k) & mask; ; i = (i + 1) & mask {
+		j := s.slots[i]
+		if j == 0 {
+			s.names = append(s.names, k)
+			s.slots[i] = int32(len(s.names))
+			return false
+		}
+		if bytes.Equal(s.names[j-1], k) {
+			return true
+		}
+	}
 }
 
 // requestError answers requests fasthttp could not read, in the same JSON error shape.
