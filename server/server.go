@@ -349,6 +349,14 @@ func (s *Server) Handler() fasthttp.RequestHandler {
 				web.Write(ctx, s.log, web.New(fasthttp.StatusInternalServerError, "internal", "", "internal"))
 			}
 		}()
+		if name, bad := ambiguousFraming(&ctx.Request.Header); bad {
+			// Where this request ends is a matter of opinion: a proxy in front may have read
+			// another length than fasthttp did, and the rest of the connection is not to be
+			// read as a request of its own.
+			web.Write(ctx, s.log, web.New(fasthttp.StatusBadRequest, "ambiguous_framing", name, "ambiguous_framing"))
+			ctx.SetConnectionClose()
+			return
+		}
 		if h := ctx.Request.Header.Host(); len(h) > 0 && !web.ValidHost(h) {
 			// Never let a malformed Host reach anything that names this edge.
 			web.Write(ctx, s.log, web.ErrBadHost)
@@ -462,6 +470,59 @@ func (s *nameSet) add(k []byte) bool {
 			return true
 		}
 	}
+}
+
+var (
+	nameTransferEncoding = []byte("Transfer-Encoding")
+	nameContentLength    = []byte("Content-Length")
+	codingChunked        = []byte("chunked")
+)
+
+// ambiguousFraming finds in a request's head what fasthttp reads one way and a proxy in front
+// of the edge may read another, so that the two disagree on where the request ends (request
+// smuggling): a Transfer-Encoding other than chunked alone (fasthttp ignores "identity"), a
+// Content-Length beside Transfer-Encoding (fasthttp goes by the chunks), a header line folded
+// onto the one before (obs-fold, which fasthttp joins), and a line ending in a bare LF (which
+// fasthttp takes for CRLF). It names the header at fault ("" for a line's shape). What fasthttp
+// refuses itself (two Content-Lengths, one that is not digits, two Transfer-Encodings, a coding
+// it does not know, chunked in HTTP/1.0) never reaches the handler. The head as received is
+// read (fasthttp forgets chunked once an empty body is read): one pass, looking into the lines
+// whose name has the length of one of the two only.
+func ambiguousFraming(h *fasthttp.RequestHeader) (string, bool) {
+	raw := h.RawHeaders()
+	te, cl := false, false
+	for len(raw) > 0 {
+		i := bytes.IndexByte(raw, '\n')
+		if i < 0 {
+			break // fasthttp read the head whole: it ends in a blank line
+		}
+		if i == 0 || raw[i-1] != '\r' {
+			return "", true
+		}
+		line := raw[:i-1]
+		raw = raw[i+1:]
+		if len(line) == 0 {
+			break
+		}
+		if len(raw) > 0 && (raw[0] == ' ' || raw[0] == '\t') {
+			return "", true
+		}
+		switch {
+		case len(line) > len(nameTransferEncoding) && line[len(nameTransferEncoding)] == ':' &&
+			bytes.EqualFold(line[:len(nameTransferEncoding)], nameTransferEncoding):
+			if !bytes.EqualFold(bytes.Trim(line[len(nameTransferEncoding)+1:], " \t"), codingChunked) {
+				return string(nameTransferEncoding), true
+			}
+			te = true
+		case len(line) > len(nameContentLength) && line[len(nameContentLength)] == ':' &&
+			bytes.EqualFold(line[:len(nameContentLength)], nameContentLength):
+			cl = true
+		}
+	}
+	if te && cl {
+		return string(nameContentLength), true
+	}
+	return "", false
 }
 
 // requestError answers requests fasthttp could not read, in the same JSON error shape.
