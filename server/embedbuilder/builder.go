@@ -190,7 +190,17 @@ func (b *embedBuilder) handleEmbed(ctx *fasthttp.RequestCtx) {
 	h := &ctx.Response.Header
 	h.Set("Content-Security-Policy", CSP)
 	h.Set("Content-Language", string(r.lang))
-	web.WriteHTML(ctx, buf.Bytes(), "Accept-Language, Accept-Encoding")
+	web.WriteHTML(ctx, buf.Bytes(), "Accept-Language, Accept-Encoding"+b.originVary(ctx))
+}
+
+// originVary is what the code varies on besides the language: the headers the edge's origin was
+// read from (Host, and X-Forwarded-Proto from a trusted proxy), as ", …"; "" when the operator
+// named the public origin.
+func (b *embedBuilder) originVary(ctx *fasthttp.RequestCtx) string {
+	if b.PublicOrigin != "" {
+		return ""
+	}
+	return ", " + web.OriginVary(ctx, b.TrustedProxies)
 }
 
 // handleEmbedCode answers the generated code for the options, as JSON: the page's script asks
@@ -203,7 +213,7 @@ func (b *embedBuilder) handleEmbedCode(ctx *fasthttp.RequestCtx) {
 		return
 	}
 	ctx.Response.Header.Set("Cache-Control", "no-store")
-	ctx.Response.Header.Set("Vary", "Accept-Language")
+	ctx.Response.Header.Set("Vary", "Accept-Language"+b.originVary(ctx))
 	if err := web.WriteJSON(ctx, fasthttp.StatusOK, r.code()); err != nil {
 		web.Write(ctx, b.Log, err)
 	}
@@ -273,7 +283,7 @@ func (b *embedBuilder) handleEmbedPreview(ctx *fasthttp.RequestCtx) {
 		b.handleIncludePreview(ctx, r)
 		return
 	}
-	renderPreview(ctx, b.Log, r, "/v1/widget.js", r.text.PreviewHeading, r.text.PreviewNote, "Accept-Encoding")
+	renderPreview(ctx, b.Log, r, "/v1/widget.js", r.text.PreviewHeading, r.text.PreviewNote, "Accept-Language, Accept-Encoding")
 }
 
 // handleReserveCSS serves the reservation rule for ?components= and ?resources= (how many are

@@ -190,7 +190,7 @@ func (b *embedBuilder) handleIncludePreview(ctx *fasthttp.RequestCtx, r *embedRe
 		return
 	}
 	ctx.Response.Header.Set("Content-Security-Policy", IncludePreviewCSP)
-	web.WriteHTML(ctx, buf.Bytes(), "Accept-Encoding")
+	web.WriteHTML(ctx, buf.Bytes(), "Accept-Language, Accept-Encoding")
 }
 
 // now is the builder's clock: Deps.Now, else the system's.
