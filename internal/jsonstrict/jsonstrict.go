@@ -5,7 +5,9 @@ package jsonstrict
 
 import (
 	"encoding/json"
+	"hash/maphash"
 	"strings"
+	"sync"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -20,21 +22,41 @@ const smallObject = 16
 // U+FFFD). Data that is not JSON is the caller's decoder's to refuse: it gets ("", false), or
 // the duplicate found before the data went wrong.
 func DuplicateKey(data []byte) (string, bool) {
-	var s scanner
+	s := scanners.Get().(*scanner)
+	defer s.release()
 	return s.run(data)
+}
+
+// scanners keeps scanners' stacks for the next body: deep nesting reuses warm memory instead of
+// asking for more.
+var scanners = sync.Pool{New: func() any { return &scanner{big: keySet{seed: maphash.MakeSeed()}} }}
+
+// keep bounds what a pooled scanner keeps: frames, keys, slots (a 1 MiB body could nest
+// 500,000 deep).
+const keep = 1 << 14
+
+// release empties s (it holds views of the body) and pools it, unless it grew past keep.
+func (s *scanner) release() {
+	clear(s.keys)
+	clear(s.big.entries)
+	s.keys, s.stack, s.objects = s.keys[:0], s.stack[:0], 0
+	s.big.entries, s.big.slots = s.big.entries[:0], s.big.slots[:0]
+	if cap(s.stack) <= keep && cap(s.keys) <= keep && cap(s.big.slots) <= keep {
+		scanners.Put(s)
+	}
 }
 
 // frame is an object or array being read.
 type frame struct {
 	object bool
-	serial int // the object's number, for the keys it put in big
-	keys   int // where its keys start in scanner.keys
-	count  int // how many keys it has
+	serial int32 // the object's number, for the keys it put in big
+	keys   int32 // where its keys start in scanner.keys
+	count  int32 // how many keys it has
 }
 
 // bigKey is a key of an object with more than smallObject keys.
 type bigKey struct {
-	serial int
+	serial int32
 	key    string
 }
 
@@ -42,8 +64,58 @@ type scanner struct {
 	stack []frame
 	// keys are the keys of the objects being read (each object's after its parent's), decoded.
 	keys    []string
-	big     map[bigKey]struct{}
-	objects int
+	big     keySet
+	objects int32
+}
+
+// keySet holds the keys of objects with more than smallObject keys: open addressing over the
+// keys' hashes, keyed by a seed of its own (a client cannot choose keys that collide), at most
+// half full, grown by doubling.
+type keySet struct {
+	seed    maphash.Seed
+	slots   []int32 // 1 + the index in entries of the key in the slot; 0: empty
+	entries []bigKey
+}
+
+func (ks *keySet) hash(k bigKey) uint64 {
+	return maphash.String(ks.seed, k.key) ^ uint64(k.serial)*0x9e3779b97f4a7c15
+}
+
+// add puts k in the set and reports whether it was there already.
+func (ks *keySet) add(k bigKey) bool {
+	if 2*(len(ks.entries)+1) > len(ks.slots) {
+		ks.grow()
+	}
+	mask := uint64(len(ks.slots) - 1)
+	for i := ks.hash(k) & mask; ; i = (i + 1) & mask {
+		j := ks.slots[i]
+		if j == 0 {
+			ks.entries = append(ks.entries, k)
+			ks.slots[i] = int32(len(ks.entries))
+			return false
+		}
+		if ks.entries[j-1] == k {
+			return true
+		}
+	}
+}
+
+// grow doubles the slots (64 at first) and puts the entries back.
+func (ks *keySet) grow() {
+	size := max(64, 2*len(ks.slots))
+	if cap(ks.slots) < size {
+		ks.slots = make([]int32, size)
+	}
+	ks.slots = ks.slots[:size]
+	clear(ks.slots)
+	mask := uint64(size - 1)
+	for n, k := range ks.entries {
+		i := ks.hash(k) & mask
+		for ks.slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		ks.slots[i] = int32(n + 1)
+	}
 }
 
 func (s *scanner) run(data []byte) (string, bool) {
@@ -60,7 +132,7 @@ func (s *scanner) run(data []byte) (string, bool) {
 			continue
 		case '{', '[':
 			s.objects++
-			s.stack = append(s.stack, frame{object: c == '{', serial: s.objects, keys: len(s.keys)})
+			s.stack = append(s.stack, frame{object: c == '{', serial: s.objects, keys: int32(len(s.keys))})
 			wantKey = c == '{'
 			i++
 			continue
@@ -119,20 +191,12 @@ func (s *scanner) add(key string) bool {
 			return false
 		}
 		// The object is large: its keys go into the set from now on.
-		if s.big == nil {
-			s.big = make(map[bigKey]struct{})
-		}
 		for _, k := range s.keys[f.keys:] {
-			s.big[bigKey{f.serial, k}] = struct{}{}
+			s.big.add(bigKey{f.serial, k})
 		}
 		return false
 	default:
-		k := bigKey{f.serial, key}
-		if _, dup := s.big[k]; dup {
-			return true
-		}
-		s.big[k] = struct{}{}
-		return false
+		return s.big.add(bigKey{f.serial, key})
 	}
 }
 
