@@ -54,13 +54,17 @@ func TestLargestQuery(t *testing.T) {
 }
 
 // BenchmarkQueryNames is what a query of 100, 1,000 and the most distinct names a request can
-// hold (maxNames) costs on /healthz and on the widget, through the whole handler: each request
-// parses its query afresh, and the duplicate-parameter check reads every name.
+// hold (maxNames) costs on /healthz and on the widget, through the whole handler (0: no query):
+// each request parses its query afresh, and the duplicate-parameter check reads every name.
 func BenchmarkQueryNames(b *testing.B) {
 	for _, path := range []string{"/healthz", "/v1/widget.js"} {
-		for _, n := range []int{100, 1000, maxNames} {
+		for _, n := range []int{0, 100, 1000, maxNames} {
+			uri := path
+			if n > 0 {
+				uri += "?" + queryOfNames(n)
+			}
 			b.Run(fmt.Sprintf("%s/%d", strings.TrimPrefix(strings.TrimPrefix(path, "/v1"), "/"), n), func(b *testing.B) {
-				benchRequest(b, path+"?"+queryOfNames(n))
+				benchRequest(b, uri)
 			})
 		}
 	}
