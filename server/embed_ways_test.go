@@ -58,7 +58,10 @@ func TestEmbedWays(t *testing.T) {
 	// height of banner, exit and the resources featured today.
 	iframe := `<iframe src="https://edge.test/v1/frame/mhcc?region=CA-QC&amp;locale=fr&amp;components=banner,resources,exit&amp;page=/" ` +
 		`title="Aide en situation de crise et ressources"` + "\n " + ` class="signpost-frame" height="`
-	if !strings.HasPrefix(c.Iframe, iframe) || !strings.HasSuffix(c.Iframe, `" loading="eager" referrerpolicy="no-referrer"></iframe>`) {
+	// Sandboxed so that the frame keeps the edge's origin (its form's post must carry it), may
+	// send its form and leave for the top page on a tap, and nothing more.
+	if !strings.HasPrefix(c.Iframe, iframe) || !strings.HasSuffix(c.Iframe, `" loading="eager" referrerpolicy="no-referrer"`+"\n "+
+		` sandbox="allow-forms allow-same-origin allow-top-navigation-by-user-activation"></iframe>`) {
 		t.Errorf("iframe\n%s\nwant prefix\n%s", c.Iframe, iframe)
 	}
 	if c.IframePreview != "/v1/frame/mhcc?region=CA-QC&locale=fr&components=banner,resources,exit&page=/" {

@@ -229,6 +229,8 @@ var badInputs = []struct {
 	{"origin of another partner", "", "https://mentalhealthcommission.ca", "", `{"partner":"demo","page":"/","found":true,"elapsed_ms":4000}`, 403, "origin_not_allowed", ""},
 	{"origin null", "", "null", "", `{"partner":"demo","page":"/","found":true,"elapsed_ms":4000}`, 403, "origin_not_allowed", ""},
 	{"no origin, no token", "", "-", "", `{"partner":"demo","page":"/","found":true,"elapsed_ms":4000}`, 403, "origin_required", ""},
+	// A token is for a server, which sends no Origin; an opaque origin is a browser's, refused.
+	{"origin null, with a feedback:write token", "", "null", "Bearer " + testToken, `{"partner":"demo","page":"/","found":true,"elapsed_ms":4000}`, 403, "origin_not_allowed", ""},
 	{"no origin, wrong token", "", "-", "Bearer not-the-token", `{"partner":"demo","page":"/","found":true,"elapsed_ms":4000}`, 403, "forbidden", ""},
 	{"bad field from a foreign origin is 403", "", "https://evil.example", "", `{"partner":"demo","page":"nope","found":true,"elapsed_ms":4000}`, 403, "origin_not_allowed", ""},
 }

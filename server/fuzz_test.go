@@ -89,6 +89,8 @@ func FuzzFeedbackForm(f *testing.F) {
 		ctx.Request.Header.SetMethod("POST")
 		ctx.Request.SetRequestURI("/v1/feedback/form")
 		ctx.Request.Header.SetHost("edge.example")
+		// Sent from the frame page itself: every body reaches the form's parsing.
+		ctx.Request.Header.Set("Origin", "https://edge.example")
 		ctx.Request.Header.SetContentType("application/x-www-form-urlencoded")
 		ctx.Request.SetBody(b)
 		h(&ctx)

@@ -20,9 +20,13 @@ func TestFeedbackFormRoundTrip(t *testing.T) {
 	if strings.Contains(html, "signpost-crisis") || !strings.Contains(html, `class="signpost-banner"`) {
 		t.Errorf("thanks page: want the banner, no crisis box:\n%s", html)
 	}
-	// A second send of the same answer (the browser's resend of a POST) is stored once.
-	if r, _ := e.send(t, v); r.StatusCode() != 200 {
-		t.Errorf("resend: %d", r.StatusCode())
+	// A second send of the same form (a second press, the browser's resend of a POST) is not
+	// taken again: its token is spent. The page says it was received, keeps what was entered,
+	// and holds a new token.
+	r, html = e.send(t, v)
+	if r.StatusCode() != 409 || !strings.Contains(html, "This form was already sent, and it was received.") ||
+		!strings.Contains(html, ">Found the number I needed</textarea>") || reToken.FindStringSubmatch(html)[1] == v.Get("t") {
+		t.Errorf("resend: %d, want 409 saying it was received, the comment kept and a new token:\n%s", r.StatusCode(), html)
 	}
 	rs := e.records(t)
 	if len(rs) != 1 {

@@ -21,6 +21,7 @@ import (
 	"github.com/signpost/edge/configs"
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/feedback/spent"
 	"github.com/signpost/edge/server/admin"
 	"github.com/signpost/edge/server/auth"
 	"github.com/signpost/edge/server/console"
@@ -97,6 +98,9 @@ type Config struct {
 	Health func(context.Context) []string
 	// Spool reports a Redis-mode store's spool counters for /metrics; nil: zeros.
 	Spool func() SpoolStats
+	// FormTokens remembers the no-JavaScript form's tokens already taken, each taken once
+	// (spent.OpenRedis in Redis mode, shared by every edge). Default: this edge's memory.
+	FormTokens spent.Store
 	// Usage keeps the cookie-free usage counts of POST /v1/beacon (usage.OpenFile under the
 	// data dir in embedded mode, usage.OpenRedis in Redis mode). Default: in memory only. The
 	// caller closes it after Shutdown, which flushes it.
@@ -291,7 +295,7 @@ func (s *Server) routes() (*router.Router, error) {
 	intake.Routes(r, in)
 	// Without JavaScript (server/nojs): the banner fragment and its stylesheet, the framable
 	// page, and its form's intake, which shares the widget's.
-	if err := nojs.Routes(r, get, nojs.Deps{Log: s.log, Now: s.cfg.Now, State: s.state.Load, PublicOrigin: s.cfg.PublicOrigin, Intake: in}); err != nil {
+	if err := nojs.Routes(r, get, nojs.Deps{Log: s.log, Now: s.cfg.Now, State: s.state.Load, PublicOrigin: s.cfg.PublicOrigin, Intake: in, Spent: s.cfg.FormTokens}); err != nil {
 		return nil, err
 	}
 	get("/metrics", s.handleMetrics)

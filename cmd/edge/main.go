@@ -26,6 +26,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/signpost/edge/configs"
+	"github.com/signpost/edge/feedback/spent"
 	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/ratelimit"
 	"github.com/signpost/edge/server/serving"
@@ -268,7 +269,15 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 			log.Error("usage counts not flushed at shutdown", "err", err)
 		}
 	}()
-	srv, err := server.New(server.Config{Logger: log, Mode: in.mode, Feedback: in.store, RateLimits: in.limits,
+	// The no-JavaScript form's spent tokens: shared in Redis by every edge (this edge's memory
+	// while Redis is away), else in this edge's memory.
+	var formTokens spent.Store = spent.NewMemory(0, log)
+	if in.rdb != nil {
+		rt := spent.OpenRedis(in.rdb, *redisPrefix, spent.Options{Logger: log})
+		defer rt.Close()
+		formTokens = rt
+	}
+	srv, err := server.New(server.Config{Logger: log, Mode: in.mode, Feedback: in.store, RateLimits: in.limits, FormTokens: formTokens,
 		TrustedProxies: proxies, PublicOrigin: origin, LocationHeader: locator, IPHasher: in.hasher, AdminToken: adminToken, FollowupRetention: followupRetention,
 		Health: in.health, Spool: in.spool, ContentStore: store, DataDir: *dataDir, Operators: operators, Usage: counts}, content)
 	if err != nil {

@@ -29,6 +29,11 @@ func openChromium(t testing.TB, o Options) Page {
 	if _, err := chromedp.Call(ctx, emulation.SetTouchEmulationEnabled, emulation.SetTouchEmulationEnabledParams{Enabled: o.Touch, MaxTouchPoints: 5}); err != nil {
 		t.Fatalf("chromium touch: %v", err)
 	}
+	if o.NoScript {
+		if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+			t.Fatalf("chromium scripts off: %v", err)
+		}
+	}
 	return &chromiumPage{ctx: ctx, touch: o.Touch}
 }
 

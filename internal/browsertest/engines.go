@@ -35,6 +35,11 @@ type Options struct {
 	// Touch makes a touch phone: coarse pointer, no hover, touch events, where the engine can
 	// (SupportsTouch).
 	Touch bool
+	// NoScript turns the pages' own scripts off, as a visitor with JavaScript disabled does
+	// (Chromium: Emulation.setScriptExecutionDisabled; Firefox: javascript.enabled false;
+	// WebKit: enable-javascript-markup false). Eval and Poll still work: the driver's scripts
+	// are not the page's. Errors then reads the engine's log only.
+	NoScript bool
 }
 
 func (o Options) size() (int, int) {

@@ -125,3 +125,56 @@ func TestEngines(t *testing.T) {
 		})
 	}
 }
+
+// TestNoScript: with NoScript a page's own scripts do not run, inline or from a file, while Eval,
+// Poll and clicks still work.
+func TestNoScript(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/ran.js", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/javascript")
+		fmt.Fprint(w, `document.documentElement.setAttribute("data-file", "ran");`)
+	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>No script</title>
+<script>document.documentElement.setAttribute("data-inline", "ran")</script><script src="/ran.js"></script></head>
+<body style="margin:0"><details><summary style="display:block;height:60px">Open</summary><p>Opened</p></details>
+<noscript><p id="ns">No script here</p></noscript></body></html>`)
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	for _, e := range browsertest.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			t.Parallel()
+			p := browsertest.Open(t, e, browsertest.Options{NoScript: true})
+			if err := p.Navigate("http://" + ln.Addr().String() + "/"); err != nil {
+				t.Fatal(err)
+			}
+			var st struct {
+				Inline, File, Title string
+				NoScript            bool
+			}
+			if err := p.Eval(`({Inline: document.documentElement.getAttribute("data-inline") || "", File: document.documentElement.getAttribute("data-file") || "",
+				Title: document.title, NoScript: !!document.getElementById("ns")})`, &st); err != nil {
+				t.Fatalf("Eval with the page's scripts off: %v", err)
+			}
+			if st.Inline != "" || st.File != "" || st.Title != "No script" {
+				t.Errorf("scripts off: %+v", st)
+			}
+			if !st.NoScript {
+				t.Logf("%s: <noscript> content not parsed as elements", e)
+			}
+			if err := p.Click(20, 30); err != nil {
+				t.Fatal(err)
+			}
+			if err := p.Poll(`document.querySelector("details").open`, nil, 0); err != nil {
+				t.Errorf("a click with scripts off: %v", err)
+			}
+		})
+	}
+}

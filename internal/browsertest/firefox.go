@@ -69,9 +69,10 @@ var bidiListening = regexp.MustCompile(`WebDriver BiDi listening on (ws://\S+)`)
 
 // firefoxPage is a Firefox tab over WebDriver BiDi.
 type firefoxPage struct {
-	conn    *websocket.Conn
-	context string
-	touch   bool
+	conn     *websocket.Conn
+	context  string
+	touch    bool
+	noScript bool
 
 	mu      sync.Mutex
 	next    int
@@ -98,6 +99,9 @@ func openFirefox(t testing.TB, o Options) Page {
 		prefs += firefoxTouchPrefs
 	} else {
 		prefs += firefoxMousePrefs
+	}
+	if o.NoScript {
+		prefs += `user_pref("javascript.enabled", false);` + "\n"
 	}
 	if err := os.WriteFile(filepath.Join(profile, "user.js"), []byte(prefs), 0o644); err != nil {
 		t.Fatal(err)
@@ -138,7 +142,7 @@ func openFirefox(t testing.TB, o Options) Page {
 		t.Fatalf("connect to firefox: %v", err)
 	}
 	conn.SetReadLimit(64 << 20)
-	p := &firefoxPage{conn: conn, touch: o.Touch, waiting: map[int]chan bidiReply{}}
+	p := &firefoxPage{conn: conn, touch: o.Touch, noScript: o.NoScript, waiting: map[int]chan bidiReply{}}
 	go p.read()
 	t.Cleanup(func() { conn.Close(websocket.StatusNormalClosure, "") })
 	must := func(method string, params any, out any) {
@@ -262,8 +266,14 @@ func (p *firefoxPage) Eval(expr string, out any) error {
 			Text string `json:"text"`
 		} `json:"exceptionDetails"`
 	}
-	if err := p.call("script.evaluate", map[string]any{"expression": wrapEval(expr), "target": map[string]string{"context": p.context},
-		"awaitPromise": true, "resultOwnership": "none"}, &r); err != nil {
+	code, await := wrapEval(expr), true
+	if p.noScript {
+		// With javascript.enabled false the driver's evaluation still runs, but no promise job
+		// does (an awaited one never settles): evaluate synchronously.
+		code, await = `(() => { const v = (`+expr+`); return v === undefined ? "null" : JSON.stringify(v); })()`, false
+	}
+	if err := p.call("script.evaluate", map[string]any{"expression": code, "target": map[string]string{"context": p.context},
+		"awaitPromise": await, "resultOwnership": "none"}, &r); err != nil {
 		return err
 	}
 	if r.Type != "success" {

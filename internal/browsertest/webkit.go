@@ -58,9 +58,14 @@ func openWebKit(t testing.TB, o Options) Page {
 	var s struct {
 		SessionID string `json:"sessionId"`
 	}
+	args := []string{"--automation", "--full-screen"}
+	if o.NoScript {
+		// The page's scripts off, WebDriver's still on (enable-javascript would stop both).
+		args = append(args, "--enable-javascript-markup=false")
+	}
 	caps := map[string]any{"capabilities": map[string]any{"alwaysMatch": map[string]any{
 		"browserName":              "MiniBrowser",
-		"webkitgtk:browserOptions": map[string]any{"binary": mini, "args": []string{"--automation", "--full-screen"}},
+		"webkitgtk:browserOptions": map[string]any{"binary": mini, "args": args},
 	}}}
 	if err := webdriver(client, "POST", root+"/session", caps, &s); err != nil {
 		t.Fatalf("WebKit session: %v", err)

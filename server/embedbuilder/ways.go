@@ -99,6 +99,15 @@ func accentRule(accent string) string {
 	return "html .signpost { --sp-accent: " + accent + " !important; }\n"
 }
 
+// FrameSandbox is the sandbox of the iframe the builder writes: what the frame page needs and no
+// more. allow-forms sends its feedback form; allow-same-origin keeps the frame at the edge's
+// origin, so that the form's post carries that origin, which the edge requires (without it the
+// frame's origin is opaque and its post says "Origin: null", which the edge refuses); with no
+// script allowed (the page has none), it gives the frame nothing over the partner's page.
+// allow-top-navigation-by-user-activation lets the quick exit and the call, text and resource
+// links, which open in the top page, do so when the visitor taps them (and only then).
+const FrameSandbox = "allow-forms allow-same-origin allow-top-navigation-by-user-activation"
+
 // ways fills c's include and iframe outputs.
 func (r *embedRequest) ways(c *Code, p *snippets.Partner) {
 	t, loc := r.text, r.locale(p)
@@ -148,9 +157,10 @@ func (r *embedRequest) ways(c *Code, p *snippets.Partner) {
 
 	frame := "/v1/frame/" + id + r.wayQuery(true)
 	phone, wide := frameHeights(r.opts.Components, r.featured(p))
-	// Its title is the frame page's own, in the widget's language.
+	// Its title is the frame page's own, in the widget's language; its sandbox is FrameSandbox.
 	c.Iframe = `<iframe src="` + web.EscapeHTML(r.origin+frame) + `" title="` + web.EscapeHTML(pagetext.Get("nojs.Title", loc)) +
-		`"` + "\n " + fmt.Sprintf(` class="signpost-frame" height="%d" loading="eager" referrerpolicy="no-referrer"></iframe>`, phone)
+		`"` + "\n " + fmt.Sprintf(` class="signpost-frame" height="%d" loading="eager" referrerpolicy="no-referrer"`, phone) +
+		"\n " + ` sandbox="` + FrameSandbox + `"></iframe>`
 	c.IframeCSS = "/* " + t.FrameCSSComment + " */\n" +
 		fmt.Sprintf("iframe.signpost-frame { display: block; width: 100%%; height: %dpx; border: 0; }\n", phone) +
 		fmt.Sprintf("@media (min-width: %dpx) {\n  iframe.signpost-frame { height: %dpx; }\n}\n", widget.Breakpoint, wide)

@@ -152,15 +152,21 @@ func (s *handlers) feedback(ctx *fasthttp.RequestCtx, in *intake) (*feedbackResp
 		}
 		operator = true
 	}
-	return s.submit(ctx, in, partner, sub, invalid, !operator)
+	return s.submit(ctx, in, partner, sub, invalid, !operator, nil)
 }
+
+// Claim is asked, once a submission has passed every check and is about to be stored, whether it
+// may be (the no-JavaScript form spends its single-use token there): an error refuses the
+// submission, counted by its code. release, when not nil, undoes the claim if the store then
+// fails, so that the visitor may send the same form again.
+type Claim func() (release func(), err error)
 
 // Submit runs a submission that did not come as JSON (the frame's no-JavaScript form,
 // urlencoded) through what POST /v1/feedback does after decoding: the partner, the client's
-// and the partner's rate limits, the bot checks (honeypot; timing when checkTiming), and the
-// store. invalid is what validation said of sub. rate is the tighter limit's state for the
-// answer's headers (nil when no limit counted).
-func Submit(ctx *fasthttp.RequestCtx, d Deps, sub *feedback.Submission, invalid error, checkTiming bool) (id string, crisis bool, rate *ratelimit.Result, err error) {
+// and the partner's rate limits, the bot checks (honeypot; timing when checkTiming), claim
+// (when not nil) and the store. invalid is what validation said of sub. rate is the tighter
+// limit's state for the answer's headers (nil when no limit counted).
+func Submit(ctx *fasthttp.RequestCtx, d Deps, sub *feedback.Submission, invalid error, checkTiming bool, claim Claim) (id string, crisis bool, rate *ratelimit.Result, err error) {
 	s := &handlers{d}
 	var in intake
 	if d.Feedback == nil {
@@ -173,7 +179,7 @@ func Submit(ctx *fasthttp.RequestCtx, d Deps, sub *feedback.Submission, invalid 
 		}
 		return "", false, nil, errUnknownPartner
 	}
-	resp, err := s.submit(ctx, &in, partner, sub, invalid, checkTiming)
+	resp, err := s.submit(ctx, &in, partner, sub, invalid, checkTiming, claim)
 	if err != nil {
 		s.Metrics.reject(err)
 		return "", false, in.rate, err
@@ -182,7 +188,7 @@ func Submit(ctx *fasthttp.RequestCtx, d Deps, sub *feedback.Submission, invalid 
 }
 
 // submit is the intake of a decoded submission whose sender may post for partner.
-func (s *handlers) submit(ctx *fasthttp.RequestCtx, in *intake, partner *snippets.Partner, sub *feedback.Submission, invalid error, checkTiming bool) (*feedbackResponse, error) {
+func (s *handlers) submit(ctx *fasthttp.RequestCtx, in *intake, partner *snippets.Partner, sub *feedback.Submission, invalid error, checkTiming bool, claim Claim) (*feedbackResponse, error) {
 	// Every submission counts against its client's limit, keyed by the keyed hash of its
 	// address (the raw address is never a key, in memory or in Redis). Only a submission that
 	// would be stored counts against the partner's: bots and malformed posts from many
@@ -203,6 +209,14 @@ func (s *handlers) submit(ctx *fasthttp.RequestCtx, in *intake, partner *snippet
 	}
 	if err := s.limit(in, ratelimit.ScopePartner, partner.ID); err != nil {
 		return nil, err
+	}
+	var release func()
+	if claim != nil {
+		r, err := claim()
+		if err != nil {
+			return nil, err
+		}
+		release = r
 	}
 	rec := &feedback.Record{
 		ID: s.IDs.New(now), ReceivedAt: now, Partner: partner.ID, Page: sub.Page, Locale: sub.Locale,
@@ -227,6 +241,9 @@ func (s *handlers) submit(ctx *fasthttp.RequestCtx, in *intake, partner *snippet
 	if err != nil {
 		s.Metrics.storeErrors.Inc()
 		s.Log.Error("feedback not stored", "err", err, "partner", partner.ID)
+		if release != nil {
+			release()
+		}
 		return nil, errStoreUnavailable
 	}
 	if dup {

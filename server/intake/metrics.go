@@ -53,4 +53,7 @@ func (m *Metrics) reject(err error) {
 	m.rejected.WithLabelValues(code).Inc()
 }
 
+// Reject counts a submission refused outside the intake (the no-JavaScript form's origin rule).
+func (m *Metrics) Reject(err error) { m.reject(err) }
+
 func (m *Metrics) spamBy(reason string) { m.spam.WithLabelValues(reason).Inc() }

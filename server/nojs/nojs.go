@@ -19,6 +19,7 @@ import (
 
 	"github.com/fasthttp/router"
 	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/feedback/spent"
 	"github.com/signpost/edge/server/asset"
 	"github.com/signpost/edge/server/intake"
 	"github.com/signpost/edge/server/serving"
@@ -43,6 +44,12 @@ const (
 // and the form's post to this origin only.
 const FrameCSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors *"
 
+// FrameReferrer is the frame page's referrer policy: no referrer to any other origin (its links
+// to lines, resources and the quick exit leave nothing behind), and its own origin in the Origin
+// of its form's post, which is how the edge knows the form came from it (under no-referrer a
+// browser sends "Origin: null" even to its own origin: Fetch, "serializing a request origin").
+const FrameReferrer = "same-origin"
+
 // fragmentCSP is for the fragment opened on its own (an include ignores it).
 const fragmentCSP = "default-src 'none'; style-src 'self'; frame-ancestors 'none'"
 
@@ -56,8 +63,12 @@ type Deps struct {
 	// fragment's links name whatever Host its fetch sent; "": the request's own (web.Origin).
 	PublicOrigin string
 	// Intake takes the form's submissions as POST /v1/feedback takes the widget's; its Hasher
-	// signs the form's render time and its Proxies may tell the scheme (web.Origin).
+	// signs the form's token and its Proxies may tell the scheme (web.Origin) and host
+	// (web.OwnOrigin).
 	Intake intake.Deps
+	// Spent remembers the form tokens already taken (spent.Redis in Redis mode, shared by every
+	// edge). Default: this edge's memory (spent.Memory).
+	Spent spent.Store
 }
 
 type handlers struct {
@@ -85,6 +96,9 @@ func Routes(r *router.Router, get func(string, fasthttp.RequestHandler), d Deps)
 		return err
 	}
 	h := &handlers{Deps: d, tpl: shared.tpl, css: shared.css}
+	if h.Spent == nil {
+		h.Spent = spent.NewMemory(0, d.Log)
+	}
 	get("/v1/banner.css", h.handleCSS)
 	get("/v1/banner/{partner}.html", h.handleFragment)
 	get("/v1/frame/{partner}", h.handleFrame)
@@ -259,6 +273,7 @@ func (h *handlers) writePage(ctx *fasthttp.RequestCtx, status int, v *pageView) 
 	hd := &ctx.Response.Header
 	hd.Set("Cache-Control", "no-store")
 	hd.Set("Content-Security-Policy", FrameCSP)
+	hd.Set("Referrer-Policy", FrameReferrer)
 	ctx.SetBody(b.Bytes())
 	return nil
 }

@@ -18,7 +18,7 @@ type text struct {
 	Resources, Feedback, Exit, Hist string
 	// The frame page's and its answers'.
 	Title, ErrorTitle, Problem, EmailHint, EmailWithoutFollowup, Expired, CommentTooLong string
-	ForeignOrigin, Unavailable, TooLarge, WrongType, Invalid                             string
+	ForeignOrigin, HiddenOrigin, AlreadySent, Unavailable, TooLarge, WrongType, Invalid  string
 }
 
 var texts = pagetext.Texts[text]("nojs")

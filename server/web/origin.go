@@ -67,23 +67,26 @@ func forwardedProto(ctx *fasthttp.RequestCtx) string {
 	return ""
 }
 
-// SameSite is true when a request came from this edge's own page: no Origin (an old browser,
-// or a server), "null" (a sandboxed frame), or an Origin naming the host it was sent to (or,
-// from a trusted proxy, the host in X-Forwarded-Host).
-func SameSite(ctx *fasthttp.RequestCtx, proxies Trust) bool {
+// OwnOrigin says whether a request came from one of this edge's own pages: its Origin names the
+// host it was sent to (or, from a trusted proxy, the host in X-Forwarded-Host). A browser sets
+// Origin itself, so no other site's page can send this edge's. opaque is true when the request
+// names no origin at all: no Origin header (not a browser; every supported browser sends Origin
+// with a POST), or "null" (a sandboxed frame without allow-same-origin, a page under
+// Referrer-Policy: no-referrer). Neither proves where it came from, so neither is own.
+func OwnOrigin(ctx *fasthttp.RequestCtx, proxies Trust) (own, opaque bool) {
 	o := string(ctx.Request.Header.Peek("Origin"))
 	if o == "" || o == "null" {
-		return true
+		return false, true
 	}
 	_, host, ok := strings.Cut(o, "://")
-	if !ok {
-		return false
+	if !ok || host == "" {
+		return false, false
 	}
 	if strings.EqualFold(host, string(ctx.Request.Header.Host())) {
-		return true
+		return true, false
 	}
 	fwd, _, _ := strings.Cut(string(ctx.Request.Header.Peek("X-Forwarded-Host")), ",")
-	return fwd != "" && trustedPeer(ctx, proxies) && strings.EqualFold(host, strings.TrimSpace(fwd))
+	return fwd != "" && trustedPeer(ctx, proxies) && strings.EqualFold(host, strings.TrimSpace(fwd)), false
 }
 
 // OriginVary names, for an answer whose bytes hold Origin's value, the request headers it was
