@@ -53,7 +53,7 @@ func Routes(r *router.Router, get func(string, fasthttp.RequestHandler), d Deps)
 	r.PUT("/v1/admin/notice", s.Auth.Wrap(s.handlePutNotice, auth.ScopeNotice))
 	r.DELETE("/v1/admin/notice", s.Auth.Wrap(s.handleDeleteNotice, auth.ScopeNotice))
 	get("/v1/admin/audit", s.Auth.Wrap(s.handleAudit, auth.ScopeFeedbackRead))
-	s.consoleRoutes(r, get)
+	s.editAPIRoutes(r, get)
 }
 
 // RollbackNote is the note of a rollback sent without one (the console shows it in the

@@ -25,8 +25,9 @@ import (
 // diffContext is how many unchanged lines a diff keeps around each change.
 const diffContext = 3
 
-// consoleRoutes adds the operator API the console needs beyond the content routes.
-func (s *handlers) consoleRoutes(r *router.Router, get func(string, fasthttp.RequestHandler)) {
+// editAPIRoutes adds the operator API (line, region, dry-run, diff, whoami) beyond the content
+// routes; the console pages that call it are in server/console.
+func (s *handlers) editAPIRoutes(r *router.Router, get func(string, fasthttp.RequestHandler)) {
 	get("/v1/admin/whoami", s.Auth.Wrap(s.handleWhoami))
 	r.PUT("/v1/admin/lines/{id}", s.Auth.Wrap(s.handlePutLine, auth.ScopeContent))
 	r.PUT("/v1/admin/regions/{code}/lines", s.Auth.Wrap(s.handlePutRegionLines, auth.ScopeContent))
