@@ -18,6 +18,7 @@ const (
 	Invalid
 	NotFound
 	Conflict
+	Stale // a precondition failed: the version the caller edited is not the current one
 	Forbidden
 	Unauthorized
 	Unavailable
@@ -26,7 +27,7 @@ const (
 	Internal
 )
 
-var kindNames = [...]string{"other", "invalid", "not_found", "conflict", "forbidden",
+var kindNames = [...]string{"other", "invalid", "not_found", "conflict", "stale", "forbidden",
 	"unauthorized", "unavailable", "too_large", "too_many", "internal"}
 
 func (k Kind) String() string {

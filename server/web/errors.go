@@ -114,6 +114,7 @@ var statusOf = map[fault.Kind]int{
 	fault.Invalid:      fasthttp.StatusBadRequest,
 	fault.NotFound:     fasthttp.StatusNotFound,
 	fault.Conflict:     fasthttp.StatusConflict,
+	fault.Stale:        fasthttp.StatusPreconditionFailed,
 	fault.Forbidden:    fasthttp.StatusForbidden,
 	fault.Unauthorized: fasthttp.StatusUnauthorized,
 	fault.Unavailable:  fasthttp.StatusServiceUnavailable,
