@@ -2,8 +2,9 @@ package feedback
 
 import (
 	"context"
-	"errors"
 	"time"
+
+	"github.com/signpost/edge/internal/fault"
 )
 
 // Review says that an operator has read a record in the triage queue (and, for a crisis
@@ -27,5 +28,5 @@ type Reviewer interface {
 	Reviews(ctx context.Context) (map[string]Review, error)
 }
 
-// ErrNotFound is returned for a record id that is not stored.
-var ErrNotFound = errors.New("no feedback record with this id")
+// ErrNotFound is returned for a record id that is not stored: a 404 naming the id parameter.
+var ErrNotFound = fault.E(fault.NotFound, "not_found", "id", "not_found.feedback")

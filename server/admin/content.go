@@ -16,6 +16,7 @@ import (
 
 	"github.com/fasthttp/router"
 	"github.com/signpost/edge/contentstore"
+	"github.com/signpost/edge/internal/fault"
 	"github.com/signpost/edge/server/asset"
 	"github.com/signpost/edge/server/auth"
 	"github.com/signpost/edge/server/preview"
@@ -100,10 +101,10 @@ func (s *handlers) conflict(ctx context.Context, err error, expected int64) erro
 		return err
 	}
 	if _, v, cerr := s.Content.Current(ctx); cerr == nil {
-		return web.New(fasthttp.StatusPreconditionFailed, "version_conflict", "", "version_conflict.now", expected,
-			v.Number, v.Author, v.CreatedAt.UTC().Format(time.RFC3339), strconv.Quote(v.Note), etag(v.Number))
+		return fault.E(fault.Stale, "version_conflict", "", "version_conflict.now", expected,
+			v.Number, v.Author, v.CreatedAt.UTC().Format(time.RFC3339), strconv.Quote(v.Note), etag(v.Number)).Wrap(err)
 	}
-	return web.New(fasthttp.StatusPreconditionFailed, "version_conflict", "", "version_conflict", expected)
+	return fault.E(fault.Stale, "version_conflict", "", "version_conflict", expected).Wrap(err)
 }
 
 // contentBody is the JSON view of a version (Accept: application/json).
@@ -192,8 +193,7 @@ func (s *handlers) editCurrent(ctx *fasthttp.RequestCtx, action, target string, 
 			return err
 		}
 		err = s.published(ctx, out, expected, action, target, note)
-		var e *web.Error
-		if want == 0 && attempt < 3 && errors.As(err, &e) && e.Code == "version_conflict" {
+		if want == 0 && attempt < 3 && errors.Is(err, contentstore.ErrConflict) {
 			ctx.Response.Reset()
 			continue
 		}

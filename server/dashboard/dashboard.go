@@ -18,6 +18,7 @@ import (
 	"github.com/fasthttp/router"
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/internal/fault"
 	"github.com/signpost/edge/server/auth"
 	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
@@ -336,8 +337,8 @@ func (s *handlers) handleFeedbackReview(ctx *fasthttp.RequestCtx) error {
 	id, _ := ctx.UserValue("id").(string)
 	review, first, err := rv.MarkReviewed(context.Background(), id, auth.Name(ctx), s.Now().UTC())
 	switch {
-	case errors.Is(err, feedback.ErrNotFound):
-		return web.New(fasthttp.StatusNotFound, "not_found", "id", "not_found.feedback")
+	case fault.As(err) != nil: // a domain error (an unknown id): web.Write answers it
+		return err
 	case err != nil:
 		s.Log.Error("feedback review not stored", "err", err)
 		return web.New(fasthttp.StatusServiceUnavailable, "store_unavailable", "", "store_unavailable.review")

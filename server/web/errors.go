@@ -13,6 +13,7 @@ import (
 
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/internal/fault"
 	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
 )
@@ -76,9 +77,12 @@ func Classify(err error) *Error {
 	var ie *snippets.InvalidError
 	var ns *snippets.NoSuchError
 	var al *snippets.AliasedError
+	var fe2 *fault.Error
 	switch {
 	case errors.As(err, &e):
 		return e
+	case errors.As(err, &fe2) && fe2.Kind != fault.Other:
+		return fromFault(fe2)
 	case errors.As(err, &ie):
 		field := ""
 		if len(ie.Problems) > 0 {
@@ -103,6 +107,31 @@ func Classify(err error) *Error {
 		return &Error{Status: fasthttp.StatusBadRequest, Code: fe.Code, Message: fe.Message, Field: fe.Field}
 	}
 	return nil
+}
+
+// statusOf is the one place a domain error's kind becomes an HTTP status.
+var statusOf = map[fault.Kind]int{
+	fault.Invalid:      fasthttp.StatusBadRequest,
+	fault.NotFound:     fasthttp.StatusNotFound,
+	fault.Conflict:     fasthttp.StatusConflict,
+	fault.Stale:        fasthttp.StatusPreconditionFailed,
+	fault.Forbidden:    fasthttp.StatusForbidden,
+	fault.Unauthorized: fasthttp.StatusUnauthorized,
+	fault.Unavailable:  fasthttp.StatusServiceUnavailable,
+	fault.TooLarge:     fasthttp.StatusRequestEntityTooLarge,
+	fault.TooMany:      fasthttp.StatusTooManyRequests,
+	fault.Internal:     fasthttp.StatusInternalServerError,
+}
+
+// fromFault is the answer to a domain error: its kind's status, its code and field, and its
+// message from the catalogue in English (the id and args let the console translate).
+func fromFault(f *fault.Error) *Error {
+	id := f.ID // checked where the fault is made (fault.E), see TestMessages
+	args := make([]any, len(f.Args))
+	for i, a := range f.Args {
+		args[i] = a
+	}
+	return New(statusOf[f.Kind], f.Code, f.Field, id, args...)
 }
 
 // Write answers with err's status and JSON body. Errors of no known kind are internal: logged

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/signpost/edge/contentstore"
+	"github.com/signpost/edge/internal/fault"
 	"github.com/signpost/edge/snippets"
 )
 
@@ -53,7 +54,7 @@ func TestMessages(t *testing.T) {
 	}
 }
 
-// usedIDs finds the literal message ids of every call to New (the id is its 4th argument),
+// usedIDs finds the literal message ids of every call to New and fault.E (the id is their 4th argument),
 // BadParam (its 2nd) and intake's beaconError (its 3rd) in the module's Go files outside tests. An id made at run time
 // ("invalid_parameter.span_"+period) is found by its literal prefix: each id of the
 // catalogue with that prefix counts as used.
@@ -97,9 +98,11 @@ func usedIDs(t *testing.T, root string) map[string]string {
 			case *ast.SelectorExpr:
 				if x, ok := fn.X.(*ast.Ident); ok && x.Name == "web" {
 					name = fn.Sel.Name
+				} else if ok && x.Name == "fault" && fn.Sel.Name == "E" {
+					name = "fault.E" // a domain error: its id is its 4th argument too
 				}
 			}
-			at := map[string]int{"New": 3, "BadParam": 1}[name]
+			at := map[string]int{"New": 3, "BadParam": 1, "fault.E": 3}[name]
 			if fn, ok := call.Fun.(*ast.Ident); ok && fn.Name == "beaconError" {
 				at = 2 // server/intake's wrapper of New
 			}
@@ -196,5 +199,17 @@ func TestClassifyMessages(t *testing.T) {
 		if !errors.As(err, &ie) && !errors.Is(err, contentstore.ErrUnavailable) && e.Message != err.Error() {
 			t.Errorf("%v: message %q changed", err, e.Message)
 		}
+	}
+}
+
+func TestFaultKinds(t *testing.T) {
+	for k := fault.Invalid; k <= fault.Internal; k++ {
+		e := Classify(fault.E(k, "c", "f", "not_found"))
+		if e == nil || e.Status == 0 || e.Code != "c" || e.Field != "f" || e.Message != Messages["not_found"].EN {
+			t.Errorf("%v: %+v", k, e)
+		}
+	}
+	if Classify(fault.E(fault.Other, "c", "", "x")) != nil {
+		t.Error("a fault of no kind is not internal")
 	}
 }
