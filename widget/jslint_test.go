@@ -9,7 +9,8 @@ import (
 	"github.com/signpost/edge/internal/browsertest"
 )
 
-// TestJSLint runs ESLint (eslint.config.js at the repository root) over every JavaScript file the
+// TestJSLint runs the TypeScript checker in JavaScript mode (tsconfig.json: checkJs, noEmit; the
+// widget's source today) and ESLint (eslint.config.js at the repository root) over every JavaScript file the
 // edge serves: the widget's source, the console's and the embed builder's pages. It is part of
 // `make test`; without Node.js or the npm packages it skips, and under CI=true it fails.
 func TestJSLint(t *testing.T) {
@@ -22,9 +23,18 @@ func TestJSLint(t *testing.T) {
 		}
 		t.Skip("node not found: run `make test`, which installs it (this fails under CI=true)")
 	}
-	cmd := exec.Command(node, bin, ".")
-	cmd.Dir = filepath.Dir(modules)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Errorf("eslint: %v\n%s", err, out)
+	tsc := filepath.Join(modules, "typescript", "bin", "tsc")
+	if _, err := os.Stat(tsc); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("node_modules/typescript missing: run `make test` (it runs npm ci)")
+		}
+		t.Skip("node_modules/typescript missing: run `make test`, which installs it (this fails under CI=true)")
+	}
+	for _, args := range [][]string{{tsc, "-p", "tsconfig.json", "--noEmit"}, {bin, "."}} {
+		cmd := exec.Command(node, args...)
+		cmd.Dir = filepath.Dir(modules)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("%s: %v\n%s", filepath.Base(args[0]), err, out)
+		}
 	}
 }
