@@ -41,8 +41,8 @@ if (( ${#missing[@]} )); then
 fi
 
 # npm packages the browser tests use: axe-core and an old jQuery injected into pages, acorn to
-# check the bundle's ECMAScript level.
-if [[ ! -f node_modules/axe-core/axe.min.js || ! -f node_modules/jquery/dist/jquery.min.js || ! -f node_modules/acorn/dist/acorn.js || package-lock.json -nt node_modules ]]; then
+# check the bundle's ECMAScript level, eslint (TestJSLint) and typescript.
+if [[ ! -f node_modules/axe-core/axe.min.js || ! -f node_modules/jquery/dist/jquery.min.js || ! -f node_modules/acorn/dist/acorn.js || ! -f node_modules/eslint/bin/eslint.js || package-lock.json -nt node_modules ]]; then
   if ! command -v npm >/dev/null; then
     echo "test-deps: installing nodejs and npm (browser test assets)"
     SUDO=""
@@ -50,7 +50,7 @@ if [[ ! -f node_modules/axe-core/axe.min.js || ! -f node_modules/jquery/dist/jqu
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
   fi
-  echo "test-deps: npm ci (axe-core, jquery, acorn)"
+  echo "test-deps: npm ci (axe-core, jquery, acorn, eslint, typescript)"
   npm ci --no-audit --no-fund --loglevel=error
   touch node_modules
 fi

@@ -4,7 +4,7 @@
 (() => {
   "use strict";
   var w = window, d = document, perf = w.performance;
-  var script = d.currentScript;
+  var script = /** @type {HTMLScriptElement} */ (d.currentScript);
   var prev = w.Signpost;
   if (prev && prev.version) return; // included twice: the first copy renders
   mark("start");
@@ -180,7 +180,7 @@
       exit's own goes last in the body, where it moves nothing and sticks to the bottom of the
       screen (widget.css). */
   function host(name, after) {
-    var h = d.querySelector('[data-signpost="' + name + '"]');
+    var h = /** @type {HTMLElement} */ (d.querySelector('[data-signpost="' + name + '"]'));
     if (!h) {
       h = d.createElement("signpost-" + name);
       h.setAttribute("data-signpost", name);
@@ -254,7 +254,7 @@
       var m = attr(el("p", "msg", view.message, p), { tabindex: "-1" }), c = view.choice, toggle = () => { b.setAttribute("aria-expanded", p.hidden); p.hidden = !p.hidden; };
       p.hidden = true;
       lines(p, ls);
-      b.onclick = () => { toggle(); keep = !p.hidden; };
+      b.onclick = () => { toggle(); keep = /** @type {*} */ (!p.hidden); };
       // The visitor's own choice: their country's places; kept on this device, sent only as
       // the snippet's region. Applied with a button (a select that changed the page as it
       // moved would move a keyboard user's focus away); the banner then opens on its sentence.

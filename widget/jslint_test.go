@@ -1,0 +1,40 @@
+package widget
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/signpost/edge/internal/browsertest"
+)
+
+// TestJSLint runs the TypeScript checker in JavaScript mode (tsconfig.json: checkJs, noEmit; the
+// widget's source today) and ESLint (eslint.config.js at the repository root) over every JavaScript file the
+// edge serves: the widget's source, the console's and the embed builder's pages. It is part of
+// `make test`; without Node.js or the npm packages it skips, and under CI=true it fails.
+func TestJSLint(t *testing.T) {
+	bin := browsertest.NodeModule(t, "eslint/bin/eslint.js")
+	modules := filepath.Dir(filepath.Dir(filepath.Dir(bin))) // <root>/node_modules/eslint/bin/eslint.js
+	node, err := exec.LookPath("node")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("node not found: `make test` installs Node.js, which runs the JS checks")
+		}
+		t.Skip("node not found: run `make test`, which installs it (this fails under CI=true)")
+	}
+	tsc := filepath.Join(modules, "typescript", "bin", "tsc")
+	if _, err := os.Stat(tsc); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("node_modules/typescript missing: run `make test` (it runs npm ci)")
+		}
+		t.Skip("node_modules/typescript missing: run `make test`, which installs it (this fails under CI=true)")
+	}
+	for _, args := range [][]string{{tsc, "-p", "tsconfig.json", "--noEmit"}, {bin, "."}} {
+		cmd := exec.Command(node, args...)
+		cmd.Dir = filepath.Dir(modules)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("%s: %v\n%s", filepath.Base(args[0]), err, out)
+		}
+	}
+}
