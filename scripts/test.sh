@@ -21,17 +21,19 @@ GO=${GO:-go}
 # binaries are linked without DWARF (-w: no debugger reads them; stack traces keep their files
 # and lines): a third less linking for some twenty race-detector binaries.
 export GOFLAGS="${GOFLAGS:+$GOFLAGS }-trimpath -ldflags=-w"
+# The module's packages, not the npm packages' (node_modules holds some Go of its own).
+pkgs=$("$GO" list ./... | grep -v /node_modules/)
 vetlog=$(mktemp)
 widgetlog=$(mktemp)
 trap 'rm -f "$vetlog" "$widgetlog"' EXIT
-"$GO" vet ./... >"$vetlog" 2>&1 &
+"$GO" vet $pkgs >"$vetlog" 2>&1 &
 vet=$!
 browsers='/widget$|/server/console$'
-"$GO" test -count=1 -parallel 4 -timeout 9m $("$GO" list ./... | grep -E "$browsers") >"$widgetlog" 2>&1 &
+"$GO" test -count=1 -parallel 4 -timeout 9m $(echo "$pkgs" | grep -E "$browsers") >"$widgetlog" 2>&1 &
 widget=$!
 # The longest first: go test starts packages in the order given, and these three mostly wait.
 first=$("$GO" list ./server ./cmd/edge ./internal/browsertest)
-"$GO" test -race -count=1 -p 4 -timeout 9m $first $("$GO" list ./... | grep -vE "$browsers" | grep -vxF "$first")
+"$GO" test -race -count=1 -p 4 -timeout 9m $first $(echo "$pkgs" | grep -vE "$browsers" | grep -vxF "$first")
 rc=$?
 wait "$widget" || rc=1
 cat "$widgetlog"
