@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/signpost/edge/snippets"
 	"strings"
 	"testing"
 	"time"
@@ -26,7 +27,7 @@ func contentEdge(t *testing.T) (*edge, contentstore.Store, string) {
 	t.Helper()
 	dir := t.TempDir()
 	now := func() time.Time { return testNow }
-	st, err := fsstore.Open(dir, configs.Content, ValidateContent(now), now)
+	st, err := fsstore.Open(dir, configs.Content, snippets.ValidateContent(now), now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -270,7 +271,7 @@ func TestAdminContentLifecycle(t *testing.T) {
 func TestPinnedBundlesOutliveChangesAndRestarts(t *testing.T) {
 	dir := t.TempDir()
 	now := func() time.Time { return testNow }
-	st, err := fsstore.Open(dir, configs.Content, ValidateContent(now), now)
+	st, err := fsstore.Open(dir, configs.Content, snippets.ValidateContent(now), now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,7 +306,7 @@ func TestPinnedBundlesOutliveChangesAndRestarts(t *testing.T) {
 	st.Close()
 
 	// A new edge process on the same data dir: it never built the first bundle.
-	st2, err := fsstore.Open(dir, configs.Content, ValidateContent(now), now)
+	st2, err := fsstore.Open(dir, configs.Content, snippets.ValidateContent(now), now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -343,7 +344,7 @@ func (downArchive) BundleHashes(context.Context) ([]string, error) {
 func TestPinnedBundleArchiveDown(t *testing.T) {
 	dir := t.TempDir()
 	now := func() time.Time { return testNow }
-	st, err := fsstore.Open(dir, configs.Content, ValidateContent(now), now)
+	st, err := fsstore.Open(dir, configs.Content, snippets.ValidateContent(now), now)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,7 +39,7 @@ type capiFixture struct {
 func capiEdge(t *testing.T) *capiFixture {
 	t.Helper()
 	storeNow := func() time.Time { return testNow }
-	st, err := fsstore.Open(t.TempDir(), configs.Content, ValidateContent(storeNow), storeNow)
+	st, err := fsstore.Open(t.TempDir(), configs.Content, snippets.ValidateContent(storeNow), storeNow)
 	if err != nil {
 		t.Fatal(err)
 	}

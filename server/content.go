@@ -5,19 +5,10 @@ import (
 	"fmt"
 	"runtime/debug"
 	"strconv"
-	"time"
 
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/snippets"
 )
-
-// ValidateContent is the store's validation: the rules of `edge check`, judged now.
-func ValidateContent(now func() time.Time) contentstore.Validate {
-	return func(src []byte) error {
-		_, err := snippets.Load(src, snippets.ValidateOptions{Now: now()})
-		return err
-	}
-}
 
 // ApplyCurrent loads the store's current version and serves it, unless it is already served.
 // Invalid stored content (it cannot become current through a store, but a store shared with

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/signpost/edge/snippets"
 	"html"
 	"io"
 	"log/slog"
@@ -132,7 +133,7 @@ func dashEdge(t *testing.T, st feedback.Store, withAudit bool) (*edge, []*feedba
 	}}
 	if withAudit {
 		dir := t.TempDir()
-		cs, err := fsstore.Open(dir, configs.Content, ValidateContent(now), now)
+		cs, err := fsstore.Open(dir, configs.Content, snippets.ValidateContent(now), now)
 		if err != nil {
 			t.Fatal(err)
 		}

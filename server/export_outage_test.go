@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/signpost/edge/snippets"
 	"io"
 	"log/slog"
 	"net"
@@ -132,7 +133,7 @@ func TestExportAuditedOrRefused(t *testing.T) {
 	t.Cleanup(func() { ls.Close() })
 	dashSeed(t, ls)
 	dir := t.TempDir()
-	cs, err := fsstore.Open(dir, configs.Content, ValidateContent(now), now)
+	cs, err := fsstore.Open(dir, configs.Content, snippets.ValidateContent(now), now)
 	if err != nil {
 		t.Fatal(err)
 	}

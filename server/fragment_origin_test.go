@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"github.com/signpost/edge/snippets"
 	"strconv"
 	"strings"
 	"testing"
@@ -149,7 +150,7 @@ func (a oneArchived) BundleHashes(context.Context) ([]string, error) { return []
 func TestNoBestCompressionOnRequest(t *testing.T) {
 	dir := t.TempDir()
 	now := func() time.Time { return testNow }
-	store, err := fsstore.Open(dir, configs.Content, ValidateContent(now), now)
+	store, err := fsstore.Open(dir, configs.Content, snippets.ValidateContent(now), now)
 	if err != nil {
 		t.Fatal(err)
 	}

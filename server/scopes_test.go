@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/signpost/edge/snippets"
 	"slices"
 	"strings"
 	"testing"
@@ -50,7 +51,7 @@ func scopedEdge(t *testing.T, withStore bool) *edge {
 	t.Cleanup(func() { fb.Close() })
 	cfg.Feedback = fb
 	if withStore {
-		st, err := fsstore.Open(dir, configs.Content, ValidateContent(now), now)
+		st, err := fsstore.Open(dir, configs.Content, snippets.ValidateContent(now), now)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -98,4 +99,13 @@ func (e *InvalidError) Error() string {
 // parseError is a content document that cannot be read at all, as a validation error.
 func parseError(msg string) error {
 	return &InvalidError{Problems: []Problem{{Path: "content", Message: msg}}}
+}
+
+// ValidateContent is the check every content store runs before a version becomes current, the
+// rules of `edge check` judged at now(): the same Load the edge serves with.
+func ValidateContent(now func() time.Time) func(src []byte) error {
+	return func(src []byte) error {
+		_, err := Load(src, ValidateOptions{Now: now()})
+		return err
+	}
 }

@@ -25,7 +25,7 @@ const cliToken = "cli-operator-token-0123"
 func cliEdge(t *testing.T) (string, *server.Server) {
 	t.Helper()
 	dir := t.TempDir()
-	st, err := fsstore.Open(dir, configs.Content, server.ValidateContent(time.Now), time.Now)
+	st, err := fsstore.Open(dir, configs.Content, snippets.ValidateContent(time.Now), time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}

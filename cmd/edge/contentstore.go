@@ -14,7 +14,6 @@ import (
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/contentstore/fsstore"
 	"github.com/signpost/edge/contentstore/redisstore"
-	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/auth"
 	"github.com/signpost/edge/snippets"
 	"go.yaml.in/yaml/v3"
@@ -26,7 +25,7 @@ import (
 // of the data dir, else src.
 func openContentStore(ctx context.Context, dataDir string, rdb redis.UniversalClient, prefix string,
 	src []byte, seed *snippets.Loaded, log *slog.Logger) (contentstore.Store, *snippets.Loaded, string, error) {
-	validate := server.ValidateContent(time.Now)
+	validate := snippets.ValidateContent(time.Now)
 	var st contentstore.Store
 	var err error
 	if rdb == nil {

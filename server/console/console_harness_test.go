@@ -62,7 +62,7 @@ type consoleEdge struct {
 // consoleFSStore is a file-backed content store seeded with the shipped content.
 func consoleFSStore(t testing.TB) contentstore.Store {
 	t.Helper()
-	st, err := fsstore.Open(t.TempDir(), configs.Content, server.ValidateContent(time.Now), time.Now)
+	st, err := fsstore.Open(t.TempDir(), configs.Content, snippets.ValidateContent(time.Now), time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +76,7 @@ func consoleRedisStore(t testing.TB, rs *redistest.Server) contentstore.Store {
 	t.Helper()
 	rdb := redis.NewClient(&redis.Options{Addr: rs.Addr()})
 	t.Cleanup(func() { rdb.Close() })
-	st, err := redisstore.Open(context.Background(), rdb, "signpost:", configs.Content, server.ValidateContent(time.Now), time.Now,
+	st, err := redisstore.Open(context.Background(), rdb, "signpost:", configs.Content, snippets.ValidateContent(time.Now), time.Now,
 		redisstore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))), redisstore.WithPollInterval(500*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
