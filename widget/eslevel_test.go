@@ -52,6 +52,33 @@ func TestBundleECMAScriptLevel(t *testing.T) {
 	}
 }
 
+// TestServedScriptsECMAScriptLevel: every other script the edge serves as written (the operator
+// console's, the embed builder's) is at the widget's language level: it parses at ES2017, and
+// ESLint (TestJSLint, eslint.config.js) reads it at ES2017 too.
+func TestServedScriptsECMAScriptLevel(t *testing.T) {
+	files, err := filepath.Glob("../server/console/pages/admin/*.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	more, err := filepath.Glob("../server/embedbuilder/pages/*.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = append(files, more...)
+	if len(files) < 8 {
+		t.Fatalf("found %d served scripts, want the console's seven and the embed builder's: %v", len(files), files)
+	}
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok, msg := parsesAt(t, src, "2017"); !ok {
+			t.Errorf("%s does not parse as ES%d: %s", f, ESLevel, msg)
+		}
+	}
+}
+
 // runNode runs script under Node.js with args (process.argv[1:]) and returns its output; it
 // skips the test where Node.js is missing, but fails under CI (which installs it).
 func runNode(t *testing.T, script string, args ...string) []byte {

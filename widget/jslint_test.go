@@ -9,10 +9,12 @@ import (
 	"github.com/signpost/edge/internal/browsertest"
 )
 
-// TestJSLint runs the TypeScript checker in JavaScript mode (tsconfig.json: checkJs, noEmit; the
-// widget's source today) and ESLint (eslint.config.js at the repository root) over every JavaScript file the
-// edge serves: the widget's source, the console's and the embed builder's pages. It is part of
-// `make test`; without Node.js or the npm packages it skips, and under CI=true it fails.
+// TestJSLint runs the TypeScript checker in JavaScript mode over the widget's source
+// (tsconfig.json: checkJs, strict, noEmit; the types are its JSDoc) and ESLint (eslint.config.js
+// at the repository root) over every JavaScript file the edge serves, at the widget's language
+// level (ES2017, ESLevel): the widget's source, the console's and the embed builder's pages.
+// It is part of `make test`; without Node.js or the npm packages it skips, and under CI=true it
+// fails.
 func TestJSLint(t *testing.T) {
 	bin := browsertest.NodeModule(t, "eslint/bin/eslint.js")
 	modules := filepath.Dir(filepath.Dir(filepath.Dir(bin))) // <root>/node_modules/eslint/bin/eslint.js

@@ -168,7 +168,7 @@
       @param {string} [number]  the number text holds, kept on one line
       @returns {HTMLAnchorElement} */
   function link(parent, href, text, className, number) {
-    let a = el("a", className, "", parent, { href: href }), at = number ? text.indexOf(number) : -1;
+    let a = el("a", className, "", parent, { href }), at = number ? text.indexOf(number) : -1;
     if (at < 0) a.textContent = text;
     else {
       // The number never breaks across lines ("1-866-" / "277-3553"); one span holds the
@@ -272,7 +272,7 @@
     return {
       partner: data.partner || "",
       locale: lang(data.locale) || lang(doc.documentElement.lang) || "en",
-      entry: entry(region), pinned: pinned, chosen: chosen, zone: zone,
+      entry: entry(region), pinned, chosen, zone,
       components: (data.components || (partner.components || []).join(",") || "banner").split(",").map((name) => name.trim()),
       accent: accent(data.accent) || accent(partner.accent),
       exitURL: safeURL(data.exitUrl) || safeURL(partner.exit_url) || "https://www.google.com/",
@@ -290,9 +290,9 @@
     let region = D.regions[config.entry], emergency = [D.emergency[config.entry]];
     /** @param {Text} [text] */
     let tr = (text) => text ? text[config.locale] || text.en || "" : "";
-    if (!region) return bare({ message: tr(D.unknown.message), emergency: emergency, lines: [], directory: { url: D.unknown.directory_url, label: tr(D.unknown.directory_label) } });
+    if (!region) return bare({ message: tr(D.unknown.message), emergency, lines: [], directory: { url: D.unknown.directory_url, label: tr(D.unknown.directory_label) } });
     return bare({
-      message: tr(region.message), emergency: emergency, emergency_note: tr(region.note),
+      message: tr(region.message), emergency, emergency_note: tr(region.note),
       lines: region.lines.map((lineId) => {
         let line = D.lines[lineId];
         // The line as baked (call, text, keyword, chat_url), its words in the visitor's language.
@@ -314,7 +314,7 @@
     /** @type {typeof done} */
     let end = (status, answer, retryAfter) => { if (!called++) done(status, answer && bare(answer), retryAfter); };
     try {
-      fetch(url, body ? { method: "POST", body: body, keepalive: true, credentials: "omit", headers: { "Content-Type": "text/plain;charset=UTF-8" } } : { credentials: "omit" })
+      fetch(url, body ? { method: "POST", body, keepalive: true, credentials: "omit", headers: { "Content-Type": "text/plain;charset=UTF-8" } } : { credentials: "omit" })
         .then((response) => response.json().then((answer) => end(response.status, answer, response.headers.get("Retry-After")), () => end(response.status)))
         .then(null, () => end(0));
     } catch (e) { end(0); }
@@ -442,7 +442,7 @@
       el("legend", "", words[name], set);
       /** @type {["yes" | "no", string][]} */ ([["yes", "1"], ["no", "0"]]).forEach((option) => {
         let label = el("label", "opt", "", set);
-        el("input", "", "", label, { type: "radio", name: name, value: option[1] });
+        el("input", "", "", label, { type: "radio", name, value: option[1] });
         label.append(" " + words[option[0]]);
       });
     };
@@ -596,7 +596,7 @@
   function Widget(open) {
     let config = readConfig(), has = (/** @type {string} */ name) => config.components.includes(name);
     /** @type {Widget} */
-    let widget = { config: config, open: open, count: count, pick: pick, destroy: unmount };
+    let widget = { config, open, count, pick, destroy: unmount };
     /** @type {HTMLElement[]} the hosts this rendering drew in, until destroyed */
     let hosts = [];
     /** @type {ReturnType<typeof QuickExit> | undefined} the quick exit, listening to the page */
@@ -642,7 +642,7 @@
     function count(event, line) {
       let nav = navigator;
       try {
-        if (config.api && config.partner && page.origin !== "null" && nav.doNotTrack !== "1" && nav.globalPrivacyControl !== true) nav.sendBeacon(config.api + "/beacon", JSON.stringify({ partner: config.partner, region: config.entry, event: event, line: line }));
+        if (config.api && config.partner && page.origin !== "null" && nav.doNotTrack !== "1" && nav.globalPrivacyControl !== true) nav.sendBeacon(config.api + "/beacon", JSON.stringify({ partner: config.partner, region: config.entry, event, line }));
       } catch (e) {}
     }
 

@@ -24,8 +24,8 @@
         if (!r.ok) throw new Error("HTTP " + r.status);
         return r.json();
       })
-      .then((c) => { if (n == seq) show(c); })
-      .catch(() => { if (n == seq) failed.textContent = failed.getAttribute("data-failed"); });
+      .then((c) => { if (n === seq) show(c); })
+      .catch(() => { if (n === seq) failed.textContent = failed.getAttribute("data-failed"); });
   }
 
   /** Shows an answer: outputs, field messages and hints, previews, address and language links. */
@@ -33,7 +33,7 @@
     failed.textContent = "";
     OUTPUTS.forEach((k) => {
       var t = d.getElementById("out-" + k), s = d.getElementById("out-" + k + "-status");
-      if (t.value != c[k]) {
+      if (t.value !== c[k]) {
         t.value = c[k];
         s.textContent = ""; // a "Copied" status no longer describes this code
       }
@@ -41,15 +41,15 @@
     FIELDS.forEach((f) => {
       var m = c.fields[f], el = d.getElementById(f + "-msg"), input = d.getElementById(f), hint = d.getElementById(f + "-hint");
       var text = m ? m.text : "";
-      if (el.textContent != text) el.textContent = text;
+      if (el.textContent !== text) el.textContent = text;
       el.className = "msg" + (m ? " " + m.level : "");
-      if (m && m.level == "error") input.setAttribute("aria-invalid", "true");
+      if (m && m.level === "error") input.setAttribute("aria-invalid", "true");
       else input.removeAttribute("aria-invalid");
-      if (hint && typeof c.hints[f] == "string" && hint.textContent != c.hints[f]) hint.textContent = c.hints[f];
+      if (hint && typeof c.hints[f] === "string" && hint.textContent !== c.hints[f]) hint.textContent = c.hints[f];
     });
     Object.keys(FRAMES).forEach((id) => {
       var frame = d.getElementById(id), src = c[FRAMES[id]];
-      if (frame && typeof src == "string" && frame.getAttribute("src") != src) {
+      if (frame && typeof src === "string" && frame.getAttribute("src") !== src) {
         // A new frame rather than a new src: changing src would add an entry to the session
         // history, and Back would step through old previews before leaving the builder.
         var f = frame.cloneNode(false);

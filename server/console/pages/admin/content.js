@@ -3,20 +3,20 @@
 // and a live preview, then Publish sends it with If-Match.
 (function () {
   "use strict";
-  var h = SP.h, t = SP.ns("content");
+  const h = SP.h, t = SP.ns("content");
   // Copy: the "content" section of ../../messages.json (English and French side by side).
 
   function byId(c, id) {
-    return (c.resources || []).find(function (r) {
+    return (c.resources || []).find((r) => {
       return r.id === id;
     });
   }
   function titleOf(c, id) {
-    var r = byId(c, id);
+    const r = byId(c, id);
     return r ? SP.text(r.title) : id;
   }
   function partnersFeaturing(c, id) {
-    return SP.partners(c).filter(function (p) {
+    return SP.partners(c).filter((p) => {
       return (c.partners[p].featured || []).indexOf(id) >= 0;
     });
   }
@@ -28,14 +28,14 @@
   SP.view("featured", {
     label: "content.featured",
     scopes: ["content"],
-    render: function (main, params) {
-      var hd = h("h1", null, t("featured"));
+    render(main, params) {
+      const hd = h("h1", null, t("featured"));
       main.append(hd, h("p", null, t("featuredIntro")));
-      var body = h("div", null, h("p", null, t("loading")));
+      const body = h("div", null, h("p", null, t("loading")));
       main.appendChild(body);
-      SP.content().then(function (cur) {
+      SP.content().then((cur) => {
         show(body, cur, params[0]);
-      }, function (e) {
+      }, (e) => {
         SP.clear(body);
         loadFailed(body, e);
       });
@@ -43,19 +43,20 @@
   });
 
   function show(body, cur, want) {
-    var c = cur.content, ids = SP.partners(c);
-    var partner = ids.indexOf(want) >= 0 ? want : ids[0];
-    var saved = ((c.partners[partner] || {}).featured || []).slice(), order = saved.slice();
-    var sel = h("select", { id: "sp-partner", "data-field": "partner" }, ids.map(function (p) {
+    let c = cur.content;
+    const ids = SP.partners(c);
+    const partner = ids.indexOf(want) >= 0 ? want : ids[0];
+    let saved = ((c.partners[partner] || {}).featured || []).slice(), order = saved.slice();
+    const sel = h("select", { id: "sp-partner", "data-field": "partner" }, ids.map((p) => {
       return h("option", { value: p, selected: p === partner }, c.partners[p].name + " (" + p + ")");
     }));
-    var listH = h("h2", { id: "sp-featured-h" }), list = h("ol", { class: "list", "aria-labelledby": "sp-featured-h", "data-featured": true });
-    var addSel = h("select", { id: "sp-add", "data-keep": true }), addBtn = h("button", { type: "button", "data-action": "add" }, t("addButton"));
-    var addBox = h("div", { class: "actions" }), dirty = h("div"), box = h("div");
-    var form = h("form", { novalidate: true, "aria-labelledby": "sp-featured-h" }, listH, list, addBox, dirty);
+    const listH = h("h2", { id: "sp-featured-h" }), list = h("ol", { class: "list", "aria-labelledby": "sp-featured-h", "data-featured": true });
+    const addSel = h("select", { id: "sp-add", "data-keep": true }), addBtn = h("button", { type: "button", "data-action": "add" }, t("addButton"));
+    const addBox = h("div", { class: "actions" }), dirty = h("div"), box = h("div");
+    const form = h("form", { novalidate: true, "aria-labelledby": "sp-featured-h" }, listH, list, addBox, dirty);
     SP.clear(body).append(SP.field(t("partner"), sel), form, box);
 
-    sel.addEventListener("change", function () {
+    sel.addEventListener("change", () => {
       if (changed() && !confirm(t("discardQ"))) {
         sel.value = partner;
         return;
@@ -68,46 +69,46 @@
       return order.join() !== saved.join();
     }
     SP.guard("featured", changed);
-    var draw = SP.orderList({
-      list: list, addBox: addBox, addSel: addSel, addBtn: addBtn, dirty: dirty, form: form, fallback: sel, t: t,
-      order: function () {
+    const draw = SP.orderList({
+      list, addBox, addSel, addBtn, dirty, form, fallback: sel, t,
+      order() {
         return order;
       },
-      title: function (id) {
+      title(id) {
         return titleOf(c, id);
       },
-      detail: function (id) {
+      detail(id) {
         return id + " · " + typeName((byId(c, id) || {}).type);
       },
-      rest: function () {
-        return (c.resources || []).filter(function (r) {
+      rest() {
+        return (c.resources || []).filter((r) => {
           return order.indexOf(r.id) < 0;
-        }).map(function (r) {
+        }).map((r) => {
           return [r.id, SP.text(r.title) + " (" + r.id + ")"];
         });
       },
-      before: function () {
+      before() {
         listH.textContent = t("featuredOf", c.partners[partner].name);
       },
-      changed: changed,
-      review: review,
-      discard: function () {
+      changed,
+      review,
+      discard() {
         order = saved.slice();
         SP.clear(box);
       },
     });
     function review() {
-      var snapshot = order.slice();
+      const snapshot = order.slice();
       SP.save({
-        form: form, box: box, version: cur.version,
-        preview: { partner: partner },
-        send: function (dry, v) {
+        form, box, version: cur.version,
+        preview: { partner },
+        send(dry, v) {
           return SP.api("PUT", "/v1/admin/partners/" + encodeURIComponent(partner) + "/featured" + SP.q(dry), { body: { featured: snapshot }, ifMatch: v });
         },
         // On a conflict the operator's order is re-applied on top of the newer content: the
         // list is the whole edit, and resources deleted since would show as errors.
-        reread: function () {
-          return SP.content().then(function (n) {
+        reread() {
+          return SP.content().then((n) => {
             cur = n;
             c = n.content;
             saved = ((c.partners[partner] || {}).featured || []).slice();
@@ -115,9 +116,9 @@
             return n.version;
           });
         },
-        done: function () {
+        done() {
           saved = snapshot;
-          SP.content().then(function (n) {
+          SP.content().then((n) => {
             show(body, n, partner);
             SP.focus(document.getElementById("sp-featured-h"));
           });
@@ -131,15 +132,15 @@
   SP.view("resources", {
     label: "content.resources",
     scopes: ["content"],
-    render: function (main, params) {
-      var id = params[0], hd = h("h1", { id: "sp-res-h" }, t(!id ? "resources" : id === "new" ? "newTitle" : "edit"));
-      var body = h("div", null, h("p", null, t("loading")));
+    render(main, params) {
+      const id = params[0], hd = h("h1", { id: "sp-res-h" }, t(!id ? "resources" : id === "new" ? "newTitle" : "edit"));
+      const body = h("div", null, h("p", null, t("loading")));
       main.append(hd, body);
-      SP.content().then(function (cur) {
+      SP.content().then((cur) => {
         SP.clear(body);
         if (id) editForm(body, hd, cur, id === "new" ? null : id);
         else listResources(body, cur);
-      }, function (e) {
+      }, (e) => {
         SP.clear(body);
         loadFailed(body, e);
       });
@@ -147,11 +148,11 @@
   });
 
   function listResources(body, cur) {
-    var c = cur.content;
+    const c = cur.content;
     body.append(h("p", null, t("resourcesIntro")),
       h("p", null, h("a", { href: "#/resources/new", class: "button", "data-action": "new" }, t("newResource"))),
-      h("ul", { class: "list", "data-resources": true }, (c.resources || []).map(function (r) {
-        var by = partnersFeaturing(c, r.id).map(function (p) {
+      h("ul", { class: "list", "data-resources": true }, (c.resources || []).map((r) => {
+        const by = partnersFeaturing(c, r.id).map((p) => {
           return c.partners[p].name;
         });
         return h("li", { "data-id": r.id },
@@ -160,14 +161,14 @@
       })));
   }
 
-  var TYPES = ["page", "pdf", "video", "webinar", "toolkit", "course"];
+  const TYPES = ["page", "pdf", "video", "webinar", "toolkit", "course"];
   // typeName: a resource type in the console's language (the value sent stays the API's).
   function typeName(x) {
     return TYPES.indexOf(x) < 0 ? x || "" : t(x);
   }
 
   function editForm(body, hd, cur, id) {
-    var c = cur.content, r = id ? byId(c, id) : null;
+    let c = cur.content, r = id ? byId(c, id) : null;
     if (id && !r) {
       body.append(h("p", { class: "fail", role: "alert" }, t("notFound", id)), h("p", null, h("a", { href: "#/resources" }, t("back"))));
       return;
@@ -175,27 +176,27 @@
     r = r || { id: "", type: "page", title: {}, summary: {}, url: {} };
     // Validation names a resource by its index in the whole document: the form's fields carry
     // that path, so a 422 lands beside the right input. A new resource is appended.
-    var idx = id ? c.resources.indexOf(r) : (c.resources || []).length, P = "resources[" + idx + "].";
-    var inputs = {};
-    function input(name, value, attrs, hint, label) {
-      var el = h(attrs && attrs.tag === "textarea" ? "textarea" : "input",
-        Object.assign({ type: "text", name: name, "data-field": P + name, value: value == null ? "" : String(value) }, attrs, { tag: null }));
+    const idx = id ? c.resources.indexOf(r) : (c.resources || []).length, P = "resources[" + idx + "].";
+    const inputs = {};
+    function input(name, initial, attrs, hint, label) {
+      const el = h(attrs && attrs.tag === "textarea" ? "textarea" : "input",
+        Object.assign({ type: "text", name, "data-field": P + name, value: initial == null ? "" : String(initial) }, attrs, { tag: null }));
       if (el.tagName === "TEXTAREA") el.removeAttribute("type");
       inputs[name] = el;
       return SP.field(label, el, hint);
     }
     function pair(name, label, tag, hint) {
-      var tx = r[name] || {};
+      const tx = r[name] || {};
       return h("fieldset", { "data-field": P + name }, h("legend", null, label),
-        input(name + ".en", tx.en, { tag: tag, lang: "en", type: name === "url" ? "url" : "text" }, hint, t("inEn")),
-        input(name + ".fr", tx.fr, { tag: tag, lang: "fr", type: name === "url" ? "url" : "text" }, t("frHint"), t("inFr")));
+        input(name + ".en", tx.en, { tag, lang: "en", type: name === "url" ? "url" : "text" }, hint, t("inEn")),
+        input(name + ".fr", tx.fr, { tag, lang: "fr", type: name === "url" ? "url" : "text" }, t("frHint"), t("inFr")));
     }
-    var type = h("select", { name: "type", "data-field": P + "type" }, TYPES.map(function (x) {
+    const type = h("select", { name: "type", "data-field": P + "type" }, TYPES.map((x) => {
       return h("option", { value: x, selected: x === r.type }, typeName(x));
     }));
-    var box = h("div");
+    const box = h("div");
     hd.textContent = id ? t("editTitle", SP.text(r.title)) : t("newTitle");
-    var form = h("form", { novalidate: true, "aria-labelledby": "sp-res-h", "data-resource": id || "new" },
+    const form = h("form", { novalidate: true, "aria-labelledby": "sp-res-h", "data-resource": id || "new" },
       input("id", r.id, { readonly: !!id, autocomplete: "off", spellcheck: "false" }, t("idHint"), t("id")),
       SP.field(t("type"), type),
       pair("title", t("title")), pair("summary", t("summary"), "textarea"), pair("url", t("url"), null, t("urlHint")),
@@ -210,23 +211,23 @@
     if (id) body.appendChild(h("p", null, h("button", { type: "button", class: "danger", "data-action": "delete", onclick: del }, t("deleteRes"))));
 
     function text(name) {
-      var o = {};
-      ["en", "fr"].forEach(function (l) {
-        var v = inputs[name + "." + l].value.trim();
+      const o = {};
+      ["en", "fr"].forEach((l) => {
+        const v = inputs[name + "." + l].value.trim();
         if (v) o[l] = v;
       });
       return o;
     }
     function value() {
-      var v = { id: inputs.id.value.trim(), type: type.value, title: text("title"), summary: text("summary"), url: text("url") };
-      var size = inputs.size_bytes.value.trim();
+      const v = { id: inputs.id.value.trim(), type: type.value, title: text("title"), summary: text("summary"), url: text("url") };
+      const size = inputs.size_bytes.value.trim();
       if (size) v.size_bytes = Number(size);
-      var langs = inputs.languages.value.split(",").map(function (s) {
+      const langs = inputs.languages.value.split(",").map((s) => {
         return s.trim();
       }).filter(Boolean);
       if (langs.length) v.languages = langs;
-      ["starts_on", "ends_on"].forEach(function (k) {
-        var s = inputs[k].value.trim();
+      ["starts_on", "ends_on"].forEach((k) => {
+        const s = inputs[k].value.trim();
         if (s) v[k] = s;
       });
       return v;
@@ -234,52 +235,52 @@
     function partnerFor(rid) {
       return partnersFeaturing(c, rid)[0] || SP.partners(c)[0];
     }
-    form.addEventListener("submit", function (e) {
+    form.addEventListener("submit", (e) => {
       e.preventDefault();
-      var v = value();
+      const v = value();
       // A new resource's identifier is checked here: the URL carries it, and an existing one
       // would be replaced.
       if (!id && (!SP.validID(v.id) || byId(c, v.id)))
         return SP.fieldErrors(form, { field: P + "id", message: byId(c, v.id) ? t("idTaken") : t("idBad") });
       SP.save({
-        form: form, box: box, version: cur.version, preview: { partner: partnerFor(v.id) },
-        send: function (dry, ver) {
+        form, box, version: cur.version, preview: { partner: partnerFor(v.id) },
+        send(dry, ver) {
           return SP.api("PUT", "/v1/admin/resources/" + encodeURIComponent(v.id) + SP.q(dry), { body: v, ifMatch: ver });
         },
-        reread: function () {
-          return SP.content().then(function (n) {
+        reread() {
+          return SP.content().then((n) => {
             cur = n;
             c = n.content;
             return n.version;
           });
         },
-        done: function () {
+        done() {
           SP.go("resources", v.id);
         },
       });
     });
     function del() {
-      var by = partnersFeaturing(c, id);
+      const by = partnersFeaturing(c, id);
       if (by.length) {
-        SP.clear(box).appendChild(h("p", { class: "fail", role: "alert" }, t("deleteBlocked", by.map(function (p) {
+        SP.clear(box).appendChild(h("p", { class: "fail", role: "alert" }, t("deleteBlocked", by.map((p) => {
           return c.partners[p].name;
         }).join(", "))));
         return;
       }
       if (!confirm(t("deleteQ", SP.text(r.title)))) return;
       SP.save({
-        form: form, box: box, version: cur.version, preview: { partner: SP.partners(c)[0] },
-        send: function (dry, ver) {
+        form, box, version: cur.version, preview: { partner: SP.partners(c)[0] },
+        send(dry, ver) {
           return SP.api("DELETE", "/v1/admin/resources/" + encodeURIComponent(id) + SP.q(dry), { ifMatch: ver });
         },
-        reread: function () {
-          return SP.content().then(function (n) {
+        reread() {
+          return SP.content().then((n) => {
             cur = n;
             c = n.content;
             return n.version;
           });
         },
-        done: function () {
+        done() {
           SP.go("resources");
         },
       });

@@ -5,9 +5,9 @@
 // filter lives in the address (#/feedback/<query>), so a view can be shared between operators.
 (function () {
   "use strict";
-  var h = SP.h, t = SP.ns("feedback");
+  const h = SP.h, t = SP.ns("feedback");
   // FILTER are the query parameters every feedback route reads (one parser on the server).
-  var FILTER = ["partner", "page", "from", "to", "found", "helpful", "crisis", "comment", "reviewed"];
+  const FILTER = ["partner", "page", "from", "to", "found", "helpful", "crisis", "comment", "reviewed"];
   // Copy: the "feedback" section of ../../messages.json (English and French side by side).
 
   // one(n): whether n takes the singular (French: 0 and 1; English: 1).
@@ -21,27 +21,27 @@
   }
 
   function render(main, params) {
-    var q = new URLSearchParams(params[0] || "");
+    const q = new URLSearchParams(params[0] || "");
     if (!params[0]) {
       // A first visit shows the last 30 days rather than every record ever kept.
       q.set("from", day(new Date(Date.now() - 29 * 864e5)));
       q.set("to", day(new Date()));
     }
-    var applied = null;
-    var sel = function (name, label, opts) {
-      return SP.field(label, h("select", { name: name, "data-field": name }, opts.map(function (o) {
+    let applied = null;
+    const sel = (name, label, opts) => {
+      return SP.field(label, h("select", { name, "data-field": name }, opts.map((o) => {
         return h("option", { value: o[0], selected: (q.get(name) || "") === o[0] }, t(o[1]));
       })));
     };
-    var yn = [["", "any"], ["yes", "yes"], ["no", "no"]];
-    var check = function (name, label) {
-      var id = SP.id("fc");
-      return h("div", { class: "check" }, h("input", { type: "checkbox", id: id, name: name, "data-field": name, checked: q.get(name) === "yes" }),
+    const yn = [["", "any"], ["yes", "yes"], ["no", "no"]];
+    const check = (name, label) => {
+      const id = SP.id("fc");
+      return h("div", { class: "check" }, h("input", { type: "checkbox", id, name, "data-field": name, checked: q.get(name) === "yes" }),
         h("label", { for: id }, t(label)));
     };
-    var partner = h("select", { name: "partner", "data-field": "partner" }, h("option", { value: "" }, t("allPartners")));
-    var fid = SP.id("ff");
-    var form = h("form", { class: "filters", novalidate: true, "aria-labelledby": fid },
+    const partner = h("select", { name: "partner", "data-field": "partner" }, h("option", { value: "" }, t("allPartners")));
+    const fid = SP.id("ff");
+    const form = h("form", { class: "filters", novalidate: true, "aria-labelledby": fid },
       h("h2", { id: fid }, t("filter")),
       h("div", { class: "row" },
         SP.field(t("fPartner"), partner),
@@ -56,9 +56,9 @@
         h("button", { type: "submit", class: "primary", "data-action": "apply" }, t("apply")),
         h("button", { type: "button", "data-action": "csv", "aria-describedby": fid + "-csv", onclick: csv }, t("csv")),
         h("span", { id: fid + "-csv", class: "hint" }, t("csvHint"))));
-    var report = h("div", { class: "report", "data-report-box": true });
-    var list = h("div", { "data-comments": true });
-    var cid = SP.id("fm");
+    const report = h("div", { class: "report", "data-report-box": true });
+    const list = h("div", { "data-comments": true });
+    const cid = SP.id("fm");
     main.appendChild(h("h1", null, t("feedback")));
     main.appendChild(form);
     // The triage queue first: a crisis-flagged comment must not wait below the charts.
@@ -67,29 +67,29 @@
 
     // Partners for the select: from the content where the token may read it, else from the
     // feedback itself (a feedback:read token sees the partners that have answers).
-    var known = SP.can("content", "notice")
-      ? SP.content().then(function (c) {
-        return SP.partners(c.content).map(function (p) {
+    const known = SP.can("content", "notice")
+      ? SP.content().then((c) => {
+        return SP.partners(c.content).map((p) => {
           return [p, c.content.partners[p].name + " (" + p + ")"];
         });
       })
-      : SP.api("GET", "/v1/admin/feedback/stats").then(function (r) {
-        var seen = {};
-        ((r.json && r.json.rows) || []).forEach(function (x) {
+      : SP.api("GET", "/v1/admin/feedback/stats").then((r) => {
+        const seen = {};
+        ((r.json && r.json.rows) || []).forEach((x) => {
           seen[x.partner] = 1;
         });
-        return Object.keys(seen).sort().map(function (p) {
+        return Object.keys(seen).sort().map((p) => {
           return [p, p];
         });
       });
-    known.catch(function () {
+    known.catch(() => {
       return [];
-    }).then(function (ps) {
-      var want = q.get("partner") || "";
-      if (want && !ps.some(function (p) {
+    }).then((ps) => {
+      const want = q.get("partner") || "";
+      if (want && !ps.some((p) => {
         return p[0] === want;
       })) ps.push([want, want]);
-      ps.forEach(function (p) {
+      ps.forEach((p) => {
         partner.appendChild(h("option", { value: p[0], selected: p[0] === want }, p[1]));
       });
       apply();
@@ -97,9 +97,9 @@
 
     // filterOf(form): the filter query (without bucket and lang).
     function filterOf() {
-      var f = new URLSearchParams(), el = form.elements;
-      FILTER.forEach(function (k) {
-        var v = el[k].type === "checkbox" ? (el[k].checked ? "yes" : "") : el[k].value.trim();
+      const f = new URLSearchParams(), el = form.elements;
+      FILTER.forEach((k) => {
+        const v = el[k].type === "checkbox" ? (el[k].checked ? "yes" : "") : el[k].value.trim();
         if (v) f.set(k, v);
       });
       return f;
@@ -108,19 +108,19 @@
     function apply(e) {
       if (e) e.preventDefault();
       SP.clearErrors(form);
-      var f = filterOf(), b = form.elements.bucket.value;
-      var share = new URLSearchParams(f);
+      const f = filterOf(), b = form.elements.bucket.value;
+      const share = new URLSearchParams(f);
       share.set("bucket", b);
       try {
         history.replaceState(null, "", "#/feedback/" + encodeURIComponent(share.toString()));
       } catch (err) {}
-      document.querySelectorAll("[data-lang-link]").forEach(function (a) {
+      document.querySelectorAll("[data-lang-link]").forEach((a) => {
         a.href = a.href.replace(/#.*$/, "") + location.hash;
       });
-      var rep = SP.api("GET", "/v1/admin/feedback/report?" + f + (f.toString() ? "&" : "") + "bucket=" + b + "&lang=" + SP.lang, { accept: "text/html" });
-      var com = SP.api("GET", "/v1/admin/feedback/comments?" + f + (f.toString() ? "&" : "") + "limit=200");
-      return Promise.all([rep, com]).then(function (rs) {
-        var bad = rs.filter(function (r) {
+      const rep = SP.api("GET", "/v1/admin/feedback/report?" + f + (f.toString() ? "&" : "") + "bucket=" + b + "&lang=" + SP.lang, { accept: "text/html" });
+      const com = SP.api("GET", "/v1/admin/feedback/comments?" + f + (f.toString() ? "&" : "") + "limit=200");
+      return Promise.all([rep, com]).then((rs) => {
+        const bad = rs.filter((r) => {
           return !r.ok;
         })[0];
         if (bad) {
@@ -139,22 +139,22 @@
     // csv fetches the export of the applied filter with the token (a plain link could not send
     // it) and saves it through a Blob URL.
     function csv(e) {
-      var btn = e.currentTarget;
+      const btn = e.currentTarget;
       if (!applied) return;
       btn.disabled = true;
-      SP.api("GET", "/v1/admin/feedback?format=csv" + (applied.toString() ? "&" + applied : ""), { accept: "text/csv" }).then(function (r) {
+      SP.api("GET", "/v1/admin/feedback?format=csv" + (applied.toString() ? "&" + applied : ""), { accept: "text/csv" }).then((r) => {
         btn.disabled = false;
         if (!r.ok) return SP.fieldErrors(form, { message: t("notDone") + SP.message(r.error) });
-        var name = "feedback-" + day(new Date()) + ".csv";
-        var url = URL.createObjectURL(new Blob([r.text], { type: "text/csv;charset=utf-8" }));
-        var a = h("a", { href: url, download: name, class: "vh", tabindex: "-1" }, name);
+        const name = "feedback-" + day(new Date()) + ".csv";
+        const url = URL.createObjectURL(new Blob([r.text], { type: "text/csv;charset=utf-8" }));
+        const a = h("a", { href: url, download: name, class: "vh", tabindex: "-1" }, name);
         document.body.appendChild(a);
         a.click();
         a.remove();
-        setTimeout(function () {
+        setTimeout(() => {
           URL.revokeObjectURL(url);
         }, 60000);
-        var n = rows(r.text) - 1;
+        const n = rows(r.text) - 1;
         SP.status(t(one(n) ? "downloaded1" : "downloaded", name, n));
       });
     }
@@ -164,25 +164,25 @@
   // and moved in. The server escapes every value; script, style and event attributes are dropped
   // all the same, so that nothing in it could run under a weaker policy either.
   function fragment(box, html) {
-    var d = new DOMParser().parseFromString(html, "text/html");
-    d.querySelectorAll("script,style,iframe,object,embed,link,meta,base,form").forEach(function (n) {
+    const d = new DOMParser().parseFromString(html, "text/html");
+    d.querySelectorAll("script,style,iframe,object,embed,link,meta,base,form").forEach((n) => {
       n.remove();
     });
-    d.querySelectorAll("*").forEach(function (n) {
-      [].slice.call(n.attributes).forEach(function (a) {
+    d.querySelectorAll("*").forEach((n) => {
+      [].slice.call(n.attributes).forEach((a) => {
         if (/^on|^style$/i.test(a.name) || /^\s*javascript:/i.test(a.value)) n.removeAttribute(a.name);
       });
     });
     // A table wider than the page scrolls in its box: the box takes the keyboard focus (to
     // scroll it) and is named by the table's caption.
-    d.querySelectorAll(".sp-report-scroll").forEach(function (n) {
-      var c = n.querySelector("caption");
+    d.querySelectorAll(".sp-report-scroll").forEach((n) => {
+      const c = n.querySelector("caption");
       n.setAttribute("tabindex", "0");
       n.setAttribute("role", "region");
       if (c) n.setAttribute("aria-label", c.textContent);
     });
     SP.clear(box);
-    [].slice.call(d.body.childNodes).forEach(function (n) {
+    [].slice.call(d.body.childNodes).forEach((n) => {
       box.appendChild(document.adoptNode(n));
     });
   }
@@ -190,8 +190,8 @@
   // rows(csv): how many records a CSV holds with its header (line breaks inside quotes are
   // part of a field).
   function rows(s) {
-    var n = 0, q = false;
-    for (var i = 0; i < s.length; i++) {
+    let n = 0, q = false;
+    for (let i = 0; i < s.length; i++) {
       if (s[i] === '"') q = !q;
       else if (s[i] === "\n" && !q) n++;
     }
@@ -200,7 +200,7 @@
 
   // utcDay(iso): the UTC day of a time, the day the filter counts it in.
   function utcDay(iso) {
-    var d = new Date(iso);
+    const d = new Date(iso);
     return isNaN(d) ? "" : day(d);
   }
 
@@ -209,8 +209,8 @@
   }
 
   function lineItems(ls) {
-    return ls.map(function (l) {
-      var how = [];
+    return ls.map((l) => {
+      const how = [];
       if (l.call) how.push(t("call", l.call));
       if (l.text) how.push(l.keyword ? t("textKw", l.keyword, l.text) : t("text", l.text));
       return h("li", null, h("strong", null, l.name), how.length ? " – " + how.join(", ") : "",
@@ -219,31 +219,31 @@
   }
 
   function comments(box, j) {
-    var cs = (j && j.comments) || [];
+    const cs = (j && j.comments) || [];
     SP.clear(box);
     box.appendChild(h("p", { "data-total": j.total }, j.total === 1 ? t("commentsN1", j.total) : j.total ? t("commentsN", j.total) : t("comments0"),
       j.total > cs.length ? [" ", t("commentsMore", cs.length)] : null));
     if (!cs.length) return;
-    box.appendChild(h("ol", { class: "triage" }, cs.map(function (c) {
-      var tid = SP.id("ct");
-      var state = h("div", { class: "state" });
+    box.appendChild(h("ol", { class: "triage" }, cs.map((c) => {
+      const tid = SP.id("ct");
+      const state = h("div", { class: "state" });
       function reviewed(by, at) {
         SP.clear(state).appendChild(h("p", { class: "ok", tabindex: "-1", "data-reviewed-by": by }, t("reviewedBy", by, SP.time(at))));
         return state.firstChild;
       }
       if (c.reviewed_by) reviewed(c.reviewed_by, c.reviewed_at);
       else
-        state.appendChild(h("button", { type: "button", class: "small", "aria-describedby": tid, "data-review": c.id, onclick: function (e) {
-          var btn = e.currentTarget;
+        state.appendChild(h("button", { type: "button", class: "small", "aria-describedby": tid, "data-review": c.id, onclick(e) {
+          const btn = e.currentTarget;
           btn.disabled = true;
-          SP.api("POST", "/v1/admin/feedback/" + encodeURIComponent(c.id) + "/review").then(function (r) {
+          SP.api("POST", "/v1/admin/feedback/" + encodeURIComponent(c.id) + "/review").then((r) => {
             if (!r.ok) {
               btn.disabled = false;
-              var m = state.querySelector(".err") || state.appendChild(h("p", { class: "err", role: "alert" }));
+              const m = state.querySelector(".err") || state.appendChild(h("p", { class: "err", role: "alert" }));
               m.textContent = t("notDone") + SP.message(r.error);
               return;
             }
-            var msg = t("reviewedBy", r.json.reviewed_by, SP.time(r.json.reviewed_at));
+            const msg = t("reviewedBy", r.json.reviewed_by, SP.time(r.json.reviewed_at));
             reviewed(r.json.reviewed_by, r.json.reviewed_at).focus();
             SP.status(msg);
           });
@@ -261,5 +261,5 @@
     })));
   }
 
-  SP.view("feedback", { label: "feedback.feedback", scopes: ["feedback:read"], render: render });
+  SP.view("feedback", { label: "feedback.feedback", scopes: ["feedback:read"], render });
 })();

@@ -3,11 +3,11 @@
 // (nothing is rewritten) after the operator has confirmed which version, by whom and when.
 (function () {
   "use strict";
-  var h = SP.h, t = SP.ns("history");
+  const h = SP.h, t = SP.ns("history");
   // Copy: the "history" section of ../../messages.json (English and French side by side).
 
   function render(main) {
-    var box = h("div", null, h("p", null, t("loading")));
+    const box = h("div", null, h("p", null, t("loading")));
     main.appendChild(h("h1", null, t("history")));
     main.appendChild(box);
     load(box);
@@ -15,7 +15,7 @@
 
   // load(box, then): reads the history and shows it; then(box parts) runs once it is shown.
   function load(box, then) {
-    SP.api("GET", "/v1/admin/content/history").then(function (r) {
+    SP.api("GET", "/v1/admin/content/history").then((r) => {
       if (!r.ok) return SP.clear(box).appendChild(h("p", { class: "fail" }, SP.errorText(r.error)));
       show(box, r.json.versions || []);
       if (then) then();
@@ -24,8 +24,8 @@
 
   // active(version body): the notices of a version that have not expired, by id.
   function active(j) {
-    var out = {}, now = Date.now();
-    (((j || {}).content || {}).notices || []).forEach(function (n) {
+    const out = {}, now = Date.now();
+    (((j || {}).content || {}).notices || []).forEach((n) => {
       if (Date.parse(n.expires_at) > now) out[n.id] = n;
     });
     return out;
@@ -34,35 +34,35 @@
   // noticeChanges(current, target): the emergency notices a rollback from current to target
   // publishes again, withdraws or changes, one sentence each.
   function noticeChanges(cj, tj) {
-    var a = active(cj), b = active(tj), out = [];
-    Object.keys(b).sort().forEach(function (id) {
+    const a = active(cj), b = active(tj), out = [];
+    Object.keys(b).sort().forEach((id) => {
       if (!a[id]) out.push(h("li", { "data-notice-on": id }, t("noticeOn", id, SP.text(b[id].message))));
       else if (JSON.stringify(a[id]) !== JSON.stringify(b[id])) out.push(h("li", { "data-notice-changed": id }, t("noticeChanged", id, SP.text(b[id].message))));
     });
-    Object.keys(a).sort().forEach(function (id) {
+    Object.keys(a).sort().forEach((id) => {
       if (!b[id]) out.push(h("li", { "data-notice-off": id }, t("noticeOff", id, SP.text(a[id].message))));
     });
     return out.length ? h("ul", { "data-notices": true }, out) : h("p", { "data-notices": true }, t("noticeSame"));
   }
 
   function show(box, vs) {
-    var cur = vs.length ? vs[0] : null;
-    var outcome = h("div"), confirmBox = h("div"), diffBox = h("div");
-    var canRoll = SP.can("content");
+    const cur = vs.length ? vs[0] : null;
+    const outcome = h("div"), confirmBox = h("div"), diffBox = h("div");
+    const canRoll = SP.can("content");
     function diff(from, to) {
       SP.clear(diffBox).appendChild(h("p", null, t("loading")));
-      return SP.api("GET", "/v1/admin/content/diff?from=" + from + "&to=" + to).then(function (r) {
-        var hid = SP.id("hd");
+      return SP.api("GET", "/v1/admin/content/diff?from=" + from + "&to=" + to).then((r) => {
+        const hid = SP.id("hd");
         SP.clear(diffBox).appendChild(h("section", { "aria-labelledby": hid, "data-diff": from + "-" + to },
           h("h2", { id: hid, tabindex: "-1" }, t("diffTitle", from, to)),
-          r.ok ? SP.diffTable(r.json.rows, { from: from, to: to }) : h("p", { class: "fail" }, SP.errorText(r.error))));
+          r.ok ? SP.diffTable(r.json.rows, { from, to }) : h("p", { class: "fail" }, SP.errorText(r.error))));
         fromSel.value = String(from);
         toSel.value = String(to);
         SP.focus(diffBox.querySelector("h2"));
       });
     }
     function rollback(v, opener) {
-      var hid = SP.id("rb");
+      const hid = SP.id("rb");
       function cancel() {
         SP.clear(confirmBox);
         SP.focus(opener);
@@ -73,12 +73,12 @@
       }
       // send posts the rollback with the version the operator confirmed against; a 412 (someone
       // published meanwhile) shows what changed and, if asked, sends it again on top.
-      function send(v, current) {
-        return SP.api("POST", "/v1/admin/content/rollback", { body: { version: v.version }, ifMatch: current }).then(function (r) {
+      function send(target, current) {
+        return SP.api("POST", "/v1/admin/content/rollback", { body: { version: target.version }, ifMatch: current }).then((r) => {
           if (r.status === 412)
-            return SP.conflict(r.error, function () {
-              return SP.api("GET", "/v1/admin/content/history").then(function (hr) {
-                return send(v, hr.ok && hr.json.versions.length ? hr.json.versions[0].version : current);
+            return SP.conflict(r.error, () => {
+              return SP.api("GET", "/v1/admin/content/history").then((hr) => {
+                return send(target, hr.ok && hr.json.versions.length ? hr.json.versions[0].version : current);
               });
             }, current);
           if (!r.ok) {
@@ -86,9 +86,9 @@
             return SP.focus(confirmBox.firstChild);
           }
           SP.status(t("rolled", r.json.version));
-          var root = box;
-          load(root, function () {
-            var msg = h("p", { class: "ok", "data-rolled": r.json.version, tabindex: "-1" }, t("rolled", r.json.version));
+          const root = box;
+          load(root, () => {
+            const msg = h("p", { class: "ok", "data-rolled": r.json.version, tabindex: "-1" }, t("rolled", r.json.version));
             root.querySelector("[data-outcome]").appendChild(msg);
             msg.focus();
           });
@@ -97,11 +97,11 @@
       // The confirmation shows what the rollback changes (the diff from the current version to
       // v) and which emergency notices it publishes again or withdraws, before it is asked.
       SP.clear(confirmBox).appendChild(h("p", { "data-confirm-loading": v.version }, t("loading")));
-      var get = function (n) {
+      const get = (n) => {
         return SP.api("GET", "/v1/admin/content/versions/" + n, { accept: "application/json" });
       };
-      Promise.all([SP.api("GET", "/v1/admin/content/diff?from=" + cur.version + "&to=" + v.version), get(cur.version), get(v.version)]).then(function (rs) {
-        var bad = rs.filter(function (r) {
+      Promise.all([SP.api("GET", "/v1/admin/content/diff?from=" + cur.version + "&to=" + v.version), get(cur.version), get(v.version)]).then((rs) => {
+        const bad = rs.filter((r) => {
           return !r.ok;
         })[0];
         SP.clear(confirmBox).appendChild(h("section", { class: "review", role: "group", "aria-labelledby": hid, "data-confirm": v.version },
@@ -112,41 +112,41 @@
             noticeChanges(rs[1].json, rs[2].json),
             SP.diffTable(rs[0].json.rows, { caption: t("rollDiff", cur.version, v.version) })],
           h("p", { class: "actions" },
-            h("button", { type: "button", class: "primary", "data-action": "confirm-rollback", onclick: function (e) {
+            h("button", { type: "button", class: "primary", "data-action": "confirm-rollback", onclick(e) {
               go(e.target);
             } }, t("confirm", v.version)),
             h("button", { type: "button", "data-action": "cancel", onclick: cancel }, t("cancel")))));
         SP.focus(confirmBox.querySelector("h2"));
       });
     }
-    var rows = vs.map(function (v, i) {
-      var prev = vs[i + 1];
+    const rows = vs.map((v, i) => {
+      const prev = vs[i + 1];
       return h("tr", { "data-version": v.version },
         h("th", { scope: "row" }, t("vN", v.version), i === 0 ? [" ", h("strong", { class: "flag cur" }, t("current"))] : null),
         h("td", null, v.author || ""),
         h("td", null, SP.note(v.note || "")),
         h("td", null, h("time", { datetime: v.created_at }, SP.time(v.created_at))),
         h("td", { class: "actions" },
-          prev ? h("button", { type: "button", class: "small", "data-compare": v.version, onclick: function () {
+          prev ? h("button", { type: "button", class: "small", "data-compare": v.version, onclick() {
             diff(prev.version, v.version);
           } }, t("comparePrev"), h("span", { class: "vh" }, t("comparePrevFor", v.version, prev.version))) : null,
-          canRoll && i > 0 ? h("button", { type: "button", class: "small danger", "data-rollback": v.version, onclick: function (e) {
+          canRoll && i > 0 ? h("button", { type: "button", class: "small danger", "data-rollback": v.version, onclick(e) {
             rollback(v, e.currentTarget);
           } }, t("rollTo", v.version)) : null));
     });
-    var opts = function (sel) {
-      return vs.map(function (v) {
+    const opts = (sel) => {
+      return vs.map((v) => {
         return h("option", { value: String(v.version), selected: v.version === sel }, t("vN", v.version) + (v.author ? " – " + v.author : ""));
       });
     };
-    var fromSel = h("select", { name: "from" }, opts(vs[1] ? vs[1].version : cur && cur.version));
-    var toSel = h("select", { name: "to" }, opts(cur && cur.version));
-    var cid = SP.id("hc");
-    var cmp = h("form", { class: "compare", "aria-labelledby": cid, novalidate: true },
+    const fromSel = h("select", { name: "from" }, opts(vs[1] ? vs[1].version : cur && cur.version));
+    const toSel = h("select", { name: "to" }, opts(cur && cur.version));
+    const cid = SP.id("hc");
+    const cmp = h("form", { class: "compare", "aria-labelledby": cid, novalidate: true },
       h("h2", { id: cid }, t("compare")),
       h("div", { class: "row" }, SP.field(t("from"), fromSel), SP.field(t("to"), toSel)),
       h("p", null, h("button", { type: "submit", "data-action": "compare" }, t("show"))));
-    cmp.addEventListener("submit", function (e) {
+    cmp.addEventListener("submit", (e) => {
       e.preventDefault();
       diff(+fromSel.value, +toSel.value);
     });
@@ -156,7 +156,7 @@
     box.appendChild(outcome);
     box.appendChild(h("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": t("versionsCap") }, h("table", { class: "data", "data-history": true },
       h("caption", null, t("versionsCap")),
-      h("thead", null, h("tr", null, ["colVersion", "colAuthor", "colNote", "colTime", "colActions"].map(function (k) {
+      h("thead", null, h("tr", null, ["colVersion", "colAuthor", "colNote", "colTime", "colActions"].map((k) => {
         return h("th", { scope: "col" }, t(k));
       }))),
       h("tbody", null, rows))));
@@ -165,5 +165,5 @@
     box.appendChild(diffBox);
   }
 
-  SP.view("history", { label: "history.history", scopes: ["content", "notice"], render: render });
+  SP.view("history", { label: "history.history", scopes: ["content", "notice"], render });
 })();

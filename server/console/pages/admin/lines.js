@@ -7,26 +7,26 @@
 // version the operator was looking at.
 (function () {
   "use strict";
-  var h = SP.h, t = SP.ns("lines");
+  const h = SP.h, t = SP.ns("lines");
   // STALE is the age of verified_on past which a line must be re-checked, as snippets' validation
   // warns (DefaultStaleAfter).
-  var STALE = 365 * 864e5;
+  const STALE = 365 * 864e5;
   // TEXTS are the line's bilingual fields.
-  var TEXTS = ["name", "call_hint", "hours", "audience"];
+  const TEXTS = ["name", "call_hint", "hours", "audience"];
   // Copy: the "lines" section of ../../messages.json (English and French side by side).
   // NUMBERS are the fields that reach a line: changing one without a new verified date needs the
   // operator to say they checked it.
-  var NUMBERS = ["call", "call_tel", "text", "keyword", "chat_url"];
+  const NUMBERS = ["call", "call_tel", "text", "keyword", "chat_url"];
   // OWNED are the keys of a line (snippets.Line's JSON) the form shows and edits. PUT
   // /v1/admin/lines/{id} removes every field its body leaves out, so lineBody carries every other
   // key of the line as the content has it: a field the form does not know is kept, not deleted.
-  var OWNED = ["name", "country", "call", "call_tel", "call_hint", "text", "keyword", "chat_url", "hours", "schedule", "audience",
+  const OWNED = ["name", "country", "call", "call_tel", "call_hint", "text", "keyword", "chat_url", "hours", "schedule", "audience",
     "languages", "languages_on_request", "interpreters", "access", "source", "verified_on"];
   // LISTS are the lists of codes edited as one text box ("cr, oj, iu"); a 422 on one item
   // ("languages[1]") is shown beside the box.
-  var LISTS = ["languages", "languages_on_request"];
+  const LISTS = ["languages", "languages_on_request"];
   // ALWAYS is the schedule of a line open at every hour, as the content writes it.
-  var ALWAYS = "24/7";
+  const ALWAYS = "24/7";
 
   function stale(l) {
     return !(Date.now() - Date.parse(l.verified_on + "T00:00:00Z") <= STALE);
@@ -34,9 +34,9 @@
 
   // regionsOf(content): region code -> line ids, and line id -> the regions listing it.
   function listing(c) {
-    var by = {};
-    Object.keys(c.regions || {}).sort().forEach(function (r) {
-      (c.regions[r].lines || []).forEach(function (id) {
+    const by = {};
+    Object.keys(c.regions || {}).sort().forEach((r) => {
+      (c.regions[r].lines || []).forEach((id) => {
         (by[id] = by[id] || []).push(r);
       });
     });
@@ -44,7 +44,7 @@
   }
 
   function numbers(l) {
-    var out = [];
+    const out = [];
     if (l.call) out.push(h("li", null, t("call", l.call), l.call_hint && SP.text(l.call_hint) ? " (" + SP.text(l.call_hint) + ")" : ""));
     if (l.text) out.push(h("li", null, l.keyword ? t("textKw", l.keyword, l.text) : t("text", l.text)));
     if (l.chat_url) out.push(h("li", null, t("chat"), " ", h("a", { href: l.chat_url, rel: "noopener noreferrer", target: "_blank" }, l.chat_url)));
@@ -54,10 +54,10 @@
   // hours(l): the line's hours as the list shows them: "24/7", or its weekly entries, zone and
   // exceptions; then its note.
   function hours(l) {
-    var s = l.schedule, note = SP.text(l.hours), out = [];
+    const s = l.schedule, note = SP.text(l.hours), out = [];
     if (s === ALWAYS) out.push(h("li", { "data-hours": "always" }, t("always")));
     else if (s) {
-      (s.weekly || []).forEach(function (w) {
+      (s.weekly || []).forEach((w) => {
         out.push(h("li", { "data-hours": "weekly" }, w));
       });
       if (s.zone) out.push(h("li", { "data-hours": "zone" }, t("inZone", s.zone)));
@@ -68,53 +68,53 @@
   }
 
   function render(main, params) {
-    var box = h("div", null, h("p", null, t("loading")));
+    const box = h("div", null, h("p", null, t("loading")));
     main.appendChild(h("h1", null, t("lines")));
     main.appendChild(box);
-    SP.content().then(function (cur) {
+    SP.content().then((cur) => {
       if (params[0] && cur.content.lines[params[0]]) editForm(box, cur, params[0]);
       else list(box, cur);
-    }, function (e) {
+    }, (e) => {
       SP.clear(box).appendChild(h("p", { class: "fail" }, SP.errorText(e)));
     });
   }
 
   function list(box, cur, focusId) {
-    var c = cur.content, lines = c.lines || {}, by = listing(c);
-    var ids = Object.keys(lines).sort(), old = ids.filter(function (id) {
+    const c = cur.content, lines = c.lines || {}, by = listing(c);
+    const ids = Object.keys(lines).sort(), old = ids.filter((id) => {
       return stale(lines[id]);
     });
     SP.clear(box);
     box.appendChild(h("p", null, t("linesIntro")));
     box.appendChild(h("p", { class: old.length ? "fail" : "ok", "data-stale-count": old.length },
       old.length === 1 ? t("stale1") : old.length ? t("staleN", old.length) : t("stale0")));
-    var focus = null;
-    var add = h("button", { type: "button", "data-action": "new-line", onclick: function () {
+    let focus = null;
+    const add = h("button", { type: "button", "data-action": "new-line", onclick() {
       editForm(box, cur, null);
     } }, t("newLine"));
     box.appendChild(h("p", { class: "actions" }, add));
     if (focusId === "+new") focus = add;
     function table(code, which, caption) {
-      var hid = SP.id("lr");
-      var rows = which.map(function (id, i) {
-        var l = lines[id];
+      const hid = SP.id("lr");
+      const rows = which.map((id, i) => {
+        const l = lines[id];
         if (!l) return null;
-        var old = stale(l);
-        var btn = h("button", { type: "button", class: "small", "data-edit": id, onclick: function () {
+        const lineStale = stale(l);
+        const btn = h("button", { type: "button", class: "small", "data-edit": id, onclick() {
           editForm(box, cur, id);
         } }, t("edit"), h("span", { class: "vh" }, " " + SP.text(l.name)));
         if (id === focusId && !focus) focus = btn;
-        return h("tr", { "data-line": id, class: old ? "stale" : null },
+        return h("tr", { "data-line": id, class: lineStale ? "stale" : null },
           h("td", null, String(i + 1)),
           h("th", { scope: "row" }, SP.text(l.name), h("small", null, id)),
           h("td", null, numbers(l)),
           h("td", null, hours(l)),
           h("td", null, l.source ? h("a", { href: l.source, rel: "noopener noreferrer", target: "_blank" }, l.source) : ""),
           h("td", null, h("time", { datetime: l.verified_on }, l.verified_on),
-            old ? [" ", h("strong", { class: "flag", "data-stale": true }, t("needsCheck"))] : null),
+            lineStale ? [" ", h("strong", { class: "flag", "data-stale": true }, t("needsCheck"))] : null),
           h("td", null, btn));
       });
-      var order = code ? h("button", { type: "button", class: "small", "data-order": code, onclick: function () {
+      const order = code ? h("button", { type: "button", class: "small", "data-order": code, onclick() {
         regionOrder(box, cur, code);
       } }, t("order"), h("span", { class: "vh" }, " (" + t("region", code) + ")")) : null;
       if (code && focusId === "@" + code) focus = order;
@@ -123,15 +123,15 @@
         order ? h("p", { class: "actions" }, order) : null,
         h("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": caption }, h("table", { class: "data lines" },
           h("caption", null, caption),
-          h("thead", null, h("tr", null, ["colPos", "colLine", "colNumbers", "colHours", "colSource", "colVerified", "colEdit"].map(function (k) {
+          h("thead", null, h("tr", null, ["colPos", "colLine", "colNumbers", "colHours", "colSource", "colVerified", "colEdit"].map((k) => {
             return h("th", { scope: "col" }, t(k));
           }))),
           h("tbody", null, rows))));
     }
-    Object.keys(c.regions || {}).sort().forEach(function (code) {
+    Object.keys(c.regions || {}).sort().forEach((code) => {
       box.appendChild(table(code, c.regions[code].lines || [], t("regionCap", code)));
     });
-    var loose = ids.filter(function (id) {
+    const loose = ids.filter((id) => {
       return !by[id];
     });
     if (loose.length) box.appendChild(table("", loose, t("unlistedCap")));
@@ -141,19 +141,19 @@
   // sentenceBox: the banner sentence of region code, in English and French boxes named by their
   // content path ("regions.CA.message.en", where a 422 puts its errors), filled with message.
   function sentenceBox(code, message, hint) {
-    var f = "regions." + code + ".message";
+    const f = "regions." + code + ".message";
     return h("fieldset", { "data-field": f, "data-region-msg": code }, h("legend", null, t("fRegionMsg", code)), h("p", { class: "hint" }, hint),
-      ["en", "fr"].map(function (l) {
-        var ta = h("textarea", { name: f + "." + l, lang: l, rows: "3", "data-field": f + "." + l });
+      ["en", "fr"].map((l) => {
+        const ta = h("textarea", { name: f + "." + l, lang: l, rows: "3", "data-field": f + "." + l });
         ta.value = (message || {})[l] || "";
         return SP.field(t(l), ta);
       }));
   }
   // sentenceOf(box): what a sentenceBox says, as the API takes it (an empty language left out).
   function sentenceOf(box) {
-    var o = {};
-    ["en", "fr"].forEach(function (l) {
-      var x = box.querySelector("textarea[lang=" + l + "]").value.trim();
+    const o = {};
+    ["en", "fr"].forEach((l) => {
+      const x = box.querySelector("textarea[lang=" + l + "]").value.trim();
       if (x) o[l] = x;
     });
     return o;
@@ -163,28 +163,29 @@
   // the featured resources use; reviewed (diff and the real widget for the region) before it is
   // published with If-Match.
   function regionOrder(box, cur, code) {
-    var c = cur.content, lines = c.lines || {};
-    var saved = ((c.regions[code] || {}).lines || []).slice(), order = saved.slice();
-    var hid = SP.id("ro");
-    var ol = h("ol", { class: "list", "aria-labelledby": hid, "data-region-order": code, "data-field": "regions." + code + ".lines" });
-    var addSel = h("select", { id: SP.id("ra"), "data-keep": true }), addBtn = h("button", { type: "button", "data-action": "add" }, t("addButton"));
-    var addBox = h("div", { class: "actions" }), dirty = h("div"), rbox = h("div");
+    let c = cur.content, lines = c.lines || {};
+    let saved = ((c.regions[code] || {}).lines || []).slice(), order = saved.slice();
+    const hid = SP.id("ro");
+    const ol = h("ol", { class: "list", "aria-labelledby": hid, "data-region-order": code, "data-field": "regions." + code + ".lines" });
+    const addSel = h("select", { id: SP.id("ra"), "data-keep": true }), addBtn = h("button", { type: "button", "data-action": "add" }, t("addButton"));
+    const addBox = h("div", { class: "actions" }), dirty = h("div"), rbox = h("div");
     // The banner sentence is edited with the list: a line taken out and the sentence naming its
     // number are published together.
-    var said = (c.regions[code] || {}).message || {}, sentence = sentenceBox(code, said, t("orderMsgHint"));
-    var form = h("form", { novalidate: true, "aria-labelledby": hid, "data-order-form": code },
+    let said = (c.regions[code] || {}).message || {};
+    const sentence = sentenceBox(code, said, t("orderMsgHint"));
+    const form = h("form", { novalidate: true, "aria-labelledby": hid, "data-order-form": code },
       h("h2", { id: hid, tabindex: "-1" }, t("orderTitle", code)), h("p", null, t("orderIntro")), ol, addBox, sentence, dirty);
     function sentenceChanged() {
-      var o = sentenceOf(sentence);
-      return ["en", "fr"].some(function (l) {
+      const o = sentenceOf(sentence);
+      return ["en", "fr"].some((l) => {
         return (o[l] || "") !== (said[l] || "");
       });
     }
-    sentence.addEventListener("input", function () {
+    sentence.addEventListener("input", () => {
       SP.stale(form, true);
       draw();
     });
-    var back = h("button", { type: "button", "data-action": "back", onclick: function () {
+    const back = h("button", { type: "button", "data-action": "back", onclick() {
       if (changed() && !confirm(t("discardQ"))) return;
       list(box, cur, "@" + code);
     } }, t("back"));
@@ -192,50 +193,50 @@
     function changed() {
       return order.join() !== saved.join() || sentenceChanged();
     }
-    SP.guard("lineOrder", function () {
+    SP.guard("lineOrder", () => {
       return form.isConnected && changed();
     });
-    var draw = SP.orderList({
-      list: ol, addBox: addBox, addSel: addSel, addBtn: addBtn, dirty: dirty, form: form, fallback: back, t: t,
-      order: function () {
+    const draw = SP.orderList({
+      list: ol, addBox, addSel, addBtn, dirty, form, fallback: back, t,
+      order() {
         return order;
       },
-      title: function (id) {
+      title(id) {
         return lines[id] ? SP.text(lines[id].name) : id;
       },
-      detail: function (id) {
-        var l = lines[id] || {};
+      detail(id) {
+        const l = lines[id] || {};
         return [id, l.call, l.text].filter(Boolean).join(" · ");
       },
-      rest: function () {
-        return Object.keys(lines).sort().filter(function (id) {
+      rest() {
+        return Object.keys(lines).sort().filter((id) => {
           return order.indexOf(id) < 0;
-        }).map(function (id) {
+        }).map((id) => {
           return [id, SP.text(lines[id].name) + " (" + id + ")"];
         });
       },
-      changed: changed,
-      review: review,
-      discard: function () {
+      changed,
+      review,
+      discard() {
         order = saved.slice();
-        sentence.querySelectorAll("textarea").forEach(function (ta) {
+        sentence.querySelectorAll("textarea").forEach((ta) => {
           ta.value = said[ta.lang] || "";
         });
         SP.clear(rbox);
       },
     });
     function review() {
-      var snapshot = order.slice(), body = { lines: snapshot };
+      const snapshot = order.slice(), body = { lines: snapshot };
       if (sentenceChanged()) body.message = sentenceOf(sentence);
       SP.save({
-        form: form, box: rbox, version: cur.version,
+        form, box: rbox, version: cur.version,
         preview: { partner: partnerFor(c, code), locale: SP.lang, region: code },
-        send: function (dry, v) {
-          return SP.api("PUT", "/v1/admin/regions/" + encodeURIComponent(code) + "/lines" + SP.q(dry), { body: body, ifMatch: v });
+        send(dry, v) {
+          return SP.api("PUT", "/v1/admin/regions/" + encodeURIComponent(code) + "/lines" + SP.q(dry), { body, ifMatch: v });
         },
         // On a conflict the operator's list is re-applied on top of the newer content.
-        reread: function () {
-          return SP.content().then(function (n) {
+        reread() {
+          return SP.content().then((n) => {
             cur = n;
             c = n.content;
             lines = c.lines || {};
@@ -245,9 +246,9 @@
             return n.version;
           });
         },
-        done: function (r) {
+        done(r) {
           saved = snapshot;
-          SP.content().then(function (n) {
+          SP.content().then((n) => {
             list(box, n, "@" + code);
             box.insertBefore(h("p", { class: "ok", "data-saved": r.json.version }, t("saved", r.json.version)), box.firstChild);
           });
@@ -262,38 +263,38 @@
   // the fields the form owns (OWNED) as the form says them, every other key as line (the line as
   // the content has it now; none for a new line) says it.
   function lineBody(form, line) {
-    var v = function (n) {
+    const v = (n) => {
       return form.elements[n].value.trim();
     };
-    var b = {};
-    Object.keys(line || {}).forEach(function (k) {
+    const b = {};
+    Object.keys(line || {}).forEach((k) => {
       if (OWNED.indexOf(k) < 0 && line[k] !== null && line[k] !== undefined) b[k] = line[k];
     });
-    TEXTS.forEach(function (k) {
-      var o = {};
-      ["en", "fr"].forEach(function (l) {
+    TEXTS.forEach((k) => {
+      const o = {};
+      ["en", "fr"].forEach((l) => {
         if (v(k + "." + l)) o[l] = v(k + "." + l);
       });
       if (Object.keys(o).length) b[k] = o;
     });
-    ["country", "call", "call_tel", "text", "keyword", "chat_url", "source", "verified_on"].forEach(function (k) {
+    ["country", "call", "call_tel", "text", "keyword", "chat_url", "source", "verified_on"].forEach((k) => {
       if (v(k)) b[k] = v(k);
     });
-    LISTS.forEach(function (k) {
-      var codes = v(k).split(/[\s,]+/).filter(Boolean);
+    LISTS.forEach((k) => {
+      const codes = v(k).split(/[\s,]+/).filter(Boolean);
       if (codes.length) b[k] = codes;
     });
     if (form.elements.interpreters.checked) b.interpreters = true;
-    var access = [].filter.call(form.querySelectorAll("input[name=access]"), function (c) {
+    const access = [].filter.call(form.querySelectorAll("input[name=access]"), (c) => {
       return c.checked;
-    }).map(function (c) {
+    }).map((c) => {
       return c.value;
     });
     if (access.length) b.access = access;
-    var sched = scheduleOf(form);
+    const sched = scheduleOf(form);
     if (sched) b.schedule = sched;
     // The banner sentences the form shows (after a 422 naming them) go with the line.
-    [].forEach.call(form.querySelectorAll("[data-region-msg]"), function (box) {
+    [].forEach.call(form.querySelectorAll("[data-region-msg]"), (box) => {
       (b.region_messages = b.region_messages || {})[box.getAttribute("data-region-msg")] = sentenceOf(box);
     });
     return b;
@@ -302,13 +303,13 @@
   // scheduleOf(form): the schedule the form gives: "24/7", {zone, weekly, except} (one entry a
   // line of their boxes, empty ones left out), or null for none (the note says the hours).
   function scheduleOf(form) {
-    var mode = (form.querySelector("input[name=schedule]:checked") || {}).value;
+    const mode = (form.querySelector("input[name=schedule]:checked") || {}).value;
     if (mode === ALWAYS) return ALWAYS;
     if (mode !== "weekly") return null;
-    var o = {}, zone = form.elements["schedule.zone"].value.trim();
+    const o = {}, zone = form.elements["schedule.zone"].value.trim();
     if (zone) o.zone = zone;
-    ["weekly", "except"].forEach(function (k) {
-      var xs = form.elements["schedule." + k].value.split("\n").map(function (x) {
+    ["weekly", "except"].forEach((k) => {
+      const xs = form.elements["schedule." + k].value.split("\n").map((x) => {
         return x.trim();
       }).filter(Boolean);
       if (xs.length) o[k] = xs;
@@ -319,13 +320,14 @@
   // editForm edits line id, or makes a new line when id is null: its identifier is asked for
   // then, and the fields' error paths follow it once it is known.
   function editForm(box, cur, id) {
-    var isNew = !id, l = isNew ? {} : cur.content.lines[id], by = isNew ? [] : listing(cur.content)[id] || [];
-    var fp = "lines." + (id || "+new"), p = fp + ".";
+    const isNew = !id, l = isNew ? {} : cur.content.lines[id], by = isNew ? [] : listing(cur.content)[id] || [];
+    let fp = "lines." + (id || "+new");
+    const p = fp + ".";
     function input(name, label, o) {
       o = o || {};
-      var val = name.indexOf(".") > 0 ? (l[name.split(".")[0]] || {})[name.split(".")[1]] : l[name];
+      let val = name.indexOf(".") > 0 ? (l[name.split(".")[0]] || {})[name.split(".")[1]] : l[name];
       if (LISTS.indexOf(name) >= 0) val = (l[name] || []).join(", ");
-      var el = h("input", { type: o.type || "text", name: name, value: val || "", "data-field": p + name, spellcheck: o.spell ? null : "false",
+      const el = h("input", { type: o.type || "text", name, value: val || "", "data-field": p + name, spellcheck: o.spell ? null : "false",
         autocomplete: "off", lang: o.lang || null });
       return SP.field(label, el, o.hint);
     }
@@ -334,56 +336,56 @@
         h("div", { class: "row" }, input(k + ".en", t("en"), { lang: "en", spell: 1 }), input(k + ".fr", t("fr"), { lang: "fr", spell: 1 })));
     }
     // entries(name, label, hint, list): a text area of one entry a line, named by its content path.
-    function entries(name, label, hint, list) {
-      var ta = h("textarea", { name: name, rows: "3", "data-field": p + name, spellcheck: "false", autocomplete: "off" });
-      ta.value = (list || []).join("\n");
+    function entries(name, label, hint, values) {
+      const ta = h("textarea", { name, rows: "3", "data-field": p + name, spellcheck: "false", autocomplete: "off" });
+      ta.value = (values || []).join("\n");
       return SP.field(label, ta, hint);
     }
     function check(name, value, label, on) {
-      var cid = SP.id("c");
-      var type = name === "schedule" ? "radio" : "checkbox";
-      return h("div", { class: "check" }, h("input", { type: type, id: cid, name: name, value: value, checked: !!on }), h("label", { for: cid }, label));
+      const cid = SP.id("c");
+      const type = name === "schedule" ? "radio" : "checkbox";
+      return h("div", { class: "check" }, h("input", { type, id: cid, name, value, checked: !!on }), h("label", { for: cid }, label));
     }
     // The hours: 24/7, weekly hours in the line's zone with dated exceptions, or none (the note
     // alone says when it answers); the weekly boxes show only when chosen, and keep what they
     // hold while hidden.
-    var sc = l.schedule, weekly = sc && sc !== ALWAYS ? sc : null;
-    var mode = sc === ALWAYS ? ALWAYS : weekly ? "weekly" : "";
-    var weeklyBox = h("div", { "data-weekly": true, hidden: !weekly },
+    const sc = l.schedule, weekly = sc && sc !== ALWAYS ? sc : null;
+    const mode = sc === ALWAYS ? ALWAYS : weekly ? "weekly" : "";
+    const weeklyBox = h("div", { "data-weekly": true, hidden: !weekly },
       SP.field(t("fZone"), h("input", { type: "text", name: "schedule.zone", value: (weekly && weekly.zone) || "", "data-field": p + "schedule.zone",
         spellcheck: "false", autocomplete: "off" }), t("fZoneHint")),
       entries("schedule.weekly", t("fWeekly"), t("fWeeklyHint"), weekly && weekly.weekly),
       entries("schedule.except", t("fExcept"), t("fExceptHint"), weekly && weekly.except));
-    var hoursBox = h("fieldset", { "data-hours-group": true }, h("legend", null, t("fHours")),
+    const hoursBox = h("fieldset", { "data-hours-group": true }, h("legend", null, t("fHours")),
       h("fieldset", { "data-field": p + "schedule" }, h("legend", null, t("fWhen")),
         check("schedule", ALWAYS, t("fAlways"), mode === ALWAYS),
         check("schedule", "weekly", t("fWeeklyHours"), mode === "weekly"),
         check("schedule", "", t("fNoSchedule"), mode === "")),
       weeklyBox,
       pair("hours", t("fHoursNote"), t("fHoursNoteHint")));
-    hoursBox.addEventListener("change", function (e) {
+    hoursBox.addEventListener("change", (e) => {
       if (e.target.name === "schedule") weeklyBox.hidden = e.target.value !== "weekly";
     });
     // The accessible ways in, each labelled as visitors read it; a code the edge does not know
     // (none is valid) is kept, shown as it is.
-    var kinds = Object.keys(SP.access).sort();
-    (l.access || []).forEach(function (a) {
+    const kinds = Object.keys(SP.access).sort();
+    (l.access || []).forEach((a) => {
       if (kinds.indexOf(a) < 0) kinds.push(a);
     });
-    var ahint = SP.id("hint");
-    var accessBox = h("fieldset", { "data-field": p + "access", "aria-describedby": ahint }, h("legend", null, t("fAccess")),
+    const ahint = SP.id("hint");
+    const accessBox = h("fieldset", { "data-field": p + "access", "aria-describedby": ahint }, h("legend", null, t("fAccess")),
       h("p", { class: "hint", id: ahint }, t("fAccessHint")),
-      h("div", { class: "checks" }, kinds.map(function (k) {
+      h("div", { class: "checks" }, kinds.map((k) => {
         return check("access", k, SP.access[k] || k, (l.access || []).indexOf(k) >= 0);
       })));
-    var interp = check("interpreters", "true", t("fInterpreters"), l.interpreters);
+    const interp = check("interpreters", "true", t("fInterpreters"), l.interpreters);
     interp.querySelector("input").setAttribute("data-field", p + "interpreters");
-    var hid = SP.id("le");
-    var review = h("div");
-    var note = h("input", { type: "text", name: "note", autocomplete: "off" });
-    var msgs = h("div");
-    var idInput = isNew ? h("input", { type: "text", name: "id", "data-field": "id", spellcheck: "false", autocomplete: "off", required: true }) : null;
-    var form = h("form", { novalidate: true, "aria-labelledby": hid, "data-line-form": id || "+new" },
+    const hid = SP.id("le");
+    const review = h("div");
+    const note = h("input", { type: "text", name: "note", autocomplete: "off" });
+    const msgs = h("div");
+    const idInput = isNew ? h("input", { type: "text", name: "id", "data-field": "id", spellcheck: "false", autocomplete: "off", required: true }) : null;
+    const form = h("form", { novalidate: true, "aria-labelledby": hid, "data-line-form": id || "+new" },
       h("h2", { id: hid }, isNew ? t("newTitle") : t("editTitle", SP.text(l.name))),
       isNew ? SP.field(t("fId"), idInput, t("fIdHint")) : h("p", null, by.length ? t("listedIn", by.join(", ")) : t("listedNone")),
       pair("name", t("fName")),
@@ -406,13 +408,13 @@
       SP.field(t("fNote"), note),
       h("p", { class: "actions" },
         h("button", { type: "submit", class: "primary", "data-action": "review" }, t("review")),
-        h("button", { type: "button", "data-action": "back", onclick: function () {
+        h("button", { type: "button", "data-action": "back", onclick() {
           list(box, cur, id || "+new");
         } }, t("back"))),
       review);
-    var reviewed = null;
+    let reviewed = null;
     // A change after the review makes the review stale: it goes, and Save with it.
-    form.addEventListener("input", function (e) {
+    form.addEventListener("input", (e) => {
       if (reviewed && e.target !== note && !review.contains(e.target)) {
         reviewed = null;
         SP.clear(review);
@@ -424,8 +426,8 @@
     // failed handles an answer that is not a success: fields, conflicts, anything else.
     function failed(r, base, retry) {
       if (r.status === 412) return SP.conflict(r.error, retry, base);
-      if (r.status === 422) (r.error.errors || []).forEach(function (p) {
-        var m = /^regions\.([^.]+)\.message\b/.exec(p.field || "");
+      if (r.status === 422) (r.error.errors || []).forEach((problem) => {
+        const m = /^regions\.([^.]+)\.message\b/.exec(problem.field || "");
         if (m) regionMsg(m[1]);
       });
       SP.fieldErrors(form, r.status === 422 ? fixPaths(r.error) : { message: t("failed") + SP.message(r.error) });
@@ -438,51 +440,51 @@
       msgs.appendChild(sentenceBox(code, ((cur.content.regions || {})[code] || {}).message, t("fRegionMsgHint")));
     }
     function save(body, etag, base) {
-      return SP.api("PUT", path(false), { body: body, ifMatch: etag, note: note.value.trim() }).then(function (r) {
-        if (!r.ok) return failed(r, base, function () {
+      return SP.api("PUT", path(false), { body, ifMatch: etag, note: note.value.trim() }).then((r) => {
+        if (!r.ok) return failed(r, base, () => {
           // Re-applied on top of the newer content: the form's fields over its line.
-          return SP.content().then(function (c) {
+          return SP.content().then((c) => {
             return save(lineBody(form, (c.content.lines || {})[id]), c.etag, c.version);
           });
         });
-        var msg = isNew ? t("newSaved", r.json.version) : t("saved", r.json.version);
+        const msg = isNew ? t("newSaved", r.json.version) : t("saved", r.json.version);
         SP.status(msg);
-        return SP.content().then(function (c) {
+        return SP.content().then((c) => {
           list(box, c, id);
           box.insertBefore(h("p", { class: "ok", "data-saved": r.json.version }, msg), box.firstChild);
         });
       });
     }
-    form.addEventListener("submit", function (e) {
+    form.addEventListener("submit", (e) => {
       e.preventDefault();
       SP.clearErrors(form);
       SP.clear(review);
       if (isNew && !newID()) return;
-      var body = lineBody(form, (cur.content.lines || {})[id]), etag = cur.etag, base = cur.version;
-      SP.api("PUT", path(true), { body: body, ifMatch: etag }).then(function (r) {
-        if (!r.ok) return failed(r, base, function () {
-          return SP.content().then(function (c) {
+      const body = lineBody(form, (cur.content.lines || {})[id]), etag = cur.etag, base = cur.version;
+      SP.api("PUT", path(true), { body, ifMatch: etag }).then((r) => {
+        if (!r.ok) return failed(r, base, () => {
+          return SP.content().then((c) => {
             cur = c;
             form.requestSubmit();
           });
         });
-        var rows = (r.json.diff && r.json.diff.rows) || [];
-        var rid = SP.id("rv"), pv = h("div");
-        var changed = rows.some(function (x) {
+        const rows = (r.json.diff && r.json.diff.rows) || [];
+        const rid = SP.id("rv"), pv = h("div");
+        const changed = rows.some((x) => {
           return x.op !== "same" && x.op !== "skip";
         });
         reviewed = body;
         // A number changed under the same verified date must be confirmed as checked before
         // Save; a verified date over 365 days old is flagged as in the list.
-        var was = cur.content.lines[id] || l;
-        var numChanged = !isNew && body.verified_on === was.verified_on && NUMBERS.some(function (k) {
+        const was = cur.content.lines[id] || l;
+        const numChanged = !isNew && body.verified_on === was.verified_on && NUMBERS.some((k) => {
           return (body[k] || "") !== (was[k] || "");
         });
-        var wid = SP.id("lw"), cid = SP.id("lc");
-        var saveBtn = changed ? h("button", { type: "button", class: "primary", "data-action": "save", disabled: numChanged,
-          "aria-describedby": numChanged ? wid : null, onclick: function (ev) {
+        const wid = SP.id("lw"), cid = SP.id("lc");
+        const saveBtn = changed ? h("button", { type: "button", class: "primary", "data-action": "save", disabled: numChanged,
+          "aria-describedby": numChanged ? wid : null, onclick(ev) {
             ev.target.disabled = true;
-            save(reviewed, etag, base).then(function () {
+            save(reviewed, etag, base).then(() => {
               ev.target.disabled = false;
             });
           } }, t("saveLine")) : null;
@@ -490,7 +492,7 @@
           h("h3", { id: rid, tabindex: "-1" }, t("reviewTitle")),
           h("p", null, changed ? t("reviewText") : t("unchanged")),
           changed && numChanged ? [h("p", { class: "fail", id: wid, "data-number-warning": true }, t("numChanged")),
-            h("div", { class: "check" }, h("input", { type: "checkbox", id: cid, "data-action": "number-checked", onchange: function (ev) {
+            h("div", { class: "check" }, h("input", { type: "checkbox", id: cid, "data-action": "number-checked", onchange(ev) {
               saveBtn.disabled = !ev.target.checked;
             } }), h("label", { for: cid }, t("numConfirm")))] : null,
           changed && body.verified_on && stale(body) ? h("p", { class: "fail", "data-review-stale": true }, t("reviewStale", body.verified_on)) : null,
@@ -498,7 +500,7 @@
           pv,
           h("p", { class: "actions" },
             saveBtn,
-            h("button", { type: "button", "data-action": "keep-editing", onclick: function () {
+            h("button", { type: "button", "data-action": "keep-editing", onclick() {
               SP.clear(review);
               reviewed = null;
               form.elements["name.en"].focus();
@@ -510,14 +512,14 @@
     // newID takes the new line's identifier from its field, or says what is wrong with it; the
     // fields' error paths ("lines.<id>.call") follow it.
     function newID() {
-      var v = idInput.value.trim(), bad = !SP.validID(v) ? t("idBad") : cur.content.lines[v] ? t("idTaken") : "";
+      const v = idInput.value.trim(), bad = !SP.validID(v) ? t("idBad") : cur.content.lines[v] ? t("idTaken") : "";
       if (bad) {
         SP.fieldErrors(form, { errors: [{ field: "id", message: bad }] });
         return false;
       }
       id = v;
-      [].forEach.call(form.querySelectorAll("[data-field]"), function (el) {
-        var f = el.getAttribute("data-field");
+      [].forEach.call(form.querySelectorAll("[data-field]"), (el) => {
+        const f = el.getAttribute("data-field");
         if (f === fp || f.indexOf(fp + ".") === 0) el.setAttribute("data-field", "lines." + id + f.slice(fp.length));
       });
       fp = "lines." + id;
@@ -531,7 +533,7 @@
   // field holding the whole list.
   function fixPaths(e) {
     return Object.assign({}, e, {
-      errors: (e.errors || []).map(function (p) {
+      errors: (e.errors || []).map((p) => {
         return Object.assign({}, p, {
           field: String(p.field || "").replace(/(\.(?:languages|languages_on_request|access|schedule\.weekly|schedule\.except))\[\d+\]$/, "$1"),
         });
@@ -542,12 +544,12 @@
   // partnerFor(content, region): a partner whose default region is region (the preview shows the
   // line as its visitors see it), else the first.
   function partnerFor(c, region) {
-    var ps = SP.partners(c);
-    return ps.filter(function (p) {
-      var pr = c.partners[p].region;
+    const ps = SP.partners(c);
+    return ps.filter((p) => {
+      const pr = c.partners[p].region;
       return region && (pr === region || pr === region.slice(0, 2));
     })[0] || ps[0];
   }
 
-  SP.view("lines", { label: "lines.lines", scopes: ["content"], render: render });
+  SP.view("lines", { label: "lines.lines", scopes: ["content"], render });
 })();

@@ -3,12 +3,12 @@
 // they have left, and can be withdrawn at once.
 (function () {
   "use strict";
-  var h = SP.h, t = SP.ns("notices");
+  const h = SP.h, t = SP.ns("notices");
   // Copy: the "notices" section of ../../messages.json (English and French side by side).
 
   // left(ms): "2 h 5 min".
   function left(ms) {
-    var m = Math.floor(ms / 60000), d = Math.floor(m / 1440), hr = Math.floor((m % 1440) / 60), out = [];
+    const m = Math.floor(ms / 60000), d = Math.floor(m / 1440), hr = Math.floor((m % 1440) / 60), out = [];
     if (d) out.push(t("dUnit", d));
     if (hr) out.push(t("hUnit", hr));
     if (m % 60 && !d) out.push(t("mUnit", m % 60));
@@ -16,60 +16,58 @@
   }
   // offset(): the browser's UTC offset, "+02:00" / "−05:00".
   function offset(d) {
-    var o = -d.getTimezoneOffset(), a = Math.abs(o);
+    const o = -d.getTimezoneOffset(), a = Math.abs(o);
     return (o < 0 ? "−" : "+") + String(Math.floor(a / 60)).padStart(2, "0") + ":" + String(a % 60).padStart(2, "0");
   }
   // utc(local): an <input type=datetime-local> value (in the browser's zone) as RFC 3339 UTC.
   function utc(v) {
-    var d = v ? new Date(v) : null;
+    const d = v ? new Date(v) : null;
     return d && !isNaN(d) ? d.toISOString().replace(/\.\d+Z$/, "Z") : "";
   }
 
   SP.view("notices", {
     label: "notices.notices",
     scopes: ["notice"],
-    render: function (main) {
-      var timer = null;
+    render(main) {
+      let timer = null;
       main.append(h("h1", null, t("notices")), h("p", null, t("noticesIntro")));
-      var body = h("div", null, h("p", null, t("loading")));
+      const body = h("div", null, h("p", null, t("loading")));
       main.appendChild(body);
       function load() {
-        return SP.content().then(function (cur) {
+        return SP.content().then((cur) => {
           clearInterval(timer);
           timer = show(body, cur, load);
-        }, function (e) {
+        }, (e) => {
           SP.clear(body).appendChild(h("p", { class: "fail", role: "alert" }, SP.errorText(e)));
         });
       }
       load();
-      return function () {
-        clearInterval(timer);
-      };
+      return () => clearInterval(timer);
     },
   });
 
   function show(body, cur, reload) {
-    var c = cur.content, notices = c.notices || [];
-    var activeH = h("h2", { id: "sp-active-h", tabindex: "-1" }, t("active"));
-    var list = h("ul", { class: "list", "aria-labelledby": "sp-active-h", "data-notices": true });
+    const c = cur.content, notices = c.notices || [];
+    const activeH = h("h2", { id: "sp-active-h", tabindex: "-1" }, t("active"));
+    const list = h("ul", { class: "list", "aria-labelledby": "sp-active-h", "data-notices": true });
     function names(ids, all, label) {
       return ids && ids.length ? ids.map(label).join(", ") : all;
     }
     // The list is redrawn every 30 s: times left count down, expired notices drop out.
     function draw() {
-      var now = Date.now();
+      const now = Date.now();
       SP.clear(list);
-      notices.forEach(function (n) {
-        var exp = Date.parse(n.expires_at);
+      notices.forEach((n) => {
+        const exp = Date.parse(n.expires_at);
         if (!(exp > now)) return;
-        var msg = SP.text(n.message);
+        const msg = SP.text(n.message);
         list.appendChild(h("li", { "data-id": n.id },
           h("span", { class: "what" }, msg,
-            h("small", null, t("shownTo", names(n.partners, t("everyone"), function (p) {
+            h("small", null, t("shownTo", names(n.partners, t("everyone"), (p) => {
               return (c.partners[p] || { name: p }).name;
             }), names(n.regions, t("everywhere"), String))),
             h("small", { "data-left": true }, t("expiresAt", SP.time(n.expires_at), left(exp - now)))),
-          h("button", { type: "button", class: "small danger", "data-action": "withdraw", onclick: function () {
+          h("button", { type: "button", class: "small danger", "data-action": "withdraw", onclick() {
             withdraw(n);
           } }, t("withdraw"), h("span", { class: "vh" }, " " + msg))));
       });
@@ -77,22 +75,22 @@
     }
     function withdraw(n) {
       if (!confirm(t("withdrawQ", SP.text(n.message)))) return;
-      var wbox = h("div");
+      const wbox = h("div");
       list.insertAdjacentElement("afterend", wbox);
-      var send = function (v) {
+      const send = (v) => {
         return SP.api("DELETE", "/v1/admin/notice?id=" + encodeURIComponent(n.id), { ifMatch: v });
       };
       (function attempt(v) {
-        send(v).then(function (r) {
+        send(v).then((r) => {
           if (r.ok) {
             SP.status(t("withdrawn", r.json.version));
-            return reload().then(function () {
+            return reload().then(() => {
               SP.focus(document.getElementById("sp-active-h"));
             });
           }
           if (r.status === 412)
-            return SP.conflict(r.error, function () {
-              return SP.content().then(function (nc) {
+            return SP.conflict(r.error, () => {
+              return SP.content().then((nc) => {
                 attempt(nc.version);
               });
             }, v);
@@ -102,74 +100,74 @@
     }
 
     // The form. Validation names a new notice by its index: it is appended.
-    var P = "notices[" + notices.length + "].";
-    var en = h("textarea", { name: "en", lang: "en", "data-field": P + "message.en", rows: "3" });
-    var fr = h("textarea", { name: "fr", lang: "fr", "data-field": P + "message.fr", rows: "3" });
-    var url = h("input", { type: "url", name: "url", "data-field": P + "url", autocomplete: "off" });
+    const P = "notices[" + notices.length + "].";
+    const en = h("textarea", { name: "en", lang: "en", "data-field": P + "message.en", rows: "3" });
+    const fr = h("textarea", { name: "fr", lang: "fr", "data-field": P + "message.fr", rows: "3" });
+    const url = h("input", { type: "url", name: "url", "data-field": P + "url", autocomplete: "off" });
     function checks(name, legend, hint, items) {
-      var hid = SP.id("hint");
+      const hid = SP.id("hint");
       return h("fieldset", { "data-field": P + name, "aria-describedby": hid }, h("legend", null, legend), h("p", { class: "hint", id: hid }, hint),
-        h("div", { class: "checks" }, items.map(function (it) {
-          var id = SP.id("c");
-          return h("div", { class: "check" }, h("input", { type: "checkbox", id: id, name: name, value: it[0] }), h("label", { for: id }, it[1]));
+        h("div", { class: "checks" }, items.map((it) => {
+          const id = SP.id("c");
+          return h("div", { class: "check" }, h("input", { type: "checkbox", id, name, value: it[0] }), h("label", { for: id }, it[1]));
         })));
     }
-    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
-    var when = h("input", { type: "datetime-local", name: "expires", step: "1", "data-field": P + "expires_at", required: true });
-    var sent = h("p", { class: "hint", id: SP.id("hint"), "data-utc": true });
-    var box = h("div");
-    var form = h("form", { novalidate: true, "aria-labelledby": "sp-new-h", "data-notice-form": true },
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    const when = h("input", { type: "datetime-local", name: "expires", step: "1", "data-field": P + "expires_at", required: true });
+    const sent = h("p", { class: "hint", id: SP.id("hint"), "data-utc": true });
+    const box = h("div");
+    const form = h("form", { novalidate: true, "aria-labelledby": "sp-new-h", "data-notice-form": true },
       h("h2", { id: "sp-new-h" }, t("newNotice")),
       h("fieldset", null, h("legend", null, t("message")), SP.field(t("msgEn"), en), SP.field(t("msgFr"), fr, t("msgFrHint"))),
       SP.field(t("noticeUrl"), url, t("noticeUrlHint")),
-      checks("partners", t("partners"), t("partnersHint"), SP.partners(c).map(function (p) {
+      checks("partners", t("partners"), t("partnersHint"), SP.partners(c).map((p) => {
         return [p, c.partners[p].name + " (" + p + ")"];
       })),
-      checks("regions", t("regions"), t("regionsHint"), Object.keys(c.regions || {}).sort().map(function (r) {
+      checks("regions", t("regions"), t("regionsHint"), Object.keys(c.regions || {}).sort().map((r) => {
         return [r, r];
       })),
       SP.field(t("expires"), when, t("expiresHint", zone, offset(new Date()))), sent,
       h("p", { class: "actions" }, h("button", { type: "submit", class: "primary", "data-action": "preview" }, t("preview"))));
     when.setAttribute("aria-describedby", when.getAttribute("aria-describedby") + " " + sent.id);
     function showUTC() {
-      var u = utc(when.value);
+      const u = utc(when.value);
       sent.textContent = u ? t("expiresUTC", u) : "";
     }
     when.addEventListener("input", showUTC);
     when.addEventListener("change", showUTC);
     function checked(name) {
-      return [].map.call(form.querySelectorAll('input[name="' + name + '"]:checked'), function (i) {
+      return [].map.call(form.querySelectorAll('input[name="' + name + '"]:checked'), (i) => {
         return i.value;
       });
     }
-    var id = "n-" + Date.now().toString(36);
-    form.addEventListener("submit", function (e) {
+    const id = "n-" + Date.now().toString(36);
+    form.addEventListener("submit", (e) => {
       e.preventDefault();
-      var n = { id: id, message: { en: en.value.trim() }, expires_at: utc(when.value) };
+      const n = { id, message: { en: en.value.trim() }, expires_at: utc(when.value) };
       if (fr.value.trim()) n.message.fr = fr.value.trim();
       if (url.value.trim()) n.url = url.value.trim();
-      var ps = checked("partners"), rs = checked("regions");
+      const ps = checked("partners"), rs = checked("regions");
       if (ps.length) n.partners = ps;
       if (rs.length) n.regions = rs;
       // Checked here too, in the operator's words: the API only knows "required".
-      var errs = [];
+      const errs = [];
       if (!n.message.en) errs.push({ field: P + "message.en", message: "required" });
       if (!n.expires_at) errs.push({ field: P + "expires_at", message: "required" });
       else if (Date.parse(n.expires_at) <= Date.now()) errs.push({ field: P + "expires_at", message: t("expiresPast") });
       if (errs.length) return SP.fieldErrors(form, { errors: errs });
       SP.save({
-        form: form, box: box, version: cur.version, preview: { partner: ps[0], region: rs[0] },
-        send: function (dry, v) {
+        form, box, version: cur.version, preview: { partner: ps[0], region: rs[0] },
+        send(dry, v) {
           return SP.api("PUT", "/v1/admin/notice" + SP.q(dry), { body: n, ifMatch: v });
         },
-        reread: function () {
-          return SP.content().then(function (nc) {
+        reread() {
+          return SP.content().then((nc) => {
             cur = nc;
             return nc.version;
           });
         },
-        done: function () {
-          reload().then(function () {
+        done() {
+          reload().then(() => {
             SP.focus(document.getElementById("sp-active-h"));
           });
         },
