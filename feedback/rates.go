@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/signpost/edge/internal/fault"
 )
 
 // MinAnswers is the fewest answers to a question for which a bucket's yes rate is given: below
@@ -80,17 +82,30 @@ func (p Period) Label(start time.Time) string {
 // asked for, the span is cut to the latest MaxBuckets buckets.
 const MaxBuckets = 731
 
-// SpanError is returned by ComputeRates when the filter spans more than MaxBuckets buckets.
+// SpanError is returned by ComputeRates when the filter spans more than MaxBuckets buckets: a
+// 400 invalid_parameter naming the start (a span too wide can only come from a start the
+// caller gave: with none, ComputeRates shows the latest MaxBuckets buckets), a fault.Error to
+// errors.As (Unwrap).
 type SpanError struct {
 	Buckets int
 	Period  Period
+	// Field is the parameter the start came by: "since" when empty (a caller whose start
+	// came as from= says so).
+	Field string
 }
 
-func (e *SpanError) Error() string {
-	if e.Period == Day {
-		return fmt.Sprintf("this selection spans %d days, more than %d: narrow from and to, or use bucket=week", e.Buckets, MaxBuckets)
+func (e *SpanError) Error() string { return e.Unwrap().Error() }
+
+// Unwrap is the error as a fault: kind Invalid, its message id and arguments.
+func (e *SpanError) Unwrap() error {
+	field := e.Field
+	if field == "" {
+		field = "since"
 	}
-	return fmt.Sprintf("this selection spans %d weeks, more than %d: narrow from and to", e.Buckets, MaxBuckets)
+	if e.Period == Day {
+		return fault.E(fault.Invalid, "invalid_parameter", field, "invalid_parameter.span_days", e.Buckets, MaxBuckets)
+	}
+	return fault.E(fault.Invalid, "invalid_parameter", field, "invalid_parameter.span_weeks", e.Buckets, MaxBuckets)
 }
 
 // Rate is the yes rate of one question in one bucket. Rate, Lo and Hi are nil (null in JSON)
@@ -154,19 +169,23 @@ const MaxPages = 20
 // such partners by day do not, and are refused (SizeError) rather than drawn.
 const MaxCells = 20000
 
-// SizeError is returned by ComputeRates when the answer would hold more than MaxCells rows.
+// SizeError is returned by ComputeRates when the answer would hold more than MaxCells rows: a
+// 400 invalid_parameter naming what to change, bucket by day (week is 7 times smaller), the
+// partner by week (one partner's series by week always fit); a fault.Error to errors.As
+// (Unwrap).
 type SizeError struct {
 	Series, Buckets int
 	Period          Period
 }
 
-func (e *SizeError) Error() string {
+func (e *SizeError) Error() string { return e.Unwrap().Error() }
+
+// Unwrap is the error as a fault: kind Invalid, its message id and arguments.
+func (e *SizeError) Unwrap() error {
 	if e.Period == Day {
-		return fmt.Sprintf("this selection is %d series of %d days, more than %d rows: use bucket=week, narrow from and to, or pick one partner",
-			e.Series, e.Buckets, MaxCells)
+		return fault.E(fault.Invalid, "invalid_parameter", "bucket", "invalid_parameter.size_days", e.Series, e.Buckets, MaxCells)
 	}
-	return fmt.Sprintf("this selection is %d series of %d weeks, more than %d rows: pick one partner, or narrow from and to",
-		e.Series, e.Buckets, MaxCells)
+	return fault.E(fault.Invalid, "invalid_parameter", "partner", "invalid_parameter.size_weeks", e.Series, e.Buckets, MaxCells)
 }
 
 // Series is the rates of one partner and page (or AllPages, or OtherPages), one row per bucket

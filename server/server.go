@@ -20,6 +20,7 @@ import (
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/feedback/spent"
+	"github.com/signpost/edge/internal/fault"
 	"github.com/signpost/edge/server/admin"
 	"github.com/signpost/edge/server/auth"
 	"github.com/signpost/edge/server/console"
@@ -348,14 +349,14 @@ func (s *Server) Handler() fasthttp.RequestHandler {
 			if v := recover(); v != nil {
 				s.log.Error("panic serving request", "method", string(ctx.Method()), "path", string(ctx.Path()),
 					"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-				web.Write(ctx, s.log, web.New(fasthttp.StatusInternalServerError, "internal", "", "internal"))
+				web.Write(ctx, s.log, web.New(fault.Internal, "internal", "", "internal"))
 			}
 		}()
 		if name, bad := ambiguousFraming(&ctx.Request.Header); bad {
 			// Where this request ends is a matter of opinion: a proxy in front may have read
 			// another length than fasthttp did, and the rest of the connection is not to be
 			// read as a request of its own.
-			web.Write(ctx, s.log, web.New(fasthttp.StatusBadRequest, "ambiguous_framing", name, "ambiguous_framing"))
+			web.Write(ctx, s.log, web.New(fault.Invalid, "ambiguous_framing", name, "ambiguous_framing"))
 			ctx.SetConnectionClose()
 			return
 		}
@@ -373,7 +374,7 @@ func (s *Server) Handler() fasthttp.RequestHandler {
 		}
 		if name, dup := duplicateParam(ctx.QueryArgs()); dup {
 			// Which of two values would a handler read? Neither: the request says two things.
-			web.Write(ctx, s.log, web.New(fasthttp.StatusBadRequest, "duplicate_parameter", name, "duplicate_parameter", name))
+			web.Write(ctx, s.log, web.New(fault.Invalid, "duplicate_parameter", name, "duplicate_parameter", name))
 			if p := ctx.Path(); bytes.HasPrefix(p, prefixSnippets) || bytes.HasPrefix(p, prefixWidget) {
 				web.SetCORS(ctx)
 			}

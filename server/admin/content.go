@@ -65,8 +65,8 @@ const RollbackNote = "rollback to v%d"
 const maxEditBody = 64 << 10
 
 var (
-	errNoStore         = web.New(fasthttp.StatusServiceUnavailable, "no_content_store", "", "no_content_store")
-	errIfMatchRequired = web.New(fasthttp.StatusPreconditionRequired, "if_match_required", "", "if_match_required")
+	errNoStore         = web.New(fault.Unavailable, "no_content_store", "", "no_content_store")
+	errIfMatchRequired = web.New(fault.Unconditional, "if_match_required", "", "if_match_required")
 )
 
 func (s *handlers) store() (contentstore.Store, error) {
@@ -90,7 +90,7 @@ func ifMatch(ctx *fasthttp.RequestCtx, required bool) (int64, error) {
 	h = strings.TrimPrefix(h, "W/")
 	n, err := strconv.ParseInt(strings.TrimPrefix(strings.Trim(h, `"`), "v"), 10, 64)
 	if err != nil || n <= 0 || !strings.HasPrefix(h, `"v`) {
-		return 0, web.New(fasthttp.StatusBadRequest, "invalid_if_match", "If-Match", "invalid_if_match")
+		return 0, web.New(fault.Invalid, "invalid_if_match", "If-Match", "invalid_if_match")
 	}
 	return n, nil
 }
@@ -241,7 +241,7 @@ func (s *handlers) handlePutContent(ctx *fasthttp.RequestCtx) error {
 	}
 	ct := string(ctx.Request.Header.ContentType())
 	if ct != "" && !strings.Contains(ct, "yaml") && !strings.Contains(ct, "json") && !strings.HasPrefix(ct, "text/plain") {
-		return web.New(fasthttp.StatusUnsupportedMediaType, "unsupported_media_type", "", "unsupported_media_type.bundle")
+		return web.New(fault.Unsupported, "unsupported_media_type", "", "unsupported_media_type.bundle")
 	}
 	// ?dry_run=1: diff and preview the bundle, publish nothing (console.go).
 	if handled, err := s.maybeDryRun(ctx, func([]byte) ([]byte, error) { return ctx.PostBody(), nil }); handled {
@@ -258,7 +258,7 @@ func (s *handlers) handlePutFeatured(ctx *fasthttp.RequestCtx) error {
 	}
 	ids, ok := body["featured"]
 	if !ok || ids == nil || len(body) != 1 {
-		return web.New(fasthttp.StatusBadRequest, "invalid_json", "featured", "invalid_json.featured")
+		return web.New(fault.Invalid, "invalid_json", "featured", "invalid_json.featured")
 	}
 	partner := fmt.Sprint(ctx.UserValue("id"))
 	return s.editCurrent(ctx, "partner.featured", "partners."+partner, func(src []byte) ([]byte, error) {
@@ -276,7 +276,7 @@ func (s *handlers) handlePutResource(ctx *fasthttp.RequestCtx) error {
 		r.ID = id
 	}
 	if r.ID != id {
-		return web.New(fasthttp.StatusBadRequest, "invalid_json", "id", "invalid_json.id")
+		return web.New(fault.Invalid, "invalid_json", "id", "invalid_json.id")
 	}
 	return s.editCurrent(ctx, "resource.put", "resources."+id, func(src []byte) ([]byte, error) {
 		return snippets.PutResource(src, &r)
@@ -352,7 +352,7 @@ func (s *handlers) handleRollback(ctx *fasthttp.RequestCtx) error {
 		return err
 	}
 	if body.Version <= 0 {
-		return web.New(fasthttp.StatusBadRequest, "invalid_json", "version", "invalid_json.version")
+		return web.New(fault.Invalid, "invalid_json", "version", "invalid_json.version")
 	}
 	want, err := ifMatch(ctx, false)
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/internal/fault"
 	"github.com/signpost/edge/server/ratelimit"
 	"github.com/signpost/edge/server/web"
 	"github.com/valyala/fasthttp"
@@ -23,9 +24,9 @@ import (
 
 // Errors of operator authentication.
 var (
-	ErrUnauthorized = web.New(fasthttp.StatusUnauthorized, "unauthorized", "", "unauthorized")
-	errForbidden    = web.New(fasthttp.StatusForbidden, "forbidden", "", "forbidden")
-	errAdminOff     = web.New(fasthttp.StatusForbidden, "admin_disabled", "", "admin_disabled")
+	ErrUnauthorized = web.New(fault.Unauthorized, "unauthorized", "", "unauthorized")
+	errForbidden    = web.New(fault.Forbidden, "forbidden", "", "forbidden")
+	errAdminOff     = web.New(fault.Forbidden, "admin_disabled", "", "admin_disabled")
 )
 
 // Operator is one operator token: its name goes into the audit log, its scopes say what it may
@@ -89,11 +90,10 @@ func operatorKeys(cfg Config) []operatorKey {
 // none, errForbidden when it is wrong. Digests are compared in constant time, against every
 // token whatever matched, so neither a token nor its length leaks through timing.
 func (g *Guard) Check(ctx *fasthttp.RequestCtx) error {
-	h := ctx.Request.Header.Peek("Authorization")
-	const scheme = "bearer "
-	if len(h) <= len(scheme) || !equalFoldASCII(h[:len(scheme)], scheme) {
+	if !Presented(ctx) {
 		return ErrUnauthorized
 	}
+	h := ctx.Request.Header.Peek("Authorization")
 	if len(g.keys) == 0 {
 		return errAdminOff
 	}
@@ -102,7 +102,7 @@ func (g *Guard) Check(ctx *fasthttp.RequestCtx) error {
 	// token cannot be guessed; a client elsewhere is not affected.
 	client := g.cfg.Hasher.HashText(ratelimit.Key(g.cfg.Proxies.ClientIP(ctx)))
 	if r := g.cfg.Limits.Peek(context.Background(), ratelimit.ScopeAuth, client); !r.Failed && (r.Reached || r.Remaining == 0) {
-		e := web.New(fasthttp.StatusTooManyRequests, "auth_throttled", "", "auth_throttled")
+		e := web.New(fault.TooMany, "auth_throttled", "", "auth_throttled")
 		e.RetryAfter = r.RetryAfter(g.cfg.Now())
 		return e
 	}
@@ -121,6 +121,16 @@ func (g *Guard) Check(ctx *fasthttp.RequestCtx) error {
 	ctx.SetUserValue(operatorValue, name)
 	ctx.SetUserValue(operatorScopesValue, scopes)
 	return nil
+}
+
+// scheme starts the Authorization header of a bearer token (in any case).
+const scheme = "bearer "
+
+// Presented reports whether the request presents a bearer token (Authorization: Bearer ...),
+// right or wrong: without one, Check answers ErrUnauthorized.
+func Presented(ctx *fasthttp.RequestCtx) bool {
+	h := ctx.Request.Header.Peek("Authorization")
+	return len(h) > len(scheme) && equalFoldASCII(h[:len(scheme)], scheme)
 }
 
 // operatorValue is the request value holding the authenticated operator's name.
@@ -225,9 +235,9 @@ func (g *Guard) RequireScope(ctx *fasthttp.RequestCtx, anyOf []string) error {
 	g.cfg.Log.Info("operator request refused: missing scope", "actor", Name(ctx), "scope", strings.Join(anyOf, "|"),
 		"method", string(ctx.Method()), "path", string(ctx.Path()))
 	if len(anyOf) > 1 {
-		return web.New(fasthttp.StatusForbidden, "missing_scope", "scope", "missing_scope.either", anyOf[0], strings.Join(anyOf[1:], ", or "))
+		return web.New(fault.Forbidden, "missing_scope", "scope", "missing_scope.either", anyOf[0], strings.Join(anyOf[1:], ", or "))
 	}
-	return web.New(fasthttp.StatusForbidden, "missing_scope", "scope", "missing_scope", anyOf[0])
+	return web.New(fault.Forbidden, "missing_scope", "scope", "missing_scope", anyOf[0])
 }
 
 // Scopes are the scopes of the request's operator, once Check has passed.

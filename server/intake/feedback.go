@@ -7,7 +7,6 @@ package intake
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"mime"
 	"strings"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/fasthttp/router"
 	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/internal/fault"
 	"github.com/signpost/edge/server/auth"
 	"github.com/signpost/edge/server/ratelimit"
 	"github.com/signpost/edge/server/web"
@@ -25,14 +25,14 @@ import (
 
 // Errors of the feedback intake.
 var (
-	errFeedbackUnavailable = web.New(fasthttp.StatusServiceUnavailable, "feedback_unavailable", "", "feedback_unavailable")
-	errStoreUnavailable    = web.New(fasthttp.StatusServiceUnavailable, "store_unavailable", "", "store_unavailable.intake")
-	errUnsupportedType     = web.New(fasthttp.StatusUnsupportedMediaType, "unsupported_media_type", "", "unsupported_media_type.feedback")
-	errFeedbackTooLarge    = web.New(fasthttp.StatusRequestEntityTooLarge, "body_too_large", "", "body_too_large.feedback", feedback.MaxBody)
-	errOriginNotAllowed    = web.New(fasthttp.StatusForbidden, "origin_not_allowed", "", "origin_not_allowed")
-	errBeaconOrigin        = web.New(fasthttp.StatusForbidden, "origin_not_allowed", "", "origin_not_allowed.beacon")
-	errUnknownPartner      = &feedback.FieldError{Field: "partner", Code: "unknown_partner", Message: "no partner with this id"}
-	errOriginRequired      = web.New(fasthttp.StatusForbidden, "origin_required", "", "origin_required")
+	errFeedbackUnavailable = web.New(fault.Unavailable, "feedback_unavailable", "", "feedback_unavailable")
+	errStoreUnavailable    = web.New(fault.Unavailable, "store_unavailable", "", "store_unavailable.intake")
+	errUnsupportedType     = web.New(fault.Unsupported, "unsupported_media_type", "", "unsupported_media_type.feedback")
+	errFeedbackTooLarge    = web.New(fault.TooLarge, "body_too_large", "", "body_too_large.feedback", feedback.MaxBody)
+	errOriginNotAllowed    = web.New(fault.Forbidden, "origin_not_allowed", "", "origin_not_allowed")
+	errBeaconOrigin        = web.New(fault.Forbidden, "origin_not_allowed", "", "origin_not_allowed.beacon")
+	errUnknownPartner      = fault.E(fault.Invalid, "unknown_partner", "partner", "unknown_partner")
+	errOriginRequired      = web.New(fault.Forbidden, "origin_required", "", "origin_required")
 )
 
 // exposedHeaders are the response headers a partner page's script may read: the widget reads
@@ -141,10 +141,10 @@ func (s *handlers) feedback(ctx *fasthttp.RequestCtx, in *intake) (*feedbackResp
 	default:
 		// Server-to-server: only an operator token with feedback:write may post without a
 		// browser's Origin.
+		if !auth.Presented(ctx) {
+			return nil, errOriginRequired
+		}
 		if err := s.Auth.Check(ctx); err != nil {
-			if errors.Is(err, auth.ErrUnauthorized) {
-				return nil, errOriginRequired
-			}
 			return nil, err
 		}
 		if err := s.Auth.RequireScope(ctx, []string{auth.ScopeFeedbackWrite}); err != nil {
@@ -345,7 +345,7 @@ func (s *handlers) limit(in *intake, scope ratelimit.Scope, key string) error {
 		in.rate = &r
 	}
 	if r.Reached {
-		return web.New(fasthttp.StatusTooManyRequests, "rate_limited", "", "rate_limited", scope, r.RetryAfter(s.Now()))
+		return web.New(fault.TooMany, "rate_limited", "", "rate_limited", scope, r.RetryAfter(s.Now()))
 	}
 	return nil
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/fasthttp/router"
 	"github.com/signpost/edge/contentstore"
+	"github.com/signpost/edge/internal/fault"
 	"github.com/signpost/edge/server/embedbuilder"
 	"github.com/signpost/edge/server/intake"
 	"github.com/signpost/edge/server/pagetext"
@@ -212,7 +213,7 @@ func (s *Store) expire(now time.Time) {
 	s.order = slices.Delete(s.order, 0, n)
 }
 
-var errNoPreview = web.New(fasthttp.StatusNotFound, "not_found", "", "not_found.preview")
+var errNoPreview = web.New(fault.NotFound, "not_found", "", "not_found.preview")
 
 // preview finds the request's preview, or fails with 404.
 func (s *Store) preview(ctx *fasthttp.RequestCtx) (*draftPreview, error) {

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/signpost/edge/internal/fault"
 	"github.com/signpost/edge/server/asset"
 	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
@@ -197,7 +198,7 @@ func (st *State) Snippet(ctx *fasthttp.RequestCtx, now time.Time, remember bool)
 	if name, ok := ctx.UserValue("part").(string); ok {
 		part = snippets.Part(name)
 		if !slices.Contains(snippets.Parts, part) {
-			return web.New(fasthttp.StatusNotFound, "not_found", "", "not_found.snippet")
+			return web.New(fault.NotFound, "not_found", "", "not_found.snippet")
 		}
 	}
 	loc, region, vary, err := st.Select(ctx, p, Sources{TZ: true, Location: true})
@@ -269,7 +270,7 @@ func (st *State) Select(ctx *fasthttp.RequestCtx, p *snippets.Partner, from Sour
 		zone := ""
 		if from.TZ {
 			if zone = web.View(args.Peek("tz")); zone != "" && !snippets.ValidZone(zone) {
-				return "", "", "", &snippets.ParamError{Field: "tz", Message: "not an IANA time zone name, like America/Toronto"}
+				return "", "", "", snippets.ParamErr("tz", "invalid_parameter.tz")
 			}
 		}
 		located := ""
@@ -330,7 +331,7 @@ func (st *State) PartnerSelect(ctx *fasthttp.RequestCtx, located bool) (p *snipp
 	return p, loc, key, vary, err
 }
 
-var errUnknownPartner = web.New(fasthttp.StatusNotFound, "unknown_partner", "partner", "unknown_partner")
+var errUnknownPartner = web.New(fault.NotFound, "unknown_partner", "partner", "unknown_partner")
 
 // Render draws one of a partner's server-rendered documents (the banner fragment), its absolute
 // links to the edge naming origin.

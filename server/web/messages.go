@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/signpost/edge/internal/fault"
 )
 
 // Text is one message in both languages: the English an error carries in "message" and the
@@ -18,7 +20,7 @@ const nbsp = "\u00a0"
 // arguments in the JSON body ("id", "args"); the console translates it by them (SP.message), as
 // it translates validation problems by code (snippets.ProblemTemplates). TestMessages fails on
 // an entry without both languages or with other placeholders in one than in the other, and on
-// an id used in code but missing here. To add one: an entry here, then New(status, code,
+// an id used in code but missing here. To add one: an entry here, then New(kind, code,
 // field, id, args...) where the error is made.
 var Messages = map[string]Text{
 	// Shared (web, the wiring, the widget and snippet routes).
@@ -183,12 +185,12 @@ var Messages = map[string]Text{
 		"cette sélection fait {0} séries de {1} semaines, plus de {2} lignes" + nbsp + ": choisissez un partenaire ou resserrez les dates"},
 }
 
-// New is the *Error of message id with its arguments: status, code and field as given, the
+// New is the *Error of message id with its arguments: kind (its status), code and field as given, the
 // English of the catalogue in Message, the id and the arguments (formatted with %v) for the
 // console to translate by. An id missing from the catalogue is its own message (TestMessages
 // fails on it).
-func New(status int, code, field, id string, args ...any) *Error {
-	e := &Error{Status: status, Code: code, Field: field, ID: id}
+func New(k fault.Kind, code, field, id string, args ...any) *Error {
+	e := &Error{Kind: k, Status: Status(k), Code: code, Field: field, ID: id}
 	for _, a := range args {
 		e.Args = append(e.Args, fmt.Sprint(a))
 	}
