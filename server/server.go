@@ -22,6 +22,7 @@ import (
 	"github.com/signpost/edge/feedback/spent"
 	"github.com/signpost/edge/server/admin"
 	"github.com/signpost/edge/server/auth"
+	"github.com/signpost/edge/server/clientaddr"
 	"github.com/signpost/edge/server/console"
 	"github.com/signpost/edge/server/dashboard"
 	"github.com/signpost/edge/server/embedbuilder"
@@ -63,7 +64,7 @@ type Config struct {
 	// counted in memory.
 	RateLimits *ratelimit.Limiter
 	// TrustedProxies may name the client in X-Forwarded-For; empty trusts none.
-	TrustedProxies ratelimit.Proxies
+	TrustedProxies clientaddr.Proxies
 	// PublicOrigin is the edge's origin as visitors reach it (EDGE_PUBLIC_ORIGIN, such as
 	// https://signpost.example.org): every absolute link the banner fragment writes, and the
 	// code the embed builder writes, names it, whatever Host a request sent; the fragment is

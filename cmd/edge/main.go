@@ -28,6 +28,7 @@ import (
 	"github.com/signpost/edge/configs"
 	"github.com/signpost/edge/feedback/spent"
 	"github.com/signpost/edge/server"
+	"github.com/signpost/edge/server/clientaddr"
 	"github.com/signpost/edge/server/ratelimit"
 	"github.com/signpost/edge/server/serving"
 	"github.com/signpost/edge/server/web"
@@ -186,7 +187,7 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 		fmt.Fprintln(stderr, "edge serve:", err)
 		return exitUsage
 	}
-	proxies, err := ratelimit.ParseProxies(*trustedProxies)
+	proxies, err := clientaddr.ParseProxies(*trustedProxies)
 	if err != nil {
 		fmt.Fprintln(stderr, "edge serve:", err)
 		return exitUsage
@@ -329,7 +330,7 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 
 // locationSetting says, for the startup log, which location headers place visitors: none, the
 // headers read, or why the one configured is not read.
-func locationSetting(l *serving.Locator, proxies ratelimit.Proxies) string {
+func locationSetting(l *serving.Locator, proxies clientaddr.Proxies) string {
 	switch {
 	case l == nil:
 		return "none"

@@ -16,6 +16,7 @@ import (
 
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/server/clientaddr"
 	"github.com/signpost/edge/server/ratelimit"
 	"github.com/signpost/edge/server/web"
 	"github.com/valyala/fasthttp"
@@ -54,7 +55,7 @@ type Config struct {
 	// Hasher keys the client's address: the throttle never keeps a raw address.
 	Hasher *feedback.IPHasher
 	// Proxies may name the client in X-Forwarded-For.
-	Proxies ratelimit.Proxies
+	Proxies clientaddr.Proxies
 	Now     func() time.Time
 	Log     *slog.Logger
 }

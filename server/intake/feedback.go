@@ -16,6 +16,7 @@ import (
 	"github.com/fasthttp/router"
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/server/auth"
+	"github.com/signpost/edge/server/clientaddr"
 	"github.com/signpost/edge/server/ratelimit"
 	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
@@ -62,7 +63,7 @@ type Deps struct {
 	CrisisPhrases *snippets.CrisisPhrases
 	Limits        *ratelimit.Limiter
 	// Proxies may name the client in X-Forwarded-For.
-	Proxies ratelimit.Proxies
+	Proxies clientaddr.Proxies
 	// Hasher keys the client-address hash stored with each record and used as the limit key.
 	Hasher *feedback.IPHasher
 	IDs    *feedback.IDs
