@@ -258,6 +258,12 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 		return 1
 	}
 	defer store.Close()
+	audit, err := openAuditLog(*dataDir, in.rdb, *redisPrefix)
+	if err != nil {
+		fmt.Fprintln(stderr, "edge serve: audit log:", err)
+		return 1
+	}
+	defer audit.Close()
 	counts, err := openUsage(*dataDir, in.rdb, *redisPrefix, log)
 	if err != nil {
 		fmt.Fprintln(stderr, "edge serve: usage counts:", err)
@@ -280,7 +286,7 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	}
 	srv, err := server.New(server.Config{Logger: log, Mode: in.mode, Feedback: in.store, RateLimits: in.limits, FormTokens: formTokens,
 		TrustedProxies: proxies, PublicOrigin: origin, LocationHeader: locator, IPHasher: in.hasher, AdminToken: adminToken, FollowupRetention: followupRetention,
-		Health: in.health, Spool: in.spool, ContentStore: store, DataDir: *dataDir, Operators: operators, Usage: counts}, content)
+		Health: in.health, Spool: in.spool, ContentStore: store, AuditLog: audit, DataDir: *dataDir, Operators: operators, Usage: counts}, content)
 	if err != nil {
 		fmt.Fprintln(stderr, "edge serve:", err)
 		return 1

@@ -56,8 +56,8 @@ const (
 // Deps are what the builder needs.
 type Deps struct {
 	Log *slog.Logger
-	// Current is the content served and the widget bundle built from it (the pinned tag).
-	Current func() (*snippets.Loaded, *widget.Bundle)
+	// CurrentContent is the content served and the widget bundle built from it (the pinned tag).
+	CurrentContent func() (*snippets.Loaded, *widget.Bundle)
 	// TrustedProxies may say the scheme the client used (X-Forwarded-Proto).
 	TrustedProxies clientaddr.Proxies
 	// PublicOrigin is the edge's origin as visitors reach it (EDGE_PUBLIC_ORIGIN), which the
