@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"github.com/signpost/edge/snippets"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/signpost/edge/auditlog"
 	"github.com/signpost/edge/configs"
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/contentstore/fsstore"
@@ -32,12 +34,23 @@ func contentEdge(t *testing.T) (*edge, contentstore.Store, string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	e := startEdge(t, shipped(t), Config{ContentStore: st, DataDir: dir,
+	e := startEdge(t, shipped(t), Config{ContentStore: st, AuditLog: openAudit(t, dir), DataDir: dir,
 		Operators: []auth.Operator{{Name: "alice", Token: aliceToken}, {Name: "bob", Token: bobToken}}})
 	if err := e.srv.ApplyCurrent(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	return e, st, dir
+}
+
+// openAudit opens the file audit log of the data dir dir, as cmd/edge does in embedded mode.
+func openAudit(t testing.TB, dir string) auditlog.Log {
+	t.Helper()
+	l, err := auditlog.OpenFile(filepath.Join(dir, auditlog.FileName), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	return l
 }
 
 func bearer(token string) []string { return []string{"Authorization", "Bearer " + token} }
@@ -250,7 +263,7 @@ func TestAdminContentLifecycle(t *testing.T) {
 		t.Errorf("stale rollback: %d", r.StatusCode())
 	}
 	var audit struct {
-		Entries []contentstore.AuditEntry
+		Entries []auditlog.Entry
 	}
 	a := e.do(t, "GET", "/v1/admin/audit?limit=3", nil, alice...)
 	if err := json.Unmarshal(a.Body(), &audit); err != nil || len(audit.Entries) != 3 {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signpost/edge/auditlog"
 	"github.com/signpost/edge/configs"
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/contentstore/fsstore"
@@ -31,6 +32,7 @@ const (
 type capiFixture struct {
 	*edge
 	store contentstore.Store
+	audit auditlog.Log
 	fb    *logstore.Store
 	// offset is added to testNow by the server's clock.
 	offset atomic.Int64
@@ -39,7 +41,8 @@ type capiFixture struct {
 func capiEdge(t *testing.T) *capiFixture {
 	t.Helper()
 	storeNow := func() time.Time { return testNow }
-	st, err := fsstore.Open(t.TempDir(), configs.Content, snippets.ValidateContent(storeNow), storeNow)
+	dir := t.TempDir()
+	st, err := fsstore.Open(dir, configs.Content, snippets.ValidateContent(storeNow), storeNow)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,8 +52,8 @@ func capiEdge(t *testing.T) *capiFixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { fb.Close() })
-	f := &capiFixture{store: st, fb: fb}
-	f.edge = startEdge(t, shipped(t), Config{ContentStore: st, Feedback: fb,
+	f := &capiFixture{store: st, audit: openAudit(t, dir), fb: fb}
+	f.edge = startEdge(t, shipped(t), Config{ContentStore: st, AuditLog: f.audit, Feedback: fb,
 		Now: func() time.Time { return testNow.Add(time.Duration(f.offset.Load())) },
 		Operators: []auth.Operator{{Name: "alice", Token: aliceToken},
 			{Name: "nora", Token: capiNoticeToken, Scopes: []string{auth.ScopeNotice}},
@@ -108,7 +111,7 @@ func (f *capiFixture) dryRun(t *testing.T, method, uri string, body []byte, head
 // audited counts the audit log's entries.
 func (f *capiFixture) audited(t *testing.T) int {
 	t.Helper()
-	es, err := f.store.AuditLog(context.Background(), 0)
+	es, err := f.audit.List(context.Background(), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -324,7 +327,7 @@ func TestConsolePutLineWithMessages(t *testing.T) {
 	if !strings.Contains(string(src), "# Québec lists every line itself") {
 		t.Error("a comment near the regions was lost")
 	}
-	es, err := f.store.AuditLog(context.Background(), 0)
+	es, err := f.audit.List(context.Background(), 0)
 	if err != nil || len(es) != 1 || es[0].Target != "lines.ab-mental-health-help-line regions.CA-AB.message regions.CA-BC.message" {
 		t.Errorf("audit: %+v %v", es, err)
 	}

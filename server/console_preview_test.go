@@ -33,7 +33,7 @@ func TestConsolePutRegionLinesWithMessage(t *testing.T) {
 	if ids := lineIDs(s.Banner); !slices.Equal(ids, []string{"ca-kids-help-phone"}) || s.Banner.Message != "Call 1-800-668-6868 at any time. In an emergency, call 9-1-1." {
 		t.Errorf("CA banner: %v %q", ids, s.Banner.Message)
 	}
-	es, err := f.store.AuditLog(context.Background(), 0)
+	es, err := f.audit.List(context.Background(), 0)
 	if err != nil || len(es) != 1 || es[0].Action != "region.lines" || es[0].Target != "regions.CA regions.CA.message" {
 		t.Errorf("audit: %+v %v", es, err)
 	}
@@ -103,7 +103,7 @@ func TestConsolePutLines(t *testing.T) {
 	if r := f.do(t, "PUT", "/v1/admin/lines/ca-test", []byte(line), with(alice, "If-Match", `"v2"`)...); r.StatusCode() != 412 {
 		t.Errorf("stale line edit: %d", r.StatusCode())
 	}
-	es, err := f.store.AuditLog(context.Background(), 0)
+	es, err := f.audit.List(context.Background(), 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-	"github.com/signpost/edge/contentstore"
+	"github.com/signpost/edge/auditlog"
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/feedback/logstore"
 	"github.com/signpost/edge/feedback/redisstore"
@@ -22,13 +22,13 @@ import (
 	"github.com/signpost/edge/server/auth"
 )
 
-func dashAudit(t *testing.T, e *edge) []contentstore.AuditEntry {
+func dashAudit(t *testing.T, e *edge) []auditlog.Entry {
 	t.Helper()
-	var log struct{ Entries []contentstore.AuditEntry }
+	var log struct{ Entries []auditlog.Entry }
 	if err := json.Unmarshal(dashGet(t, e, "/v1/admin/audit?limit=1000").Body(), &log); err != nil {
 		t.Fatal(err)
 	}
-	var out []contentstore.AuditEntry
+	var out []auditlog.Entry
 	for _, en := range log.Entries {
 		if en.Action == "feedback.review" {
 			out = append(out, en)
@@ -128,7 +128,7 @@ func TestDashboardTriage(t *testing.T) {
 	}
 }
 
-// TestDashboardReviewLoggedWithoutStore: with no content store (no audit log) a review is in
+// TestDashboardReviewLoggedWithoutStore: with no audit log a review is in
 // the server log with the operator's name.
 func TestDashboardReviewLoggedWithoutStore(t *testing.T) {
 	e, recs := dashEdge(t, nil, false)

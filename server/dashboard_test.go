@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/signpost/edge/snippets"
 	"html"
 	"io"
 	"log/slog"
@@ -13,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/signpost/edge/configs"
-	"github.com/signpost/edge/contentstore/fsstore"
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/feedback/logstore"
 	"github.com/signpost/edge/server/auth"
@@ -113,7 +110,7 @@ func dashSeed(t *testing.T, st feedback.Store) []*feedback.Record {
 }
 
 // dashEdge is an edge with the known feedback in st (a logstore when nil) and, withAudit, a
-// file content store whose audit log records reviews.
+// file audit log that records reviews (and no content store: the dashboard needs none).
 func dashEdge(t *testing.T, st feedback.Store, withAudit bool) (*edge, []*feedback.Record) {
 	t.Helper()
 	now := func() time.Time { return testNow }
@@ -132,20 +129,9 @@ func dashEdge(t *testing.T, st feedback.Store, withAudit bool) (*edge, []*feedba
 		{Name: "carla", Token: dashWriter, Scopes: []string{auth.ScopeContent}},
 	}}
 	if withAudit {
-		dir := t.TempDir()
-		cs, err := fsstore.Open(dir, configs.Content, snippets.ValidateContent(now), now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { cs.Close() })
-		cfg.ContentStore, cfg.DataDir = cs, dir
+		cfg.AuditLog = openAudit(t, t.TempDir())
 	}
 	e := startEdge(t, shipped(t), cfg)
-	if withAudit {
-		if err := e.srv.ApplyCurrent(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-	}
 	return e, recs
 }
 

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signpost/edge/server/clientaddr"
 	"github.com/signpost/edge/server/embedbuilder"
-	"github.com/signpost/edge/server/ratelimit"
 	"github.com/signpost/edge/server/serving"
 	"github.com/signpost/edge/widget"
 	"github.com/valyala/fasthttp"
@@ -333,7 +333,7 @@ func TestEmbedLanguage(t *testing.T) {
 // TestEmbedOrigin: tags name the edge as the client reached it; X-Forwarded-Proto counts only
 // from a trusted proxy.
 func TestEmbedOrigin(t *testing.T) {
-	proxies, err := ratelimit.ParseProxies("10.0.0.0/8")
+	proxies, err := clientaddr.ParseProxies("10.0.0.0/8")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/signpost/edge/snippets"
 	"io"
 	"log/slog"
 	"net"
@@ -15,9 +14,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-	"github.com/signpost/edge/configs"
-	"github.com/signpost/edge/contentstore"
-	"github.com/signpost/edge/contentstore/fsstore"
+	"github.com/signpost/edge/auditlog"
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/feedback/logstore"
 	"github.com/signpost/edge/feedback/redisstore"
@@ -115,10 +112,10 @@ func TestExportBrokenMidStream(t *testing.T) {
 	}
 }
 
-// auditlessStore is a content store whose audit log cannot be written: a fault.
-type auditlessStore struct{ contentstore.Store }
+// unwritableAudit is an audit log that cannot be written: a fault.
+type unwritableAudit struct{ auditlog.Log }
 
-func (auditlessStore) Audit(context.Context, contentstore.AuditEntry) error {
+func (unwritableAudit) Append(context.Context, auditlog.Entry) error {
 	return errors.New("audit log unreachable")
 }
 
@@ -133,12 +130,7 @@ func TestExportAuditedOrRefused(t *testing.T) {
 	t.Cleanup(func() { ls.Close() })
 	dashSeed(t, ls)
 	dir := t.TempDir()
-	cs, err := fsstore.Open(dir, configs.Content, snippets.ValidateContent(now), now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cs.Close() })
-	e := startEdge(t, shipped(t), Config{Feedback: ls, ContentStore: auditlessStore{cs}, DataDir: dir,
+	e := startEdge(t, shipped(t), Config{Feedback: ls, AuditLog: unwritableAudit{openAudit(t, dir)}, DataDir: dir,
 		Operators: []auth.Operator{{Name: "alice", Token: aliceToken}}})
 	for _, uri := range []string{"/v1/admin/feedback?format=csv", "/v1/admin/feedback/followups"} {
 		r := e.do(t, "GET", uri, nil, bearer(aliceToken)...)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/server/clientaddr"
 	"github.com/signpost/edge/server/ratelimit"
 	"github.com/ulule/limiter/v3"
 	"github.com/valyala/fasthttp"
@@ -126,7 +127,7 @@ func TestFeedbackRateLimitPerPartner(t *testing.T) {
 }
 
 func TestFeedbackTrustedProxies(t *testing.T) {
-	proxies, err := ratelimit.ParseProxies("10.0.0.0/8")
+	proxies, err := clientaddr.ParseProxies("10.0.0.0/8")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/signpost/edge/configs"
-	"github.com/signpost/edge/server/ratelimit"
+	"github.com/signpost/edge/server/clientaddr"
 	"github.com/signpost/edge/server/serving"
 	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
@@ -47,7 +47,7 @@ func locatingEdge(t *testing.T, header, trusted string, demoQC bool) (*Server, *
 	if err != nil {
 		t.Fatal(err)
 	}
-	proxies, err := ratelimit.ParseProxies(trusted)
+	proxies, err := clientaddr.ParseProxies(trusted)
 	if err != nil {
 		t.Fatal(err)
 	}

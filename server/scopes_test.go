@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signpost/edge/auditlog"
 	"github.com/signpost/edge/configs"
-	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/contentstore/fsstore"
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/feedback/logstore"
@@ -56,7 +56,7 @@ func scopedEdge(t *testing.T, withStore bool) *edge {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { st.Close() })
-		cfg.ContentStore = st
+		cfg.ContentStore, cfg.AuditLog = st, openAudit(t, dir)
 	}
 	e := startEdge(t, shipped(t), cfg)
 	if withStore {
@@ -159,7 +159,7 @@ func TestScopes(t *testing.T) {
 
 	// Every write and export is in the audit log under the token's name.
 	r := e.do(t, "GET", "/v1/admin/audit?limit=1000", nil, bearer(scopedTokens[auth.ScopeFeedbackRead])...)
-	var log struct{ Entries []contentstore.AuditEntry }
+	var log struct{ Entries []auditlog.Entry }
 	if err := json.Unmarshal(r.Body(), &log); err != nil {
 		t.Fatalf("audit: %v %s", err, r.Body())
 	}
@@ -188,7 +188,7 @@ func TestScopes(t *testing.T) {
 	}
 }
 
-// TestFollowupExportLoggedWithoutStore: with no content store (no audit log), a follow-up export
+// TestFollowupExportLoggedWithoutStore: with no audit log (nor content store), a follow-up export
 // still leaves a trace, in the log, with the token's name.
 func TestFollowupExportLoggedWithoutStore(t *testing.T) {
 	e := scopedEdge(t, false)
@@ -271,7 +271,7 @@ func TestFollowupExportFilters(t *testing.T) {
 			t.Errorf("%s: %d %s, want 400 naming the parameter", q, r.StatusCode(), r.Body())
 		}
 	}
-	entries, err := e.srv.cfg.ContentStore.AuditLog(context.Background(), 10)
+	entries, err := e.srv.cfg.AuditLog.List(context.Background(), 10)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/fasthttp/router"
+	"github.com/signpost/edge/auditlog"
 	"github.com/signpost/edge/configs"
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/feedback"
@@ -23,6 +24,7 @@ import (
 	"github.com/signpost/edge/internal/fault"
 	"github.com/signpost/edge/server/admin"
 	"github.com/signpost/edge/server/auth"
+	"github.com/signpost/edge/server/clientaddr"
 	"github.com/signpost/edge/server/console"
 	"github.com/signpost/edge/server/dashboard"
 	"github.com/signpost/edge/server/embedbuilder"
@@ -64,7 +66,7 @@ type Config struct {
 	// counted in memory.
 	RateLimits *ratelimit.Limiter
 	// TrustedProxies may name the client in X-Forwarded-For; empty trusts none.
-	TrustedProxies ratelimit.Proxies
+	TrustedProxies clientaddr.Proxies
 	// PublicOrigin is the edge's origin as visitors reach it (EDGE_PUBLIC_ORIGIN, such as
 	// https://signpost.example.org): every absolute link the banner fragment writes, and the
 	// code the embed builder writes, names it, whatever Host a request sent; the fragment is
@@ -85,6 +87,10 @@ type Config struct {
 	// ContentStore keeps the versioned content operators change through the admin API; nil
 	// serves the content given to New only, and admin content writes answer 503.
 	ContentStore contentstore.Store
+	// AuditLog records operators' changes, reviews and exports (auditlog.OpenFile under the
+	// data dir in embedded mode, auditlog.OpenRedis in Redis mode); nil logs them instead, and
+	// no export waits on it.
+	AuditLog auditlog.Log
 	// DataDir receives the last-known-good content snapshot (served when Redis is down at
 	// startup); empty keeps none.
 	DataDir string
@@ -207,8 +213,8 @@ func New(cfg Config, content *snippets.Loaded) (*Server, error) {
 			return nil, err
 		}
 	}
-	s.auth = auth.New(auth.Config{AdminToken: cfg.AdminToken, Operators: cfg.Operators, Limits: s.limits, Hasher: s.ipHasher,
-		Proxies: cfg.TrustedProxies, Now: cfg.Now, Log: cfg.Logger})
+	s.auth = auth.New(auth.Config{AdminToken: cfg.AdminToken, Operators: cfg.Operators, RateLimits: s.limits, IPHasher: s.ipHasher,
+		TrustedProxies: cfg.TrustedProxies, Now: cfg.Now, Log: cfg.Logger})
 	if err := s.SetContent(content); err != nil {
 		return nil, err
 	}
@@ -263,9 +269,9 @@ func (s *Server) setContent(content *snippets.Loaded, number int64) error {
 
 // servingOptions are the rules snippets render with, drafts' as the published content's.
 func (s *Server) servingOptions() serving.Options {
-	o := serving.Options{TimeZones: s.cfg.TimeZones, Phrases: s.cfg.CrisisPhrases}
+	o := serving.Options{TimeZones: s.cfg.TimeZones, CrisisPhrases: s.cfg.CrisisPhrases}
 	if s.cfg.LocationHeader != nil && len(s.cfg.TrustedProxies) > 0 {
-		o.Locator, o.Trusted = s.cfg.LocationHeader, s.cfg.TrustedProxies.TrustedPeer
+		o.Locator, o.TrustedPeer = s.cfg.LocationHeader, s.cfg.TrustedProxies.TrustedPeer
 	}
 	return o
 }
@@ -288,23 +294,24 @@ func (s *Server) routes() (*router.Router, error) {
 	get("/v1/snippets/{partner}/{part}", s.handleSnippet)
 	// What visitors' browsers send (server/intake): feedback and usage beacons. Only POST
 	// /v1/feedback is rate-limited; the widget and snippet routes never are.
-	in := intake.Deps{Log: s.log, Now: s.cfg.Now, Content: s.Content, Feedback: s.cfg.Feedback,
-		CrisisPhrases: s.cfg.CrisisPhrases, Limits: s.limits, Proxies: s.cfg.TrustedProxies, Hasher: s.ipHasher, IDs: s.ids,
+	in := intake.Deps{Log: s.log, Now: s.cfg.Now, CurrentContent: s.Content, Feedback: s.cfg.Feedback,
+		CrisisPhrases: s.cfg.CrisisPhrases, RateLimits: s.limits, TrustedProxies: s.cfg.TrustedProxies, IPHasher: s.ipHasher, IDs: s.ids,
 		Usage: s.cfg.Usage, Auth: s.auth, Metrics: s.metrics.intake}
 	intake.Routes(r, in)
 	// Without JavaScript (server/nojs): the banner fragment and its stylesheet, the framable
 	// page, and its form's intake, which shares the widget's.
-	if err := nojs.Routes(r, get, nojs.Deps{Log: s.log, Now: s.cfg.Now, State: s.state.Load, PublicOrigin: s.cfg.PublicOrigin, Intake: in, Spent: s.cfg.FormTokens}); err != nil {
+	if err := nojs.Routes(r, get, nojs.Deps{Log: s.log, Now: s.cfg.Now, CurrentState: s.state.Load, PublicOrigin: s.cfg.PublicOrigin, Intake: in, FormTokens: s.cfg.FormTokens}); err != nil {
 		return nil, err
 	}
 	get("/metrics", s.handleMetrics)
 	// Operators change content live (server/admin: every write validated, versioned and
 	// audited, each route guarded by the scope it needs); draft previews (server/preview) show
 	// a change before it is published.
-	previews := preview.New(preview.Deps{Log: s.log, Now: s.cfg.Now, Store: s.cfg.ContentStore, Serving: s.servingOptions()})
+	drafts, _ := s.cfg.ContentStore.(contentstore.Drafts) // nil: drafts stay in this edge's memory
+	previews := preview.New(preview.Deps{Log: s.log, Now: s.cfg.Now, Drafts: drafts, ServingOptions: s.servingOptions()})
 	previews.Routes(r, get)
-	admin.Routes(r, get, admin.Deps{Log: s.log, Now: s.cfg.Now, Content: s.cfg.ContentStore, Apply: s.ApplyCurrent,
-		Previews: previews, Auth: s.auth})
+	admin.Routes(r, get, admin.Deps{Log: s.log, Now: s.cfg.Now, ContentStore: s.cfg.ContentStore, AuditLog: s.cfg.AuditLog,
+		ApplyCurrent: s.ApplyCurrent, Previews: previews, Auth: s.auth})
 	get("/healthz", s.handleHealthz)
 	get("/readyz", s.handleReadyz)
 	get("/", s.handlePage)
@@ -312,12 +319,12 @@ func (s *Server) routes() (*router.Router, error) {
 	get("/demo.css", s.handlePage)
 	// The partner embed builder (server/embedbuilder): page, generated code, preview, assets.
 	embedbuilder.Routes(get, embedbuilder.Deps{Log: s.log, TrustedProxies: s.cfg.TrustedProxies, PublicOrigin: s.cfg.PublicOrigin, Now: s.cfg.Now,
-		Current: func() (*snippets.Loaded, *widget.Bundle) { st := s.state.Load(); return st.Content, st.Bundle }})
+		CurrentContent: func() (*snippets.Loaded, *widget.Bundle) { st := s.state.Load(); return st.Content, st.Bundle }})
 	// The operator console's pages (server/console) and what operators read of feedback and
 	// usage (server/dashboard).
 	console.Routes(get, s.log)
-	dashboard.Routes(r, get, dashboard.Deps{Log: s.log, Now: s.cfg.Now, Content: s.Content, Feedback: s.cfg.Feedback,
-		ContentStore: s.cfg.ContentStore, Usage: s.cfg.Usage, FollowupRetention: s.cfg.FollowupRetention, Auth: s.auth})
+	dashboard.Routes(r, get, dashboard.Deps{Log: s.log, Now: s.cfg.Now, CurrentContent: s.Content, Feedback: s.cfg.Feedback,
+		AuditLog: s.cfg.AuditLog, Usage: s.cfg.Usage, FollowupRetention: s.cfg.FollowupRetention, Auth: s.auth})
 	r.GlobalOPTIONS = handlePreflight
 	r.NotFound = func(ctx *fasthttp.RequestCtx) {
 		// An operator typing the console's address without its slash gets the console.

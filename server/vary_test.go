@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/signpost/edge/server/ratelimit"
+	"github.com/signpost/edge/server/clientaddr"
 	"github.com/signpost/edge/server/serving"
 	"github.com/valyala/fasthttp"
 )
@@ -61,7 +61,7 @@ func varyEdge(t *testing.T, publicOrigin string) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	proxies, err := ratelimit.ParseProxies("10.0.0.0/8")
+	proxies, err := clientaddr.ParseProxies("10.0.0.0/8")
 	if err != nil {
 		t.Fatal(err)
 	}

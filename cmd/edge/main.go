@@ -28,6 +28,7 @@ import (
 	"github.com/signpost/edge/configs"
 	"github.com/signpost/edge/feedback/spent"
 	"github.com/signpost/edge/server"
+	"github.com/signpost/edge/server/clientaddr"
 	"github.com/signpost/edge/server/ratelimit"
 	"github.com/signpost/edge/server/serving"
 	"github.com/signpost/edge/server/web"
@@ -186,7 +187,7 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 		fmt.Fprintln(stderr, "edge serve:", err)
 		return exitUsage
 	}
-	proxies, err := ratelimit.ParseProxies(*trustedProxies)
+	proxies, err := clientaddr.ParseProxies(*trustedProxies)
 	if err != nil {
 		fmt.Fprintln(stderr, "edge serve:", err)
 		return exitUsage
@@ -257,6 +258,12 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 		return 1
 	}
 	defer store.Close()
+	audit, err := openAuditLog(*dataDir, in.rdb, *redisPrefix)
+	if err != nil {
+		fmt.Fprintln(stderr, "edge serve: audit log:", err)
+		return 1
+	}
+	defer audit.Close()
 	counts, err := openUsage(*dataDir, in.rdb, *redisPrefix, log)
 	if err != nil {
 		fmt.Fprintln(stderr, "edge serve: usage counts:", err)
@@ -279,7 +286,7 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	}
 	srv, err := server.New(server.Config{Logger: log, Mode: in.mode, Feedback: in.store, RateLimits: in.limits, FormTokens: formTokens,
 		TrustedProxies: proxies, PublicOrigin: origin, LocationHeader: locator, IPHasher: in.hasher, AdminToken: adminToken, FollowupRetention: followupRetention,
-		Health: in.health, Spool: in.spool, ContentStore: store, DataDir: *dataDir, Operators: operators, Usage: counts}, content)
+		Health: in.health, Spool: in.spool, ContentStore: store, AuditLog: audit, DataDir: *dataDir, Operators: operators, Usage: counts}, content)
 	if err != nil {
 		fmt.Fprintln(stderr, "edge serve:", err)
 		return 1
@@ -329,7 +336,7 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 
 // locationSetting says, for the startup log, which location headers place visitors: none, the
 // headers read, or why the one configured is not read.
-func locationSetting(l *serving.Locator, proxies ratelimit.Proxies) string {
+func locationSetting(l *serving.Locator, proxies clientaddr.Proxies) string {
 	switch {
 	case l == nil:
 		return "none"

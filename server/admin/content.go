@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/fasthttp/router"
+	"github.com/signpost/edge/auditlog"
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/internal/fault"
 	"github.com/signpost/edge/server/asset"
@@ -29,13 +30,17 @@ import (
 type Deps struct {
 	Log *slog.Logger
 	Now func() time.Time
-	// Content is the versioned content store; nil answers the writes with 503 no_content_store.
-	Content contentstore.Store
-	// Apply serves the store's current version on this edge at once (other edges learn of it
-	// through the store's Watch).
-	Apply    func(context.Context) error
-	Previews *preview.Store
-	Auth     *auth.Guard
+	// ContentStore is the versioned content store; nil answers the writes with 503
+	// no_content_store.
+	ContentStore contentstore.Store
+	// AuditLog records every change (and is read by GET /v1/admin/audit); nil logs the changes
+	// instead, and the audit route answers 503 no_content_store.
+	AuditLog auditlog.Log
+	// ApplyCurrent serves the store's current version on this edge at once (other edges learn
+	// of it through the store's Watch).
+	ApplyCurrent func(context.Context) error
+	Previews     *preview.Store
+	Auth         *auth.Guard
 }
 
 type handlers struct{ Deps }
@@ -70,10 +75,10 @@ var (
 )
 
 func (s *handlers) store() (contentstore.Store, error) {
-	if s.Content == nil {
+	if s.ContentStore == nil {
 		return nil, errNoStore
 	}
-	return s.Content, nil
+	return s.ContentStore, nil
 }
 
 func etag(n int64) string { return `"v` + strconv.FormatInt(n, 10) + `"` }
@@ -100,7 +105,7 @@ func (s *handlers) conflict(ctx context.Context, err error, expected int64) erro
 	if !errors.Is(err, contentstore.ErrConflict) {
 		return err
 	}
-	if _, v, cerr := s.Content.Current(ctx); cerr == nil {
+	if _, v, cerr := s.ContentStore.Current(ctx); cerr == nil {
 		return fault.E(fault.Stale, "version_conflict", "", "version_conflict.now", expected,
 			v.Number, v.Author, v.CreatedAt.UTC().Format(time.RFC3339), strconv.Quote(v.Note), etag(v.Number)).Wrap(err)
 	}
@@ -133,7 +138,11 @@ func writeVersion(ctx *fasthttp.RequestCtx, src []byte, v contentstore.Version) 
 }
 
 func (s *handlers) audit(ctx *fasthttp.RequestCtx, action, target string, v int64, note string) {
-	if e, err := auth.Record(ctx, s.Content, s.Now(), action, target, v, note); err != nil {
+	if s.AuditLog == nil {
+		s.Log.Info("change", "action", action, "actor", auth.Name(ctx), "target", target, "version", v)
+		return
+	}
+	if e, err := auth.Record(ctx, s.AuditLog, s.Now(), action, target, v, note); err != nil {
 		s.Log.Error("audit entry not written", "err", err, "action", action, "actor", e.Actor)
 	}
 }
@@ -150,7 +159,7 @@ func (s *handlers) published(ctx *fasthttp.RequestCtx, src []byte, expected int6
 		return s.conflict(context.Background(), err, expected)
 	}
 	s.audit(ctx, action, target, v.Number, note)
-	if err := s.Apply(context.Background()); err != nil {
+	if err := s.ApplyCurrent(context.Background()); err != nil {
 		s.Log.Warn("published content not applied here yet", "err", err)
 	}
 	ctx.Response.Header.Set("ETag", etag(v.Number))
@@ -367,7 +376,7 @@ func (s *handlers) handleRollback(ctx *fasthttp.RequestCtx) error {
 		return s.conflict(context.Background(), err, want)
 	}
 	s.audit(ctx, "content.rollback", fmt.Sprintf("v%d", body.Version), v.Number, note)
-	if err := s.Apply(context.Background()); err != nil {
+	if err := s.ApplyCurrent(context.Background()); err != nil {
 		s.Log.Warn("rolled-back content not applied here yet", "err", err)
 	}
 	ctx.Response.Header.Set("ETag", etag(v.Number))
@@ -375,9 +384,8 @@ func (s *handlers) handleRollback(ctx *fasthttp.RequestCtx) error {
 }
 
 func (s *handlers) handleAudit(ctx *fasthttp.RequestCtx) error {
-	st, err := s.store()
-	if err != nil {
-		return err
+	if s.AuditLog == nil {
+		return errNoStore
 	}
 	limit := 100
 	if v := ctx.QueryArgs().Peek("limit"); len(v) > 0 {
@@ -387,14 +395,14 @@ func (s *handlers) handleAudit(ctx *fasthttp.RequestCtx) error {
 		}
 		limit = n
 	}
-	es, err := st.AuditLog(context.Background(), limit)
+	es, err := s.AuditLog.List(context.Background(), limit)
 	if err != nil {
 		return err
 	}
 	if es == nil {
-		es = []contentstore.AuditEntry{}
+		es = []auditlog.Entry{}
 	}
 	return web.WriteJSON(ctx, fasthttp.StatusOK, struct {
-		Entries []contentstore.AuditEntry `json:"entries"`
+		Entries []auditlog.Entry `json:"entries"`
 	}{es})
 }

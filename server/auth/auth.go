@@ -14,9 +14,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/signpost/edge/contentstore"
+	"github.com/signpost/edge/auditlog"
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/internal/fault"
+	"github.com/signpost/edge/server/clientaddr"
 	"github.com/signpost/edge/server/ratelimit"
 	"github.com/signpost/edge/server/web"
 	"github.com/valyala/fasthttp"
@@ -50,14 +51,14 @@ type Config struct {
 	AdminToken string
 	// Operators are the tokens file's named tokens.
 	Operators []Operator
-	// Limits counts failed attempts per client (ratelimit.ScopeAuth).
-	Limits *ratelimit.Limiter
-	// Hasher keys the client's address: the throttle never keeps a raw address.
-	Hasher *feedback.IPHasher
-	// Proxies may name the client in X-Forwarded-For.
-	Proxies ratelimit.Proxies
-	Now     func() time.Time
-	Log     *slog.Logger
+	// RateLimits counts failed attempts per client (ratelimit.ScopeAuth).
+	RateLimits *ratelimit.Limiter
+	// IPHasher keys the client's address: the throttle never keeps a raw address.
+	IPHasher *feedback.IPHasher
+	// TrustedProxies may name the client in X-Forwarded-For.
+	TrustedProxies clientaddr.Proxies
+	Now            func() time.Time
+	Log            *slog.Logger
 }
 
 // Guard checks operator tokens and scopes.
@@ -100,8 +101,8 @@ func (g *Guard) Check(ctx *fasthttp.RequestCtx) error {
 	// Failed attempts are counted per client (its address's keyed hash, in Redis when shared):
 	// past the limit that client is refused for the rest of the window, right token or not, so a
 	// token cannot be guessed; a client elsewhere is not affected.
-	client := g.cfg.Hasher.HashText(ratelimit.Key(g.cfg.Proxies.ClientIP(ctx)))
-	if r := g.cfg.Limits.Peek(context.Background(), ratelimit.ScopeAuth, client); !r.Failed && (r.Reached || r.Remaining == 0) {
+	client := g.cfg.IPHasher.HashText(ratelimit.Key(g.cfg.TrustedProxies.ClientIP(ctx)))
+	if r := g.cfg.RateLimits.Peek(context.Background(), ratelimit.ScopeAuth, client); !r.Failed && (r.Reached || r.Remaining == 0) {
 		e := web.New(fault.TooMany, "auth_throttled", "", "auth_throttled")
 		e.RetryAfter = r.RetryAfter(g.cfg.Now())
 		return e
@@ -115,7 +116,7 @@ func (g *Guard) Check(ctx *fasthttp.RequestCtx) error {
 		}
 	}
 	if name == "" {
-		g.cfg.Limits.Allow(context.Background(), ratelimit.ScopeAuth, client)
+		g.cfg.RateLimits.Allow(context.Background(), ratelimit.ScopeAuth, client)
 		return errForbidden
 	}
 	ctx.SetUserValue(operatorValue, name)
@@ -249,7 +250,7 @@ func Scopes(ctx *fasthttp.RequestCtx) []string {
 // Record writes an operator's action to the audit log, under the name of the request's
 // operator. What to do when it cannot be written is the caller's: an export is refused, a
 // change already published is only logged.
-func Record(ctx *fasthttp.RequestCtx, log contentstore.Store, at time.Time, action, target string, version int64, note string) (contentstore.AuditEntry, error) {
-	e := contentstore.AuditEntry{Time: at.UTC(), Actor: Name(ctx), Action: action, Target: target, Version: version, Note: note}
-	return e, log.Audit(context.Background(), e)
+func Record(ctx *fasthttp.RequestCtx, log auditlog.Log, at time.Time, action, target string, version int64, note string) (auditlog.Entry, error) {
+	e := auditlog.Entry{Time: at.UTC(), Actor: Name(ctx), Action: action, Target: target, Version: version, Note: note}
+	return e, log.Append(context.Background(), e)
 }

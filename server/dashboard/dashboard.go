@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/fasthttp/router"
-	"github.com/signpost/edge/contentstore"
+	"github.com/signpost/edge/auditlog"
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/internal/fault"
 	"github.com/signpost/edge/server/auth"
@@ -35,13 +35,13 @@ import (
 type Deps struct {
 	Log *slog.Logger
 	Now func() time.Time
-	// Content is the content being served (partner names, crisis lines beside comments).
-	Content func() *snippets.Loaded
+	// CurrentContent is the content being served (partner names, crisis lines beside comments).
+	CurrentContent func() *snippets.Loaded
 	// Feedback is the feedback store; nil answers 503.
 	Feedback feedback.Store
-	// ContentStore keeps the audit log of exports and reviews; nil logs them instead.
-	ContentStore contentstore.Store
-	Usage        usage.Store
+	// AuditLog records exports and reviews; nil logs them instead.
+	AuditLog auditlog.Log
+	Usage    usage.Store
 	// FollowupRetention bounds which follow-ups are exported.
 	FollowupRetention time.Duration
 	Auth              *auth.Guard
@@ -234,7 +234,7 @@ func (s *handlers) handleFeedbackComments(ctx *fasthttp.RequestCtx) error {
 	recs := q.recs
 	sortTriage(recs, reviews)
 	out := commentsView{Total: total, Comments: make([]commentView, 0, len(recs))}
-	content := s.Content()
+	content := s.CurrentContent()
 	lines := map[[2]string][]commentLine{}
 	for _, r := range recs {
 		c := commentView{ID: r.ID, ReceivedAt: r.ReceivedAt.UTC(), Partner: r.Partner, Page: r.Page, Locale: r.Locale,
@@ -344,8 +344,8 @@ func (s *handlers) handleFeedbackReview(ctx *fasthttp.RequestCtx) error {
 		return web.New(fault.Unavailable, "store_unavailable", "", "store_unavailable.review")
 	}
 	if first {
-		if s.ContentStore != nil {
-			if e, err := auth.Record(ctx, s.ContentStore, s.Now(), "feedback.review", id, 0, ""); err != nil {
+		if s.AuditLog != nil {
+			if e, err := auth.Record(ctx, s.AuditLog, s.Now(), "feedback.review", id, 0, ""); err != nil {
 				s.Log.Error("audit entry not written", "err", err, "action", e.Action, "actor", e.Actor)
 			}
 		} else {

@@ -188,12 +188,12 @@ func (s *handlers) handleAdminStats(ctx *fasthttp.RequestCtx) error {
 func (s *handlers) auditExport(ctx *fasthttp.RequestCtx, action string, f feedback.Filter) error {
 	// The whole query is the filter: the log says exactly which records left, not only whose.
 	target := string(ctx.QueryArgs().QueryString())
-	if s.ContentStore == nil {
+	if s.AuditLog == nil {
 		s.Log.Info("export", "action", action, "actor", auth.Name(ctx), "partner", f.Partner, "filter", target)
 		return nil
 	}
 	// An export is audited or refused: nothing leaves that the audit log does not name.
-	if e, err := auth.Record(ctx, s.ContentStore, s.Now(), action, target, 0, ""); err != nil {
+	if e, err := auth.Record(ctx, s.AuditLog, s.Now(), action, target, 0, ""); err != nil {
 		s.Log.Error("export refused: its audit entry could not be written", "err", err, "action", action, "actor", e.Actor)
 		return retryIn5(web.New(fault.Unavailable, "store_unavailable", "", "store_unavailable.audit"))
 	}

@@ -121,7 +121,7 @@ func (s *handlers) handleFeedbackReport(ctx *fasthttp.RequestCtx) error {
 		return errUsageUnreadable
 	}
 	var buf bytes.Buffer
-	if err := reportTemplate.Execute(&buf, buildReport(s.Content(), lang, rates, rows)); err != nil {
+	if err := reportTemplate.Execute(&buf, buildReport(s.CurrentContent(), lang, rates, rows)); err != nil {
 		return err
 	}
 	ctx.SetContentType("text/html; charset=utf-8")

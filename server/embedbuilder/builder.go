@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/signpost/edge/server/asset"
-	"github.com/signpost/edge/server/ratelimit"
+	"github.com/signpost/edge/server/clientaddr"
 	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/widget"
@@ -56,10 +56,10 @@ const (
 // Deps are what the builder needs.
 type Deps struct {
 	Log *slog.Logger
-	// Current is the content served and the widget bundle built from it (the pinned tag).
-	Current func() (*snippets.Loaded, *widget.Bundle)
+	// CurrentContent is the content served and the widget bundle built from it (the pinned tag).
+	CurrentContent func() (*snippets.Loaded, *widget.Bundle)
 	// TrustedProxies may say the scheme the client used (X-Forwarded-Proto).
-	TrustedProxies ratelimit.Proxies
+	TrustedProxies clientaddr.Proxies
 	// PublicOrigin is the edge's origin as visitors reach it (EDGE_PUBLIC_ORIGIN), which the
 	// code written names; "": the edge as the builder's request reached it (web.Origin).
 	PublicOrigin string

@@ -95,7 +95,7 @@ func (b *embedBuilder) request(ctx *fasthttp.RequestCtx) (*embedRequest, error) 
 	if b.PublicOrigin != "" {
 		origin = b.PublicOrigin
 	}
-	content, bundle := b.Current()
+	content, bundle := b.CurrentContent()
 	lang := web.Lang(ctx)
 	r := &embedRequest{lang: lang, text: embedTexts[lang], origin: origin, public: b.PublicOrigin != "", bundle: bundle, content: content, now: b.now()}
 	r.parse(ctx.QueryArgs())

@@ -76,7 +76,7 @@ func (s *handlers) beacon(ctx *fasthttp.RequestCtx) error {
 	if k, dup := jsonstrict.DuplicateKey(body); dup {
 		return beaconError(k, "duplicate_field", "duplicate_field", strconv.Quote(k))
 	}
-	content := s.Content()
+	content := s.CurrentContent()
 	p := content.Partners[b.Partner]
 	if p == nil {
 		return beaconError("partner", "unknown_partner", "unknown_partner")

@@ -62,7 +62,7 @@ func (h *handlers) handleForm(ctx *fasthttp.RequestCtx) {
 }
 
 func (h *handlers) form(ctx *fasthttp.RequestCtx) error {
-	st := h.State()
+	st := h.CurrentState()
 	values, parseErr := url.ParseQuery(string(ctx.PostBody()))
 	loc, _, err := snippets.ParseLocale(values.Get("locale"))
 	if err != nil || loc == "" {
@@ -73,7 +73,7 @@ func (h *handlers) form(ctx *fasthttp.RequestCtx) error {
 	region, _, _ := snippets.ParseRegion(values.Get("region"))
 	key := st.Content.RegionEntry(region)
 	now := h.Now()
-	switch own, opaque := web.OwnOrigin(ctx, h.Intake.Proxies); {
+	switch own, opaque := web.OwnOrigin(ctx, h.Intake.TrustedProxies); {
 	case !formType(ctx.Request.Header.ContentType()):
 		return h.notice(ctx, errFormType, loc, t.WrongType)
 	case len(ctx.PostBody()) > feedback.MaxBody:
@@ -97,7 +97,7 @@ func (h *handlers) form(ctx *fasthttp.RequestCtx) error {
 
 	elapsed := -1.0 // no genuine token: a bot's, answered as accepted and not stored
 	var claim intake.Claim
-	if tok, ok := parseToken(h.Intake.Hasher, p.ID, values.Get("t"), now); ok {
+	if tok, ok := parseToken(h.Intake.IPHasher, p.ID, values.Get("t"), now); ok {
 		if tok.age(now) > TokenTTL {
 			a := web.Localize(ctx, h.Log, errFormExpired, loc, only(t.Expired))
 			v.Errors = []formError{{Target: "signpost-found", Message: a.Text}}
@@ -105,10 +105,10 @@ func (h *handlers) form(ctx *fasthttp.RequestCtx) error {
 		}
 		elapsed = float64(tok.age(now).Milliseconds())
 		claim = func() (func(), error) {
-			if !h.Spent.Spend(context.Background(), tok.id, now, tok.expires()) {
+			if !h.FormTokens.Spend(context.Background(), tok.id, now, tok.expires()) {
 				return nil, errFormSpent
 			}
-			return func() { h.Spent.Release(context.Background(), tok.id) }, nil
+			return func() { h.FormTokens.Release(context.Background(), tok.id) }, nil
 		}
 	}
 	sub, invalid := feedback.DecodeForm(values, elapsed)

@@ -1,4 +1,8 @@
-package ratelimit
+// Package clientaddr is who a request comes from: the trusted proxies (EDGE_TRUSTED_PROXIES)
+// and the client's address, read from X-Forwarded-For only when the TCP peer is one of them,
+// since any client can send that header itself. The rate limits, the operator sign-in
+// throttle, the feedback intake and the location header all ask it.
+package clientaddr
 
 import (
 	"bytes"
@@ -106,14 +110,4 @@ func peerAddr(ctx *fasthttp.RequestCtx) netip.Addr {
 		return ap.Addr().Unmap()
 	}
 	return netip.IPv4Unspecified()
-}
-
-// Key is the rate-limit key of a client address: IPv4 as is, IPv6 by its /64, since one
-// subscriber is usually handed a whole /64.
-func Key(a netip.Addr) string {
-	if a.Is6() {
-		p, _ := a.Prefix(64)
-		return p.String()
-	}
-	return a.String()
 }
