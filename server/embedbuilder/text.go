@@ -2,7 +2,7 @@ package embedbuilder
 
 import "github.com/signpost/edge/server/pagetext"
 
-// embedText is the builder's copy in one language. Messages with %s take a code or a value.
+// embedText is the builder's copy in one language. Messages with {0} take a code or a value.
 type embedText struct {
 	LangName, LangNav, Title, Heading, Intro                                 string
 	Options, Partner, Components                                             string
