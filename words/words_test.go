@@ -2,11 +2,14 @@ package words
 
 import (
 	"bytes"
+	"cmp"
 	"flag"
+	"fmt"
 	"maps"
 	"os"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -27,7 +30,9 @@ var (
 // placeholders lists the {N} of a template, sorted, each once.
 func placeholders(s string) []string {
 	p := placeholder.FindAllString(s, -1)
-	slices.Sort(p)
+	slices.SortFunc(p, func(a, b string) int { // by number: {2} before {10}
+		return cmp.Or(cmp.Compare(len(a), len(b)), strings.Compare(a, b))
+	})
 	return slices.Compact(p)
 }
 
@@ -39,45 +44,78 @@ func TestCatalogue(t *testing.T) {
 	if len(en) < 500 {
 		t.Fatalf("only %d English keys", len(en))
 	}
-	for k := range en {
+	for _, p := range check(en, fr) {
+		t.Error(p)
+	}
+}
+
+// TestCheck: what TestCatalogue refuses, each naming its key.
+func TestCheck(t *testing.T) {
+	for _, c := range []struct{ en, fr map[string]string }{
+		{map[string]string{"core.x": "Hello"}, map[string]string{}},
+		{map[string]string{}, map[string]string{"core.x": "Bonjour"}},
+		{map[string]string{"core.x": "Hello"}, map[string]string{"core.x": " "}},
+		{map[string]string{"core.x": "Hello {0}"}, map[string]string{"core.x": "Bonjour"}},
+		{map[string]string{"core.x": "Hello {1}"}, map[string]string{"core.x": "Bonjour {1}"}},
+		{map[string]string{"core.x": "Hello %s"}, map[string]string{"core.x": "Bonjour %s"}},
+		{map[string]string{"core.x": "Hello {n}"}, map[string]string{"core.x": "Bonjour {n}"}},
+		{map[string]string{"core.x": "95%% sure"}, map[string]string{"core.x": "sûr à 95 %%"}},
+	} {
+		if p := check(c.en, c.fr); len(p) == 0 || !strings.Contains(p[0], "core.x") {
+			t.Errorf("%q / %q: %q, want a problem naming core.x", c.en, c.fr, p)
+		}
+	}
+	if p := check(map[string]string{"x": "Hello"}, map[string]string{"x": "Bonjour"}); len(p) == 0 {
+		t.Error("a key without a section passes")
+	}
+	if p := check(map[string]string{"core.x": "Retry in {seconds}: {0}, 95% sure"},
+		map[string]string{"core.x": "Réessayez dans {seconds}\u00a0: {0}, sûr à 95 %"}); len(p) != 0 {
+		t.Errorf("a good key refused: %q", p)
+	}
+}
+
+// check lists the problems of a catalogue: see TestCatalogue.
+func check(en, fr map[string]string) []string {
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(en)) {
 		if _, ok := fr[k]; !ok {
-			t.Errorf("%s: in en.json, not in fr.json", k)
+			out = append(out, k+": in en.json, not in fr.json")
 		}
 	}
-	for k := range fr {
+	for _, k := range slices.Sorted(maps.Keys(fr)) {
 		if _, ok := en[k]; !ok {
-			t.Errorf("%s: in fr.json, not in en.json", k)
+			out = append(out, k+": in fr.json, not in en.json")
+			continue
 		}
-	}
-	for _, k := range Keys() {
 		if !keyShape.MatchString(k) {
-			t.Errorf("%q: want <section>.<key>", k)
+			out = append(out, fmt.Sprintf("%q: want <section>.<key>", k))
 		}
 		e, f := en[k], fr[k]
 		if strings.TrimSpace(e) == "" || strings.TrimSpace(f) == "" {
-			t.Errorf("%s: empty: %q / %q", k, e, f)
+			out = append(out, fmt.Sprintf("%s: empty: %q / %q", k, e, f))
 		}
 		pe, pf := placeholders(e), placeholders(f)
 		if !slices.Equal(pe, pf) {
-			t.Errorf("%s: placeholders %v in English, %v in French", k, pe, pf)
+			out = append(out, fmt.Sprintf("%s: placeholders %v in English, %v in French", k, pe, pf))
 		}
 		for i, p := range pe {
-			if p != "{"+string(rune('0'+i))+"}" && i < 10 {
-				t.Errorf("%s: placeholders %v: want {0}, {1}, ... without a gap", k, pe)
+			if p != "{"+strconv.Itoa(i)+"}" {
+				out = append(out, fmt.Sprintf("%s: placeholders %v: want {0}, {1}, ... without a gap", k, pe))
 				break
 			}
 		}
-		for l, s := range map[string]string{"en": e, "fr": f} {
-			if v := printfVerb.FindString(s); v != "" {
-				t.Errorf("%s (%s): %q is a printf verb: write {0}, {1}, ...", k, l, v)
+		for _, l := range []struct{ lang, s string }{{"en", e}, {"fr", f}} {
+			if v := printfVerb.FindString(l.s); v != "" {
+				out = append(out, fmt.Sprintf("%s (%s): %q is a printf verb: write {0}, {1}, ...", k, l.lang, v))
 			}
-			for _, n := range named.FindAllString(s, -1) {
+			for _, n := range named.FindAllString(l.s, -1) {
 				if !slices.Contains(literalNamed, n) {
-					t.Errorf("%s (%s): %s is a named placeholder: write {0}, {1}, ...", k, l, n)
+					out = append(out, fmt.Sprintf("%s (%s): %s is a named placeholder: write {0}, {1}, ...", k, l.lang, n))
 				}
 			}
 		}
 	}
+	return out
 }
 
 // TestCanonical: each file is as Canonical writes it (keys sorted, one a line).
