@@ -1,17 +1,31 @@
 package snippets
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/signpost/edge/words"
+)
 
 // The ways into a line a visitor is told about beside it: the languages it answers in, those on
 // request, interpreters, and the accessible channels (TTY, video relay, sign language by video).
 // One wording, here, for the snippet JSON, the widget and the server-rendered pages.
 
-// AccessKinds are the accessible ways in a line may list, with what a visitor reads.
-var AccessKinds = map[string]Text{
-	"tty": {English: "TTY", French: "ATS (téléscripteur)"},
-	"vrs": {English: "video relay service", French: "service de relais vidéo"},
-	"asl": {English: "ASL by videophone", French: "ASL par vidéophone"},
-	"lsq": {English: "LSQ by videophone", French: "LSQ par vidéophone"},
+// AccessKinds are the accessible ways in a line may list, with what a visitor reads: the
+// "access.<kind>" keys of the one catalogue (words/en.json, words/fr.json). To add a kind: a
+// line in both files.
+var AccessKinds = accessKinds()
+
+func accessKinds() map[string]Text {
+	out := map[string]Text{}
+	for _, l := range Locales {
+		for k, s := range words.Section(string(l), "access") {
+			if out[k] == nil {
+				out[k] = Text{}
+			}
+			out[k][l] = s
+		}
+	}
+	return out
 }
 
 // languageNames names the languages lines answer in, in each locale. A code missing here is
