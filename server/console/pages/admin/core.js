@@ -222,8 +222,10 @@
     n = String(n || "");
     for (var i = 0; i < data.notes.length; i++) {
       var at = []; // the argument each group of the pattern holds, in the English's order
-      var en = data.notes[i][0].replace(/\{(\d+)\}/g, function (x, j) { at.push(j); return "\u0000"; });
-      en = en.replace(/[.*+?^${}()|[\]\\\/]/g, "\\$&").replace(/\u0000/g, "(\\S+)");
+      var en = data.notes[i][0].replace(/[.*+?^${}()|[\]\\\/]/g, "\\$&").replace(/\\\{(\d+)\\\}/g, function (x, j) {
+        at.push(j);
+        return "(\\S+)";
+      });
       var m = new RegExp("^" + en + "$").exec(n);
       if (m) return data.notes[i][1].replace(/\{(\d+)\}/g, function (x, j) { return m[at.indexOf(j) + 1]; });
     }
