@@ -15,7 +15,8 @@ import (
 type Problem struct {
 	Path    string `json:"field"`
 	Message string `json:"message"`
-	// Code names the message (problemCode; problem.<code> in words/): what the console translates by, with Args.
+	// Code names the message (problemCode; "problem.<code>" in words/en.json and fr.json):
+	// what the console translates by, with Args.
 	Code string   `json:"code,omitempty"`
 	Args []string `json:"args,omitempty"`
 }

@@ -58,8 +58,8 @@ type reportText struct {
 	PeriodDay, PeriodWeek [2]string
 }
 
-// reportCopy is the report's copy by language: the "report" section of the pages' catalogue
-// (server/pagetext).
+// reportCopy is the report's copy by language: the report.* keys of the one catalogue
+// (words/en.json and fr.json, through server/pagetext).
 var reportCopy = func() map[string]*reportText {
 	m := map[string]*reportText{}
 	for l, t := range pagetext.Texts[reportText]("report") {

@@ -50,6 +50,6 @@ func (t *embedText) componentLabel(name string) string {
 	return t.CompBanner
 }
 
-// embedTexts is the builder's copy by language: the "builder" section of the pages' catalogue
-// (server/pagetext).
+// embedTexts is the builder's copy by language: the builder.* keys of the one catalogue
+// (words/en.json and fr.json, through server/pagetext).
 var embedTexts = pagetext.Texts[embedText]("builder")
