@@ -123,7 +123,7 @@ func (v *validator) languages(path string, langs []string) {
 		switch {
 		case !langPattern.MatchString(l):
 			v.errorf(fmt.Sprintf("%s[%d]", path, i), "not an ISO 639 language code: %q", l)
-		case languageNames[l] == nil && strings.HasPrefix(path, "lines."):
+		case !hasLanguageName(l) && strings.HasPrefix(path, "lines."):
 			v.warnf(fmt.Sprintf("%s[%d]", path, i), "visitors read %q as it is: give the language its English and French names in snippets (ways.go)", l)
 		}
 	}
