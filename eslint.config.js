@@ -19,10 +19,10 @@ module.exports = [
     },
   },
   {
-    // The bundle builder replaces these placeholders with data, CSS and the API origin.
+    // The bundle builder replaces these placeholders with data, CSS, the API origin and the words.
     files: ["widget/src/**/*.js"],
     languageOptions: {
-      globals: { __SIGNPOST_DATA__: "readonly", __SIGNPOST_CSS__: "readonly", __SIGNPOST_API__: "readonly" },
+      globals: { __SIGNPOST_DATA__: "readonly", __SIGNPOST_CSS__: "readonly", __SIGNPOST_API__: "readonly", __SIGNPOST_TEXT__: "readonly" },
     },
   },
   {

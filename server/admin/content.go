@@ -63,7 +63,7 @@ func Routes(r *router.Router, get func(string, fasthttp.RequestHandler), d Deps)
 }
 
 // RollbackNote is the note of a rollback sent without one (the console shows it in the
-// operator's language: the "notes" section of server/console/messages.json).
+// operator's language: console.notes.rollback in words/en.json and words/fr.json).
 const RollbackNote = "rollback to v%d"
 
 // maxEditBody bounds the JSON of a partial edit (featured list, resource, notice, rollback).

@@ -22,6 +22,7 @@ import (
 	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/widget"
+	"github.com/signpost/edge/words"
 	"github.com/tdewolff/minify/v2"
 	"github.com/tdewolff/minify/v2/css"
 	"github.com/tdewolff/minify/v2/js"
@@ -241,7 +242,7 @@ func renderPreview(ctx *fasthttp.RequestCtx, log *slog.Logger, r *embedRequest, 
 	if p := r.content.Partners[r.opts.Partner]; p != nil && p.Name != "" {
 		name = p.Name
 	}
-	d := previewData{PageLang: r.opts.Locale, Lang: string(r.lang), Heading: fmt.Sprintf(heading, name), Note: note,
+	d := previewData{PageLang: r.opts.Locale, Lang: string(r.lang), Heading: words.Format(heading, name), Note: note,
 		// Built by this file from validated values, every attribute escaped.
 		Top:     template.HTML(r.opts.placeholders(true, "")),
 		Content: template.HTML(r.opts.placeholders(false, "")),

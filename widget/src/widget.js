@@ -11,20 +11,7 @@
 
   var D = bare(__SIGNPOST_DATA__);
   var CSS = __SIGNPOST_CSS__;
-  var TEXT = {
-    en: {
-      crisis: "Crisis support", call: "Call", text: "Text", textKw: "Text {k} to {n}", chat: "Chat online",
-      em: "Emergency", more: ["Details", "1 more line", "{n} more lines"], info: "More information",
-      res: "Featured resources", fb: "Feedback",
-      exit: "Quick exit", kb: "Or press Shift 3 times.", hist: "Your browser history is not erased."
-    },
-    fr: {
-      crisis: "Aide en situation de crise", call: "Appeler le", text: "Texter le", textKw: "Textez {k} au {n}", chat: "Clavarder en ligne",
-      em: "Urgence", more: ["Détails", "1 autre ligne", "{n} autres lignes"], info: "En savoir plus",
-      res: "Ressources en vedette", fb: "Rétroaction",
-      exit: "Sortie rapide", kb: "Ou appuyez 3 fois sur Maj.", hist: "L'historique du navigateur n'est pas effacé."
-    }
-  };
+  var TEXT = __SIGNPOST_TEXT__;
 
   var cfg, view, sheet, phrases, hosts = [], presses = [], live = false, keep = 0;
 
@@ -222,7 +209,7 @@
   function acts(parent, l, cls) {
     var S = TEXT[cfg.loc], on = (e, a) => { a.onclick = () => count(e, l.id); };
     if (l.tel) on("tel", link(parent, "tel:" + l.tel, S.call + " " + l.call + (l.call_hint && !cls ? ", " + l.call_hint : ""), cls, l.call));
-    if (l.sms) on("sms", link(parent, "sms:" + l.sms, l.keyword ? fill(fill(S.textKw, "k", l.keyword), "n", l.text) : S.text + " " + l.text, cls, l.text));
+    if (l.sms) on("sms", link(parent, "sms:" + l.sms, l.keyword ? fill(fill(S.textKw, "0", l.keyword), "1", l.text) : S.text + " " + l.text, cls, l.text));
     if (l.chat_url && safeURL(l.chat_url) && !cls) on("chat", link(parent, l.chat_url, S.chat));
   }
 
@@ -250,7 +237,7 @@
     else if (view.emergency_note) el("p", "b em emn", view.emergency_note, row);
     if (!first && view.directory && safeURL(view.directory.url)) link(row, view.directory.url, view.directory.label, "b");
     if (first) {
-      var k = ls.length - 1, p = el("div", "panel", "", box), b = attr(el("button", "b more", fill(S.more[Math.min(k, 2)], "n", k), row), { type: "button", "aria-expanded": "false", "aria-controls": p.id = id() });
+      var k = ls.length - 1, p = el("div", "panel", "", box), b = attr(el("button", "b more", fill(S.more[Math.min(k, 2)], "0", k), row), { type: "button", "aria-expanded": "false", "aria-controls": p.id = id() });
       var m = attr(el("p", "msg", view.message, p), { tabindex: "-1" }), c = view.choice, toggle = () => { b.setAttribute("aria-expanded", p.hidden); p.hidden = !p.hidden; };
       p.hidden = true;
       lines(p, ls);

@@ -1,30 +1,14 @@
 package pagetext
 
 import (
-	"regexp"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/signpost/edge/snippets"
+	"github.com/signpost/edge/words"
 )
 
-var verb = regexp.MustCompile(`%[-+#0-9.]*[a-zA-Z%]`)
-
-// TestCatalogue: every key has an English and a French, with the same verbs in the same order.
-func TestCatalogue(t *testing.T) {
-	if len(Catalogue) < 100 {
-		t.Fatalf("only %d keys", len(Catalogue))
-	}
-	for k, s := range Catalogue {
-		if strings.TrimSpace(s.EN) == "" || strings.TrimSpace(s.FR) == "" {
-			t.Errorf("%s: want both languages, got %q / %q", k, s.EN, s.FR)
-		}
-		if en, fr := verb.FindAllString(s.EN, -1), verb.FindAllString(s.FR, -1); !slices.Equal(en, fr) {
-			t.Errorf("%s: verbs %q in English, %q in French", k, en, fr)
-		}
-	}
-}
+// Every key in both languages with the same placeholders: words.TestCatalogue.
 
 // TestFill: fields by name, counts by their two forms, a missing key refused.
 func TestFill(t *testing.T) {
@@ -32,9 +16,13 @@ func TestFill(t *testing.T) {
 		Heading  string
 		Filtered [2]string
 	}
-	if err := Fill(&ok, "report", snippets.French); err != nil || ok.Heading != Catalogue["report.Heading"].FR ||
-		ok.Filtered[1] != Catalogue["report.Filtered.many"].FR {
+	frFiltered, _ := words.Lookup("fr", "report.Filtered.many")
+	if err := Fill(&ok, "report", snippets.French); err != nil || ok.Heading != Get("report.Heading", snippets.French) ||
+		ok.Heading != "Taux « trouvé » et « utile »" || ok.Filtered[1] != frFiltered {
 		t.Errorf("Fill: %v %+v", err, ok)
+	}
+	if got := words.Format(ok.Filtered[1], 3, "2026-01-01", "2026-01-31"); got != "3 réponses du 2026-01-01 au 2026-01-31." {
+		t.Errorf("Filtered.many rendered: %q", got)
 	}
 	var bad struct{ Nope string }
 	if err := Fill(&bad, "report", snippets.English); err == nil || !strings.Contains(err.Error(), "report.Nope") {
