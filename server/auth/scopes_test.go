@@ -9,17 +9,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/signpost/edge/server"
-	"github.com/signpost/edge/snippets"
-
 	"github.com/signpost/edge/configs"
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/contentstore/fsstore"
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/feedback/logstore"
+	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/auth"
 	"github.com/signpost/edge/server/edgetest"
 	"github.com/signpost/edge/server/web"
+	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
 )
 

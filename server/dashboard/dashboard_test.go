@@ -12,15 +12,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/signpost/edge/server"
-	"github.com/signpost/edge/snippets"
-
 	"github.com/signpost/edge/configs"
 	"github.com/signpost/edge/contentstore/fsstore"
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/feedback/logstore"
+	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/auth"
 	"github.com/signpost/edge/server/edgetest"
+	"github.com/signpost/edge/snippets"
 	"github.com/tdewolff/parse/v2"
 	tdhtml "github.com/tdewolff/parse/v2/html"
 	"github.com/valyala/fasthttp"

@@ -13,9 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/signpost/edge/server"
-	"github.com/signpost/edge/snippets"
-
 	"github.com/redis/go-redis/v9"
 	"github.com/signpost/edge/configs"
 	"github.com/signpost/edge/contentstore"
@@ -23,18 +20,17 @@ import (
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/feedback/logstore"
 	"github.com/signpost/edge/feedback/redisstore"
-	"github.com/signpost/edge/internal/redistest"
+	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/auth"
 	"github.com/signpost/edge/server/edgetest"
+	"github.com/signpost/edge/snippets"
 )
 
 // TestExportDuringOutage: with Redis away, feedback and follow-up exports answer 503
 // store_unavailable with Retry-After before their first byte, in every format, instead of a
 // 200 with no rows that reads as "no feedback".
 func TestExportDuringOutage(t *testing.T) {
-	rs := redistest.Start(t)
-	rdb := redis.NewClient(&redis.Options{Addr: rs.Addr(), MaxRetries: -1})
-	t.Cleanup(func() { rdb.Close() })
+	rs, rdb := edgetest.Redis(t, redis.Options{MaxRetries: -1})
 	st, err := redisstore.Open(rdb, redisstore.Options{SpoolDir: filepath.Join(t.TempDir(), "spool")})
 	if err != nil {
 		t.Fatal(err)

@@ -18,7 +18,6 @@ import (
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/feedback/logstore"
 	"github.com/signpost/edge/feedback/redisstore"
-	"github.com/signpost/edge/internal/redistest"
 	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/auth"
 	"github.com/signpost/edge/server/edgetest"
@@ -173,9 +172,7 @@ func TestDashboardReviewsPersist(t *testing.T) {
 		}
 	})
 	t.Run("redisstore", func(t *testing.T) {
-		rs := redistest.Start(t)
-		rdb := redis.NewClient(&redis.Options{Addr: rs.Addr(), MaxRetries: -1})
-		t.Cleanup(func() { rdb.Close() })
+		rs, rdb := edgetest.Redis(t, redis.Options{MaxRetries: -1})
 		st, err := redisstore.Open(rdb, redisstore.Options{SpoolDir: filepath.Join(t.TempDir(), "spool")})
 		if err != nil {
 			t.Fatal(err)

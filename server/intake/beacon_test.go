@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-	"github.com/signpost/edge/internal/redistest"
 	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/edgetest"
 	"github.com/signpost/edge/usage"
@@ -236,9 +235,7 @@ func TestBeaconStoresNothingPerVisitorFile(t *testing.T) {
 // TestBeaconStoresNothingPerVisitorRedis: Redis mode. Redis holds one hash per day of
 // partner|region|line|event fields with counts, and no other key.
 func TestBeaconStoresNothingPerVisitorRedis(t *testing.T) {
-	srv := redistest.Start(t)
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr()})
-	t.Cleanup(func() { rdb.Close() })
+	_, rdb := edgetest.Redis(t, redis.Options{})
 	st := usage.OpenRedis(rdb, "signpost:", usage.Options{Now: func() time.Time { return edgetest.Now }, Interval: time.Hour})
 	t.Cleanup(func() { st.Close() })
 	e := edgetest.Start(t, edgetest.Options{Intake: true, Config: server.Config{Usage: st, Now: func() time.Time { return edgetest.Now }}})

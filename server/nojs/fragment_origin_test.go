@@ -7,15 +7,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/signpost/edge/server"
-	"github.com/signpost/edge/snippets"
-
 	"github.com/signpost/edge/configs"
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/contentstore/fsstore"
+	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/asset"
 	"github.com/signpost/edge/server/edgetest"
 	"github.com/signpost/edge/server/nojs"
+	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
 )
 
