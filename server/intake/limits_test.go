@@ -1,4 +1,4 @@
-package server
+package intake_test
 
 import (
 	"bytes"
@@ -14,47 +14,49 @@ import (
 	"time"
 
 	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/clientaddr"
+	"github.com/signpost/edge/server/edgetest"
 	"github.com/signpost/edge/server/ratelimit"
 	"github.com/ulule/limiter/v3"
 	"github.com/valyala/fasthttp"
 )
 
 func TestFeedbackDedupe(t *testing.T) {
-	e := startIntake(t, Config{})
-	first := mustAccept(t, e.post(t, "192.0.2.50", body("comment", "same words")))
-	again := mustAccept(t, e.post(t, "192.0.2.50", body("comment", "  same words ", "found", false)))
+	e := edgetest.Start(t, edgetest.Options{Intake: true})
+	first := edgetest.MustAccept(t, e.PostFeedback(t, "192.0.2.50", edgetest.Feedback("comment", "same words")))
+	again := edgetest.MustAccept(t, e.PostFeedback(t, "192.0.2.50", edgetest.Feedback("comment", "  same words ", "found", false)))
 	if again.ID != first.ID {
 		t.Errorf("a repeat got a new id %s, want %s", again.ID, first.ID)
 	}
 	// Any of IP, page or comment differing is a new submission.
-	other := []accepted{
-		mustAccept(t, e.post(t, "192.0.2.51", body("comment", "same words"))),
-		mustAccept(t, e.post(t, "192.0.2.50", body("comment", "same words", "page", "/other"))),
-		mustAccept(t, e.post(t, "192.0.2.50", body("comment", "other words"))),
+	other := []edgetest.Accepted{
+		edgetest.MustAccept(t, e.PostFeedback(t, "192.0.2.51", edgetest.Feedback("comment", "same words"))),
+		edgetest.MustAccept(t, e.PostFeedback(t, "192.0.2.50", edgetest.Feedback("comment", "same words", "page", "/other"))),
+		edgetest.MustAccept(t, e.PostFeedback(t, "192.0.2.50", edgetest.Feedback("comment", "other words"))),
 	}
 	for _, o := range other {
 		if o.ID == first.ID {
 			t.Error("a different submission was taken for a repeat")
 		}
 	}
-	if n := len(e.records(t)); n != 4 {
+	if n := len(e.Records(t)); n != 4 {
 		t.Errorf("%d records, want 4", n)
 	}
-	if m := string(e.req(t, "192.0.2.50", "GET", "/metrics", nil).Body()); !strings.Contains(m, "signpost_feedback_deduplicated_total 1") {
+	if m := string(e.DoFrom(t, "192.0.2.50", "GET", "/metrics", nil).Body()); !strings.Contains(m, "signpost_feedback_deduplicated_total 1") {
 		t.Errorf("dedupe not counted:\n%s", m)
 	}
 }
 
 func TestFeedbackDedupeConcurrent(t *testing.T) {
-	e := startIntake(t, Config{})
+	e := edgetest.Start(t, edgetest.Options{Intake: true})
 	var wg sync.WaitGroup
 	ids := make([]string, 8)
 	for i := range ids {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ids[i] = mustAccept(t, e.post(t, "192.0.2.55", body("comment", "racing"))).ID
+			ids[i] = edgetest.MustAccept(t, e.PostFeedback(t, "192.0.2.55", edgetest.Feedback("comment", "racing"))).ID
 		}()
 	}
 	wg.Wait()
@@ -63,7 +65,7 @@ func TestFeedbackDedupeConcurrent(t *testing.T) {
 			t.Fatalf("concurrent repeats got different ids: %v", ids)
 		}
 	}
-	if n := len(e.records(t)); n != 1 {
+	if n := len(e.Records(t)); n != 1 {
 		t.Errorf("%d records from concurrent repeats, want 1", n)
 	}
 }
@@ -82,48 +84,48 @@ func checkLimited(t *testing.T, r *fasthttp.Response, scope string) {
 	if r.StatusCode() != fasthttp.StatusTooManyRequests {
 		t.Fatalf("status %d, want 429: %s", r.StatusCode(), r.Body())
 	}
-	if code, _ := jsonError(t, r); code != "rate_limited" || !strings.Contains(string(r.Body()), scope) {
+	if code, _ := edgetest.JSONError(t, r); code != "rate_limited" || !strings.Contains(string(r.Body()), scope) {
 		t.Errorf("error %q: %s", code, r.Body())
 	}
-	ra, err := strconv.Atoi(header(r, "Retry-After"))
+	ra, err := strconv.Atoi(edgetest.Header(r, "Retry-After"))
 	if err != nil || ra < 1 || ra > 60 {
-		t.Errorf("Retry-After %q", header(r, "Retry-After"))
+		t.Errorf("Retry-After %q", edgetest.Header(r, "Retry-After"))
 	}
-	if header(r, "X-RateLimit-Remaining") != "0" || header(r, "X-RateLimit-Limit") == "" || header(r, "X-RateLimit-Reset") == "" {
+	if edgetest.Header(r, "X-RateLimit-Remaining") != "0" || edgetest.Header(r, "X-RateLimit-Limit") == "" || edgetest.Header(r, "X-RateLimit-Reset") == "" {
 		t.Errorf("X-RateLimit headers: %s", r.Header.String())
 	}
 	// The widget reads Retry-After from a partner page.
-	if header(r, "Access-Control-Allow-Origin") != testOrigin || !strings.Contains(header(r, "Access-Control-Expose-Headers"), "Retry-After") {
+	if edgetest.Header(r, "Access-Control-Allow-Origin") != edgetest.Origin || !strings.Contains(edgetest.Header(r, "Access-Control-Expose-Headers"), "Retry-After") {
 		t.Errorf("CORS on 429: %s", r.Header.String())
 	}
 }
 
 func TestFeedbackRateLimitPerIP(t *testing.T) {
-	e := startIntake(t, Config{RateLimits: newLimits(t, "3-M", "100-M")})
+	e := edgetest.Start(t, edgetest.Options{Intake: true, Config: server.Config{RateLimits: newLimits(t, "3-M", "100-M")}})
 	for i := range 3 {
-		mustAccept(t, e.post(t, "198.51.100.1", body("page", "/ip/"+strconv.Itoa(i))))
+		edgetest.MustAccept(t, e.PostFeedback(t, "198.51.100.1", edgetest.Feedback("page", "/ip/"+strconv.Itoa(i))))
 	}
-	checkLimited(t, e.post(t, "198.51.100.1", body("page", "/ip/4")), "ip")
-	mustAccept(t, e.post(t, "198.51.100.2", body("page", "/ip/5"))) // another client is not limited
+	checkLimited(t, e.PostFeedback(t, "198.51.100.1", edgetest.Feedback("page", "/ip/4")), "ip")
+	edgetest.MustAccept(t, e.PostFeedback(t, "198.51.100.2", edgetest.Feedback("page", "/ip/5"))) // another client is not limited
 	// Widget and snippets are never rate-limited.
 	for range 5 {
 		for _, uri := range []string{"/v1/widget.js", "/v1/snippets/demo"} {
-			if r := e.req(t, "198.51.100.1", "GET", uri, nil); r.StatusCode() != 200 {
+			if r := e.DoFrom(t, "198.51.100.1", "GET", uri, nil); r.StatusCode() != 200 {
 				t.Fatalf("%s after the feedback limit: %d", uri, r.StatusCode())
 			}
 		}
 	}
-	if m := string(e.req(t, "198.51.100.1", "GET", "/metrics", nil).Body()); !strings.Contains(m, `signpost_ratelimit_limited_total{scope="ip"} 1`) {
+	if m := string(e.DoFrom(t, "198.51.100.1", "GET", "/metrics", nil).Body()); !strings.Contains(m, `signpost_ratelimit_limited_total{scope="ip"} 1`) {
 		t.Errorf("429 not counted:\n%s", m)
 	}
 }
 
 func TestFeedbackRateLimitPerPartner(t *testing.T) {
-	e := startIntake(t, Config{RateLimits: newLimits(t, "100-M", "4-M")})
+	e := edgetest.Start(t, edgetest.Options{Intake: true, Config: server.Config{RateLimits: newLimits(t, "100-M", "4-M")}})
 	for i := range 4 {
-		mustAccept(t, e.post(t, "198.51.100."+strconv.Itoa(10+i), body()))
+		edgetest.MustAccept(t, e.PostFeedback(t, "198.51.100."+strconv.Itoa(10+i), edgetest.Feedback()))
 	}
-	checkLimited(t, e.post(t, "198.51.100.20", body()), "partner")
+	checkLimited(t, e.PostFeedback(t, "198.51.100.20", edgetest.Feedback()), "partner")
 }
 
 func TestFeedbackTrustedProxies(t *testing.T) {
@@ -131,22 +133,22 @@ func TestFeedbackTrustedProxies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := startIntake(t, Config{RateLimits: newLimits(t, "2-M", "100-M"), TrustedProxies: proxies})
+	e := edgetest.Start(t, edgetest.Options{Intake: true, Config: server.Config{RateLimits: newLimits(t, "2-M", "100-M"), TrustedProxies: proxies}})
 	t.Run("untrusted peer: spoofed X-Forwarded-For ignored", func(t *testing.T) {
-		mustAccept(t, e.post(t, "203.0.113.9", body("page", "/u1"), "X-Forwarded-For", "1.1.1.1"))
-		mustAccept(t, e.post(t, "203.0.113.9", body("page", "/u2"), "X-Forwarded-For", "2.2.2.2"))
-		checkLimited(t, e.post(t, "203.0.113.9", body("page", "/u3"), "X-Forwarded-For", "3.3.3.3"), "ip")
+		edgetest.MustAccept(t, e.PostFeedback(t, "203.0.113.9", edgetest.Feedback("page", "/u1"), "X-Forwarded-For", "1.1.1.1"))
+		edgetest.MustAccept(t, e.PostFeedback(t, "203.0.113.9", edgetest.Feedback("page", "/u2"), "X-Forwarded-For", "2.2.2.2"))
+		checkLimited(t, e.PostFeedback(t, "203.0.113.9", edgetest.Feedback("page", "/u3"), "X-Forwarded-For", "3.3.3.3"), "ip")
 	})
 	t.Run("trusted proxy: rightmost untrusted hop is the client", func(t *testing.T) {
 		// The client forges a leftmost hop; the proxies at 10.x append what they saw.
 		xff := "7.7.7.7, 192.0.2.77, 10.1.1.1"
-		mustAccept(t, e.post(t, "10.0.0.1", body("page", "/t1"), "X-Forwarded-For", xff))
-		mustAccept(t, e.post(t, "10.0.0.2", body("page", "/t2"), "X-Forwarded-For", "8.8.8.8, 192.0.2.77"))
-		checkLimited(t, e.post(t, "10.0.0.1", body("page", "/t3"), "X-Forwarded-For", "9.9.9.9, 192.0.2.77"), "ip")
+		edgetest.MustAccept(t, e.PostFeedback(t, "10.0.0.1", edgetest.Feedback("page", "/t1"), "X-Forwarded-For", xff))
+		edgetest.MustAccept(t, e.PostFeedback(t, "10.0.0.2", edgetest.Feedback("page", "/t2"), "X-Forwarded-For", "8.8.8.8, 192.0.2.77"))
+		checkLimited(t, e.PostFeedback(t, "10.0.0.1", edgetest.Feedback("page", "/t3"), "X-Forwarded-For", "9.9.9.9, 192.0.2.77"), "ip")
 		// Another client behind the same proxy is counted apart.
-		mustAccept(t, e.post(t, "10.0.0.1", body("page", "/t4"), "X-Forwarded-For", "192.0.2.78"))
+		edgetest.MustAccept(t, e.PostFeedback(t, "10.0.0.1", edgetest.Feedback("page", "/t4"), "X-Forwarded-For", "192.0.2.78"))
 	})
-	recs := e.records(t)
+	recs := e.Records(t)
 	hashes := map[string]int{}
 	for _, r := range recs {
 		hashes[r.IPHash]++
@@ -182,20 +184,20 @@ func (f failingStore) Increment(context.Context, string, int64, limiter.Rate) (l
 func TestFeedbackRateLimitStoreErrorFailsOpen(t *testing.T) {
 	for _, panics := range []bool{false, true} {
 		t.Run("panics="+strconv.FormatBool(panics), func(t *testing.T) {
-			logs := &syncBuffer{}
+			logs := &edgetest.Logs{}
 			rl, err := ratelimit.New(ratelimit.Config{IPRate: "1-M", PartnerRate: "1-M", Store: failingStore{panics},
 				Logger: slog.New(slog.NewJSONHandler(logs, nil))})
 			if err != nil {
 				t.Fatal(err)
 			}
-			e := startIntake(t, Config{RateLimits: rl})
+			e := edgetest.Start(t, edgetest.Options{Intake: true, Config: server.Config{RateLimits: rl}})
 			for i := range 3 { // over the 1-M limits: they cannot be counted, so all pass
-				mustAccept(t, e.post(t, "198.51.100.99", body("page", "/f/"+strconv.Itoa(i))))
+				edgetest.MustAccept(t, e.PostFeedback(t, "198.51.100.99", edgetest.Feedback("page", "/f/"+strconv.Itoa(i))))
 			}
 			if !strings.Contains(logs.String(), "fail open") {
 				t.Errorf("no warning logged: %s", logs.String())
 			}
-			if m := string(e.req(t, "198.51.100.99", "GET", "/metrics", nil).Body()); !strings.Contains(m, "signpost_ratelimit_store_errors_total 6") {
+			if m := string(e.DoFrom(t, "198.51.100.99", "GET", "/metrics", nil).Body()); !strings.Contains(m, "signpost_ratelimit_store_errors_total 6") {
 				t.Errorf("store errors not counted:\n%s", m)
 			}
 		})
@@ -210,40 +212,40 @@ func (brokenStore) Add(context.Context, *feedback.Record, *feedback.Followup) (s
 }
 
 func TestFeedbackStoreErrorIs503(t *testing.T) {
-	e := startIntake(t, Config{Feedback: brokenStore{}})
-	r := e.post(t, "192.0.2.60", body())
+	e := edgetest.Start(t, edgetest.Options{Intake: true, Config: server.Config{Feedback: brokenStore{}}})
+	r := e.PostFeedback(t, "192.0.2.60", edgetest.Feedback())
 	if r.StatusCode() != fasthttp.StatusServiceUnavailable {
 		t.Fatalf("status %d: %s", r.StatusCode(), r.Body())
 	}
-	if code, _ := jsonError(t, r); code != "store_unavailable" || strings.Contains(string(r.Body()), "fire") {
+	if code, _ := edgetest.JSONError(t, r); code != "store_unavailable" || strings.Contains(string(r.Body()), "fire") {
 		t.Errorf("error body %s", r.Body())
 	}
-	if m := string(e.req(t, "192.0.2.60", "GET", "/metrics", nil).Body()); !strings.Contains(m, "signpost_feedback_store_errors_total 1") {
+	if m := string(e.DoFrom(t, "192.0.2.60", "GET", "/metrics", nil).Body()); !strings.Contains(m, "signpost_feedback_store_errors_total 1") {
 		t.Errorf("store error not counted")
 	}
 }
 
 func TestFeedbackPreflight(t *testing.T) {
-	e := startIntake(t, Config{})
-	r := e.req(t, "192.0.2.70", "OPTIONS", "/v1/feedback", nil, "Origin", testOrigin,
+	e := edgetest.Start(t, edgetest.Options{Intake: true})
+	r := e.DoFrom(t, "192.0.2.70", "OPTIONS", "/v1/feedback", nil, "Origin", edgetest.Origin,
 		"Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "content-type")
-	if r.StatusCode() != fasthttp.StatusNoContent || header(r, "Access-Control-Allow-Origin") != testOrigin ||
-		!strings.Contains(header(r, "Access-Control-Allow-Methods"), "POST") || !strings.Contains(header(r, "Access-Control-Allow-Headers"), "Content-Type") {
+	if r.StatusCode() != fasthttp.StatusNoContent || edgetest.Header(r, "Access-Control-Allow-Origin") != edgetest.Origin ||
+		!strings.Contains(edgetest.Header(r, "Access-Control-Allow-Methods"), "POST") || !strings.Contains(edgetest.Header(r, "Access-Control-Allow-Headers"), "Content-Type") {
 		t.Errorf("preflight from a partner: %d %s", r.StatusCode(), r.Header.String())
 	}
-	r = e.req(t, "192.0.2.70", "OPTIONS", "/v1/feedback", nil, "Origin", "https://evil.example", "Access-Control-Request-Method", "POST")
-	if r.StatusCode() != fasthttp.StatusForbidden || header(r, "Access-Control-Allow-Origin") != "" {
+	r = e.DoFrom(t, "192.0.2.70", "OPTIONS", "/v1/feedback", nil, "Origin", "https://evil.example", "Access-Control-Request-Method", "POST")
+	if r.StatusCode() != fasthttp.StatusForbidden || edgetest.Header(r, "Access-Control-Allow-Origin") != "" {
 		t.Errorf("preflight from a stranger: %d %s", r.StatusCode(), r.Header.String())
 	}
 	// Success answers carry CORS for the partner's origin only, never "*".
-	ok := e.post(t, "192.0.2.70", body())
-	if header(ok, "Access-Control-Allow-Origin") != testOrigin || header(ok, "Vary") != "Origin" {
+	ok := e.PostFeedback(t, "192.0.2.70", edgetest.Feedback())
+	if edgetest.Header(ok, "Access-Control-Allow-Origin") != edgetest.Origin || edgetest.Header(ok, "Vary") != "Origin" {
 		t.Errorf("202 CORS: %s", ok.Header.String())
 	}
 }
 
 func TestAdminAuth(t *testing.T) {
-	e := startIntake(t, Config{})
+	e := edgetest.Start(t, edgetest.Options{Intake: true})
 	for _, uri := range []string{"/v1/admin/feedback", "/v1/admin/feedback/stats", "/v1/admin/feedback/followups"} {
 		for _, tc := range []struct {
 			auth   string
@@ -253,33 +255,33 @@ func TestAdminAuth(t *testing.T) {
 			{"", 401, "unauthorized"},
 			{"Basic dXNlcjpwYXNz", 401, "unauthorized"},
 			{"Bearer wrong-token-0123456789", 403, "forbidden"},
-			{"Bearer " + testToken + "x", 403, "forbidden"},
-			{"Bearer " + testToken, 200, ""},
-			{"bearer " + testToken, 200, ""},
+			{"Bearer " + edgetest.Token + "x", 403, "forbidden"},
+			{"Bearer " + edgetest.Token, 200, ""},
+			{"bearer " + edgetest.Token, 200, ""},
 		} {
 			var h []string
 			if tc.auth != "" {
 				h = []string{"Authorization", tc.auth}
 			}
-			r := e.req(t, "192.0.2.80", "GET", uri, nil, h...)
+			r := e.DoFrom(t, "192.0.2.80", "GET", uri, nil, h...)
 			if r.StatusCode() != tc.status {
 				t.Errorf("%s with %q: %d, want %d", uri, tc.auth, r.StatusCode(), tc.status)
 				continue
 			}
 			if tc.code != "" {
-				if code, _ := jsonError(t, r); code != tc.code {
+				if code, _ := edgetest.JSONError(t, r); code != tc.code {
 					t.Errorf("%s with %q: code %q", uri, tc.auth, code)
 				}
 			}
-			if tc.status == 401 && !strings.HasPrefix(header(r, "WWW-Authenticate"), "Bearer") {
+			if tc.status == 401 && !strings.HasPrefix(edgetest.Header(r, "WWW-Authenticate"), "Bearer") {
 				t.Errorf("401 without WWW-Authenticate")
 			}
 		}
 	}
 	// With no token configured, nothing gets in.
-	off := startIntake(t, Config{AdminToken: "-"})
-	r := off.req(t, "192.0.2.80", "GET", "/v1/admin/feedback", nil, "Authorization", "Bearer "+testToken)
-	if code, _ := jsonError(t, r); r.StatusCode() != 403 || code != "admin_disabled" {
+	off := edgetest.Start(t, edgetest.Options{Intake: true, NoToken: true})
+	r := off.DoFrom(t, "192.0.2.80", "GET", "/v1/admin/feedback", nil, "Authorization", "Bearer "+edgetest.Token)
+	if code, _ := edgetest.JSONError(t, r); r.StatusCode() != 403 || code != "admin_disabled" {
 		t.Errorf("no token configured: %d %s", r.StatusCode(), code)
 	}
 }
@@ -310,12 +312,12 @@ func seed(t *testing.T, st feedback.Store) []*feedback.Record {
 }
 
 func TestAdminExportCSV(t *testing.T) {
-	e := startIntake(t, Config{})
-	recs := seed(t, e.srv.cfg.Feedback)
-	auth := []string{"Authorization", "Bearer " + testToken}
-	r := e.req(t, "192.0.2.90", "GET", "/v1/admin/feedback?format=csv", nil, auth...)
-	if r.StatusCode() != 200 || !strings.HasPrefix(header(r, "Content-Type"), "text/csv") {
-		t.Fatalf("%d %s", r.StatusCode(), header(r, "Content-Type"))
+	e := edgetest.Start(t, edgetest.Options{Intake: true})
+	recs := seed(t, e.Config.Feedback)
+	auth := []string{"Authorization", "Bearer " + edgetest.Token}
+	r := e.DoFrom(t, "192.0.2.90", "GET", "/v1/admin/feedback?format=csv", nil, auth...)
+	if r.StatusCode() != 200 || !strings.HasPrefix(edgetest.Header(r, "Content-Type"), "text/csv") {
+		t.Fatalf("%d %s", r.StatusCode(), edgetest.Header(r, "Content-Type"))
 	}
 	rows, err := csv.NewReader(bytes.NewReader(r.Body())).ReadAll()
 	if err != nil {
@@ -338,22 +340,22 @@ func TestAdminExportCSV(t *testing.T) {
 		}
 	}
 	// Filters: partner and since.
-	r = e.req(t, "192.0.2.90", "GET", "/v1/admin/feedback?partner=demo&since=2026-12-06T00:00:00Z", nil, auth...)
+	r = e.DoFrom(t, "192.0.2.90", "GET", "/v1/admin/feedback?partner=demo&since=2026-12-06T00:00:00Z", nil, auth...)
 	lines := strings.Split(strings.TrimSpace(string(r.Body())), "\n")
 	if len(lines) != 2 || !strings.Contains(lines[0], recs[2].ID) || !strings.Contains(lines[1], recs[3].ID) {
 		t.Errorf("filtered jsonl export: %s", r.Body())
 	}
 	for _, bad := range []string{"?since=yesterday", "?format=xlsx"} {
-		if r := e.req(t, "192.0.2.90", "GET", "/v1/admin/feedback"+bad, nil, auth...); r.StatusCode() != 400 {
+		if r := e.DoFrom(t, "192.0.2.90", "GET", "/v1/admin/feedback"+bad, nil, auth...); r.StatusCode() != 400 {
 			t.Errorf("%s: %d", bad, r.StatusCode())
 		}
 	}
 }
 
 func TestAdminStats(t *testing.T) {
-	e := startIntake(t, Config{})
-	seed(t, e.srv.cfg.Feedback)
-	r := e.req(t, "192.0.2.91", "GET", "/v1/admin/feedback/stats", nil, "Authorization", "Bearer "+testToken)
+	e := edgetest.Start(t, edgetest.Options{Intake: true})
+	seed(t, e.Config.Feedback)
+	r := e.DoFrom(t, "192.0.2.91", "GET", "/v1/admin/feedback/stats", nil, "Authorization", "Bearer "+edgetest.Token)
 	var got feedback.Stats
 	if err := json.Unmarshal(r.Body(), &got); err != nil {
 		t.Fatalf("%v: %s", err, r.Body())
@@ -372,7 +374,7 @@ func TestAdminStats(t *testing.T) {
 			t.Errorf("row %d: %+v, want %+v", i, got.Rows[i], want[i])
 		}
 	}
-	r = e.req(t, "192.0.2.91", "GET", "/v1/admin/feedback/stats?partner=mhcc", nil, "Authorization", "Bearer "+testToken)
+	r = e.DoFrom(t, "192.0.2.91", "GET", "/v1/admin/feedback/stats?partner=mhcc", nil, "Authorization", "Bearer "+edgetest.Token)
 	if err := json.Unmarshal(r.Body(), &got); err != nil || len(got.Rows) != 1 || got.Rows[0].Partner != "mhcc" {
 		t.Errorf("partner filter: %s", r.Body())
 	}
@@ -384,7 +386,7 @@ func FuzzDecode(f *testing.F) {
 	for _, tc := range badInputs {
 		f.Add([]byte(tc.body))
 	}
-	good, _ := json.Marshal(body("comment", "ok\nfine", "followup", true, "email", "a@example.org"))
+	good, _ := json.Marshal(edgetest.Feedback("comment", "ok\nfine", "followup", true, "email", "a@example.org"))
 	f.Add(good)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		s, err := feedback.Decode(b)

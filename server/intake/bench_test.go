@@ -1,11 +1,9 @@
-package server
+package intake_test
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -19,6 +17,8 @@ import (
 	"github.com/signpost/edge/feedback/logstore"
 	"github.com/signpost/edge/feedback/redisstore"
 	"github.com/signpost/edge/internal/redistest"
+	"github.com/signpost/edge/server"
+	"github.com/signpost/edge/server/edgetest"
 	"github.com/signpost/edge/server/ratelimit"
 	"github.com/valyala/fasthttp"
 )
@@ -63,21 +63,8 @@ func benchIntake(b *testing.B, mode string, clients int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv, err := New(Config{Logger: log, Feedback: st, RateLimits: rl}, shipped(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	go srv.Serve(ln)
-	b.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		srv.Shutdown(ctx)
-	})
-	url := "http://" + ln.Addr().String() + "/v1/feedback"
+	e := edgetest.Start(b, edgetest.Options{WallClock: true, Listen: true, Config: server.Config{Logger: log, Feedback: st, RateLimits: rl}})
+	url := "http://" + e.Addr + "/v1/feedback"
 	client := &fasthttp.Client{MaxConnsPerHost: clients + 8, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
 
 	lat := make([]time.Duration, b.N)
@@ -96,7 +83,7 @@ func benchIntake(b *testing.B, mode string, clients int) {
 			req.Header.SetMethod("POST")
 			req.SetRequestURI(url)
 			req.Header.SetContentType("text/plain;charset=UTF-8")
-			req.Header.Set("Origin", testOrigin)
+			req.Header.Set("Origin", edgetest.Origin)
 			for {
 				i := next.Add(1) - 1
 				if i >= int64(b.N) {

@@ -1,4 +1,4 @@
-package server
+package intake_test
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/signpost/edge/internal/redistest"
+	"github.com/signpost/edge/server"
+	"github.com/signpost/edge/server/edgetest"
 	"github.com/signpost/edge/server/ratelimit"
 )
 
@@ -27,9 +29,9 @@ func TestRateLimitKeysHoldNoAddress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := startIntake(t, Config{RateLimits: rl})
-	mustAccept(t, e.post(t, "127.0.40.40", body("page", "/k1")))
-	mustAccept(t, e.post(t, "2001:db8:aa:bb::7", body("page", "/k2")))
+	e := edgetest.Start(t, edgetest.Options{Intake: true, Config: server.Config{RateLimits: rl}})
+	edgetest.MustAccept(t, e.PostFeedback(t, "127.0.40.40", edgetest.Feedback("page", "/k1")))
+	edgetest.MustAccept(t, e.PostFeedback(t, "2001:db8:aa:bb::7", edgetest.Feedback("page", "/k2")))
 	keys, err := c.Keys(context.Background(), "*").Result()
 	if err != nil {
 		t.Fatal(err)
@@ -43,7 +45,7 @@ func TestRateLimitKeysHoldNoAddress(t *testing.T) {
 			t.Errorf("a limiter key holds the client's address %q: %v", raw, keys)
 		}
 	}
-	if want := e.srv.ipHasher.HashText("127.0.40.40"); !strings.Contains(joined, want) {
+	if want := e.Config.IPHasher.HashText("127.0.40.40"); !strings.Contains(joined, want) {
 		t.Errorf("no key carries the keyed hash %s: %v", want, keys)
 	}
 }
@@ -52,29 +54,29 @@ func TestRateLimitKeysHoldNoAddress(t *testing.T) {
 // too fast) and malformed ones, from many addresses, count against each address's limit only:
 // a real visitor from a fresh address is still accepted once they exceed the partner's budget.
 func TestBotsDoNotUsePartnerBudget(t *testing.T) {
-	e := startIntake(t, Config{RateLimits: newLimits(t, "10-M", "5-M")})
+	e := edgetest.Start(t, edgetest.Options{Intake: true, Config: server.Config{RateLimits: newLimits(t, "10-M", "5-M")}})
 	for i := range 12 {
 		ip := "198.51.100." + strconv.Itoa(100+i)
 		var b map[string]any
 		switch i % 3 {
 		case 0:
-			b = body("website", "http://spam.example")
+			b = edgetest.Feedback("website", "http://spam.example")
 		case 1:
-			b = body("elapsed_ms", 0)
+			b = edgetest.Feedback("elapsed_ms", 0)
 		default:
-			b = body("email", "not-an-email", "followup", true)
+			b = edgetest.Feedback("email", "not-an-email", "followup", true)
 		}
-		if r := e.post(t, ip, b); r.StatusCode() == 429 {
+		if r := e.PostFeedback(t, ip, b); r.StatusCode() == 429 {
 			t.Fatalf("bot %d limited by the partner's budget: %s", i, r.Body())
 		}
 	}
-	mustAccept(t, e.post(t, "203.0.113.200", body("page", "/real")))
-	if n := len(e.records(t)); n != 1 {
+	edgetest.MustAccept(t, e.PostFeedback(t, "203.0.113.200", edgetest.Feedback("page", "/real")))
+	if n := len(e.Records(t)); n != 1 {
 		t.Errorf("%d records stored, want only the real visitor's", n)
 	}
 	// The client's own limit still holds a bot back.
 	for range 10 {
-		e.post(t, "198.51.100.250", body("website", "http://spam.example"))
+		e.PostFeedback(t, "198.51.100.250", edgetest.Feedback("website", "http://spam.example"))
 	}
-	checkLimited(t, e.post(t, "198.51.100.250", body("website", "http://spam.example")), "ip")
+	checkLimited(t, e.PostFeedback(t, "198.51.100.250", edgetest.Feedback("website", "http://spam.example")), "ip")
 }

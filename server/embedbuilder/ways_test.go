@@ -1,4 +1,4 @@
-package server
+package embedbuilder_test
 
 import (
 	"net/url"
@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/signpost/edge/server/edgetest"
 	"github.com/signpost/edge/server/embedbuilder"
 	"github.com/signpost/edge/server/nojs"
 	"github.com/signpost/edge/widget"
@@ -17,9 +18,9 @@ import (
 // TestEmbedWays: /embed/code writes the include and the iframe for the options, each with its
 // CSP line, in the builder's language.
 func TestEmbedWays(t *testing.T) {
-	e := startEdge(t, shipped(t), Config{})
+	e := edgetest.Start(t, edgetest.Options{})
 	q := url.Values{"partner": {"mhcc"}, "locale": {"fr"}, "region": {"ca-qc"}, "components": {"banner,resources,exit"}, "accent": {"#0B4F85"}}
-	c := embedCodeOf(t, e, q.Encode())
+	c := edgetest.EmbedCode(t, e, q.Encode())
 	const frag = "https://edge.test/v1/banner/mhcc.html?region=CA-QC&locale=fr"
 	if c.Fragment != frag {
 		t.Errorf("fragment %q, want %q", c.Fragment, frag)
@@ -74,25 +75,25 @@ func TestEmbedWays(t *testing.T) {
 	}
 	// A banner alone: the frame page's measured heights, phone and wide; no accent chosen: the
 	// partner's.
-	b := embedCodeOf(t, e, "partner=demo&components=banner")
+	b := edgetest.EmbedCode(t, e, "partner=demo&components=banner")
 	if !strings.Contains(b.Iframe, `height="160"`) || !strings.Contains(b.IframeCSS, "height: 108px;") || !strings.Contains(b.IncludeCSS, "--sp-accent: #00558c !important") {
 		t.Errorf("banner only: %s\n%s\n%s", b.Iframe, b.IframeCSS, b.IncludeCSS)
 	}
 	// No region or locale chosen: the partner's defaults apply, so the URLs carry none, and the
 	// builder's language writes the comments.
-	d := embedCodeOf(t, e, "partner=demo&lang=fr")
+	d := edgetest.EmbedCode(t, e, "partner=demo&lang=fr")
 	if d.Fragment != "https://edge.test/v1/banner/demo.html" || !strings.Contains(d.Iframe, `/v1/frame/demo?components=banner,resources,feedback,exit&amp;page=/"`) {
 		t.Errorf("defaults: %s\n%s", d.Fragment, d.Iframe)
 	}
 	if !strings.Contains(d.SSI, "# nginx, dans votre bloc server") || !strings.Contains(d.IframeCSS, "Cadre Signpost") || !strings.Contains(d.Iframe, `title="Crisis support and resources"`) {
 		t.Errorf("French builder, English widget: %s\n%s\n%s", d.SSI, d.IframeCSS, d.Iframe)
 	}
-	if en := embedCodeOf(t, e, "partner=demo"); !strings.Contains(en.SSI, "# nginx, in your server block") {
+	if en := edgetest.EmbedCode(t, e, "partner=demo"); !strings.Contains(en.SSI, "# nginx, in your server block") {
 		t.Errorf("English comments: %s", en.SSI)
 	}
 	// An http origin (a loopback host) needs no SNI line.
-	_, ln := startEmbedEdge(t, Config{})
-	if r := embedGet(t, ln, "192.0.2.1", "localhost:8080", "/embed/code?partner=demo"); strings.Contains(string(r.Body()), "proxy_ssl_server_name") ||
+	loop := edgetest.Start(t, edgetest.Options{})
+	if r := loop.GetAs(t, "192.0.2.1", "localhost:8080", "/embed/code?partner=demo"); strings.Contains(string(r.Body()), "proxy_ssl_server_name") ||
 		!strings.Contains(string(r.Body()), "proxy_pass http://localhost:8080/v1/banner/demo.html;") {
 		t.Errorf("http origin: %s", r.Body())
 	}
@@ -101,18 +102,18 @@ func TestEmbedWays(t *testing.T) {
 // TestEmbedWaysPreviews: the include preview holds the fragment the edge serves for the options
 // and no script, under a policy without script-src; the iframe preview is the frame page.
 func TestEmbedWaysPreviews(t *testing.T) {
-	e := startEdge(t, shipped(t), Config{})
+	e := edgetest.Start(t, edgetest.Options{})
 	for _, q := range []string{"partner=mhcc&locale=fr&region=CA-QC", "partner=demo&region=GB", "partner=demo&region=AQ&lang=fr", "partner=mhcc"} {
-		c := embedCodeOf(t, e, q)
+		c := edgetest.EmbedCode(t, e, q)
 		if !strings.HasPrefix(c.IncludePreview, "/embed/preview?") || !strings.Contains(c.IncludePreview, "way=include") {
 			t.Fatalf("%s: include preview %q", q, c.IncludePreview)
 		}
-		r := e.do(t, "GET", c.IncludePreview, nil)
+		r := e.Do(t, "GET", c.IncludePreview, nil)
 		body := string(r.Body())
-		if r.StatusCode() != 200 || header(r, "Content-Security-Policy") != embedbuilder.IncludePreviewCSP {
-			t.Fatalf("%s: include preview %d %q", q, r.StatusCode(), header(r, "Content-Security-Policy"))
+		if r.StatusCode() != 200 || edgetest.Header(r, "Content-Security-Policy") != embedbuilder.IncludePreviewCSP {
+			t.Fatalf("%s: include preview %d %q", q, r.StatusCode(), edgetest.Header(r, "Content-Security-Policy"))
 		}
-		f := e.do(t, "GET", strings.TrimPrefix(c.Fragment, "https://edge.test"), nil)
+		f := e.Do(t, "GET", strings.TrimPrefix(c.Fragment, "https://edge.test"), nil)
 		if f.StatusCode() != 200 {
 			t.Fatalf("%s: fragment %d", q, f.StatusCode())
 		}
@@ -125,14 +126,14 @@ func TestEmbedWaysPreviews(t *testing.T) {
 		if strings.Contains(body, "<script") || strings.Contains(embedbuilder.IncludePreviewCSP, "script-src") {
 			t.Errorf("%s: a script in the include preview", q)
 		}
-		p := e.do(t, "GET", c.IframePreview, nil)
-		if p.StatusCode() != 200 || header(p, "Content-Security-Policy") != nojs.FrameCSP || !strings.Contains(string(p.Body()), `<form class="signpost-fb"`) {
-			t.Errorf("%s: iframe preview %s: %d %q", q, c.IframePreview, p.StatusCode(), header(p, "Content-Security-Policy"))
+		p := e.Do(t, "GET", c.IframePreview, nil)
+		if p.StatusCode() != 200 || edgetest.Header(p, "Content-Security-Policy") != nojs.FrameCSP || !strings.Contains(string(p.Body()), `<form class="signpost-fb"`) {
+			t.Errorf("%s: iframe preview %s: %d %q", q, c.IframePreview, p.StatusCode(), edgetest.Header(p, "Content-Security-Policy"))
 		}
 	}
 	// The script preview is unchanged by the new parameter's absence or an unknown value.
-	if r := e.do(t, "GET", "/embed/preview?partner=demo&way=other", nil); !strings.Contains(string(r.Body()), `<script async src="/v1/widget.js"`) ||
-		header(r, "Content-Security-Policy") != embedbuilder.PreviewCSP {
+	if r := e.Do(t, "GET", "/embed/preview?partner=demo&way=other", nil); !strings.Contains(string(r.Body()), `<script async src="/v1/widget.js"`) ||
+		edgetest.Header(r, "Content-Security-Policy") != embedbuilder.PreviewCSP {
 		t.Errorf("script preview: %s", r.Body())
 	}
 }
@@ -141,7 +142,7 @@ func TestEmbedWaysPreviews(t *testing.T) {
 // button's path): every new output as /embed/code writes it, the previews, and the guidance,
 // in English and in French.
 func TestEmbedWaysPage(t *testing.T) {
-	e := startEdge(t, shipped(t), Config{})
+	e := edgetest.Start(t, edgetest.Options{})
 	for _, tc := range []struct {
 		query string
 		want  []string
@@ -151,7 +152,7 @@ func TestEmbedWaysPage(t *testing.T) {
 		{"partner=demo&region=GB&lang=fr", []string{`<html lang="fr">`, "Trois façons d&#39;intégrer", "Inclusion côté serveur", "Balise iframe",
 			"Tout autre gabarit", "Avec la balise de script en plus", "Bon à savoir"}},
 	} {
-		r := e.do(t, "GET", "/embed?"+tc.query, nil)
+		r := e.Do(t, "GET", "/embed?"+tc.query, nil)
 		body := string(r.Body())
 		if r.StatusCode() != 200 {
 			t.Fatalf("%s: %d", tc.query, r.StatusCode())
@@ -161,11 +162,11 @@ func TestEmbedWaysPage(t *testing.T) {
 				t.Errorf("%s: page lacks %s", tc.query, want)
 			}
 		}
-		c := embedCodeOf(t, e, tc.query)
+		c := edgetest.EmbedCode(t, e, tc.query)
 		for id, want := range map[string]string{"out-fragment": c.Fragment, "out-ssi": c.SSI, "out-esi": c.ESI, "out-php": c.PHP,
 			"out-wordpress": c.WordPress, "out-include_css": c.IncludeCSS, "out-include_csp": c.IncludeCSP, "out-iframe": c.Iframe,
 			"out-iframe_css": c.IframeCSS, "out-iframe_csp": c.IframeCSP, "out-pinned": c.Pinned} {
-			if got := textarea(t, body, id); got != want {
+			if got := edgetest.Textarea(t, body, id); got != want {
 				t.Errorf("%s: %s: page %q, /embed/code %q", tc.query, id, got, want)
 			}
 			if !strings.Contains(body, `data-copy="`+id+`"`) {
@@ -187,10 +188,10 @@ func TestEmbedWaysPage(t *testing.T) {
 
 // TestEmbedWaysBadValues: refused values reach none of the new outputs.
 func TestEmbedWaysBadValues(t *testing.T) {
-	e := startEdge(t, shipped(t), Config{})
+	e := edgetest.Start(t, edgetest.Options{})
 	q := url.Values{"partner": {`x'"><img src=x onerror=alert(1)>`}, "locale": {`<b>fr</b>`}, "region": {"x<y"}, "accent": {"red"},
 		"exit": {"javascript:alert(1)"}, "components": {`banner,<script>alert(2)</script>`}}
-	c := embedCodeOf(t, e, q.Encode())
+	c := edgetest.EmbedCode(t, e, q.Encode())
 	for _, out := range []string{c.Fragment, c.SSI, c.ESI, c.PHP, c.WordPress, c.IncludeCSS, c.IncludeCSP, c.IncludePreview, c.Iframe,
 		c.IframeCSS, c.IframeCSP, c.IframePreview} {
 		for _, bad := range []string{"alert", "<y", "<img", "<b>", "red", "javascript", "region=", "locale="} {

@@ -1,4 +1,4 @@
-package server
+package admin_test
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/signpost/edge/configs"
+	"github.com/signpost/edge/server/edgetest"
 	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
@@ -30,8 +31,8 @@ func invalidAt(t *testing.T, r *fasthttp.Response, field, code string) bool {
 // and nothing is published. A notice naming only its regions' numbers is published.
 func TestNoticeSafetyHTTP(t *testing.T) {
 	f := capiEdge(t)
-	nora := bearer(capiNoticeToken)
-	exp := testNow.Add(2 * time.Hour).UTC().Format(time.RFC3339)
+	nora := edgetest.Bearer(edgetest.NoticeToken)
+	exp := edgetest.Now.Add(2 * time.Hour).UTC().Format(time.RFC3339)
 	body := func(regions, en string) []byte {
 		b, err := json.Marshal(map[string]any{"id": "storm", "message": map[string]string{"en": en}, "expires_at": exp})
 		if err != nil {
@@ -42,7 +43,7 @@ func TestNoticeSafetyHTTP(t *testing.T) {
 		}
 		return b
 	}
-	_, before := f.current(t)
+	_, before := edgetest.Current(t, f.Content)
 	for _, tc := range []struct {
 		name, regions, en, code string
 	}{
@@ -55,20 +56,20 @@ func TestNoticeSafetyHTTP(t *testing.T) {
 		{"letters for digits", `"CA-BC"`, "Call 1-800-SUICIDE.", "number_in_letters"},
 	} {
 		for _, uri := range []string{"/v1/admin/notice", "/v1/admin/notice?dry_run=1"} {
-			r := f.do(t, "PUT", uri, body(tc.regions, tc.en), nora...)
+			r := f.Do(t, "PUT", uri, body(tc.regions, tc.en), nora...)
 			if !invalidAt(t, r, "notices[0].message.en", tc.code) {
 				t.Errorf("%s: PUT %s: %d %.300s, want 422 %s at notices[0].message.en", tc.name, uri, r.StatusCode(), r.Body(), tc.code)
 			}
 		}
 	}
-	if _, v := f.current(t); v != before {
+	if _, v := edgetest.Current(t, f.Content); v != before {
 		t.Fatalf("a refused notice was published: v%d -> v%d", before, v)
 	}
-	r := f.do(t, "PUT", "/v1/admin/notice", body(`"CA"`, "Lines are busy: call or text 988."), nora...)
+	r := f.Do(t, "PUT", "/v1/admin/notice", body(`"CA"`, "Lines are busy: call or text 988."), nora...)
 	if r.StatusCode() != 200 {
 		t.Fatalf("a notice for Canada naming 988: %d %s", r.StatusCode(), r.Body())
 	}
-	if msg, _ := bannerMessage(t, f.edge, "/v1/snippets/demo?region=CA-ON"); msg == "" {
+	if msg, _ := edgetest.BannerMessage(t, f, "/v1/snippets/demo?region=CA-ON"); msg == "" {
 		t.Error("the published notice is not served")
 	}
 }
@@ -78,7 +79,7 @@ func TestNoticeSafetyHTTP(t *testing.T) {
 // field; so is a whole draft with a bidi override in a resource title.
 func TestRegionSentenceDigitsHTTP(t *testing.T) {
 	f := capiEdge(t)
-	alice := bearer(aliceToken)
+	alice := edgetest.Bearer(edgetest.AliceToken)
 	c, err := snippets.Parse(configs.Content)
 	if err != nil {
 		t.Fatal(err)
@@ -90,13 +91,13 @@ func TestRegionSentenceDigitsHTTP(t *testing.T) {
 		{" Or call \u202e988\u202c.", "bidi_control"},
 	} {
 		b, _ := json.Marshal(map[string]any{"lines": qc.Lines, "message": map[string]string{"en": qc.Message["en"] + tc.add, "fr": qc.Message["fr"]}})
-		r := f.do(t, "PUT", "/v1/admin/regions/CA-QC/lines?dry_run=1", b, alice...)
+		r := f.Do(t, "PUT", "/v1/admin/regions/CA-QC/lines?dry_run=1", b, alice...)
 		if !invalidAt(t, r, "regions.CA-QC.message.en", tc.code) {
 			t.Errorf("%q: %d %.300s, want 422 %s at regions.CA-QC.message.en", tc.add, r.StatusCode(), r.Body(), tc.code)
 		}
 	}
 	draft := bytes.Replace(configs.Content, []byte(`"Guidelines for the Practice`), []byte("\"\u202eGuidelines for the Practice"), 1)
-	r := f.do(t, "POST", "/v1/admin/preview", draft, with(alice, "Content-Type", "application/yaml")...)
+	r := f.Do(t, "POST", "/v1/admin/preview", draft, edgetest.With(alice, "Content-Type", "application/yaml")...)
 	if !invalidAt(t, r, "resources[0].title.en", "bidi_control") {
 		t.Errorf("draft with a bidi override: %d %.300s", r.StatusCode(), r.Body())
 	}

@@ -1,4 +1,4 @@
-package server
+package dashboard_test
 
 import (
 	"bufio"
@@ -18,17 +18,16 @@ import (
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/feedback/logstore"
 	"github.com/signpost/edge/feedback/redisstore"
-	"github.com/signpost/edge/internal/redistest"
+	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/auth"
+	"github.com/signpost/edge/server/edgetest"
 )
 
 // TestExportDuringOutage: with Redis away, feedback and follow-up exports answer 503
 // store_unavailable with Retry-After before their first byte, in every format, instead of a
 // 200 with no rows that reads as "no feedback".
 func TestExportDuringOutage(t *testing.T) {
-	rs := redistest.Start(t)
-	rdb := redis.NewClient(&redis.Options{Addr: rs.Addr(), MaxRetries: -1})
-	t.Cleanup(func() { rdb.Close() })
+	rs, rdb := edgetest.Redis(t, redis.Options{MaxRetries: -1})
 	st, err := redisstore.Open(rdb, redisstore.Options{SpoolDir: filepath.Join(t.TempDir(), "spool")})
 	if err != nil {
 		t.Fatal(err)
@@ -38,15 +37,15 @@ func TestExportDuringOutage(t *testing.T) {
 	exports := []string{"/v1/admin/feedback?format=csv", "/v1/admin/feedback?format=jsonl", "/v1/admin/feedback",
 		"/v1/admin/feedback/followups", "/v1/admin/feedback/followups?format=jsonl"}
 	for _, uri := range exports[:2] {
-		if r := e.do(t, "GET", uri, nil, bearer(aliceToken)...); r.StatusCode() != 200 || len(r.Body()) == 0 {
+		if r := e.Do(t, "GET", uri, nil, edgetest.Bearer(edgetest.AliceToken)...); r.StatusCode() != 200 || len(r.Body()) == 0 {
 			t.Fatalf("%s with Redis up: %d", uri, r.StatusCode())
 		}
 	}
 	rs.Stop()
 	for _, uri := range exports {
-		r := e.do(t, "GET", uri, nil, bearer(aliceToken)...)
-		if code, _ := jsonError(t, r); r.StatusCode() != 503 || code != "store_unavailable" || header(r, "Retry-After") == "" {
-			t.Errorf("%s with Redis away: %d %s (Retry-After %q), want 503 store_unavailable", uri, r.StatusCode(), r.Body(), header(r, "Retry-After"))
+		r := e.Do(t, "GET", uri, nil, edgetest.Bearer(edgetest.AliceToken)...)
+		if code, _ := edgetest.JSONError(t, r); r.StatusCode() != 503 || code != "store_unavailable" || edgetest.Header(r, "Retry-After") == "" {
+			t.Errorf("%s with Redis away: %d %s (Retry-After %q), want 503 store_unavailable", uri, r.StatusCode(), r.Body(), edgetest.Header(r, "Retry-After"))
 		}
 	}
 }
@@ -60,7 +59,7 @@ type midwayBrokenStore struct {
 
 func (b midwayBrokenStore) Records(ctx context.Context, f feedback.Filter, fn func(*feedback.Record) error) error {
 	for i := range b.after {
-		r := &feedback.Record{ID: fmt.Sprintf("01JD0000000000000000000%03d", i), ReceivedAt: testNow, Partner: "demo", Page: "/p", Locale: "en"}
+		r := &feedback.Record{ID: fmt.Sprintf("01JD0000000000000000000%03d", i), ReceivedAt: edgetest.Now, Partner: "demo", Page: "/p", Locale: "en"}
 		if err := fn(r); err != nil {
 			return err
 		}
@@ -72,7 +71,7 @@ func (b midwayBrokenStore) Records(ctx context.Context, f feedback.Filter, fn fu
 // client can tell: a last line saying it is incomplete, and no end to the chunked body.
 func TestExportBrokenMidStream(t *testing.T) {
 	for _, format := range []string{"csv", "jsonl"} {
-		ls, err := logstore.Open(t.TempDir(), logstore.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, func() time.Time { return testNow })
+		ls, err := logstore.Open(t.TempDir(), logstore.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, func() time.Time { return edgetest.Now })
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -83,13 +82,13 @@ func TestExportBrokenMidStream(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		go e.srv.Serve(ln)
+		go e.Server.Serve(ln)
 		t.Cleanup(func() { ln.Close() })
 		c, err := net.Dial("tcp", ln.Addr().String())
 		if err != nil {
 			t.Fatal(err)
 		}
-		fmt.Fprintf(c, "GET /v1/admin/feedback?format=%s HTTP/1.1\r\nHost: edge.test\r\nAuthorization: Bearer %s\r\n\r\n", format, aliceToken)
+		fmt.Fprintf(c, "GET /v1/admin/feedback?format=%s HTTP/1.1\r\nHost: edge.test\r\nAuthorization: Bearer %s\r\n\r\n", format, edgetest.AliceToken)
 		_ = c.SetReadDeadline(time.Now().Add(30 * time.Second))
 		raw, err := io.ReadAll(bufio.NewReader(c))
 		c.Close()
@@ -122,7 +121,7 @@ func (unwritableAudit) Append(context.Context, auditlog.Entry) error {
 // TestExportAuditedOrRefused: an export whose audit entry cannot be written is refused (503)
 // before its first byte: nothing leaves that the audit log does not name.
 func TestExportAuditedOrRefused(t *testing.T) {
-	now := func() time.Time { return testNow }
+	now := func() time.Time { return edgetest.Now }
 	ls, err := logstore.Open(t.TempDir(), logstore.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, now)
 	if err != nil {
 		t.Fatal(err)
@@ -130,11 +129,11 @@ func TestExportAuditedOrRefused(t *testing.T) {
 	t.Cleanup(func() { ls.Close() })
 	dashSeed(t, ls)
 	dir := t.TempDir()
-	e := startEdge(t, shipped(t), Config{Feedback: ls, AuditLog: unwritableAudit{openAudit(t, dir)}, DataDir: dir,
-		Operators: []auth.Operator{{Name: "alice", Token: aliceToken}}})
+	e := edgetest.Start(t, edgetest.Options{Config: server.Config{Feedback: ls, AuditLog: unwritableAudit{edgetest.AuditLog(t, dir)}, DataDir: dir,
+		Operators: []auth.Operator{{Name: "alice", Token: edgetest.AliceToken}}}})
 	for _, uri := range []string{"/v1/admin/feedback?format=csv", "/v1/admin/feedback/followups"} {
-		r := e.do(t, "GET", uri, nil, bearer(aliceToken)...)
-		if code, _ := jsonError(t, r); r.StatusCode() != 503 || code != "store_unavailable" {
+		r := e.Do(t, "GET", uri, nil, edgetest.Bearer(edgetest.AliceToken)...)
+		if code, _ := edgetest.JSONError(t, r); r.StatusCode() != 503 || code != "store_unavailable" {
 			t.Errorf("%s without an audit log: %d %s, want 503 store_unavailable", uri, r.StatusCode(), r.Body())
 		}
 	}

@@ -1,130 +1,25 @@
-package server
+package admin_test
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"regexp"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/signpost/edge/auditlog"
 	"github.com/signpost/edge/configs"
-	"github.com/signpost/edge/contentstore"
-	"github.com/signpost/edge/contentstore/fsstore"
-	"github.com/signpost/edge/feedback/logstore"
-	"github.com/signpost/edge/server/auth"
+	"github.com/signpost/edge/server"
+	"github.com/signpost/edge/server/edgetest"
 	"github.com/signpost/edge/snippets"
 )
 
-// Tokens of the console API tests: alice has every scope (contentEdge's), nora only notices,
-// fran only feedback.
-const (
-	capiNoticeToken   = "nora-notice-token-0123456789"
-	capiFeedbackToken = "fran-feedback-token-01234567"
-)
-
-// capiFixture is an edge with a real file content store and feedback log, operators of
-// several scopes, and a clock the test moves.
-type capiFixture struct {
-	*edge
-	store contentstore.Store
-	audit auditlog.Log
-	fb    *logstore.Store
-	// offset is added to testNow by the server's clock.
-	offset atomic.Int64
-}
-
-func capiEdge(t *testing.T) *capiFixture {
+// capiEdge is an edge with a real file content store and feedback log, operators of several
+// scopes (edgetest.ConsoleOperators), and a clock the test moves.
+func capiEdge(t *testing.T) *edgetest.Edge {
 	t.Helper()
-	storeNow := func() time.Time { return testNow }
-	dir := t.TempDir()
-	st, err := fsstore.Open(dir, configs.Content, snippets.ValidateContent(storeNow), storeNow)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	fb, err := logstore.Open(t.TempDir(), logstore.Options{}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { fb.Close() })
-	f := &capiFixture{store: st, audit: openAudit(t, dir), fb: fb}
-	f.edge = startEdge(t, shipped(t), Config{ContentStore: st, AuditLog: f.audit, Feedback: fb,
-		Now: func() time.Time { return testNow.Add(time.Duration(f.offset.Load())) },
-		Operators: []auth.Operator{{Name: "alice", Token: aliceToken},
-			{Name: "nora", Token: capiNoticeToken, Scopes: []string{auth.ScopeNotice}},
-			{Name: "fran", Token: capiFeedbackToken, Scopes: []string{auth.ScopeFeedbackRead}}}})
-	if err := f.srv.ApplyCurrent(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return f
-}
-
-// capiRow is a diff row as the API sends it.
-type capiRow struct {
-	Op        string `json:"op"`
-	Left      string `json:"left"`
-	Right     string `json:"right"`
-	LeftLine  int    `json:"left_line"`
-	RightLine int    `json:"right_line"`
-	Count     int    `json:"count"`
-}
-
-type capiDryRun struct {
-	BaseVersion int64 `json:"base_version"`
-	Diff        struct {
-		Rows []capiRow `json:"rows"`
-	} `json:"diff"`
-	Preview string `json:"preview"`
-}
-
-var previewID = regexp.MustCompile(`^[0-9a-f]{32}$`)
-
-// changes returns the diff's rows other than same and skip, as "op:left|right" (trimmed).
-func changes(rows []capiRow) []string {
-	var out []string
-	for _, r := range rows {
-		if r.Op != "same" && r.Op != "skip" {
-			out = append(out, r.Op+":"+strings.TrimSpace(r.Left)+"|"+strings.TrimSpace(r.Right))
-		}
-	}
-	return out
-}
-
-func (f *capiFixture) dryRun(t *testing.T, method, uri string, body []byte, headers ...string) capiDryRun {
-	t.Helper()
-	r := f.do(t, method, uri, body, headers...)
-	var d capiDryRun
-	if r.StatusCode() != 200 {
-		t.Fatalf("%s %s: %d %s", method, uri, r.StatusCode(), r.Body())
-	}
-	if err := json.Unmarshal(r.Body(), &d); err != nil || !previewID.MatchString(d.Preview) {
-		t.Fatalf("%s %s: %v %s", method, uri, err, r.Body())
-	}
-	return d
-}
-
-// audited counts the audit log's entries.
-func (f *capiFixture) audited(t *testing.T) int {
-	t.Helper()
-	es, err := f.audit.List(context.Background(), 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(es)
-}
-
-func (f *capiFixture) current(t *testing.T) ([]byte, int64) {
-	t.Helper()
-	src, v, err := f.store.Current(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return src, v.Number
+	return edgetest.Start(t, edgetest.Options{FileContent: true, Store: true, Config: server.Config{Operators: edgetest.ConsoleOperators()}})
 }
 
 // TestConsoleDryRunPublishesNothing: every content edit takes ?dry_run=1 and answers the diff
@@ -132,9 +27,9 @@ func (f *capiFixture) current(t *testing.T) ([]byte, int64) {
 // what visitors get as they were.
 func TestConsoleDryRunPublishesNothing(t *testing.T) {
 	f := capiEdge(t)
-	alice, nora := bearer(aliceToken), bearer(capiNoticeToken)
-	before, _ := f.current(t)
-	exp := testNow.Add(time.Hour).Format(time.RFC3339)
+	alice, nora := edgetest.Bearer(edgetest.AliceToken), edgetest.Bearer(edgetest.NoticeToken)
+	before, _ := edgetest.Current(t, f.Content)
+	exp := edgetest.Now.Add(time.Hour).Format(time.RFC3339)
 	line := `{"name":{"en":"Test line"},"country":"CA","call":"1-800-555-0100","hours":{"en":"9 to 5"},"source":"https://example.org/l","verified_on":"2026-11-02"}`
 	for _, tc := range []struct {
 		method, uri string
@@ -144,20 +39,20 @@ func TestConsoleDryRunPublishesNothing(t *testing.T) {
 	}{
 		{"PUT", "/v1/admin/partners/mhcc/featured?dry_run=1", `{"featured":["stepped-care-2-0"]}`, alice, nil},
 		{"PUT", "/v1/admin/resources/stepped-care-2-0?dry_run=true", `{"type":"page","title":{"en":"Stepped care"},"summary":{"en":"S"},"url":{"en":"https://example.org/s"}}`, alice, nil},
-		{"DELETE", "/v1/admin/resources/emh-access-gap?dry_run=1", ``, with(alice, "If-Match", `"v1"`), nil},
+		{"DELETE", "/v1/admin/resources/emh-access-gap?dry_run=1", ``, edgetest.With(alice, "If-Match", `"v1"`), nil},
 		{"PUT", "/v1/admin/notice?dry_run=1", `{"id":"storm","message":{"en":"Line down"},"expires_at":"` + exp + `"}`, nora, nil},
 		{"DELETE", "/v1/admin/notice?dry_run=1", ``, nora, nil},
 		{"PUT", "/v1/admin/lines/ca-test?dry_run=1", line, alice, nil},
 		{"PUT", "/v1/admin/regions/CA/lines?dry_run=1", `{"lines":["ca-kids-help-phone","ca-988"]}`, alice,
 			[]string{"change:lines: [ca-988, ca-kids-help-phone, ca-hope-for-wellness]|lines: [ca-kids-help-phone, ca-988]"}},
 		{"PUT", "/v1/admin/content?dry_run=1", strings.Replace(string(configs.Content), `name: "Signpost demo"`, `name: "Signpost demo (draft)"`, 1),
-			with(alice, "If-Match", `"v1"`, "Content-Type", "application/yaml"),
+			edgetest.With(alice, "If-Match", `"v1"`, "Content-Type", "application/yaml"),
 			[]string{`change:name: "Signpost demo"|name: "Signpost demo (draft)"`}},
 	} {
 		if strings.Contains(tc.uri, "/resources/emh-access-gap") {
 			// mhcc features it: the dry run says the result would be invalid, as the delete would.
-			r := f.do(t, tc.method, tc.uri, nil, tc.headers...)
-			if code, field := jsonError(t, r); r.StatusCode() != 422 || code != "invalid_content" || !strings.HasPrefix(field, "partners.mhcc.featured[") {
+			r := f.Do(t, tc.method, tc.uri, nil, tc.headers...)
+			if code, field := edgetest.JSONError(t, r); r.StatusCode() != 422 || code != "invalid_content" || !strings.HasPrefix(field, "partners.mhcc.featured[") {
 				t.Errorf("dry-run delete of a featured resource: %d %s %s", r.StatusCode(), code, field)
 			}
 			continue
@@ -166,11 +61,11 @@ func TestConsoleDryRunPublishesNothing(t *testing.T) {
 		if tc.body != "" {
 			body = []byte(tc.body)
 		}
-		d := f.dryRun(t, tc.method, tc.uri, body, tc.headers...)
+		d := f.DryRun(t, tc.method, tc.uri, body, tc.headers...)
 		if d.BaseVersion != 1 {
 			t.Errorf("%s %s: base_version %d", tc.method, tc.uri, d.BaseVersion)
 		}
-		got := changes(d.Diff.Rows)
+		got := edgetest.Changes(d.Diff.Rows)
 		if tc.want != nil && !slices.Equal(got, tc.want) {
 			t.Errorf("%s %s: changes %q, want %q", tc.method, tc.uri, got, tc.want)
 		}
@@ -182,26 +77,26 @@ func TestConsoleDryRunPublishesNothing(t *testing.T) {
 		}
 	}
 	// The notice draft shows in its preview's snippets, and nowhere else.
-	d := f.dryRun(t, "PUT", "/v1/admin/notice?dry_run=1", []byte(`{"id":"storm","message":{"en":"Line down"},"expires_at":"`+exp+`"}`), nora...)
-	if _, n := bannerMessage(t, f.edge, "/v1/preview/"+d.Preview+"/snippets/demo"); n != "Line down" {
+	d := f.DryRun(t, "PUT", "/v1/admin/notice?dry_run=1", []byte(`{"id":"storm","message":{"en":"Line down"},"expires_at":"`+exp+`"}`), nora...)
+	if _, n := edgetest.BannerMessage(t, f, "/v1/preview/"+d.Preview+"/snippets/demo"); n != "Line down" {
 		t.Errorf("preview of the notice: %q", n)
 	}
-	if _, n := bannerMessage(t, f.edge, "/v1/snippets/demo"); n != "" {
+	if _, n := edgetest.BannerMessage(t, f, "/v1/snippets/demo"); n != "" {
 		t.Errorf("a dry run reached visitors: notice %q", n)
 	}
-	after, v := f.current(t)
+	after, v := edgetest.Current(t, f.Content)
 	if v != 1 || !bytes.Equal(before, after) {
 		t.Errorf("dry runs published: now v%d", v)
 	}
-	if n := f.audited(t); n != 0 {
+	if n := edgetest.Audited(t, f.Config.AuditLog); n != 0 {
 		t.Errorf("dry runs audited: %d entries", n)
 	}
-	if r := f.do(t, "PUT", "/v1/admin/notice?dry_run=yes", []byte(`{"message":{"en":"x"},"expires_at":"`+exp+`"}`), nora...); r.StatusCode() != 400 {
+	if r := f.Do(t, "PUT", "/v1/admin/notice?dry_run=yes", []byte(`{"message":{"en":"x"},"expires_at":"`+exp+`"}`), nora...); r.StatusCode() != 400 {
 		t.Errorf("dry_run=yes: %d, want 400 (never taken as a real write)", r.StatusCode())
-	} else if _, field := jsonError(t, r); field != "dry_run" {
+	} else if _, field := edgetest.JSONError(t, r); field != "dry_run" {
 		t.Errorf("dry_run=yes: field %q", field)
 	}
-	if _, v := f.current(t); v != 1 {
+	if _, v := edgetest.Current(t, f.Content); v != 1 {
 		t.Errorf("a refused dry run published: v%d", v)
 	}
 }
@@ -210,7 +105,7 @@ func TestConsoleDryRunPublishesNothing(t *testing.T) {
 // 412 when stale, 428 without If-Match on the whole bundle, 403 without the scope.
 func TestConsoleDryRunErrors(t *testing.T) {
 	f := capiEdge(t)
-	alice, nora := bearer(aliceToken), bearer(capiNoticeToken)
+	alice, nora := edgetest.Bearer(edgetest.AliceToken), edgetest.Bearer(edgetest.NoticeToken)
 
 	for _, tc := range []struct {
 		uri, body, field string
@@ -219,9 +114,9 @@ func TestConsoleDryRunErrors(t *testing.T) {
 		{"/v1/admin/lines/ca-988?dry_run=1", `{"name":{"en":"988"},"country":"CA","call":"988","hours":{"en":"24/7"},"source":"https://example.org","verified_on":"22/11/2026"}`, "lines.ca-988.verified_on"},
 		{"/v1/admin/regions/CA/lines?dry_run=1", `{"lines":["ca-988","us-988"]}`, "regions.CA.lines[1]"},
 	} {
-		dry := f.do(t, "PUT", tc.uri, []byte(tc.body), alice...)
-		real := f.do(t, "PUT", strings.TrimSuffix(tc.uri, "?dry_run=1"), []byte(tc.body), alice...)
-		code, field := jsonError(t, dry)
+		dry := f.Do(t, "PUT", tc.uri, []byte(tc.body), alice...)
+		real := f.Do(t, "PUT", strings.TrimSuffix(tc.uri, "?dry_run=1"), []byte(tc.body), alice...)
+		code, field := edgetest.JSONError(t, dry)
 		if dry.StatusCode() != 422 || code != "invalid_content" || field != tc.field {
 			t.Errorf("%s: %d %s %q, want 422 invalid_content %q", tc.uri, dry.StatusCode(), code, field, tc.field)
 		}
@@ -229,44 +124,44 @@ func TestConsoleDryRunErrors(t *testing.T) {
 			t.Errorf("%s: the dry run's error differs from the real write's:\n%s\n%s", tc.uri, dry.Body(), real.Body())
 		}
 	}
-	if r := f.do(t, "PUT", "/v1/admin/regions/AQ/lines?dry_run=1", []byte(`{"lines":[]}`), alice...); r.StatusCode() != 404 {
+	if r := f.Do(t, "PUT", "/v1/admin/regions/AQ/lines?dry_run=1", []byte(`{"lines":[]}`), alice...); r.StatusCode() != 404 {
 		t.Errorf("unknown region: %d", r.StatusCode())
 	}
 
 	// Someone publishes v2: a dry run against v1 is stale.
-	exp := testNow.Add(time.Hour).Format(time.RFC3339)
+	exp := edgetest.Now.Add(time.Hour).Format(time.RFC3339)
 	notice := []byte(`{"id":"storm","message":{"en":"Line down"},"expires_at":"` + exp + `"}`)
-	if r := f.do(t, "PUT", "/v1/admin/notice", notice, with(nora, "If-Match", `"v1"`)...); r.StatusCode() != 200 {
+	if r := f.Do(t, "PUT", "/v1/admin/notice", notice, edgetest.With(nora, "If-Match", `"v1"`)...); r.StatusCode() != 200 {
 		t.Fatalf("publish: %d %s", r.StatusCode(), r.Body())
 	}
-	stale := f.do(t, "PUT", "/v1/admin/notice?dry_run=1", notice, with(nora, "If-Match", `"v1"`)...)
-	if code, _ := jsonError(t, stale); stale.StatusCode() != 412 || code != "version_conflict" || !strings.Contains(string(stale.Body()), "now v2 by nora") {
+	stale := f.Do(t, "PUT", "/v1/admin/notice?dry_run=1", notice, edgetest.With(nora, "If-Match", `"v1"`)...)
+	if code, _ := edgetest.JSONError(t, stale); stale.StatusCode() != 412 || code != "version_conflict" || !strings.Contains(string(stale.Body()), "now v2 by nora") {
 		t.Errorf("stale dry run: %d %s", stale.StatusCode(), stale.Body())
 	}
-	if d := f.dryRun(t, "PUT", "/v1/admin/notice?dry_run=1", notice, with(nora, "If-Match", `"v2"`)...); d.BaseVersion != 2 || len(changes(d.Diff.Rows)) != 0 {
-		t.Errorf("dry run of what is already current: base %d, changes %q", d.BaseVersion, changes(d.Diff.Rows))
+	if d := f.DryRun(t, "PUT", "/v1/admin/notice?dry_run=1", notice, edgetest.With(nora, "If-Match", `"v2"`)...); d.BaseVersion != 2 || len(edgetest.Changes(d.Diff.Rows)) != 0 {
+		t.Errorf("dry run of what is already current: base %d, changes %q", d.BaseVersion, edgetest.Changes(d.Diff.Rows))
 	}
-	if r := f.do(t, "PUT", "/v1/admin/content?dry_run=1", configs.Content, with(alice, "Content-Type", "application/yaml")...); r.StatusCode() != 428 {
+	if r := f.Do(t, "PUT", "/v1/admin/content?dry_run=1", configs.Content, edgetest.With(alice, "Content-Type", "application/yaml")...); r.StatusCode() != 428 {
 		t.Errorf("whole-bundle dry run without If-Match: %d, want 428", r.StatusCode())
 	}
-	bad := f.do(t, "PUT", "/v1/admin/content?dry_run=1", []byte("bogus: 1\n"), with(alice, "If-Match", `"v2"`, "Content-Type", "application/yaml")...)
-	if code, field := jsonError(t, bad); bad.StatusCode() != 422 || code != "invalid_content" || field != "content" {
+	bad := f.Do(t, "PUT", "/v1/admin/content?dry_run=1", []byte("bogus: 1\n"), edgetest.With(alice, "If-Match", `"v2"`, "Content-Type", "application/yaml")...)
+	if code, field := edgetest.JSONError(t, bad); bad.StatusCode() != 422 || code != "invalid_content" || field != "content" {
 		t.Errorf("invalid bundle dry run: %d %s %s", bad.StatusCode(), code, field)
 	}
 
 	// Scopes: a notice token may dry-run notices, not lines; a feedback token nothing.
-	if r := f.do(t, "PUT", "/v1/admin/lines/ca-988?dry_run=1", []byte(`{}`), nora...); r.StatusCode() != 403 {
+	if r := f.Do(t, "PUT", "/v1/admin/lines/ca-988?dry_run=1", []byte(`{}`), nora...); r.StatusCode() != 403 {
 		t.Errorf("notice token on lines: %d", r.StatusCode())
-	} else if code, _ := jsonError(t, r); code != "missing_scope" {
+	} else if code, _ := edgetest.JSONError(t, r); code != "missing_scope" {
 		t.Errorf("notice token on lines: %s", code)
 	}
-	if r := f.do(t, "PUT", "/v1/admin/notice?dry_run=1", notice, bearer(capiFeedbackToken)...); r.StatusCode() != 403 {
+	if r := f.Do(t, "PUT", "/v1/admin/notice?dry_run=1", notice, edgetest.Bearer(edgetest.FeedbackToken)...); r.StatusCode() != 403 {
 		t.Errorf("feedback token dry-running a notice: %d", r.StatusCode())
 	}
-	if _, v := f.current(t); v != 2 {
+	if _, v := edgetest.Current(t, f.Content); v != 2 {
 		t.Errorf("version %d after one publish", v)
 	}
-	if n := f.audited(t); n != 1 {
+	if n := edgetest.Audited(t, f.Config.AuditLog); n != 1 {
 		t.Errorf("%d audit entries after one publish", n)
 	}
 }
@@ -276,10 +171,10 @@ func TestConsoleDryRunErrors(t *testing.T) {
 // one version, served at once, and the YAML keeps its comments.
 func TestConsolePutLineWithMessages(t *testing.T) {
 	f := capiEdge(t)
-	alice := bearer(aliceToken)
+	alice := edgetest.Bearer(edgetest.AliceToken)
 	line := `{"name":{"en":"Test helpline"},"country":"CA","call":"1-800-555-0100","text":"555010","hours":{"en":"24/7"},` +
 		`"source":"https://example.org/l","verified_on":"2026-11-02"`
-	r := f.do(t, "PUT", "/v1/admin/lines/ab-mental-health-help-line?dry_run=1", []byte(line+`}`), alice...)
+	r := f.Do(t, "PUT", "/v1/admin/lines/ab-mental-health-help-line?dry_run=1", []byte(line+`}`), alice...)
 	var e struct {
 		Error struct{ Errors []snippets.Problem } `json:"error"`
 	}
@@ -296,7 +191,7 @@ func TestConsolePutLineWithMessages(t *testing.T) {
 	msgs := `"region_messages":{"CA-AB":{"en":"Call 1-800-555-0100 or text 555010. In an emergency, call 9-1-1.","fr":"Appelez le 1-800-555-0100 ou textez le 555010. En cas d'urgence, composez le 9-1-1."},` +
 		`"CA-BC":{"en":"Call 988 or 1-800-784-2433. In an emergency, call 9-1-1."}}`
 	// Every sentence right but one, which names a number of no line of CA-AB: that one is named.
-	r = f.do(t, "PUT", "/v1/admin/lines/ab-mental-health-help-line", []byte(line+`,"region_messages":{"CA-AB":{"en":"Call 1-800-555-0100 or 555-0199.","fr":"Appelez le 1-800-555-0100."},`+
+	r = f.Do(t, "PUT", "/v1/admin/lines/ab-mental-health-help-line", []byte(line+`,"region_messages":{"CA-AB":{"en":"Call 1-800-555-0100 or 555-0199.","fr":"Appelez le 1-800-555-0100."},`+
 		`"CA-BC":{"en":"Call 988."}}}`), alice...)
 	if err := json.Unmarshal(r.Body(), &e); err != nil || r.StatusCode() != 422 || len(e.Error.Errors) != 1 ||
 		e.Error.Errors[0].Path != "regions.CA-AB.message.en" || !strings.Contains(e.Error.Errors[0].Message, `"555-0199"`) {
@@ -304,30 +199,30 @@ func TestConsolePutLineWithMessages(t *testing.T) {
 	}
 	for _, code := range []string{"ZZ", "ca", "CA regions.US.message"} {
 		body, _ := json.Marshal(map[string]any{"region_messages": map[string]any{code: map[string]string{"en": "Hello."}}})
-		r := f.do(t, "PUT", "/v1/admin/lines/ab-mental-health-help-line", append([]byte(line+`,`), body[1:]...), alice...)
-		if c, field := jsonError(t, r); r.StatusCode() != 422 || c != "invalid_content" || field != "region_messages."+code {
+		r := f.Do(t, "PUT", "/v1/admin/lines/ab-mental-health-help-line", append([]byte(line+`,`), body[1:]...), alice...)
+		if c, field := edgetest.JSONError(t, r); r.StatusCode() != 422 || c != "invalid_content" || field != "region_messages."+code {
 			t.Errorf("a sentence for region %q, which has no entry: %d %s", code, r.StatusCode(), r.Body())
 		}
 	}
-	if _, v := f.current(t); v != 1 {
+	if _, v := edgetest.Current(t, f.Content); v != 1 {
 		t.Fatalf("refused edits published: v%d", v)
 	}
-	put := f.do(t, "PUT", "/v1/admin/lines/ab-mental-health-help-line", []byte(line+`,`+msgs+`}`), with(alice, "If-Match", `"v1"`)...)
-	if put.StatusCode() != 200 || header(put, "ETag") != `"v2"` {
+	put := f.Do(t, "PUT", "/v1/admin/lines/ab-mental-health-help-line", []byte(line+`,`+msgs+`}`), edgetest.With(alice, "If-Match", `"v1"`)...)
+	if put.StatusCode() != 200 || edgetest.Header(put, "ETag") != `"v2"` {
 		t.Fatalf("number and sentences together: %d %s", put.StatusCode(), put.Body())
 	}
-	s, _ := getSnippet(t, f.edge, "/v1/snippets/demo/banner?region=CA-AB&locale=fr")
+	s, _ := edgetest.GetSnippet(t, f, "/v1/snippets/demo/banner?region=CA-AB&locale=fr")
 	if s.Banner.Message != "Appelez le 1-800-555-0100 ou textez le 555010. En cas d'urgence, composez le 9-1-1." || len(s.Banner.Lines) < 2 || s.Banner.Lines[1].Call != "1-800-555-0100" {
 		t.Errorf("CA-AB banner after the edit: %q %+v", s.Banner.Message, s.Banner.Lines)
 	}
-	if s, _ := getSnippet(t, f.edge, "/v1/snippets/demo/banner?region=CA-BC&locale=fr"); s.Banner.Message != "Call 988 or 1-800-784-2433. In an emergency, call 9-1-1." {
+	if s, _ := edgetest.GetSnippet(t, f, "/v1/snippets/demo/banner?region=CA-BC&locale=fr"); s.Banner.Message != "Call 988 or 1-800-784-2433. In an emergency, call 9-1-1." {
 		t.Errorf("CA-BC banner (no French sentence: the English one): %q", s.Banner.Message)
 	}
-	src, _ := f.current(t)
+	src, _ := edgetest.Current(t, f.Content)
 	if !strings.Contains(string(src), "# Québec lists every line itself") {
 		t.Error("a comment near the regions was lost")
 	}
-	es, err := f.audit.List(context.Background(), 0)
+	es, err := f.Config.AuditLog.List(context.Background(), 0)
 	if err != nil || len(es) != 1 || es[0].Target != "lines.ab-mental-health-help-line regions.CA-AB.message regions.CA-BC.message" {
 		t.Errorf("audit: %+v %v", es, err)
 	}

@@ -1,4 +1,4 @@
-package server
+package dashboard_test
 
 import (
 	"context"
@@ -14,7 +14,9 @@ import (
 
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/feedback/logstore"
+	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/auth"
+	"github.com/signpost/edge/server/edgetest"
 	"github.com/tdewolff/parse/v2"
 	tdhtml "github.com/tdewolff/parse/v2/html"
 	"github.com/valyala/fasthttp"
@@ -110,10 +112,10 @@ func dashSeed(t *testing.T, st feedback.Store) []*feedback.Record {
 }
 
 // dashEdge is an edge with the known feedback in st (a logstore when nil) and, withAudit, a
-// file audit log that records reviews (and no content store: the dashboard needs none).
-func dashEdge(t *testing.T, st feedback.Store, withAudit bool) (*edge, []*feedback.Record) {
+// file content store whose audit log records reviews.
+func dashEdge(t *testing.T, st feedback.Store, withAudit bool) (*edgetest.Edge, []*feedback.Record) {
 	t.Helper()
-	now := func() time.Time { return testNow }
+	now := func() time.Time { return edgetest.Now }
 	if st == nil {
 		ls, err := logstore.Open(t.TempDir(), logstore.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, now)
 		if err != nil {
@@ -123,28 +125,33 @@ func dashEdge(t *testing.T, st feedback.Store, withAudit bool) (*edge, []*feedba
 		st = ls
 	}
 	recs := dashSeed(t, st)
-	cfg := Config{Feedback: st, Operators: []auth.Operator{
-		{Name: "alice", Token: aliceToken},
+	cfg := server.Config{Feedback: st, Operators: []auth.Operator{
+		{Name: "alice", Token: edgetest.AliceToken},
 		{Name: "rita", Token: dashReader, Scopes: []string{auth.ScopeFeedbackRead}},
 		{Name: "carla", Token: dashWriter, Scopes: []string{auth.ScopeContent}},
 	}}
 	if withAudit {
-		cfg.AuditLog = openAudit(t, t.TempDir())
+		cfg.AuditLog = edgetest.AuditLog(t, t.TempDir())
 	}
-	e := startEdge(t, shipped(t), cfg)
+	e := edgetest.Start(t, edgetest.Options{Config: cfg})
+	if withAudit {
+		if err := e.Server.ApplyCurrent(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return e, recs
 }
 
-func dashGet(t *testing.T, e *edge, uri string) *fasthttp.Response {
+func dashGet(t *testing.T, e *edgetest.Edge, uri string) *fasthttp.Response {
 	t.Helper()
-	r := e.do(t, "GET", uri, nil, bearer(dashReader)...)
+	r := e.Do(t, "GET", uri, nil, edgetest.Bearer(dashReader)...)
 	if r.StatusCode() != 200 {
 		t.Fatalf("GET %s: %d %s", uri, r.StatusCode(), r.Body())
 	}
 	return r
 }
 
-func dashRates(t *testing.T, e *edge, query string) feedback.Rates {
+func dashRates(t *testing.T, e *edgetest.Edge, query string) feedback.Rates {
 	t.Helper()
 	var out feedback.Rates
 	if err := json.Unmarshal(dashGet(t, e, "/v1/admin/feedback/rates"+query).Body(), &out); err != nil {

@@ -1,10 +1,9 @@
-package server
+package auth_test
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/signpost/edge/snippets"
 	"slices"
 	"strings"
 	"testing"
@@ -15,8 +14,11 @@ import (
 	"github.com/signpost/edge/contentstore/fsstore"
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/feedback/logstore"
+	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/auth"
+	"github.com/signpost/edge/server/edgetest"
 	"github.com/signpost/edge/server/web"
+	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
 )
 
@@ -36,11 +38,11 @@ var scopedNames = map[string]string{
 
 const scopedAdminToken = "admin-token-0123456789abc"
 
-func scopedEdge(t *testing.T, withStore bool) *edge {
+func scopedEdge(t *testing.T, withStore bool) *edgetest.Edge {
 	t.Helper()
 	dir := t.TempDir()
-	now := func() time.Time { return testNow }
-	cfg := Config{AdminToken: scopedAdminToken, DataDir: dir}
+	now := func() time.Time { return edgetest.Now }
+	cfg := server.Config{AdminToken: scopedAdminToken, DataDir: dir}
 	for _, sc := range auth.AllScopes {
 		cfg.Operators = append(cfg.Operators, auth.Operator{Name: scopedNames[sc], Token: scopedTokens[sc], Scopes: []string{sc}})
 	}
@@ -56,11 +58,11 @@ func scopedEdge(t *testing.T, withStore bool) *edge {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { st.Close() })
-		cfg.ContentStore, cfg.AuditLog = st, openAudit(t, dir)
+		cfg.ContentStore, cfg.AuditLog = st, edgetest.AuditLog(t, dir)
 	}
-	e := startEdge(t, shipped(t), cfg)
+	e := edgetest.Start(t, edgetest.Options{Config: cfg})
 	if withStore {
-		if err := e.srv.ApplyCurrent(context.Background()); err != nil {
+		if err := e.Server.ApplyCurrent(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -68,18 +70,18 @@ func scopedEdge(t *testing.T, withStore bool) *edge {
 }
 
 // currentETag is the content's version, read with the admin token.
-func currentETag(t *testing.T, e *edge) string {
+func currentETag(t *testing.T, e *edgetest.Edge) string {
 	t.Helper()
-	r := e.do(t, "GET", "/v1/admin/content", nil, bearer(scopedAdminToken)...)
+	r := e.Do(t, "GET", "/v1/admin/content", nil, edgetest.Bearer(scopedAdminToken)...)
 	if r.StatusCode() != 200 {
 		t.Fatalf("GET content as admin: %d %s", r.StatusCode(), r.Body())
 	}
-	return header(r, "ETag")
+	return edgetest.Header(r, "ETag")
 }
 
 func TestScopes(t *testing.T) {
 	e := scopedEdge(t, true)
-	exp := testNow.Add(time.Hour).Format(time.RFC3339)
+	exp := edgetest.Now.Add(time.Hour).Format(time.RFC3339)
 	type route struct {
 		method, path string
 		body         string
@@ -109,18 +111,18 @@ func TestScopes(t *testing.T) {
 	}
 	for _, rt := range routes {
 		send := func(token string) *fasthttp.Response {
-			h := with(bearer(token), "Content-Type", "application/json")
+			h := edgetest.With(edgetest.Bearer(token), "Content-Type", "application/json")
 			if rt.path == "/v1/admin/content" || rt.path == "/v1/admin/preview" {
-				h = with(bearer(token), "Content-Type", "application/yaml")
+				h = edgetest.With(edgetest.Bearer(token), "Content-Type", "application/yaml")
 			}
 			if rt.ifMatch {
-				h = with(h, "If-Match", currentETag(t, e))
+				h = edgetest.With(h, "If-Match", currentETag(t, e))
 			}
 			var body []byte
 			if rt.body != "" {
 				body = []byte(rt.body)
 			}
-			return e.do(t, rt.method, rt.path, body, h...)
+			return e.Do(t, rt.method, rt.path, body, h...)
 		}
 		before := currentETag(t, e)
 		for _, sc := range auth.AllScopes {
@@ -132,7 +134,7 @@ func TestScopes(t *testing.T) {
 				t.Errorf("%s %s with only %s: %d %s, want 403", rt.method, rt.path, sc, r.StatusCode(), r.Body())
 				continue
 			}
-			code, field := jsonError(t, r)
+			code, field := edgetest.JSONError(t, r)
 			var body struct{ Error struct{ Message string } }
 			_ = json.Unmarshal(r.Body(), &body)
 			if r.StatusCode() != 403 || code != "missing_scope" || field != "scope" ||
@@ -153,12 +155,12 @@ func TestScopes(t *testing.T) {
 		}
 	}
 	// The admin token has every scope.
-	if r := e.do(t, "GET", "/v1/admin/feedback/followups", nil, bearer(scopedAdminToken)...); r.StatusCode() != 200 {
+	if r := e.Do(t, "GET", "/v1/admin/feedback/followups", nil, edgetest.Bearer(scopedAdminToken)...); r.StatusCode() != 200 {
 		t.Errorf("admin followups: %d", r.StatusCode())
 	}
 
 	// Every write and export is in the audit log under the token's name.
-	r := e.do(t, "GET", "/v1/admin/audit?limit=1000", nil, bearer(scopedTokens[auth.ScopeFeedbackRead])...)
+	r := e.Do(t, "GET", "/v1/admin/audit?limit=1000", nil, edgetest.Bearer(scopedTokens[auth.ScopeFeedbackRead])...)
 	var log struct{ Entries []auditlog.Entry }
 	if err := json.Unmarshal(r.Body(), &log); err != nil {
 		t.Fatalf("audit: %v %s", err, r.Body())
@@ -192,24 +194,24 @@ func TestScopes(t *testing.T) {
 // still leaves a trace, in the log, with the token's name.
 func TestFollowupExportLoggedWithoutStore(t *testing.T) {
 	e := scopedEdge(t, false)
-	if r := e.do(t, "GET", "/v1/admin/feedback/followups", nil, bearer(scopedTokens[auth.ScopeContent])...); r.StatusCode() != 403 {
+	if r := e.Do(t, "GET", "/v1/admin/feedback/followups", nil, edgetest.Bearer(scopedTokens[auth.ScopeContent])...); r.StatusCode() != 403 {
 		t.Errorf("followups with content scope: %d", r.StatusCode())
 	}
-	if r := e.do(t, "GET", "/v1/admin/feedback/followups", nil, bearer(scopedTokens[auth.ScopeFollowupsExport])...); r.StatusCode() != 200 {
+	if r := e.Do(t, "GET", "/v1/admin/feedback/followups", nil, edgetest.Bearer(scopedTokens[auth.ScopeFollowupsExport])...); r.StatusCode() != 200 {
 		t.Fatalf("followups: %d %s", r.StatusCode(), r.Body())
 	}
 	var found bool
-	for _, line := range strings.Split(e.logs.String(), "\n") {
+	for _, line := range strings.Split(e.Logs.String(), "\n") {
 		if strings.Contains(line, `"action":"followups.export"`) && strings.Contains(line, `"actor":"ezra"`) {
 			found = true
 		}
 	}
 	if !found {
-		t.Errorf("follow-up export not logged with the token's name:\n%s", e.logs.String())
+		t.Errorf("follow-up export not logged with the token's name:\n%s", e.Logs.String())
 	}
 	// A refusal is logged with the name too (never an address).
-	if !strings.Contains(e.logs.String(), `"actor":"carla"`) || !strings.Contains(e.logs.String(), "missing scope") {
-		t.Errorf("refusal not logged:\n%s", e.logs.String())
+	if !strings.Contains(e.Logs.String(), `"actor":"carla"`) || !strings.Contains(e.Logs.String(), "missing scope") {
+		t.Errorf("refusal not logged:\n%s", e.Logs.String())
 	}
 }
 
@@ -244,15 +246,15 @@ func TestFollowupExportFilters(t *testing.T) {
 	ids := feedback.NewIDs()
 	for i, p := range []string{"demo", "mhcc", "demo"} {
 		yes := true
-		at := testNow.Add(-time.Duration(i+1) * time.Hour)
+		at := edgetest.Now.Add(-time.Duration(i+1) * time.Hour)
 		rec := &feedback.Record{ID: ids.New(at), ReceivedAt: at, Partner: p, Page: "/", Locale: "en", Found: &yes, Followup: true, Comment: fmt.Sprint("comment ", i)}
 		fu := &feedback.Followup{ID: rec.ID, ReceivedAt: at, Partner: p, Email: p + fmt.Sprint(i) + "@example.org"}
-		if _, _, err := e.srv.cfg.Feedback.Add(context.Background(), rec, fu); err != nil {
+		if _, _, err := e.Config.Feedback.Add(context.Background(), rec, fu); err != nil {
 			t.Fatal(err)
 		}
 	}
 	get := func(query string) *fasthttp.Response {
-		return e.do(t, "GET", "/v1/admin/feedback/followups?"+query, nil, bearer(scopedTokens[auth.ScopeFollowupsExport])...)
+		return e.Do(t, "GET", "/v1/admin/feedback/followups?"+query, nil, edgetest.Bearer(scopedTokens[auth.ScopeFollowupsExport])...)
 	}
 	r := get("partner=demo")
 	if r.StatusCode() != 200 {
@@ -271,7 +273,7 @@ func TestFollowupExportFilters(t *testing.T) {
 			t.Errorf("%s: %d %s, want 400 naming the parameter", q, r.StatusCode(), r.Body())
 		}
 	}
-	entries, err := e.srv.cfg.AuditLog.List(context.Background(), 10)
+	entries, err := e.Config.AuditLog.List(context.Background(), 10)
 	if err != nil {
 		t.Fatal(err)
 	}

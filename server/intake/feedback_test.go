@@ -1,184 +1,22 @@
-package server
+package intake_test
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"log/slog"
-	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/signpost/edge/feedback"
-	"github.com/signpost/edge/feedback/logstore"
-	"github.com/signpost/edge/server/ratelimit"
-	"github.com/valyala/fasthttp"
-	"github.com/valyala/fasthttp/fasthttputil"
+	"github.com/signpost/edge/server/edgetest"
 )
-
-const (
-	testOrigin = "http://localhost:5173" // the demo partner allows http://localhost:*
-	testToken  = "operator-token-0123456789"
-)
-
-// intakeEdge is a server with a real embedded store on an in-memory listener whose clients can
-// choose their address, so rate limits and proxies are tested per client.
-type intakeEdge struct {
-	srv   *Server
-	store *logstore.Store
-	ln    *fasthttputil.InmemoryListener
-	logs  *syncBuffer
-
-	mu      sync.Mutex
-	clients map[string]*fasthttp.Client
-}
-
-func startIntake(t testing.TB, cfg Config) *intakeEdge {
-	t.Helper()
-	logs := &syncBuffer{}
-	cfg.Logger = slog.New(slog.NewJSONHandler(logs, nil))
-	if cfg.Feedback == nil {
-		st, err := logstore.Open(t.TempDir(), logstore.Options{Logger: cfg.Logger}, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		cfg.Feedback = st
-	}
-	if cfg.RateLimits == nil {
-		rl, err := ratelimit.New(ratelimit.Config{IPRate: "1000-M", PartnerRate: "1000-M"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		cfg.RateLimits = rl
-	}
-	switch cfg.AdminToken {
-	case "":
-		cfg.AdminToken = testToken
-	case "-":
-		cfg.AdminToken = "" // no operator token configured
-	}
-	srv, err := New(cfg, shipped(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln := fasthttputil.NewInmemoryListener()
-	e := &intakeEdge{srv: srv, ln: ln, logs: logs, clients: map[string]*fasthttp.Client{}}
-	e.store, _ = cfg.Feedback.(*logstore.Store)
-	go srv.Serve(ln)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-		_ = ln.Close()
-	})
-	return e
-}
-
-// client returns a client whose connections come from ip.
-func (e *intakeEdge) client(ip string) *fasthttp.Client {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	c := e.clients[ip]
-	if c == nil {
-		addr := &net.TCPAddr{IP: net.ParseIP(ip), Port: 40000}
-		c = &fasthttp.Client{Dial: func(string) (net.Conn, error) { return e.ln.DialWithLocalAddr(addr) }}
-		e.clients[ip] = c
-	}
-	return c
-}
-
-// req sends a request from ip; headers alternate name, value.
-func (e *intakeEdge) req(t testing.TB, ip, method, uri string, body []byte, headers ...string) *fasthttp.Response {
-	t.Helper()
-	req := fasthttp.AcquireRequest()
-	defer fasthttp.ReleaseRequest(req)
-	req.Header.SetMethod(method)
-	req.SetRequestURI("http://edge.test" + uri)
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	if body != nil {
-		req.SetBody(body)
-	}
-	resp := &fasthttp.Response{}
-	if err := e.client(ip).DoTimeout(req, resp, testRequestTimeout); err != nil {
-		t.Fatalf("%s %s: %v", method, uri, err)
-	}
-	return resp
-}
-
-// post sends feedback the way the widget does: text/plain from a partner page.
-func (e *intakeEdge) post(t testing.TB, ip string, body any, headers ...string) *fasthttp.Response {
-	t.Helper()
-	var b []byte
-	switch v := body.(type) {
-	case []byte:
-		b = v
-	case string:
-		b = []byte(v)
-	default:
-		var err error
-		if b, err = json.Marshal(v); err != nil {
-			t.Fatal(err)
-		}
-	}
-	h := append([]string{"Content-Type", "text/plain;charset=UTF-8", "Origin", testOrigin}, headers...)
-	return e.req(t, ip, "POST", "/v1/feedback", b, h...)
-}
-
-// records returns what the store holds.
-func (e *intakeEdge) records(t testing.TB) []*feedback.Record {
-	t.Helper()
-	var rs []*feedback.Record
-	if err := e.srv.cfg.Feedback.Records(context.Background(), feedback.Filter{}, func(r *feedback.Record) error {
-		rs = append(rs, r)
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	return rs
-}
-
-// body is a valid submission as a map, to be changed per case.
-func body(changes ...any) map[string]any {
-	m := map[string]any{"partner": "demo", "page": "/help", "locale": "en", "found": true, "helpful": false,
-		"comment": "Useful page", "followup": false, "email": "", "website": "", "elapsed_ms": 4200}
-	for i := 0; i+1 < len(changes); i += 2 {
-		k := changes[i].(string)
-		if changes[i+1] == nil {
-			delete(m, k)
-		} else {
-			m[k] = changes[i+1]
-		}
-	}
-	return m
-}
-
-type accepted struct {
-	ID     string `json:"id"`
-	Crisis bool   `json:"crisis"`
-}
-
-func mustAccept(t testing.TB, r *fasthttp.Response) accepted {
-	t.Helper()
-	if r.StatusCode() != fasthttp.StatusAccepted {
-		t.Fatalf("status %d, want 202: %s", r.StatusCode(), r.Body())
-	}
-	var a accepted
-	if err := json.Unmarshal(r.Body(), &a); err != nil || !feedback.ValidID(a.ID) {
-		t.Fatalf("202 body %s: %v", r.Body(), err)
-	}
-	return a
-}
 
 // badInputs is every kind of bad submission with its answer; FuzzDecode is seeded from it.
 var badInputs = []struct {
 	name        string
 	contentType string // "" -> text/plain;charset=UTF-8; "-" -> none
-	origin      string // "" -> testOrigin; "-" -> none
+	origin      string // "" -> edgetest.Origin; "-" -> none
 	auth        string
 	body        string
 	status      int
@@ -230,13 +68,13 @@ var badInputs = []struct {
 	{"origin null", "", "null", "", `{"partner":"demo","page":"/","found":true,"elapsed_ms":4000}`, 403, "origin_not_allowed", ""},
 	{"no origin, no token", "", "-", "", `{"partner":"demo","page":"/","found":true,"elapsed_ms":4000}`, 403, "origin_required", ""},
 	// A token is for a server, which sends no Origin; an opaque origin is a browser's, refused.
-	{"origin null, with a feedback:write token", "", "null", "Bearer " + testToken, `{"partner":"demo","page":"/","found":true,"elapsed_ms":4000}`, 403, "origin_not_allowed", ""},
+	{"origin null, with a feedback:write token", "", "null", "Bearer " + edgetest.Token, `{"partner":"demo","page":"/","found":true,"elapsed_ms":4000}`, 403, "origin_not_allowed", ""},
 	{"no origin, wrong token", "", "-", "Bearer not-the-token", `{"partner":"demo","page":"/","found":true,"elapsed_ms":4000}`, 403, "forbidden", ""},
 	{"bad field from a foreign origin is 403", "", "https://evil.example", "", `{"partner":"demo","page":"nope","found":true,"elapsed_ms":4000}`, 403, "origin_not_allowed", ""},
 }
 
 func TestFeedbackBadInputs(t *testing.T) {
-	e := startIntake(t, Config{})
+	e := edgetest.Start(t, edgetest.Options{Intake: true})
 	for _, tc := range badInputs {
 		t.Run(tc.name, func(t *testing.T) {
 			var h []string
@@ -249,7 +87,7 @@ func TestFeedbackBadInputs(t *testing.T) {
 			}
 			switch tc.origin {
 			case "":
-				h = append(h, "Origin", testOrigin)
+				h = append(h, "Origin", edgetest.Origin)
 			case "-":
 			default:
 				h = append(h, "Origin", tc.origin)
@@ -257,17 +95,17 @@ func TestFeedbackBadInputs(t *testing.T) {
 			if tc.auth != "" {
 				h = append(h, "Authorization", tc.auth)
 			}
-			r := e.req(t, "192.0.2.10", "POST", "/v1/feedback", []byte(tc.body), h...)
+			r := e.DoFrom(t, "192.0.2.10", "POST", "/v1/feedback", []byte(tc.body), h...)
 			if r.StatusCode() != tc.status {
 				t.Fatalf("status %d, want %d: %s", r.StatusCode(), tc.status, r.Body())
 			}
-			code, field := jsonError(t, r)
+			code, field := edgetest.JSONError(t, r)
 			if code != tc.code || field != tc.field {
 				t.Errorf("error %q field %q, want %q field %q: %s", code, field, tc.code, tc.field, r.Body())
 			}
 			// Only a partner's page may read the answer.
-			acao := header(r, "Access-Control-Allow-Origin")
-			if tc.origin == "" && acao != testOrigin {
+			acao := edgetest.Header(r, "Access-Control-Allow-Origin")
+			if tc.origin == "" && acao != edgetest.Origin {
 				t.Errorf("Access-Control-Allow-Origin %q for an allowed origin", acao)
 			}
 			if tc.origin != "" && acao != "" {
@@ -275,7 +113,7 @@ func TestFeedbackBadInputs(t *testing.T) {
 			}
 		})
 	}
-	if n := len(e.records(t)); n != 0 {
+	if n := len(e.Records(t)); n != 0 {
 		t.Errorf("%d records stored from bad inputs", n)
 	}
 	if len(badInputs) < 25 {
@@ -284,47 +122,47 @@ func TestFeedbackBadInputs(t *testing.T) {
 }
 
 func TestFeedbackAccepted(t *testing.T) {
-	e := startIntake(t, Config{})
+	e := edgetest.Start(t, edgetest.Options{Intake: true})
 	cases := []struct {
 		name    string
 		body    map[string]any
 		headers []string
 		check   func(t *testing.T, r *feedback.Record)
 	}{
-		{"query and fragment dropped", body("page", "/help/line?q=suicide+help#top"), nil, func(t *testing.T, r *feedback.Record) {
+		{"query and fragment dropped", edgetest.Feedback("page", "/help/line?q=suicide+help#top"), nil, func(t *testing.T, r *feedback.Record) {
 			if r.Page != "/help/line" {
 				t.Errorf("page %q", r.Page)
 			}
 		}},
-		{"empty email is absent", body("email", "", "followup", false, "page", "/e"), nil, func(t *testing.T, r *feedback.Record) {
+		{"empty email is absent", edgetest.Feedback("email", "", "followup", false, "page", "/e"), nil, func(t *testing.T, r *feedback.Record) {
 			if r.Followup {
 				t.Error("followup recorded")
 			}
 		}},
-		{"control characters removed, lines kept", body("comment", "  line one\r\nline\u0000 two\u202e\t!  ", "page", "/c"), nil, func(t *testing.T, r *feedback.Record) {
+		{"control characters removed, lines kept", edgetest.Feedback("comment", "  line one\r\nline\u0000 two\u202e\t!  ", "page", "/c"), nil, func(t *testing.T, r *feedback.Record) {
 			if r.Comment != "line one\nline two !" {
 				t.Errorf("comment %q", r.Comment)
 			}
 		}},
-		{"locale tag normalized", body("locale", "fr-CA", "page", "/l"), nil, func(t *testing.T, r *feedback.Record) {
+		{"locale tag normalized", edgetest.Feedback("locale", "fr-CA", "page", "/l"), nil, func(t *testing.T, r *feedback.Record) {
 			if r.Locale != "fr" {
 				t.Errorf("locale %q", r.Locale)
 			}
 		}},
-		{"locale defaults to the partner's", body("locale", nil, "page", "/d"), nil, func(t *testing.T, r *feedback.Record) {
+		{"locale defaults to the partner's", edgetest.Feedback("locale", nil, "page", "/d"), nil, func(t *testing.T, r *feedback.Record) {
 			if r.Locale != "en" {
 				t.Errorf("locale %q", r.Locale)
 			}
 		}},
-		{"only helpful answered", body("found", nil, "helpful", true, "page", "/h"), nil, func(t *testing.T, r *feedback.Record) {
+		{"only helpful answered", edgetest.Feedback("found", nil, "helpful", true, "page", "/h"), nil, func(t *testing.T, r *feedback.Record) {
 			if r.Found != nil || r.Helpful == nil || !*r.Helpful {
 				t.Errorf("answers %v %v", r.Found, r.Helpful)
 			}
 		}},
-		{"application/json", body("page", "/j"), []string{"Content-Type", "application/json"}, nil},
-		{"any localhost port", body("page", "/p"), []string{"Origin", "http://localhost:61234"}, nil},
-		{"operator without origin, timing not applied", body("page", "/o", "elapsed_ms", nil), []string{"Origin", "", "Authorization", "Bearer " + testToken}, nil},
-		{"comment of exactly 1000 characters after trimming", body("comment", "  "+strings.Repeat("ç", 1000)+"\n", "page", "/1000"), nil, func(t *testing.T, r *feedback.Record) {
+		{"application/json", edgetest.Feedback("page", "/j"), []string{"Content-Type", "application/json"}, nil},
+		{"any localhost port", edgetest.Feedback("page", "/p"), []string{"Origin", "http://localhost:61234"}, nil},
+		{"operator without origin, timing not applied", edgetest.Feedback("page", "/o", "elapsed_ms", nil), []string{"Origin", "", "Authorization", "Bearer " + edgetest.Token}, nil},
+		{"comment of exactly 1000 characters after trimming", edgetest.Feedback("comment", "  "+strings.Repeat("ç", 1000)+"\n", "page", "/1000"), nil, func(t *testing.T, r *feedback.Record) {
 			if n := len([]rune(r.Comment)); n != 1000 {
 				t.Errorf("%d characters", n)
 			}
@@ -332,10 +170,10 @@ func TestFeedbackAccepted(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			r := e.post(t, "192.0.2.20", tc.body, tc.headers...)
-			a := mustAccept(t, r)
+			r := e.PostFeedback(t, "192.0.2.20", tc.body, tc.headers...)
+			a := edgetest.MustAccept(t, r)
 			var got *feedback.Record
-			for _, rec := range e.records(t) {
+			for _, rec := range e.Records(t) {
 				if rec.ID == a.ID {
 					got = rec
 				}
@@ -354,16 +192,16 @@ func TestFeedbackAccepted(t *testing.T) {
 }
 
 func TestFeedbackCrisisAndFollowup(t *testing.T) {
-	e := startIntake(t, Config{})
-	a := mustAccept(t, e.post(t, "192.0.2.30", body("comment", "Je veux MOURIR, aidez-moi", "followup", true, "email", "visitor@example.org")))
+	e := edgetest.Start(t, edgetest.Options{Intake: true})
+	a := edgetest.MustAccept(t, e.PostFeedback(t, "192.0.2.30", edgetest.Feedback("comment", "Je veux MOURIR, aidez-moi", "followup", true, "email", "visitor@example.org")))
 	if !a.Crisis {
 		t.Error("a French crisis phrase was not flagged")
 	}
-	b := mustAccept(t, e.post(t, "192.0.2.30", body("comment", "The PDF link is broken", "page", "/x")))
+	b := edgetest.MustAccept(t, e.PostFeedback(t, "192.0.2.30", edgetest.Feedback("comment", "The PDF link is broken", "page", "/x")))
 	if b.Crisis {
 		t.Error("an ordinary comment was flagged")
 	}
-	recs := e.records(t)
+	recs := e.Records(t)
 	if len(recs) != 2 || !recs[0].Crisis || recs[1].Crisis || !recs[0].Followup {
 		t.Fatalf("records %+v", recs)
 	}
@@ -372,11 +210,11 @@ func TestFeedbackCrisisAndFollowup(t *testing.T) {
 		t.Error("the email is stored with the comment")
 	}
 	var fus []*feedback.Followup
-	e.srv.cfg.Feedback.Followups(context.Background(), time.Time{}, func(f *feedback.Followup) error { fus = append(fus, f); return nil })
+	e.Config.Feedback.Followups(context.Background(), time.Time{}, func(f *feedback.Followup) error { fus = append(fus, f); return nil })
 	if len(fus) != 1 || fus[0].ID != a.ID || fus[0].Email != "visitor@example.org" {
 		t.Errorf("follow-ups %+v", fus)
 	}
-	m := string(e.req(t, "192.0.2.30", "GET", "/metrics", nil).Body())
+	m := string(e.DoFrom(t, "192.0.2.30", "GET", "/metrics", nil).Body())
 	for _, want := range []string{"signpost_feedback_accepted_total 2", "signpost_feedback_crisis_flagged_total 1", "signpost_feedback_store_seconds_count 2"} {
 		if !strings.Contains(m, want) {
 			t.Errorf("metrics lack %q", want)
@@ -385,34 +223,34 @@ func TestFeedbackCrisisAndFollowup(t *testing.T) {
 }
 
 func TestFeedbackSpam(t *testing.T) {
-	e := startIntake(t, Config{})
+	e := edgetest.Start(t, edgetest.Options{Intake: true})
 	for _, tc := range []struct {
 		name string
 		body map[string]any
 	}{
-		{"honeypot", body("website", "http://spam.example")},
-		{"too fast", body("elapsed_ms", 900)},
-		{"no time on form", body("elapsed_ms", nil)},
+		{"honeypot", edgetest.Feedback("website", "http://spam.example")},
+		{"too fast", edgetest.Feedback("elapsed_ms", 900)},
+		{"no time on form", edgetest.Feedback("elapsed_ms", nil)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			a := mustAccept(t, e.post(t, "192.0.2.40", tc.body))
+			a := edgetest.MustAccept(t, e.PostFeedback(t, "192.0.2.40", tc.body))
 			if a.Crisis {
 				t.Error("crisis for a plain comment")
 			}
 		})
 	}
-	if n := len(e.records(t)); n != 0 {
+	if n := len(e.Records(t)); n != 0 {
 		t.Errorf("%d spam records stored", n)
 	}
-	m := string(e.req(t, "192.0.2.40", "GET", "/metrics", nil).Body())
+	m := string(e.DoFrom(t, "192.0.2.40", "GET", "/metrics", nil).Body())
 	for _, want := range []string{`signpost_feedback_spam_total{reason="honeypot"} 1`, `signpost_feedback_spam_total{reason="too_fast"} 2`, "signpost_feedback_accepted_total 0"} {
 		if !strings.Contains(m, want) {
 			t.Errorf("metrics lack %q:\n%s", want, m)
 		}
 	}
 	// Right at the threshold is a person.
-	mustAccept(t, e.post(t, "192.0.2.40", body("elapsed_ms", feedback.MinElapsedMS)))
-	if n := len(e.records(t)); n != 1 {
+	edgetest.MustAccept(t, e.PostFeedback(t, "192.0.2.40", edgetest.Feedback("elapsed_ms", feedback.MinElapsedMS)))
+	if n := len(e.Records(t)); n != 1 {
 		t.Errorf("%d records after a submission at %d ms", n, feedback.MinElapsedMS)
 	}
 }

@@ -1,4 +1,4 @@
-package server
+package serving_test
 
 import (
 	"bytes"
@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/signpost/edge/configs"
+	"github.com/signpost/edge/server"
+	"github.com/signpost/edge/server/edgetest"
 	"github.com/signpost/edge/snippets"
 )
 
@@ -26,7 +28,7 @@ lines:
     verified_on: "2026-12-01"
 `), 1)
 	src = bytes.Replace(src, []byte("lines: [ca-988, bc-1800-suicide,"), []byte("lines: [ca-988, test-evening, bc-1800-suicide,"), 1)
-	l, err := snippets.Load(src, snippets.ValidateOptions{Now: testNow})
+	l, err := snippets.Load(src, snippets.ValidateOptions{Now: edgetest.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,10 +46,10 @@ func TestSnippetHoursOnTheVisitorsClock(t *testing.T) {
 	tokyo, _ := time.LoadLocation("Asia/Tokyo")
 	var now atomic.Value
 	now.Store(time.Date(2026, 12, 8, 12, 0, 0, 0, tokyo)) // closed: opens at 16:00 Tokyo time
-	e := startEdge(t, eveningContent(t), Config{Now: func() time.Time { return now.Load().(time.Time) }})
+	e := edgetest.Start(t, edgetest.Options{Content: eveningContent(t), Config: server.Config{Now: func() time.Time { return now.Load().(time.Time) }}})
 	hours := func(uri string) string {
 		t.Helper()
-		s, r := getSnippet(t, e, uri)
+		s, r := edgetest.GetSnippet(t, e, uri)
 		if r.StatusCode() != 200 || s.Banner == nil {
 			t.Fatalf("%s: %d %s", uri, r.StatusCode(), r.Body())
 		}
@@ -81,18 +83,18 @@ func TestSnippetHoursOnTheVisitorsClock(t *testing.T) {
 		t.Errorf("at 16:00 Tokyo time, on the line's clock: %q", got)
 	}
 	// The open line comes before the 24/7 lines it followed; closed, it came after them.
-	s, _ := getSnippet(t, e, "/v1/snippets/demo/banner?region=CA-BC&tz=Asia/Tokyo")
-	if ids := strings.Join(lineIDs(s.Banner), ","); !strings.HasPrefix(ids, "ca-988,test-evening,") {
+	s, _ := edgetest.GetSnippet(t, e, "/v1/snippets/demo/banner?region=CA-BC&tz=Asia/Tokyo")
+	if ids := strings.Join(edgetest.LineIDs(s.Banner), ","); !strings.HasPrefix(ids, "ca-988,test-evening,") {
 		t.Errorf("open: lines %s", ids)
 	}
 	now.Store(time.Date(2026, 12, 8, 21, 0, 0, 0, tokyo))
-	s, _ = getSnippet(t, e, "/v1/snippets/demo/banner?region=CA-BC&tz=Asia/Tokyo")
-	if ids := lineIDs(s.Banner); ids[len(ids)-1] != "test-evening" {
+	s, _ = edgetest.GetSnippet(t, e, "/v1/snippets/demo/banner?region=CA-BC&tz=Asia/Tokyo")
+	if ids := edgetest.LineIDs(s.Banner); ids[len(ids)-1] != "test-evening" {
 		t.Errorf("closed: lines %v, want the closed line last (never hidden)", ids)
 	}
 	// An entry without weekly hours is one answer whatever the zone.
-	a, _ := getSnippet(t, e, "/v1/snippets/demo/banner?region=CA-ON&tz=Asia/Tokyo")
-	b, _ := getSnippet(t, e, "/v1/snippets/demo/banner?region=CA-ON&tz=America/Vancouver")
+	a, _ := edgetest.GetSnippet(t, e, "/v1/snippets/demo/banner?region=CA-ON&tz=Asia/Tokyo")
+	b, _ := edgetest.GetSnippet(t, e, "/v1/snippets/demo/banner?region=CA-ON&tz=America/Vancouver")
 	if a.Banner == nil || b.Banner == nil || a.Banner.Lines[0].Hours != b.Banner.Lines[0].Hours || a.Banner.Lines[0].Hours != "24/7 · free" {
 		t.Errorf("CA-ON: %+v / %+v", a.Banner, b.Banner)
 	}

@@ -1,11 +1,9 @@
-package server
+package admin_test
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"github.com/signpost/edge/snippets"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,62 +12,25 @@ import (
 	"github.com/signpost/edge/configs"
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/contentstore/fsstore"
+	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/auth"
+	"github.com/signpost/edge/server/edgetest"
 	"github.com/signpost/edge/server/web"
+	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
 )
 
-const (
-	aliceToken = "alice-token-0123456789"
-	bobToken   = "bob-token-0123456789ab"
-)
-
 // contentEdge is an edge whose content lives in a real file-backed content store.
-func contentEdge(t *testing.T) (*edge, contentstore.Store, string) {
+func contentEdge(t *testing.T) (*edgetest.Edge, contentstore.Store, string) {
 	t.Helper()
 	dir := t.TempDir()
-	now := func() time.Time { return testNow }
-	st, err := fsstore.Open(dir, configs.Content, snippets.ValidateContent(now), now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	e := startEdge(t, shipped(t), Config{ContentStore: st, AuditLog: openAudit(t, dir), DataDir: dir,
-		Operators: []auth.Operator{{Name: "alice", Token: aliceToken}, {Name: "bob", Token: bobToken}}})
-	if err := e.srv.ApplyCurrent(context.Background()); err != nil {
+	st := edgetest.FileStore(t, dir)
+	e := edgetest.Start(t, edgetest.Options{Config: server.Config{ContentStore: st, AuditLog: edgetest.AuditLog(t, dir), DataDir: dir,
+		Operators: []auth.Operator{{Name: "alice", Token: edgetest.AliceToken}, {Name: "bob", Token: edgetest.BobToken}}}})
+	if err := e.Server.ApplyCurrent(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	return e, st, dir
-}
-
-// openAudit opens the file audit log of the data dir dir, as cmd/edge does in embedded mode.
-func openAudit(t testing.TB, dir string) auditlog.Log {
-	t.Helper()
-	l, err := auditlog.OpenFile(filepath.Join(dir, auditlog.FileName), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	return l
-}
-
-func bearer(token string) []string { return []string{"Authorization", "Bearer " + token} }
-
-func with(h []string, more ...string) []string { return append(append([]string{}, h...), more...) }
-
-func bannerMessage(t *testing.T, e *edge, uri string) (string, string) {
-	t.Helper()
-	s, r := getSnippet(t, e, uri)
-	if r.StatusCode() != 200 {
-		t.Fatalf("%s: %d %s", uri, r.StatusCode(), r.Body())
-	}
-	notice := ""
-	if len(s.Notice) > 0 && string(s.Notice) != "null" {
-		var n struct{ Message string }
-		_ = json.Unmarshal(s.Notice, &n)
-		notice = n.Message
-	}
-	return s.Banner.Message, notice
 }
 
 func TestAdminContentAuth(t *testing.T) {
@@ -81,33 +42,33 @@ func TestAdminContentAuth(t *testing.T) {
 	}{
 		{nil, 401, "unauthorized"},
 		{[]string{"Authorization", "Basic abc"}, 401, "unauthorized"},
-		{bearer("wrong-token-0123456789"), 403, "forbidden"},
+		{edgetest.Bearer("wrong-token-0123456789"), 403, "forbidden"},
 	} {
-		r := e.do(t, "GET", "/v1/admin/content", nil, tc.headers...)
-		if code, _ := jsonError(t, r); r.StatusCode() != tc.status || code != tc.code {
+		r := e.Do(t, "GET", "/v1/admin/content", nil, tc.headers...)
+		if code, _ := edgetest.JSONError(t, r); r.StatusCode() != tc.status || code != tc.code {
 			t.Errorf("%v: %d %s, want %d %s", tc.headers, r.StatusCode(), code, tc.status, tc.code)
 		}
 	}
-	if r := e.do(t, "GET", "/v1/admin/content", nil, bearer(bobToken)...); r.StatusCode() != 200 {
+	if r := e.Do(t, "GET", "/v1/admin/content", nil, edgetest.Bearer(edgetest.BobToken)...); r.StatusCode() != 200 {
 		t.Errorf("bob: %d", r.StatusCode())
 	}
-	if r := e.do(t, "PUT", "/v1/admin/content", configs.Content, with(bearer(bobToken), "If-Match", `"v1"`)...); r.StatusCode() != 415 {
+	if r := e.Do(t, "PUT", "/v1/admin/content", configs.Content, edgetest.With(edgetest.Bearer(edgetest.BobToken), "If-Match", `"v1"`)...); r.StatusCode() != 415 {
 		t.Errorf("form-encoded content: %d, want 415", r.StatusCode())
 	}
-	plain := startEdge(t, shipped(t), Config{AdminToken: aliceToken})
-	r := plain.do(t, "PUT", "/v1/admin/content", configs.Content, with(bearer(aliceToken), "If-Match", `"v1"`)...)
-	if code, _ := jsonError(t, r); r.StatusCode() != 503 || code != "no_content_store" {
+	plain := edgetest.Start(t, edgetest.Options{Config: server.Config{AdminToken: edgetest.AliceToken}})
+	r := plain.Do(t, "PUT", "/v1/admin/content", configs.Content, edgetest.With(edgetest.Bearer(edgetest.AliceToken), "If-Match", `"v1"`)...)
+	if code, _ := edgetest.JSONError(t, r); r.StatusCode() != 503 || code != "no_content_store" {
 		t.Errorf("no store: %d %s", r.StatusCode(), code)
 	}
 }
 
 func TestAdminContentLifecycle(t *testing.T) {
 	e, _, dir := contentEdge(t)
-	alice, bob := bearer(aliceToken), bearer(bobToken)
+	alice, bob := edgetest.Bearer(edgetest.AliceToken), edgetest.Bearer(edgetest.BobToken)
 
-	get := e.do(t, "GET", "/v1/admin/content", nil, alice...)
-	if get.StatusCode() != 200 || header(get, "ETag") != `"v1"` || !bytes.Equal(get.Body(), configs.Content) {
-		t.Fatalf("GET content: %d ETag %q", get.StatusCode(), header(get, "ETag"))
+	get := e.Do(t, "GET", "/v1/admin/content", nil, alice...)
+	if get.StatusCode() != 200 || edgetest.Header(get, "ETag") != `"v1"` || !bytes.Equal(get.Body(), configs.Content) {
+		t.Fatalf("GET content: %d ETag %q", get.StatusCode(), edgetest.Header(get, "ETag"))
 	}
 	var asJSON struct {
 		Version int64 `json:"version"`
@@ -115,11 +76,11 @@ func TestAdminContentLifecycle(t *testing.T) {
 			Partners map[string]any `json:"partners"`
 		} `json:"content"`
 	}
-	j := e.do(t, "GET", "/v1/admin/content", nil, with(alice, "Accept", "application/json")...)
+	j := e.Do(t, "GET", "/v1/admin/content", nil, edgetest.With(alice, "Accept", "application/json")...)
 	if err := json.Unmarshal(j.Body(), &asJSON); err != nil || asJSON.Version != 1 || asJSON.Content.Partners["demo"] == nil {
 		t.Errorf("GET content as JSON: %v %s", err, j.Body())
 	}
-	if nm := e.do(t, "GET", "/v1/admin/content", nil, with(alice, "If-None-Match", `"v1"`)...); nm.StatusCode() != 304 {
+	if nm := e.Do(t, "GET", "/v1/admin/content", nil, edgetest.With(alice, "If-None-Match", `"v1"`)...); nm.StatusCode() != 304 {
 		t.Errorf("If-None-Match: %d", nm.StatusCode())
 	}
 
@@ -128,31 +89,31 @@ func TestAdminContentLifecycle(t *testing.T) {
 	if bytes.Equal(changed, configs.Content) {
 		t.Fatal("the shipped CA message changed: update this test")
 	}
-	if r := e.do(t, "PUT", "/v1/admin/content", changed, with(alice, "Content-Type", "application/yaml")...); r.StatusCode() != 428 {
+	if r := e.Do(t, "PUT", "/v1/admin/content", changed, edgetest.With(alice, "Content-Type", "application/yaml")...); r.StatusCode() != 428 {
 		t.Errorf("PUT without If-Match: %d, want 428", r.StatusCode())
 	}
-	put := e.do(t, "PUT", "/v1/admin/content", changed, with(alice, "If-Match", `"v1"`, "Content-Type", "application/yaml", "X-Signpost-Note", "shorter message")...)
-	if put.StatusCode() != 200 || header(put, "ETag") != `"v2"` {
+	put := e.Do(t, "PUT", "/v1/admin/content", changed, edgetest.With(alice, "If-Match", `"v1"`, "Content-Type", "application/yaml", "X-Signpost-Note", "shorter message")...)
+	if put.StatusCode() != 200 || edgetest.Header(put, "ETag") != `"v2"` {
 		t.Fatalf("PUT: %d %s", put.StatusCode(), put.Body())
 	}
-	if msg, _ := bannerMessage(t, e, "/v1/snippets/demo/banner"); !strings.Contains(msg, "day or night") {
+	if msg, _ := edgetest.BannerMessage(t, e, "/v1/snippets/demo/banner"); !strings.Contains(msg, "day or night") {
 		t.Errorf("snippet after PUT: %q", msg)
 	}
-	if w := e.do(t, "GET", "/v1/widget.js", nil); !strings.Contains(string(w.Body()), "day or night") {
+	if w := e.Do(t, "GET", "/v1/widget.js", nil); !strings.Contains(string(w.Body()), "day or night") {
 		t.Error("widget not rebuilt with the new crisis message")
 	}
 	if lkg, v, err := contentstore.LoadSnapshot(dir); err != nil || v.Number != 2 || !bytes.Equal(lkg, changed) {
 		t.Errorf("last-known-good snapshot: v%d %v", v.Number, err)
 	}
 
-	stale := e.do(t, "PUT", "/v1/admin/content", configs.Content, with(bob, "If-Match", `"v1"`, "Content-Type", "application/yaml")...)
-	if code, _ := jsonError(t, stale); stale.StatusCode() != 412 || code != "version_conflict" || !strings.Contains(string(stale.Body()), "now v2 by alice") {
+	stale := e.Do(t, "PUT", "/v1/admin/content", configs.Content, edgetest.With(bob, "If-Match", `"v1"`, "Content-Type", "application/yaml")...)
+	if code, _ := edgetest.JSONError(t, stale); stale.StatusCode() != 412 || code != "version_conflict" || !strings.Contains(string(stale.Body()), "now v2 by alice") {
 		t.Errorf("stale If-Match: %d %s", stale.StatusCode(), stale.Body())
 	}
 
 	invalid := bytes.Replace(changed, []byte("      - emh-access-gap\n"), []byte("      - no-such-resource\n"), 1)
 	invalid = bytes.Replace(invalid, []byte("    source: \"https://3114.fr\"\n"), nil, 1)
-	bad := e.do(t, "PUT", "/v1/admin/content", invalid, with(alice, "If-Match", `"v2"`, "Content-Type", "application/json")...)
+	bad := e.Do(t, "PUT", "/v1/admin/content", invalid, edgetest.With(alice, "If-Match", `"v2"`, "Content-Type", "application/json")...)
 	var body struct {
 		Error struct {
 			Code, Field string
@@ -168,62 +129,62 @@ func TestAdminContentLifecycle(t *testing.T) {
 		!strings.Contains(strings.Join(fields, " "), "partners.mhcc.featured[4]") || !strings.Contains(strings.Join(fields, " "), "lines.fr-3114.source") {
 		t.Errorf("invalid PUT: %d %s", bad.StatusCode(), bad.Body())
 	}
-	if msg, _ := bannerMessage(t, e, "/v1/snippets/demo/banner"); !strings.Contains(msg, "day or night") {
+	if msg, _ := edgetest.BannerMessage(t, e, "/v1/snippets/demo/banner"); !strings.Contains(msg, "day or night") {
 		t.Error("invalid content became current")
 	}
 	// Documents that cannot even be read are invalid content too: 422, never a 500.
 	for _, body := range []string{"foo: [", "", "bogus: 1\n", "regions: {}\n---\nregions: {}\n"} {
-		r := e.do(t, "PUT", "/v1/admin/content", []byte(body), with(alice, "If-Match", `"v2"`, "Content-Type", "application/yaml")...)
-		if code, field := jsonError(t, r); r.StatusCode() != 422 || code != "invalid_content" || field != "content" {
+		r := e.Do(t, "PUT", "/v1/admin/content", []byte(body), edgetest.With(alice, "If-Match", `"v2"`, "Content-Type", "application/yaml")...)
+		if code, field := edgetest.JSONError(t, r); r.StatusCode() != 422 || code != "invalid_content" || field != "content" {
 			t.Errorf("PUT %q: %d %s field %q, want 422 invalid_content field content", body, r.StatusCode(), code, field)
 		}
 	}
 
 	// Partial edits: featured order, a resource, a notice.
-	fe := e.do(t, "PUT", "/v1/admin/partners/mhcc/featured", []byte(`{"featured":["stepped-care-2-0","peer-support-guidelines"]}`), bob...)
+	fe := e.Do(t, "PUT", "/v1/admin/partners/mhcc/featured", []byte(`{"featured":["stepped-care-2-0","peer-support-guidelines"]}`), bob...)
 	if fe.StatusCode() != 200 {
 		t.Fatalf("featured: %d %s", fe.StatusCode(), fe.Body())
 	}
-	s, _ := getSnippet(t, e, "/v1/snippets/mhcc/resources")
+	s, _ := edgetest.GetSnippet(t, e, "/v1/snippets/mhcc/resources")
 	if rs := *s.Resources; len(rs) != 2 || rs[0].ID != "stepped-care-2-0" || rs[1].ID != "peer-support-guidelines" {
 		t.Errorf("featured after edit: %+v", rs)
 	}
-	if r := e.do(t, "PUT", "/v1/admin/partners/nobody/featured", []byte(`{"featured":[]}`), bob...); r.StatusCode() != 404 {
+	if r := e.Do(t, "PUT", "/v1/admin/partners/nobody/featured", []byte(`{"featured":[]}`), bob...); r.StatusCode() != 404 {
 		t.Errorf("featured of an unknown partner: %d", r.StatusCode())
 	}
-	if r := e.do(t, "PUT", "/v1/admin/partners/mhcc/featured", []byte(`{"featured":["nope"]}`), bob...); r.StatusCode() != 422 {
+	if r := e.Do(t, "PUT", "/v1/admin/partners/mhcc/featured", []byte(`{"featured":["nope"]}`), bob...); r.StatusCode() != 422 {
 		t.Errorf("featured unknown resource: %d %s", r.StatusCode(), r.Body())
 	}
-	if r := e.do(t, "PUT", "/v1/admin/partners/mhcc/featured", []byte(`{"featured":[], "extra": 1}`), bob...); r.StatusCode() != 400 {
+	if r := e.Do(t, "PUT", "/v1/admin/partners/mhcc/featured", []byte(`{"featured":[], "extra": 1}`), bob...); r.StatusCode() != 400 {
 		t.Errorf("unknown JSON field: %d", r.StatusCode())
 	}
-	res := e.do(t, "PUT", "/v1/admin/resources/winter-webinar", []byte(`{"type":"webinar","title":{"en":"Winter webinar"},"summary":{"en":"Live"},"url":{"en":"https://example.org/webinar"}}`), alice...)
+	res := e.Do(t, "PUT", "/v1/admin/resources/winter-webinar", []byte(`{"type":"webinar","title":{"en":"Winter webinar"},"summary":{"en":"Live"},"url":{"en":"https://example.org/webinar"}}`), alice...)
 	if res.StatusCode() != 200 {
 		t.Errorf("PUT resource: %d %s", res.StatusCode(), res.Body())
 	}
-	del := e.do(t, "DELETE", "/v1/admin/resources/stepped-care-2-0", nil, alice...)
-	if code, field := jsonError(t, del); del.StatusCode() != 422 || code != "invalid_content" || !strings.HasPrefix(field, "partners.") {
+	del := e.Do(t, "DELETE", "/v1/admin/resources/stepped-care-2-0", nil, alice...)
+	if code, field := edgetest.JSONError(t, del); del.StatusCode() != 422 || code != "invalid_content" || !strings.HasPrefix(field, "partners.") {
 		t.Errorf("delete a featured resource: %d %s %s", del.StatusCode(), code, field)
 	}
 
-	exp := testNow.Add(time.Hour).Format(time.RFC3339)
-	notice := e.do(t, "PUT", "/v1/admin/notice", []byte(`{"id":"storm","message":{"en":"The Québec line is down: call 988.","fr":"La ligne québécoise est en panne : appelez le 988."},"regions":["CA-QC"],"expires_at":"`+exp+`"}`), alice...)
+	exp := edgetest.Now.Add(time.Hour).Format(time.RFC3339)
+	notice := e.Do(t, "PUT", "/v1/admin/notice", []byte(`{"id":"storm","message":{"en":"The Québec line is down: call 988.","fr":"La ligne québécoise est en panne : appelez le 988."},"regions":["CA-QC"],"expires_at":"`+exp+`"}`), alice...)
 	if notice.StatusCode() != 200 {
 		t.Fatalf("PUT notice: %d %s", notice.StatusCode(), notice.Body())
 	}
-	if _, n := bannerMessage(t, e, "/v1/snippets/demo?region=CA-QC&locale=fr"); n != "La ligne québécoise est en panne : appelez le 988." {
+	if _, n := edgetest.BannerMessage(t, e, "/v1/snippets/demo?region=CA-QC&locale=fr"); n != "La ligne québécoise est en panne : appelez le 988." {
 		t.Errorf("notice in Québec: %q", n)
 	}
-	if _, n := bannerMessage(t, e, "/v1/snippets/demo?region=CA-ON"); n != "" {
+	if _, n := edgetest.BannerMessage(t, e, "/v1/snippets/demo?region=CA-ON"); n != "" {
 		t.Errorf("notice outside its region: %q", n)
 	}
-	if r := e.do(t, "PUT", "/v1/admin/notice", []byte(`{"message":{"en":"x"}}`), alice...); r.StatusCode() != 422 {
+	if r := e.Do(t, "PUT", "/v1/admin/notice", []byte(`{"message":{"en":"x"}}`), alice...); r.StatusCode() != 422 {
 		t.Errorf("notice without expiry: %d", r.StatusCode())
 	}
-	if r := e.do(t, "DELETE", "/v1/admin/notice?id=storm", nil, alice...); r.StatusCode() != 200 {
+	if r := e.Do(t, "DELETE", "/v1/admin/notice?id=storm", nil, alice...); r.StatusCode() != 200 {
 		t.Errorf("withdraw: %d %s", r.StatusCode(), r.Body())
 	}
-	if _, n := bannerMessage(t, e, "/v1/snippets/demo?region=CA-QC"); n != "" {
+	if _, n := edgetest.BannerMessage(t, e, "/v1/snippets/demo?region=CA-QC"); n != "" {
 		t.Errorf("withdrawn notice still shown: %q", n)
 	}
 
@@ -236,43 +197,43 @@ func TestAdminContentLifecycle(t *testing.T) {
 			CreatedAt time.Time `json:"created_at"`
 		}
 	}
-	h := e.do(t, "GET", "/v1/admin/content/history", nil, alice...)
+	h := e.Do(t, "GET", "/v1/admin/content/history", nil, alice...)
 	if err := json.Unmarshal(h.Body(), &hist); err != nil || len(hist.Versions) != 6 || hist.Versions[0].Version != 6 || hist.Versions[5].Version != 1 {
 		t.Fatalf("history: %v %s", err, h.Body())
 	}
 	if v := hist.Versions[4]; v.Version != 2 || v.Author != "alice" || v.Note != "shorter message" || v.CreatedAt.IsZero() {
 		t.Errorf("history entry of v2: %+v", v)
 	}
-	if v1 := e.do(t, "GET", "/v1/admin/content/versions/1", nil, alice...); !bytes.Equal(v1.Body(), configs.Content) || header(v1, "ETag") != `"v1"` {
+	if v1 := e.Do(t, "GET", "/v1/admin/content/versions/1", nil, alice...); !bytes.Equal(v1.Body(), configs.Content) || edgetest.Header(v1, "ETag") != `"v1"` {
 		t.Errorf("version 1: %d", v1.StatusCode())
 	}
-	if r := e.do(t, "GET", "/v1/admin/content/versions/99", nil, alice...); r.StatusCode() != 404 {
+	if r := e.Do(t, "GET", "/v1/admin/content/versions/99", nil, alice...); r.StatusCode() != 404 {
 		t.Errorf("unknown version: %d", r.StatusCode())
 	}
-	if r := e.do(t, "GET", "/v1/admin/content/versions/x", nil, alice...); r.StatusCode() != 400 {
+	if r := e.Do(t, "GET", "/v1/admin/content/versions/x", nil, alice...); r.StatusCode() != 400 {
 		t.Errorf("malformed version: %d", r.StatusCode())
 	}
-	rb := e.do(t, "POST", "/v1/admin/content/rollback", []byte(`{"version":1}`), with(bob, "If-Match", `"v6"`)...)
-	if rb.StatusCode() != 200 || header(rb, "ETag") != `"v7"` {
+	rb := e.Do(t, "POST", "/v1/admin/content/rollback", []byte(`{"version":1}`), edgetest.With(bob, "If-Match", `"v6"`)...)
+	if rb.StatusCode() != 200 || edgetest.Header(rb, "ETag") != `"v7"` {
 		t.Fatalf("rollback: %d %s", rb.StatusCode(), rb.Body())
 	}
-	if msg, _ := bannerMessage(t, e, "/v1/snippets/demo/banner"); !strings.Contains(msg, "at any time") {
+	if msg, _ := edgetest.BannerMessage(t, e, "/v1/snippets/demo/banner"); !strings.Contains(msg, "at any time") {
 		t.Errorf("after rollback: %q", msg)
 	}
-	if r := e.do(t, "POST", "/v1/admin/content/rollback", []byte(`{"version":1}`), with(bob, "If-Match", `"v6"`)...); r.StatusCode() != 412 {
+	if r := e.Do(t, "POST", "/v1/admin/content/rollback", []byte(`{"version":1}`), edgetest.With(bob, "If-Match", `"v6"`)...); r.StatusCode() != 412 {
 		t.Errorf("stale rollback: %d", r.StatusCode())
 	}
 	var audit struct {
 		Entries []auditlog.Entry
 	}
-	a := e.do(t, "GET", "/v1/admin/audit?limit=3", nil, alice...)
+	a := e.Do(t, "GET", "/v1/admin/audit?limit=3", nil, alice...)
 	if err := json.Unmarshal(a.Body(), &audit); err != nil || len(audit.Entries) != 3 {
 		t.Fatalf("audit: %v %s", err, a.Body())
 	}
 	if top := audit.Entries[0]; top.Actor != "bob" || top.Action != "content.rollback" || top.Version != 7 {
 		t.Errorf("newest audit entry %+v", top)
 	}
-	if r := e.do(t, "GET", "/v1/admin/audit?limit=0", nil, alice...); r.StatusCode() != 400 {
+	if r := e.Do(t, "GET", "/v1/admin/audit?limit=0", nil, alice...); r.StatusCode() != 400 {
 		t.Errorf("audit limit 0: %d", r.StatusCode())
 	}
 	_ = fasthttp.StatusOK
@@ -283,28 +244,28 @@ func TestAdminContentLifecycle(t *testing.T) {
 // are archived in the content store.
 func TestPinnedBundlesOutliveChangesAndRestarts(t *testing.T) {
 	dir := t.TempDir()
-	now := func() time.Time { return testNow }
+	now := func() time.Time { return edgetest.Now }
 	st, err := fsstore.Open(dir, configs.Content, snippets.ValidateContent(now), now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := startEdge(t, shipped(t), Config{ContentStore: st, Operators: []auth.Operator{{Name: "alice", Token: aliceToken}}})
-	if err := e.srv.ApplyCurrent(context.Background()); err != nil {
+	e := edgetest.Start(t, edgetest.Options{Config: server.Config{ContentStore: st, Operators: []auth.Operator{{Name: "alice", Token: edgetest.AliceToken}}}})
+	if err := e.Server.ApplyCurrent(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	first := manifest(t, e)
-	firstJS := e.do(t, "GET", first.URL, nil).Body()
+	first := edgetest.Manifest(t, e)
+	firstJS := e.Do(t, "GET", first.URL, nil).Body()
 	firstJS = append([]byte(nil), firstJS...)
-	r := e.do(t, "PUT", "/v1/admin/notice", []byte(`{"message":{"en":"x"},"expires_at":"2027-01-01T00:00:00Z"}`), bearer(aliceToken)...)
+	r := e.Do(t, "PUT", "/v1/admin/notice", []byte(`{"message":{"en":"x"},"expires_at":"2027-01-01T00:00:00Z"}`), edgetest.Bearer(edgetest.AliceToken)...)
 	if r.StatusCode() != 200 {
 		t.Fatal(r.StatusCode(), string(r.Body()))
 	}
 	changed := bytes.Replace(configs.Content, []byte("at any time. If it is an emergency, call 9-1-1"), []byte("day or night. If it is an emergency, call 9-1-1"), 1)
-	r = e.do(t, "PUT", "/v1/admin/content", changed, with(bearer(aliceToken), "If-Match", `"v2"`, "Content-Type", "application/yaml")...)
+	r = e.Do(t, "PUT", "/v1/admin/content", changed, edgetest.With(edgetest.Bearer(edgetest.AliceToken), "If-Match", `"v2"`, "Content-Type", "application/yaml")...)
 	if r.StatusCode() != 200 {
 		t.Fatal(r.StatusCode(), string(r.Body()))
 	}
-	if second := manifest(t, e); second.URL == first.URL {
+	if second := edgetest.Manifest(t, e); second.URL == first.URL {
 		t.Fatal("the crisis message changed but the bundle did not")
 	}
 	// Wait for the archive writes (asynchronous) to land.
@@ -324,18 +285,18 @@ func TestPinnedBundlesOutliveChangesAndRestarts(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st2.Close() })
-	e2 := startEdge(t, shipped(t), Config{ContentStore: st2})
-	if err := e2.srv.ApplyCurrent(context.Background()); err != nil {
+	e2 := edgetest.Start(t, edgetest.Options{Config: server.Config{ContentStore: st2}})
+	if err := e2.Server.ApplyCurrent(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	old := e2.do(t, "GET", first.URL, nil)
+	old := e2.Do(t, "GET", first.URL, nil)
 	if old.StatusCode() != 200 || !bytes.Equal(old.Body(), firstJS) {
 		t.Errorf("pinned bundle after a restart: %d, same bytes %v", old.StatusCode(), bytes.Equal(old.Body(), firstJS))
 	}
-	if r := e2.do(t, "GET", "/v1/widget.0123456789abcdef.js", nil); r.StatusCode() != 404 {
+	if r := e2.Do(t, "GET", "/v1/widget.0123456789abcdef.js", nil); r.StatusCode() != 404 {
 		t.Errorf("never-built hash: %d", r.StatusCode())
 	}
-	if r := e2.do(t, "GET", "/v1/widget.../../etc/passwd.js", nil); r.StatusCode() != 404 {
+	if r := e2.Do(t, "GET", "/v1/widget.../../etc/passwd.js", nil); r.StatusCode() != 404 {
 		t.Errorf("path in the hash: %d", r.StatusCode())
 	}
 }
@@ -356,18 +317,13 @@ func (downArchive) BundleHashes(context.Context) ([]string, error) {
 
 func TestPinnedBundleArchiveDown(t *testing.T) {
 	dir := t.TempDir()
-	now := func() time.Time { return testNow }
-	st, err := fsstore.Open(dir, configs.Content, snippets.ValidateContent(now), now)
-	if err != nil {
-		t.Fatal(err)
+	st := edgetest.FileStore(t, dir)
+	e := edgetest.Start(t, edgetest.Options{Config: server.Config{ContentStore: downArchive{st}}})
+	r := e.Do(t, "GET", "/v1/widget.0123456789abcdef.js", nil)
+	if code, _ := edgetest.JSONError(t, r); r.StatusCode() != 503 || code != "widget_archive_unavailable" || edgetest.Header(r, "Retry-After") == "" {
+		t.Errorf("pinned bundle with the archive down: %d %s Retry-After %q, want 503 with Retry-After", r.StatusCode(), code, edgetest.Header(r, "Retry-After"))
 	}
-	t.Cleanup(func() { st.Close() })
-	e := startEdge(t, shipped(t), Config{ContentStore: downArchive{st}})
-	r := e.do(t, "GET", "/v1/widget.0123456789abcdef.js", nil)
-	if code, _ := jsonError(t, r); r.StatusCode() != 503 || code != "widget_archive_unavailable" || header(r, "Retry-After") == "" {
-		t.Errorf("pinned bundle with the archive down: %d %s Retry-After %q, want 503 with Retry-After", r.StatusCode(), code, header(r, "Retry-After"))
-	}
-	if w := e.do(t, "GET", "/v1/widget.js", nil); w.StatusCode() != 200 {
+	if w := e.Do(t, "GET", "/v1/widget.js", nil); w.StatusCode() != 200 {
 		t.Errorf("the current bundle must not depend on the archive: %d", w.StatusCode())
 	}
 }
@@ -385,7 +341,7 @@ func TestDryRunIsSpelledOut(t *testing.T) {
 		{"PUT", "/v1/admin/partners/mhcc/featured?dry_run=0", `{"featured":["stepped-care-2-0"]}`},
 		{"POST", "/v1/admin/content/rollback?dry_run=1", `{"version":1}`},
 	} {
-		r := e.do(t, c.method, c.uri, []byte(c.body), bearer(aliceToken)...)
+		r := e.Do(t, c.method, c.uri, []byte(c.body), edgetest.Bearer(edgetest.AliceToken)...)
 		var b web.ErrorBody
 		if r.StatusCode() != 400 || json.Unmarshal(r.Body(), &b) != nil || b.Error.Field != "dry_run" {
 			t.Errorf("%s %s: %d %s, want 400 naming dry_run", c.method, c.uri, r.StatusCode(), r.Body())

@@ -1,4 +1,4 @@
-package server
+package nojs_test
 
 import (
 	"html/template"
@@ -7,16 +7,15 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/signpost/edge/server/edgetest"
 	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
 )
 
 var (
-	reHref  = regexp.MustCompile(`href="((?:tel|sms):[^"]*)"`)
 	reClass = regexp.MustCompile(`class="([^"]*)"`)
 	reToken = regexp.MustCompile(`name="t" value="([^"]+)"`)
 )
@@ -45,21 +44,13 @@ func dialTargets(b *snippets.BannerView) []string {
 	return out
 }
 
-func hrefs(html string) []string {
-	var out []string
-	for _, m := range reHref.FindAllStringSubmatch(html, -1) {
-		out = append(out, strings.ReplaceAll(m[1], "&#43;", "+"))
-	}
-	return out
-}
-
 func TestBannerFragment(t *testing.T) {
-	e := startEdge(t, shipped(t), Config{})
+	e := edgetest.Start(t, edgetest.Options{})
 	for _, c := range []struct{ region, locale string }{{"CA-QC", "fr"}, {"CA", "en"}, {"GB", "en"}, {"US", "fr"}} {
-		r := e.do(t, "GET", "/v1/banner/demo.html?region="+c.region+"&locale="+c.locale, nil)
-		html := string(decode(t, r))
-		if r.StatusCode() != 200 || header(r, "Content-Type") != "text/html; charset=utf-8" {
-			t.Fatalf("%v: status %d %s", c, r.StatusCode(), header(r, "Content-Type"))
+		r := e.Do(t, "GET", "/v1/banner/demo.html?region="+c.region+"&locale="+c.locale, nil)
+		html := string(edgetest.Decode(t, r))
+		if r.StatusCode() != 200 || edgetest.Header(r, "Content-Type") != "text/html; charset=utf-8" {
+			t.Fatalf("%v: status %d %s", c, r.StatusCode(), edgetest.Header(r, "Content-Type"))
 		}
 		if strings.Contains(strings.ToLower(html), "<script") || strings.Contains(html, "style=") || strings.Contains(html, "<style") {
 			t.Errorf("%v: the fragment holds script or inline style:\n%s", c, html)
@@ -75,8 +66,8 @@ func TestBannerFragment(t *testing.T) {
 			t.Errorf("%v: no stylesheet link or language:\n%s", c, html)
 		}
 		// The same lines, in the same order, with the same targets as the snippet the widget draws.
-		s, _ := getSnippet(t, e, "/v1/snippets/demo/banner?region="+c.region+"&locale="+c.locale)
-		if got, want := hrefs(html), dialTargets(s.Banner); !slices.Equal(got, want) {
+		s, _ := edgetest.GetSnippet(t, e, "/v1/snippets/demo/banner?region="+c.region+"&locale="+c.locale)
+		if got, want := edgetest.Hrefs(html), dialTargets(s.Banner); !slices.Equal(got, want) {
 			t.Errorf("%v: tel/sms links\n got %v\nwant %v", c, got, want)
 		}
 		for _, l := range s.Banner.Lines {
@@ -85,12 +76,12 @@ func TestBannerFragment(t *testing.T) {
 			}
 		}
 		// Cached as snippets are: ETag, 304, and stale-if-error for an edge that cannot answer.
-		if cc := header(r, "Cache-Control"); !strings.Contains(cc, "no-cache") || !strings.Contains(cc, "stale-if-error=") {
+		if cc := edgetest.Header(r, "Cache-Control"); !strings.Contains(cc, "no-cache") || !strings.Contains(cc, "stale-if-error=") {
 			t.Errorf("Cache-Control %q", cc)
 		}
-		r2 := e.do(t, "GET", "/v1/banner/demo.html?region="+c.region+"&locale="+c.locale, nil, "If-None-Match", header(r, "ETag"))
-		if r2.StatusCode() != fasthttp.StatusNotModified || header(r, "ETag") == "" {
-			t.Errorf("%v: revalidation status %d (ETag %q)", c, r2.StatusCode(), header(r, "ETag"))
+		r2 := e.Do(t, "GET", "/v1/banner/demo.html?region="+c.region+"&locale="+c.locale, nil, "If-None-Match", edgetest.Header(r, "ETag"))
+		if r2.StatusCode() != fasthttp.StatusNotModified || edgetest.Header(r, "ETag") == "" {
+			t.Errorf("%v: revalidation status %d (ETag %q)", c, r2.StatusCode(), edgetest.Header(r, "ETag"))
 		}
 	}
 	// The snippets API's rules and errors.
@@ -100,37 +91,37 @@ func TestBannerFragment(t *testing.T) {
 		"/v1/banner/demo.html?locale=x_y_zzzz": {"400", "locale"},
 		"/v1/banner/demo":                      {"404", "not_found"},
 	} {
-		r := e.do(t, "GET", uri, nil)
-		code, field := jsonError(t, r)
+		r := e.Do(t, "GET", uri, nil)
+		code, field := edgetest.JSONError(t, r)
 		if got := []string{strconv.Itoa(r.StatusCode()), code}; got[0] != want[0] || (code != want[1] && field != want[1]) {
 			t.Errorf("%s: %d %s/%s, want %v", uri, r.StatusCode(), code, field, want)
 		}
 	}
-	r := e.do(t, "GET", "/v1/banner/demo.html?region=AQ", nil)
-	neutral := string(decode(t, r))
-	c := shipped(t)
+	r := e.Do(t, "GET", "/v1/banner/demo.html?region=AQ", nil)
+	neutral := string(edgetest.Decode(t, r))
+	c := edgetest.Shipped(t)
 	if r.StatusCode() != 200 || !strings.Contains(neutral, c.Unknown.DirectoryURL) || strings.Contains(neutral, "signpost-more") {
 		t.Errorf("AQ: %d, want the neutral banner with the directory link:\n%s", r.StatusCode(), neutral)
 	}
 }
 
 func TestBannerFragmentNotice(t *testing.T) {
-	c := shipped(t)
+	c := edgetest.Shipped(t)
 	c.Notices = append(c.Notices, &snippets.Notice{ID: "storm", Message: snippets.Text{"en": "Lines are busy after the storm", "fr": "Lignes occupées"},
-		URL: "https://example.org/storm", ExpiresAt: testNow.Add(time.Hour).Format(time.RFC3339)})
-	e := startEdge(t, c, Config{})
-	html := string(decode(t, e.do(t, "GET", "/v1/banner/demo.html?region=CA", nil)))
+		URL: "https://example.org/storm", ExpiresAt: edgetest.Now.Add(time.Hour).Format(time.RFC3339)})
+	e := edgetest.Start(t, edgetest.Options{Content: c})
+	html := string(edgetest.Decode(t, e.Do(t, "GET", "/v1/banner/demo.html?region=CA", nil)))
 	if !strings.Contains(html, `<p class="signpost-notice">Lines are busy after the storm <a href="https://example.org/storm">More information</a>`) {
 		t.Errorf("no notice:\n%s", html)
 	}
 }
 
 func TestBannerStylesheet(t *testing.T) {
-	e := startEdge(t, shipped(t), Config{})
-	r := e.do(t, "GET", "/v1/banner.css", nil)
-	css := string(decode(t, r))
-	if r.StatusCode() != 200 || !strings.HasPrefix(header(r, "Content-Type"), "text/css") || header(r, "ETag") == "" {
-		t.Fatalf("status %d, %s", r.StatusCode(), header(r, "Content-Type"))
+	e := edgetest.Start(t, edgetest.Options{})
+	r := e.Do(t, "GET", "/v1/banner.css", nil)
+	css := string(edgetest.Decode(t, r))
+	if r.StatusCode() != 200 || !strings.HasPrefix(edgetest.Header(r, "Content-Type"), "text/css") || edgetest.Header(r, "ETag") == "" {
+		t.Fatalf("status %d, %s", r.StatusCode(), edgetest.Header(r, "Content-Type"))
 	}
 	for _, line := range strings.Split(css, "\n") {
 		sel, decls, ok := strings.Cut(line, "{")
@@ -154,15 +145,15 @@ func TestBannerStylesheet(t *testing.T) {
 }
 
 func TestFramePage(t *testing.T) {
-	e := startEdge(t, shipped(t), Config{})
-	r := e.do(t, "GET", "/v1/frame/demo?region=CA-QC&locale=fr&components=banner,resources,feedback,exit&page=/aide", nil)
-	html := string(decode(t, r))
+	e := edgetest.Start(t, edgetest.Options{})
+	r := e.Do(t, "GET", "/v1/frame/demo?region=CA-QC&locale=fr&components=banner,resources,feedback,exit&page=/aide", nil)
+	html := string(edgetest.Decode(t, r))
 	if r.StatusCode() != 200 {
 		t.Fatalf("status %d: %s", r.StatusCode(), html)
 	}
-	csp := header(r, "Content-Security-Policy")
-	if !strings.Contains(csp, "frame-ancestors *") || strings.Contains(csp, "script-src") || header(r, "X-Frame-Options") != "" {
-		t.Errorf("framing: CSP %q, X-Frame-Options %q", csp, header(r, "X-Frame-Options"))
+	csp := edgetest.Header(r, "Content-Security-Policy")
+	if !strings.Contains(csp, "frame-ancestors *") || strings.Contains(csp, "script-src") || edgetest.Header(r, "X-Frame-Options") != "" {
+		t.Errorf("framing: CSP %q, X-Frame-Options %q", csp, edgetest.Header(r, "X-Frame-Options"))
 	}
 	for _, want := range []string{`<html lang="fr">`, "<title>", "<main>", `<aside class="signpost-exit" aria-label="Sortie rapide">`,
 		`target="_top"`, `action="/v1/feedback/form"`, `name="page" value="/aide"`, `name="region" value="CA-QC"`,
@@ -184,37 +175,17 @@ func TestFramePage(t *testing.T) {
 		"/v1/frame/demo?page=http://x.test/":   "page",
 		"/v1/frame/demo?region=C4":             "region",
 	} {
-		r := e.do(t, "GET", uri, nil)
-		if _, f := jsonError(t, r); r.StatusCode() != 400 || f != field {
+		r := e.Do(t, "GET", uri, nil)
+		if _, f := edgetest.JSONError(t, r); r.StatusCode() != 400 || f != field {
 			t.Errorf("%s: %d field %q, want 400 %s", uri, r.StatusCode(), f, field)
 		}
 	}
 }
 
-// formEdge is an intake edge with a clock the test moves, and the frame's form as a browser
-// would send it.
-type formEdge struct {
-	*intakeEdge
-	now *atomic.Pointer[time.Time]
-}
-
-func startFormEdge(t *testing.T, cfg Config) *formEdge {
-	now := &atomic.Pointer[time.Time]{}
-	t0 := testNow
-	now.Store(&t0)
-	cfg.Now = func() time.Time { return *now.Load() }
-	return &formEdge{startIntake(t, cfg), now}
-}
-
-func (e *formEdge) advance(d time.Duration) {
-	t := e.now.Load().Add(d)
-	e.now.Store(&t)
-}
-
 // form loads the frame page and returns its form's fields with changes (name, value; "" deletes).
-func (e *formEdge) form(t *testing.T, query string, changes ...string) url.Values {
+func form(t *testing.T, e *edgetest.Edge, query string, changes ...string) url.Values {
 	t.Helper()
-	html := string(e.req(t, "192.0.2.1", "GET", "/v1/frame/demo?"+query, nil).Body())
+	html := string(e.DoFrom(t, "192.0.2.1", "GET", "/v1/frame/demo?"+query, nil).Body())
 	m := reToken.FindStringSubmatch(html)
 	if m == nil {
 		t.Fatalf("no signed time in the form:\n%s", html)
@@ -231,9 +202,9 @@ func (e *formEdge) form(t *testing.T, query string, changes ...string) url.Value
 	return v
 }
 
-func (e *formEdge) send(t *testing.T, v url.Values, headers ...string) (*fasthttp.Response, string) {
+func send(t *testing.T, e *edgetest.Edge, v url.Values, headers ...string) (*fasthttp.Response, string) {
 	t.Helper()
 	h := append([]string{"Content-Type", "application/x-www-form-urlencoded", "Origin", "http://edge.test"}, headers...)
-	r := e.req(t, "192.0.2.1", "POST", "/v1/feedback/form", []byte(v.Encode()), h...)
+	r := e.DoFrom(t, "192.0.2.1", "POST", "/v1/feedback/form", []byte(v.Encode()), h...)
 	return r, string(r.Body())
 }

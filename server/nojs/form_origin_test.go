@@ -1,4 +1,4 @@
-package server
+package nojs_test
 
 import (
 	"context"
@@ -17,6 +17,8 @@ import (
 	"github.com/signpost/edge/feedback/logstore"
 	"github.com/signpost/edge/feedback/spent"
 	"github.com/signpost/edge/internal/redistest"
+	"github.com/signpost/edge/server"
+	"github.com/signpost/edge/server/edgetest"
 	"github.com/valyala/fasthttp"
 )
 
@@ -25,7 +27,7 @@ import (
 
 // postForm posts v as the frame's form from ip with origin in Origin ("" sends no Origin). It
 // may run on any goroutine.
-func (e *formEdge) postForm(ip string, v url.Values, origin string) (int, string, error) {
+func postForm(e *edgetest.Edge, ip string, v url.Values, origin string) (int, string, error) {
 	req := fasthttp.AcquireRequest()
 	defer fasthttp.ReleaseRequest(req)
 	req.Header.SetMethod("POST")
@@ -36,7 +38,7 @@ func (e *formEdge) postForm(ip string, v url.Values, origin string) (int, string
 	}
 	req.SetBodyString(v.Encode())
 	resp := &fasthttp.Response{}
-	if err := e.client(ip).DoTimeout(req, resp, testRequestTimeout); err != nil {
+	if err := e.Client(ip).DoTimeout(req, resp, edgetest.RequestTimeout); err != nil {
 		return 0, "", err
 	}
 	return resp.StatusCode(), string(resp.Body()), nil
@@ -46,7 +48,7 @@ func (e *formEdge) postForm(ip string, v url.Values, origin string) (int, string
 // visitor's language that says the feedback was not sent and still shows the region's crisis
 // lines: "null" (a sandboxed frame, a no-referrer page), none (a script), another site's.
 func TestFeedbackFormOrigin(t *testing.T) {
-	e := startFormEdge(t, Config{})
+	e := edgetest.Start(t, edgetest.Options{Intake: true})
 	const (
 		hidden   = "Your feedback was not sent: the page holding this form hides where it comes from"
 		foreign  = "Your feedback was not sent: this form can only be sent from its own page."
@@ -68,13 +70,13 @@ func TestFeedbackFormOrigin(t *testing.T) {
 		// The host is the proof; the scheme is whatever a TLS-ending proxy left.
 		{"its own, over https", "https://edge.test", "region=CA", 200, []string{"Thank you for your feedback."}},
 	} {
-		v := e.form(t, c.query, "comment", "from "+c.name)
+		v := form(t, e, c.query, "comment", "from "+c.name)
 		if strings.Contains(c.query, "fr") {
 			v.Set("locale", "fr")
 			v.Set("region", "CA-QC")
 		}
-		e.advance(5 * time.Second)
-		code, html, err := e.postForm("192.0.2.40", v, c.origin)
+		e.Advance(5 * time.Second)
+		code, html, err := postForm(e, "192.0.2.40", v, c.origin)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -90,7 +92,7 @@ func TestFeedbackFormOrigin(t *testing.T) {
 			t.Errorf("%s: want the refusal in an alert, the banner, and no form to send from there again:\n%s", c.name, html)
 		}
 	}
-	rs := e.records(t)
+	rs := e.Records(t)
 	if len(rs) != 2 {
 		t.Fatalf("%d records, want the 2 sent from the frame page's own origin", len(rs))
 	}
@@ -99,7 +101,7 @@ func TestFeedbackFormOrigin(t *testing.T) {
 			t.Errorf("stored: %q", r.Comment)
 		}
 	}
-	m := string(e.req(t, "192.0.2.41", "GET", "/metrics", nil).Body())
+	m := string(e.DoFrom(t, "192.0.2.41", "GET", "/metrics", nil).Body())
 	for _, w := range []string{`signpost_feedback_rejected_total{reason="origin_required"} 3`, `signpost_feedback_rejected_total{reason="origin_not_allowed"} 4`} {
 		if !strings.Contains(m, w) {
 			t.Errorf("metrics lack %s", w)
@@ -110,69 +112,69 @@ func TestFeedbackFormOrigin(t *testing.T) {
 // TestFramePageReferrerPolicy: the frame page sends no referrer to other origins and its own
 // origin with its form (under no-referrer a browser would send "Origin: null" to its own origin).
 func TestFramePageReferrerPolicy(t *testing.T) {
-	e := startFormEdge(t, Config{})
-	r := e.req(t, "192.0.2.42", "GET", "/v1/frame/demo?region=CA", nil)
+	e := edgetest.Start(t, edgetest.Options{Intake: true})
+	r := e.DoFrom(t, "192.0.2.42", "GET", "/v1/frame/demo?region=CA", nil)
 	html := string(r.Body())
-	if rp := header(r, "Referrer-Policy"); rp != "same-origin" {
+	if rp := edgetest.Header(r, "Referrer-Policy"); rp != "same-origin" {
 		t.Errorf("Referrer-Policy %q, want same-origin", rp)
 	}
 	if !strings.Contains(html, `<meta name="referrer" content="same-origin">`) || strings.Contains(html, "no-referrer") {
 		t.Errorf("the page's referrer policy:\n%s", html)
 	}
 	// The form's answers are the same page, with the same policy.
-	v := e.form(t, "region=CA")
-	e.advance(5 * time.Second)
-	if r, html := e.send(t, v); header(r, "Referrer-Policy") != "same-origin" || !strings.Contains(html, `content="same-origin"`) {
-		t.Errorf("answer: Referrer-Policy %q", header(r, "Referrer-Policy"))
+	v := form(t, e, "region=CA")
+	e.Advance(5 * time.Second)
+	if r, html := send(t, e, v); edgetest.Header(r, "Referrer-Policy") != "same-origin" || !strings.Contains(html, `content="same-origin"`) {
+		t.Errorf("answer: Referrer-Policy %q", edgetest.Header(r, "Referrer-Policy"))
 	}
 }
 
 // TestFeedbackFormTokenOnce: each form the frame page renders is taken once. Spent when its
 // submission is about to be stored; a form refused for a field to correct keeps its token.
 func TestFeedbackFormTokenOnce(t *testing.T) {
-	e := startFormEdge(t, Config{})
+	e := edgetest.Start(t, edgetest.Options{Intake: true})
 	// Two forms rendered in the same millisecond (this clock stands still) hold two tokens.
-	a := e.form(t, "region=CA", "comment", "first form")
-	b := e.form(t, "region=CA", "comment", "second form")
+	a := form(t, e, "region=CA", "comment", "first form")
+	b := form(t, e, "region=CA", "comment", "second form")
 	if a.Get("t") == b.Get("t") {
 		t.Fatalf("two forms, one token %s", a.Get("t"))
 	}
-	e.advance(10 * time.Second)
+	e.Advance(10 * time.Second)
 	// Refused for a missing answer, then corrected and sent with the same token: taken.
-	c := e.form(t, "region=CA", "found", "", "comment", "corrected")
-	e.advance(10 * time.Second)
-	if r, _ := e.send(t, c); r.StatusCode() != 400 {
+	c := form(t, e, "region=CA", "found", "", "comment", "corrected")
+	e.Advance(10 * time.Second)
+	if r, _ := send(t, e, c); r.StatusCode() != 400 {
 		t.Fatalf("no answer: %d", r.StatusCode())
 	}
 	c.Set("found", "no")
-	if r, html := e.send(t, c); r.StatusCode() != 200 {
+	if r, html := send(t, e, c); r.StatusCode() != 200 {
 		t.Fatalf("corrected, with the same token: %d, want 200:\n%s", r.StatusCode(), html)
 	}
 	for _, v := range []url.Values{a, b} {
-		if r, html := e.send(t, v); r.StatusCode() != 200 {
+		if r, html := send(t, e, v); r.StatusCode() != 200 {
 			t.Fatalf("%s: %d\n%s", v.Get("comment"), r.StatusCode(), html)
 		}
 	}
 	// The same token again, with other words: refused, not stored; the page keeps them.
 	a.Set("comment", "the same form, other words")
-	r, html := e.send(t, a)
+	r, html := send(t, e, a)
 	if r.StatusCode() != 409 || !strings.Contains(html, "This form was already sent") || !strings.Contains(html, ">the same form, other words</textarea>") ||
 		!strings.Contains(html, `class="signpost-banner"`) {
 		t.Errorf("replay: %d, want 409 with the comment kept and the banner:\n%s", r.StatusCode(), html)
 	}
 	// A replayed comment that reads like a crisis still brings the crisis lines first.
 	a.Set("comment", "I want to die")
-	r, html = e.send(t, a)
+	r, html = send(t, e, a)
 	if i, j := strings.Index(html, `class="signpost-crisis"`), strings.Index(html, "This form was already sent"); r.StatusCode() != 409 || i < 0 || j < 0 {
 		t.Errorf("crisis replay: %d, crisis box at %d, message at %d:\n%s", r.StatusCode(), i, j, html)
 	}
-	if n := len(e.records(t)); n != 3 {
+	if n := len(e.Records(t)); n != 3 {
 		t.Fatalf("%d records, want 3", n)
 	}
 
 	// One token sent eight times at once, each with its own words: taken once.
-	d := e.form(t, "region=CA")
-	e.advance(10 * time.Second)
+	d := form(t, e, "region=CA")
+	e.Advance(10 * time.Second)
 	var wg sync.WaitGroup
 	codes := make([]int, 8)
 	for i := range codes {
@@ -184,7 +186,7 @@ func TestFeedbackFormTokenOnce(t *testing.T) {
 				v[k] = vs
 			}
 			v.Set("comment", "at once "+strconv.Itoa(i))
-			code, _, err := e.postForm("192.0.2."+strconv.Itoa(100+i), v, "http://edge.test")
+			code, _, err := postForm(e, "192.0.2."+strconv.Itoa(100+i), v, "http://edge.test")
 			if err != nil {
 				t.Error(err)
 			}
@@ -204,10 +206,10 @@ func TestFeedbackFormTokenOnce(t *testing.T) {
 	if taken != 1 || refused != 7 {
 		t.Errorf("one token sent 8 times at once: %v, want one 200 and seven 409", codes)
 	}
-	if n := len(e.records(t)); n != 4 {
+	if n := len(e.Records(t)); n != 4 {
 		t.Errorf("%d records, want 4", n)
 	}
-	if m := string(e.req(t, "192.0.2.41", "GET", "/metrics", nil).Body()); !strings.Contains(m, `signpost_feedback_rejected_total{reason="form_already_sent"} 9`) {
+	if m := string(e.DoFrom(t, "192.0.2.41", "GET", "/metrics", nil).Body()); !strings.Contains(m, `signpost_feedback_rejected_total{reason="form_already_sent"} 9`) {
 		t.Error("replays not counted by their code")
 	}
 }
@@ -234,17 +236,17 @@ func TestFeedbackFormTokenKeptWhenNotStored(t *testing.T) {
 	}
 	t.Cleanup(func() { st.Close() })
 	fs := &flakyStore{Store: st}
-	e := startFormEdge(t, Config{Feedback: fs})
-	v := e.form(t, "region=CA", "comment", "sent when the disk failed")
-	e.advance(10 * time.Second)
+	e := edgetest.Start(t, edgetest.Options{Intake: true, Config: server.Config{Feedback: fs}})
+	v := form(t, e, "region=CA", "comment", "sent when the disk failed")
+	e.Advance(10 * time.Second)
 	fs.fail.Store(true)
-	if r, _ := e.send(t, v); r.StatusCode() != 503 {
+	if r, _ := send(t, e, v); r.StatusCode() != 503 {
 		t.Fatalf("store failing: %d, want 503", r.StatusCode())
 	}
-	if r, html := e.send(t, v); r.StatusCode() != 200 {
+	if r, html := send(t, e, v); r.StatusCode() != 200 {
 		t.Fatalf("sent again: %d, want 200 (the token was not spent):\n%s", r.StatusCode(), html)
 	}
-	if n := len(e.records(t)); n != 1 {
+	if n := len(e.Records(t)); n != 1 {
 		t.Errorf("%d records, want 1", n)
 	}
 }
@@ -256,16 +258,16 @@ func TestFeedbackFormLegacyToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := startFormEdge(t, Config{IPHasher: h})
-	v := e.form(t, "region=CA", "comment", "open across a deploy")
-	ms := strconv.FormatInt(testNow.UnixMilli(), 36)
+	e := edgetest.Start(t, edgetest.Options{Intake: true, Config: server.Config{IPHasher: h}})
+	v := form(t, e, "region=CA", "comment", "open across a deploy")
+	ms := strconv.FormatInt(edgetest.Now.UnixMilli(), 36)
 	v.Set("t", ms+"."+h.HashText("signpost form\x00demo\x00"+ms))
-	e.advance(time.Minute)
-	if r, html := e.send(t, v); r.StatusCode() != 200 || !strings.Contains(html, "Thank you") || len(e.records(t)) != 1 {
-		t.Fatalf("legacy token: %d, %d records\n%s", r.StatusCode(), len(e.records(t)), html)
+	e.Advance(time.Minute)
+	if r, html := send(t, e, v); r.StatusCode() != 200 || !strings.Contains(html, "Thank you") || len(e.Records(t)) != 1 {
+		t.Fatalf("legacy token: %d, %d records\n%s", r.StatusCode(), len(e.Records(t)), html)
 	}
 	v.Set("comment", "again")
-	if r, _ := e.send(t, v); r.StatusCode() != 409 {
+	if r, _ := send(t, e, v); r.StatusCode() != 409 {
 		t.Errorf("legacy token again: %d, want 409", r.StatusCode())
 	}
 }
@@ -282,7 +284,7 @@ func TestFeedbackFormTokenOnceRedis(t *testing.T) {
 	open := func() *spent.Redis {
 		rdb := redis.NewClient(&redis.Options{Addr: srv.Addr(), MaxRetries: 1, DialTimeout: 300 * time.Millisecond})
 		st := spent.OpenRedis(rdb, "signpost:", spent.Options{Logger: slog.New(slog.DiscardHandler),
-			Now: func() time.Time { return testNow }, Interval: 50 * time.Millisecond})
+			Now: func() time.Time { return edgetest.Now }, Interval: 50 * time.Millisecond})
 		t.Cleanup(func() {
 			st.Close()
 			rdb.Close()
@@ -290,24 +292,24 @@ func TestFeedbackFormTokenOnceRedis(t *testing.T) {
 		return st
 	}
 	ta, tb := open(), open()
-	a := startFormEdge(t, Config{IPHasher: h, FormTokens: ta})
-	b := startFormEdge(t, Config{IPHasher: h, FormTokens: tb})
+	a := edgetest.Start(t, edgetest.Options{Intake: true, Config: server.Config{IPHasher: h, FormTokens: ta}})
+	b := edgetest.Start(t, edgetest.Options{Intake: true, Config: server.Config{IPHasher: h, FormTokens: tb}})
 	advance := func() {
-		a.advance(10 * time.Second)
-		b.advance(10 * time.Second)
+		a.Advance(10 * time.Second)
+		b.Advance(10 * time.Second)
 	}
-	send := func(e *formEdge, v url.Values, comment string) int {
+	send := func(e *edgetest.Edge, v url.Values, comment string) int {
 		t.Helper()
 		v.Set("comment", comment)
-		code, _, err := e.postForm("192.0.2.50", v, "http://edge.test")
+		code, _, err := postForm(e, "192.0.2.50", v, "http://edge.test")
 		if err != nil {
 			t.Fatal(err)
 		}
 		return code
 	}
 
-	f := a.form(t, "region=CA")
-	g := b.form(t, "region=CA")
+	f := form(t, a, "region=CA")
+	g := form(t, b, "region=CA")
 	advance()
 	if code := send(a, f, "f on a"); code != 200 {
 		t.Fatalf("f on a: %d", code)
@@ -323,7 +325,7 @@ func TestFeedbackFormTokenOnceRedis(t *testing.T) {
 	}
 
 	srv.Stop()
-	d := a.form(t, "region=CA")
+	d := form(t, a, "region=CA")
 	advance()
 	if code := send(a, d, "d on a, Redis away"); code != 200 {
 		t.Fatalf("a form sent while Redis is away: %d, want 200 (the form keeps taking feedback)", code)
@@ -342,7 +344,7 @@ func TestFeedbackFormTokenOnceRedis(t *testing.T) {
 	if code := send(b, d, "d on b, Redis back"); code != 409 {
 		t.Errorf("a token spent on a during the outage, on b after it: %d, want 409", code)
 	}
-	if na, nb := len(a.records(t)), len(b.records(t)); na != 2 || nb != 1 {
+	if na, nb := len(a.Records(t)), len(b.Records(t)); na != 2 || nb != 1 {
 		t.Errorf("records: a %d, b %d; want 2 and 1", na, nb)
 	}
 }

@@ -1,8 +1,7 @@
-package server
+package nojs_test
 
 import (
 	"context"
-	"github.com/signpost/edge/snippets"
 	"strconv"
 	"strings"
 	"testing"
@@ -11,8 +10,11 @@ import (
 	"github.com/signpost/edge/configs"
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/contentstore/fsstore"
+	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/asset"
+	"github.com/signpost/edge/server/edgetest"
 	"github.com/signpost/edge/server/nojs"
+	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
 )
 
@@ -32,34 +34,34 @@ const bogusHosts = 300
 // the request sent, so the answer does not vary on Host and says so; a stream of made-up hosts
 // gets the real partner's cached answer, and compresses nothing.
 func TestFragmentPublicOrigin(t *testing.T) {
-	_, ln := startEmbedEdge(t, Config{PublicOrigin: publicOrigin + "/"})
-	real := embedGet(t, ln, "192.0.2.1", "edge.internal:8080", fragmentURI, "Accept-Encoding", "gzip, br")
-	html := string(decode(t, real))
-	if real.StatusCode() != 200 || header(real, "Vary") != "Accept-Encoding" || header(real, "Content-Encoding") != "br" {
-		t.Fatalf("status %d, Vary %q, Content-Encoding %q; want 200, Accept-Encoding, br", real.StatusCode(), header(real, "Vary"), header(real, "Content-Encoding"))
+	e := edgetest.Start(t, edgetest.Options{Config: server.Config{PublicOrigin: publicOrigin + "/"}})
+	real := e.GetAs(t, "192.0.2.1", "edge.internal:8080", fragmentURI, "Accept-Encoding", "gzip, br")
+	html := string(edgetest.Decode(t, real))
+	if real.StatusCode() != 200 || edgetest.Header(real, "Vary") != "Accept-Encoding" || edgetest.Header(real, "Content-Encoding") != "br" {
+		t.Fatalf("status %d, Vary %q, Content-Encoding %q; want 200, Accept-Encoding, br", real.StatusCode(), edgetest.Header(real, "Vary"), edgetest.Header(real, "Content-Encoding"))
 	}
 	if !strings.Contains(html, `<link rel="stylesheet" href="`+publicOrigin+`/v1/banner.css">`) ||
 		!strings.Contains(html, `href="`+publicOrigin+`/v1/frame/demo?locale=fr&amp;region=`) || strings.Contains(html, "edge.internal") {
 		t.Errorf("links do not name the public origin:\n%s", html)
 	}
-	tag := header(real, "ETag")
+	tag := edgetest.Header(real, "ETag")
 	before := asset.Counted()
 	for i := range bogusHosts {
-		r := embedGet(t, ln, "198.51.100.7", "x"+strconv.Itoa(i)+".example", fragmentURI, "Accept-Encoding", "gzip, br")
-		if r.StatusCode() != 200 || header(r, "ETag") != tag || string(decode(t, r)) != html {
-			t.Fatalf("host x%d.example: %d, ETag %q (the real one %q)", i, r.StatusCode(), header(r, "ETag"), tag)
+		r := e.GetAs(t, "198.51.100.7", "x"+strconv.Itoa(i)+".example", fragmentURI, "Accept-Encoding", "gzip, br")
+		if r.StatusCode() != 200 || edgetest.Header(r, "ETag") != tag || string(edgetest.Decode(t, r)) != html {
+			t.Fatalf("host x%d.example: %d, ETag %q (the real one %q)", i, r.StatusCode(), edgetest.Header(r, "ETag"), tag)
 		}
 	}
 	if got := asset.Counted(); got != before {
 		t.Errorf("the stream of hosts compressed: assets made %+v, before %+v", got, before)
 	}
-	again := embedGet(t, ln, "192.0.2.1", "edge.internal:8080", fragmentURI, "Accept-Encoding", "gzip, br", "If-None-Match", tag)
-	if again.StatusCode() != fasthttp.StatusNotModified || header(again, "Vary") != "Accept-Encoding" {
-		t.Errorf("the real partner's revalidation after the stream: %d, Vary %q", again.StatusCode(), header(again, "Vary"))
+	again := e.GetAs(t, "192.0.2.1", "edge.internal:8080", fragmentURI, "Accept-Encoding", "gzip, br", "If-None-Match", tag)
+	if again.StatusCode() != fasthttp.StatusNotModified || edgetest.Header(again, "Vary") != "Accept-Encoding" {
+		t.Errorf("the real partner's revalidation after the stream: %d, Vary %q", again.StatusCode(), edgetest.Header(again, "Vary"))
 	}
 	// The builder writes the public origin, and says the name fetched under does not matter.
-	e := startEdge(t, shipped(t), Config{PublicOrigin: publicOrigin})
-	c := embedCodeOf(t, e, "partner=demo&region=CA-QC&locale=fr")
+	pub := edgetest.Start(t, edgetest.Options{Config: server.Config{PublicOrigin: publicOrigin}})
+	c := edgetest.EmbedCode(t, pub, "partner=demo&region=CA-QC&locale=fr")
 	if c.Fragment != publicOrigin+fragmentURI || !strings.Contains(c.SSI, "proxy_pass "+publicOrigin+fragmentURI+";") ||
 		c.IncludeCSP != "style-src "+publicOrigin || !strings.Contains(c.Pinned, `src="`+publicOrigin+"/v1/widget.") ||
 		!strings.Contains(c.FragmentLinks, "name "+publicOrigin+", this edge's public address, whatever name") {
@@ -72,12 +74,12 @@ func TestFragmentPublicOrigin(t *testing.T) {
 // its own links, from the one drawing every host shares: nothing is compressed or kept per host,
 // and the real partner's answer is the same after the stream as before.
 func TestFragmentFollowsHost(t *testing.T) {
-	_, ln := startEmbedEdge(t, Config{})
+	e := edgetest.Start(t, edgetest.Options{})
 	const host = "edge.example:8443"
-	real := embedGet(t, ln, "192.0.2.1", host, fragmentURI, "Accept-Encoding", "gzip, br")
-	html := string(decode(t, real))
-	if real.StatusCode() != 200 || header(real, "Vary") != "Accept-Encoding, Host" || header(real, "Content-Encoding") != "" {
-		t.Fatalf("status %d, Vary %q, Content-Encoding %q; want 200, \"Accept-Encoding, Host\", none", real.StatusCode(), header(real, "Vary"), header(real, "Content-Encoding"))
+	real := e.GetAs(t, "192.0.2.1", host, fragmentURI, "Accept-Encoding", "gzip, br")
+	html := string(edgetest.Decode(t, real))
+	if real.StatusCode() != 200 || edgetest.Header(real, "Vary") != "Accept-Encoding, Host" || edgetest.Header(real, "Content-Encoding") != "" {
+		t.Fatalf("status %d, Vary %q, Content-Encoding %q; want 200, \"Accept-Encoding, Host\", none", real.StatusCode(), edgetest.Header(real, "Vary"), edgetest.Header(real, "Content-Encoding"))
 	}
 	if !strings.Contains(html, `<link rel="stylesheet" href="https://`+host+`/v1/banner.css">`) || !strings.Contains(html, `href="https://`+host+`/v1/frame/demo?`) {
 		t.Errorf("links do not name the Host:\n%s", html)
@@ -85,44 +87,44 @@ func TestFragmentFollowsHost(t *testing.T) {
 	before := asset.Counted()
 	for i := range bogusHosts {
 		bogus := "x" + strconv.Itoa(i) + ".example"
-		r := embedGet(t, ln, "198.51.100.7", bogus, fragmentURI, "Accept-Encoding", "gzip, br")
-		got := string(decode(t, r))
-		if r.StatusCode() != 200 || header(r, "Vary") != "Accept-Encoding, Host" || header(r, "ETag") == header(real, "ETag") ||
+		r := e.GetAs(t, "198.51.100.7", bogus, fragmentURI, "Accept-Encoding", "gzip, br")
+		got := string(edgetest.Decode(t, r))
+		if r.StatusCode() != 200 || edgetest.Header(r, "Vary") != "Accept-Encoding, Host" || edgetest.Header(r, "ETag") == edgetest.Header(real, "ETag") ||
 			strings.Replace(got, "https://"+bogus, "https://"+host, -1) != html {
-			t.Fatalf("host %s: %d, Vary %q, ETag %q:\n%s", bogus, r.StatusCode(), header(r, "Vary"), header(r, "ETag"), got)
+			t.Fatalf("host %s: %d, Vary %q, ETag %q:\n%s", bogus, r.StatusCode(), edgetest.Header(r, "Vary"), edgetest.Header(r, "ETag"), got)
 		}
 	}
 	if got := asset.Counted(); got != before {
 		t.Errorf("the stream of hosts compressed: assets made %+v, before %+v", got, before)
 	}
-	again := embedGet(t, ln, "192.0.2.1", host, fragmentURI, "Accept-Encoding", "gzip, br")
-	if string(again.Body()) != html || header(again, "ETag") != header(real, "ETag") {
+	again := e.GetAs(t, "192.0.2.1", host, fragmentURI, "Accept-Encoding", "gzip, br")
+	if string(again.Body()) != html || edgetest.Header(again, "ETag") != edgetest.Header(real, "ETag") {
 		t.Errorf("the real partner's answer changed after the stream")
 	}
-	if r := embedGet(t, ln, "192.0.2.1", host, fragmentURI, "If-None-Match", header(real, "ETag")); r.StatusCode() != fasthttp.StatusNotModified ||
-		header(r, "Vary") != "Accept-Encoding, Host" {
-		t.Errorf("revalidation: %d, Vary %q", r.StatusCode(), header(r, "Vary"))
+	if r := e.GetAs(t, "192.0.2.1", host, fragmentURI, "If-None-Match", edgetest.Header(real, "ETag")); r.StatusCode() != fasthttp.StatusNotModified ||
+		edgetest.Header(r, "Vary") != "Accept-Encoding, Host" {
+		t.Errorf("revalidation: %d, Vary %q", r.StatusCode(), edgetest.Header(r, "Vary"))
 	}
 	// Byte for byte what drawing the fragment for that origin gives, for every form of host.
-	c := shipped(t)
+	c := edgetest.Shipped(t)
 	for host, origin := range map[string]string{"localhost:8080": "http://localhost:8080", "[2001:db8::1]:8443": "https://[2001:db8::1]:8443",
 		"Edge.Example": "https://edge.example", "127.0.0.1": "http://127.0.0.1"} {
-		want, _, err := nojs.Fragment(c, c.Partners["demo"], "fr", "CA-QC", origin, testNow)
+		want, _, err := nojs.Fragment(c, c.Partners["demo"], "fr", "CA-QC", origin, edgetest.Now)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := embedGet(t, ln, "192.0.2.1", host, fragmentURI).Body(); string(got) != string(want) {
+		if got := e.GetAs(t, "192.0.2.1", host, fragmentURI).Body(); string(got) != string(want) {
 			t.Errorf("Host %s:\n%s\nwant\n%s", host, got, want)
 		}
 	}
 	// The builder says what the partner's server must send: the edge's public name.
-	e := startEdge(t, shipped(t), Config{})
-	get, head := e.do(t, "GET", fragmentURI, nil), e.do(t, "HEAD", fragmentURI, nil)
-	if head.StatusCode() != 200 || head.Header.ContentLength() != len(get.Body()) || header(head, "ETag") != header(get, "ETag") {
+	e = edgetest.Start(t, edgetest.Options{})
+	get, head := e.Do(t, "GET", fragmentURI, nil), e.Do(t, "HEAD", fragmentURI, nil)
+	if head.StatusCode() != 200 || head.Header.ContentLength() != len(get.Body()) || edgetest.Header(head, "ETag") != edgetest.Header(get, "ETag") {
 		t.Errorf("HEAD: %d, Content-Length %d (GET: %d bytes), ETag %q (GET: %q)", head.StatusCode(), head.Header.ContentLength(),
-			len(get.Body()), header(head, "ETag"), header(get, "ETag"))
+			len(get.Body()), edgetest.Header(head, "ETag"), edgetest.Header(get, "ETag"))
 	}
-	if code := embedCodeOf(t, e, "partner=demo"); !strings.Contains(code.FragmentLinks, "here https://edge.test.") ||
+	if code := edgetest.EmbedCode(t, e, "partner=demo"); !strings.Contains(code.FragmentLinks, "here https://edge.test.") ||
 		!strings.Contains(code.FragmentLinks, "EDGE_PUBLIC_ORIGIN") {
 		t.Errorf("builder without a public origin: %s", code.FragmentLinks)
 	}
@@ -149,15 +151,15 @@ func (a oneArchived) BundleHashes(context.Context) ([]string, error) { return []
 // or not at all. Every route that draws on demand is asked, with keys never asked before.
 func TestNoBestCompressionOnRequest(t *testing.T) {
 	dir := t.TempDir()
-	now := func() time.Time { return testNow }
+	now := func() time.Time { return edgetest.Now }
 	store, err := fsstore.Open(dir, configs.Content, snippets.ValidateContent(now), now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
 	archive := oneArchived{Store: store, hash: "0123456789abcdef", js: []byte(strings.Repeat("/* an archived bundle */ window.x = 1;\n", 200))}
-	e := startEdge(t, shipped(t), Config{ContentStore: archive})
-	pub := startEdge(t, shipped(t), Config{PublicOrigin: publicOrigin})
+	e := edgetest.Start(t, edgetest.Options{Config: server.Config{ContentStore: archive}})
+	pub := edgetest.Start(t, edgetest.Options{Config: server.Config{PublicOrigin: publicOrigin}})
 	before := asset.Counted()
 	uris := []string{"/", "/demo.css", "/favicon.ico", "/v1/widget.js", "/v1/widget.json", "/v1/banner.css", "/embed?partner=demo",
 		"/embed/code?partner=mhcc", "/embed/preview?partner=demo&way=include", "/embed/embed.js", "/v1/frame/demo?region=CA-BC"}
@@ -168,14 +170,14 @@ func TestNoBestCompressionOnRequest(t *testing.T) {
 		}
 	}
 	for _, uri := range uris {
-		for _, s := range []*edge{e, pub} {
-			if r := s.do(t, "GET", uri, nil, "Accept-Encoding", "gzip, br"); r.StatusCode() != 200 {
+		for _, s := range []*edgetest.Edge{e, pub} {
+			if r := s.Do(t, "GET", uri, nil, "Accept-Encoding", "gzip, br"); r.StatusCode() != 200 {
 				t.Fatalf("%s: %d %s", uri, r.StatusCode(), r.Body())
 			}
 		}
 	}
 	// A bundle a page is pinned to that this process never built: loaded from the archive.
-	if r := e.do(t, "GET", "/v1/widget."+archive.hash+".js", nil, "Accept-Encoding", "br"); r.StatusCode() != 200 || string(decode(t, r)) != string(archive.js) {
+	if r := e.Do(t, "GET", "/v1/widget."+archive.hash+".js", nil, "Accept-Encoding", "br"); r.StatusCode() != 200 || string(edgetest.Decode(t, r)) != string(archive.js) {
 		t.Fatalf("archived bundle: %d", r.StatusCode())
 	}
 	got := asset.Counted()

@@ -1,4 +1,4 @@
-package server
+package intake_test
 
 import (
 	"context"
@@ -11,7 +11,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-	"github.com/signpost/edge/internal/redistest"
+	"github.com/signpost/edge/server"
+	"github.com/signpost/edge/server/edgetest"
 	"github.com/signpost/edge/usage"
 	"github.com/valyala/fasthttp"
 )
@@ -25,16 +26,16 @@ const (
 )
 
 // beacon posts a beacon the way navigator.sendBeacon does from a partner page.
-func (e *intakeEdge) beacon(t *testing.T, body string, headers ...string) *fasthttp.Response {
+func beacon(t *testing.T, e *edgetest.Edge, body string, headers ...string) *fasthttp.Response {
 	t.Helper()
-	h := append([]string{"Content-Type", "text/plain", "Origin", testOrigin, "User-Agent", visitorUA,
+	h := append([]string{"Content-Type", "text/plain", "Origin", edgetest.Origin, "User-Agent", visitorUA,
 		"Referer", visitorReferer, "Cookie", visitorCookie}, headers...)
-	return e.req(t, visitorIP, "POST", "/v1/beacon", []byte(body), h...)
+	return e.DoFrom(t, visitorIP, "POST", "/v1/beacon", []byte(body), h...)
 }
 
-func usageRows(t *testing.T, e *intakeEdge, query string) []usage.Row {
+func usageRows(t *testing.T, e *edgetest.Edge, query string) []usage.Row {
 	t.Helper()
-	r := e.req(t, "192.0.2.1", "GET", "/v1/admin/usage"+query, nil, "Authorization", "Bearer "+testToken)
+	r := e.DoFrom(t, "192.0.2.1", "GET", "/v1/admin/usage"+query, nil, "Authorization", "Bearer "+edgetest.Token)
 	if r.StatusCode() != 200 {
 		t.Fatalf("GET usage%s: %d %s", query, r.StatusCode(), r.Body())
 	}
@@ -48,7 +49,7 @@ func usageRows(t *testing.T, e *intakeEdge, query string) []usage.Row {
 }
 
 func TestBeaconValidation(t *testing.T) {
-	e := startIntake(t, Config{Now: func() time.Time { return testNow }})
+	e := edgetest.Start(t, edgetest.Options{Intake: true, Config: server.Config{Now: func() time.Time { return edgetest.Now }}})
 	big := `{"partner":"demo","region":"CA","event":"shown"` + strings.Repeat(" ", 1024) + `}`
 	for _, tc := range []struct {
 		name    string
@@ -93,7 +94,7 @@ func TestBeaconValidation(t *testing.T) {
 		{"another partner's page", `{"partner":"mhcc","region":"CA","event":"shown"}`, nil, 403, "origin_not_allowed", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := e.beacon(t, tc.body, tc.headers...)
+			r := beacon(t, e, tc.body, tc.headers...)
 			if r.StatusCode() != tc.status {
 				t.Fatalf("%d %s, want %d", r.StatusCode(), r.Body(), tc.status)
 			}
@@ -106,7 +107,7 @@ func TestBeaconValidation(t *testing.T) {
 				}
 				return
 			}
-			if code, field := jsonError(t, r); code != tc.code || field != tc.field {
+			if code, field := edgetest.JSONError(t, r); code != tc.code || field != tc.field {
 				t.Errorf("error %s (field %q), want %s (field %q)", code, field, tc.code, tc.field)
 			}
 			if strings.Contains(string(r.Body()), "feedback") {
@@ -114,7 +115,7 @@ func TestBeaconValidation(t *testing.T) {
 			}
 		})
 	}
-	if r := e.req(t, visitorIP, "GET", "/v1/beacon", nil); r.StatusCode() != 405 {
+	if r := e.DoFrom(t, visitorIP, "GET", "/v1/beacon", nil); r.StatusCode() != 405 {
 		t.Errorf("GET /v1/beacon: %d", r.StatusCode())
 	}
 
@@ -140,18 +141,18 @@ func TestBeaconValidation(t *testing.T) {
 		t.Errorf("since the 1st, demo: %+v", got)
 	}
 	for _, q := range []string{"?since=yesterday", "?since=2026-13-01", "?until=2026-11"} {
-		r := e.req(t, "192.0.2.1", "GET", "/v1/admin/usage"+q, nil, "Authorization", "Bearer "+testToken)
-		if code, field := jsonError(t, r); r.StatusCode() != 400 || code != "invalid_parameter" || field != strings.Split(q[1:], "=")[0] {
+		r := e.DoFrom(t, "192.0.2.1", "GET", "/v1/admin/usage"+q, nil, "Authorization", "Bearer "+edgetest.Token)
+		if code, field := edgetest.JSONError(t, r); r.StatusCode() != 400 || code != "invalid_parameter" || field != strings.Split(q[1:], "=")[0] {
 			t.Errorf("%s: %d %s %s", q, r.StatusCode(), code, field)
 		}
 	}
-	if r := e.req(t, "192.0.2.1", "GET", "/v1/admin/usage", nil); r.StatusCode() != 401 {
+	if r := e.DoFrom(t, "192.0.2.1", "GET", "/v1/admin/usage", nil); r.StatusCode() != 401 {
 		t.Errorf("usage without a token: %d", r.StatusCode())
 	}
 }
 
 // sendVisits posts what a few visits would: banners shown, taps on lines.
-func sendVisits(t *testing.T, e *intakeEdge) {
+func sendVisits(t *testing.T, e *edgetest.Edge) {
 	t.Helper()
 	for _, b := range []string{
 		`{"partner":"demo","region":"CA","event":"shown"}`,
@@ -160,7 +161,7 @@ func sendVisits(t *testing.T, e *intakeEdge) {
 		`{"partner":"demo","region":"GB","event":"sms","line":"gb-shout"}`,
 		`{"partner":"demo","region":"CA","event":"nope","visitor":"` + visitorIP + `"}`, // refused
 	} {
-		e.beacon(t, b)
+		beacon(t, e, b)
 	}
 }
 
@@ -185,11 +186,11 @@ func noVisitorData(t *testing.T, what, text string) {
 // the visitor either.
 func TestBeaconStoresNothingPerVisitorFile(t *testing.T) {
 	dir := t.TempDir()
-	st, err := usage.OpenFile(filepath.Join(dir, usage.FileName), usage.Options{Now: func() time.Time { return testNow }, Interval: time.Hour})
+	st, err := usage.OpenFile(filepath.Join(dir, usage.FileName), usage.Options{Now: func() time.Time { return edgetest.Now }, Interval: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := startIntake(t, Config{Usage: st, Now: func() time.Time { return testNow }})
+	e := edgetest.Start(t, edgetest.Options{Intake: true, Config: server.Config{Usage: st, Now: func() time.Time { return edgetest.Now }}})
 	sendVisits(t, e)
 	if got := usageRows(t, e, ""); !reflect.DeepEqual(got, visitsWant) {
 		t.Errorf("counts:\n got %+v\nwant %+v", got, visitsWant)
@@ -220,7 +221,7 @@ func TestBeaconStoresNothingPerVisitorFile(t *testing.T) {
 		}
 	}
 	// Reopened (a restart): the counts are back.
-	again, err := usage.OpenFile(filepath.Join(dir, usage.FileName), usage.Options{Now: func() time.Time { return testNow }, Interval: time.Hour})
+	again, err := usage.OpenFile(filepath.Join(dir, usage.FileName), usage.Options{Now: func() time.Time { return edgetest.Now }, Interval: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,18 +229,16 @@ func TestBeaconStoresNothingPerVisitorFile(t *testing.T) {
 	if rs, _ := again.Rows(context.Background(), usage.Query{}); !reflect.DeepEqual(rs, visitsWant) {
 		t.Errorf("after a restart: %+v", rs)
 	}
-	noVisitorData(t, "the logs", e.logs.String())
+	noVisitorData(t, "the logs", e.Logs.String())
 }
 
 // TestBeaconStoresNothingPerVisitorRedis: Redis mode. Redis holds one hash per day of
 // partner|region|line|event fields with counts, and no other key.
 func TestBeaconStoresNothingPerVisitorRedis(t *testing.T) {
-	srv := redistest.Start(t)
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr()})
-	t.Cleanup(func() { rdb.Close() })
-	st := usage.OpenRedis(rdb, "signpost:", usage.Options{Now: func() time.Time { return testNow }, Interval: time.Hour})
+	_, rdb := edgetest.Redis(t, redis.Options{})
+	st := usage.OpenRedis(rdb, "signpost:", usage.Options{Now: func() time.Time { return edgetest.Now }, Interval: time.Hour})
 	t.Cleanup(func() { st.Close() })
-	e := startIntake(t, Config{Usage: st, Now: func() time.Time { return testNow }})
+	e := edgetest.Start(t, edgetest.Options{Intake: true, Config: server.Config{Usage: st, Now: func() time.Time { return edgetest.Now }}})
 	sendVisits(t, e)
 	if got := usageRows(t, e, ""); !reflect.DeepEqual(got, visitsWant) { // reading flushes
 		t.Errorf("counts:\n got %+v\nwant %+v", got, visitsWant)
@@ -265,5 +264,5 @@ func TestBeaconStoresNothingPerVisitorRedis(t *testing.T) {
 	}
 	dump, _ := json.Marshal(h)
 	noVisitorData(t, "Redis", string(dump)+strings.Join(keys, " "))
-	noVisitorData(t, "the logs", e.logs.String())
+	noVisitorData(t, "the logs", e.Logs.String())
 }

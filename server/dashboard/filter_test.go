@@ -1,4 +1,4 @@
-package server
+package dashboard_test
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/server/edgetest"
 )
 
 func TestDashboardRatesByDay(t *testing.T) {
@@ -51,7 +52,7 @@ func TestDashboardRatesByDay(t *testing.T) {
 	}
 	// The fragment is safe to insert under the console's CSP, and says what it shows.
 	body := string(report.Body())
-	if ct := header(report, "Content-Type"); ct != "text/html; charset=utf-8" {
+	if ct := edgetest.Header(report, "Content-Type"); ct != "text/html; charset=utf-8" {
 		t.Errorf("Content-Type %q", ct)
 	}
 	for _, bad := range []string{"<script", "style=", "<style", "javascript:", " onload=", " onclick=", " onerror="} {
@@ -174,12 +175,12 @@ func TestDashboardFilterParams(t *testing.T) {
 			if tc.only != nil && !slices.Contains(tc.only, route) {
 				continue
 			}
-			r := e.do(t, "GET", route+"?"+tc.query, nil, bearer(dashReader)...)
+			r := e.Do(t, "GET", route+"?"+tc.query, nil, edgetest.Bearer(dashReader)...)
 			if r.StatusCode() != 400 {
 				t.Errorf("%s?%s: %d, want 400", route, tc.query, r.StatusCode())
 				continue
 			}
-			if code, field := jsonError(t, r); code != "invalid_parameter" || field != tc.field {
+			if code, field := edgetest.JSONError(t, r); code != "invalid_parameter" || field != tc.field {
 				t.Errorf("%s?%s: %s naming %q, want invalid_parameter naming %q", route, tc.query, code, field, tc.field)
 			}
 		}
@@ -187,27 +188,27 @@ func TestDashboardFilterParams(t *testing.T) {
 	good := "partner=demo&page=/a&from=2026-11-13&to=2026-11-16&since=2026-11-01T00:00:00Z&found=yes&helpful=no&crisis=no&comment=no&reviewed=no" +
 		"&bucket=week&lang=fr&limit=1000&format=csv"
 	for _, route := range routes {
-		if r := e.do(t, "GET", route+"?"+good, nil, bearer(dashReader)...); r.StatusCode() != 200 {
+		if r := e.Do(t, "GET", route+"?"+good, nil, edgetest.Bearer(dashReader)...); r.StatusCode() != 200 {
 			t.Errorf("%s with every parameter: %d %s", route, r.StatusCode(), r.Body())
 		}
 		// Empty values mean "any" (what a form's "any" option sends).
-		if r := e.do(t, "GET", route+"?partner=&page=&from=&to=&found=&helpful=&crisis=&comment=&reviewed=&bucket=&lang=&limit=", nil, bearer(dashReader)...); r.StatusCode() != 200 {
+		if r := e.Do(t, "GET", route+"?partner=&page=&from=&to=&found=&helpful=&crisis=&comment=&reviewed=&bucket=&lang=&limit=", nil, edgetest.Bearer(dashReader)...); r.StatusCode() != 200 {
 			t.Errorf("%s with empty values: %d %s", route, r.StatusCode(), r.Body())
 		}
-		if r := e.do(t, "GET", route, nil, bearer(dashWriter)...); r.StatusCode() != 403 {
+		if r := e.Do(t, "GET", route, nil, edgetest.Bearer(dashWriter)...); r.StatusCode() != 403 {
 			t.Errorf("%s with the content scope: %d", route, r.StatusCode())
 		}
-		if r := e.do(t, "GET", route, nil); r.StatusCode() != 401 {
+		if r := e.Do(t, "GET", route, nil); r.StatusCode() != 401 {
 			t.Errorf("%s without a token: %d", route, r.StatusCode())
 		}
 	}
-	if r := e.do(t, "POST", "/v1/admin/feedback/01M80CND6AQ3H4YJXDW7BZ6AHT/review", nil, bearer(dashWriter)...); r.StatusCode() != 403 {
+	if r := e.Do(t, "POST", "/v1/admin/feedback/01M80CND6AQ3H4YJXDW7BZ6AHT/review", nil, edgetest.Bearer(dashWriter)...); r.StatusCode() != 403 {
 		t.Errorf("review with the content scope: %d", r.StatusCode())
 	}
 }
 
 // csvIDs exports with query and returns the ids, in order.
-func csvIDs(t *testing.T, e *edge, query string) []string {
+func csvIDs(t *testing.T, e *edgetest.Edge, query string) []string {
 	t.Helper()
 	rows, err := csv.NewReader(bytes.NewReader(dashGet(t, e, "/v1/admin/feedback?format=csv&"+query).Body())).ReadAll()
 	if err != nil || len(rows) == 0 || rows[0][0] != "id" {
@@ -237,7 +238,7 @@ type dashComment struct {
 	} `json:"lines"`
 }
 
-func dashCommentsOf(t *testing.T, e *edge, query string) (int, []dashComment) {
+func dashCommentsOf(t *testing.T, e *edgetest.Edge, query string) (int, []dashComment) {
 	t.Helper()
 	var out struct {
 		Total    int           `json:"total"`
@@ -255,7 +256,7 @@ func TestDashboardCSVEqualsFilter(t *testing.T) {
 	e, recs := dashEdge(t, nil, false)
 	// Two comments reviewed, so that reviewed= selects something.
 	for _, i := range []int{0, 16} { // the two crisis comments
-		if r := e.do(t, "POST", "/v1/admin/feedback/"+recs[i].ID+"/review", nil, bearer(dashReader)...); r.StatusCode() != 200 {
+		if r := e.Do(t, "POST", "/v1/admin/feedback/"+recs[i].ID+"/review", nil, edgetest.Bearer(dashReader)...); r.StatusCode() != 200 {
 			t.Fatalf("review: %d %s", r.StatusCode(), r.Body())
 		}
 	}

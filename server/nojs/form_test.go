@@ -1,19 +1,21 @@
-package server
+package nojs_test
 
 import (
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/signpost/edge/server"
+	"github.com/signpost/edge/server/edgetest"
 	"github.com/signpost/edge/server/ratelimit"
 )
 
 // The frame's form without script: stored once like the widget's feedback, answered with a page.
 func TestFeedbackFormRoundTrip(t *testing.T) {
-	e := startFormEdge(t, Config{})
-	v := e.form(t, "region=CA", "helpful", "no", "comment", "Found the number I needed", "followup", "yes", "email", "a@example.org")
-	e.advance(20 * time.Second)
-	r, html := e.send(t, v)
+	e := edgetest.Start(t, edgetest.Options{Intake: true})
+	v := form(t, e, "region=CA", "helpful", "no", "comment", "Found the number I needed", "followup", "yes", "email", "a@example.org")
+	e.Advance(20 * time.Second)
+	r, html := send(t, e, v)
 	if r.StatusCode() != 200 || !strings.Contains(html, `<p class="signpost-st" role="status">Thank you for your feedback.</p>`) {
 		t.Fatalf("status %d, want the thanks page:\n%s", r.StatusCode(), html)
 	}
@@ -23,12 +25,12 @@ func TestFeedbackFormRoundTrip(t *testing.T) {
 	// A second send of the same form (a second press, the browser's resend of a POST) is not
 	// taken again: its token is spent. The page says it was received, keeps what was entered,
 	// and holds a new token.
-	r, html = e.send(t, v)
+	r, html = send(t, e, v)
 	if r.StatusCode() != 409 || !strings.Contains(html, "This form was already sent, and it was received.") ||
 		!strings.Contains(html, ">Found the number I needed</textarea>") || reToken.FindStringSubmatch(html)[1] == v.Get("t") {
 		t.Errorf("resend: %d, want 409 saying it was received, the comment kept and a new token:\n%s", r.StatusCode(), html)
 	}
-	rs := e.records(t)
+	rs := e.Records(t)
 	if len(rs) != 1 {
 		t.Fatalf("%d records, want 1", len(rs))
 	}
@@ -38,17 +40,17 @@ func TestFeedbackFormRoundTrip(t *testing.T) {
 		t.Errorf("record %+v", rec)
 	}
 	// In the export operators read, like any other.
-	csv := string(e.req(t, "192.0.2.9", "GET", "/v1/admin/feedback?format=csv", nil, "Authorization", "Bearer "+testToken).Body())
+	csv := string(e.DoFrom(t, "192.0.2.9", "GET", "/v1/admin/feedback?format=csv", nil, "Authorization", "Bearer "+edgetest.Token).Body())
 	if strings.Count(csv, "Found the number I needed") != 1 {
 		t.Errorf("export:\n%s", csv)
 	}
 }
 
 func TestFeedbackFormCrisisAnswer(t *testing.T) {
-	e := startFormEdge(t, Config{})
-	v := e.form(t, "region=CA-QC&locale=fr", "locale", "fr", "region", "CA-QC", "comment", "je veux mourir")
-	e.advance(10 * time.Second)
-	r, html := e.send(t, v)
+	e := edgetest.Start(t, edgetest.Options{Intake: true})
+	v := form(t, e, "region=CA-QC&locale=fr", "locale", "fr", "region", "CA-QC", "comment", "je veux mourir")
+	e.Advance(10 * time.Second)
+	r, html := send(t, e, v)
 	if r.StatusCode() != 200 {
 		t.Fatalf("status %d:\n%s", r.StatusCode(), html)
 	}
@@ -59,13 +61,13 @@ func TestFeedbackFormCrisisAnswer(t *testing.T) {
 	if !strings.Contains(html, `href="tel:&#43;18662773553"`) || !strings.Contains(html, `<html lang="fr">`) {
 		t.Errorf("the crisis answer lacks Quebec's line or French:\n%s", html)
 	}
-	if rs := e.records(t); len(rs) != 1 || !rs[0].Crisis {
+	if rs := e.Records(t); len(rs) != 1 || !rs[0].Crisis {
 		t.Errorf("records %+v, want one flagged crisis", rs)
 	}
 }
 
 func TestFeedbackFormProblems(t *testing.T) {
-	e := startFormEdge(t, Config{})
+	e := edgetest.Start(t, edgetest.Options{Intake: true})
 	cases := []struct {
 		name    string
 		changes []string
@@ -85,12 +87,12 @@ func TestFeedbackFormProblems(t *testing.T) {
 		{"twice", []string{}, nil, 400, []string{"could not be read"}},
 	}
 	for _, c := range cases {
-		v := e.form(t, "region=CA", c.changes...)
+		v := form(t, e, "region=CA", c.changes...)
 		if c.name == "twice" {
 			v.Add("found", "no")
 		}
-		e.advance(5 * time.Second)
-		r, html := e.send(t, v, c.headers...)
+		e.Advance(5 * time.Second)
+		r, html := send(t, e, v, c.headers...)
 		if r.StatusCode() != c.status || !strings.HasPrefix(string(r.Header.ContentType()), "text/html") {
 			t.Errorf("%s: status %d %s, want %d page", c.name, r.StatusCode(), r.Header.ContentType(), c.status)
 		}
@@ -100,14 +102,14 @@ func TestFeedbackFormProblems(t *testing.T) {
 			}
 		}
 	}
-	if rs := e.records(t); len(rs) != 0 {
+	if rs := e.Records(t); len(rs) != 0 {
 		t.Errorf("%d records stored from refused forms", len(rs))
 	}
 }
 
 // The bot checks without script: the signed render time gives the time on form.
 func TestFeedbackFormBots(t *testing.T) {
-	e := startFormEdge(t, Config{})
+	e := edgetest.Start(t, edgetest.Options{Intake: true})
 	for name, v := range map[string]func() []string{
 		"too fast":  func() []string { return nil },
 		"no time":   func() []string { return []string{"t", ""} },
@@ -115,33 +117,33 @@ func TestFeedbackFormBots(t *testing.T) {
 		"honeypot":  func() []string { return []string{"website", "http://spam.example"} },
 		"other key": func() []string { return []string{"partner", "demo"} },
 	} {
-		f := e.form(t, "region=CA", v()...)
+		f := form(t, e, "region=CA", v()...)
 		if name == "other key" {
 			// A time signed for another partner is not this one's.
 			f.Set("t", strings.Replace(f.Get("t"), ".", ".0", 1))
 		}
 		if name != "too fast" {
-			e.advance(10 * time.Second)
+			e.Advance(10 * time.Second)
 		}
-		r, html := e.send(t, f)
+		r, html := send(t, e, f)
 		if r.StatusCode() != 200 || !strings.Contains(html, "Thank you") {
 			t.Errorf("%s: %d, want a bot answered as accepted", name, r.StatusCode())
 		}
 	}
-	if rs := e.records(t); len(rs) != 0 {
+	if rs := e.Records(t); len(rs) != 0 {
 		t.Errorf("%d bot records stored", len(rs))
 	}
 	// A form left open past TokenTTL is sent again, with what was entered and a new time.
-	f := e.form(t, "region=CA", "comment", "still here")
-	e.advance(25 * time.Hour)
-	r, html := e.send(t, f)
+	f := form(t, e, "region=CA", "comment", "still here")
+	e.Advance(25 * time.Hour)
+	r, html := send(t, e, f)
 	if r.StatusCode() != 400 || !strings.Contains(html, "open for too long") || !strings.Contains(html, ">still here</textarea>") {
 		t.Fatalf("expired form: %d\n%s", r.StatusCode(), html)
 	}
 	f.Set("t", reToken.FindStringSubmatch(html)[1])
-	e.advance(30 * time.Second)
-	if r, _ := e.send(t, f); r.StatusCode() != 200 || len(e.records(t)) != 1 {
-		t.Errorf("sent again with the new time: %d, %d records", r.StatusCode(), len(e.records(t)))
+	e.Advance(30 * time.Second)
+	if r, _ := send(t, e, f); r.StatusCode() != 200 || len(e.Records(t)) != 1 {
+		t.Errorf("sent again with the new time: %d, %d records", r.StatusCode(), len(e.Records(t)))
 	}
 }
 
@@ -150,13 +152,13 @@ func TestFeedbackFormRateLimited(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := startFormEdge(t, Config{RateLimits: rl})
+	e := edgetest.Start(t, edgetest.Options{Intake: true, Config: server.Config{RateLimits: rl}})
 	var last string
 	var status int
 	for i := range 3 {
-		v := e.form(t, "region=CA", "comment", "try "+strings.Repeat("x", i))
-		e.advance(5 * time.Second)
-		r, html := e.send(t, v)
+		v := form(t, e, "region=CA", "comment", "try "+strings.Repeat("x", i))
+		e.Advance(5 * time.Second)
+		r, html := send(t, e, v)
 		status, last = r.StatusCode(), html
 		if i == 2 && r.Header.Peek("Retry-After") == nil {
 			t.Error("429 page without Retry-After")

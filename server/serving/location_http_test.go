@@ -1,4 +1,4 @@
-package server
+package serving_test
 
 import (
 	"encoding/json"
@@ -7,11 +7,12 @@ import (
 	"testing"
 
 	"github.com/signpost/edge/configs"
+	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/clientaddr"
+	"github.com/signpost/edge/server/edgetest"
 	"github.com/signpost/edge/server/serving"
 	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
-	"github.com/valyala/fasthttp/fasthttputil"
 )
 
 // The addresses of these tests: a CDN's node (in the trusted 10.0.0.0/8) and a client that
@@ -27,11 +28,11 @@ const (
 const quebecTel = "tel:+18662773553"
 
 // locatingEdge is an edge reading header (EDGE_LOCATION_HEADER) from trusted (EDGE_TRUSTED_PROXIES),
-// with a listener whose clients choose their address (embedGet). Its content is the shipped
+// whose clients choose their address (GetAs). Its content is the shipped
 // content, with partner demo's default made CA-QC when demoQC (mhcc's stays CA).
-func locatingEdge(t *testing.T, header, trusted string, demoQC bool) (*Server, *fasthttputil.InmemoryListener) {
+func locatingEdge(t *testing.T, header, trusted string, demoQC bool) *edgetest.Edge {
 	t.Helper()
-	content := shipped(t)
+	content := edgetest.Shipped(t)
 	if demoQC {
 		src := strings.Replace(string(configs.Content), "  demo:\n    name: \"Signpost demo\"\n    origins: [\"http://localhost:*\", \"http://127.0.0.1:*\", \"http://[::1]:*\"]\n    region: CA\n",
 			"  demo:\n    name: \"Signpost demo\"\n    origins: [\"http://localhost:*\", \"http://127.0.0.1:*\", \"http://[::1]:*\"]\n    region: CA-QC\n", 1)
@@ -39,7 +40,7 @@ func locatingEdge(t *testing.T, header, trusted string, demoQC bool) (*Server, *
 			t.Fatal("the shipped demo partner changed shape: update the replacement")
 		}
 		var err error
-		if content, err = snippets.Load([]byte(src), snippets.ValidateOptions{Now: testNow}); err != nil {
+		if content, err = snippets.Load([]byte(src), snippets.ValidateOptions{Now: edgetest.Now}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -51,11 +52,7 @@ func locatingEdge(t *testing.T, header, trusted string, demoQC bool) (*Server, *
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := startEdge(t, content, Config{LocationHeader: l, TrustedProxies: proxies})
-	ln := fasthttputil.NewInmemoryListener()
-	go e.srv.Serve(ln)
-	t.Cleanup(func() { _ = ln.Close() })
-	return e.srv, ln
+	return edgetest.Start(t, edgetest.Options{Content: content, Config: server.Config{LocationHeader: l, TrustedProxies: proxies}})
 }
 
 // regionOf is the region entry of a 200 snippet answer.
@@ -64,8 +61,8 @@ func regionOf(t *testing.T, r *fasthttp.Response) string {
 	if r.StatusCode() != 200 {
 		t.Fatalf("status %d: %s", r.StatusCode(), r.Body())
 	}
-	var s snippet
-	if err := json.Unmarshal(decode(t, r), &s); err != nil {
+	var s edgetest.Snippet
+	if err := json.Unmarshal(edgetest.Decode(t, r), &s); err != nil {
 		t.Fatal(err)
 	}
 	return s.Region
@@ -75,7 +72,7 @@ func regionOf(t *testing.T, r *fasthttp.Response) string {
 // is ignored from anyone else, and from everyone when no proxy is trusted.
 func TestLocationHeaderTrustedOnly(t *testing.T) {
 	cf := []string{"CloudFront-Viewer-Country", "CA", "CloudFront-Viewer-Country-Region", "QC"}
-	_, ln := locatingEdge(t, "CloudFront-Viewer-Country-Region", "10.0.0.0/8", false)
+	e := locatingEdge(t, "CloudFront-Viewer-Country-Region", "10.0.0.0/8", false)
 	for _, tc := range []struct {
 		from, want, vary string
 	}{
@@ -83,17 +80,17 @@ func TestLocationHeaderTrustedOnly(t *testing.T) {
 		{direct, "CA", "Accept-Encoding"},
 		{"::ffff:" + cdnNode, "CA-QC", cloudFrontVary},
 	} {
-		r := embedGet(t, ln, tc.from, "edge.test", "/v1/snippets/mhcc", cf...)
-		if got := regionOf(t, r); got != tc.want || header(r, "Vary") != tc.vary {
-			t.Errorf("from %s: region %q, Vary %q; want %q, %q", tc.from, got, header(r, "Vary"), tc.want, tc.vary)
+		r := e.GetAs(t, tc.from, "edge.test", "/v1/snippets/mhcc", cf...)
+		if got := regionOf(t, r); got != tc.want || edgetest.Header(r, "Vary") != tc.vary {
+			t.Errorf("from %s: region %q, Vary %q; want %q, %q", tc.from, got, edgetest.Header(r, "Vary"), tc.want, tc.vary)
 		}
 	}
 	// Configured, but no proxy is trusted: never read.
-	_, ln = locatingEdge(t, "CloudFront-Viewer-Country-Region", "", false)
+	e = locatingEdge(t, "CloudFront-Viewer-Country-Region", "", false)
 	for _, from := range []string{cdnNode, direct} {
-		r := embedGet(t, ln, from, "edge.test", "/v1/snippets/mhcc", cf...)
-		if got := regionOf(t, r); got != "CA" || header(r, "Vary") != "Accept-Encoding" {
-			t.Errorf("no trusted proxies, from %s: region %q, Vary %q; want CA and Accept-Encoding alone", from, got, header(r, "Vary"))
+		r := e.GetAs(t, from, "edge.test", "/v1/snippets/mhcc", cf...)
+		if got := regionOf(t, r); got != "CA" || edgetest.Header(r, "Vary") != "Accept-Encoding" {
+			t.Errorf("no trusted proxies, from %s: region %q, Vary %q; want CA and Accept-Encoding alone", from, got, edgetest.Header(r, "Vary"))
 		}
 	}
 }
@@ -110,15 +107,15 @@ func TestLocationHeaderFormats(t *testing.T) {
 		{"X-Akamai-Edgescape", []string{"X-Akamai-Edgescape", "georegion=1,country_code=CA,region_code=QC,city=MONTREAL"}, "X-Akamai-Edgescape"},
 		{"Signpost-Region", []string{"Signpost-Region", "CA-QC"}, "Signpost-Region"},
 	} {
-		_, ln := locatingEdge(t, tc.setting, "10.0.0.0/8", false)
-		r := embedGet(t, ln, cdnNode, "edge.test", "/v1/snippets/mhcc/banner", tc.request...)
-		if got := regionOf(t, r); got != "CA-QC" || header(r, "Vary") != "Accept-Encoding, "+tc.vary {
-			t.Errorf("%s: region %q, Vary %q; want CA-QC, %q", tc.setting, got, header(r, "Vary"), "Accept-Encoding, "+tc.vary)
+		e := locatingEdge(t, tc.setting, "10.0.0.0/8", false)
+		r := e.GetAs(t, cdnNode, "edge.test", "/v1/snippets/mhcc/banner", tc.request...)
+		if got := regionOf(t, r); got != "CA-QC" || edgetest.Header(r, "Vary") != "Accept-Encoding, "+tc.vary {
+			t.Errorf("%s: region %q, Vary %q; want CA-QC, %q", tc.setting, got, edgetest.Header(r, "Vary"), "Accept-Encoding, "+tc.vary)
 		}
 		// Malformed: as if not sent (the partner's default), and still varying on it.
-		r = embedGet(t, ln, cdnNode, "edge.test", "/v1/snippets/mhcc/banner", tc.request[0], "??")
-		if got := regionOf(t, r); got != "CA" || header(r, "Vary") != "Accept-Encoding, "+tc.vary {
-			t.Errorf("%s, malformed: region %q, Vary %q; want CA, %q", tc.setting, got, header(r, "Vary"), "Accept-Encoding, "+tc.vary)
+		r = e.GetAs(t, cdnNode, "edge.test", "/v1/snippets/mhcc/banner", tc.request[0], "??")
+		if got := regionOf(t, r); got != "CA" || edgetest.Header(r, "Vary") != "Accept-Encoding, "+tc.vary {
+			t.Errorf("%s, malformed: region %q, Vary %q; want CA, %q", tc.setting, got, edgetest.Header(r, "Vary"), "Accept-Encoding, "+tc.vary)
 		}
 	}
 }
@@ -127,7 +124,7 @@ func TestLocationHeaderFormats(t *testing.T) {
 // is placed under the partner's default by snippets.Place: a province or territory wins, the
 // default's country alone keeps the default, another country wins.
 func TestLocationPrecedence(t *testing.T) {
-	_, ln := locatingEdge(t, "Signpost-Region", "10.0.0.0/8", true) // demo defaults to CA-QC, mhcc to CA
+	e := locatingEdge(t, "Signpost-Region", "10.0.0.0/8", true) // demo defaults to CA-QC, mhcc to CA
 	for _, tc := range []struct {
 		uri, located, want, vary string
 	}{
@@ -152,78 +149,34 @@ func TestLocationPrecedence(t *testing.T) {
 		if tc.located != "" {
 			hs = []string{"Signpost-Region", tc.located}
 		}
-		r := embedGet(t, ln, cdnNode, "edge.test", tc.uri, hs...)
-		if got := regionOf(t, r); got != tc.want || header(r, "Vary") != tc.vary {
-			t.Errorf("%s located %q: region %q, Vary %q; want %q, %q", tc.uri, tc.located, got, header(r, "Vary"), tc.want, tc.vary)
+		r := e.GetAs(t, cdnNode, "edge.test", tc.uri, hs...)
+		if got := regionOf(t, r); got != tc.want || edgetest.Header(r, "Vary") != tc.vary {
+			t.Errorf("%s located %q: region %q, Vary %q; want %q, %q", tc.uri, tc.located, got, edgetest.Header(r, "Vary"), tc.want, tc.vary)
 		}
 	}
 	// A malformed tz is still refused, header or not.
-	if r := embedGet(t, ln, cdnNode, "edge.test", "/v1/snippets/mhcc?tz=not%20a%20zone", "Signpost-Region", "CA-QC"); r.StatusCode() != 400 {
+	if r := e.GetAs(t, cdnNode, "edge.test", "/v1/snippets/mhcc?tz=not%20a%20zone", "Signpost-Region", "CA-QC"); r.StatusCode() != 400 {
 		t.Errorf("malformed tz with a location header: %d, want 400", r.StatusCode())
-	}
-}
-
-// TestLocatedAnswersNotRemembered: the exact-URI fast path (serveExact) answers by the URI
-// alone, so an answer that may depend on the location header is never remembered: two requests
-// for the same URI from different places each get their own region, whoever asked first and
-// however often. An answer for ?region= is remembered as before, with no new Vary.
-func TestLocatedAnswersNotRemembered(t *testing.T) {
-	srv, ln := locatingEdge(t, "CloudFront-Viewer-Country-Region", "10.0.0.0/8", false)
-	const uri = "/v1/snippets/mhcc/banner"
-	quebec := []string{"CloudFront-Viewer-Country", "CA", "CloudFront-Viewer-Country-Region", "QC"}
-	britain := []string{"CloudFront-Viewer-Country", "GB"}
-	for i, step := range []struct {
-		from    string
-		headers []string
-		want    string
-	}{
-		{direct, quebec, "CA"}, // not read from this client: its answer would suit a URI-keyed cache, but is not kept
-		{cdnNode, quebec, "CA-QC"},
-		{cdnNode, britain, "GB"},
-		{cdnNode, quebec, "CA-QC"},
-		{cdnNode, nil, "CA"},
-		{cdnNode, britain, "GB"},
-	} {
-		r := embedGet(t, ln, step.from, "edge.test", uri, step.headers...)
-		if got := regionOf(t, r); got != step.want {
-			t.Errorf("step %d, from %s with %q: region %q, want %q", i, step.from, step.headers, got, step.want)
-		}
-		if a := srv.state.Load().Remembered([]byte(uri), testNow); a != nil {
-			t.Fatalf("step %d: %s was remembered by its URI", i, uri)
-		}
-	}
-	// The same URI with ?region= is remembered (the fast path answers it), whatever the header.
-	const named = "/v1/snippets/mhcc/banner?region=CA-QC"
-	r := embedGet(t, ln, cdnNode, "edge.test", named, britain...)
-	if got := regionOf(t, r); got != "CA-QC" || header(r, "Vary") != "Accept-Encoding" {
-		t.Errorf("%s: region %q, Vary %q; want CA-QC, Accept-Encoding", named, got, header(r, "Vary"))
-	}
-	if srv.state.Load().Remembered([]byte(named), testNow) == nil {
-		t.Errorf("%s was not remembered", named)
-	}
-	r = embedGet(t, ln, direct, "edge.test", named)
-	if got := regionOf(t, r); got != "CA-QC" || header(r, "Vary") != "Accept-Encoding" {
-		t.Errorf("%s again: region %q, Vary %q", named, got, header(r, "Vary"))
 	}
 }
 
 // TestLocatedNotModified: a 304 to an answer placed by the header varies on it as its 200 does,
 // and an ETag from another region does not match.
 func TestLocatedNotModified(t *testing.T) {
-	_, ln := locatingEdge(t, "CloudFront-Viewer-Country-Region", "10.0.0.0/8", false)
+	e := locatingEdge(t, "CloudFront-Viewer-Country-Region", "10.0.0.0/8", false)
 	quebec := []string{"CloudFront-Viewer-Country", "CA", "CloudFront-Viewer-Country-Region", "QC"}
-	first := embedGet(t, ln, cdnNode, "edge.test", "/v1/snippets/mhcc", quebec...)
-	tag := header(first, "ETag")
+	first := e.GetAs(t, cdnNode, "edge.test", "/v1/snippets/mhcc", quebec...)
+	tag := edgetest.Header(first, "ETag")
 	if regionOf(t, first) != "CA-QC" || tag == "" {
 		t.Fatalf("first answer: ETag %q, %s", tag, first.Body())
 	}
-	r := embedGet(t, ln, cdnNode, "edge.test", "/v1/snippets/mhcc", append(quebec, "If-None-Match", tag)...)
-	if r.StatusCode() != 304 || header(r, "Vary") != cloudFrontVary || header(r, "ETag") != tag {
-		t.Errorf("revalidated from the same place: %d, Vary %q, ETag %q; want 304, %q, %q", r.StatusCode(), header(r, "Vary"), header(r, "ETag"), cloudFrontVary, tag)
+	r := e.GetAs(t, cdnNode, "edge.test", "/v1/snippets/mhcc", append(quebec, "If-None-Match", tag)...)
+	if r.StatusCode() != 304 || edgetest.Header(r, "Vary") != cloudFrontVary || edgetest.Header(r, "ETag") != tag {
+		t.Errorf("revalidated from the same place: %d, Vary %q, ETag %q; want 304, %q, %q", r.StatusCode(), edgetest.Header(r, "Vary"), edgetest.Header(r, "ETag"), cloudFrontVary, tag)
 	}
-	r = embedGet(t, ln, cdnNode, "edge.test", "/v1/snippets/mhcc", "CloudFront-Viewer-Country", "GB", "If-None-Match", tag)
-	if r.StatusCode() != 200 || regionOf(t, r) != "GB" || header(r, "Vary") != cloudFrontVary {
-		t.Errorf("revalidated from elsewhere: %d, Vary %q; want 200 GB, %q", r.StatusCode(), header(r, "Vary"), cloudFrontVary)
+	r = e.GetAs(t, cdnNode, "edge.test", "/v1/snippets/mhcc", "CloudFront-Viewer-Country", "GB", "If-None-Match", tag)
+	if r.StatusCode() != 200 || regionOf(t, r) != "GB" || edgetest.Header(r, "Vary") != cloudFrontVary {
+		t.Errorf("revalidated from elsewhere: %d, Vary %q; want 200 GB, %q", r.StatusCode(), edgetest.Header(r, "Vary"), cloudFrontVary)
 	}
 }
 
@@ -232,7 +185,7 @@ func TestLocatedNotModified(t *testing.T) {
 // not. The banner fragment never reads it: a partner's server includes it, and the CDN would
 // place that server (a Canadian partner hosted in the US would show every visitor US lines).
 func TestLocatedFragmentAndFrame(t *testing.T) {
-	_, ln := locatingEdge(t, "CloudFront-Viewer-Country-Region", "10.0.0.0/8", false)
+	e := locatingEdge(t, "CloudFront-Viewer-Country-Region", "10.0.0.0/8", false)
 	quebec := []string{"CloudFront-Viewer-Country", "CA", "CloudFront-Viewer-Country-Region", "QC"}
 	for _, tc := range []struct {
 		uri, from string
@@ -248,23 +201,23 @@ func TestLocatedFragmentAndFrame(t *testing.T) {
 		{"/v1/frame/mhcc", direct, false, ""},
 		{"/v1/frame/mhcc?region=CA", cdnNode, false, ""},
 	} {
-		r := embedGet(t, ln, tc.from, "edge.test", tc.uri, quebec...)
-		html := string(decode(t, r))
-		hasQuebec := slices.Contains(hrefs(html), quebecTel)
-		if r.StatusCode() != 200 || hasQuebec != tc.quebec || header(r, "Vary") != tc.vary {
+		r := e.GetAs(t, tc.from, "edge.test", tc.uri, quebec...)
+		html := string(edgetest.Decode(t, r))
+		hasQuebec := slices.Contains(edgetest.Hrefs(html), quebecTel)
+		if r.StatusCode() != 200 || hasQuebec != tc.quebec || edgetest.Header(r, "Vary") != tc.vary {
 			t.Errorf("%s from %s: %d, Québec line %v, Vary %q; want 200, %v, %q", tc.uri, tc.from, r.StatusCode(),
-				hasQuebec, header(r, "Vary"), tc.quebec, tc.vary)
+				hasQuebec, edgetest.Header(r, "Vary"), tc.quebec, tc.vary)
 		}
 		if strings.HasPrefix(tc.uri, "/v1/frame/") && tc.quebec && !strings.Contains(html, `name="region" value="CA-QC"`) {
 			t.Errorf("%s: the form does not carry the region placed", tc.uri)
 		}
 	}
 	// The frame page's 304 varies on the header too.
-	first := embedGet(t, ln, cdnNode, "edge.test", "/v1/frame/mhcc", quebec...)
-	if tag := header(first, "ETag"); tag != "" {
-		r := embedGet(t, ln, cdnNode, "edge.test", "/v1/frame/mhcc", append(quebec, "If-None-Match", tag)...)
-		if r.StatusCode() != 304 || !strings.Contains(header(r, "Vary"), "CloudFront-Viewer-Country-Region") {
-			t.Errorf("frame revalidated: %d, Vary %q; want 304 varying on the location", r.StatusCode(), header(r, "Vary"))
+	first := e.GetAs(t, cdnNode, "edge.test", "/v1/frame/mhcc", quebec...)
+	if tag := edgetest.Header(first, "ETag"); tag != "" {
+		r := e.GetAs(t, cdnNode, "edge.test", "/v1/frame/mhcc", append(quebec, "If-None-Match", tag)...)
+		if r.StatusCode() != 304 || !strings.Contains(edgetest.Header(r, "Vary"), "CloudFront-Viewer-Country-Region") {
+			t.Errorf("frame revalidated: %d, Vary %q; want 304 varying on the location", r.StatusCode(), edgetest.Header(r, "Vary"))
 		}
 	}
 }

@@ -1,9 +1,8 @@
-package server
+package embedbuilder_test
 
 import (
 	"encoding/json"
 	"html"
-	"net"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -11,75 +10,22 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/clientaddr"
+	"github.com/signpost/edge/server/edgetest"
 	"github.com/signpost/edge/server/embedbuilder"
 	"github.com/signpost/edge/server/serving"
 	"github.com/signpost/edge/widget"
-	"github.com/valyala/fasthttp"
-	"github.com/valyala/fasthttp/fasthttputil"
 )
 
-// embedGet sends a GET with a given Host header from a given client address; headers alternate
-// name, value.
-func embedGet(t *testing.T, ln *fasthttputil.InmemoryListener, from, host, uri string, headers ...string) *fasthttp.Response {
-	t.Helper()
-	addr := &net.TCPAddr{IP: net.ParseIP(from), Port: 40000}
-	c := &fasthttp.Client{Dial: func(string) (net.Conn, error) { return ln.DialWithLocalAddr(addr) }}
-	req := fasthttp.AcquireRequest()
-	defer fasthttp.ReleaseRequest(req)
-	req.SetRequestURI("http://edge.test" + uri)
-	req.UseHostHeader = true
-	req.Header.SetHost(host)
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	resp := &fasthttp.Response{}
-	if err := c.DoTimeout(req, resp, testRequestTimeout); err != nil {
-		t.Fatalf("GET %s: %v", uri, err)
-	}
-	return resp
-}
-
-func startEmbedEdge(t *testing.T, cfg Config) (*Server, *fasthttputil.InmemoryListener) {
-	t.Helper()
-	e := startEdge(t, shipped(t), cfg) // for its cleanup and logger; serve a second listener too
-	ln := fasthttputil.NewInmemoryListener()
-	go e.srv.Serve(ln)
-	t.Cleanup(func() { _ = ln.Close() })
-	return e.srv, ln
-}
-
-func embedCodeOf(t *testing.T, e *edge, query string, headers ...string) embedbuilder.Code {
-	t.Helper()
-	r := e.do(t, "GET", "/embed/code?"+query, nil, headers...)
-	if r.StatusCode() != 200 || header(r, "Content-Type") != "application/json" {
-		t.Fatalf("/embed/code?%s: %d %s", query, r.StatusCode(), r.Body())
-	}
-	var c embedbuilder.Code
-	if err := json.Unmarshal(r.Body(), &c); err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
-// textarea returns the text of an output textarea of the builder page, unescaped.
-func textarea(t *testing.T, body, id string) string {
-	t.Helper()
-	m := regexp.MustCompile(`(?s)<textarea id="` + id + `"[^>]*>(.*?)</textarea>`).FindStringSubmatch(body)
-	if m == nil {
-		t.Fatalf("no textarea %s in the page", id)
-	}
-	return html.UnescapeString(m[1])
-}
-
 func TestEmbedPage(t *testing.T) {
-	e := startEdge(t, shipped(t), Config{})
-	r := e.do(t, "GET", "/embed", nil)
+	e := edgetest.Start(t, edgetest.Options{})
+	r := e.Do(t, "GET", "/embed", nil)
 	body := string(r.Body())
-	if r.StatusCode() != 200 || !strings.HasPrefix(header(r, "Content-Type"), "text/html") {
+	if r.StatusCode() != 200 || !strings.HasPrefix(edgetest.Header(r, "Content-Type"), "text/html") {
 		t.Fatalf("/embed: %d %s", r.StatusCode(), body)
 	}
-	if csp := header(r, "Content-Security-Policy"); csp != embedbuilder.CSP {
+	if csp := edgetest.Header(r, "Content-Security-Policy"); csp != embedbuilder.CSP {
 		t.Errorf("CSP %q", csp)
 	}
 	for _, bad := range []string{"unsafe-inline", "unsafe-eval", "*"} {
@@ -103,13 +49,13 @@ func TestEmbedPage(t *testing.T) {
 	// The outputs are rendered on the server, so the page works without JavaScript, and they
 	// are the code the script fetches.
 	var m serving.ManifestBody
-	if err := json.Unmarshal(e.do(t, "GET", "/v1/widget.json", nil).Body(), &m); err != nil {
+	if err := json.Unmarshal(e.Do(t, "GET", "/v1/widget.json", nil).Body(), &m); err != nil {
 		t.Fatal(err)
 	}
-	c := embedCodeOf(t, e, "")
+	c := edgetest.EmbedCode(t, e, "")
 	for id, want := range map[string]string{"out-pinned": c.Pinned, "out-evergreen": c.Evergreen, "out-placeholders": c.Placeholders,
 		"out-csp": c.CSP, "out-noscript": c.Noscript} {
-		if got := textarea(t, body, id); got != want {
+		if got := edgetest.Textarea(t, body, id); got != want {
 			t.Errorf("%s: page %q, /embed/code %q", id, got, want)
 		}
 	}
@@ -133,24 +79,24 @@ func TestEmbedPage(t *testing.T) {
 		t.Errorf("noscript fallback must link the directory and name no number: %q", c.Noscript)
 	}
 
-	head := e.do(t, "HEAD", "/embed", nil)
+	head := e.Do(t, "HEAD", "/embed", nil)
 	if head.StatusCode() != 200 || len(head.Body()) != 0 {
 		t.Errorf("HEAD /embed: %d, %d bytes", head.StatusCode(), len(head.Body()))
 	}
 	for path, ct := range map[string]string{"/embed/embed.js": "text/javascript", "/embed/embed.css": "text/css", "/embed/preview.css": "text/css"} {
-		a := e.do(t, "GET", path, nil, "Accept-Encoding", "gzip")
-		if a.StatusCode() != 200 || !strings.HasPrefix(header(a, "Content-Type"), ct) || header(a, "Content-Encoding") != "gzip" || header(a, "Etag") == "" {
-			t.Errorf("%s: %d %q %q", path, a.StatusCode(), header(a, "Content-Type"), header(a, "Content-Encoding"))
+		a := e.Do(t, "GET", path, nil, "Accept-Encoding", "gzip")
+		if a.StatusCode() != 200 || !strings.HasPrefix(edgetest.Header(a, "Content-Type"), ct) || edgetest.Header(a, "Content-Encoding") != "gzip" || edgetest.Header(a, "Etag") == "" {
+			t.Errorf("%s: %d %q %q", path, a.StatusCode(), edgetest.Header(a, "Content-Type"), edgetest.Header(a, "Content-Encoding"))
 		}
 	}
 }
 
 func TestEmbedOptions(t *testing.T) {
-	content := shipped(t)
-	e := startEdge(t, content, Config{})
+	content := edgetest.Shipped(t)
+	e := edgetest.Start(t, edgetest.Options{Content: content})
 	q := url.Values{"partner": {"mhcc"}, "locale": {"fr"}, "region": {"ca-qc"}, "components": {"banner", "exit", "resources"},
 		"accent": {"#00558C"}, "exit": {"https://example.org/leave?a=1&b=2"}}
-	c := embedCodeOf(t, e, q.Encode())
+	c := edgetest.EmbedCode(t, e, q.Encode())
 	want := ` data-partner="mhcc" data-locale="fr" data-region="CA-QC" data-components="banner,resources,exit" data-exit-url="https://example.org/leave?a=1&amp;b=2" data-accent="#00558c"></script>`
 	if !strings.HasSuffix(c.Pinned, want) || !strings.HasSuffix(c.Evergreen, want) {
 		t.Errorf("tags\n%s\n%s\nwant attributes %s", c.Pinned, c.Evergreen, want)
@@ -166,7 +112,7 @@ func TestEmbedOptions(t *testing.T) {
 		!strings.Contains(c.Reserve, `[data-signpost="exit"]`) || !strings.Contains(c.Reserve, `[data-signpost="resources"]`) {
 		t.Errorf("reserve %q", c.Reserve)
 	}
-	if b := embedCodeOf(t, e, "partner=mhcc&components=banner"); strings.Contains(b.Reserve, `"exit"`) || strings.Contains(b.Placeholders, "content") {
+	if b := edgetest.EmbedCode(t, e, "partner=mhcc&components=banner"); strings.Contains(b.Reserve, `"exit"`) || strings.Contains(b.Placeholders, "content") {
 		t.Errorf("banner only: reserve %q placeholders %q", b.Reserve, b.Placeholders)
 	}
 	if len(c.Fields) != 0 {
@@ -176,7 +122,7 @@ func TestEmbedOptions(t *testing.T) {
 		t.Errorf("noscript in the widget's language: %q", c.Noscript)
 	}
 	// Comma lists work too (the preview's form), and the banner is on whatever is asked.
-	if c := embedCodeOf(t, e, "partner=demo&components=feedback,nonsense"); !strings.Contains(c.Pinned, `data-components="banner,feedback"`) {
+	if c := edgetest.EmbedCode(t, e, "partner=demo&components=feedback,nonsense"); !strings.Contains(c.Pinned, `data-components="banner,feedback"`) {
 		t.Errorf("components: %s", c.Pinned)
 	}
 	// The preview embeds exactly these options, under a strict CSP.
@@ -184,10 +130,10 @@ func TestEmbedOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := e.do(t, "GET", p.RequestURI(), nil)
+	r := e.Do(t, "GET", p.RequestURI(), nil)
 	body := string(r.Body())
-	if r.StatusCode() != 200 || header(r, "Content-Security-Policy") != embedbuilder.PreviewCSP {
-		t.Fatalf("preview: %d %q", r.StatusCode(), header(r, "Content-Security-Policy"))
+	if r.StatusCode() != 200 || edgetest.Header(r, "Content-Security-Policy") != embedbuilder.PreviewCSP {
+		t.Fatalf("preview: %d %q", r.StatusCode(), edgetest.Header(r, "Content-Security-Policy"))
 	}
 	reserve := "/embed/reserve.css?components=banner%2Cresources%2Cexit&amp;resources=" + strconv.Itoa(len(featured))
 	for _, want := range []string{`<html lang="fr">`, `<script async src="/v1/widget.js"` + "\n " + want, `<div data-signpost="exit"></div>`, "Mental Health Commission of Canada",
@@ -197,22 +143,22 @@ func TestEmbedOptions(t *testing.T) {
 		}
 	}
 	// The preview reserves the space as the builder tells partners to: its reservation rule.
-	if css := e.do(t, "GET", html.UnescapeString(reserve), nil); css.StatusCode() != 200 || !strings.HasPrefix(header(css, "Content-Type"), "text/css") || string(css.Body()) != c.Reserve {
-		t.Errorf("preview's reservation: %d %q\n%s\nwant\n%s", css.StatusCode(), header(css, "Content-Type"), css.Body(), c.Reserve)
+	if css := e.Do(t, "GET", html.UnescapeString(reserve), nil); css.StatusCode() != 200 || !strings.HasPrefix(edgetest.Header(css, "Content-Type"), "text/css") || string(css.Body()) != c.Reserve {
+		t.Errorf("preview's reservation: %d %q\n%s\nwant\n%s", css.StatusCode(), edgetest.Header(css, "Content-Type"), css.Body(), c.Reserve)
 	}
-	if css := e.do(t, "GET", "/embed/reserve.css?components=banner,feedback,nonsense&resources=-3", nil); string(css.Body()) != widget.ReserveCSS([]string{"banner", "feedback"}, 0) {
+	if css := e.Do(t, "GET", "/embed/reserve.css?components=banner,feedback,nonsense&resources=-3", nil); string(css.Body()) != widget.ReserveCSS([]string{"banner", "feedback"}, 0) {
 		t.Errorf("reservation for unknown components and a negative count:\n%s", css.Body())
 	}
 
 	// Notes: a subdivision served by its country; a region with no entry.
-	if c := embedCodeOf(t, e, "region=US-NY"); c.Fields["region"].Level != "note" || !strings.Contains(c.Fields["region"].Text, "lines of US") || !strings.Contains(c.Pinned, `data-region="US-NY"`) {
+	if c := edgetest.EmbedCode(t, e, "region=US-NY"); c.Fields["region"].Level != "note" || !strings.Contains(c.Fields["region"].Text, "lines of US") || !strings.Contains(c.Pinned, `data-region="US-NY"`) {
 		t.Errorf("US-NY: %+v", c.Fields)
 	}
-	if c := embedCodeOf(t, e, "region=AQ"); c.Fields["region"].Level != "note" || !strings.Contains(c.Pinned, `data-region="AQ"`) {
+	if c := edgetest.EmbedCode(t, e, "region=AQ"); c.Fields["region"].Level != "note" || !strings.Contains(c.Pinned, `data-region="AQ"`) {
 		t.Errorf("AQ: %+v", c.Fields)
 	}
 	// Hints follow the partner's defaults.
-	if c := embedCodeOf(t, e, "partner=mhcc"); !strings.Contains(c.Hints["region"], "(CA)") || !strings.Contains(c.Hints["accent"], "#00558c") {
+	if c := edgetest.EmbedCode(t, e, "partner=mhcc"); !strings.Contains(c.Hints["region"], "(CA)") || !strings.Contains(c.Hints["accent"], "#00558c") {
 		t.Errorf("hints %v", c.Hints)
 	}
 }
@@ -220,11 +166,11 @@ func TestEmbedOptions(t *testing.T) {
 // TestEmbedContrast checks the accent rule against WCAG values: #767676 is the lightest grey with
 // 4.5:1 on white, #777777 fails it.
 func TestEmbedContrast(t *testing.T) {
-	e := startEdge(t, shipped(t), Config{})
+	e := edgetest.Start(t, edgetest.Options{})
 	for _, tc := range []struct {
 		accent, level string
 	}{{"#767676", ""}, {"#777777", "warning"}, {"#ffff00", "warning"}, {"#000000", ""}, {"#00558c", ""}} {
-		c := embedCodeOf(t, e, "accent="+url.QueryEscape(tc.accent))
+		c := edgetest.EmbedCode(t, e, "accent="+url.QueryEscape(tc.accent))
 		if got := c.Fields["accent"].Level; got != tc.level {
 			t.Errorf("%s: %q (%s), want %q", tc.accent, got, c.Fields["accent"].Text, tc.level)
 		}
@@ -232,7 +178,7 @@ func TestEmbedContrast(t *testing.T) {
 			t.Errorf("%s: in the tag %v", tc.accent, in)
 		}
 	}
-	c := embedCodeOf(t, e, "accent=%23777777&lang=fr")
+	c := edgetest.EmbedCode(t, e, "accent=%23777777&lang=fr")
 	if !strings.Contains(c.Fields["accent"].Text, "4,47:1") {
 		t.Errorf("French ratio: %q", c.Fields["accent"].Text)
 	}
@@ -241,10 +187,10 @@ func TestEmbedContrast(t *testing.T) {
 // TestEmbedBadValues: hostile or malformed values are refused (never in a tag or the preview)
 // and never come back as markup.
 func TestEmbedBadValues(t *testing.T) {
-	e := startEdge(t, shipped(t), Config{})
+	e := edgetest.Start(t, edgetest.Options{})
 	q := url.Values{"partner": {`"><img src=x onerror=alert(1)>`}, "locale": {`<b>fr</b>`}, "region": {"x<y"}, "accent": {"red"},
 		"exit": {"javascript:alert(1)"}, "components": {`banner,<script>alert(2)</script>`}}
-	c := embedCodeOf(t, e, q.Encode())
+	c := edgetest.EmbedCode(t, e, q.Encode())
 	for _, f := range []string{"partner", "locale", "region", "accent", "exit"} {
 		if c.Fields[f].Level != "error" {
 			t.Errorf("%s: want an error, got %+v", f, c.Fields[f])
@@ -261,7 +207,7 @@ func TestEmbedBadValues(t *testing.T) {
 		t.Errorf("an unknown partner falls back to the first: %s", c.Pinned)
 	}
 
-	r := e.do(t, "GET", "/embed?"+q.Encode(), nil)
+	r := e.Do(t, "GET", "/embed?"+q.Encode(), nil)
 	body := string(r.Body())
 	if r.StatusCode() != 200 {
 		t.Fatalf("%d %s", r.StatusCode(), body)
@@ -285,7 +231,7 @@ func TestEmbedBadValues(t *testing.T) {
 		t.Errorf("%d fields marked invalid, want 5", n)
 	}
 
-	p := e.do(t, "GET", "/embed/preview?"+q.Encode(), nil)
+	p := e.Do(t, "GET", "/embed/preview?"+q.Encode(), nil)
 	pbody := string(p.Body())
 	for _, bad := range []string{"data-region", "data-accent", "data-exit-url", "javascript", "<y", "onerror", "<b>"} {
 		if strings.Contains(pbody, bad) {
@@ -294,13 +240,13 @@ func TestEmbedBadValues(t *testing.T) {
 	}
 	// Over-long values are cut, never echoed whole.
 	long := strings.Repeat("A", 5000)
-	if body := string(e.do(t, "GET", "/embed?region="+long, nil).Body()); strings.Contains(body, long[:embedbuilder.MaxValue+1]) {
+	if body := string(e.Do(t, "GET", "/embed?region="+long, nil).Body()); strings.Contains(body, long[:embedbuilder.MaxValue+1]) {
 		t.Error("a 5,000-character region is echoed whole")
 	}
 }
 
 func TestEmbedLanguage(t *testing.T) {
-	e := startEdge(t, shipped(t), Config{})
+	e := edgetest.Start(t, edgetest.Options{})
 	for _, tc := range []struct {
 		uri, acceptLanguage, want string
 	}{
@@ -313,16 +259,16 @@ func TestEmbedLanguage(t *testing.T) {
 		{"/embed?lang=en", "fr", "en"},
 		{"/embed?lang=xx", "fr", "fr"},
 	} {
-		r := e.do(t, "GET", tc.uri, nil, "Accept-Language", tc.acceptLanguage)
+		r := e.Do(t, "GET", tc.uri, nil, "Accept-Language", tc.acceptLanguage)
 		body := string(r.Body())
-		if !strings.Contains(body, `<html lang="`+tc.want+`">`) || header(r, "Content-Language") != tc.want {
+		if !strings.Contains(body, `<html lang="`+tc.want+`">`) || edgetest.Header(r, "Content-Language") != tc.want {
 			t.Errorf("%s with Accept-Language %q: want %s", tc.uri, tc.acceptLanguage, tc.want)
 		}
-		if !strings.Contains(header(r, "Vary"), "Accept-Language") {
+		if !strings.Contains(edgetest.Header(r, "Vary"), "Accept-Language") {
 			t.Error("no Vary: Accept-Language")
 		}
 	}
-	body := string(e.do(t, "GET", "/embed?lang=fr&region=x", nil).Body())
+	body := string(e.Do(t, "GET", "/embed?lang=fr&region=x", nil).Body())
 	for _, want := range []string{"Intégrer le widget Signpost", "Erreur", `<a href="/embed?components=banner&amp;components=resources&amp;components=feedback&amp;components=exit&amp;partner=demo&amp;region=x&amp;lang=en" hreflang="en"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("French page lacks %s", want)
@@ -337,7 +283,7 @@ func TestEmbedOrigin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, ln := startEmbedEdge(t, Config{TrustedProxies: proxies})
+	e := edgetest.Start(t, edgetest.Options{Config: server.Config{TrustedProxies: proxies}})
 	for _, tc := range []struct {
 		from, host, proto, want string
 	}{
@@ -351,7 +297,7 @@ func TestEmbedOrigin(t *testing.T) {
 		{"10.1.2.3", "localhost:8080", "https", "https://localhost:8080"},
 		{"10.1.2.3", "edge.example.org", "gopher", "https://edge.example.org"},
 	} {
-		r := embedGet(t, ln, tc.from, tc.host, "/embed/code", "X-Forwarded-Proto", tc.proto)
+		r := e.GetAs(t, tc.from, tc.host, "/embed/code", "X-Forwarded-Proto", tc.proto)
 		var c embedbuilder.Code
 		if err := json.Unmarshal(r.Body(), &c); err != nil {
 			t.Fatalf("%s: %d %s", tc.host, r.StatusCode(), r.Body())
@@ -361,7 +307,7 @@ func TestEmbedOrigin(t *testing.T) {
 		}
 	}
 	for _, host := range []string{`x"y`, "a b", "evil.example/<script>", "-bad.example"} {
-		r := embedGet(t, ln, "192.0.2.1", host, "/embed")
+		r := e.GetAs(t, "192.0.2.1", host, "/embed")
 		if r.StatusCode() != 400 || strings.Contains(string(r.Body()), "<script") {
 			t.Errorf("Host %q: %d %s", host, r.StatusCode(), r.Body())
 		}
@@ -370,12 +316,12 @@ func TestEmbedOrigin(t *testing.T) {
 
 // TestEmbedSize reports the builder's weight as sent: HTML, script and stylesheet, gzip.
 func TestEmbedSize(t *testing.T) {
-	e := startEdge(t, shipped(t), Config{})
+	e := edgetest.Start(t, edgetest.Options{})
 	total, gz := 0, 0
 	for _, path := range []string{"/embed", "/embed/embed.js", "/embed/embed.css"} {
-		plain := e.do(t, "GET", path, nil).Body()
-		r := e.do(t, "GET", path, nil, "Accept-Encoding", "gzip")
-		if header(r, "Content-Encoding") != "gzip" {
+		plain := e.Do(t, "GET", path, nil).Body()
+		r := e.Do(t, "GET", path, nil, "Accept-Encoding", "gzip")
+		if edgetest.Header(r, "Content-Encoding") != "gzip" {
 			t.Fatalf("%s is not sent gzipped", path)
 		}
 		body, err := r.BodyGunzip()

@@ -1,4 +1,4 @@
-package server
+package dashboard_test
 
 import (
 	"context"
@@ -18,11 +18,12 @@ import (
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/feedback/logstore"
 	"github.com/signpost/edge/feedback/redisstore"
-	"github.com/signpost/edge/internal/redistest"
+	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/auth"
+	"github.com/signpost/edge/server/edgetest"
 )
 
-func dashAudit(t *testing.T, e *edge) []auditlog.Entry {
+func dashAudit(t *testing.T, e *edgetest.Edge) []auditlog.Entry {
 	t.Helper()
 	var log struct{ Entries []auditlog.Entry }
 	if err := json.Unmarshal(dashGet(t, e, "/v1/admin/audit?limit=1000").Body(), &log); err != nil {
@@ -81,13 +82,13 @@ func TestDashboardTriage(t *testing.T) {
 
 	// Rita reviews the newer crisis comment and one other: reviewed ones go after unreviewed.
 	review := func(token, id string) (int, map[string]any) {
-		r := e.do(t, "POST", "/v1/admin/feedback/"+id+"/review", nil, bearer(token)...)
+		r := e.Do(t, "POST", "/v1/admin/feedback/"+id+"/review", nil, edgetest.Bearer(token)...)
 		var out map[string]any
 		_ = json.Unmarshal(r.Body(), &out)
 		return r.StatusCode(), out
 	}
 	status, out := review(dashReader, crisisNew.ID)
-	want := map[string]any{"id": crisisNew.ID, "reviewed_by": "rita", "reviewed_at": testNow.Format(time.RFC3339)}
+	want := map[string]any{"id": crisisNew.ID, "reviewed_by": "rita", "reviewed_at": edgetest.Now.Format(time.RFC3339)}
 	if status != 200 || fmt.Sprint(out) != fmt.Sprint(want) {
 		t.Errorf("review: %d %v, want %v", status, out, want)
 	}
@@ -95,12 +96,12 @@ func TestDashboardTriage(t *testing.T) {
 		t.Errorf("review: %d", status)
 	}
 	// Again, by someone else: the first review stands, and nothing more is audited.
-	if status, out := review(aliceToken, crisisNew.ID); status != 200 || out["reviewed_by"] != "rita" {
+	if status, out := review(edgetest.AliceToken, crisisNew.ID); status != 200 || out["reviewed_by"] != "rita" {
 		t.Errorf("second review: %d %v", status, out)
 	}
 	for _, id := range []string{"01M80CND6AQ3H4YJXDW7BZ6AHT", "not-an-id", "%3Cscript%3E"} {
-		r := e.do(t, "POST", "/v1/admin/feedback/"+id+"/review", nil, bearer(dashReader)...)
-		if code, _ := jsonError(t, r); r.StatusCode() != 404 || code != "not_found" {
+		r := e.Do(t, "POST", "/v1/admin/feedback/"+id+"/review", nil, edgetest.Bearer(dashReader)...)
+		if code, _ := edgetest.JSONError(t, r); r.StatusCode() != 404 || code != "not_found" {
 			t.Errorf("review of %s: %d %s", id, r.StatusCode(), code)
 		}
 	}
@@ -108,7 +109,7 @@ func TestDashboardTriage(t *testing.T) {
 	if want := []string{crisisOld.ID, crisisNew.ID, thanks.ID, pdf.ID, slow.ID}; !slices.Equal(order(cs), want) {
 		t.Errorf("queue after reviews %v, want %v", order(cs), want)
 	}
-	if cs[1].ReviewedBy == nil || *cs[1].ReviewedBy != "rita" || cs[1].ReviewedAt == nil || !cs[1].ReviewedAt.Equal(testNow) {
+	if cs[1].ReviewedBy == nil || *cs[1].ReviewedBy != "rita" || cs[1].ReviewedAt == nil || !cs[1].ReviewedAt.Equal(edgetest.Now) {
 		t.Errorf("reviewed comment %+v", cs[1])
 	}
 	if _, cs := dashCommentsOf(t, e, "reviewed=yes"); !slices.Equal(order(cs), []string{crisisNew.ID, slow.ID}) {
@@ -132,17 +133,17 @@ func TestDashboardTriage(t *testing.T) {
 // the server log with the operator's name.
 func TestDashboardReviewLoggedWithoutStore(t *testing.T) {
 	e, recs := dashEdge(t, nil, false)
-	if r := e.do(t, "POST", "/v1/admin/feedback/"+recs[0].ID+"/review", nil, bearer(aliceToken)...); r.StatusCode() != 200 {
+	if r := e.Do(t, "POST", "/v1/admin/feedback/"+recs[0].ID+"/review", nil, edgetest.Bearer(edgetest.AliceToken)...); r.StatusCode() != 200 {
 		t.Fatalf("review: %d %s", r.StatusCode(), r.Body())
 	}
 	found := false
-	for _, line := range strings.Split(e.logs.String(), "\n") {
+	for _, line := range strings.Split(e.Logs.String(), "\n") {
 		if strings.Contains(line, `"action":"feedback.review"`) && strings.Contains(line, `"actor":"alice"`) && strings.Contains(line, recs[0].ID) {
 			found = true
 		}
 	}
 	if !found {
-		t.Errorf("review not logged:\n%s", e.logs.String())
+		t.Errorf("review not logged:\n%s", e.Logs.String())
 	}
 }
 
@@ -156,7 +157,7 @@ func TestDashboardReviewsPersist(t *testing.T) {
 			t.Fatal(err)
 		}
 		e, recs := dashEdge(t, st, false)
-		if r := e.do(t, "POST", "/v1/admin/feedback/"+recs[5].ID+"/review", nil, bearer(dashReader)...); r.StatusCode() != 200 {
+		if r := e.Do(t, "POST", "/v1/admin/feedback/"+recs[5].ID+"/review", nil, edgetest.Bearer(dashReader)...); r.StatusCode() != 200 {
 			t.Fatalf("review: %d %s", r.StatusCode(), r.Body())
 		}
 		st.Close()
@@ -165,29 +166,27 @@ func TestDashboardReviewsPersist(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer again.Close()
-		e2 := startEdge(t, shipped(t), Config{Feedback: again, Operators: []auth.Operator{{Name: "rita", Token: dashReader, Scopes: []string{auth.ScopeFeedbackRead}}}})
+		e2 := edgetest.Start(t, edgetest.Options{Config: server.Config{Feedback: again, Operators: []auth.Operator{{Name: "rita", Token: dashReader, Scopes: []string{auth.ScopeFeedbackRead}}}}})
 		if ids := csvIDs(t, e2, "reviewed=yes"); !slices.Equal(ids, []string{recs[5].ID}) {
 			t.Errorf("reviewed after reopening: %v", ids)
 		}
 	})
 	t.Run("redisstore", func(t *testing.T) {
-		rs := redistest.Start(t)
-		rdb := redis.NewClient(&redis.Options{Addr: rs.Addr(), MaxRetries: -1})
-		t.Cleanup(func() { rdb.Close() })
+		rs, rdb := edgetest.Redis(t, redis.Options{MaxRetries: -1})
 		st, err := redisstore.Open(rdb, redisstore.Options{SpoolDir: filepath.Join(t.TempDir(), "spool")})
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { st.Close() })
 		e, recs := dashEdge(t, st, true)
-		if r := e.do(t, "POST", "/v1/admin/feedback/"+recs[0].ID+"/review", nil, bearer(dashReader)...); r.StatusCode() != 200 {
+		if r := e.Do(t, "POST", "/v1/admin/feedback/"+recs[0].ID+"/review", nil, edgetest.Bearer(dashReader)...); r.StatusCode() != 200 {
 			t.Fatalf("review: %d %s", r.StatusCode(), r.Body())
 		}
-		if r := e.do(t, "POST", "/v1/admin/feedback/01M80CND6AQ3H4YJXDW7BZ6AHT/review", nil, bearer(dashReader)...); r.StatusCode() != 404 {
+		if r := e.Do(t, "POST", "/v1/admin/feedback/01M80CND6AQ3H4YJXDW7BZ6AHT/review", nil, edgetest.Bearer(dashReader)...); r.StatusCode() != 404 {
 			t.Errorf("unknown id on Redis: %d", r.StatusCode())
 		}
 		// Another edge on the same Redis sees the review.
-		e2 := startEdge(t, shipped(t), Config{Feedback: redisstore.OpenReader(rdb, ""), Operators: []auth.Operator{{Name: "rita", Token: dashReader, Scopes: []string{auth.ScopeFeedbackRead}}}})
+		e2 := edgetest.Start(t, edgetest.Options{Config: server.Config{Feedback: redisstore.OpenReader(rdb, ""), Operators: []auth.Operator{{Name: "rita", Token: dashReader, Scopes: []string{auth.ScopeFeedbackRead}}}}})
 		if _, cs := dashCommentsOf(t, e2, "reviewed=yes"); len(cs) != 1 || cs[0].ID != recs[0].ID || cs[0].ReviewedBy == nil || *cs[0].ReviewedBy != "rita" {
 			t.Errorf("reviewed on another edge: %+v", cs)
 		}
@@ -197,13 +196,13 @@ func TestDashboardReviewsPersist(t *testing.T) {
 		// Redis away: the dashboard says the store cannot be read, not 500.
 		rs.Stop()
 		for _, uri := range []string{"/v1/admin/feedback/comments", "/v1/admin/feedback/rates", "/v1/admin/feedback/report", "/v1/admin/feedback/stats"} {
-			r := e.do(t, "GET", uri, nil, bearer(dashReader)...)
-			if code, _ := jsonError(t, r); r.StatusCode() != 503 || code != "store_unavailable" {
+			r := e.Do(t, "GET", uri, nil, edgetest.Bearer(dashReader)...)
+			if code, _ := edgetest.JSONError(t, r); r.StatusCode() != 503 || code != "store_unavailable" {
 				t.Errorf("%s with Redis down: %d %s", uri, r.StatusCode(), code)
 			}
 		}
-		r := e.do(t, "POST", "/v1/admin/feedback/"+recs[1].ID+"/review", nil, bearer(dashReader)...)
-		if code, _ := jsonError(t, r); r.StatusCode() != 503 || code != "store_unavailable" {
+		r := e.Do(t, "POST", "/v1/admin/feedback/"+recs[1].ID+"/review", nil, edgetest.Bearer(dashReader)...)
+		if code, _ := edgetest.JSONError(t, r); r.StatusCode() != 503 || code != "store_unavailable" {
 			t.Errorf("review with Redis down: %d %s", r.StatusCode(), code)
 		}
 	})
@@ -226,7 +225,7 @@ func TestDashboardUsage(t *testing.T) {
 		{`{"partner":"mhcc","region":"CA","event":"tel","line":"ca-988"}`, 1},
 	} {
 		for range b.times {
-			if r := e.do(t, "POST", "/v1/beacon", []byte(b.body), "Content-Type", "text/plain"); r.StatusCode() != 204 {
+			if r := e.Do(t, "POST", "/v1/beacon", []byte(b.body), "Content-Type", "text/plain"); r.StatusCode() != 204 {
 				t.Fatalf("beacon %s: %d %s", b.body, r.StatusCode(), r.Body())
 			}
 		}
@@ -294,14 +293,14 @@ func TestDashboardReportEscapes(t *testing.T) {
 	ids := feedback.NewIDs()
 	hostile := `/x"><script>alert(1)</script><svg onload=alert(2)>`
 	for i := range 12 {
-		r := &feedback.Record{ID: ids.New(testNow), ReceivedAt: testNow, Partner: "demo", Page: hostile, Found: &yes, IPHash: strconv.Itoa(i)}
+		r := &feedback.Record{ID: ids.New(edgetest.Now), ReceivedAt: edgetest.Now, Partner: "demo", Page: hostile, Found: &yes, IPHash: strconv.Itoa(i)}
 		if _, _, err := st.Add(context.Background(), r, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
-	content := shipped(t)
+	content := edgetest.Shipped(t)
 	content.Partners["demo"].Name = `Demo <img src=x onerror=alert(3)> & "co"`
-	e := startEdge(t, content, Config{Feedback: st, Operators: []auth.Operator{{Name: "rita", Token: dashReader, Scopes: []string{auth.ScopeFeedbackRead}}}})
+	e := edgetest.Start(t, edgetest.Options{Content: content, Config: server.Config{Feedback: st, Operators: []auth.Operator{{Name: "rita", Token: dashReader, Scopes: []string{auth.ScopeFeedbackRead}}}}})
 	body := string(dashGet(t, e, "/v1/admin/feedback/report").Body())
 	for _, bad := range []string{"<script", "<img", "<svg onload", "style="} {
 		if strings.Contains(body, bad) {
@@ -318,9 +317,9 @@ func TestDashboardReportEscapes(t *testing.T) {
 }
 
 // dashStoreEdge is an edge whose feedback store (a log store) holds recs, with rita's token.
-func dashStoreEdge(t *testing.T, recs []*feedback.Record) *edge {
+func dashStoreEdge(t *testing.T, recs []*feedback.Record) *edgetest.Edge {
 	t.Helper()
-	st, err := logstore.Open(t.TempDir(), logstore.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, func() time.Time { return testNow })
+	st, err := logstore.Open(t.TempDir(), logstore.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, func() time.Time { return edgetest.Now })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -330,7 +329,7 @@ func dashStoreEdge(t *testing.T, recs []*feedback.Record) *edge {
 			t.Fatalf("add: %v %v", dup, err)
 		}
 	}
-	return startEdge(t, shipped(t), Config{Feedback: st, Operators: []auth.Operator{{Name: "rita", Token: dashReader, Scopes: []string{auth.ScopeFeedbackRead}}}})
+	return edgetest.Start(t, edgetest.Options{Config: server.Config{Feedback: st, Operators: []auth.Operator{{Name: "rita", Token: dashReader, Scopes: []string{auth.ScopeFeedbackRead}}}}})
 }
 
 // dashSpam makes n records for each of pages of partner on day, found yes on the first.
@@ -436,12 +435,12 @@ func TestDashboardRatesCellBudget(t *testing.T) {
 		{"from=2012-11-20&to=2026-11-15&bucket=week", "partner", "pick one partner"},
 	} {
 		for _, route := range []string{"/v1/admin/feedback/rates", "/v1/admin/feedback/report"} {
-			r := e.do(t, "GET", route+"?"+tc.query, nil, bearer(dashReader)...)
+			r := e.Do(t, "GET", route+"?"+tc.query, nil, edgetest.Bearer(dashReader)...)
 			if r.StatusCode() != 400 {
 				t.Errorf("%s?%s: %d, want 400", route, tc.query, r.StatusCode())
 				continue
 			}
-			if code, field := jsonError(t, r); code != "invalid_parameter" || field != tc.field || !strings.Contains(string(r.Body()), tc.says) {
+			if code, field := edgetest.JSONError(t, r); code != "invalid_parameter" || field != tc.field || !strings.Contains(string(r.Body()), tc.says) {
 				t.Errorf("%s?%s: %s", route, tc.query, r.Body())
 			}
 		}
@@ -491,8 +490,8 @@ func TestDashboardRatesClipped(t *testing.T) {
 		{"since=2023-11-13T00:00:00Z", "since"},
 		{"since=2023-11-13T00:00:00Z&from=2023-11-14", "from"},
 	} {
-		r := e.do(t, "GET", "/v1/admin/feedback/rates?"+tc.query, nil, bearer(dashReader)...)
-		if code, field := jsonError(t, r); r.StatusCode() != 400 || code != "invalid_parameter" || field != tc.field {
+		r := e.Do(t, "GET", "/v1/admin/feedback/rates?"+tc.query, nil, edgetest.Bearer(dashReader)...)
+		if code, field := edgetest.JSONError(t, r); r.StatusCode() != 400 || code != "invalid_parameter" || field != tc.field {
 			t.Errorf("%s: %d %s naming %q, want %q", tc.query, r.StatusCode(), code, field, tc.field)
 		}
 	}
@@ -515,7 +514,7 @@ func TestDashboardCommentsLimit(t *testing.T) {
 	}
 	e := dashStoreEdge(t, recs)
 	for _, i := range []int{0, 1, 2, 10, 11, 30} {
-		if r := e.do(t, "POST", "/v1/admin/feedback/"+recs[i].ID+"/review", nil, bearer(dashReader)...); r.StatusCode() != 200 {
+		if r := e.Do(t, "POST", "/v1/admin/feedback/"+recs[i].ID+"/review", nil, edgetest.Bearer(dashReader)...); r.StatusCode() != 200 {
 			t.Fatalf("review: %d %s", r.StatusCode(), r.Body())
 		}
 	}

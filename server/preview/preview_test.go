@@ -1,4 +1,4 @@
-package server
+package preview_test
 
 import (
 	"bytes"
@@ -12,32 +12,41 @@ import (
 
 	"github.com/signpost/edge/configs"
 	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/server"
+	"github.com/signpost/edge/server/edgetest"
 	"github.com/signpost/edge/server/preview"
 	"github.com/signpost/edge/usage"
 )
 
 // TestConsolePutRegionLinesWithMessage: a line taken out of a region whose sentence names its
 // number is refused alone, and published with the new sentence in one version.
+// capiEdge is an edge with a real file content store and feedback log, operators of several
+// scopes (edgetest.ConsoleOperators), and a clock the test moves.
+func capiEdge(t *testing.T) *edgetest.Edge {
+	t.Helper()
+	return edgetest.Start(t, edgetest.Options{FileContent: true, Store: true, Config: server.Config{Operators: edgetest.ConsoleOperators()}})
+}
+
 func TestConsolePutRegionLinesWithMessage(t *testing.T) {
 	f := capiEdge(t)
-	alice := bearer(aliceToken)
-	if r := f.do(t, "PUT", "/v1/admin/regions/CA/lines", []byte(`{"lines":["ca-kids-help-phone"]}`), alice...); r.StatusCode() != 422 {
+	alice := edgetest.Bearer(edgetest.AliceToken)
+	if r := f.Do(t, "PUT", "/v1/admin/regions/CA/lines", []byte(`{"lines":["ca-kids-help-phone"]}`), alice...); r.StatusCode() != 422 {
 		t.Errorf("988 taken out, the sentence naming it kept: %d %s", r.StatusCode(), r.Body())
 	}
 	body := `{"lines":["ca-kids-help-phone"],"message":{"en":"Call 1-800-668-6868 at any time. In an emergency, call 9-1-1."}}`
-	r := f.do(t, "PUT", "/v1/admin/regions/CA/lines", []byte(body), with(alice, "If-Match", `"v1"`)...)
-	if r.StatusCode() != 200 || header(r, "ETag") != `"v2"` {
+	r := f.Do(t, "PUT", "/v1/admin/regions/CA/lines", []byte(body), edgetest.With(alice, "If-Match", `"v1"`)...)
+	if r.StatusCode() != 200 || edgetest.Header(r, "ETag") != `"v2"` {
 		t.Fatalf("list and sentence together: %d %s", r.StatusCode(), r.Body())
 	}
-	s, _ := getSnippet(t, f.edge, "/v1/snippets/demo/banner?region=CA&locale=fr")
-	if ids := lineIDs(s.Banner); !slices.Equal(ids, []string{"ca-kids-help-phone"}) || s.Banner.Message != "Call 1-800-668-6868 at any time. In an emergency, call 9-1-1." {
+	s, _ := edgetest.GetSnippet(t, f, "/v1/snippets/demo/banner?region=CA&locale=fr")
+	if ids := edgetest.LineIDs(s.Banner); !slices.Equal(ids, []string{"ca-kids-help-phone"}) || s.Banner.Message != "Call 1-800-668-6868 at any time. In an emergency, call 9-1-1." {
 		t.Errorf("CA banner: %v %q", ids, s.Banner.Message)
 	}
-	es, err := f.audit.List(context.Background(), 0)
+	es, err := f.Config.AuditLog.List(context.Background(), 0)
 	if err != nil || len(es) != 1 || es[0].Action != "region.lines" || es[0].Target != "regions.CA regions.CA.message" {
 		t.Errorf("audit: %+v %v", es, err)
 	}
-	if r := f.do(t, "PUT", "/v1/admin/regions/CA/lines", []byte(`{"lines":null,"message":{"en":"x"}}`), alice...); r.StatusCode() != 400 {
+	if r := f.Do(t, "PUT", "/v1/admin/regions/CA/lines", []byte(`{"lines":null,"message":{"en":"x"}}`), alice...); r.StatusCode() != 400 {
 		t.Errorf("a sentence without the list: %d %s", r.StatusCode(), r.Body())
 	}
 }
@@ -46,27 +55,27 @@ func TestConsolePutRegionLinesWithMessage(t *testing.T) {
 // comments stay, every change is audited with its note.
 func TestConsolePutLines(t *testing.T) {
 	f := capiEdge(t)
-	alice := bearer(aliceToken)
+	alice := edgetest.Bearer(edgetest.AliceToken)
 	line := `{"name":{"en":"Test line","fr":"Ligne d'essai"},"country":"CA","call":"1-800-555-0100","hours":{"en":"9 to 5"},` +
 		`"languages":["en","fr"],"source":"https://example.org/l","verified_on":"2026-11-02"}`
-	put := f.do(t, "PUT", "/v1/admin/lines/ca-test", []byte(line), with(alice, "X-Signpost-Note", "new test line")...)
-	if put.StatusCode() != 200 || header(put, "ETag") != `"v2"` {
+	put := f.Do(t, "PUT", "/v1/admin/lines/ca-test", []byte(line), edgetest.With(alice, "X-Signpost-Note", "new test line")...)
+	if put.StatusCode() != 200 || edgetest.Header(put, "ETag") != `"v2"` {
 		t.Fatalf("create: %d %s", put.StatusCode(), put.Body())
 	}
-	reg := f.do(t, "PUT", "/v1/admin/regions/CA/lines", []byte(`{"lines":["ca-test","ca-988"]}`), with(alice, "If-Match", `"v2"`)...)
-	if reg.StatusCode() != 200 || header(reg, "ETag") != `"v3"` {
+	reg := f.Do(t, "PUT", "/v1/admin/regions/CA/lines", []byte(`{"lines":["ca-test","ca-988"]}`), edgetest.With(alice, "If-Match", `"v2"`)...)
+	if reg.StatusCode() != 200 || edgetest.Header(reg, "ETag") != `"v3"` {
 		t.Fatalf("region lines: %d %s", reg.StatusCode(), reg.Body())
 	}
-	s, _ := getSnippet(t, f.edge, "/v1/snippets/demo/banner?region=CA&locale=fr")
-	if ids := lineIDs(s.Banner); !slices.Equal(ids, []string{"ca-test", "ca-988"}) || s.Banner.Lines[0].Name != "Ligne d'essai" {
+	s, _ := edgetest.GetSnippet(t, f, "/v1/snippets/demo/banner?region=CA&locale=fr")
+	if ids := edgetest.LineIDs(s.Banner); !slices.Equal(ids, []string{"ca-test", "ca-988"}) || s.Banner.Lines[0].Name != "Ligne d'essai" {
 		t.Errorf("CA banner after the edits: %v %+v", ids, s.Banner.Lines)
 	}
 	// Replace: the same id, new facts.
 	replaced := strings.Replace(line, "1-800-555-0100", "1-800-555-0199", 1)
-	if r := f.do(t, "PUT", "/v1/admin/lines/ca-test", []byte(replaced), with(alice, "If-Match", `"v3"`)...); r.StatusCode() != 200 {
+	if r := f.Do(t, "PUT", "/v1/admin/lines/ca-test", []byte(replaced), edgetest.With(alice, "If-Match", `"v3"`)...); r.StatusCode() != 200 {
 		t.Fatalf("replace: %d %s", r.StatusCode(), r.Body())
 	}
-	src, v := f.current(t)
+	src, v := edgetest.Current(t, f.Content)
 	if v != 4 || strings.Count(string(src), "ca-test:") != 1 || !strings.Contains(string(src), `call: "1-800-555-0199"`) {
 		t.Errorf("after replace v%d:\n%s", v, src)
 	}
@@ -75,13 +84,13 @@ func TestConsolePutLines(t *testing.T) {
 			t.Errorf("comment %q lost", c)
 		}
 	}
-	if s, _ := getSnippet(t, f.edge, "/v1/snippets/demo/banner?region=CA"); s.Banner.Lines[0].Call != "1-800-555-0199" {
+	if s, _ := edgetest.GetSnippet(t, f, "/v1/snippets/demo/banner?region=CA"); s.Banner.Lines[0].Call != "1-800-555-0199" {
 		t.Errorf("replaced line not served: %+v", s.Banner.Lines[0])
 	}
 
 	bad := strings.Replace(line, "2026-11-02", "2026-13-45", 1)
-	r := f.do(t, "PUT", "/v1/admin/lines/ca-test", []byte(bad), alice...)
-	if code, field := jsonError(t, r); r.StatusCode() != 422 || code != "invalid_content" || field != "lines.ca-test.verified_on" {
+	r := f.Do(t, "PUT", "/v1/admin/lines/ca-test", []byte(bad), alice...)
+	if code, field := edgetest.JSONError(t, r); r.StatusCode() != 422 || code != "invalid_content" || field != "lines.ca-test.verified_on" {
 		t.Errorf("bad verified_on: %d %s %q", r.StatusCode(), code, field)
 	}
 	for _, tc := range []struct {
@@ -95,15 +104,15 @@ func TestConsolePutLines(t *testing.T) {
 		{"/v1/admin/regions/ZZ-NOPE/lines", `{"lines":[]}`, 404},               // no such region
 		{"/v1/admin/lines/Bad_Id", line, 422},                                  // id pattern
 	} {
-		r := f.do(t, "PUT", tc.uri, []byte(tc.body), alice...)
+		r := f.Do(t, "PUT", tc.uri, []byte(tc.body), alice...)
 		if r.StatusCode() != tc.status {
 			t.Errorf("PUT %s %s: %d %s, want %d", tc.uri, tc.body, r.StatusCode(), r.Body(), tc.status)
 		}
 	}
-	if r := f.do(t, "PUT", "/v1/admin/lines/ca-test", []byte(line), with(alice, "If-Match", `"v2"`)...); r.StatusCode() != 412 {
+	if r := f.Do(t, "PUT", "/v1/admin/lines/ca-test", []byte(line), edgetest.With(alice, "If-Match", `"v2"`)...); r.StatusCode() != 412 {
 		t.Errorf("stale line edit: %d", r.StatusCode())
 	}
-	es, err := f.audit.List(context.Background(), 0)
+	es, err := f.Config.AuditLog.List(context.Background(), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +124,7 @@ func TestConsolePutLines(t *testing.T) {
 	if !slices.Equal(acts, want) {
 		t.Errorf("audit %q, want %q", acts, want)
 	}
-	if r := f.do(t, "PUT", "/v1/admin/lines/ca-test", []byte(line), bearer(capiNoticeToken)...); r.StatusCode() != 403 {
+	if r := f.Do(t, "PUT", "/v1/admin/lines/ca-test", []byte(line), edgetest.Bearer(edgetest.NoticeToken)...); r.StatusCode() != 403 {
 		t.Errorf("notice token writing a line: %d", r.StatusCode())
 	}
 }
@@ -123,27 +132,27 @@ func TestConsolePutLines(t *testing.T) {
 // TestConsoleDiff: the diff of two versions, row by row.
 func TestConsoleDiff(t *testing.T) {
 	f := capiEdge(t)
-	alice := bearer(aliceToken)
-	if r := f.do(t, "PUT", "/v1/admin/regions/US/lines", []byte(`{"lines":["us-988","us-crisis-text-line"]}`), alice...); r.StatusCode() != 200 {
+	alice := edgetest.Bearer(edgetest.AliceToken)
+	if r := f.Do(t, "PUT", "/v1/admin/regions/US/lines", []byte(`{"lines":["us-988","us-crisis-text-line"]}`), alice...); r.StatusCode() != 200 {
 		t.Fatal(r.StatusCode(), string(r.Body()))
 	}
 	var d struct {
 		From, To int64
-		Rows     []capiRow
+		Rows     []edgetest.DiffRow
 	}
-	r := f.do(t, "GET", "/v1/admin/content/diff?from=1&to=2", nil, bearer(capiNoticeToken)...)
+	r := f.Do(t, "GET", "/v1/admin/content/diff?from=1&to=2", nil, edgetest.Bearer(edgetest.NoticeToken)...)
 	if err := json.Unmarshal(r.Body(), &d); err != nil || r.StatusCode() != 200 || d.From != 1 || d.To != 2 {
 		t.Fatalf("diff: %d %v %s", r.StatusCode(), err, r.Body())
 	}
 	lines := strings.Split(string(configs.Content), "\n")
 	n := slices.Index(lines, "    lines: [us-988, us-veterans-crisis-line, us-crisis-text-line]") + 1
-	var changed []capiRow
+	var changed []edgetest.DiffRow
 	for _, row := range d.Rows {
 		if row.Op != "same" && row.Op != "skip" {
 			changed = append(changed, row)
 		}
 	}
-	want := []capiRow{{Op: "change", Left: "    lines: [us-988, us-veterans-crisis-line, us-crisis-text-line]",
+	want := []edgetest.DiffRow{{Op: "change", Left: "    lines: [us-988, us-veterans-crisis-line, us-crisis-text-line]",
 		Right: "    lines: [us-988, us-crisis-text-line]", LeftLine: n, RightLine: n}}
 	if n == 0 || !slices.Equal(changed, want) {
 		t.Errorf("changed rows %+v, want %+v", changed, want)
@@ -155,20 +164,20 @@ func TestConsoleDiff(t *testing.T) {
 	if !strings.HasPrefix(string(r.Body()), `{"from":1,"to":2,"rows":[{"op":"skip","count":`) {
 		t.Errorf("JSON %.80s", r.Body())
 	}
-	same := f.do(t, "GET", "/v1/admin/content/diff?from=2&to=2", nil, alice...)
+	same := f.Do(t, "GET", "/v1/admin/content/diff?from=2&to=2", nil, alice...)
 	if !strings.Contains(string(same.Body()), `"rows":[{"op":"skip","count":`+fmt.Sprint(len(lines)-1)+`}]`) {
 		t.Errorf("diff of a version with itself: %s", same.Body())
 	}
 	for _, q := range []string{"from=1", "to=2", "from=x&to=2", "from=0&to=2", "from=1&to=-2", "from=1&to=2.5"} {
-		r := f.do(t, "GET", "/v1/admin/content/diff?"+q, nil, alice...)
-		if code, field := jsonError(t, r); r.StatusCode() != 400 || code != "invalid_parameter" || (field != "from" && field != "to") {
+		r := f.Do(t, "GET", "/v1/admin/content/diff?"+q, nil, alice...)
+		if code, field := edgetest.JSONError(t, r); r.StatusCode() != 400 || code != "invalid_parameter" || (field != "from" && field != "to") {
 			t.Errorf("%s: %d %s %q", q, r.StatusCode(), code, field)
 		}
 	}
-	if r := f.do(t, "GET", "/v1/admin/content/diff?from=1&to=99", nil, alice...); r.StatusCode() != 404 {
+	if r := f.Do(t, "GET", "/v1/admin/content/diff?from=1&to=99", nil, alice...); r.StatusCode() != 404 {
 		t.Errorf("unknown version: %d", r.StatusCode())
 	}
-	if r := f.do(t, "GET", "/v1/admin/content/diff?from=1&to=2", nil, bearer(capiFeedbackToken)...); r.StatusCode() != 403 {
+	if r := f.Do(t, "GET", "/v1/admin/content/diff?from=1&to=2", nil, edgetest.Bearer(edgetest.FeedbackToken)...); r.StatusCode() != 403 {
 		t.Errorf("feedback token: %d", r.StatusCode())
 	}
 }
@@ -183,45 +192,45 @@ func TestConsolePreview(t *testing.T) {
 		t.Fatal("the shipped CA message changed: update this test")
 	}
 	// A notice token may not have a whole draft served: that is the content scope's.
-	r := f.do(t, "POST", "/v1/admin/preview", draft, with(bearer(capiNoticeToken), "Content-Type", "application/yaml")...)
-	if code, field := jsonError(t, r); r.StatusCode() != 403 || code != "missing_scope" || field != "scope" {
+	r := f.Do(t, "POST", "/v1/admin/preview", draft, edgetest.With(edgetest.Bearer(edgetest.NoticeToken), "Content-Type", "application/yaml")...)
+	if code, field := edgetest.JSONError(t, r); r.StatusCode() != 403 || code != "missing_scope" || field != "scope" {
 		t.Errorf("POST preview with a notice token: %d %s", r.StatusCode(), r.Body())
 	}
-	r = f.do(t, "POST", "/v1/admin/preview", draft, with(bearer(aliceToken), "Content-Type", "application/yaml")...)
+	r = f.Do(t, "POST", "/v1/admin/preview", draft, edgetest.With(edgetest.Bearer(edgetest.AliceToken), "Content-Type", "application/yaml")...)
 	var p struct{ Preview string }
-	if err := json.Unmarshal(r.Body(), &p); err != nil || r.StatusCode() != 200 || !previewID.MatchString(p.Preview) {
+	if err := json.Unmarshal(r.Body(), &p); err != nil || r.StatusCode() != 200 || !edgetest.PreviewID.MatchString(p.Preview) {
 		t.Fatalf("POST preview: %d %s", r.StatusCode(), r.Body())
 	}
 	base := "/v1/preview/" + p.Preview
 
-	w := f.do(t, "GET", base+"/widget.js", nil, "Accept-Encoding", "gzip")
-	js := string(decode(t, w))
-	if w.StatusCode() != 200 || !strings.Contains(js, "day or night") || !strings.Contains(js, `"`+base+`"`) || header(w, "Cache-Control") != "no-store" {
+	w := f.Do(t, "GET", base+"/widget.js", nil, "Accept-Encoding", "gzip")
+	js := string(edgetest.Decode(t, w))
+	if w.StatusCode() != 200 || !strings.Contains(js, "day or night") || !strings.Contains(js, `"`+base+`"`) || edgetest.Header(w, "Cache-Control") != "no-store" {
 		t.Errorf("preview widget: %d, draft text %v, api %v, Cache-Control %q", w.StatusCode(), strings.Contains(js, "day or night"),
-			strings.Contains(js, `"`+base+`"`), header(w, "Cache-Control"))
+			strings.Contains(js, `"`+base+`"`), edgetest.Header(w, "Cache-Control"))
 	}
-	if real := string(decode(t, f.do(t, "GET", "/v1/widget.js", nil))); strings.Contains(real, "day or night") || !strings.Contains(real, `"/v1"`) {
+	if real := string(edgetest.Decode(t, f.Do(t, "GET", "/v1/widget.js", nil))); strings.Contains(real, "day or night") || !strings.Contains(real, `"/v1"`) {
 		t.Error("the published widget changed, or lost its API prefix")
 	}
-	if msg, _ := bannerMessage(t, f.edge, base+"/snippets/demo/banner"); !strings.Contains(msg, "day or night") {
+	if msg, _ := edgetest.BannerMessage(t, f, base+"/snippets/demo/banner"); !strings.Contains(msg, "day or night") {
 		t.Errorf("preview snippet: %q", msg)
 	}
-	s, _ := getSnippet(t, f.edge, base+"/snippets/demo?locale=fr&region=CA-QC")
+	s, _ := edgetest.GetSnippet(t, f, base+"/snippets/demo?locale=fr&region=CA-QC")
 	if s.Version != "draft" || s.Region != "CA-QC" || s.Locale != "fr" || s.Resources == nil {
 		t.Errorf("preview snippet: %+v", s)
 	}
-	if msg, _ := bannerMessage(t, f.edge, "/v1/snippets/demo/banner"); strings.Contains(msg, "day or night") {
+	if msg, _ := edgetest.BannerMessage(t, f, "/v1/snippets/demo/banner"); strings.Contains(msg, "day or night") {
 		t.Error("the draft reached the published snippets")
 	}
 	for uri, status := range map[string]int{base + "/snippets/nobody": 404, base + "/snippets/demo/nothing": 404, base + "/snippets/demo?region=C": 400} {
-		if r := f.do(t, "GET", uri, nil); r.StatusCode() != status {
+		if r := f.Do(t, "GET", uri, nil); r.StatusCode() != status {
 			t.Errorf("%s: %d, want %d", uri, r.StatusCode(), status)
 		}
 	}
 
-	page := f.do(t, "GET", "/admin/preview/"+p.Preview+"?partner=demo&locale=fr&region=CA-QC&components=feedback&lang=fr", nil)
+	page := f.Do(t, "GET", "/admin/preview/"+p.Preview+"?partner=demo&locale=fr&region=CA-QC&components=feedback&lang=fr", nil)
 	html := string(page.Body())
-	csp := header(page, "Content-Security-Policy")
+	csp := edgetest.Header(page, "Content-Security-Policy")
 	for _, want := range []string{`<script async src="` + base + `/widget.js"`, `data-partner="demo"`, `data-locale="fr"`, `data-region="CA-QC"`,
 		`data-components="banner,feedback"`, `<div data-signpost="banner"></div>`, `<div data-signpost="feedback"></div>`,
 		`Demo &lt;b&gt;draft&lt;/b&gt;`, `<html lang="fr">`, "Aperçu du brouillon"} {
@@ -233,59 +242,59 @@ func TestConsolePreview(t *testing.T) {
 		strings.Contains(csp, "unsafe-inline") || strings.Contains(html, "<b>") || strings.Contains(html, "style=") {
 		t.Errorf("preview page: %d CSP %q", page.StatusCode(), csp)
 	}
-	if xfo := header(page, "X-Frame-Options"); xfo != "" {
+	if xfo := edgetest.Header(page, "X-Frame-Options"); xfo != "" {
 		t.Errorf("X-Frame-Options %q: the edge sets none elsewhere; frame-ancestors says it", xfo)
 	}
 	// Values that are not valid are left out of the tag, never echoed as markup.
-	odd := string(f.do(t, "GET", "/admin/preview/"+p.Preview+"?partner=%3Cscript%3E&region=%22%3E%3Cx&locale=xx", nil).Body())
+	odd := string(f.Do(t, "GET", "/admin/preview/"+p.Preview+"?partner=%3Cscript%3E&region=%22%3E%3Cx&locale=xx", nil).Body())
 	if strings.Contains(odd, "<script>") || strings.Contains(odd, "<x") || strings.Contains(odd, "data-region") || !strings.Contains(odd, `data-partner="demo"`) {
 		t.Errorf("odd query:\n%s", odd)
 	}
 
 	// Feedback and beacons: answered like the real routes, kept nowhere.
-	fb := f.do(t, "POST", base+"/feedback", []byte(`{"partner":"demo","page":"/x","found":false,"comment":"I want to kill myself"}`), "Content-Type", "text/plain;charset=UTF-8")
+	fb := f.Do(t, "POST", base+"/feedback", []byte(`{"partner":"demo","page":"/x","found":false,"comment":"I want to kill myself"}`), "Content-Type", "text/plain;charset=UTF-8")
 	if fb.StatusCode() != 202 || string(fb.Body()) != `{"id":"preview","crisis":true}` {
 		t.Errorf("preview feedback: %d %s", fb.StatusCode(), fb.Body())
 	}
-	if fb := f.do(t, "POST", base+"/feedback", []byte(`{"partner":"demo","page":"/x","found":true,"comment":"fine"}`), "Content-Type", "application/json"); string(fb.Body()) != `{"id":"preview","crisis":false}` {
+	if fb := f.Do(t, "POST", base+"/feedback", []byte(`{"partner":"demo","page":"/x","found":true,"comment":"fine"}`), "Content-Type", "application/json"); string(fb.Body()) != `{"id":"preview","crisis":false}` {
 		t.Errorf("calm preview feedback: %s", fb.Body())
 	}
-	if fb := f.do(t, "POST", base+"/feedback", []byte(`{"partner":"nobody","found":true}`), "Content-Type", "application/json"); fb.StatusCode() != 400 {
+	if fb := f.Do(t, "POST", base+"/feedback", []byte(`{"partner":"nobody","found":true}`), "Content-Type", "application/json"); fb.StatusCode() != 400 {
 		t.Errorf("preview feedback for an unknown partner: %d", fb.StatusCode())
 	}
-	if b := f.do(t, "POST", base+"/beacon", []byte(`{"partner":"demo","region":"CA","event":"shown"}`), "Content-Type", "text/plain"); b.StatusCode() != 204 {
+	if b := f.Do(t, "POST", base+"/beacon", []byte(`{"partner":"demo","region":"CA","event":"shown"}`), "Content-Type", "text/plain"); b.StatusCode() != 204 {
 		t.Errorf("preview beacon: %d", b.StatusCode())
 	}
 	n := 0
-	if err := f.fb.Records(context.Background(), feedback.Filter{}, func(*feedback.Record) error { n++; return nil }); err != nil || n != 0 {
+	if err := f.Store.Records(context.Background(), feedback.Filter{}, func(*feedback.Record) error { n++; return nil }); err != nil || n != 0 {
 		t.Errorf("preview feedback stored: %d records (%v)", n, err)
 	}
-	if rows, err := f.srv.cfg.Usage.Rows(context.Background(), usage.Query{}); err != nil || len(rows) != 0 {
+	if rows, err := f.Config.Usage.Rows(context.Background(), usage.Query{}); err != nil || len(rows) != 0 {
 		t.Errorf("preview beacon counted: %+v %v", rows, err)
 	}
 
 	// Unknown ids: 404 on every route.
 	for _, tc := range [][2]string{{"GET", "/admin/preview/0123456789abcdef0123456789abcdef"}, {"GET", "/v1/preview/0123456789abcdef0123456789abcdef/widget.js"},
 		{"GET", "/v1/preview/nope/snippets/demo"}, {"POST", "/v1/preview/0123456789abcdef0123456789abcdef/feedback"}, {"POST", "/v1/preview/x/beacon"}} {
-		r := f.do(t, tc[0], tc[1], []byte(`{}`), "Content-Type", "application/json")
-		if code, _ := jsonError(t, r); r.StatusCode() != 404 || code != "not_found" {
+		r := f.Do(t, tc[0], tc[1], []byte(`{}`), "Content-Type", "application/json")
+		if code, _ := edgetest.JSONError(t, r); r.StatusCode() != 404 || code != "not_found" {
 			t.Errorf("%s %s: %d %s", tc[0], tc[1], r.StatusCode(), code)
 		}
 	}
 
 	// An invalid draft is refused with its fields; a feedback token may not make previews.
 	bad := bytes.Replace(configs.Content, []byte(`verified_on: "2026-11-01"`), []byte(`verified_on: "soon"`), 1)
-	r = f.do(t, "POST", "/v1/admin/preview", bad, with(bearer(aliceToken), "Content-Type", "application/yaml")...)
-	if code, field := jsonError(t, r); r.StatusCode() != 422 || code != "invalid_content" || !strings.HasSuffix(field, ".verified_on") {
+	r = f.Do(t, "POST", "/v1/admin/preview", bad, edgetest.With(edgetest.Bearer(edgetest.AliceToken), "Content-Type", "application/yaml")...)
+	if code, field := edgetest.JSONError(t, r); r.StatusCode() != 422 || code != "invalid_content" || !strings.HasSuffix(field, ".verified_on") {
 		t.Errorf("invalid draft: %d %s %q", r.StatusCode(), code, field)
 	}
-	if r := f.do(t, "POST", "/v1/admin/preview", draft, with(bearer(capiFeedbackToken), "Content-Type", "application/yaml")...); r.StatusCode() != 403 {
+	if r := f.Do(t, "POST", "/v1/admin/preview", draft, edgetest.With(edgetest.Bearer(edgetest.FeedbackToken), "Content-Type", "application/yaml")...); r.StatusCode() != 403 {
 		t.Errorf("feedback token: %d", r.StatusCode())
 	}
-	if r := f.do(t, "POST", "/v1/admin/preview", draft, bearer(aliceToken)...); r.StatusCode() != 415 {
+	if r := f.Do(t, "POST", "/v1/admin/preview", draft, edgetest.Bearer(edgetest.AliceToken)...); r.StatusCode() != 415 {
 		t.Errorf("form-encoded draft: %d, want 415", r.StatusCode())
 	}
-	if _, v := f.current(t); v != 1 {
+	if _, v := edgetest.Current(t, f.Content); v != 1 {
 		t.Errorf("previews published: v%d", v)
 	}
 }
@@ -296,24 +305,24 @@ func TestConsolePreviewLifetime(t *testing.T) {
 	f := capiEdge(t)
 	createAs := func(token string) string {
 		t.Helper()
-		r := f.do(t, "POST", "/v1/admin/preview", configs.Content, with(bearer(token), "Content-Type", "application/yaml")...)
+		r := f.Do(t, "POST", "/v1/admin/preview", configs.Content, edgetest.With(edgetest.Bearer(token), "Content-Type", "application/yaml")...)
 		var p struct{ Preview string }
 		if err := json.Unmarshal(r.Body(), &p); err != nil || r.StatusCode() != 200 {
 			t.Fatalf("POST preview: %d %s", r.StatusCode(), r.Body())
 		}
 		return p.Preview
 	}
-	create := func() string { t.Helper(); return createAs(aliceToken) }
+	create := func() string { t.Helper(); return createAs(edgetest.AliceToken) }
 	status := func(id string) int {
-		return f.do(t, "GET", "/v1/preview/"+id+"/snippets/demo/banner", nil).StatusCode()
+		return f.Do(t, "GET", "/v1/preview/"+id+"/snippets/demo/banner", nil).StatusCode()
 	}
 	first := create()
-	f.offset.Store(int64(preview.TTL - time.Second))
+	f.Advance(preview.TTL - time.Second)
 	if s := status(first); s != 200 {
 		t.Errorf("a preview 14:59 old: %d", s)
 	}
 	second := create() // made at 14:59
-	f.offset.Store(int64(preview.TTL))
+	f.Advance(time.Second)
 	if s := status(first); s != 404 {
 		t.Errorf("a preview 15:00 old: %d, want 404", s)
 	}
@@ -321,8 +330,8 @@ func TestConsolePreviewLifetime(t *testing.T) {
 		t.Errorf("a preview 1 s old: %d", s)
 	}
 	// Another operator's, made before alice's burst: nora's notice token previews a notice.
-	exp := testNow.Add(preview.TTL + time.Hour).UTC().Format(time.RFC3339)
-	d := f.dryRun(t, "PUT", "/v1/admin/notice?dry_run=1", []byte(`{"id":"storm","message":{"en":"Line down"},"expires_at":"`+exp+`"}`), bearer(capiNoticeToken)...)
+	exp := edgetest.Now.Add(preview.TTL + time.Hour).UTC().Format(time.RFC3339)
+	d := f.DryRun(t, "PUT", "/v1/admin/notice?dry_run=1", []byte(`{"id":"storm","message":{"en":"Line down"},"expires_at":"`+exp+`"}`), edgetest.Bearer(edgetest.NoticeToken)...)
 	nora := d.Preview
 	ids := []string{second}
 	for len(ids) < preview.MaxPerOperator {
@@ -352,17 +361,17 @@ func TestConsolePreviewLifetime(t *testing.T) {
 func TestConsoleWhoami(t *testing.T) {
 	f := capiEdge(t)
 	for token, want := range map[string]string{
-		aliceToken:        `{"name":"alice","scopes":["content","notice","feedback:read","followups:export","feedback:write"]}`,
-		capiNoticeToken:   `{"name":"nora","scopes":["notice"]}`,
-		capiFeedbackToken: `{"name":"fran","scopes":["feedback:read"]}`,
+		edgetest.AliceToken:    `{"name":"alice","scopes":["content","notice","feedback:read","followups:export","feedback:write"]}`,
+		edgetest.NoticeToken:   `{"name":"nora","scopes":["notice"]}`,
+		edgetest.FeedbackToken: `{"name":"fran","scopes":["feedback:read"]}`,
 	} {
-		r := f.do(t, "GET", "/v1/admin/whoami", nil, bearer(token)...)
-		if r.StatusCode() != 200 || string(r.Body()) != want || header(r, "Cache-Control") != "no-store" {
+		r := f.Do(t, "GET", "/v1/admin/whoami", nil, edgetest.Bearer(token)...)
+		if r.StatusCode() != 200 || string(r.Body()) != want || edgetest.Header(r, "Cache-Control") != "no-store" {
 			t.Errorf("whoami: %d %s, want %s", r.StatusCode(), r.Body(), want)
 		}
 	}
-	for _, h := range [][]string{nil, bearer("wrong-token-0123456789")} {
-		r := f.do(t, "GET", "/v1/admin/whoami", nil, h...)
+	for _, h := range [][]string{nil, edgetest.Bearer("wrong-token-0123456789")} {
+		r := f.Do(t, "GET", "/v1/admin/whoami", nil, h...)
 		if r.StatusCode() != 401 && r.StatusCode() != 403 {
 			t.Errorf("whoami %v: %d", h, r.StatusCode())
 		}
