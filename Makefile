@@ -45,7 +45,7 @@ bench-nginx:
 
 ## bench-feedback: only the feedback intake load run, 2 s per case
 bench-feedback: test-deps
-	$(GO) test -run '^$$' -bench FeedbackIntake -benchtime 2s -count 1 ./server
+	$(GO) test -run '^$$' -bench FeedbackIntake -benchtime 2s -count 1 ./server/intake
 
 ## fuzz: every fuzz target (request parsers, feedback and beacon bodies, admin JSON edits, the
 ## content loader, duplicate-key check, line diff), 30 s each; FUZZTIME=5m for longer

@@ -23,11 +23,11 @@ module.exports = [
     },
   },
   {
-    // The bundle builder replaces these placeholders with data, CSS and the API origin. The
-    // widget declares its locals with let, not const (the bundle's gzip budget: widget.js).
+    // The bundle builder replaces these placeholders with data, CSS, the API origin and the
+    // words. The widget declares its locals with let, not const (the bundle's gzip budget: widget.js).
     files: ["widget/src/**/*.js"],
     languageOptions: {
-      globals: { __SIGNPOST_DATA__: "readonly", __SIGNPOST_CSS__: "readonly", __SIGNPOST_API__: "readonly" },
+      globals: { __SIGNPOST_DATA__: "readonly", __SIGNPOST_CSS__: "readonly", __SIGNPOST_API__: "readonly", __SIGNPOST_TEXT__: "readonly" },
     },
   },
   {

@@ -2,6 +2,7 @@
 // validated version with its author and note; one version is current; any earlier one can be
 // read back or made current again. Two implementations sit behind Store: files under the data
 // dir (embedded mode, package fsstore) and Redis (package redisstore), shared by every edge.
+// The operator audit log, which lived here, is package auditlog.
 package contentstore
 
 import (
@@ -49,23 +50,7 @@ type Store interface {
 	// Current and its Watch: compare numbers and skip what you already have. The channel is
 	// closed when ctx ends or the store is closed.
 	Watch(ctx context.Context) <-chan Version
-	// Audit appends an entry to the audit log (a zero Time is set to the store's clock);
-	// AuditLog lists the newest entries first, at most limit of them (limit <= 0: all).
-	Audit(ctx context.Context, e AuditEntry) error
-	AuditLog(ctx context.Context, limit int) ([]AuditEntry, error)
 	Close() error
-}
-
-// AuditEntry records one operator action.
-type AuditEntry struct {
-	Time time.Time `json:"time"`
-	// Actor is the operator token's name.
-	Actor  string `json:"actor"`
-	Action string `json:"action"` // e.g. "content.put", "notice.put", "feedback.export"
-	Target string `json:"target,omitempty"`
-	// Version is the content version the action produced or read, when there is one.
-	Version int64  `json:"version,omitempty"`
-	Note    string `json:"note,omitempty"`
 }
 
 // Errors of every Store.

@@ -8,10 +8,12 @@ import (
 	"math"
 	"net/mail"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/signpost/edge/internal/fault"
 	"github.com/signpost/edge/internal/jsonstrict"
 	"github.com/signpost/edge/snippets"
 )
@@ -28,22 +30,25 @@ const (
 	MinElapsedMS = 1500
 )
 
-// FieldError is a submission the intake refuses (400), naming the field and a machine code.
-type FieldError struct {
-	Field   string
-	Code    string
-	Message string
-}
+// FieldError is a submission the intake refuses: a fault.Error of kind Invalid (a 400) naming
+// the field, a machine code, and the message's id and arguments in the catalogue (server/web):
+// its words, in English and French, are there. errors.As finds it as a *fault.Error too.
+type FieldError fault.Error
 
 func (e *FieldError) Error() string {
-	if e.Field == "" {
-		return e.Code + ": " + e.Message
+	s := e.Field
+	if s == "" {
+		s = e.Code
 	}
-	return e.Field + ": " + e.Message
+	return strings.Join(append([]string{s + ": " + e.ID}, e.Args...), " ")
 }
 
-func fieldErr(field, code, format string, args ...any) *FieldError {
-	return &FieldError{Field: field, Code: code, Message: fmt.Sprintf(format, args...)}
+// Unwrap is the FieldError as the *fault.Error it is.
+func (e *FieldError) Unwrap() error { return (*fault.Error)(e) }
+
+// fieldErr is the FieldError of field with code, message id and arguments.
+func fieldErr(field, code, id string, args ...any) *FieldError {
+	return (*FieldError)(fault.E(fault.Invalid, code, field, id, args...))
 }
 
 // Submission is a decoded, normalized body of POST /v1/feedback.
@@ -85,21 +90,21 @@ var fieldNames = []string{"partner", "page", "locale", "found", "helpful", "comm
 func Decode(body []byte) (*Submission, error) {
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(body, &fields); err != nil {
-		return nil, fieldErr("", "invalid_json", "body is not one JSON object: %s", jsonProblem(err))
+		return nil, fieldErr("", "invalid_json", "invalid_json.feedback", jsonProblem(err))
 	}
 	if fields == nil {
-		return nil, fieldErr("", "invalid_json", "body is not one JSON object")
+		return nil, fieldErr("", "invalid_json", "invalid_json.feedback_object")
 	}
 	// encoding/json keeps the last of two same keys: a body that says two things is refused.
 	if k, dup := jsonstrict.DuplicateKey(body); dup {
-		return nil, fieldErr(truncate(k, 40), "duplicate_field", "field %q is given twice", truncate(k, 40))
+		return nil, fieldErr(truncate(k, 40), "duplicate_field", "duplicate_field", strconv.Quote(truncate(k, 40)))
 	}
 	// Unknown fields first, then the known ones in contract order: with several problems the
 	// same one is always named.
 	names := slices.Sorted(maps.Keys(fields))
 	for _, name := range names {
 		if !slices.Contains(fieldNames, name) {
-			return nil, fieldErr(name, "unknown_field", "unknown field %q", truncate(name, 40))
+			return nil, fieldErr(name, "unknown_field", "unknown_field", strconv.Quote(truncate(name, 40)))
 		}
 	}
 	s := &Submission{ElapsedMS: -1}
@@ -159,12 +164,12 @@ func (s *Submission) set(name string, raw json.RawMessage) error {
 		}
 		var f float64
 		if err := json.Unmarshal(raw, &f); err != nil || math.IsNaN(f) || f < 0 {
-			return fieldErr(name, "invalid_type", "want a number of milliseconds, 0 or more")
+			return fieldErr(name, "invalid_type", "invalid_type.elapsed_ms")
 		}
 		s.ElapsedMS = f
 		return nil
 	}
-	return fieldErr(name, "unknown_field", "unknown field %q", truncate(name, 40))
+	return fieldErr(name, "unknown_field", "unknown_field", strconv.Quote(truncate(name, 40)))
 }
 
 func isNull(raw json.RawMessage) bool { return string(raw) == "null" }
@@ -176,13 +181,13 @@ func str(name string, raw json.RawMessage, dst *string) error {
 		return nil
 	}
 	if len(raw) == 0 || raw[0] != '"' {
-		return fieldErr(name, "invalid_type", "want a string")
+		return fieldErr(name, "invalid_type", "invalid_type.string")
 	}
 	if !utf8.Valid(raw) {
-		return fieldErr(name, "invalid_utf8", "not valid UTF-8")
+		return fieldErr(name, "invalid_utf8", "invalid_utf8")
 	}
 	if err := json.Unmarshal(raw, dst); err != nil {
-		return fieldErr(name, "invalid_type", "want a string")
+		return fieldErr(name, "invalid_type", "invalid_type.string")
 	}
 	return nil
 }
@@ -195,7 +200,7 @@ func optBool(name string, raw json.RawMessage, dst **bool) error {
 		b := string(raw) == "true"
 		*dst = &b
 	default:
-		return fieldErr(name, "invalid_type", "want true, false or null")
+		return fieldErr(name, "invalid_type", "invalid_type.bool")
 	}
 	return nil
 }
@@ -207,7 +212,7 @@ func (s *Submission) Validate() error {
 	case s.Partner == "":
 		return fieldErr("partner", "required", "required")
 	case len(s.Partner) > MaxPartnerID || strings.IndexFunc(s.Partner, notIDRune) >= 0:
-		return fieldErr("partner", "invalid_partner", "not a partner id")
+		return fieldErr("partner", "invalid_partner", "invalid_partner")
 	}
 	page, err := CleanPage(s.Page)
 	if err != nil {
@@ -217,27 +222,27 @@ func (s *Submission) Validate() error {
 	if s.Locale = strings.TrimSpace(s.Locale); s.Locale != "" {
 		loc, _, err := snippets.ParseLocale(s.Locale)
 		if err != nil {
-			return fieldErr("locale", "invalid_locale", "want a language tag such as en or fr-CA")
+			return fieldErr("locale", "invalid_locale", "invalid_locale")
 		}
 		s.Locale = string(loc)
 	}
 	if s.Found == nil && s.Helpful == nil {
-		return fieldErr("found", "no_answer", "answer found or helpful (or both)")
+		return fieldErr("found", "no_answer", "no_answer")
 	}
 	s.Comment = CleanComment(s.Comment)
 	if n := utf8.RuneCountInString(s.Comment); n > MaxComment {
-		return fieldErr("comment", "comment_too_long", "%d characters, at most %d", n, MaxComment)
+		return fieldErr("comment", "comment_too_long", "comment_too_long", n, MaxComment)
 	}
 	s.Email = strings.TrimSpace(s.Email)
 	if s.Email != "" {
 		if !s.Followup {
-			return fieldErr("email", "email_without_followup", "an email is only kept with followup: true")
+			return fieldErr("email", "email_without_followup", "email_without_followup")
 		}
 		if len(s.Email) > MaxEmail {
-			return fieldErr("email", "email_too_long", "at most %d characters", MaxEmail)
+			return fieldErr("email", "email_too_long", "email_too_long", MaxEmail)
 		}
 		if !ValidEmail(s.Email) {
-			return fieldErr("email", "invalid_email", "not an email address")
+			return fieldErr("email", "invalid_email", "invalid_email")
 		}
 	}
 	if s.Website != "" && strings.TrimSpace(s.Website) == "" {
@@ -260,19 +265,19 @@ func CleanPage(p string) (string, error) {
 	}
 	switch {
 	case p == "":
-		return "", fieldErr("page", "required", "required: the page path, such as /help")
+		return "", fieldErr("page", "required", "required.page")
 	case !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//"):
-		return "", fieldErr("page", "invalid_page", "want a path starting with /, without scheme or host")
+		return "", fieldErr("page", "invalid_page", "invalid_page")
 	case len(p) > MaxPage:
-		return "", fieldErr("page", "page_too_long", "at most %d bytes", MaxPage)
+		return "", fieldErr("page", "page_too_long", "page_too_long", MaxPage)
 	case strings.IndexFunc(p, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) }) >= 0:
-		return "", fieldErr("page", "invalid_page", "a path has no spaces or control characters")
+		return "", fieldErr("page", "invalid_page", "invalid_page.space")
 	case strings.IndexFunc(p, func(r rune) bool { return isInvisibleFormat(r) || unicode.Is(unicode.Cf, r) }) >= 0:
 		// A browser sends these percent-encoded: raw, they would make an export show
 		// "/help\u202Egnp.exe" as another path.
-		return "", fieldErr("page", "invalid_page", "a path has no invisible or direction-changing characters")
+		return "", fieldErr("page", "invalid_page", "invalid_page.invisible")
 	case !utf8.ValidString(p):
-		return "", fieldErr("page", "invalid_page", "a path is valid UTF-8")
+		return "", fieldErr("page", "invalid_page", "invalid_page.utf8")
 	}
 	return p, nil
 }

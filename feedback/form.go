@@ -2,6 +2,7 @@ package feedback
 
 import (
 	"net/url"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -19,14 +20,14 @@ func DecodeForm(v url.Values, elapsedMS float64) (*Submission, error) {
 	for _, name := range FormFields {
 		vs := v[name]
 		if len(vs) > 1 {
-			return nil, fieldErr(name, "duplicate_field", "field %q is given twice", name)
+			return nil, fieldErr(name, "duplicate_field", "duplicate_field", strconv.Quote(name))
 		}
 		if len(vs) == 0 {
 			continue
 		}
 		val := vs[0]
 		if !utf8.ValidString(val) {
-			return nil, fieldErr(name, "invalid_utf8", "not valid UTF-8")
+			return nil, fieldErr(name, "invalid_utf8", "invalid_utf8")
 		}
 		switch name {
 		case "partner":
@@ -48,7 +49,7 @@ func DecodeForm(v url.Values, elapsedMS float64) (*Submission, error) {
 				b = true
 			case "no":
 			default:
-				return nil, fieldErr(name, "invalid_type", "want yes or no")
+				return nil, fieldErr(name, "invalid_type", "invalid_type.yes_no")
 			}
 			switch name {
 			case "found":

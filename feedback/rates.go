@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/signpost/edge/internal/fault"
 )
 
 // MinAnswers is the fewest answers to a question for which a bucket's yes rate is given: below
@@ -80,17 +82,30 @@ func (p Period) Label(start time.Time) string {
 // asked for, the span is cut to the latest MaxBuckets buckets.
 const MaxBuckets = 731
 
-// SpanError is returned by ComputeRates when the filter spans more than MaxBuckets buckets.
+// SpanError is returned by ComputeRates when the filter spans more than MaxBuckets buckets: a
+// 400 invalid_parameter naming the start (a span too wide can only come from a start the
+// caller gave: with none, ComputeRates shows the latest MaxBuckets buckets), a fault.Error to
+// errors.As (Unwrap).
 type SpanError struct {
 	Buckets int
 	Period  Period
+	// Field is the parameter the start came by: "since" when empty (a caller whose start
+	// came as from= says so).
+	Field string
 }
 
-func (e *SpanError) Error() string {
-	if e.Period == Day {
-		return fmt.Sprintf("this selection spans %d days, more than %d: narrow from and to, or use bucket=week", e.Buckets, MaxBuckets)
+func (e *SpanError) Error() string { return e.Unwrap().Error() }
+
+// Unwrap is the error as a fault: kind Invalid, its message id and arguments.
+func (e *SpanError) Unwrap() error {
+	field := e.Field
+	if field == "" {
+		field = "since"
 	}
-	return fmt.Sprintf("this selection spans %d weeks, more than %d: narrow from and to", e.Buckets, MaxBuckets)
+	if e.Period == Day {
+		return fault.E(fault.Invalid, "invalid_parameter", field, "invalid_parameter.span_days", e.Buckets, MaxBuckets)
+	}
+	return fault.E(fault.Invalid, "invalid_parameter", field, "invalid_parameter.span_weeks", e.Buckets, MaxBuckets)
 }
 
 // Rate is the yes rate of one question in one bucket. Rate, Lo and Hi are nil (null in JSON)
@@ -154,19 +169,23 @@ const MaxPages = 20
 // such partners by day do not, and are refused (SizeError) rather than drawn.
 const MaxCells = 20000
 
-// SizeError is returned by ComputeRates when the answer would hold more than MaxCells rows.
+// SizeError is returned by ComputeRates when the answer would hold more than MaxCells rows: a
+// 400 invalid_parameter naming what to change, bucket by day (week is 7 times smaller), the
+// partner by week (one partner's series by week always fit); a fault.Error to errors.As
+// (Unwrap).
 type SizeError struct {
 	Series, Buckets int
 	Period          Period
 }
 
-func (e *SizeError) Error() string {
+func (e *SizeError) Error() string { return e.Unwrap().Error() }
+
+// Unwrap is the error as a fault: kind Invalid, its message id and arguments.
+func (e *SizeError) Unwrap() error {
 	if e.Period == Day {
-		return fmt.Sprintf("this selection is %d series of %d days, more than %d rows: use bucket=week, narrow from and to, or pick one partner",
-			e.Series, e.Buckets, MaxCells)
+		return fault.E(fault.Invalid, "invalid_parameter", "bucket", "invalid_parameter.size_days", e.Series, e.Buckets, MaxCells)
 	}
-	return fmt.Sprintf("this selection is %d series of %d weeks, more than %d rows: pick one partner, or narrow from and to",
-		e.Series, e.Buckets, MaxCells)
+	return fault.E(fault.Invalid, "invalid_parameter", "partner", "invalid_parameter.size_weeks", e.Series, e.Buckets, MaxCells)
 }
 
 // Series is the rates of one partner and page (or AllPages, or OtherPages), one row per bucket
@@ -200,30 +219,66 @@ type Rates struct {
 // pages first, then one for each of its MaxPages pages with the most records in the span (in
 // page order), then one folding the rest together (OtherPages), if any.
 func ComputeRates(ctx context.Context, st Store, f Filter, p Period) (*Rates, error) {
-	type key struct {
-		partner, page string
-		start         int64
+	c, err := countRecords(ctx, st, f, p)
+	if err != nil {
+		return nil, err
 	}
-	// One pass counts every (partner, page, bucket): the fold into OtherPages needs each page's
-	// total over the span, which is known only at the end, and a second read could see records
-	// the first did not (so "other" would not add up).
-	counts := map[key]*RatesRow{}
-	var first, last time.Time
-	seen := false
+	out := &Rates{Period: p, MinAnswers: MinAnswers, Series: []Series{}}
+	sp, ok, err := rateSpan(c, f, p)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return out, nil
+	}
+	out.Clipped = sp.clipped
+	series, into := planSeries(c, sp)
+	nb := sp.buckets()
+	if int64(len(series))*nb > MaxCells {
+		return nil, &SizeError{Series: len(series), Buckets: int(nb), Period: p}
+	}
+	fillSeries(series, into, c, sp)
+	out.From, out.To = p.Label(sp.first), p.Label(sp.last)
+	out.Series = append(out.Series, series...)
+	return out, nil
+}
+
+// rateKey is one (partner, page, bucket) count; start is the bucket's start in Unix seconds.
+type rateKey struct {
+	partner, page string
+	start         int64
+}
+
+// pageKey names one page of one partner.
+type pageKey struct{ partner, page string }
+
+// rateCounts is what one pass over the records found: a row per (partner, page, bucket), and
+// the first and last buckets holding a record (when seen).
+type rateCounts struct {
+	rows        map[rateKey]*RatesRow
+	first, last time.Time
+	seen        bool
+}
+
+// countRecords counts every (partner, page, bucket) in one pass: the fold into OtherPages needs
+// each page's total over the span, which is known only at the end, and a second read could see
+// records the first did not (so "other" would not add up).
+func countRecords(ctx context.Context, st Store, f Filter, p Period) (*rateCounts, error) {
+	c := &rateCounts{rows: map[rateKey]*RatesRow{}}
 	err := st.Records(ctx, f, func(r *Record) error {
 		start := p.Start(r.ReceivedAt)
-		if !seen || start.Before(first) {
-			first = start
+		if !c.seen || start.Before(c.first) {
+			c.first = start
 		}
-		if !seen || start.After(last) {
-			last = start
+		if !c.seen || start.After(c.last) {
+			c.last = start
 		}
-		seen = true
-		k := key{r.Partner, r.Page, start.Unix()}
-		row := counts[k]
+		c.seen = true
+		k := rateKey{r.Partner, r.Page, start.Unix()}
+		row := c.rows[k]
 		if row == nil {
 			row = &RatesRow{}
-			counts[k] = row
+			c.rows[k] = row
 		}
 		row.N++
 		row.Found.add(r.Found)
@@ -233,37 +288,55 @@ func ComputeRates(ctx context.Context, st Store, f Filter, p Period) (*Rates, er
 	if err != nil {
 		return nil, err
 	}
-	out := &Rates{Period: p, MinAnswers: MinAnswers, Series: []Series{}}
+	return c, nil
+}
+
+// span is the buckets a rates answer shows, first to last (bucket starts, UTC).
+type span struct {
+	p           Period
+	first, last time.Time
+	// clipped: no start was asked for and the records went back further than MaxBuckets.
+	clipped bool
+}
+
+// buckets counts the span's buckets. Unix seconds, not Sub: a span of centuries
+// (from=0001-01-01) overflows a Duration.
+func (s span) buckets() int64 {
+	days := (s.last.Unix()-s.first.Unix())/86400 + 1
+	if s.p == Week {
+		days = (days + 6) / 7
+	}
+	return days
+}
+
+// rateSpan settles the span from the filter's dates and the records seen; ok is false when
+// neither gives one (nothing matched and no dates were asked for). A span asked for that is
+// wider than MaxBuckets is a SpanError; one taken from the records is cut to the latest
+// MaxBuckets.
+func rateSpan(c *rateCounts, f Filter, p Period) (span, bool, error) {
+	s := span{p: p, first: c.first, last: c.last}
 	switch {
 	case !f.Since.IsZero() && !f.Until.IsZero():
-		first, last = p.Start(f.Since), p.Start(f.Until.Add(-time.Nanosecond))
+		s.first, s.last = p.Start(f.Since), p.Start(f.Until.Add(-time.Nanosecond))
 	case !f.Since.IsZero():
-		first = p.Start(f.Since)
-		if !seen {
-			last = first
+		s.first = p.Start(f.Since)
+		if !c.seen {
+			s.last = s.first
 		}
 	case !f.Until.IsZero():
-		last = p.Start(f.Until.Add(-time.Nanosecond))
-		if !seen {
-			first = last
+		s.last = p.Start(f.Until.Add(-time.Nanosecond))
+		if !c.seen {
+			s.first = s.last
 		}
-	case !seen:
-		return out, nil
+	case !c.seen:
+		return s, false, nil
 	}
-	if last.Before(first) {
-		last = first
+	if s.last.Before(s.first) {
+		s.last = s.first
 	}
-	// Unix seconds, not Sub: a span of centuries (from=0001-01-01) overflows a Duration.
-	buckets := func() int64 {
-		days := (last.Unix()-first.Unix())/86400 + 1
-		if p == Week {
-			days = (days + 6) / 7
-		}
-		return days
-	}
-	if n := buckets(); n > MaxBuckets {
+	if n := s.buckets(); n > MaxBuckets {
 		if !f.Since.IsZero() {
-			return nil, &SpanError{Buckets: int(min(n, math.MaxInt32)), Period: p}
+			return s, false, &SpanError{Buckets: int(min(n, math.MaxInt32)), Period: p}
 		}
 		// No start was asked for: show the latest MaxBuckets buckets rather than refuse, or a
 		// dashboard opened with no filter would fail once the store holds over two years.
@@ -271,15 +344,20 @@ func ComputeRates(ctx context.Context, st Store, f Filter, p Period) (*Rates, er
 		if p == Week {
 			step = 7
 		}
-		first = last.AddDate(0, 0, -(MaxBuckets-1)*step)
-		out.Clipped = true
+		s.first = s.last.AddDate(0, 0, -(MaxBuckets-1)*step)
+		s.clipped = true
 	}
-	lo, hi := first.Unix(), last.Unix()
+	return s, true, nil
+}
 
+// planSeries lays out each partner's series (all pages, its busiest pages, the rest folded),
+// without rows yet; into says which two series a page's counts go to (its partner's all-pages
+// series, and its own or the fold).
+func planSeries(c *rateCounts, s span) ([]Series, map[pageKey][2]int) {
 	// Each partner's records per page within the span.
-	type pageKey struct{ partner, page string }
+	lo, hi := s.first.Unix(), s.last.Unix()
 	totals := map[pageKey]int{}
-	for k, row := range counts {
+	for k, row := range c.rows {
 		if k.start >= lo && k.start <= hi {
 			totals[pageKey{k.partner, k.page}] += row.N
 		}
@@ -288,8 +366,6 @@ func ComputeRates(ctx context.Context, st Store, f Filter, p Period) (*Rates, er
 	for k := range totals {
 		byPartner[k.partner] = append(byPartner[k.partner], k.page)
 	}
-	// Each partner's series: all pages, its busiest pages, the rest folded. into says which
-	// series a page's counts go to (its partner's all-pages series, and its own or the fold).
 	var series []Series
 	into := map[pageKey][2]int{}
 	partners := make([]string, 0, len(byPartner))
@@ -333,21 +409,24 @@ func ComputeRates(ctx context.Context, st Store, f Filter, p Period) (*Rates, er
 			series = append(series, Series{Partner: id, Page: OtherPages, Pages: len(rest)})
 		}
 	}
-	nb := buckets()
-	if int64(len(series))*nb > MaxCells {
-		return nil, &SizeError{Series: len(series), Buckets: int(nb), Period: p}
-	}
+	return series, into
+}
+
+// fillSeries gives every series one row per bucket of the span, empty buckets included, adds
+// the counts into them and works out each row's rates.
+func fillSeries(series []Series, into map[pageKey][2]int, c *rateCounts, s span) {
 	// Bucket starts by Unix second, so that each count finds its row.
+	nb := s.buckets()
 	index := make(map[int64]int, nb)
 	starts := make([]time.Time, 0, nb)
-	for t := first; !t.After(last); t = p.Next(t) {
+	for t := s.first; !t.After(s.last); t = s.p.Next(t) {
 		index[t.Unix()] = len(starts)
 		starts = append(starts, t)
 	}
 	for i := range series {
 		series[i].Rows = make([]RatesRow, len(starts))
 	}
-	for k, c := range counts {
+	for k, row := range c.rows {
 		b, ok := index[k.start]
 		if !ok {
 			continue // before a clipped span
@@ -357,21 +436,18 @@ func ComputeRates(ctx context.Context, st Store, f Filter, p Period) (*Rates, er
 			continue
 		}
 		for _, si := range to {
-			series[si].N += c.N
-			series[si].Rows[b].merge(c)
+			series[si].N += row.N
+			series[si].Rows[b].merge(row)
 		}
 	}
 	for i := range series {
 		for b, t := range starts {
 			row := &series[i].Rows[b]
-			row.Bucket, row.Start = p.Label(t), t.Format(time.DateOnly)
+			row.Bucket, row.Start = s.p.Label(t), t.Format(time.DateOnly)
 			row.Found.finish()
 			row.Helpful.finish()
 		}
 	}
-	out.From, out.To = p.Label(first), p.Label(last)
-	out.Series = append(out.Series, series...)
-	return out, nil
 }
 
 // reservedPage reports whether page is one of the names ComputeRates gives its own series.

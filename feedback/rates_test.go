@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/feedback/logstore"
+	"github.com/signpost/edge/internal/fault"
 )
 
 func TestWilson(t *testing.T) {
@@ -423,7 +423,9 @@ func TestComputeRatesCellBudget(t *testing.T) {
 	ctx := context.Background()
 	var size *feedback.SizeError
 	_, err := feedback.ComputeRates(ctx, st, f, feedback.Day)
-	if !errors.As(err, &size) || size.Series != 28 || size.Buckets != 731 || !strings.Contains(err.Error(), "bucket=week") {
+	// A 400 naming bucket, whose message (the catalogue's, server/web) says to use bucket=week.
+	if f := fault.As(err); !errors.As(err, &size) || size.Series != 28 || size.Buckets != 731 || f == nil ||
+		f.Kind != fault.Invalid || f.Field != "bucket" || f.ID != "invalid_parameter.size_days" {
 		t.Errorf("two partners by day: %v", err)
 	}
 	f.Partner = "demo"

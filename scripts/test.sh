@@ -5,8 +5,8 @@
 #   - the browser-driven packages, the widget's and the console's (server/console: the console,
 #     dashboard and history views driven as an operator does), without the race detector, four
 #     tests at a time (-parallel 4): they drive real browsers (Chromium, Firefox, WebKit) and spend
-#     their time waiting on them; the edge they load is race-tested in the server package's own
-#     tests, which call the same routes directly;
+#     their time waiting on them; the edge they load is race-tested in the tests of server and
+#     its job packages (server/admin, server/intake, ...), which call the same routes directly;
 #   - every other package with the race detector, four packages at a time (-p 4: the longest,
 #     server, cmd/edge and internal/browsertest, mostly wait).
 # Side by side they take about as long as the longest. SIGNPOST_TEST_LONG=1 (make test-long) runs

@@ -1,4 +1,4 @@
-package server
+package server_test
 
 import (
 	"io"
@@ -6,7 +6,9 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/asset"
+	"github.com/signpost/edge/server/edgetest"
 	"github.com/valyala/fasthttp"
 )
 
@@ -14,15 +16,12 @@ import (
 // connection, so that allocations counted are the handler's own. Each request sets its URI
 // afresh, as a server reads a new one: what the handler parses of it is counted too.
 func benchRequest(b *testing.B, uri string, headers ...string) {
-	benchRequestWith(b, Config{}, uri, headers...)
+	benchRequestWith(b, server.Config{}, uri, headers...)
 }
 
-func benchRequestWith(b *testing.B, cfg Config, uri string, headers ...string) {
+func benchRequestWith(b *testing.B, cfg server.Config, uri string, headers ...string) {
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv, err := New(cfg, shipped(b))
-	if err != nil {
-		b.Fatal(err)
-	}
+	srv, _ := edgetest.New(b, edgetest.Options{WallClock: true, Config: cfg})
 	h := srv.Handler()
 	ctx := benchCtx(uri, headers...)
 	h(ctx)
@@ -59,8 +58,8 @@ func BenchmarkWidgetGzip(b *testing.B) {
 }
 
 func BenchmarkWidgetNotModified(b *testing.B) {
-	srv, _ := New(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, shipped(b))
-	etag := srv.state.Load().Widget.ETag(asset.Brotli)
+	srv, _ := edgetest.New(b, edgetest.Options{WallClock: true, Config: server.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}})
+	etag := server.State(srv).Widget.ETag(asset.Brotli)
 	benchRequest(b, "/v1/widget.js", "Accept-Encoding", "br", "If-None-Match", etag)
 }
 
@@ -73,10 +72,7 @@ func BenchmarkSnippetBanner(b *testing.B) {
 }
 
 func TestWidgetPathAllocatesNothing(t *testing.T) {
-	srv, err := New(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, shipped(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, _ := edgetest.New(t, edgetest.Options{WallClock: true, Config: server.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}})
 	h := srv.Handler()
 	ctx := benchCtx("/v1/widget.js", "Accept-Encoding", "gzip, deflate, br")
 	h(ctx)
@@ -110,10 +106,7 @@ func BenchmarkBareSnippetBanner(b *testing.B) {
 }
 
 func benchBare(b *testing.B, uri string, headers ...string) {
-	srv, err := New(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, shipped(b))
-	if err != nil {
-		b.Fatal(err)
-	}
+	srv, _ := edgetest.New(b, edgetest.Options{WallClock: true, Config: server.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}})
 	edge := benchCtx(uri, headers...)
 	srv.Handler()(edge)
 	if c := edge.Response.StatusCode(); c != 200 {
@@ -143,24 +136,21 @@ func benchBare(b *testing.B, uri string, headers ...string) {
 // BenchmarkBannerFragmentNewHost is the fragment asked under a Host never seen before on each
 // request (issue 22): what a stream of made-up hosts costs the edge, without EDGE_PUBLIC_ORIGIN
 // (the links name each Host) and with it (the Host is not read).
-func BenchmarkBannerFragmentNewHost(b *testing.B) { benchNewHosts(b, Config{}) }
+func BenchmarkBannerFragmentNewHost(b *testing.B) { benchNewHosts(b, server.Config{}) }
 
 func BenchmarkBannerFragmentNewHostPublicOrigin(b *testing.B) {
-	benchNewHosts(b, Config{PublicOrigin: "https://signpost.example.org"})
+	benchNewHosts(b, server.Config{PublicOrigin: "https://signpost.example.org"})
 }
 
 // BenchmarkBannerFragmentPublicOrigin is BenchmarkBannerFragment with EDGE_PUBLIC_ORIGIN: the
 // cached, compressed answer.
 func BenchmarkBannerFragmentPublicOrigin(b *testing.B) {
-	benchRequestWith(b, Config{PublicOrigin: "https://signpost.example.org"}, "/v1/banner/mhcc.html?region=GB", "Accept-Encoding", "gzip")
+	benchRequestWith(b, server.Config{PublicOrigin: "https://signpost.example.org"}, "/v1/banner/mhcc.html?region=GB", "Accept-Encoding", "gzip")
 }
 
-func benchNewHosts(b *testing.B, cfg Config) {
+func benchNewHosts(b *testing.B, cfg server.Config) {
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv, err := New(cfg, shipped(b))
-	if err != nil {
-		b.Fatal(err)
-	}
+	srv, _ := edgetest.New(b, edgetest.Options{WallClock: true, Config: cfg})
 	h := srv.Handler()
 	uri := "/v1/banner/demo.html?region=CA-QC&locale=fr"
 	ctx := benchCtx(uri, "Accept-Encoding", "gzip, deflate, br")

@@ -1,4 +1,4 @@
-package server
+package server_test
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/signpost/edge/server/asset"
 	"github.com/signpost/edge/server/console"
+	"github.com/signpost/edge/server/edgetest"
 	"github.com/signpost/edge/server/web"
 	"github.com/tdewolff/minify/v2"
 	"github.com/tdewolff/minify/v2/js"
@@ -18,11 +19,11 @@ import (
 // TestConsolePages: the console and the dashboard are one shell under the strict CSP, in the
 // operator's language, with no inline code the CSP would block.
 func TestConsolePages(t *testing.T) {
-	e := startEdge(t, shipped(t), Config{})
-	if r := e.do(t, "GET", "/admin?lang=fr", nil); r.StatusCode() != 308 || header(r, "Location") != "/admin/?lang=fr" {
-		t.Errorf("/admin: %d Location %q, want 308 to /admin/?lang=fr", r.StatusCode(), header(r, "Location"))
+	e := edgetest.Start(t, edgetest.Options{})
+	if r := e.Do(t, "GET", "/admin?lang=fr", nil); r.StatusCode() != 308 || edgetest.Header(r, "Location") != "/admin/?lang=fr" {
+		t.Errorf("/admin: %d Location %q, want 308 to /admin/?lang=fr", r.StatusCode(), edgetest.Header(r, "Location"))
 	}
-	if r := e.do(t, "POST", "/admin", nil); r.StatusCode() != 404 {
+	if r := e.Do(t, "POST", "/admin", nil); r.StatusCode() != 404 {
 		t.Errorf("POST /admin: %d, want 404", r.StatusCode())
 	}
 	for _, tc := range []struct {
@@ -36,15 +37,15 @@ func TestConsolePages(t *testing.T) {
 		{"/admin/feedback", "en", "feedback", "Signpost feedback dashboard", nil},
 		{"/admin/feedback?lang=fr", "fr", "feedback", "Tableau de bord des commentaires Signpost", nil},
 	} {
-		r := e.do(t, "GET", tc.uri, nil, tc.headers...)
+		r := e.Do(t, "GET", tc.uri, nil, tc.headers...)
 		body := string(r.Body())
-		if r.StatusCode() != 200 || !strings.HasPrefix(header(r, "Content-Type"), "text/html") {
+		if r.StatusCode() != 200 || !strings.HasPrefix(edgetest.Header(r, "Content-Type"), "text/html") {
 			t.Fatalf("%s: %d %s", tc.uri, r.StatusCode(), body)
 		}
-		if csp := header(r, "Content-Security-Policy"); csp != console.CSP {
+		if csp := edgetest.Header(r, "Content-Security-Policy"); csp != console.CSP {
 			t.Errorf("%s: CSP %q", tc.uri, csp)
 		}
-		if got := header(r, "Content-Language"); got != tc.lang {
+		if got := edgetest.Header(r, "Content-Language"); got != tc.lang {
 			t.Errorf("%s: Content-Language %q, want %s", tc.uri, got, tc.lang)
 		}
 		for _, want := range []string{`<html lang="` + tc.lang + `">`, `data-page="` + tc.page + `"`, "<title>" + tc.title + "</title>",
@@ -70,7 +71,7 @@ func TestConsolePages(t *testing.T) {
 		}
 	}
 	// The page holds nothing secret: no operator token is needed for it.
-	if r := e.do(t, "HEAD", "/admin/", nil); r.StatusCode() != 200 {
+	if r := e.Do(t, "HEAD", "/admin/", nil); r.StatusCode() != 200 {
 		t.Errorf("HEAD /admin/: %d", r.StatusCode())
 	}
 }
@@ -78,13 +79,13 @@ func TestConsolePages(t *testing.T) {
 // TestConsoleAssets: console.js is the six view files minified in the contract's order,
 // console.css the two stylesheets; both negotiated, compressed and revalidated by ETag.
 func TestConsoleAssets(t *testing.T) {
-	e := startEdge(t, shipped(t), Config{})
+	e := edgetest.Start(t, edgetest.Options{})
 	m := minify.New()
 	m.Add("text/javascript", &js.Minifier{Version: web.ESVersion})
-	r := e.do(t, "GET", "/admin/console.js", nil)
+	r := e.Do(t, "GET", "/admin/console.js", nil)
 	bundle := string(r.Body())
-	if r.StatusCode() != 200 || header(r, "Content-Type") != web.ContentTypeJS {
-		t.Fatalf("console.js: %d %q", r.StatusCode(), header(r, "Content-Type"))
+	if r.StatusCode() != 200 || edgetest.Header(r, "Content-Type") != web.ContentTypeJS {
+		t.Fatalf("console.js: %d %q", r.StatusCode(), edgetest.Header(r, "Content-Type"))
 	}
 	at := 0
 	for _, name := range console.Scripts {
@@ -105,21 +106,21 @@ func TestConsoleAssets(t *testing.T) {
 	if !strings.Contains(bundle, "window.SP") || strings.Index(bundle, `SP.view("featured"`) < strings.Index(bundle, "window.SP") {
 		t.Error("core.js must come first: the views register on window.SP")
 	}
-	css := e.do(t, "GET", "/admin/console.css", nil)
-	if css.StatusCode() != 200 || !strings.HasPrefix(header(css, "Content-Type"), "text/css") || !bytes.Contains(css.Body(), []byte(".vh{")) {
-		t.Fatalf("console.css: %d %q", css.StatusCode(), header(css, "Content-Type"))
+	css := e.Do(t, "GET", "/admin/console.css", nil)
+	if css.StatusCode() != 200 || !strings.HasPrefix(edgetest.Header(css, "Content-Type"), "text/css") || !bytes.Contains(css.Body(), []byte(".vh{")) {
+		t.Fatalf("console.css: %d %q", css.StatusCode(), edgetest.Header(css, "Content-Type"))
 	}
 	for _, path := range []string{"/admin/console.js", "/admin/console.css"} {
 		for _, enc := range []string{"br", "gzip"} {
-			r := e.do(t, "GET", path, nil, "Accept-Encoding", enc)
-			if header(r, "Content-Encoding") != enc || header(r, "ETag") == "" {
-				t.Errorf("%s with %s: Content-Encoding %q, ETag %q", path, enc, header(r, "Content-Encoding"), header(r, "ETag"))
+			r := e.Do(t, "GET", path, nil, "Accept-Encoding", enc)
+			if edgetest.Header(r, "Content-Encoding") != enc || edgetest.Header(r, "ETag") == "" {
+				t.Errorf("%s with %s: Content-Encoding %q, ETag %q", path, enc, edgetest.Header(r, "Content-Encoding"), edgetest.Header(r, "ETag"))
 			}
-			if r2 := e.do(t, "GET", path, nil, "Accept-Encoding", enc, "If-None-Match", header(r, "ETag")); r2.StatusCode() != 304 {
+			if r2 := e.Do(t, "GET", path, nil, "Accept-Encoding", enc, "If-None-Match", edgetest.Header(r, "ETag")); r2.StatusCode() != 304 {
 				t.Errorf("%s: If-None-Match answered %d, want 304", path, r2.StatusCode())
 			}
 		}
-		if cc := header(e.do(t, "GET", path, nil), "Cache-Control"); cc != "no-cache" {
+		if cc := edgetest.Header(e.Do(t, "GET", path, nil), "Cache-Control"); cc != "no-cache" {
 			t.Errorf("%s: Cache-Control %q: a deploy must reach operators at once", path, cc)
 		}
 	}

@@ -1,4 +1,4 @@
-package server
+package server_test
 
 import (
 	"bufio"
@@ -9,14 +9,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signpost/edge/server/edgetest"
 	"github.com/valyala/fasthttp"
 )
 
 // exchange writes raw to a new connection to the edge and reads the answers until the edge
 // closes it, or until want answers have come (the connection is then left open).
-func exchange(t *testing.T, e *edge, raw string, want int) (answers []*fasthttp.Response, closed bool) {
+func exchange(t *testing.T, e *edgetest.Edge, raw string, want int) (answers []*fasthttp.Response, closed bool) {
 	t.Helper()
-	c, err := e.dial()
+	c, err := e.Dial()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +45,7 @@ func exchange(t *testing.T, e *edge, raw string, want int) (answers []*fasthttp.
 // so that a fasthttp upgrade that lets one through fails this test. Requests with one framing
 // keep their connection: the next request is answered.
 func TestAmbiguousFramingClosesTheConnection(t *testing.T) {
-	e := startEdge(t, shipped(t), Config{})
+	e := edgetest.Start(t, edgetest.Options{})
 	body := `{"partner":"demo","region":"CA","event":"shown"}`
 	chunk := fmt.Sprintf("%x\r\n%s\r\n0\r\n\r\n", len(body), body)
 	next := "GET /healthz HTTP/1.1\r\nHost: edge\r\n\r\n"
@@ -124,26 +125,5 @@ func TestAmbiguousFramingClosesTheConnection(t *testing.T) {
 				t.Logf("%d %s", a.StatusCode(), a.Body())
 			}
 		}
-	}
-}
-
-// BenchmarkAmbiguousFraming is the check's cost on the head a browser sends for the widget
-// (fasthttp's own parse of it is not counted).
-func BenchmarkAmbiguousFraming(b *testing.B) {
-	head := "GET /v1/widget.js HTTP/1.1\r\nHost: edge.example\r\nConnection: keep-alive\r\n" +
-		"sec-ch-ua-platform: \"Linux\"\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36\r\n" +
-		"sec-ch-ua: \"Chromium\";v=\"131\", \"Not_A Brand\";v=\"24\"\r\nsec-ch-ua-mobile: ?0\r\nAccept: */*\r\n" +
-		"Sec-Fetch-Site: cross-site\r\nSec-Fetch-Mode: no-cors\r\nSec-Fetch-Dest: script\r\n" +
-		"Referer: https://partner.example/\r\nAccept-Encoding: gzip, deflate, br, zstd\r\nAccept-Language: fr-CA,fr;q=0.9,en;q=0.8\r\n\r\n"
-	var h fasthttp.RequestHeader
-	if err := h.Read(bufio.NewReader(strings.NewReader(head))); err != nil {
-		b.Fatal(err)
-	}
-	if _, bad := ambiguousFraming(&h); bad || len(h.RawHeaders()) < 450 {
-		b.Fatalf("a browser's head (%d bytes) taken for ambiguous", len(h.RawHeaders()))
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		ambiguousFraming(&h)
 	}
 }

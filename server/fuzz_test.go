@@ -1,20 +1,19 @@
-package server
+package server_test
 
 import (
 	"io"
 	"log/slog"
 	"testing"
 
+	"github.com/signpost/edge/server"
+	"github.com/signpost/edge/server/edgetest"
 	"github.com/valyala/fasthttp"
 )
 
 // fuzzServer is one edge for a fuzz target's whole run, its handler called in process.
 func fuzzServer(f *testing.F) fasthttp.RequestHandler {
 	f.Helper()
-	srv, err := New(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), AdminToken: aliceToken}, shipped(f))
-	if err != nil {
-		f.Fatal(err)
-	}
+	srv, _ := edgetest.New(f, edgetest.Options{WallClock: true, Config: server.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), AdminToken: edgetest.AliceToken}})
 	return srv.Handler()
 }
 
@@ -72,7 +71,7 @@ func FuzzAdminEdits(f *testing.F) {
 	h := fuzzServer(f)
 	f.Fuzz(func(t *testing.T, route uint8, b []byte) {
 		r := routes[int(route)%len(routes)]
-		fuzzRequest(t, h, r.method, r.uri, b, "Content-Type", "application/json", "Authorization", "Bearer "+aliceToken)
+		fuzzRequest(t, h, r.method, r.uri, b, "Content-Type", "application/json", "Authorization", "Bearer "+edgetest.AliceToken)
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 
+	"github.com/signpost/edge/internal/fault"
 	"github.com/signpost/edge/server/web"
 	"github.com/valyala/fasthttp"
 )
@@ -41,7 +42,7 @@ func (s *Server) handleReadyz(ctx *fasthttp.RequestCtx) {
 	}
 	status := fasthttp.StatusOK
 	if len(r.Degraded) > 0 {
-		r.Status, status = "unavailable", fasthttp.StatusServiceUnavailable
+		r.Status, status = "unavailable", web.Status(fault.Unavailable)
 	}
 	b, _ := json.Marshal(r)
 	ctx.Response.Header.Set("Cache-Control", "no-store")

@@ -1,14 +1,16 @@
-package server
+package server_test
 
 import (
 	"strings"
 	"testing"
+
+	"github.com/signpost/edge/server/edgetest"
 )
 
 // TestHostHeader: a Host header that is not host[:port], with a port from 1 to 65535, is a 400
 // on every route, and never reaches the code the builder writes.
 func TestHostHeader(t *testing.T) {
-	_, ln := startEmbedEdge(t, Config{})
+	e := edgetest.Start(t, edgetest.Options{})
 	for _, tc := range []struct {
 		host string
 		ok   bool
@@ -20,7 +22,7 @@ func TestHostHeader(t *testing.T) {
 		{"evil.example/path", false}, {"evil example", false}, {strings.Repeat("a", 64) + ".example", false},
 	} {
 		for _, uri := range []string{"/embed/code?partner=demo", "/v1/widget.js", "/healthz"} {
-			r := embedGet(t, ln, "192.0.2.1", tc.host, uri)
+			r := e.GetAs(t, "192.0.2.1", tc.host, uri)
 			if tc.ok && r.StatusCode() != 200 || !tc.ok && r.StatusCode() != 400 {
 				t.Errorf("Host %q, %s: %d, want ok %v", tc.host, uri, r.StatusCode(), tc.ok)
 				continue

@@ -1,4 +1,4 @@
-package server
+package server_test
 
 import (
 	"bufio"
@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signpost/edge/server"
+	"github.com/signpost/edge/server/edgetest"
 	"github.com/signpost/edge/server/serving"
 )
 
@@ -15,7 +17,7 @@ import (
 // cookie and a token in the query, over a real connection: fasthttp quotes such a request in its
 // error log, and no line the edge logs may hold any of them.
 func TestLogsKeepNoSecrets(t *testing.T) {
-	e := startEdge(t, shipped(t), Config{})
+	e := edgetest.Start(t, edgetest.Options{})
 	const token = "op-token-7f3c9a1e5b2d4c6f8a0b"
 	secrets := []string{token, "session=c00k1e-s3cr3t", "q-t0ken-9911"}
 	for _, raw := range []string{
@@ -29,10 +31,10 @@ func TestLogsKeepNoSecrets(t *testing.T) {
 	}
 	// fasthttp logs after answering: wait for its lines, then look for the secrets.
 	deadline := time.Now().Add(10 * time.Second)
-	for strings.Count(e.logs.String(), `"source":"fasthttp"`) < 2 && time.Now().Before(deadline) {
+	for strings.Count(e.Logs.String(), `"source":"fasthttp"`) < 2 && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
-	logs := e.logs.String()
+	logs := e.Logs.String()
 	if !strings.Contains(logs, `"source":"fasthttp"`) {
 		t.Fatalf("fasthttp logged nothing: the case was not tested\n%s", logs)
 	}
@@ -46,20 +48,6 @@ func TestLogsKeepNoSecrets(t *testing.T) {
 	}
 }
 
-func TestRedactSecrets(t *testing.T) {
-	for in, want := range map[string]string{
-		`"GET / HTTP/1.1\r\nAuthorization: Bearer abc.def\r\nHost: x\r\n"`: `"GET / HTTP/1.1\r\nAuthorization: [redacted]\r\nHost: x\r\n"`,
-		"cookie: a=b; c=d\nnext":                       "cookie: [redacted]\nnext",
-		"GET /v1/x?partner=demo&token=abc&x=1":         "GET /v1/x?partner=demo&token=[redacted]&x=1",
-		"sent Bearer abc123 twice: Basic dXNlcjpwYXNz": "sent Bearer [redacted] twice: Basic [redacted]",
-		"no secret in GET /v1/widget.js":               "no secret in GET /v1/widget.js",
-	} {
-		if got := redactSecrets(in); got != want {
-			t.Errorf("redactSecrets(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 // TestLogsKeepNoLocation: a request fasthttp cannot parse, quoted in its error log, loses what
 // a CDN's location headers said of the visitor: the CDNs' own, and the one the operator named.
 func TestLogsKeepNoLocation(t *testing.T) {
@@ -67,7 +55,7 @@ func TestLogsKeepNoLocation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := startEdge(t, shipped(t), Config{LocationHeader: l})
+	e := edgetest.Start(t, edgetest.Options{Config: server.Config{LocationHeader: l}})
 	places := []string{"NZ-AUK", "Auckland", "country_code=NZ", "QLD-77", "NZ-WKO"}
 	raw := "GET /v1/snippets/demo HTTP/1.1\r\nHost: edge\r\nSignpost-Region: NZ-AUK\r\nCloudFront-Viewer-City: Auckland\r\n" +
 		"X-Akamai-Edgescape: georegion=1,country_code=NZ\r\ncf-region-code: QLD-77\r\ncloudfront-viewer-country-region: NZ-WKO\r\nBroken header line\r\n\r\n"
@@ -75,10 +63,10 @@ func TestLogsKeepNoLocation(t *testing.T) {
 		t.Errorf("malformed request answered %q, want 400", status)
 	}
 	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(e.logs.String(), `"source":"fasthttp"`) && time.Now().Before(deadline) {
+	for !strings.Contains(e.Logs.String(), `"source":"fasthttp"`) && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
-	logs := e.logs.String()
+	logs := e.Logs.String()
 	if !strings.Contains(logs, `"source":"fasthttp"`) || !strings.Contains(logs, "[redacted]") {
 		t.Fatalf("fasthttp logged nothing redacted: the case was not tested\n%s", logs)
 	}
@@ -89,28 +77,10 @@ func TestLogsKeepNoLocation(t *testing.T) {
 	}
 }
 
-func TestLocationInText(t *testing.T) {
-	l, err := serving.ParseLocator("Signpost-Region")
-	if err != nil {
-		t.Fatal(err)
-	}
-	re := locationInText(l)
-	for _, name := range []string{"CloudFront-Viewer-Country", "cloudfront-viewer-country-region", "CloudFront-Viewer-City",
-		"CF-IPCountry", "cf-ipcity", "cf-region", "cf-region-code", "cf-postal-code", "cf-timezone", "X-Akamai-Edgescape", "signpost-region"} {
-		in := `"GET / HTTP/1.1\r\n` + name + `: NZ-AUK\r\nHost: x\r\n"`
-		if got, want := re.ReplaceAllString(in, "${1}${2}[redacted]"), `"GET / HTTP/1.1\r\n`+name+`: [redacted]\r\nHost: x\r\n"`; got != want {
-			t.Errorf("%s: %s, want %s", name, got, want)
-		}
-	}
-	if in := `"GET / HTTP/1.1\r\nAccept: NZ-AUK\r\n"`; locationInText(nil).ReplaceAllString(in, "${1}${2}[redacted]") != in {
-		t.Error("a header that says nothing of location was redacted")
-	}
-}
-
 // rawStatus writes raw to a new connection to the edge and returns its status line.
-func rawStatus(t *testing.T, e *edge, raw string) string {
+func rawStatus(t *testing.T, e *edgetest.Edge, raw string) string {
 	t.Helper()
-	c, err := e.dial()
+	c, err := e.Dial()
 	if err != nil {
 		t.Fatal(err)
 	}

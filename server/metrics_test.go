@@ -1,19 +1,21 @@
-package server
+package server_test
 
 import (
 	"strings"
 	"testing"
+
+	"github.com/signpost/edge/server/edgetest"
 )
 
 // TestMetricsExposition: every series the edge has always exposed, by the same name and with
 // its HELP and TYPE, plus the Go runtime's and the process's.
 func TestMetricsExposition(t *testing.T) {
-	e := startIntake(t, Config{})
+	e := edgetest.Start(t, edgetest.Options{Intake: true})
 	// A refusal, so that the rejected counter has a reason to show.
-	if r := e.req(t, "192.0.2.70", "POST", "/v1/feedback", []byte("{"), "Content-Type", "application/json", "Origin", "http://localhost:8080"); r.StatusCode() != 400 {
+	if r := e.DoFrom(t, "192.0.2.70", "POST", "/v1/feedback", []byte("{"), "Content-Type", "application/json", "Origin", "http://localhost:8080"); r.StatusCode() != 400 {
 		t.Fatalf("bad feedback: %d %s", r.StatusCode(), r.Body())
 	}
-	r := e.req(t, "192.0.2.70", "GET", "/metrics", nil)
+	r := e.DoFrom(t, "192.0.2.70", "GET", "/metrics", nil)
 	if r.StatusCode() != 200 || !strings.HasPrefix(string(r.Header.ContentType()), "text/plain; version=0.0.4") {
 		t.Fatalf("/metrics: %d %s", r.StatusCode(), r.Header.ContentType())
 	}

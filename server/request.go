@@ -5,9 +5,7 @@ package server
 
 import (
 	"bytes"
-	"errors"
 	"hash/maphash"
-	"net"
 	"sync"
 
 	"github.com/signpost/edge/server/web"
@@ -156,17 +154,6 @@ func ambiguousFraming(h *fasthttp.RequestHeader) (string, bool) {
 
 // requestError answers requests fasthttp could not read, in the same JSON error shape.
 func (s *Server) requestError(ctx *fasthttp.RequestCtx, err error) {
-	e := web.New(fasthttp.StatusBadRequest, "bad_request", "", "bad_request")
-	var small *fasthttp.ErrSmallBuffer
-	var netErr net.Error
-	switch {
-	case errors.Is(err, fasthttp.ErrBodyTooLarge):
-		e = web.New(fasthttp.StatusRequestEntityTooLarge, "body_too_large", "", "body_too_large", s.cfg.MaxBodySize)
-	case errors.As(err, &small):
-		e = web.New(fasthttp.StatusRequestHeaderFieldsTooLarge, "headers_too_large", "", "headers_too_large")
-	case errors.As(err, &netErr) && netErr.Timeout():
-		e = web.New(fasthttp.StatusRequestTimeout, "timeout", "", "timeout")
-	}
-	web.Write(ctx, s.log, e)
+	web.Write(ctx, s.log, web.ReadError(err, s.cfg.MaxBodySize))
 	ctx.SetConnectionClose()
 }

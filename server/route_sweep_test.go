@@ -1,8 +1,11 @@
-package server
+package server_test
 
 import (
 	"strings"
 	"testing"
+
+	"github.com/signpost/edge/server"
+	"github.com/signpost/edge/server/edgetest"
 )
 
 // TestEveryRouteAnswersBadInputInJSON sends every registered route (and the widget's) bad input
@@ -11,10 +14,10 @@ import (
 // JSON shape (but the no-JavaScript form's answers, pages with the error in an alert); the
 // public read routes keep their CORS headers on errors.
 func TestEveryRouteAnswersBadInputInJSON(t *testing.T) {
-	e := startIntake(t, Config{AdminToken: aliceToken})
+	e := edgetest.Start(t, edgetest.Options{Intake: true, Config: server.Config{AdminToken: edgetest.AliceToken}})
 	paths := append([]string{"/v1/widget.js", "/v1/widget.0123456789abcdef.js", "/v1/widget.json"}, func() []string {
 		var out []string
-		for _, ps := range e.srv.router.List() {
+		for _, ps := range server.Routes(e.Server) {
 			for _, p := range ps {
 				out = append(out, pathParams.ReplaceAllString(p, "x"))
 			}
@@ -25,9 +28,9 @@ func TestEveryRouteAnswersBadInputInJSON(t *testing.T) {
 	n := 0
 	for _, p := range paths {
 		for _, method := range []string{"GET", "POST", "PUT", "DELETE", "PATCH"} {
-			for _, auth := range [][]string{nil, bearer(aliceToken)} {
+			for _, auth := range [][]string{nil, edgetest.Bearer(edgetest.AliceToken)} {
 				headers := append([]string{"Content-Type", "application/json", "Origin", "http://localhost:8080"}, auth...)
-				r := e.req(t, "192.0.2.95", method, p+"?region=%zz&locale=%00&limit=-1&format=xml&since=yesterday&bucket=year", junk, headers...)
+				r := e.DoFrom(t, "192.0.2.95", method, p+"?region=%zz&locale=%00&limit=-1&format=xml&since=yesterday&bucket=year", junk, headers...)
 				n++
 				code := r.StatusCode()
 				if code >= 500 && code != 503 {

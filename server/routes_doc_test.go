@@ -1,4 +1,4 @@
-package server
+package server_test
 
 import (
 	"os"
@@ -6,6 +6,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/signpost/edge/server"
+	"github.com/signpost/edge/server/edgetest"
 )
 
 // fastPathRoutes are answered before the router (serveWidget), so that the path every partner
@@ -43,9 +46,9 @@ func documentedRoutes(t *testing.T) []string {
 // TestHTTPAPIDocumented: the HTTP API reference and the router agree, route by route. A GET
 // route answers HEAD as well, which the reference says once.
 func TestHTTPAPIDocumented(t *testing.T) {
-	e := startEdge(t, shipped(t), Config{})
+	e := edgetest.Start(t, edgetest.Options{})
 	registered := slices.Clone(fastPathRoutes)
-	for method, paths := range e.srv.router.List() {
+	for method, paths := range server.Routes(e.Server) {
 		for _, p := range paths {
 			registered = append(registered, method+" "+pathParams.ReplaceAllString(p, "{}"))
 		}

@@ -5,7 +5,6 @@ package server
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"fmt"
 	"log/slog"
 	"net"
@@ -16,10 +15,9 @@ import (
 	"time"
 
 	"github.com/fasthttp/router"
-	"github.com/signpost/edge/configs"
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/feedback"
-	"github.com/signpost/edge/feedback/spent"
+	"github.com/signpost/edge/internal/fault"
 	"github.com/signpost/edge/server/admin"
 	"github.com/signpost/edge/server/auth"
 	"github.com/signpost/edge/server/console"
@@ -32,87 +30,8 @@ import (
 	"github.com/signpost/edge/server/serving"
 	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
-	"github.com/signpost/edge/usage"
 	"github.com/signpost/edge/widget"
 	"github.com/valyala/fasthttp"
-)
-
-// Config holds the edge's tunables; zero values take the defaults below.
-type Config struct {
-	Logger *slog.Logger
-	// Now is the clock, replaceable in tests (resource date windows depend on it).
-	Now          func() time.Time
-	ReadTimeout  time.Duration
-	WriteTimeout time.Duration
-	IdleTimeout  time.Duration
-	// MaxBodySize bounds every request body; larger bodies get 413.
-	MaxBodySize int
-	// Mode names the storage mode for /readyz ("embedded").
-	Mode string
-	// CrisisPhrases flags feedback comments that read like a crisis; the widget gets the same
-	// list. Default: configs/crisis-phrases.txt.
-	CrisisPhrases *snippets.CrisisPhrases
-	// TimeZones maps time zones to regions (a country, or a subdivision where the zone lies in
-	// only one) for the widget's region guess. Default:
-	// configs/timezones.tsv.
-	TimeZones snippets.TimeZones
-	// Feedback stores submissions (logstore in embedded mode, redisstore in Redis mode); nil
-	// answers POST /v1/feedback with 503.
-	Feedback feedback.Store
-	// RateLimits limits feedback per client and per partner. Default: ratelimit's defaults
-	// counted in memory.
-	RateLimits *ratelimit.Limiter
-	// TrustedProxies may name the client in X-Forwarded-For; empty trusts none.
-	TrustedProxies ratelimit.Proxies
-	// PublicOrigin is the edge's origin as visitors reach it (EDGE_PUBLIC_ORIGIN, such as
-	// https://signpost.example.org): every absolute link the banner fragment writes, and the
-	// code the embed builder writes, names it, whatever Host a request sent; the fragment is
-	// then one cached, compressed answer per partner, locale and region. Empty: they name the
-	// edge as each request reached it (web.Origin), and the fragment varies on Host. New
-	// refuses a value that is not an origin (web.ParsePublicOrigin).
-	PublicOrigin string
-	// LocationHeader is a CDN's location header (EDGE_LOCATION_HEADER): it places a visitor whose
-	// request names no region, read only from a TCP peer in TrustedProxies (with none, never).
-	// nil reads none.
-	LocationHeader *serving.Locator
-	// IPHasher keys the client-address hash stored with each record. Default: a random key,
-	// which is only right for tests (hashes then differ after a restart).
-	IPHasher *feedback.IPHasher
-	// Operators are named operator tokens (a tokens file); with AdminToken (named "admin") they
-	// guard /v1/admin/. Names go into the audit log.
-	Operators []auth.Operator
-	// ContentStore keeps the versioned content operators change through the admin API; nil
-	// serves the content given to New only, and admin content writes answer 503.
-	ContentStore contentstore.Store
-	// DataDir receives the last-known-good content snapshot (served when Redis is down at
-	// startup); empty keeps none.
-	DataDir string
-	// AdminToken guards /v1/admin/ and lets servers post feedback without Origin; empty
-	// disables both.
-	AdminToken string
-	// FollowupRetention bounds which follow-ups the admin API lists (default 200 days).
-	FollowupRetention time.Duration
-	// Health names degraded dependencies for /readyz (Redis in Redis mode); nil: none.
-	Health func(context.Context) []string
-	// Spool reports a Redis-mode store's spool counters for /metrics; nil: zeros.
-	Spool func() SpoolStats
-	// FormTokens remembers the no-JavaScript form's tokens already taken, each taken once
-	// (spent.OpenRedis in Redis mode, shared by every edge). Default: this edge's memory.
-	FormTokens spent.Store
-	// Usage keeps the cookie-free usage counts of POST /v1/beacon (usage.OpenFile under the
-	// data dir in embedded mode, usage.OpenRedis in Redis mode). Default: in memory only. The
-	// caller closes it after Shutdown, which flushes it.
-	Usage usage.Store
-}
-
-// Defaults for Config.
-const (
-	DefaultReadTimeout  = 10 * time.Second
-	DefaultWriteTimeout = 10 * time.Second
-	DefaultIdleTimeout  = 60 * time.Second
-	// DefaultMaxBodySize admits a whole content bundle (PUT /v1/admin/content); smaller
-	// routes check their own limits (feedback: 16 KiB, admin JSON edits: 64 KiB).
-	DefaultMaxBodySize = 1 << 20
 )
 
 // maxRequestHead bounds a request's line and headers together (fasthttp's read buffer, its
@@ -146,71 +65,24 @@ type Server struct {
 	bundleMisses atomic.Int64
 }
 
-// New builds a server serving content. It fails when the widget cannot be built from it.
+// New builds a server serving content. It validates cfg (Config.Validate) unless the caller
+// already did, gives the dependencies left nil their in-memory stand-ins, and fails when the
+// widget cannot be built from content.
 func New(cfg Config, content *snippets.Loaded) (*Server, error) {
-	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
-	wallClock := cfg.Now == nil
-	if wallClock {
-		cfg.Now = time.Now
+	if err := cfg.dependencies(); err != nil {
+		return nil, err
 	}
-	if cfg.ReadTimeout == 0 {
-		cfg.ReadTimeout = DefaultReadTimeout
-	}
-	if cfg.WriteTimeout == 0 {
-		cfg.WriteTimeout = DefaultWriteTimeout
-	}
-	if cfg.IdleTimeout == 0 {
-		cfg.IdleTimeout = DefaultIdleTimeout
-	}
-	if cfg.MaxBodySize == 0 {
-		cfg.MaxBodySize = DefaultMaxBodySize
-	}
-	if cfg.Mode == "" {
-		cfg.Mode = "embedded"
-	}
-	var err error
-	if cfg.PublicOrigin, err = web.ParsePublicOrigin(cfg.PublicOrigin); err != nil {
-		return nil, fmt.Errorf("public origin: %w", err)
-	}
-	if cfg.CrisisPhrases == nil {
-		if cfg.CrisisPhrases, err = snippets.ParseCrisisPhrases(configs.CrisisPhrases); err != nil {
-			return nil, err
-		}
-	}
-	if cfg.TimeZones == nil {
-		if cfg.TimeZones, err = snippets.ParseTimeZones(configs.TimeZones); err != nil {
-			return nil, err
-		}
-	}
-	if cfg.FollowupRetention <= 0 {
-		cfg.FollowupRetention = feedback.DefaultFollowupRetention
-	}
-	if cfg.Usage == nil {
-		cfg.Usage = usage.NewMemory()
-	}
-	s := &Server{cfg: cfg, wallClock: wallClock, log: cfg.Logger, ids: feedback.NewIDs(), ipHasher: cfg.IPHasher, limits: cfg.RateLimits}
-	if s.limits == nil {
-		if s.limits, err = ratelimit.New(ratelimit.Config{Logger: cfg.Logger}); err != nil {
-			return nil, err
-		}
-	}
+	s := &Server{cfg: cfg, wallClock: cfg.wallClock, log: cfg.Logger, ids: feedback.NewIDs(), ipHasher: cfg.IPHasher, limits: cfg.RateLimits}
 	s.metrics = newMetrics(cfg.Spool, s.limits.Stats)
-	if s.ipHasher == nil {
-		key := make([]byte, 32)
-		if _, err := rand.Read(key); err != nil {
-			return nil, err
-		}
-		if s.ipHasher, err = feedback.NewIPHasher(key); err != nil {
-			return nil, err
-		}
-	}
-	s.auth = auth.New(auth.Config{AdminToken: cfg.AdminToken, Operators: cfg.Operators, Limits: s.limits, Hasher: s.ipHasher,
-		Proxies: cfg.TrustedProxies, Now: cfg.Now, Log: cfg.Logger})
+	s.auth = auth.New(auth.Config{AdminToken: cfg.AdminToken, Operators: cfg.Operators, RateLimits: s.limits, IPHasher: s.ipHasher,
+		TrustedProxies: cfg.TrustedProxies, Now: cfg.Now, Log: cfg.Logger})
 	if err := s.SetContent(content); err != nil {
 		return nil, err
 	}
+	var err error
 	if s.pages, err = loadPages(); err != nil {
 		return nil, err
 	}
@@ -262,9 +134,9 @@ func (s *Server) setContent(content *snippets.Loaded, number int64) error {
 
 // servingOptions are the rules snippets render with, drafts' as the published content's.
 func (s *Server) servingOptions() serving.Options {
-	o := serving.Options{TimeZones: s.cfg.TimeZones, Phrases: s.cfg.CrisisPhrases}
+	o := serving.Options{TimeZones: s.cfg.TimeZones, CrisisPhrases: s.cfg.CrisisPhrases}
 	if s.cfg.LocationHeader != nil && len(s.cfg.TrustedProxies) > 0 {
-		o.Locator, o.Trusted = s.cfg.LocationHeader, s.cfg.TrustedProxies.TrustedPeer
+		o.Locator, o.TrustedPeer = s.cfg.LocationHeader, s.cfg.TrustedProxies.TrustedPeer
 	}
 	return o
 }
@@ -287,23 +159,24 @@ func (s *Server) routes() (*router.Router, error) {
 	get("/v1/snippets/{partner}/{part}", s.handleSnippet)
 	// What visitors' browsers send (server/intake): feedback and usage beacons. Only POST
 	// /v1/feedback is rate-limited; the widget and snippet routes never are.
-	in := intake.Deps{Log: s.log, Now: s.cfg.Now, Content: s.Content, Feedback: s.cfg.Feedback,
-		CrisisPhrases: s.cfg.CrisisPhrases, Limits: s.limits, Proxies: s.cfg.TrustedProxies, Hasher: s.ipHasher, IDs: s.ids,
+	in := intake.Deps{Log: s.log, Now: s.cfg.Now, CurrentContent: s.Content, Feedback: s.cfg.Feedback,
+		CrisisPhrases: s.cfg.CrisisPhrases, RateLimits: s.limits, TrustedProxies: s.cfg.TrustedProxies, IPHasher: s.ipHasher, IDs: s.ids,
 		Usage: s.cfg.Usage, Auth: s.auth, Metrics: s.metrics.intake}
 	intake.Routes(r, in)
 	// Without JavaScript (server/nojs): the banner fragment and its stylesheet, the framable
 	// page, and its form's intake, which shares the widget's.
-	if err := nojs.Routes(r, get, nojs.Deps{Log: s.log, Now: s.cfg.Now, State: s.state.Load, PublicOrigin: s.cfg.PublicOrigin, Intake: in, Spent: s.cfg.FormTokens}); err != nil {
+	if err := nojs.Routes(r, get, nojs.Deps{Log: s.log, Now: s.cfg.Now, CurrentState: s.state.Load, PublicOrigin: s.cfg.PublicOrigin, Intake: in, FormTokens: s.cfg.FormTokens}); err != nil {
 		return nil, err
 	}
 	get("/metrics", s.handleMetrics)
 	// Operators change content live (server/admin: every write validated, versioned and
 	// audited, each route guarded by the scope it needs); draft previews (server/preview) show
 	// a change before it is published.
-	previews := preview.New(preview.Deps{Log: s.log, Now: s.cfg.Now, Store: s.cfg.ContentStore, Serving: s.servingOptions()})
+	drafts, _ := s.cfg.ContentStore.(contentstore.Drafts) // nil: drafts stay in this edge's memory
+	previews := preview.New(preview.Deps{Log: s.log, Now: s.cfg.Now, Drafts: drafts, ServingOptions: s.servingOptions()})
 	previews.Routes(r, get)
-	admin.Routes(r, get, admin.Deps{Log: s.log, Now: s.cfg.Now, Content: s.cfg.ContentStore, Apply: s.ApplyCurrent,
-		Previews: previews, Auth: s.auth})
+	admin.Routes(r, get, admin.Deps{Log: s.log, Now: s.cfg.Now, ContentStore: s.cfg.ContentStore, AuditLog: s.cfg.AuditLog,
+		ApplyCurrent: s.ApplyCurrent, Previews: previews, Auth: s.auth})
 	get("/healthz", s.handleHealthz)
 	get("/readyz", s.handleReadyz)
 	get("/", s.handlePage)
@@ -311,12 +184,12 @@ func (s *Server) routes() (*router.Router, error) {
 	get("/demo.css", s.handlePage)
 	// The partner embed builder (server/embedbuilder): page, generated code, preview, assets.
 	embedbuilder.Routes(get, embedbuilder.Deps{Log: s.log, TrustedProxies: s.cfg.TrustedProxies, PublicOrigin: s.cfg.PublicOrigin, Now: s.cfg.Now,
-		Current: func() (*snippets.Loaded, *widget.Bundle) { st := s.state.Load(); return st.Content, st.Bundle }})
+		CurrentContent: func() (*snippets.Loaded, *widget.Bundle) { st := s.state.Load(); return st.Content, st.Bundle }})
 	// The operator console's pages (server/console) and what operators read of feedback and
 	// usage (server/dashboard).
 	console.Routes(get, s.log)
-	dashboard.Routes(r, get, dashboard.Deps{Log: s.log, Now: s.cfg.Now, Content: s.Content, Feedback: s.cfg.Feedback,
-		ContentStore: s.cfg.ContentStore, Usage: s.cfg.Usage, FollowupRetention: s.cfg.FollowupRetention, Auth: s.auth})
+	dashboard.Routes(r, get, dashboard.Deps{Log: s.log, Now: s.cfg.Now, CurrentContent: s.Content, Feedback: s.cfg.Feedback,
+		AuditLog: s.cfg.AuditLog, Usage: s.cfg.Usage, FollowupRetention: s.cfg.FollowupRetention, Auth: s.auth})
 	r.GlobalOPTIONS = handlePreflight
 	r.NotFound = func(ctx *fasthttp.RequestCtx) {
 		// An operator typing the console's address without its slash gets the console.
@@ -348,14 +221,14 @@ func (s *Server) Handler() fasthttp.RequestHandler {
 			if v := recover(); v != nil {
 				s.log.Error("panic serving request", "method", string(ctx.Method()), "path", string(ctx.Path()),
 					"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-				web.Write(ctx, s.log, web.New(fasthttp.StatusInternalServerError, "internal", "", "internal"))
+				web.Write(ctx, s.log, web.New(fault.Internal, "internal", "", "internal"))
 			}
 		}()
 		if name, bad := ambiguousFraming(&ctx.Request.Header); bad {
 			// Where this request ends is a matter of opinion: a proxy in front may have read
 			// another length than fasthttp did, and the rest of the connection is not to be
 			// read as a request of its own.
-			web.Write(ctx, s.log, web.New(fasthttp.StatusBadRequest, "ambiguous_framing", name, "ambiguous_framing"))
+			web.Write(ctx, s.log, web.New(fault.Invalid, "ambiguous_framing", name, "ambiguous_framing"))
 			ctx.SetConnectionClose()
 			return
 		}
@@ -373,7 +246,7 @@ func (s *Server) Handler() fasthttp.RequestHandler {
 		}
 		if name, dup := duplicateParam(ctx.QueryArgs()); dup {
 			// Which of two values would a handler read? Neither: the request says two things.
-			web.Write(ctx, s.log, web.New(fasthttp.StatusBadRequest, "duplicate_parameter", name, "duplicate_parameter", name))
+			web.Write(ctx, s.log, web.New(fault.Invalid, "duplicate_parameter", name, "duplicate_parameter", name))
 			if p := ctx.Path(); bytes.HasPrefix(p, prefixSnippets) || bytes.HasPrefix(p, prefixWidget) {
 				web.SetCORS(ctx)
 			}

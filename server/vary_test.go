@@ -1,4 +1,4 @@
-package server
+package server_test
 
 import (
 	"bytes"
@@ -11,7 +11,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/signpost/edge/server/ratelimit"
+	"github.com/signpost/edge/server"
+	"github.com/signpost/edge/server/clientaddr"
+	"github.com/signpost/edge/server/edgetest"
 	"github.com/signpost/edge/server/serving"
 	"github.com/valyala/fasthttp"
 )
@@ -44,7 +46,7 @@ var varyHeaders = [][]string{
 	{"If-Match", `"v1"`},
 	{"X-Signpost-Note", "a note"},
 	{"Content-Type", "application/json"},
-	{"Authorization", "Bearer " + testToken},
+	{"Authorization", "Bearer " + edgetest.Token},
 }
 
 // varyExempt are request headers the code reads that the walk does not vary, and why.
@@ -55,17 +57,17 @@ var varyExempt = map[string]string{
 // varyEdge is an edge that reads every header it can: the CDN's location headers and X-Forwarded-*
 // from a trusted proxy, which every request of the walk comes from; publicOrigin is
 // EDGE_PUBLIC_ORIGIN.
-func varyEdge(t *testing.T, publicOrigin string) *Server {
+func varyEdge(t *testing.T, publicOrigin string) *server.Server {
 	t.Helper()
 	l, err := serving.ParseLocator("CloudFront-Viewer-Country-Region")
 	if err != nil {
 		t.Fatal(err)
 	}
-	proxies, err := ratelimit.ParseProxies("10.0.0.0/8")
+	proxies, err := clientaddr.ParseProxies("10.0.0.0/8")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return startIntake(t, Config{LocationHeader: l, TrustedProxies: proxies, PublicOrigin: publicOrigin}).srv
+	return edgetest.Start(t, edgetest.Options{Intake: true, Config: server.Config{LocationHeader: l, TrustedProxies: proxies, PublicOrigin: publicOrigin}}).Server
 }
 
 // varySample is a request-target of the walk and the route it takes.
@@ -73,9 +75,9 @@ type varySample struct{ route, uri string }
 
 // varySamples are the request-targets the walk sends for each GET route: every route of the
 // router, with its parameters filled in, and the queries that lead its handler down another way.
-func varySamples(t *testing.T, srv *Server) []varySample {
+func varySamples(t *testing.T, srv *server.Server) []varySample {
 	t.Helper()
-	st := srv.state.Load()
+	st := server.State(srv)
 	extra := map[string][]string{
 		"/":                      {"/?region=CA-QC&locale=fr"},
 		"/v1/snippets/{partner}": {"/v1/snippets/mhcc?region=CA-ON", "/v1/snippets/demo?tz=America/Toronto", "/v1/snippets/demo?locale=fr"},
@@ -93,7 +95,7 @@ func varySamples(t *testing.T, srv *Server) []varySample {
 		"{v}", "1", "{code}", "CA")
 	out := []varySample{{"/v1/widget.js", "/v1/widget.js"}, {"/v1/widget.{hash}.js", "/v1/" + string(st.PinnedName)},
 		{"/v1/widget.json", "/v1/widget.json"}}
-	for _, p := range srv.router.List()[fasthttp.MethodGet] {
+	for _, p := range server.Routes(srv)[fasthttp.MethodGet] {
 		out = append(out, varySample{p, fill.Replace(p)})
 		for _, uri := range extra[p] {
 			out = append(out, varySample{p, uri})
@@ -104,7 +106,7 @@ func varySamples(t *testing.T, srv *Server) []varySample {
 
 // varyGet runs GET uri through the edge's handler from a trusted proxy, with headers as name,
 // value pairs over a base of Host: edge.test.
-func varyGet(srv *Server, h fasthttp.RequestHandler, uri string, headers []string) *fasthttp.Response {
+func varyGet(srv *server.Server, h fasthttp.RequestHandler, uri string, headers []string) *fasthttp.Response {
 	var req fasthttp.Request
 	req.SetRequestURI(uri)
 	req.Header.SetHost("edge.test")
@@ -169,7 +171,7 @@ func TestVaryNamesWhatChangesTheAnswer(t *testing.T) {
 	}
 }
 
-func varyWalk(t *testing.T, srv *Server) {
+func varyWalk(t *testing.T, srv *server.Server) {
 	h := srv.Handler()
 	walked, checked := 0, 0
 	for _, sample := range varySamples(t, srv) {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/signpost/edge/contentstore"
+	"github.com/signpost/edge/internal/fault"
 	"github.com/signpost/edge/server/asset"
 	"github.com/signpost/edge/server/serving"
 	"github.com/signpost/edge/server/web"
@@ -44,12 +45,12 @@ func (s *Server) serveWidget(ctx *fasthttp.RequestCtx) bool {
 			if unavailable {
 				// The archive is out of reach (Redis down): say so and when to retry, rather
 				// than a 404 a browser would take as final.
-				web.Write(ctx, s.log, web.New(fasthttp.StatusServiceUnavailable, "widget_archive_unavailable", "", "widget_archive_unavailable"))
+				web.Write(ctx, s.log, web.New(fault.Unavailable, "widget_archive_unavailable", "", "widget_archive_unavailable"))
 				ctx.Response.Header.Set("Retry-After", "5")
 				web.SetCORS(ctx)
 				return true
 			}
-			web.Write(ctx, s.log, web.New(fasthttp.StatusNotFound, "unknown_widget_version", "", "unknown_widget_version"))
+			web.Write(ctx, s.log, web.New(fault.NotFound, "unknown_widget_version", "", "unknown_widget_version"))
 			web.SetCORS(ctx) // a page pinned with crossorigin reads the 404, not a CORS failure
 			return true
 		}

@@ -2,10 +2,11 @@ package snippets
 
 import (
 	"slices"
-	"strings"
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
+
+	"github.com/signpost/edge/words"
 )
 
 // The visitor's own choice of region: the banner offers the entries of the visitor's country
@@ -30,20 +31,10 @@ type PlaceView struct {
 	Name string `json:"name"`
 }
 
-// choiceText holds the chooser's words; "{place}" is the entry's name.
-var choiceText = map[Locale]struct{ in, country, wide, show, forget string }{
-	English: {
-		in:      "Not in {place}? Choose where you are:",
-		country: "Choose where you are, for local lines:",
-		wide:    "{place}: national lines only",
-		show:    "Show lines", forget: "Forget my choice",
-	},
-	French: {
-		in:      "Vous n'êtes pas dans cette région ({place})? Choisissez où vous êtes :",
-		country: "Choisissez où vous êtes, pour voir les lignes locales :",
-		wide:    "{place} : lignes nationales seulement",
-		show:    "Voir les lignes", forget: "Oublier mon choix",
-	},
+// choiceWord is a word of the chooser in loc: the "choice.*" keys of words/en.json and fr.json,
+// the entry's name at {0}.
+func choiceWord(loc Locale, id string, args ...string) string {
+	return words.T(string(loc), "choice."+id, args...)
 }
 
 // PlaceName is the name of entry code in loc: its name, else the code itself.
@@ -76,16 +67,12 @@ func (c *Content) Choice(key string, loc Locale) *ChoiceView {
 	}
 	col := collate.New(tag, collate.IgnoreCase, collate.IgnoreDiacritics)
 	slices.SortFunc(subs, func(a, b PlaceView) int { return col.CompareString(a.Name, b.Name) })
-	t, ok := choiceText[loc]
-	if !ok {
-		t = choiceText[English]
-	}
-	v := &ChoiceView{Label: t.country, Show: t.show, Forget: t.forget}
+	v := &ChoiceView{Label: choiceWord(loc, "country"), Show: choiceWord(loc, "show"), Forget: choiceWord(loc, "forget")}
 	if len(key) > 2 {
-		v.Label = strings.Replace(t.in, "{place}", c.PlaceName(key, loc), 1)
+		v.Label = choiceWord(loc, "in", c.PlaceName(key, loc))
 	}
 	if c.Regions[country] != nil {
-		v.Places = append(v.Places, PlaceView{Code: country, Name: strings.Replace(t.wide, "{place}", c.PlaceName(country, loc), 1)})
+		v.Places = append(v.Places, PlaceView{Code: country, Name: choiceWord(loc, "wide", c.PlaceName(country, loc))})
 	}
 	v.Places = append(v.Places, subs...)
 	return v

@@ -1,8 +1,11 @@
 package snippets
 
 import (
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/signpost/edge/words"
 )
 
 // What a visitor reads of a line's hours. A line whose schedule is "24/7" says so ("24/7",
@@ -12,17 +15,10 @@ import (
 // line's own, named ("16:00 (Tokyo time)"); a line with free-text hours only shows its note.
 // An answer is drawn again when a status changes (BannerView.Until).
 
-var hoursWords = map[Locale]struct{ open, until, closed, opens, zone string }{
-	English: {open: "Open now", until: "until {t}", closed: "Closed", opens: "opens {t}", zone: "{z} time"},
-	French:  {open: "Ouvert maintenant", until: "jusqu'à {t}", closed: "Fermé", opens: "ouvre à {t}", zone: "heure de {z}"},
-}
-
-// alwaysText is how a visitor reads "24/7".
-var alwaysText = Text{English: "24/7", French: "24 h/24, 7 j/7"}
-
-var weekdays = map[Locale][7]string{
-	English: {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"},
-	French:  {"dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."},
+// hoursWord is a word of hours in loc: the "hours.*" keys of words/en.json and fr.json ("Open
+// now", "until {0}", "{0} time", "24/7", the days hours.day.0 (Sunday) to hours.day.6).
+func hoursWord(loc Locale, id string, args ...string) string {
+	return words.T(string(loc), "hours."+id, args...)
 }
 
 // openNow reports whether the line answers at now as far as its schedule says (a line without
@@ -43,7 +39,7 @@ func (l *Line) hoursText(loc Locale, now time.Time, zone *time.Location) string 
 	case l.Schedule == nil:
 		return note
 	case l.Schedule.IsAlways():
-		return join(alwaysText.Get(loc), note)
+		return join(hoursWord(loc, "always"), note)
 	default:
 		return join(l.status(loc, now, zone), note)
 	}
@@ -52,16 +48,12 @@ func (l *Line) hoursText(loc Locale, now time.Time, zone *time.Location) string 
 // status is the line's status at now: "Open now · until 21:00", "Closed · opens Mon 16:00" on
 // the clock of zone, or with zone nil on the line's own, named: "16:00 (Tokyo time)".
 func (l *Line) status(loc Locale, now time.Time, zone *time.Location) string {
-	w, ok := hoursWords[loc]
-	if !ok {
-		w = hoursWords[English]
-	}
 	open, change := l.Schedule.At(now)
 	if change.IsZero() {
 		if open {
-			return w.open
+			return hoursWord(loc, "open")
 		}
-		return w.closed
+		return hoursWord(loc, "closed")
 	}
 	named := zone == nil
 	if named {
@@ -72,20 +64,16 @@ func (l *Line) status(loc Locale, now time.Time, zone *time.Location) string {
 	at := change.In(zone)
 	t := at.Format("15:04")
 	if y, m, d := now.In(zone).Date(); at.Day() != d || at.Month() != m || at.Year() != y {
-		days, ok := weekdays[loc]
-		if !ok {
-			days = weekdays[English]
-		}
-		t = days[at.Weekday()] + " " + t
+		t = hoursWord(loc, "day."+strconv.Itoa(int(at.Weekday()))) + " " + t
 	}
 	if named {
 		city := strings.ReplaceAll(l.Schedule.Zone[strings.LastIndexByte(l.Schedule.Zone, '/')+1:], "_", " ")
-		t += " (" + strings.Replace(w.zone, "{z}", city, 1) + ")"
+		t += " (" + hoursWord(loc, "zone", city) + ")"
 	}
 	if open {
-		return w.open + " · " + strings.Replace(w.until, "{t}", t, 1)
+		return hoursWord(loc, "open") + " · " + hoursWord(loc, "until", t)
 	}
-	return w.closed + " · " + strings.Replace(w.opens, "{t}", t, 1)
+	return hoursWord(loc, "closed") + " · " + hoursWord(loc, "opens", t)
 }
 
 // Scheduled reports whether entry key lists a line with weekly hours: what its banner says

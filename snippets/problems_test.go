@@ -60,23 +60,45 @@ func problemFormats(f *ast.File) []string {
 
 func checkCatalogue(t *testing.T, formats []string) {
 	t.Helper()
+	tpls := ProblemTemplates()
 	for _, format := range formats {
-		txt, ok := problemText[format]
+		code, ok := problemCode[format]
 		if !ok {
 			t.Errorf("the validator writes %q, which the catalogue lacks", format)
 			continue
 		}
-		if !slices.Equal(formatVerbs(format), formatVerbs(txt.FR)) {
-			t.Errorf("%q: French %q has verbs %v, want %v", format, txt.FR, formatVerbs(txt.FR), formatVerbs(format))
+		// The French's places are the English's: words.TestCatalogue.
+		if tpl := tpls[code]; tpl[English] != template(format) || tpl[French] == "" {
+			t.Errorf("%q: problem.%s is %q / %q in words/en.json and fr.json, want the English %q", format, code, tpl[English], tpl[French], template(format))
 		}
 	}
 	codes := map[string]string{}
-	for en, txt := range problemText {
-		if other, dup := codes[txt.Code]; dup {
-			t.Errorf("code %s names both %q and %q", txt.Code, en, other)
+	for en, code := range problemCode {
+		if other, dup := codes[code]; dup {
+			t.Errorf("code %s names both %q and %q", code, en, other)
 		}
-		codes[txt.Code] = en
+		codes[code] = en
 	}
+}
+
+// template turns a format into the console's template: each verb becomes {0}, {1}, ...
+func template(format string) string {
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(format); i++ {
+		if format[i] == '%' && i+1 < len(format) {
+			i++
+			if format[i] == '%' {
+				b.WriteByte('%')
+				continue
+			}
+			b.WriteString("{" + strconv.Itoa(n) + "}")
+			n++
+			continue
+		}
+		b.WriteByte(format[i])
+	}
+	return b.String()
 }
 
 // TestProblemsCarryCodeAndArgs: a real validation error carries its code and its arguments as

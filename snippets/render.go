@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/signpost/edge/words"
 )
 
 // Part names one snippet of the partner response; All is the whole of it.
@@ -121,22 +123,13 @@ func ResourceIcon(typ string) string {
 	return resourceIcons["page"]
 }
 
-// typeLabels names each resource type per locale.
-var typeLabels = map[Locale]map[string]string{
-	English: {"pdf": "PDF", "video": "Video", "webinar": "Webinar", "toolkit": "Toolkit", "page": "Web page", "course": "Course"},
-	French:  {"pdf": "PDF", "video": "Vidéo", "webinar": "Webinaire", "toolkit": "Trousse", "page": "Page Web", "course": "Cours"},
-}
-
 // ResourceMeta is the type and size of a resource as a visitor reads it: "PDF · 383 KB" in
 // English, "PDF · 383 Ko" in French (1 KB = 1,024 bytes; one decimal from 1 MB, with the
 // locale's decimal mark).
 func ResourceMeta(typ string, size int64, loc Locale) string {
-	labels := typeLabels[loc]
-	if labels == nil {
-		labels = typeLabels[English]
-	}
-	meta := labels[typ]
-	if meta == "" {
+	// Each type's name: the "resource.<type>" keys of words/en.json and fr.json.
+	meta, ok := words.Lookup(string(loc), "resource."+typ)
+	if !ok {
 		meta = typ
 	}
 	if size <= 0 {
@@ -481,7 +474,7 @@ func (l *Line) bakedHours() Text {
 		if note == "" {
 			note = l.Hours[English]
 		}
-		out[loc] = join(alwaysText.Get(loc), note)
+		out[loc] = join(hoursWord(loc, "always"), note)
 	}
 	return out
 }

@@ -1,20 +1,32 @@
 package snippets
 
 import (
-	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/signpost/edge/internal/fault"
 )
 
-// ParamError is a malformed request parameter, named by its field.
-type ParamError struct {
-	Field   string
-	Message string
+// ParamError is a malformed request parameter: a fault.Error of kind Invalid (a 400
+// invalid_parameter) naming its field, with the message's id and arguments in the catalogue
+// (server/web), where its words are, in English and French. errors.As finds it as a
+// *fault.Error too.
+type ParamError fault.Error
+
+// ParamErr is the ParamError of field with message id and arguments.
+func ParamErr(field, id string, args ...any) *ParamError {
+	return (*ParamError)(fault.E(fault.Invalid, "invalid_parameter", field, id, args...))
 }
 
-func (e *ParamError) Error() string { return e.Field + ": " + e.Message }
+func (e *ParamError) Error() string {
+	return strings.Join(append([]string{e.Field + ": " + e.ID}, e.Args...), " ")
+}
+
+// Unwrap is the ParamError as the *fault.Error it is.
+func (e *ParamError) Unwrap() error { return (*fault.Error)(e) }
 
 // ParseLocale reads a locale such as "fr", "fr-CA" or "en_GB". A well-formed locale that Signpost
 // does not speak falls back to English; a malformed one is an error. ok is false when s is empty.
@@ -27,11 +39,11 @@ func ParseLocale(s string) (loc Locale, ok bool, err error) {
 	if i := strings.IndexAny(s, "-_"); i >= 0 {
 		primary = s[:i]
 		if !wellFormedSubtags(s[i+1:]) {
-			return "", false, &ParamError{"locale", fmt.Sprintf("malformed locale %q (want a language tag such as en or fr-CA)", truncate(s))}
+			return "", false, ParamErr("locale", "invalid_parameter.locale", strconv.Quote(truncate(s)))
 		}
 	}
 	if len(primary) < 2 || len(primary) > 3 || !isLetters(primary) {
-		return "", false, &ParamError{"locale", fmt.Sprintf("malformed locale %q (want a language tag such as en or fr-CA)", truncate(s))}
+		return "", false, ParamErr("locale", "invalid_parameter.locale", strconv.Quote(truncate(s)))
 	}
 	for _, l := range Locales {
 		if strings.EqualFold(primary, string(l)) {
@@ -73,7 +85,7 @@ func ParseRegion(s string) (code string, ok bool, err error) {
 		return "", false, nil
 	}
 	if len(s) > 6 || !isASCII(s) || !regionPattern.MatchString(strings.ToUpper(s)) {
-		return "", false, &ParamError{"region", fmt.Sprintf("malformed region %q (want an ISO 3166 code such as CA or CA-QC)", truncate(s))}
+		return "", false, ParamErr("region", "invalid_parameter.region", strconv.Quote(truncate(s)))
 	}
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 'a' && s[i] <= 'z' {

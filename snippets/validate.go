@@ -15,7 +15,8 @@ import (
 type Problem struct {
 	Path    string `json:"field"`
 	Message string `json:"message"`
-	// Code names the message (problemText): what the console translates by, with Args.
+	// Code names the message (problemCode; "problem.<code>" in words/en.json and fr.json):
+	// what the console translates by, with Args.
 	Code string   `json:"code,omitempty"`
 	Args []string `json:"args,omitempty"`
 }
@@ -122,7 +123,7 @@ func (v *validator) languages(path string, langs []string) {
 		switch {
 		case !langPattern.MatchString(l):
 			v.errorf(fmt.Sprintf("%s[%d]", path, i), "not an ISO 639 language code: %q", l)
-		case languageNames[l] == nil && strings.HasPrefix(path, "lines."):
+		case !hasLanguageName(l) && strings.HasPrefix(path, "lines."):
 			v.warnf(fmt.Sprintf("%s[%d]", path, i), "visitors read %q as it is: give the language its English and French names in snippets (ways.go)", l)
 		}
 	}

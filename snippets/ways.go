@@ -1,55 +1,48 @@
 package snippets
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/signpost/edge/words"
+)
 
 // The ways into a line a visitor is told about beside it: the languages it answers in, those on
 // request, interpreters, and the accessible channels (TTY, video relay, sign language by video).
-// One wording, here, for the snippet JSON, the widget and the server-rendered pages.
+// One wording, in the one catalogue (words/en.json, fr.json: language.*, ways.*, access.*), for
+// the snippet JSON, the widget and the server-rendered pages.
 
-// AccessKinds are the accessible ways in a line may list, with what a visitor reads.
-var AccessKinds = map[string]Text{
-	"tty": {English: "TTY", French: "ATS (téléscripteur)"},
-	"vrs": {English: "video relay service", French: "service de relais vidéo"},
-	"asl": {English: "ASL by videophone", French: "ASL par vidéophone"},
-	"lsq": {English: "LSQ by videophone", French: "LSQ par vidéophone"},
+// AccessKinds are the accessible ways in a line may list, with what a visitor reads: the
+// "access.<kind>" keys of the one catalogue (words/en.json, words/fr.json). To add a kind: a
+// line in both files.
+var AccessKinds = accessKinds()
+
+func accessKinds() map[string]Text {
+	out := map[string]Text{}
+	for _, l := range Locales {
+		for k, s := range words.Section(string(l), "access") {
+			if out[k] == nil {
+				out[k] = Text{}
+			}
+			out[k][l] = s
+		}
+	}
+	return out
 }
 
-// languageNames names the languages lines answer in, in each locale. A code missing here is
-// shown as itself (and `edge check` warns): add the language with its two names.
-var languageNames = map[string]Text{
-	"en": {English: "English", French: "anglais"},
-	"fr": {English: "French", French: "français"},
-	"es": {English: "Spanish", French: "espagnol"},
-	"iu": {English: "Inuktut", French: "inuktut"},
-	"cr": {English: "Cree", French: "cri"},
-	"oj": {English: "Ojibway", French: "ojibwé"},
-	"de": {English: "German", French: "allemand"},
-	"it": {English: "Italian", French: "italien"},
-	"ja": {English: "Japanese", French: "japonais"},
-	"nl": {English: "Dutch", French: "néerlandais"},
-	"pt": {English: "Portuguese", French: "portugais"},
-	"zh": {English: "Chinese", French: "chinois"},
-	"ar": {English: "Arabic", French: "arabe"},
-	"pa": {English: "Punjabi", French: "pendjabi"},
-	"tl": {English: "Tagalog", French: "tagalog"},
-	"hi": {English: "Hindi", French: "hindi"},
-	"mi": {English: "Māori", French: "maori"},
-	"uk": {English: "Ukrainian", French: "ukrainien"},
-	"ru": {English: "Russian", French: "russe"},
-	"pl": {English: "Polish", French: "polonais"},
-	"ko": {English: "Korean", French: "coréen"},
-	"vi": {English: "Vietnamese", French: "vietnamien"},
-}
+// The names of the languages lines answer in are the "language.<code>" keys of words/en.json
+// and fr.json. A code without one is shown as itself (and `edge check` warns): add the
+// language with its two names. The words around them are the "ways.*" keys.
 
-var waysText = map[Locale]struct{ and, onRequest, interpreters string }{
-	English: {" and ", "%s on request", "interpreters available"},
-	French:  {" et ", "%s sur demande", "interprètes disponibles"},
+// hasLanguageName reports whether the catalogue names language code.
+func hasLanguageName(code string) bool {
+	_, ok := words.Lookup(string(English), "language."+code)
+	return ok
 }
 
 // LanguageName is the name of language code in loc, or the code itself when it has none.
 func LanguageName(code string, loc Locale) string {
-	if t, ok := languageNames[code]; ok {
-		return t.Get(loc)
+	if s, ok := words.Lookup(string(loc), "language."+code); ok {
+		return s
 	}
 	return code
 }
@@ -58,19 +51,16 @@ func LanguageName(code string, loc Locale) string {
 // · Cree, Ojibway and Inuktut on request · video relay service"; "" when the content states
 // none.
 func (l *Line) Ways(loc Locale) string {
-	w, ok := waysText[loc]
-	if !ok {
-		w = waysText[English]
-	}
+	way := func(id string, args ...string) string { return words.T(string(loc), "ways."+id, args...) }
 	var parts []string
 	if len(l.Languages) > 0 {
 		parts = append(parts, languageList(l.Languages, loc, ", "))
 	}
 	if len(l.LanguagesOnRequest) > 0 {
-		parts = append(parts, strings.Replace(w.onRequest, "%s", languageList(l.LanguagesOnRequest, loc, w.and), 1))
+		parts = append(parts, way("onRequest", languageList(l.LanguagesOnRequest, loc, way("and"))))
 	}
 	if l.Interpreters {
-		parts = append(parts, w.interpreters)
+		parts = append(parts, way("interpreters"))
 	}
 	for _, a := range l.Access {
 		if t, ok := AccessKinds[a]; ok {

@@ -32,7 +32,8 @@ type Redis struct {
 }
 
 // OpenRedis starts counting into Redis under prefix ("signpost:" gives "signpost:usage:…").
-// Redis need not be up: counts wait in memory until it is.
+// Redis need not be up: counts wait in memory until it is. The caller keeps ownership of rdb
+// (shared with the edge's other stores): Close flushes through it, so close rdb after.
 func OpenRedis(rdb redis.UniversalClient, prefix string, opts Options) *Redis {
 	opts.defaults()
 	s := &Redis{rdb: rdb, prefix: prefix, opts: opts, timeout: 2 * time.Second, pending: map[Key]*counts{},

@@ -12,11 +12,14 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/tdewolff/minify/v2"
 	"github.com/tdewolff/minify/v2/css"
 	"github.com/tdewolff/minify/v2/js"
+
+	"github.com/signpost/edge/words"
 )
 
 //go:embed src/widget.js src/widget.css
@@ -31,6 +34,7 @@ const (
 	dataToken = "__SIGNPOST_DATA__"
 	cssToken  = "__SIGNPOST_CSS__"
 	apiToken  = "__SIGNPOST_API__"
+	textToken = "__SIGNPOST_TEXT__"
 )
 
 // Bundle is one built widget: the minified bytes and the names partners pin them by.
@@ -87,7 +91,7 @@ func BuildAt(data []byte, api string) (*Bundle, error) {
 	for _, r := range [...]struct {
 		token string
 		value []byte
-	}{{cssToken, cssLiteral}, {apiToken, apiLiteral}, {dataToken, data}} {
+	}{{cssToken, cssLiteral}, {apiToken, apiLiteral}, {textToken, textLiteral}, {dataToken, data}} {
 		if n := bytes.Count(src, []byte(r.token)); n != 1 {
 			return nil, fmt.Errorf("widget.js holds %s %d times, want once", r.token, n)
 		}
@@ -119,4 +123,56 @@ func Stylesheet() string {
 		panic(err) // embedded at build time
 	}
 	return string(b)
+}
+
+// textLiteral is the widget's words as TEXT holds them (Text), built into every bundle.
+var textLiteral = mustText()
+
+func mustText() []byte {
+	b, err := Text()
+	if err != nil {
+		panic(err) // the catalogue is embedded: TestWidgetText reads the same
+	}
+	return b
+}
+
+// Text is the widget's words, the "widget.*" keys of the one catalogue (words/en.json,
+// words/fr.json), as the JSON object {"en": {...}, "fr": {...}} that the bundle builder puts in
+// place of __SIGNPOST_TEXT__ in widget.js. A key "<name>.<i>" is the i-th form of the list
+// <name> (widget.more.0, .1 and .2: the disclosure's summary for no, one and n more lines).
+// The no-JavaScript banner (server/nojs) reads the same keys.
+func Text() ([]byte, error) {
+	out := map[string]map[string]any{}
+	for _, l := range words.Languages {
+		m := map[string]any{}
+		lists := map[string][]string{}
+		for k, s := range words.Section(l, "widget") {
+			name, i, ok := strings.Cut(k, ".")
+			if !ok {
+				m[k] = s
+				continue
+			}
+			n, err := strconv.Atoi(i)
+			if err != nil || n < 0 || n > 9 {
+				return nil, fmt.Errorf("widget.%s: want widget.<name> or widget.<name>.<0-9>", k)
+			}
+			for len(lists[name]) <= n {
+				lists[name] = append(lists[name], "")
+			}
+			lists[name][n] = s
+		}
+		for name, forms := range lists {
+			for i, s := range forms {
+				if s == "" {
+					return nil, fmt.Errorf("widget.%s.%d: missing from the list %s", name, i, name)
+				}
+			}
+			if _, dup := m[name]; dup {
+				return nil, fmt.Errorf("widget.%s is both a word and a list", name)
+			}
+			m[name] = forms
+		}
+		out[l] = m
+	}
+	return json.Marshal(out)
 }

@@ -1,9 +1,8 @@
 package widget
 
 import (
+	"bytes"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"reflect"
 	"regexp"
 	"slices"
@@ -11,23 +10,15 @@ import (
 	"testing"
 )
 
-// TestWidgetText: the widget's catalogue, TEXT in src/widget.js, has every key in English and
-// French, non-empty, with the same placeholders ({n}, {k}) in both; a list (the forms of a
-// count) has as many forms in both.
+// TestWidgetText: the widget's words as the bundle builder generates them (Text, from the
+// "widget.*" keys of words/en.json and fr.json) have every key in English and French,
+// non-empty, with the same placeholders ({0}, {1}) in both; a list (the forms of a count) has as
+// many forms in both; and the bundle holds them in place of __SIGNPOST_TEXT__.
 func TestWidgetText(t *testing.T) {
-	src, err := os.ReadFile("src/widget.js")
+	out, err := Text()
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := regexp.MustCompile(`(?ms)^  var TEXT = (\{.*?^  \});$`).FindSubmatch(src)
-	if m == nil {
-		t.Fatal("widget.js has no TEXT table")
-	}
-	f := filepath.Join(t.TempDir(), "text.js")
-	if err := os.WriteFile(f, m[1], 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out := runNode(t, `console.log(JSON.stringify(eval("(" + require("fs").readFileSync(process.argv[1], "utf8") + ")")))`, f)
 	var text map[string]map[string]any
 	if err := json.Unmarshal(out, &text); err != nil {
 		t.Fatalf("%v: %s", err, out)
@@ -36,7 +27,7 @@ func TestWidgetText(t *testing.T) {
 	if len(text) != 2 || len(en) < 10 {
 		t.Fatalf("TEXT: want en and fr, got %d languages, %d English keys", len(text), len(en))
 	}
-	ph := regexp.MustCompile(`\{[a-z]+\}`)
+	ph := regexp.MustCompile(`\{[0-9a-z]+\}`)
 	forms := func(v any) []string {
 		switch v := v.(type) {
 		case string:
@@ -73,5 +64,23 @@ func TestWidgetText(t *testing.T) {
 				t.Errorf("TEXT.%s: placeholders %v in English, %v in French", k, pe, pf)
 			}
 		}
+	}
+	// The shapes widget.js reads: a list of three forms, the keyword's two places.
+	if m := forms(en["more"]); len(m) != 3 || !strings.Contains(m[2], "{0}") {
+		t.Errorf("TEXT.more: %q, want three forms, the last with {0}", m)
+	}
+	if kw, _ := en["textKw"].(string); !strings.Contains(kw, "{0}") || !strings.Contains(kw, "{1}") {
+		t.Errorf("TEXT.textKw: %q, want {0} (the keyword) and {1} (the number)", kw)
+	}
+	src, err := sources.ReadFile("src/widget.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(src, []byte("var TEXT = "+textToken+";")) {
+		t.Errorf("widget.js does not take TEXT from %s", textToken)
+	}
+	b := build(t, []byte(testData))
+	if bytes.Contains(b.JS, []byte(textToken)) || !bytes.Contains(b.JS, []byte(`"Aide en situation de crise"`)) {
+		t.Error("the bundle does not hold the widget's words in place of " + textToken)
 	}
 }

@@ -23,25 +23,9 @@ func contentCmd(args []string, getenv func(string) string, stdout, stderr io.Wri
 	note := fs.String("note", "", "note recorded with the change")
 	ifMatch := fs.Int64("if-match", 0, "push: the version the file was pulled at (required unless --force)")
 	force := fs.Bool("force", false, "push: overwrite whatever is current")
-	id := fs.String("id", "notice", "notice: its id")
-	en := fs.String("en", "", "notice: English text")
-	fr := fs.String("fr", "", "notice: French text")
-	url := fs.String("url", "", "notice: optional link")
-	regions := fs.String("regions", "", "notice: comma-separated region entries (empty: all)")
-	partners := fs.String("partners", "", "notice: comma-separated partner ids (empty: all)")
-	expires := fs.String("expires", "", "notice: when it stops showing: a duration (6h) or RFC 3339 time")
+	nf := noticeFlagsOf(fs)
 	fs.Usage = func() {
-		fmt.Fprint(stderr, `usage: edge content [flags] pull [FILE] | push FILE | history | rollback VERSION | notice set | notice withdraw
-
-  pull [FILE]       write the current content (YAML) to FILE or stdout; prints its version
-  push FILE         publish FILE as the new version (--if-match N from pull, or --force)
-  history           list versions, newest first
-  rollback VERSION  make VERSION's content current again (as a new version)
-  notice set        post an emergency notice (--en, --fr, --expires required; --regions, --partners, --url, --id)
-  notice withdraw   withdraw the notice --id, or every notice with --id ""
-
-flags (before the action):
-`)
+		fmt.Fprint(stderr, contentUsage)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -78,27 +62,14 @@ flags (before the action):
 		}
 		err = c.send("POST", "/v1/admin/content/rollback", 0, "", map[string]any{"version": v, "note": *note}, stdout)
 	case action == "notice" && len(rest) == 2 && rest[1] == "set":
-		exp, perr := expiry(*expires, time.Now())
-		if perr != nil || *en == "" {
+		n, perr := nf.body(time.Now())
+		if perr != nil {
 			fmt.Fprintln(stderr, "edge content notice set: --en and --expires (6h, or an RFC 3339 time) are required")
 			return exitUsage
 		}
-		n := map[string]any{"id": *id, "message": map[string]string{"en": *en}, "expires_at": exp}
-		if *fr != "" {
-			n["message"].(map[string]string)["fr"] = *fr
-		}
-		if *url != "" {
-			n["url"] = *url
-		}
-		if *regions != "" {
-			n["regions"] = strings.Split(*regions, ",")
-		}
-		if *partners != "" {
-			n["partners"] = strings.Split(*partners, ",")
-		}
 		err = c.send("PUT", "/v1/admin/notice", 0, *note, n, stdout)
 	case action == "notice" && len(rest) == 2 && rest[1] == "withdraw":
-		err = c.send("DELETE", "/v1/admin/notice?id="+*id, 0, *note, nil, stdout)
+		err = c.send("DELETE", "/v1/admin/notice?id="+*nf.id, 0, *note, nil, stdout)
 	default:
 		fs.Usage()
 		return exitUsage
@@ -108,6 +79,60 @@ flags (before the action):
 		return 1
 	}
 	return 0
+}
+
+// contentUsage is the help of `edge content`, before its flags.
+const contentUsage = `usage: edge content [flags] pull [FILE] | push FILE | history | rollback VERSION | notice set | notice withdraw
+
+  pull [FILE]       write the current content (YAML) to FILE or stdout; prints its version
+  push FILE         publish FILE as the new version (--if-match N from pull, or --force)
+  history           list versions, newest first
+  rollback VERSION  make VERSION's content current again (as a new version)
+  notice set        post an emergency notice (--en, --fr, --expires required; --regions, --partners, --url, --id)
+  notice withdraw   withdraw the notice --id, or every notice with --id ""
+
+flags (before the action):
+`
+
+// noticeFlags are the flags of `edge content notice set|withdraw`.
+type noticeFlags struct{ id, en, fr, url, regions, partners, expires *string }
+
+func noticeFlagsOf(fs *flag.FlagSet) noticeFlags {
+	return noticeFlags{
+		id:       fs.String("id", "notice", "notice: its id"),
+		en:       fs.String("en", "", "notice: English text"),
+		fr:       fs.String("fr", "", "notice: French text"),
+		url:      fs.String("url", "", "notice: optional link"),
+		regions:  fs.String("regions", "", "notice: comma-separated region entries (empty: all)"),
+		partners: fs.String("partners", "", "notice: comma-separated partner ids (empty: all)"),
+		expires:  fs.String("expires", "", "notice: when it stops showing: a duration (6h) or RFC 3339 time"),
+	}
+}
+
+// body is the JSON of PUT /v1/admin/notice the flags say; English and an expiry are required.
+func (f noticeFlags) body(now time.Time) (map[string]any, error) {
+	exp, err := expiry(*f.expires, now)
+	if err != nil {
+		return nil, err
+	}
+	if *f.en == "" {
+		return nil, errors.New("--en is required")
+	}
+	msg := map[string]string{"en": *f.en}
+	n := map[string]any{"id": *f.id, "message": msg, "expires_at": exp}
+	if *f.fr != "" {
+		msg["fr"] = *f.fr
+	}
+	if *f.url != "" {
+		n["url"] = *f.url
+	}
+	if *f.regions != "" {
+		n["regions"] = strings.Split(*f.regions, ",")
+	}
+	if *f.partners != "" {
+		n["partners"] = strings.Split(*f.partners, ",")
+	}
+	return n, nil
 }
 
 func expiry(s string, now time.Time) (string, error) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"github.com/signpost/edge/contentstore/fsstore"
 	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/auth"
+	"github.com/signpost/edge/server/edgetest"
 	"github.com/signpost/edge/snippets"
 )
 
@@ -34,25 +34,12 @@ func cliEdge(t *testing.T) (string, *server.Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := server.New(server.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), ContentStore: st,
-		Operators: []auth.Operator{{Name: "carol", Token: cliToken}}}, l)
-	if err != nil {
+	e := edgetest.Start(t, edgetest.Options{WallClock: true, Listen: true, Content: l, Config: server.Config{
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), ContentStore: st, Operators: []auth.Operator{{Name: "carol", Token: cliToken}}}})
+	if err := e.Server.ApplyCurrent(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if err := srv.ApplyCurrent(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		srv.Shutdown(ctx)
-	})
-	return "http://" + ln.Addr().String(), srv
+	return "http://" + e.Addr, e.Server
 }
 
 func TestContentCLI(t *testing.T) {

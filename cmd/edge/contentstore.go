@@ -14,18 +14,20 @@ import (
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/contentstore/fsstore"
 	"github.com/signpost/edge/contentstore/redisstore"
+	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/auth"
 	"github.com/signpost/edge/snippets"
 	"go.yaml.in/yaml/v3"
 )
 
 // openContentStore opens the versioned content store of the mode (files under the data dir, or
-// Redis shared by every edge), seeded with src when empty, and returns the content to serve at
-// once: the store's current version; in Redis mode with Redis away, the last-known-good snapshot
-// of the data dir, else src.
+// Redis shared by every edge, through the wiring's client rdb), seeded with src when empty,
+// and returns the content to serve at once: the store's current version; in Redis mode with
+// Redis away, the last-known-good snapshot of the data dir, else src. The store validates with
+// parser, which the server then loads content with.
 func openContentStore(ctx context.Context, dataDir string, rdb redis.UniversalClient, prefix string,
-	src []byte, seed *snippets.Loaded, log *slog.Logger) (contentstore.Store, *snippets.Loaded, string, error) {
-	validate := snippets.ValidateContent(time.Now)
+	src []byte, seed *snippets.Loaded, parser *server.Parser, log *slog.Logger) (contentstore.Store, *snippets.Loaded, string, error) {
+	validate := parser.Validate
 	var st contentstore.Store
 	var err error
 	if rdb == nil {
@@ -45,7 +47,7 @@ func openContentStore(ctx context.Context, dataDir string, rdb redis.UniversalCl
 	defer cancel()
 	cur, v, err := st.Current(cctx)
 	if err == nil {
-		l, lerr := snippets.Load(cur, snippets.ValidateOptions{Now: time.Now()})
+		l, lerr := parser.Load(cur)
 		if lerr != nil {
 			st.Close()
 			return nil, nil, "", fmt.Errorf("current content v%d: %w", v.Number, lerr)
@@ -63,7 +65,7 @@ func openContentStore(ctx context.Context, dataDir string, rdb redis.UniversalCl
 	}
 	lkg, lv, lerr := contentstore.LoadSnapshot(dataDir)
 	if lerr == nil {
-		if l, err := snippets.Load(lkg, snippets.ValidateOptions{Now: time.Now()}); err == nil {
+		if l, err := parser.Load(lkg); err == nil {
 			l.Version = strconv.FormatInt(lv.Number, 10)
 			log.Error("Redis is unreachable at startup: serving the last-known-good content until it is back",
 				"content_version", lv.Number, "data_dir", dataDir)

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	neturl "net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -25,82 +24,6 @@ import (
 // spoolDir is where a Redis-mode edge spools feedback while Redis is away, under the data dir.
 const spoolDir = "spool"
 
-// newRedisClient builds the go-redis client for EDGE_REDIS_URL: with EDGE_REDIS_SENTINEL_MASTER,
-// the master Sentinel names, the URL listing the sentinels (comma-separated); a comma-separated
-// list of nodes, a Cluster; a URL naming master_name=, Sentinel; a URL with more nodes as addr=,
-// a Cluster; else one server.
-func newRedisClient(url, sentinelMaster string) (redis.UniversalClient, error) {
-	if strings.Contains(url, ",") || sentinelMaster != "" {
-		return newRedisClientFromList(url, sentinelMaster)
-	}
-	u, err := neturl.Parse(url)
-	if err != nil {
-		return nil, fmt.Errorf("redis url: %w", err)
-	}
-	q := u.Query()
-	switch {
-	case q.Has("master_name"):
-		o, err := redis.ParseFailoverURL(url)
-		if err != nil {
-			return nil, fmt.Errorf("redis url (sentinel): %w", err)
-		}
-		o.MaxRetries, o.DialTimeout, o.ContextTimeoutEnabled = redisRetries, redisDialTimeout, true
-		return redis.NewFailoverClient(o), nil
-	case q.Has("addr"):
-		o, err := redis.ParseClusterURL(url)
-		if err != nil {
-			return nil, fmt.Errorf("redis url (cluster): %w", err)
-		}
-		o.MaxRetries, o.DialTimeout, o.ContextTimeoutEnabled = redisRetries, redisDialTimeout, true
-		return redis.NewClusterClient(o), nil
-	}
-	o, err := redis.ParseURL(url)
-	if err != nil {
-		return nil, fmt.Errorf("redis url: %w", err)
-	}
-	o.MaxRetries, o.DialTimeout, o.ContextTimeoutEnabled = redisRetries, redisDialTimeout, true
-	return redis.NewClient(o), nil
-}
-
-// newRedisClientFromList reads "redis://user:pass@h1:6379,h2:6379,h3:6379" (or bare host:port
-// items): credentials, database and TLS from the first item, an address from each.
-func newRedisClientFromList(url, sentinelMaster string) (redis.UniversalClient, error) {
-	var base *redis.Options
-	var addrs []string
-	for _, part := range strings.Split(url, ",") {
-		part = strings.TrimSpace(part)
-		if !strings.Contains(part, "://") {
-			scheme := "redis://"
-			if base != nil && base.TLSConfig != nil {
-				scheme = "rediss://"
-			}
-			part = scheme + part
-		}
-		o, err := redis.ParseURL(part)
-		if err != nil {
-			return nil, fmt.Errorf("redis url %q: %w", part, err)
-		}
-		if base == nil {
-			base = o
-		}
-		addrs = append(addrs, o.Addr)
-	}
-	if sentinelMaster != "" {
-		return redis.NewFailoverClient(&redis.FailoverOptions{MasterName: sentinelMaster, SentinelAddrs: addrs,
-			Username: base.Username, Password: base.Password, DB: base.DB, TLSConfig: base.TLSConfig,
-			MaxRetries: redisRetries, DialTimeout: redisDialTimeout, ContextTimeoutEnabled: true}), nil
-	}
-	return redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs, Username: base.Username, Password: base.Password,
-		TLSConfig: base.TLSConfig, MaxRetries: redisRetries, DialTimeout: redisDialTimeout, ContextTimeoutEnabled: true}), nil
-}
-
-// A Redis that is down must cost a request little: one retry and a short dial, after which the
-// caller's fallback (spool, memory counters, last-known-good content) takes over.
-const (
-	redisRetries     = 1
-	redisDialTimeout = 500 * time.Millisecond
-)
-
 // parseRetention reads a retention such as "200d", "72h" or "4800h".
 func parseRetention(s string) (time.Duration, error) {
 	if days, ok := strings.CutSuffix(s, "d"); ok {
@@ -117,26 +40,18 @@ func parseRetention(s string) (time.Duration, error) {
 	return d, nil
 }
 
-// redisLogger sends go-redis's own messages to slog at debug level.
-type redisLogger struct{ log *slog.Logger }
-
-func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
-	l.log.Debug(fmt.Sprintf(format, v...), "source", "go-redis")
-}
-
-// intake is the feedback wiring of one serving edge.
+// intake is the feedback wiring of one serving edge: the store, the rate limits and the
+// client-address key. In Redis mode it uses the wiring's Redis client, which it does not own.
 type intake struct {
 	store  feedback.Store
 	limits *ratelimit.Limiter
 	hasher *feedback.IPHasher
-	rdb    redis.UniversalClient
-	rs     *redisstore.Store
-	mode   string
+	rs     *redisstore.Store // the store, in Redis mode
 }
 
 type intakeOptions struct {
-	dataDir, redisURL   string
-	sentinelMaster      string
+	dataDir             string
+	rdb                 redis.UniversalClient // nil: embedded
 	ipRate, partnerRate string
 	ipHashKey           string
 	log                 *slog.Logger
@@ -146,7 +61,7 @@ type intakeOptions struct {
 // data dir, or a Redis stream with a local spool and Redis-counted limits. Redis being down at
 // startup is not fatal in Redis mode: feedback spools and limits count in memory until it is back.
 func openIntake(o intakeOptions) (*intake, error) {
-	in := &intake{mode: "embedded"}
+	in := &intake{}
 	key, fromEnv, err := feedback.LoadIPHashKey(o.ipHashKey, o.dataDir)
 	if err != nil {
 		return nil, err
@@ -155,24 +70,16 @@ func openIntake(o intakeOptions) (*intake, error) {
 		return nil, err
 	}
 	rl := ratelimit.Config{IPRate: o.ipRate, PartnerRate: o.partnerRate, Logger: o.log}
-	if o.redisURL != "" {
-		in.mode = "redis"
+	if o.rdb != nil {
 		if !fromEnv {
 			o.log.Warn("EDGE_IP_HASH_KEY is not set: this edge hashes client addresses with its own key, so duplicates and per-visitor counts do not line up across edges sharing Redis",
 				"key_file", filepath.Join(o.dataDir, feedback.IPHashKeyFile))
 		}
-		// go-redis logs every failed dial; the edge logs Redis outages itself, throttled.
-		redis.SetLogger(redisLogger{o.log})
-		if in.rdb, err = newRedisClient(o.redisURL, o.sentinelMaster); err != nil {
-			return nil, err
-		}
-		if in.rs, err = redisstore.Open(in.rdb, redisstore.Options{SpoolDir: filepath.Join(o.dataDir, spoolDir), Logger: o.log}); err != nil {
-			in.rdb.Close()
+		if in.rs, err = redisstore.Open(o.rdb, redisstore.Options{SpoolDir: filepath.Join(o.dataDir, spoolDir), Logger: o.log}); err != nil {
 			return nil, err
 		}
 		in.store = in.rs
-		rl.Redis = in.rdb
-		go warnIfVolatile(in.rdb, o.log)
+		rl.Redis = o.rdb
 	} else {
 		if in.store, err = logstore.Open(o.dataDir, logstore.Options{Logger: o.log}, nil); err != nil {
 			return nil, err
@@ -185,26 +92,21 @@ func openIntake(o intakeOptions) (*intake, error) {
 	return in, nil
 }
 
-// health names what is degraded, for /readyz.
-func (in *intake) health(ctx context.Context) []string {
-	if in.rdb == nil {
-		if f, ok := in.store.(interface{ Failed() error }); ok {
-			if err := f.Failed(); err != nil {
-				return []string{err.Error()}
-			}
+// degraded names what is wrong with the feedback store, for /readyz: the embedded log's
+// failure, or records spooled while Redis is away.
+func (in *intake) degraded() []string {
+	if in.rs != nil {
+		if n := in.rs.Stats().SpoolDepth; n > 0 {
+			return []string{fmt.Sprintf("feedback spool: %d records waiting for Redis", n)}
 		}
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, time.Second)
-	defer cancel()
-	var d []string
-	if err := in.rdb.Ping(ctx).Err(); err != nil {
-		d = append(d, "redis: "+err.Error())
+	if f, ok := in.store.(interface{ Failed() error }); ok {
+		if err := f.Failed(); err != nil {
+			return []string{err.Error()}
+		}
 	}
-	if n := in.rs.Stats().SpoolDepth; n > 0 {
-		d = append(d, fmt.Sprintf("feedback spool: %d records waiting for Redis", n))
-	}
-	return d
+	return nil
 }
 
 func (in *intake) spool() server.SpoolStats {
@@ -235,13 +137,10 @@ func (in *intake) purgeFollowups(ctx context.Context, retention time.Duration, l
 	}
 }
 
-// Close flushes and closes the store and the Redis client.
+// Close flushes and closes the store (not the Redis client: the wiring closes it).
 func (in *intake) Close() {
 	if in.store != nil {
 		in.store.Close()
-	}
-	if in.rdb != nil {
-		in.rdb.Close()
 	}
 }
 
@@ -296,23 +195,12 @@ func feedbackCmd(args []string, getenv func(string) string, stdout, stderr io.Wr
 		fmt.Fprintln(stderr, "edge feedback:", err)
 		return exitUsage
 	}
-	var st feedback.Store
-	if *redisURL != "" {
-		rdb, err := newRedisClient(*redisURL, getenv("EDGE_REDIS_SENTINEL_MASTER"))
-		if err != nil {
-			fmt.Fprintln(stderr, "edge feedback:", err)
-			return exitUsage
-		}
-		defer rdb.Close()
-		st = redisstore.OpenReader(rdb, "")
-	} else {
-		if _, err := os.Stat(filepath.Join(*dataDir, logstore.RecordsDir)); errors.Is(err, os.ErrNotExist) {
-			fmt.Fprintf(stderr, "edge feedback: no feedback under %s (set --data-dir or EDGE_DATA_DIR)\n", *dataDir)
-			return 1
-		}
-		st = logstore.OpenReadOnly(*dataDir)
+	st, closeStore, err := openFeedbackReader(*dataDir, *redisURL, getenv("EDGE_REDIS_SENTINEL_MASTER"))
+	if err != nil {
+		fmt.Fprintln(stderr, "edge feedback:", err)
+		return exitStatus(err)
 	}
-	defer st.Close()
+	defer closeStore()
 	ctx := context.Background()
 	if sub == "followups" {
 		err = feedback.ExportFollowups(ctx, st, feedback.Filter{Since: time.Now().Add(-ret)}, *format, stdout)
@@ -326,17 +214,21 @@ func feedbackCmd(args []string, getenv func(string) string, stdout, stderr io.Wr
 	return 0
 }
 
-// warnIfVolatile says loudly when Redis keeps nothing on disk: a 202 then means "in Redis
-// memory", and a Redis restart loses acknowledged feedback. (WAITAOF would make each ack wait
-// for the AOF, but needs Redis 7.2 and AOF on; the deployment decides.)
-func warnIfVolatile(rdb redis.UniversalClient, log *slog.Logger) {
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-	defer cancel()
-	v, err := rdb.ConfigGet(ctx, "appendonly").Result()
-	if err != nil {
-		return // unreachable, or CONFIG disabled (managed Redis): nothing to say
+// openFeedbackReader opens the feedback store `edge feedback` reads: Redis (a client of its own)
+// when redisURL is set, else the embedded log under dataDir. done closes the store and the
+// client.
+func openFeedbackReader(dataDir, redisURL, sentinelMaster string) (st feedback.Store, done func(), err error) {
+	if redisURL != "" {
+		rdb, err := newRedisClient(redisURL, sentinelMaster)
+		if err != nil {
+			return nil, nil, usageError{err}
+		}
+		st := redisstore.OpenReader(rdb, "")
+		return st, func() { st.Close(); rdb.Close() }, nil
 	}
-	if v["appendonly"] == "no" {
-		log.Warn("Redis runs without AOF (appendonly no): acknowledged feedback and content versions live in its memory and in its snapshots only; a Redis restart can lose the newest. Turn on appendonly with appendfsync everysec or always for the durability the 202 promises")
+	if _, err := os.Stat(filepath.Join(dataDir, logstore.RecordsDir)); errors.Is(err, os.ErrNotExist) {
+		return nil, nil, fmt.Errorf("no feedback under %s (set --data-dir or EDGE_DATA_DIR)", dataDir)
 	}
+	st = logstore.OpenReadOnly(dataDir)
+	return st, func() { st.Close() }, nil
 }

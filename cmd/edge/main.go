@@ -9,7 +9,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -17,22 +16,12 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"os/signal"
-	"path/filepath"
 	"runtime/debug"
 	"strings"
-	"syscall"
 	"time"
 
-	"github.com/redis/go-redis/v9"
 	"github.com/signpost/edge/configs"
-	"github.com/signpost/edge/feedback/spent"
-	"github.com/signpost/edge/server"
-	"github.com/signpost/edge/server/ratelimit"
-	"github.com/signpost/edge/server/serving"
-	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
-	usagestore "github.com/signpost/edge/usage"
 	"github.com/valyala/fasthttp"
 )
 
@@ -108,26 +97,6 @@ func versionString() string {
 	return "edge " + v
 }
 
-// envString returns the environment's value for key, else def: flags override both.
-func envString(getenv func(string) string, key, def string) string {
-	if v := getenv(key); v != "" {
-		return v
-	}
-	return def
-}
-
-func envDuration(getenv func(string) string, key string, def time.Duration) (time.Duration, error) {
-	v := getenv(key)
-	if v == "" {
-		return def, nil
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil {
-		return 0, fmt.Errorf("%s: %w", key, err)
-	}
-	return d, nil
-}
-
 // loadContent reads and validates content from path; the default path falls back to the copy
 // built into the binary when it does not exist.
 func loadContent(path string, now time.Time) (*snippets.Loaded, []byte, string, error) {
@@ -149,223 +118,6 @@ func newLogger(w io.Writer, level string) (*slog.Logger, error) {
 		return nil, fmt.Errorf("log level %q: want debug, info, warn or error", level)
 	}
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l})), nil
-}
-
-func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("edge serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	addr := fs.String("addr", envString(getenv, "EDGE_ADDR", ":8080"), "listen address (EDGE_ADDR)")
-	contentPath := fs.String("content", envString(getenv, "EDGE_CONTENT", defaultContent), "content file (EDGE_CONTENT)")
-	dataDir := fs.String("data-dir", envString(getenv, "EDGE_DATA_DIR", "./data"), "directory for state kept on disk (EDGE_DATA_DIR)")
-	redisURL := fs.String("redis-url", getenv("EDGE_REDIS_URL"), "Redis URL; empty runs embedded (EDGE_REDIS_URL)")
-	logLevel := fs.String("log-level", envString(getenv, "EDGE_LOG_LEVEL", "info"), "debug, info, warn or error (EDGE_LOG_LEVEL)")
-	drain, err := envDuration(getenv, "EDGE_SHUTDOWN_TIMEOUT", 15*time.Second)
-	if err != nil {
-		fmt.Fprintln(stderr, "edge serve:", err)
-		return exitUsage
-	}
-	fs.DurationVar(&drain, "shutdown-timeout", drain, "how long to drain requests on SIGINT/SIGTERM (EDGE_SHUTDOWN_TIMEOUT)")
-	feedbackRate := fs.String("feedback-rate", envString(getenv, "EDGE_FEEDBACK_RATE", ratelimit.DefaultIPRate), "feedback per client address, limiter format <n>-<S|M|H|D> (EDGE_FEEDBACK_RATE)")
-	partnerRate := fs.String("partner-rate", envString(getenv, "EDGE_PARTNER_RATE", ratelimit.DefaultPartnerRate), "feedback per partner, same format (EDGE_PARTNER_RATE)")
-	trustedProxies := fs.String("trusted-proxies", getenv("EDGE_TRUSTED_PROXIES"), "CIDRs of proxies whose X-Forwarded-For is believed; empty trusts none (EDGE_TRUSTED_PROXIES)")
-	locationHeader := fs.String("location-header", getenv("EDGE_LOCATION_HEADER"), "request header in which a CDN says where the visitor is, read from trusted proxies only: CloudFront-Viewer-Country-Region, CF-Region-Code, X-Akamai-Edgescape, or one holding an ISO 3166 code; empty reads none (EDGE_LOCATION_HEADER)")
-	publicOrigin := fs.String("public-origin", getenv("EDGE_PUBLIC_ORIGIN"), "the edge's origin as visitors reach it, such as https://signpost.example.org: the banner fragment's links and the embed builder's code name it whatever Host a request sends; empty names the request's own Host (EDGE_PUBLIC_ORIGIN)")
-	tokensFile := fs.String("admin-tokens", getenv("EDGE_ADMIN_TOKENS_FILE"), "YAML file of named operator tokens: tokens: [{name, token, scopes}] (EDGE_ADMIN_TOKENS_FILE)")
-	redisPrefix := fs.String("redis-prefix", envString(getenv, "EDGE_REDIS_PREFIX", "signpost:"), "prefix of the content store's Redis keys (EDGE_REDIS_PREFIX)")
-	adminTokenFile := fs.String("admin-token-file", getenv("EDGE_ADMIN_TOKEN_FILE"), "file holding the operator token; EDGE_ADMIN_TOKEN gives it directly (EDGE_ADMIN_TOKEN_FILE)")
-	retention := fs.String("followup-retention", envString(getenv, "EDGE_FOLLOWUP_RETENTION", "200d"), "how long follow-up emails are kept, e.g. 200d (EDGE_FOLLOWUP_RETENTION)")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "edge serve: unexpected argument %q\n", fs.Arg(0))
-		return exitUsage
-	}
-	log, err := newLogger(stderr, *logLevel)
-	if err != nil {
-		fmt.Fprintln(stderr, "edge serve:", err)
-		return exitUsage
-	}
-	proxies, err := ratelimit.ParseProxies(*trustedProxies)
-	if err != nil {
-		fmt.Fprintln(stderr, "edge serve:", err)
-		return exitUsage
-	}
-	locator, err := serving.ParseLocator(*locationHeader)
-	if err != nil {
-		fmt.Fprintln(stderr, "edge serve: EDGE_LOCATION_HEADER:", err)
-		return exitUsage
-	}
-	origin, err := web.ParsePublicOrigin(*publicOrigin)
-	if err != nil {
-		fmt.Fprintln(stderr, "edge serve: EDGE_PUBLIC_ORIGIN:", err)
-		return exitUsage
-	}
-	followupRetention, err := parseRetention(*retention)
-	if err != nil {
-		fmt.Fprintln(stderr, "edge serve: EDGE_FOLLOWUP_RETENTION:", err)
-		return exitUsage
-	}
-	for _, r := range []string{*feedbackRate, *partnerRate} {
-		if _, err := ratelimit.ParseRate(r); err != nil {
-			fmt.Fprintln(stderr, "edge serve: rate:", err)
-			return exitUsage
-		}
-	}
-	adminToken := getenv("EDGE_ADMIN_TOKEN")
-	if *adminTokenFile != "" {
-		b, err := os.ReadFile(*adminTokenFile)
-		if err != nil {
-			fmt.Fprintln(stderr, "edge serve: admin token:", err)
-			return 1
-		}
-		adminToken = strings.TrimSpace(string(b))
-	}
-	if adminToken != "" && len(adminToken) < 16 {
-		fmt.Fprintln(stderr, "edge serve: the admin token must be at least 16 characters")
-		return exitUsage
-	}
-	if err := os.MkdirAll(*dataDir, 0o750); err != nil {
-		fmt.Fprintln(stderr, "edge serve: data dir:", err)
-		return 1
-	}
-	seed, seedSrc, seedFrom, err := loadContent(*contentPath, time.Now())
-	if err != nil {
-		fmt.Fprintf(stderr, "edge serve: %s: %v\n", seedFrom, err)
-		return 1
-	}
-	operators, err := loadOperators(*tokensFile)
-	if err != nil {
-		fmt.Fprintln(stderr, "edge serve: admin tokens:", err)
-		return exitUsage
-	}
-	for _, w := range seed.Warnings {
-		log.Warn("content needs attention", "field", w.Path, "problem", w.Message)
-	}
-	in, err := openIntake(intakeOptions{dataDir: *dataDir, redisURL: *redisURL, sentinelMaster: getenv("EDGE_REDIS_SENTINEL_MASTER"), ipRate: *feedbackRate,
-		partnerRate: *partnerRate, ipHashKey: getenv("EDGE_IP_HASH_KEY"), log: log})
-	if err != nil {
-		fmt.Fprintln(stderr, "edge serve: feedback:", err)
-		return 1
-	}
-	defer in.Close()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	store, content, from, err := openContentStore(ctx, *dataDir, in.rdb, *redisPrefix, seedSrc, seed, log)
-	if err != nil {
-		fmt.Fprintln(stderr, "edge serve: content store:", err)
-		return 1
-	}
-	defer store.Close()
-	counts, err := openUsage(*dataDir, in.rdb, *redisPrefix, log)
-	if err != nil {
-		fmt.Fprintln(stderr, "edge serve: usage counts:", err)
-		return 1
-	}
-	// Closed after the server has drained (deferred calls run after Shutdown): the last
-	// counts are flushed to the file or Redis.
-	defer func() {
-		if err := counts.Close(); err != nil {
-			log.Error("usage counts not flushed at shutdown", "err", err)
-		}
-	}()
-	// The no-JavaScript form's spent tokens: shared in Redis by every edge (this edge's memory
-	// while Redis is away), else in this edge's memory.
-	var formTokens spent.Store = spent.NewMemory(0, log)
-	if in.rdb != nil {
-		rt := spent.OpenRedis(in.rdb, *redisPrefix, spent.Options{Logger: log})
-		defer rt.Close()
-		formTokens = rt
-	}
-	srv, err := server.New(server.Config{Logger: log, Mode: in.mode, Feedback: in.store, RateLimits: in.limits, FormTokens: formTokens,
-		TrustedProxies: proxies, PublicOrigin: origin, LocationHeader: locator, IPHasher: in.hasher, AdminToken: adminToken, FollowupRetention: followupRetention,
-		Health: in.health, Spool: in.spool, ContentStore: store, DataDir: *dataDir, Operators: operators, Usage: counts}, content)
-	if err != nil {
-		fmt.Fprintln(stderr, "edge serve:", err)
-		return 1
-	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		fmt.Fprintln(stderr, "edge serve:", err)
-		return 1
-	}
-	if err := srv.ApplyCurrent(ctx); err != nil {
-		log.Warn("published content not applied at startup; serving what was loaded", "err", err)
-	}
-	go srv.WatchContent(ctx)
-	go in.purgeFollowups(ctx, followupRetention, log)
-	if locator != nil && len(proxies) == 0 {
-		log.Warn("EDGE_LOCATION_HEADER is set but EDGE_TRUSTED_PROXIES is empty: no proxy is trusted, so the location header is never read")
-	}
-	log.Info("serving", "addr", ln.Addr().String(), "content", from, "seed", seedFrom, "content_version", content.Version,
-		"widget", srv.WidgetPath(), "mode", in.mode, "location_header", locationSetting(locator, proxies), "public_origin", originSetting(origin), "version", version)
-	base := browseURL(ln.Addr())
-	fmt.Fprintf(stdout, "Signpost edge is running: open %s\n", base)
-	fmt.Fprintf(stdout, "  partner embed builder: %sembed\n", base)
-	fmt.Fprintf(stdout, "  without JavaScript: %sv1/frame/demo (framable page), %sv1/banner/demo.html (banner for server-side includes)\n", base, base)
-	if adminToken == "" && len(operators) == 0 {
-		fmt.Fprintf(stdout, "  operator console: %sadmin/ (no operator token is set: start with EDGE_ADMIN_TOKEN=<16+ characters> to sign in)\n", base)
-	} else {
-		fmt.Fprintf(stdout, "  operator console: %sadmin/, feedback dashboard: %sadmin/feedback (sign in with an operator token)\n", base, base)
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		log.Error("server stopped", "err", err)
-		return 1
-	case <-ctx.Done():
-	}
-	log.Info("shutting down: draining requests in flight", "timeout", drain.String())
-	sctx, cancel := context.WithTimeout(context.Background(), drain)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		log.Error("shutdown did not finish draining", "err", err)
-		return 1
-	}
-	log.Info("stopped")
-	return 0
-}
-
-// locationSetting says, for the startup log, which location headers place visitors: none, the
-// headers read, or why the one configured is not read.
-func locationSetting(l *serving.Locator, proxies ratelimit.Proxies) string {
-	switch {
-	case l == nil:
-		return "none"
-	case len(proxies) == 0:
-		return "ignored (" + l.Name() + "): no trusted proxies"
-	}
-	return l.Vary() + ", from trusted proxies"
-}
-
-// originSetting says, for the startup log, what the banner fragment's links name.
-func originSetting(origin string) string {
-	if origin == "" {
-		return "each request's Host (EDGE_PUBLIC_ORIGIN unset)"
-	}
-	return origin
-}
-
-// openUsage opens the usage counters of the mode: a JSON file under the data dir, or hashes in
-// Redis under the content store's prefix, shared by every edge.
-func openUsage(dataDir string, rdb redis.UniversalClient, prefix string, log *slog.Logger) (usagestore.Store, error) {
-	if rdb != nil {
-		return usagestore.OpenRedis(rdb, prefix, usagestore.Options{Logger: log}), nil
-	}
-	return usagestore.OpenFile(filepath.Join(dataDir, usagestore.FileName), usagestore.Options{Logger: log})
-}
-
-// browseURL is the address to open in a browser for a listener ("[::]:8080" -> localhost).
-func browseURL(a net.Addr) string {
-	host, port, err := net.SplitHostPort(a.String())
-	if err != nil {
-		return "http://" + a.String() + "/"
-	}
-	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
-		host = "localhost"
-	}
-	return "http://" + net.JoinHostPort(host, port) + "/"
 }
 
 func check(args []string, getenv func(string) string, stdout, stderr io.Writer) int {

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/signpost/edge/configs"
-	"github.com/signpost/edge/server/ratelimit"
+	"github.com/signpost/edge/server/clientaddr"
 	"github.com/signpost/edge/server/serving"
 )
 
@@ -128,7 +128,7 @@ func TestCommandLine(t *testing.T) {
 }
 
 func TestLocationSetting(t *testing.T) {
-	proxies, err := ratelimit.ParseProxies("10.0.0.0/8")
+	proxies, err := clientaddr.ParseProxies("10.0.0.0/8")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +138,7 @@ func TestLocationSetting(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		l       *serving.Locator
-		proxies ratelimit.Proxies
+		proxies clientaddr.Proxies
 		want    string
 	}{
 		{nil, proxies, "none"},

@@ -11,7 +11,8 @@
 //	content/current          number of the current version
 //	content/00000001.yaml    content of version 1
 //	content/00000001.json    metadata of version 1 (contentstore.Version)
-//	audit.log                audit entries, one JSON object a line, fsynced
+//
+// The operator audit log beside content/ (audit.log) is package auditlog's.
 package fsstore
 
 import (
@@ -38,8 +39,6 @@ import (
 const (
 	// Dir holds the versions, the current pointer and the lock.
 	Dir = "content"
-	// AuditFile is the audit log, beside Dir.
-	AuditFile = "audit.log"
 
 	currentFile = "current"
 	lockFile    = "LOCK"
@@ -67,11 +66,10 @@ const watchBuffer = 8
 
 // Store is the file-backed contentstore.Store.
 type Store struct {
-	dir       string
-	auditPath string
-	validate  contentstore.Validate
-	now       func() time.Time
-	lock      *os.File
+	dir      string
+	validate contentstore.Validate
+	now      func() time.Time
+	lock     *os.File
 
 	// mu serialises writes and guards everything below.
 	mu       sync.Mutex
@@ -80,16 +78,13 @@ type Store struct {
 	watchers map[chan contentstore.Version]struct{}
 	closed   bool
 	done     chan struct{}
-
-	auditMu sync.Mutex
-	audit   *os.File
 }
 
 var _ contentstore.Store = (*Store)(nil)
 
 // Open opens (creating) the store under dataDir and locks it. When it holds no version yet,
 // seed becomes version 1 (author "seed"); seed must pass validate like any other version. now
-// stamps versions and audit entries (nil: time.Now).
+// stamps versions (nil: time.Now).
 func Open(dataDir string, seed []byte, validate contentstore.Validate, now func() time.Time) (*Store, error) {
 	if validate == nil {
 		return nil, errors.New("fsstore: a validate func is required: invalid content must never become current")
@@ -112,13 +107,9 @@ func Open(dataDir string, seed []byte, validate contentstore.Validate, now func(
 		}
 		return nil, fmt.Errorf("%s: lock: %w", dir, err)
 	}
-	s := &Store{dir: dir, auditPath: filepath.Join(dataDir, AuditFile), validate: validate, now: now, lock: lock,
+	s := &Store{dir: dir, validate: validate, now: now, lock: lock,
 		watchers: map[chan contentstore.Version]struct{}{}, done: make(chan struct{})}
 	if err := s.load(seed); err != nil {
-		lock.Close()
-		return nil, err
-	}
-	if s.audit, err = openAudit(s.auditPath); err != nil {
 		lock.Close()
 		return nil, err
 	}
@@ -435,57 +426,6 @@ func (s *Store) Watch(ctx context.Context) <-chan contentstore.Version {
 	return ch
 }
 
-// Audit implements contentstore.Store: one fsynced JSON line.
-func (s *Store) Audit(ctx context.Context, e contentstore.AuditEntry) error {
-	if e.Time.IsZero() {
-		e.Time = s.now().UTC()
-	}
-	line, err := json.Marshal(e)
-	if err != nil {
-		return err
-	}
-	s.auditMu.Lock()
-	defer s.auditMu.Unlock()
-	if s.audit == nil {
-		return ErrClosed
-	}
-	if _, err := s.audit.Write(append(line, '\n')); err != nil {
-		return fmt.Errorf("audit log: %w", err)
-	}
-	if err := s.audit.Sync(); err != nil {
-		return fmt.Errorf("audit log: %w", err)
-	}
-	return nil
-}
-
-// AuditLog implements contentstore.Store, reading the whole log: operator actions are few.
-// Lines that do not decode (damage from outside) are skipped.
-func (s *Store) AuditLog(ctx context.Context, limit int) ([]contentstore.AuditEntry, error) {
-	s.auditMu.Lock()
-	if s.audit == nil {
-		s.auditMu.Unlock()
-		return nil, ErrClosed
-	}
-	b, err := os.ReadFile(s.auditPath)
-	s.auditMu.Unlock()
-	if err != nil {
-		return nil, err
-	}
-	lines := bytes.Split(b, []byte{'\n'})
-	out := []contentstore.AuditEntry{}
-	for i := len(lines) - 1; i >= 0 && (limit <= 0 || len(out) < limit); i-- {
-		if len(lines[i]) == 0 {
-			continue
-		}
-		var e contentstore.AuditEntry
-		if json.Unmarshal(lines[i], &e) != nil {
-			continue
-		}
-		out = append(out, e)
-	}
-	return out, nil
-}
-
 // Close implements contentstore.Store: watchers' channels close and the lock is released.
 // Closing twice does nothing.
 func (s *Store) Close() error {
@@ -501,39 +441,7 @@ func (s *Store) Close() error {
 		close(ch)
 	}
 	s.mu.Unlock()
-	s.auditMu.Lock()
-	err := s.audit.Close()
-	s.audit = nil
-	s.auditMu.Unlock()
-	if lerr := s.lock.Close(); err == nil { // releases the flock
-		err = lerr
-	}
-	return err
-}
-
-// openAudit opens the audit log for appending, cutting a torn last line (a crash mid-write:
-// that entry was never acknowledged) so the next entry starts on a line of its own.
-func openAudit(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	b, err := os.ReadFile(path)
-	if err == nil && len(b) > 0 && b[len(b)-1] != '\n' {
-		keep := bytes.LastIndexByte(b, '\n') + 1
-		slog.Warn("audit log: cut a torn last line left by a crash", "file", path, "bytes", len(b)-keep)
-		if err = f.Truncate(int64(keep)); err == nil {
-			err = f.Sync()
-		}
-	}
-	if err == nil {
-		err = atomicfile.SyncDir(filepath.Dir(path))
-	}
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	return f, nil
+	return s.lock.Close() // releases the flock
 }
 
 func fileExists(path string) bool {

@@ -1,5 +1,5 @@
-// Package redisstore is the content store every edge shares in Redis mode: versions, the
-// current pointer and the audit stream live in one Redis deployment (single, Sentinel or
+// Package redisstore is the content store every edge shares in Redis mode: versions and the
+// current pointer live in one Redis deployment (single, Sentinel or
 // Cluster), so a change published on one edge is the current content of all of them.
 //
 // Every key is "<prefix>{content}:…": the one hash tag puts them all in one Cluster slot, so the
@@ -14,7 +14,7 @@
 //	signpost:{content}:seq       last number allocated
 //	signpost:{content}:v:<n>     hash: content, author, note, created_at, digest
 //	signpost:{content}:history   list of numbers, newest first
-//	signpost:{content}:audit     stream of audit entries (field "entry", JSON), never trimmed
+//	signpost:{content}:audit     the operator audit log: package auditlog's, not this store's
 //	signpost:{content}:widgets   hash: built widget bundles by hash (pinned URLs)
 //	signpost:{content}:draft:<id> an operator's draft preview, expiring after 15 minutes
 package redisstore
@@ -179,11 +179,11 @@ type known struct {
 	v   contentstore.Version
 }
 
-type keys struct{ current, seq, history, version, audit string }
+type keys struct{ current, seq, history, version string }
 
 func newKeys(prefix string) keys {
 	p := prefix + "{content}:"
-	return keys{current: p + "current", seq: p + "seq", history: p + "history", version: p + "v:", audit: p + "audit"}
+	return keys{current: p + "current", seq: p + "seq", history: p + "history", version: p + "v:"}
 }
 
 // Open returns the store under prefix ("" : DefaultPrefix) and seeds version 1 from seed

@@ -75,46 +75,6 @@ func (s *Store) watch(ctx context.Context, ps *redis.PubSub, out chan contentsto
 	}
 }
 
-// Audit implements contentstore.Store: XADD to the audit stream, never trimmed.
-func (s *Store) Audit(ctx context.Context, e contentstore.AuditEntry) error {
-	if e.Time.IsZero() {
-		e.Time = s.now().UTC()
-	}
-	b, err := json.Marshal(e)
-	if err != nil {
-		return err
-	}
-	octx, cancel := s.op(ctx)
-	defer cancel()
-	err = s.rdb.XAdd(octx, &redis.XAddArgs{Stream: s.keys.audit, Values: []any{"entry", b}}).Err()
-	return fail(ctx, err)
-}
-
-// AuditLog implements contentstore.Store with XREVRANGE (newest first).
-func (s *Store) AuditLog(ctx context.Context, limit int) ([]contentstore.AuditEntry, error) {
-	octx, cancel := s.op(ctx)
-	defer cancel()
-	var msgs []redis.XMessage
-	var err error
-	if limit > 0 {
-		msgs, err = s.rdb.XRevRangeN(octx, s.keys.audit, "+", "-", int64(limit)).Result()
-	} else {
-		msgs, err = s.rdb.XRevRange(octx, s.keys.audit, "+", "-").Result()
-	}
-	if err != nil {
-		return nil, fail(ctx, err)
-	}
-	out := make([]contentstore.AuditEntry, 0, len(msgs))
-	for _, m := range msgs {
-		var e contentstore.AuditEntry
-		if json.Unmarshal([]byte(str(m.Values["entry"])), &e) != nil {
-			continue
-		}
-		out = append(out, e)
-	}
-	return out, nil
-}
-
 // Close stops the watchers (their channels close). The client stays open: the caller owns it.
 // Closing twice does nothing.
 func (s *Store) Close() error {

@@ -72,7 +72,6 @@ func Run(t *testing.T, setup func(t *testing.T, cfg Config) Backend) {
 		{"WatchEndsWithContext", testWatchEnds},
 		{"ConcurrentPutsOneWins", testConcurrentConflict},
 		{"ConcurrentPutsNumbersNeverRepeat", testConcurrentNumbers},
-		{"Audit", testAudit},
 		{"Reopen", testReopen},
 		{"CloseTwice", testCloseTwice},
 	}

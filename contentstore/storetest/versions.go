@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -246,59 +245,12 @@ func testConcurrentNumbers(t *testing.T, h *harness) {
 	}
 }
 
-func testAudit(t *testing.T, h *harness) {
-	s := h.store()
-	if log, err := s.AuditLog(ctx(t), 10); err != nil || len(log) != 0 {
-		t.Fatalf("empty audit log = %+v, %v; want none", log, err)
-	}
-	var want []contentstore.AuditEntry
-	for i := range 5 {
-		e := contentstore.AuditEntry{Time: epoch.Add(time.Duration(i) * time.Minute), Actor: fmt.Sprintf("op%d", i),
-			Action: "content.put", Target: "content", Version: int64(i + 1), Note: strings.Repeat("n", i)}
-		if err := s.Audit(ctx(t), e); err != nil {
-			t.Fatalf("Audit: %v", err)
-		}
-		want = append(want, e)
-	}
-	stamped := contentstore.AuditEntry{Actor: "op5", Action: "notice.put"} // no time: the store's clock
-	if err := h.second(s).Audit(ctx(t), stamped); err != nil {
-		t.Fatal(err)
-	}
-	all, err := h.second(s).AuditLog(ctx(t), 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(all) != 6 {
-		t.Fatalf("AuditLog(0) has %d entries, want all 6: %+v", len(all), all)
-	}
-	if all[0].Actor != "op5" || all[0].Action != "notice.put" || !all[0].Time.After(epoch) {
-		t.Errorf("newest entry = %+v, want op5's with a time from the store's clock", all[0])
-	}
-	for i, e := range all[1:] {
-		w := want[len(want)-1-i]
-		if e.Actor != w.Actor || e.Action != w.Action || e.Target != w.Target || e.Version != w.Version ||
-			e.Note != w.Note || !e.Time.Equal(w.Time) {
-			t.Errorf("AuditLog entry %d = %+v, want %+v (newest first)", i+1, e, w)
-		}
-	}
-	two, err := s.AuditLog(ctx(t), 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(two) != 2 || two[0].Actor != "op5" || two[1].Actor != "op4" {
-		t.Errorf("AuditLog(2) = %+v, want the newest two (op5, op4)", two)
-	}
-}
-
 // testReopen: everything survives closing every instance and opening a new one, and the seed
 // is not applied again.
 func testReopen(t *testing.T, h *harness) {
 	s := h.store()
 	mustPut(t, s, content(2), "alice", "", 1)
 	v3 := mustPut(t, s, content(3), "bob", "b", 2)
-	if err := s.Audit(ctx(t), contentstore.AuditEntry{Actor: "bob", Action: "content.put", Version: 3}); err != nil {
-		t.Fatal(err)
-	}
 	if err := s.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
@@ -309,9 +261,6 @@ func testReopen(t *testing.T, h *harness) {
 	}
 	if hist := mustHistory(t, r); len(hist) != 3 {
 		t.Errorf("after reopening history has %d versions, want 3", len(hist))
-	}
-	if log, err := r.AuditLog(ctx(t), 0); err != nil || len(log) != 1 || log[0].Actor != "bob" {
-		t.Errorf("after reopening audit log = %+v, %v; want bob's entry", log, err)
 	}
 	if v := mustPut(t, r, content(4), "carol", "", 3); v.Number != 4 {
 		t.Errorf("Put after reopening made version %d, want 4", v.Number)

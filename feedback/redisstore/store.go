@@ -108,7 +108,8 @@ type spoolEntry struct {
 }
 
 // Open opens the spool (locked against a second process) and starts the replay loop. It
-// succeeds while Redis is down: records spool until it is back.
+// succeeds while Redis is down: records spool until it is back. The caller keeps ownership of
+// rdb (shared with the edge's other stores); Close does not close it.
 func Open(rdb redis.UniversalClient, opts Options) (*Store, error) {
 	if opts.SpoolDir == "" {
 		return nil, errors.New("redisstore: a spool dir is required")
@@ -147,7 +148,7 @@ func Open(rdb redis.UniversalClient, opts Options) (*Store, error) {
 }
 
 // OpenReader returns a store that only reads (export, stats, follow-ups) and purges: what the
-// CLI uses beside running edges, which hold their own spools.
+// CLI uses beside running edges, which hold their own spools. Close does not close rdb.
 func OpenReader(rdb redis.UniversalClient, prefix string) *Store {
 	if prefix == "" {
 		prefix = DefaultPrefix

@@ -14,21 +14,37 @@ type Kind int
 
 // The kinds. Other is the zero value: an error of no known kind, answered as internal.
 const (
-	Other Kind = iota
-	Invalid
-	NotFound
-	Conflict
-	Stale // a precondition failed: the version the caller edited is not the current one
-	Forbidden
-	Unauthorized
-	Unavailable
-	TooLarge
-	TooMany
-	Internal
+	Other           Kind = iota
+	Invalid              // the request is malformed: a field, a parameter, a body that does not parse
+	NotFound             // no such thing
+	Conflict             // the thing cannot be done in the state it is in (taken once, aliased)
+	Stale                // a precondition failed: the version the caller edited is not the current one
+	Forbidden            // the caller may not do this (origin, scope, token)
+	Unauthorized         // the caller did not say who it is
+	Unavailable          // a store or service is away, or not configured: try again later
+	TooLarge             // the body is over its limit
+	TooMany              // a rate limit is reached
+	Internal             // the edge failed
+	NotAllowed           // the method is not one the resource takes
+	Unsupported          // the body's media type is not one the route takes
+	Unprocessable        // well-formed, but refused by validation as a whole (invalid content)
+	Unconditional        // the change needs a precondition (If-Match) and came without one
+	HeadersTooLarge      // the request's headers are over their limit
+	Timeout              // the request did not arrive in time
 )
 
 var kindNames = [...]string{"other", "invalid", "not_found", "conflict", "stale", "forbidden",
-	"unauthorized", "unavailable", "too_large", "too_many", "internal"}
+	"unauthorized", "unavailable", "too_large", "too_many", "internal", "not_allowed",
+	"unsupported", "unprocessable", "unconditional", "headers_too_large", "timeout"}
+
+// Kinds are every kind but Other, in order.
+func Kinds() []Kind {
+	out := make([]Kind, 0, len(kindNames)-1)
+	for k := Invalid; int(k) < len(kindNames); k++ {
+		out = append(out, k)
+	}
+	return out
+}
 
 func (k Kind) String() string {
 	if k < 0 || int(k) >= len(kindNames) {

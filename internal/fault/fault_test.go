@@ -3,6 +3,7 @@ package fault
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -24,5 +25,19 @@ func TestKindOfAndAs(t *testing.T) {
 	}
 	if NotFound.String() != "not_found" || Kind(99).String() != "kind(99)" {
 		t.Fatal("kind names")
+	}
+}
+
+// TestKinds: every kind but Other, each with its own name.
+func TestKinds(t *testing.T) {
+	seen := map[string]bool{}
+	for i, k := range Kinds() {
+		if k == Other || int(k) != i+1 || strings.HasPrefix(k.String(), "kind(") || seen[k.String()] {
+			t.Errorf("kind %d: %v", int(k), k)
+		}
+		seen[k.String()] = true
+	}
+	if len(Kinds()) != int(Timeout) {
+		t.Errorf("%d kinds, want %d", len(Kinds()), int(Timeout))
 	}
 }

@@ -35,8 +35,10 @@ func TestPicture(t *testing.T) {
 }
 
 // TestDirection: the rules the picture is drawn to show. Only the binary imports the wiring
-// (server); no job package or shared HTTP piece imports the wiring; nothing outside server/
-// (the domain, internal/, widget, configs) imports any package under server/.
+// (server), and the edge test harness (server/edgetest), which builds an edge for tests as the
+// binary does; no job package or shared HTTP piece imports the wiring; nothing outside server/
+// (the domain, internal/, widget, configs) imports any package under server/; only tests (left
+// out of the graph) import the harness.
 func TestDirection(t *testing.T) {
 	g, err := List(root())
 	if err != nil {
@@ -45,8 +47,10 @@ func TestDirection(t *testing.T) {
 	for p, imps := range g {
 		for _, imp := range imps {
 			switch {
-			case imp == "server" && p != "cmd/edge":
+			case imp == "server" && p != "cmd/edge" && p != "server/edgetest":
 				t.Errorf("%s imports server: only cmd/edge wires the edge", p)
+			case imp == "server/edgetest":
+				t.Errorf("%s imports server/edgetest: only tests use the edge test harness", p)
 			case strings.HasPrefix(imp, "server/") && !strings.HasPrefix(p, "server") && p != "cmd/edge":
 				t.Errorf("%s imports %s: the domain and internal packages know no HTTP job", p, imp)
 			case strings.HasPrefix(p, "internal/") && !strings.HasPrefix(imp, "internal/"):

@@ -11,6 +11,7 @@ import (
 
 	"github.com/fasthttp/router"
 	"github.com/signpost/edge/contentstore"
+	"github.com/signpost/edge/internal/fault"
 	"github.com/signpost/edge/internal/linediff"
 	"github.com/signpost/edge/server/auth"
 	"github.com/signpost/edge/server/web"
@@ -78,7 +79,7 @@ func (s *handlers) handlePutLine(ctx *fasthttp.RequestCtx) error {
 			out, err = snippets.SetRegionMessage(out, code, body.RegionMessages[code])
 			if errors.Is(err, snippets.ErrNoSuch) {
 				// The line is there: what is missing is the region the body names.
-				return nil, web.New(fasthttp.StatusUnprocessableEntity, "invalid_content", "region_messages."+code,
+				return nil, web.New(fault.Unprocessable, "invalid_content", "region_messages."+code,
 					"invalid_content.region_messages", strconv.Quote(code))
 			}
 		}
@@ -98,7 +99,7 @@ func (s *handlers) handlePutRegionLines(ctx *fasthttp.RequestCtx) error {
 		return err
 	}
 	if body.Lines == nil {
-		return web.New(fasthttp.StatusBadRequest, "invalid_json", "lines", "invalid_json.lines")
+		return web.New(fault.Invalid, "invalid_json", "lines", "invalid_json.lines")
 	}
 	code := fmt.Sprint(ctx.UserValue("code"))
 	target := "regions." + code
@@ -223,7 +224,7 @@ func (s *handlers) handleContentDiff(ctx *fasthttp.RequestCtx) error {
 func (s *handlers) handleCreatePreview(ctx *fasthttp.RequestCtx) error {
 	ct := string(ctx.Request.Header.ContentType())
 	if ct != "" && !strings.Contains(ct, "yaml") && !strings.Contains(ct, "json") && !strings.HasPrefix(ct, "text/plain") {
-		return web.New(fasthttp.StatusUnsupportedMediaType, "unsupported_media_type", "", "unsupported_media_type.draft")
+		return web.New(fault.Unsupported, "unsupported_media_type", "", "unsupported_media_type.draft")
 	}
 	now := s.Now()
 	src := append([]byte(nil), ctx.PostBody()...)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/fasthttp/router"
+	"github.com/signpost/edge/auditlog"
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/internal/fault"
 	"github.com/signpost/edge/server/asset"
@@ -29,13 +30,17 @@ import (
 type Deps struct {
 	Log *slog.Logger
 	Now func() time.Time
-	// Content is the versioned content store; nil answers the writes with 503 no_content_store.
-	Content contentstore.Store
-	// Apply serves the store's current version on this edge at once (other edges learn of it
-	// through the store's Watch).
-	Apply    func(context.Context) error
-	Previews *preview.Store
-	Auth     *auth.Guard
+	// ContentStore is the versioned content store; nil answers the writes with 503
+	// no_content_store.
+	ContentStore contentstore.Store
+	// AuditLog records every change (and is read by GET /v1/admin/audit); nil logs the changes
+	// instead, and the audit route answers 503 no_content_store.
+	AuditLog auditlog.Log
+	// ApplyCurrent serves the store's current version on this edge at once (other edges learn
+	// of it through the store's Watch).
+	ApplyCurrent func(context.Context) error
+	Previews     *preview.Store
+	Auth         *auth.Guard
 }
 
 type handlers struct{ Deps }
@@ -58,22 +63,22 @@ func Routes(r *router.Router, get func(string, fasthttp.RequestHandler), d Deps)
 }
 
 // RollbackNote is the note of a rollback sent without one (the console shows it in the
-// operator's language: the "notes" section of server/console/messages.json).
+// operator's language: console.notes.rollback in words/en.json and words/fr.json).
 const RollbackNote = "rollback to v%d"
 
 // maxEditBody bounds the JSON of a partial edit (featured list, resource, notice, rollback).
 const maxEditBody = 64 << 10
 
 var (
-	errNoStore         = web.New(fasthttp.StatusServiceUnavailable, "no_content_store", "", "no_content_store")
-	errIfMatchRequired = web.New(fasthttp.StatusPreconditionRequired, "if_match_required", "", "if_match_required")
+	errNoStore         = web.New(fault.Unavailable, "no_content_store", "", "no_content_store")
+	errIfMatchRequired = web.New(fault.Unconditional, "if_match_required", "", "if_match_required")
 )
 
 func (s *handlers) store() (contentstore.Store, error) {
-	if s.Content == nil {
+	if s.ContentStore == nil {
 		return nil, errNoStore
 	}
-	return s.Content, nil
+	return s.ContentStore, nil
 }
 
 func etag(n int64) string { return `"v` + strconv.FormatInt(n, 10) + `"` }
@@ -90,7 +95,7 @@ func ifMatch(ctx *fasthttp.RequestCtx, required bool) (int64, error) {
 	h = strings.TrimPrefix(h, "W/")
 	n, err := strconv.ParseInt(strings.TrimPrefix(strings.Trim(h, `"`), "v"), 10, 64)
 	if err != nil || n <= 0 || !strings.HasPrefix(h, `"v`) {
-		return 0, web.New(fasthttp.StatusBadRequest, "invalid_if_match", "If-Match", "invalid_if_match")
+		return 0, web.New(fault.Invalid, "invalid_if_match", "If-Match", "invalid_if_match")
 	}
 	return n, nil
 }
@@ -100,7 +105,7 @@ func (s *handlers) conflict(ctx context.Context, err error, expected int64) erro
 	if !errors.Is(err, contentstore.ErrConflict) {
 		return err
 	}
-	if _, v, cerr := s.Content.Current(ctx); cerr == nil {
+	if _, v, cerr := s.ContentStore.Current(ctx); cerr == nil {
 		return fault.E(fault.Stale, "version_conflict", "", "version_conflict.now", expected,
 			v.Number, v.Author, v.CreatedAt.UTC().Format(time.RFC3339), strconv.Quote(v.Note), etag(v.Number)).Wrap(err)
 	}
@@ -133,7 +138,11 @@ func writeVersion(ctx *fasthttp.RequestCtx, src []byte, v contentstore.Version) 
 }
 
 func (s *handlers) audit(ctx *fasthttp.RequestCtx, action, target string, v int64, note string) {
-	if e, err := auth.Record(ctx, s.Content, s.Now(), action, target, v, note); err != nil {
+	if s.AuditLog == nil {
+		s.Log.Info("change", "action", action, "actor", auth.Name(ctx), "target", target, "version", v)
+		return
+	}
+	if e, err := auth.Record(ctx, s.AuditLog, s.Now(), action, target, v, note); err != nil {
 		s.Log.Error("audit entry not written", "err", err, "action", action, "actor", e.Actor)
 	}
 }
@@ -150,7 +159,7 @@ func (s *handlers) published(ctx *fasthttp.RequestCtx, src []byte, expected int6
 		return s.conflict(context.Background(), err, expected)
 	}
 	s.audit(ctx, action, target, v.Number, note)
-	if err := s.Apply(context.Background()); err != nil {
+	if err := s.ApplyCurrent(context.Background()); err != nil {
 		s.Log.Warn("published content not applied here yet", "err", err)
 	}
 	ctx.Response.Header.Set("ETag", etag(v.Number))
@@ -241,7 +250,7 @@ func (s *handlers) handlePutContent(ctx *fasthttp.RequestCtx) error {
 	}
 	ct := string(ctx.Request.Header.ContentType())
 	if ct != "" && !strings.Contains(ct, "yaml") && !strings.Contains(ct, "json") && !strings.HasPrefix(ct, "text/plain") {
-		return web.New(fasthttp.StatusUnsupportedMediaType, "unsupported_media_type", "", "unsupported_media_type.bundle")
+		return web.New(fault.Unsupported, "unsupported_media_type", "", "unsupported_media_type.bundle")
 	}
 	// ?dry_run=1: diff and preview the bundle, publish nothing (console.go).
 	if handled, err := s.maybeDryRun(ctx, func([]byte) ([]byte, error) { return ctx.PostBody(), nil }); handled {
@@ -258,7 +267,7 @@ func (s *handlers) handlePutFeatured(ctx *fasthttp.RequestCtx) error {
 	}
 	ids, ok := body["featured"]
 	if !ok || ids == nil || len(body) != 1 {
-		return web.New(fasthttp.StatusBadRequest, "invalid_json", "featured", "invalid_json.featured")
+		return web.New(fault.Invalid, "invalid_json", "featured", "invalid_json.featured")
 	}
 	partner := fmt.Sprint(ctx.UserValue("id"))
 	return s.editCurrent(ctx, "partner.featured", "partners."+partner, func(src []byte) ([]byte, error) {
@@ -276,7 +285,7 @@ func (s *handlers) handlePutResource(ctx *fasthttp.RequestCtx) error {
 		r.ID = id
 	}
 	if r.ID != id {
-		return web.New(fasthttp.StatusBadRequest, "invalid_json", "id", "invalid_json.id")
+		return web.New(fault.Invalid, "invalid_json", "id", "invalid_json.id")
 	}
 	return s.editCurrent(ctx, "resource.put", "resources."+id, func(src []byte) ([]byte, error) {
 		return snippets.PutResource(src, &r)
@@ -352,7 +361,7 @@ func (s *handlers) handleRollback(ctx *fasthttp.RequestCtx) error {
 		return err
 	}
 	if body.Version <= 0 {
-		return web.New(fasthttp.StatusBadRequest, "invalid_json", "version", "invalid_json.version")
+		return web.New(fault.Invalid, "invalid_json", "version", "invalid_json.version")
 	}
 	want, err := ifMatch(ctx, false)
 	if err != nil {
@@ -367,7 +376,7 @@ func (s *handlers) handleRollback(ctx *fasthttp.RequestCtx) error {
 		return s.conflict(context.Background(), err, want)
 	}
 	s.audit(ctx, "content.rollback", fmt.Sprintf("v%d", body.Version), v.Number, note)
-	if err := s.Apply(context.Background()); err != nil {
+	if err := s.ApplyCurrent(context.Background()); err != nil {
 		s.Log.Warn("rolled-back content not applied here yet", "err", err)
 	}
 	ctx.Response.Header.Set("ETag", etag(v.Number))
@@ -375,9 +384,8 @@ func (s *handlers) handleRollback(ctx *fasthttp.RequestCtx) error {
 }
 
 func (s *handlers) handleAudit(ctx *fasthttp.RequestCtx) error {
-	st, err := s.store()
-	if err != nil {
-		return err
+	if s.AuditLog == nil {
+		return errNoStore
 	}
 	limit := 100
 	if v := ctx.QueryArgs().Peek("limit"); len(v) > 0 {
@@ -387,14 +395,14 @@ func (s *handlers) handleAudit(ctx *fasthttp.RequestCtx) error {
 		}
 		limit = n
 	}
-	es, err := st.AuditLog(context.Background(), limit)
+	es, err := s.AuditLog.List(context.Background(), limit)
 	if err != nil {
 		return err
 	}
 	if es == nil {
-		es = []contentstore.AuditEntry{}
+		es = []auditlog.Entry{}
 	}
 	return web.WriteJSON(ctx, fasthttp.StatusOK, struct {
-		Entries []contentstore.AuditEntry `json:"entries"`
+		Entries []auditlog.Entry `json:"entries"`
 	}{es})
 }

@@ -14,8 +14,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/signpost/edge/contentstore"
+	"github.com/signpost/edge/auditlog"
 	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/internal/fault"
+	"github.com/signpost/edge/server/clientaddr"
 	"github.com/signpost/edge/server/ratelimit"
 	"github.com/signpost/edge/server/web"
 	"github.com/valyala/fasthttp"
@@ -23,9 +25,9 @@ import (
 
 // Errors of operator authentication.
 var (
-	ErrUnauthorized = web.New(fasthttp.StatusUnauthorized, "unauthorized", "", "unauthorized")
-	errForbidden    = web.New(fasthttp.StatusForbidden, "forbidden", "", "forbidden")
-	errAdminOff     = web.New(fasthttp.StatusForbidden, "admin_disabled", "", "admin_disabled")
+	ErrUnauthorized = web.New(fault.Unauthorized, "unauthorized", "", "unauthorized")
+	errForbidden    = web.New(fault.Forbidden, "forbidden", "", "forbidden")
+	errAdminOff     = web.New(fault.Forbidden, "admin_disabled", "", "admin_disabled")
 )
 
 // Operator is one operator token: its name goes into the audit log, its scopes say what it may
@@ -49,14 +51,14 @@ type Config struct {
 	AdminToken string
 	// Operators are the tokens file's named tokens.
 	Operators []Operator
-	// Limits counts failed attempts per client (ratelimit.ScopeAuth).
-	Limits *ratelimit.Limiter
-	// Hasher keys the client's address: the throttle never keeps a raw address.
-	Hasher *feedback.IPHasher
-	// Proxies may name the client in X-Forwarded-For.
-	Proxies ratelimit.Proxies
-	Now     func() time.Time
-	Log     *slog.Logger
+	// RateLimits counts failed attempts per client (ratelimit.ScopeAuth).
+	RateLimits *ratelimit.Limiter
+	// IPHasher keys the client's address: the throttle never keeps a raw address.
+	IPHasher *feedback.IPHasher
+	// TrustedProxies may name the client in X-Forwarded-For.
+	TrustedProxies clientaddr.Proxies
+	Now            func() time.Time
+	Log            *slog.Logger
 }
 
 // Guard checks operator tokens and scopes.
@@ -89,20 +91,19 @@ func operatorKeys(cfg Config) []operatorKey {
 // none, errForbidden when it is wrong. Digests are compared in constant time, against every
 // token whatever matched, so neither a token nor its length leaks through timing.
 func (g *Guard) Check(ctx *fasthttp.RequestCtx) error {
-	h := ctx.Request.Header.Peek("Authorization")
-	const scheme = "bearer "
-	if len(h) <= len(scheme) || !equalFoldASCII(h[:len(scheme)], scheme) {
+	if !Presented(ctx) {
 		return ErrUnauthorized
 	}
+	h := ctx.Request.Header.Peek("Authorization")
 	if len(g.keys) == 0 {
 		return errAdminOff
 	}
 	// Failed attempts are counted per client (its address's keyed hash, in Redis when shared):
 	// past the limit that client is refused for the rest of the window, right token or not, so a
 	// token cannot be guessed; a client elsewhere is not affected.
-	client := g.cfg.Hasher.HashText(ratelimit.Key(g.cfg.Proxies.ClientIP(ctx)))
-	if r := g.cfg.Limits.Peek(context.Background(), ratelimit.ScopeAuth, client); !r.Failed && (r.Reached || r.Remaining == 0) {
-		e := web.New(fasthttp.StatusTooManyRequests, "auth_throttled", "", "auth_throttled")
+	client := g.cfg.IPHasher.HashText(ratelimit.Key(g.cfg.TrustedProxies.ClientIP(ctx)))
+	if r := g.cfg.RateLimits.Peek(context.Background(), ratelimit.ScopeAuth, client); !r.Failed && (r.Reached || r.Remaining == 0) {
+		e := web.New(fault.TooMany, "auth_throttled", "", "auth_throttled")
 		e.RetryAfter = r.RetryAfter(g.cfg.Now())
 		return e
 	}
@@ -115,12 +116,22 @@ func (g *Guard) Check(ctx *fasthttp.RequestCtx) error {
 		}
 	}
 	if name == "" {
-		g.cfg.Limits.Allow(context.Background(), ratelimit.ScopeAuth, client)
+		g.cfg.RateLimits.Allow(context.Background(), ratelimit.ScopeAuth, client)
 		return errForbidden
 	}
 	ctx.SetUserValue(operatorValue, name)
 	ctx.SetUserValue(operatorScopesValue, scopes)
 	return nil
+}
+
+// scheme starts the Authorization header of a bearer token (in any case).
+const scheme = "bearer "
+
+// Presented reports whether the request presents a bearer token (Authorization: Bearer ...),
+// right or wrong: without one, Check answers ErrUnauthorized.
+func Presented(ctx *fasthttp.RequestCtx) bool {
+	h := ctx.Request.Header.Peek("Authorization")
+	return len(h) > len(scheme) && equalFoldASCII(h[:len(scheme)], scheme)
 }
 
 // operatorValue is the request value holding the authenticated operator's name.
@@ -225,9 +236,9 @@ func (g *Guard) RequireScope(ctx *fasthttp.RequestCtx, anyOf []string) error {
 	g.cfg.Log.Info("operator request refused: missing scope", "actor", Name(ctx), "scope", strings.Join(anyOf, "|"),
 		"method", string(ctx.Method()), "path", string(ctx.Path()))
 	if len(anyOf) > 1 {
-		return web.New(fasthttp.StatusForbidden, "missing_scope", "scope", "missing_scope.either", anyOf[0], strings.Join(anyOf[1:], ", or "))
+		return web.New(fault.Forbidden, "missing_scope", "scope", "missing_scope.either", anyOf[0], strings.Join(anyOf[1:], ", or "))
 	}
-	return web.New(fasthttp.StatusForbidden, "missing_scope", "scope", "missing_scope", anyOf[0])
+	return web.New(fault.Forbidden, "missing_scope", "scope", "missing_scope", anyOf[0])
 }
 
 // Scopes are the scopes of the request's operator, once Check has passed.
@@ -239,7 +250,7 @@ func Scopes(ctx *fasthttp.RequestCtx) []string {
 // Record writes an operator's action to the audit log, under the name of the request's
 // operator. What to do when it cannot be written is the caller's: an export is refused, a
 // change already published is only logged.
-func Record(ctx *fasthttp.RequestCtx, log contentstore.Store, at time.Time, action, target string, version int64, note string) (contentstore.AuditEntry, error) {
-	e := contentstore.AuditEntry{Time: at.UTC(), Actor: Name(ctx), Action: action, Target: target, Version: version, Note: note}
-	return e, log.Audit(context.Background(), e)
+func Record(ctx *fasthttp.RequestCtx, log auditlog.Log, at time.Time, action, target string, version int64, note string) (auditlog.Entry, error) {
+	e := auditlog.Entry{Time: at.UTC(), Actor: Name(ctx), Action: action, Target: target, Version: version, Note: note}
+	return e, log.Append(context.Background(), e)
 }

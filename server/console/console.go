@@ -107,8 +107,8 @@ var loadConsoleAssets = sync.OnceValues(func() (*consoleAssets, error) {
 	return a, nil
 })
 
-// consoleText is the shell's copy in one language (the "shell" section of messages.json); the
-// script carries the rest.
+// consoleText is the shell's copy in one language (the console.shell.* keys of words/en.json
+// and words/fr.json); the script carries the rest.
 type consoleText struct {
 	LangName, LangNav, Skip, Console, Dashboard, Noscript string
 }

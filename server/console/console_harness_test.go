@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/redis/go-redis/v9"
+	"github.com/signpost/edge/auditlog"
 	"github.com/signpost/edge/configs"
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/contentstore/fsstore"
@@ -86,14 +88,23 @@ func consoleRedisStore(t testing.TB, rs *redistest.Server) contentstore.Store {
 }
 
 // startConsoleEdge starts an edge on 127.0.0.1 serving cfg with the harness operators (unless
-// cfg names its own) and store (a fresh file store when nil), applying every version the store
-// makes current, as `edge serve` does. Stopped at cleanup.
+// cfg names its own), store (a fresh file store when nil) and a fresh file audit log (unless
+// cfg names one), applying every version the store makes current, as `edge serve` does.
+// Stopped at cleanup.
 func startConsoleEdge(t testing.TB, cfg server.Config, store contentstore.Store) *consoleEdge {
 	t.Helper()
 	if store == nil {
 		store = consoleFSStore(t)
 	}
 	cfg.ContentStore = store
+	if cfg.AuditLog == nil {
+		audit, err := auditlog.OpenFile(filepath.Join(t.TempDir(), auditlog.FileName), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { audit.Close() })
+		cfg.AuditLog = audit
+	}
 	if cfg.Operators == nil {
 		cfg.Operators = consoleOperators
 	}

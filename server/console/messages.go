@@ -1,7 +1,6 @@
 package console
 
 import (
-	_ "embed"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -10,43 +9,36 @@ import (
 	"strings"
 
 	"github.com/signpost/edge/server/web"
-
 	"github.com/signpost/edge/snippets"
+	"github.com/signpost/edge/words"
 )
 
-// messages.json is the console's one catalogue: every string of the shell and the scripts, by
-// section ("shell" for admin.html, "core" for the keys every script shares, then one per view)
-// and key, English and French side by side. %s marks an argument of SP.t. To add a string: a
-// line in its section, read with t("key") in the view's script (SP.t for "core").
-//
-//go:embed messages.json
-var messagesJSON []byte
-
-// catalogue is messages.json: section -> key -> language -> text.
+// catalogue is the console's words: the "console.<section>.<key>" keys of the one catalogue
+// (words/en.json, words/fr.json), by section ("shell" for admin.html, "core" for the keys every
+// script shares, then one per view, "notes" for the notes the edge writes in the history) and
+// key, English and French side by side; arguments of SP.t at {0}, {1}, ... To add a string: a
+// line "console.<section>.<key>" in both files, read with t("key") in the view's script (SP.t
+// for "core").
 type catalogue map[string]map[string]map[snippets.Locale]string
 
-// loadCatalogue reads messages.json and checks it: every key has an English and a French,
-// with as many %s in one as in the other.
+// loadCatalogue reads the console's sections of the catalogue (words.TestCatalogue checks
+// that every key has both languages with the same places); a key not of the shape
+// "<section>.<key>" is an error.
 func loadCatalogue() (catalogue, error) {
-	var c catalogue
-	if err := json.Unmarshal(messagesJSON, &c); err != nil {
-		return nil, fmt.Errorf("messages.json: %w", err)
-	}
-	for sec, keys := range c {
-		for k, t := range keys {
-			for l := range t {
-				if l != snippets.English && l != snippets.French {
-					return nil, fmt.Errorf("messages.json: %s.%s: unknown language %q", sec, k, l)
-				}
+	c := catalogue{}
+	for _, l := range snippets.Locales {
+		for k, s := range words.Section(string(l), "console") {
+			sec, key, ok := strings.Cut(k, ".")
+			if !ok || key == "" || strings.Contains(key, ".") {
+				return nil, fmt.Errorf("words: console.%s: want console.<section>.<key>", k)
 			}
-			en, fr := t[snippets.English], t[snippets.French]
-			if strings.TrimSpace(en) == "" || strings.TrimSpace(fr) == "" {
-				return nil, fmt.Errorf("messages.json: %s.%s: want English and French, got %q / %q", sec, k, en, fr)
+			if c[sec] == nil {
+				c[sec] = map[string]map[snippets.Locale]string{}
 			}
-			if strings.Count(en, "%s") != strings.Count(fr, "%s") {
-				return nil, fmt.Errorf("messages.json: %s.%s: %d %%s in English, %d in French", sec, k,
-					strings.Count(en, "%s"), strings.Count(fr, "%s"))
+			if c[sec][key] == nil {
+				c[sec][key] = map[snippets.Locale]string{}
 			}
+			c[sec][key][l] = s
 		}
 	}
 	return c, nil

@@ -2,13 +2,14 @@ package console
 
 import (
 	"regexp"
-	"strings"
 	"testing"
+
+	"github.com/signpost/edge/snippets"
 )
 
-// TestCatalogue: messages.json loads (every key in English and French, the same number of %s
-// in both), and every key a script reads with a literal (t("key") in a view, SP.t("key")) is
-// in its section or in "core".
+// TestCatalogue: the console's sections of the catalogue load (words.TestCatalogue checks every
+// key in English and French with the same places), and every key a script reads with a literal
+// (t("key") in a view, SP.t("key")) is in its section or in "core".
 func TestCatalogue(t *testing.T) {
 	c, err := loadCatalogue()
 	if err != nil {
@@ -29,7 +30,7 @@ func TestCatalogue(t *testing.T) {
 		if m := nsOf.FindSubmatch(src); m != nil {
 			sec = string(m[1])
 			if c[sec] == nil {
-				t.Errorf("%s: no section %q in messages.json", name, sec)
+				t.Errorf("%s: no section console.%s in words/en.json", name, sec)
 			}
 		}
 		for _, m := range call.FindAllStringSubmatch(string(src), -1) {
@@ -41,7 +42,7 @@ func TestCatalogue(t *testing.T) {
 			if _, ok := c[sec][key]; (ok || sec == "") && m[1] == "t" {
 				continue
 			}
-			t.Errorf("%s: %s(%q) is not in messages.json (section %q or core)", name, m[1], key, sec)
+			t.Errorf("%s: %s(%q) is not in words/en.json (section console.%s or console.core)", name, m[1], key, sec)
 		}
 	}
 	if n < 100 {
@@ -49,18 +50,18 @@ func TestCatalogue(t *testing.T) {
 	}
 }
 
-// TestCatalogueChecks: a key without its French, or with other arguments, is refused.
+// TestCatalogueChecks: a key without its French, or with other arguments, is refused: the
+// catalogue's own test (words.TestCheck); a console key of another shape here.
 func TestCatalogueChecks(t *testing.T) {
-	old := messagesJSON
-	defer func() { messagesJSON = old }()
-	for _, bad := range []string{
-		`{"core": {"x": {"en": "Hello"}}}`,
-		`{"core": {"x": {"en": "Hello %s", "fr": "Bonjour"}}}`,
-		`{"core": {"x": {"en": "Hello", "fr": "Bonjour", "de": "Hallo"}}}`,
-	} {
-		messagesJSON = []byte(bad)
-		if _, err := loadCatalogue(); err == nil || !strings.Contains(err.Error(), "core.x") {
-			t.Errorf("%s: err %v, want one naming core.x", bad, err)
+	c, err := loadCatalogue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for sec, keys := range c {
+		for k, tr := range keys {
+			if len(tr) != 2 || tr[snippets.English] == "" || tr[snippets.French] == "" {
+				t.Errorf("console.%s.%s: want English and French, got %q", sec, k, tr)
+			}
 		}
 	}
 }

@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/fasthttp/router"
-	"github.com/signpost/edge/contentstore"
+	"github.com/signpost/edge/auditlog"
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/internal/fault"
 	"github.com/signpost/edge/server/auth"
@@ -35,13 +35,13 @@ import (
 type Deps struct {
 	Log *slog.Logger
 	Now func() time.Time
-	// Content is the content being served (partner names, crisis lines beside comments).
-	Content func() *snippets.Loaded
+	// CurrentContent is the content being served (partner names, crisis lines beside comments).
+	CurrentContent func() *snippets.Loaded
 	// Feedback is the feedback store; nil answers 503.
 	Feedback feedback.Store
-	// ContentStore keeps the audit log of exports and reviews; nil logs them instead.
-	ContentStore contentstore.Store
-	Usage        usage.Store
+	// AuditLog records exports and reviews; nil logs them instead.
+	AuditLog auditlog.Log
+	Usage    usage.Store
 	// FollowupRetention bounds which follow-ups are exported.
 	FollowupRetention time.Duration
 	Auth              *auth.Guard
@@ -63,9 +63,9 @@ func Routes(r *router.Router, get func(string, fasthttp.RequestHandler), d Deps)
 }
 
 var (
-	errFeedbackUnavailable = web.New(fasthttp.StatusServiceUnavailable, "feedback_unavailable", "", "feedback_unavailable")
-	errFeedbackUnreadable  = web.New(fasthttp.StatusServiceUnavailable, "store_unavailable", "", "store_unavailable.feedback")
-	errUsageUnreadable     = web.New(fasthttp.StatusServiceUnavailable, "store_unavailable", "", "store_unavailable.usage")
+	errFeedbackUnavailable = web.New(fault.Unavailable, "feedback_unavailable", "", "feedback_unavailable")
+	errFeedbackUnreadable  = web.New(fault.Unavailable, "store_unavailable", "", "store_unavailable.feedback")
+	errUsageUnreadable     = web.New(fault.Unavailable, "store_unavailable", "", "store_unavailable.usage")
 )
 
 // parseFeedbackFilter reads the filter every feedback route shares:
@@ -234,7 +234,7 @@ func (s *handlers) handleFeedbackComments(ctx *fasthttp.RequestCtx) error {
 	recs := q.recs
 	sortTriage(recs, reviews)
 	out := commentsView{Total: total, Comments: make([]commentView, 0, len(recs))}
-	content := s.Content()
+	content := s.CurrentContent()
 	lines := map[[2]string][]commentLine{}
 	for _, r := range recs {
 		c := commentView{ID: r.ID, ReceivedAt: r.ReceivedAt.UTC(), Partner: r.Partner, Page: r.Page, Locale: r.Locale,
@@ -332,7 +332,7 @@ func (s *handlers) handleFeedbackReview(ctx *fasthttp.RequestCtx) error {
 	}
 	rv, ok := s.Feedback.(feedback.Reviewer)
 	if !ok {
-		return web.New(fasthttp.StatusServiceUnavailable, "reviews_unavailable", "", "reviews_unavailable")
+		return web.New(fault.Unavailable, "reviews_unavailable", "", "reviews_unavailable")
 	}
 	id, _ := ctx.UserValue("id").(string)
 	review, first, err := rv.MarkReviewed(context.Background(), id, auth.Name(ctx), s.Now().UTC())
@@ -341,11 +341,11 @@ func (s *handlers) handleFeedbackReview(ctx *fasthttp.RequestCtx) error {
 		return err
 	case err != nil:
 		s.Log.Error("feedback review not stored", "err", err)
-		return web.New(fasthttp.StatusServiceUnavailable, "store_unavailable", "", "store_unavailable.review")
+		return web.New(fault.Unavailable, "store_unavailable", "", "store_unavailable.review")
 	}
 	if first {
-		if s.ContentStore != nil {
-			if e, err := auth.Record(ctx, s.ContentStore, s.Now(), "feedback.review", id, 0, ""); err != nil {
+		if s.AuditLog != nil {
+			if e, err := auth.Record(ctx, s.AuditLog, s.Now(), "feedback.review", id, 0, ""); err != nil {
 				s.Log.Error("audit entry not written", "err", err, "action", e.Action, "actor", e.Actor)
 			}
 		} else {
@@ -370,27 +370,18 @@ func (s *handlers) rateQuery(ctx *fasthttp.RequestCtx) (feedback.Filter, feedbac
 	return f, p, err
 }
 
-// computeRates runs feedback.ComputeRates, mapping its errors to answers. A span too wide
-// can only come from a start the caller gave (with none, ComputeRates shows the latest two
-// years), so the 400 names that parameter; an answer too big names bucket=day (week is 7 times
-// smaller) or, by week, the partner (one partner's series by week always fit).
+// computeRates runs feedback.ComputeRates. Its refusals (a span too wide, an answer too big)
+// are domain errors that web.Write answers; a span's start is the parameter the request gave
+// it by (from= or since=). Anything else is the store failing.
 func (s *handlers) computeRates(ctx *fasthttp.RequestCtx, f feedback.Filter, p feedback.Period) (*feedback.Rates, error) {
 	rates, err := feedback.ComputeRates(context.Background(), s.Feedback, f, p)
 	var span *feedback.SpanError
-	var size *feedback.SizeError
+	if errors.As(err, &span) && len(ctx.QueryArgs().Peek("from")) > 0 {
+		span.Field = "from"
+	}
 	switch {
-	case errors.As(err, &span):
-		field := "from"
-		if len(ctx.QueryArgs().Peek("from")) == 0 {
-			field = "since"
-		}
-		return nil, web.BadParam(field, "invalid_parameter.span_"+string(span.Period)+"s", span.Buckets, feedback.MaxBuckets)
-	case errors.As(err, &size):
-		field := "bucket"
-		if p == feedback.Week {
-			field = "partner"
-		}
-		return nil, web.BadParam(field, "invalid_parameter.size_"+string(size.Period)+"s", size.Series, size.Buckets, feedback.MaxCells)
+	case fault.As(err) != nil:
+		return nil, err
 	case err != nil:
 		s.Log.Error("feedback rates: store unreadable", "err", err)
 		return nil, errFeedbackUnreadable

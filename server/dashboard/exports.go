@@ -8,6 +8,7 @@ import (
 	"io"
 
 	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/internal/fault"
 	"github.com/signpost/edge/server/auth"
 	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/usage"
@@ -62,7 +63,7 @@ func (s *handlers) handleAdminFeedback(ctx *fasthttp.RequestCtx) error {
 
 // errExportUnavailable refuses an export before its first byte: a 200 with no rows would read
 // as "no feedback".
-var errExportUnavailable = retryIn5(web.New(fasthttp.StatusServiceUnavailable, "store_unavailable", "", "store_unavailable.export"))
+var errExportUnavailable = retryIn5(web.New(fault.Unavailable, "store_unavailable", "", "store_unavailable.export"))
 
 // retryIn5 is e with Retry-After: 5.
 func retryIn5(e *web.Error) *web.Error {
@@ -187,14 +188,14 @@ func (s *handlers) handleAdminStats(ctx *fasthttp.RequestCtx) error {
 func (s *handlers) auditExport(ctx *fasthttp.RequestCtx, action string, f feedback.Filter) error {
 	// The whole query is the filter: the log says exactly which records left, not only whose.
 	target := string(ctx.QueryArgs().QueryString())
-	if s.ContentStore == nil {
+	if s.AuditLog == nil {
 		s.Log.Info("export", "action", action, "actor", auth.Name(ctx), "partner", f.Partner, "filter", target)
 		return nil
 	}
 	// An export is audited or refused: nothing leaves that the audit log does not name.
-	if e, err := auth.Record(ctx, s.ContentStore, s.Now(), action, target, 0, ""); err != nil {
+	if e, err := auth.Record(ctx, s.AuditLog, s.Now(), action, target, 0, ""); err != nil {
 		s.Log.Error("export refused: its audit entry could not be written", "err", err, "action", action, "actor", e.Actor)
-		return retryIn5(web.New(fasthttp.StatusServiceUnavailable, "store_unavailable", "", "store_unavailable.audit"))
+		return retryIn5(web.New(fault.Unavailable, "store_unavailable", "", "store_unavailable.audit"))
 	}
 	return nil
 }

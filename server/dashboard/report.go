@@ -19,6 +19,7 @@ import (
 	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/usage"
+	"github.com/signpost/edge/words"
 	"github.com/valyala/fasthttp"
 )
 
@@ -57,8 +58,8 @@ type reportText struct {
 	PeriodDay, PeriodWeek [2]string
 }
 
-// reportCopy is the report's copy by language: the "report" section of the pages' catalogue
-// (server/pagetext).
+// reportCopy is the report's copy by language: the report.* keys of the one catalogue
+// (words/en.json and fr.json, through server/pagetext).
 var reportCopy = func() map[string]*reportText {
 	m := map[string]*reportText{}
 	for l, t := range pagetext.Texts[reportText]("report") {
@@ -121,7 +122,7 @@ func (s *handlers) handleFeedbackReport(ctx *fasthttp.RequestCtx) error {
 		return errUsageUnreadable
 	}
 	var buf bytes.Buffer
-	if err := reportTemplate.Execute(&buf, buildReport(s.Content(), lang, rates, rows)); err != nil {
+	if err := reportTemplate.Execute(&buf, buildReport(s.CurrentContent(), lang, rates, rows)); err != nil {
 		return err
 	}
 	ctx.SetContentType("text/html; charset=utf-8")
@@ -246,28 +247,28 @@ func buildReport(content *snippets.Loaded, lang string, rates *feedback.Rates, r
 		case feedback.AllPages:
 			heading, inline = t.AllPages, t.AllPagesInline
 		case feedback.OtherPages:
-			heading, inline = fmt.Sprintf(t.OtherPages[1], se.Pages), t.OtherPagesInline
+			heading, inline = words.Format(t.OtherPages[1], se.Pages), t.OtherPagesInline
 			if se.Pages == 1 {
-				heading = fmt.Sprintf(t.OtherPages[0], se.Pages)
+				heading = words.Format(t.OtherPages[0], se.Pages)
 			}
 		}
 		rs := reportSeries{Partner: se.Partner, Page: se.Page, Heading: heading,
-			Caption: fmt.Sprintf(t.RatesCaption, rp.Name, inline, t.periodWord(rates.Period, false))}
+			Caption: words.Format(t.RatesCaption, rp.Name, inline, t.periodWord(rates.Period, false))}
 		for _, r := range se.Rows {
 			cs := append([]reportCell{{Col: "n", Text: strconv.Itoa(r.N)}}, rateCells(lang, "found", r.Found)...)
 			rs.Rows = append(rs.Rows, reportRow{Bucket: r.Bucket, Cells: append(cs, rateCells(lang, "helpful", r.Helpful)...)})
 		}
 		rs.Chart = drawRates(fmt.Sprintf("sp-report-chart-%d", chartN), lang, se.Rows,
-			fmt.Sprintf(t.ChartTitle, rp.Name, inline, t.periodWord(rates.Period, false)),
-			fmt.Sprintf(t.ChartDesc, t.periodWord(rates.Period, false), rates.From, rates.To, t.periodWord(rates.Period, true)))
+			words.Format(t.ChartTitle, rp.Name, inline, t.periodWord(rates.Period, false)),
+			words.Format(t.ChartDesc, t.periodWord(rates.Period, false), rates.From, rates.To, t.periodWord(rates.Period, true)))
 		chartN++
 		rp.Series = append(rp.Series, rs)
 	}
 	if len(rates.Series) > 0 {
-		v.Summary = fmt.Sprintf(t.Filtered[pagetext.Plural(snippets.Locale(lang), total)], total, rates.From, rates.To)
+		v.Summary = words.Format(t.Filtered[pagetext.Plural(snippets.Locale(lang), total)], total, rates.From, rates.To)
 	}
 	if rates.Clipped {
-		v.Clipped = fmt.Sprintf(t.Clipped, feedback.MaxBuckets, t.periodWord(rates.Period, true), rates.From, rates.To)
+		v.Clipped = words.Format(t.Clipped, feedback.MaxBuckets, t.periodWord(rates.Period, true), rates.From, rates.To)
 	}
 	v.Usage = buildUsage(content, lang, rows, partnerName)
 	return v
@@ -332,7 +333,7 @@ func buildUsage(content *snippets.Loaded, lang string, rows []usage.Row, partner
 			return strings.Compare(a.Line, b.Line)
 		})
 		name := partnerName(id)
-		up := usagePartner{ID: id, Name: name, Rows: ls, Caption: fmt.Sprintf(t.UsageTitle, name)}
+		up := usagePartner{ID: id, Name: name, Rows: ls, Caption: words.Format(t.UsageTitle, name)}
 		up.Chart = drawUsage(fmt.Sprintf("sp-report-usage-%s", id), lang, ls, up.Caption, t.UsageDesc)
 		out = append(out, up)
 	}

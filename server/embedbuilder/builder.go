@@ -18,10 +18,11 @@ import (
 	"time"
 
 	"github.com/signpost/edge/server/asset"
-	"github.com/signpost/edge/server/ratelimit"
+	"github.com/signpost/edge/server/clientaddr"
 	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/widget"
+	"github.com/signpost/edge/words"
 	"github.com/tdewolff/minify/v2"
 	"github.com/tdewolff/minify/v2/css"
 	"github.com/tdewolff/minify/v2/js"
@@ -56,10 +57,10 @@ const (
 // Deps are what the builder needs.
 type Deps struct {
 	Log *slog.Logger
-	// Current is the content served and the widget bundle built from it (the pinned tag).
-	Current func() (*snippets.Loaded, *widget.Bundle)
+	// CurrentContent is the content served and the widget bundle built from it (the pinned tag).
+	CurrentContent func() (*snippets.Loaded, *widget.Bundle)
 	// TrustedProxies may say the scheme the client used (X-Forwarded-Proto).
-	TrustedProxies ratelimit.Proxies
+	TrustedProxies clientaddr.Proxies
 	// PublicOrigin is the edge's origin as visitors reach it (EDGE_PUBLIC_ORIGIN), which the
 	// code written names; "": the edge as the builder's request reached it (web.Origin).
 	PublicOrigin string
@@ -241,7 +242,7 @@ func renderPreview(ctx *fasthttp.RequestCtx, log *slog.Logger, r *embedRequest, 
 	if p := r.content.Partners[r.opts.Partner]; p != nil && p.Name != "" {
 		name = p.Name
 	}
-	d := previewData{PageLang: r.opts.Locale, Lang: string(r.lang), Heading: fmt.Sprintf(heading, name), Note: note,
+	d := previewData{PageLang: r.opts.Locale, Lang: string(r.lang), Heading: words.Format(heading, name), Note: note,
 		// Built by this file from validated values, every attribute escaped.
 		Top:     template.HTML(r.opts.placeholders(true, "")),
 		Content: template.HTML(r.opts.placeholders(false, "")),

@@ -1,7 +1,6 @@
 package embedbuilder
 
 import (
-	"fmt"
 	"math"
 	"net/url"
 	"slices"
@@ -12,6 +11,7 @@ import (
 	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/widget"
+	"github.com/signpost/edge/words"
 	"github.com/valyala/fasthttp"
 )
 
@@ -95,7 +95,7 @@ func (b *embedBuilder) request(ctx *fasthttp.RequestCtx) (*embedRequest, error) 
 	if b.PublicOrigin != "" {
 		origin = b.PublicOrigin
 	}
-	content, bundle := b.Current()
+	content, bundle := b.CurrentContent()
 	lang := web.Lang(ctx)
 	r := &embedRequest{lang: lang, text: embedTexts[lang], origin: origin, public: b.PublicOrigin != "", bundle: bundle, content: content, now: b.now()}
 	r.parse(ctx.QueryArgs())
@@ -122,7 +122,7 @@ func (r *embedRequest) parse(args *fasthttp.Args) {
 	case len(ids) > 0:
 		r.opts.Partner = ids[0]
 		if r.raw.Partner != "" {
-			r.msgs["partner"] = fieldMsg{"error", t.ErrorPrefix + fmt.Sprintf(t.MsgPartner, ids[0])}
+			r.msgs["partner"] = fieldMsg{"error", t.ErrorPrefix + words.Format(t.MsgPartner, ids[0])}
 		}
 	}
 	partner := c.Partners[r.opts.Partner]
@@ -163,9 +163,9 @@ func (r *embedRequest) parse(args *fasthttp.Args) {
 		r.opts.Region = code
 		switch e := c.RegionEntry(code); {
 		case e == "":
-			r.msgs["region"] = fieldMsg{"note", t.NotePrefix + fmt.Sprintf(t.MsgRegionNone, code)}
+			r.msgs["region"] = fieldMsg{"note", t.NotePrefix + words.Format(t.MsgRegionNone, code)}
 		case e != code:
-			r.msgs["region"] = fieldMsg{"note", t.NotePrefix + fmt.Sprintf(t.MsgRegionCountry, code, e)}
+			r.msgs["region"] = fieldMsg{"note", t.NotePrefix + words.Format(t.MsgRegionCountry, code, e)}
 		}
 	}
 
@@ -181,7 +181,7 @@ func (r *embedRequest) parse(args *fasthttp.Args) {
 			if r.lang == snippets.French {
 				s = strings.Replace(s, ".", ",", 1)
 			}
-			r.msgs["accent"] = fieldMsg{"warning", t.WarningPrefix + fmt.Sprintf(t.MsgContrast, s)}
+			r.msgs["accent"] = fieldMsg{"warning", t.WarningPrefix + words.Format(t.MsgContrast, s)}
 		} else {
 			r.opts.Accent = a
 		}
@@ -353,13 +353,13 @@ func (r *embedRequest) hints(p *snippets.Partner) map[string]string {
 		return h
 	}
 	if p.Region != "" {
-		h["region"] = t.HintRegion + fmt.Sprintf(t.DefaultRegion, p.Region)
+		h["region"] = t.HintRegion + words.Format(t.DefaultRegion, p.Region)
 	}
 	if p.Accent != "" {
-		h["accent"] = t.HintAccent + fmt.Sprintf(t.DefaultAccent, p.Accent)
+		h["accent"] = t.HintAccent + words.Format(t.DefaultAccent, p.Accent)
 	}
 	if p.ExitURL != "" {
-		h["exit"] = t.HintExit + fmt.Sprintf(t.DefaultExit, p.ExitURL)
+		h["exit"] = t.HintExit + words.Format(t.DefaultExit, p.ExitURL)
 	}
 	return h
 }

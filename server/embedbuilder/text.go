@@ -2,7 +2,7 @@ package embedbuilder
 
 import "github.com/signpost/edge/server/pagetext"
 
-// embedText is the builder's copy in one language. Messages with %s take a code or a value.
+// embedText is the builder's copy in one language. Messages with {0} take a code or a value.
 type embedText struct {
 	LangName, LangNav, Title, Heading, Intro                                 string
 	Options, Partner, Components                                             string
@@ -50,6 +50,6 @@ func (t *embedText) componentLabel(name string) string {
 	return t.CompBanner
 }
 
-// embedTexts is the builder's copy by language: the "builder" section of the pages' catalogue
-// (server/pagetext).
+// embedTexts is the builder's copy by language: the builder.* keys of the one catalogue
+// (words/en.json and fr.json, through server/pagetext).
 var embedTexts = pagetext.Texts[embedText]("builder")

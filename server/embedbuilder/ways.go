@@ -14,6 +14,7 @@ import (
 	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/widget"
+	"github.com/signpost/edge/words"
 	"github.com/valyala/fasthttp"
 )
 
@@ -117,9 +118,9 @@ func (r *embedRequest) ways(c *Code, p *snippets.Partner) {
 
 	c.Fragment = fragment
 	if r.public {
-		c.FragmentLinks = fmt.Sprintf(t.FragmentLinksPublic, r.origin)
+		c.FragmentLinks = words.Format(t.FragmentLinksPublic, r.origin)
 	} else {
-		c.FragmentLinks = fmt.Sprintf(t.FragmentLinksHost, r.origin)
+		c.FragmentLinks = words.Format(t.FragmentLinksHost, r.origin)
 	}
 	sni := ""
 	if strings.HasPrefix(r.origin, "https:") {
@@ -190,7 +191,7 @@ func (b *embedBuilder) handleIncludePreview(ctx *fasthttp.RequestCtx, r *embedRe
 	if p.Name != "" {
 		name = p.Name
 	}
-	d := previewData{PageLang: string(loc), Lang: string(r.lang), Heading: fmt.Sprintf(r.text.PreviewHeading, name),
+	d := previewData{PageLang: string(loc), Lang: string(r.lang), Heading: words.Format(r.text.PreviewHeading, name),
 		Note: r.text.IncludePreviewNote,
 		// The fragment as the edge serves it: rendered by server/nojs, every value escaped.
 		Top: template.HTML(frag)}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/signpost/edge/internal/fault"
 	"github.com/signpost/edge/internal/jsonstrict"
 	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/usage"
@@ -18,8 +19,8 @@ import (
 const maxBeaconBody = 1 << 10
 
 var (
-	errBeaconTooLarge = web.New(fasthttp.StatusRequestEntityTooLarge, "body_too_large", "", "body_too_large.beacon", maxBeaconBody)
-	errBeaconType     = web.New(fasthttp.StatusUnsupportedMediaType, "unsupported_media_type", "", "unsupported_media_type.beacon")
+	errBeaconTooLarge = web.New(fault.TooLarge, "body_too_large", "", "body_too_large.beacon", maxBeaconBody)
+	errBeaconType     = web.New(fault.Unsupported, "unsupported_media_type", "", "unsupported_media_type.beacon")
 )
 
 // beaconBody is all a beacon says: which partner's page, which region entry, what happened and
@@ -52,7 +53,7 @@ func (s *handlers) handleBeacon(ctx *fasthttp.RequestCtx) {
 
 // beaconError is the 400 of a beacon's field: code, and the message id and arguments (web.New).
 func beaconError(field, code, id string, args ...any) error {
-	return web.New(fasthttp.StatusBadRequest, code, field, id, args...)
+	return web.New(fault.Invalid, code, field, id, args...)
 }
 
 func (s *handlers) beacon(ctx *fasthttp.RequestCtx) error {
@@ -75,7 +76,7 @@ func (s *handlers) beacon(ctx *fasthttp.RequestCtx) error {
 	if k, dup := jsonstrict.DuplicateKey(body); dup {
 		return beaconError(k, "duplicate_field", "duplicate_field", strconv.Quote(k))
 	}
-	content := s.Content()
+	content := s.CurrentContent()
 	p := content.Partners[b.Partner]
 	if p == nil {
 		return beaconError("partner", "unknown_partner", "unknown_partner")

@@ -7,7 +7,6 @@ package intake
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"mime"
 	"strings"
@@ -15,7 +14,9 @@ import (
 
 	"github.com/fasthttp/router"
 	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/internal/fault"
 	"github.com/signpost/edge/server/auth"
+	"github.com/signpost/edge/server/clientaddr"
 	"github.com/signpost/edge/server/ratelimit"
 	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
@@ -25,14 +26,14 @@ import (
 
 // Errors of the feedback intake.
 var (
-	errFeedbackUnavailable = web.New(fasthttp.StatusServiceUnavailable, "feedback_unavailable", "", "feedback_unavailable")
-	errStoreUnavailable    = web.New(fasthttp.StatusServiceUnavailable, "store_unavailable", "", "store_unavailable.intake")
-	errUnsupportedType     = web.New(fasthttp.StatusUnsupportedMediaType, "unsupported_media_type", "", "unsupported_media_type.feedback")
-	errFeedbackTooLarge    = web.New(fasthttp.StatusRequestEntityTooLarge, "body_too_large", "", "body_too_large.feedback", feedback.MaxBody)
-	errOriginNotAllowed    = web.New(fasthttp.StatusForbidden, "origin_not_allowed", "", "origin_not_allowed")
-	errBeaconOrigin        = web.New(fasthttp.StatusForbidden, "origin_not_allowed", "", "origin_not_allowed.beacon")
-	errUnknownPartner      = &feedback.FieldError{Field: "partner", Code: "unknown_partner", Message: "no partner with this id"}
-	errOriginRequired      = web.New(fasthttp.StatusForbidden, "origin_required", "", "origin_required")
+	errFeedbackUnavailable = web.New(fault.Unavailable, "feedback_unavailable", "", "feedback_unavailable")
+	errStoreUnavailable    = web.New(fault.Unavailable, "store_unavailable", "", "store_unavailable.intake")
+	errUnsupportedType     = web.New(fault.Unsupported, "unsupported_media_type", "", "unsupported_media_type.feedback")
+	errFeedbackTooLarge    = web.New(fault.TooLarge, "body_too_large", "", "body_too_large.feedback", feedback.MaxBody)
+	errOriginNotAllowed    = web.New(fault.Forbidden, "origin_not_allowed", "", "origin_not_allowed")
+	errBeaconOrigin        = web.New(fault.Forbidden, "origin_not_allowed", "", "origin_not_allowed.beacon")
+	errUnknownPartner      = fault.E(fault.Invalid, "unknown_partner", "partner", "unknown_partner")
+	errOriginRequired      = web.New(fault.Forbidden, "origin_required", "", "origin_required")
 )
 
 // exposedHeaders are the response headers a partner page's script may read: the widget reads
@@ -55,18 +56,18 @@ type intake struct {
 type Deps struct {
 	Log *slog.Logger
 	Now func() time.Time
-	// Content is the content being served (partners, their origins, regions and lines).
-	Content func() *snippets.Loaded
+	// CurrentContent is the content being served (partners, their origins, regions and lines).
+	CurrentContent func() *snippets.Loaded
 	// Feedback stores submissions; nil answers 503.
 	Feedback      feedback.Store
 	CrisisPhrases *snippets.CrisisPhrases
-	Limits        *ratelimit.Limiter
-	// Proxies may name the client in X-Forwarded-For.
-	Proxies ratelimit.Proxies
-	// Hasher keys the client-address hash stored with each record and used as the limit key.
-	Hasher *feedback.IPHasher
-	IDs    *feedback.IDs
-	Usage  usage.Store
+	RateLimits    *ratelimit.Limiter
+	// TrustedProxies may name the client in X-Forwarded-For.
+	TrustedProxies clientaddr.Proxies
+	// IPHasher keys the client-address hash stored with each record and used as the limit key.
+	IPHasher *feedback.IPHasher
+	IDs      *feedback.IDs
+	Usage    usage.Store
 	// Auth lets a server post without Origin with an operator token (feedback:write).
 	Auth    *auth.Guard
 	Metrics *Metrics
@@ -108,7 +109,7 @@ func (s *handlers) feedback(ctx *fasthttp.RequestCtx, in *intake) (*feedbackResp
 	if s.Feedback == nil {
 		return nil, errFeedbackUnavailable
 	}
-	content := s.Content()
+	content := s.CurrentContent()
 	origin := string(ctx.Request.Header.Peek("Origin"))
 	if origin != "" && anyPartnerAllows(content, origin) {
 		// Errors before the partner is known can still be read by a partner's page.
@@ -141,10 +142,10 @@ func (s *handlers) feedback(ctx *fasthttp.RequestCtx, in *intake) (*feedbackResp
 	default:
 		// Server-to-server: only an operator token with feedback:write may post without a
 		// browser's Origin.
+		if !auth.Presented(ctx) {
+			return nil, errOriginRequired
+		}
 		if err := s.Auth.Check(ctx); err != nil {
-			if errors.Is(err, auth.ErrUnauthorized) {
-				return nil, errOriginRequired
-			}
 			return nil, err
 		}
 		if err := s.Auth.RequireScope(ctx, []string{auth.ScopeFeedbackWrite}); err != nil {
@@ -172,7 +173,7 @@ func Submit(ctx *fasthttp.RequestCtx, d Deps, sub *feedback.Submission, invalid 
 	if d.Feedback == nil {
 		return "", false, nil, errFeedbackUnavailable
 	}
-	partner := d.Content().Partners[sub.Partner]
+	partner := d.CurrentContent().Partners[sub.Partner]
 	if partner == nil {
 		if invalid != nil {
 			return "", false, nil, invalid
@@ -193,8 +194,8 @@ func (s *handlers) submit(ctx *fasthttp.RequestCtx, in *intake, partner *snippet
 	// address (the raw address is never a key, in memory or in Redis). Only a submission that
 	// would be stored counts against the partner's: bots and malformed posts from many
 	// addresses cannot use up a partner's budget and shut its real visitors out.
-	ip := s.Proxies.ClientIP(ctx)
-	if err := s.limit(in, ratelimit.ScopeIP, s.Hasher.HashText(ratelimit.Key(ip))); err != nil {
+	ip := s.TrustedProxies.ClientIP(ctx)
+	if err := s.limit(in, ratelimit.ScopeIP, s.IPHasher.HashText(ratelimit.Key(ip))); err != nil {
 		return nil, err
 	}
 	if invalid != nil {
@@ -221,7 +222,7 @@ func (s *handlers) submit(ctx *fasthttp.RequestCtx, in *intake, partner *snippet
 	rec := &feedback.Record{
 		ID: s.IDs.New(now), ReceivedAt: now, Partner: partner.ID, Page: sub.Page, Locale: sub.Locale,
 		Found: sub.Found, Helpful: sub.Helpful, Comment: sub.Comment, Crisis: crisis,
-		Followup: sub.Followup && sub.Email != "", IPHash: s.Hasher.Hash(ip),
+		Followup: sub.Followup && sub.Email != "", IPHash: s.IPHasher.Hash(ip),
 	}
 	if rec.Locale == "" {
 		rec.Locale = string(snippets.English)
@@ -321,7 +322,7 @@ func (s *handlers) handleFeedbackPreflight(ctx *fasthttp.RequestCtx) {
 		ctx.SetStatusCode(fasthttp.StatusNoContent)
 		return
 	}
-	if !anyPartnerAllows(s.Content(), origin) {
+	if !anyPartnerAllows(s.CurrentContent(), origin) {
 		web.Write(ctx, s.Log, errOriginNotAllowed)
 		return
 	}
@@ -337,7 +338,7 @@ func (s *handlers) handleFeedbackPreflight(ctx *fasthttp.RequestCtx) {
 func (s *handlers) limit(in *intake, scope ratelimit.Scope, key string) error {
 	// Not the request as context: deriving one from a fasthttp RequestCtx races with Shutdown
 	// (its Done channel is written there); the limiter bounds its own wait.
-	r := s.Limits.Allow(context.Background(), scope, key)
+	r := s.RateLimits.Allow(context.Background(), scope, key)
 	if r.Failed {
 		return nil
 	}
@@ -345,7 +346,7 @@ func (s *handlers) limit(in *intake, scope ratelimit.Scope, key string) error {
 		in.rate = &r
 	}
 	if r.Reached {
-		return web.New(fasthttp.StatusTooManyRequests, "rate_limited", "", "rate_limited", scope, r.RetryAfter(s.Now()))
+		return web.New(fault.TooMany, "rate_limited", "", "rate_limited", scope, r.RetryAfter(s.Now()))
 	}
 	return nil
 }

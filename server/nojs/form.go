@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/internal/fault"
 	"github.com/signpost/edge/server/intake"
 	"github.com/signpost/edge/server/ratelimit"
 	"github.com/signpost/edge/server/web"
@@ -26,11 +27,17 @@ func answer(name, legend, value, err string, f *snippets.FeedbackView) yesNo {
 	return yesNo{Name: name, Legend: legend, Value: value, Err: err, Yes: f.Yes, No: f.No}
 }
 
-// Refusals of the form, for the intake's metrics and the log (the visitor gets a page).
+// Refusals of the form, for the intake's metrics and the log; the visitor gets a page in their
+// language (web.Localize), with the page's words.
 var (
-	errFormOrigin = web.New(fasthttp.StatusForbidden, "origin_not_allowed", "", "origin_not_allowed.form")
-	errFormOpaque = web.New(fasthttp.StatusForbidden, "origin_required", "", "origin_required.form")
-	errFormSpent  = web.New(fasthttp.StatusConflict, "form_already_sent", "", "form_already_sent")
+	errFormOrigin   = web.New(fault.Forbidden, "origin_not_allowed", "", "origin_not_allowed.form")
+	errFormOpaque   = web.New(fault.Forbidden, "origin_required", "", "origin_required.form")
+	errFormSpent    = web.New(fault.Conflict, "form_already_sent", "", "form_already_sent")
+	errFormType     = web.New(fault.Unsupported, "unsupported_media_type", "", "unsupported_media_type.form")
+	errFormTooLarge = web.New(fault.TooLarge, "body_too_large", "", "body_too_large.feedback", feedback.MaxBody)
+	errFormBody     = web.New(fault.Invalid, "invalid_form", "", "invalid_form")
+	errFormPartner  = web.New(fault.NotFound, "unknown_partner", "partner", "unknown_partner")
+	errFormExpired  = web.New(fault.Invalid, "form_expired", "", "form_expired")
 )
 
 // handleForm answers POST /v1/feedback/form, the frame page's form sent without script
@@ -55,7 +62,7 @@ func (h *handlers) handleForm(ctx *fasthttp.RequestCtx) {
 }
 
 func (h *handlers) form(ctx *fasthttp.RequestCtx) error {
-	st := h.State()
+	st := h.CurrentState()
 	values, parseErr := url.ParseQuery(string(ctx.PostBody()))
 	loc, _, err := snippets.ParseLocale(values.Get("locale"))
 	if err != nil || loc == "" {
@@ -66,22 +73,22 @@ func (h *handlers) form(ctx *fasthttp.RequestCtx) error {
 	region, _, _ := snippets.ParseRegion(values.Get("region"))
 	key := st.Content.RegionEntry(region)
 	now := h.Now()
-	switch own, opaque := web.OwnOrigin(ctx, h.Intake.Proxies); {
+	switch own, opaque := web.OwnOrigin(ctx, h.Intake.TrustedProxies); {
 	case !formType(ctx.Request.Header.ContentType()):
-		return h.notice(ctx, fasthttp.StatusUnsupportedMediaType, loc, t.WrongType)
+		return h.notice(ctx, errFormType, loc, t.WrongType)
 	case len(ctx.PostBody()) > feedback.MaxBody:
-		return h.notice(ctx, fasthttp.StatusRequestEntityTooLarge, loc, t.TooLarge)
+		return h.notice(ctx, errFormTooLarge, loc, t.TooLarge)
 	case !own:
 		e, msg := errFormOrigin, t.ForeignOrigin
 		if opaque {
 			e, msg = errFormOpaque, t.HiddenOrigin
 		}
 		h.Intake.Metrics.Reject(e)
-		return h.refuse(ctx, e.Status, st.Content, p, loc, key, msg, now)
+		return h.refuse(ctx, e, st.Content, p, loc, key, msg, now)
 	case parseErr != nil:
-		return h.notice(ctx, fasthttp.StatusBadRequest, loc, t.Invalid)
+		return h.notice(ctx, errFormBody, loc, t.Invalid)
 	case p == nil:
-		return h.notice(ctx, fasthttp.StatusNotFound, loc, t.Unavailable)
+		return h.notice(ctx, errFormPartner, loc, t.Unavailable)
 	}
 	v := h.page(st.Content, p, loc, key, values.Get("components"), values.Get("page"), now)
 	v.Form, v.Page = true, values.Get("page")
@@ -90,23 +97,25 @@ func (h *handlers) form(ctx *fasthttp.RequestCtx) error {
 
 	elapsed := -1.0 // no genuine token: a bot's, answered as accepted and not stored
 	var claim intake.Claim
-	if tok, ok := parseToken(h.Intake.Hasher, p.ID, values.Get("t"), now); ok {
+	if tok, ok := parseToken(h.Intake.IPHasher, p.ID, values.Get("t"), now); ok {
 		if tok.age(now) > TokenTTL {
-			v.Errors = []formError{{Target: "signpost-found", Message: t.Expired}}
-			return h.writePage(ctx, fasthttp.StatusBadRequest, v)
+			a := web.Localize(ctx, h.Log, errFormExpired, loc, only(t.Expired))
+			v.Errors = []formError{{Target: "signpost-found", Message: a.Text}}
+			return h.writePage(ctx, a.Status, v)
 		}
 		elapsed = float64(tok.age(now).Milliseconds())
 		claim = func() (func(), error) {
-			if !h.Spent.Spend(context.Background(), tok.id, now, tok.expires()) {
+			if !h.FormTokens.Spend(context.Background(), tok.id, now, tok.expires()) {
 				return nil, errFormSpent
 			}
-			return func() { h.Spent.Release(context.Background(), tok.id) }, nil
+			return func() { h.FormTokens.Release(context.Background(), tok.id) }, nil
 		}
 	}
 	sub, invalid := feedback.DecodeForm(values, elapsed)
 	if sub == nil {
-		v.Errors = []formError{{Message: t.Invalid}}
-		return h.writePage(ctx, fasthttp.StatusBadRequest, v)
+		a := web.Localize(ctx, h.Log, invalid, loc, only(t.Invalid))
+		v.Errors = []formError{{Message: a.Text}}
+		return h.writePage(ctx, a.Status, v)
 	}
 	_, crisis, rate, err := intake.Submit(ctx, h.Intake, sub, invalid, true, claim)
 	if rate != nil {
@@ -117,80 +126,70 @@ func (h *handlers) form(ctx *fasthttp.RequestCtx) error {
 		// holds was taken the first time. The page says so, keeps what was entered, and holds a
 		// new token to send something more with; a comment that reads like a crisis still
 		// brings the crisis lines first.
-		v.Errors = []formError{{Message: t.AlreadySent}}
+		a := web.Localize(ctx, h.Log, err, loc, only(t.AlreadySent))
+		v.Errors = []formError{{Message: a.Text}}
 		v.Crisis = sub.Comment != "" && h.Intake.CrisisPhrases.Match(sub.Comment)
 		v.ShowBanner = !v.Crisis
-		return h.writePage(ctx, errFormSpent.Status, v)
+		return h.writePage(ctx, a.Status, v)
 	}
 	if err != nil {
-		status, msg, field := h.problem(err, v, rate, now)
-		v.Errors = []formError{{Message: msg}}
-		if field != "" {
-			v.FieldErr[field] = msg
-			v.Errors[0].Target = "signpost-" + field
+		a := web.Localize(ctx, h.Log, err, loc, formWords(v, rate, now))
+		v.Errors = []formError{{Message: a.Text}}
+		if a.Field != "" {
+			v.FieldErr[a.Field] = a.Text
+			v.Errors[0].Target = "signpost-" + a.Field
 		}
-		return h.writePage(ctx, status, v)
+		return h.writePage(ctx, a.Status, v)
 	}
 	v.Form, v.Thanks, v.Crisis, v.ShowBanner = false, true, crisis, !crisis
 	return h.writePage(ctx, fasthttp.StatusOK, v)
 }
 
-// problem is what the answer page says of an intake error: its status, the message in the
-// visitor's language, and the field it is beside ("" for the whole form).
-func (h *handlers) problem(err error, v *pageView, rate *ratelimit.Result, now time.Time) (int, string, string) {
+// formWords are the form page's words for the intake's refusals, in the visitor's language:
+// those of a field to correct (shown beside it) and the rate limit, from the content's feedback
+// texts as the widget shows them, or the page's; any other refusal says the form could not be
+// read, and the edge's own failure that it could not be sent.
+func formWords(v *pageView, rate *ratelimit.Result, now time.Time) *web.Words {
 	f, t := v.Feedback, v.Text
-	var fe *feedback.FieldError
-	if errors.As(err, &fe) {
-		switch fe.Code {
-		case "no_answer":
-			return fasthttp.StatusBadRequest, f.AnswerRequired, "found"
-		case "email_without_followup":
-			return fasthttp.StatusBadRequest, t.EmailWithoutFollowup, "email"
-		case "invalid_email", "email_too_long":
-			return fasthttp.StatusBadRequest, f.EmailInvalid, "email"
-		case "comment_too_long":
-			return fasthttp.StatusBadRequest, t.CommentTooLong, "comment"
-		}
-		return fasthttp.StatusBadRequest, t.Invalid, ""
+	secs := int64(60)
+	if rate != nil {
+		secs = max(1, rate.RetryAfter(now))
 	}
-	e := web.Classify(err)
-	if e != nil && e.Status == fasthttp.StatusTooManyRequests {
-		secs := int64(60)
-		if rate != nil {
-			secs = max(1, rate.RetryAfter(now))
-		}
-		return e.Status, fill(f.RateLimited, "seconds", strconv.FormatInt(secs, 10)), ""
-	}
-	if e == nil {
-		h.Log.Error("feedback form", "err", err)
-		return fasthttp.StatusInternalServerError, f.SendFailed, ""
-	}
-	if e.Status >= 500 {
-		return e.Status, f.SendFailed, ""
-	}
-	return e.Status, t.Invalid, ""
+	return &web.Words{ByID: map[string]string{
+		"no_answer":              f.AnswerRequired,
+		"email_without_followup": t.EmailWithoutFollowup,
+		"invalid_email":          f.EmailInvalid,
+		"email_too_long":         f.EmailInvalid,
+		"comment_too_long":       t.CommentTooLong,
+		"rate_limited":           fill(f.RateLimited, "seconds", strconv.FormatInt(secs, 10)),
+	}, Refused: t.Invalid, Failed: f.SendFailed}
 }
 
-// notice answers with a page holding one message: a form that cannot be taken at all.
-func (h *handlers) notice(ctx *fasthttp.RequestCtx, status int, loc snippets.Locale, msg string) error {
+// only is the words of a page that says msg whatever the refusal.
+func only(msg string) *web.Words { return &web.Words{Refused: msg, Failed: msg} }
+
+// notice answers err with a page holding one message: a form that cannot be taken at all.
+func (h *handlers) notice(ctx *fasthttp.RequestCtx, err error, loc snippets.Locale, msg string) error {
 	t := textFor(loc)
-	return h.writePage(ctx, status, &pageView{Lang: string(loc), Title: t.Title, Text: t,
-		Errors: []formError{{Message: msg}}, FieldErr: map[string]string{}})
+	a := web.Localize(ctx, h.Log, err, loc, only(msg))
+	return h.writePage(ctx, a.Status, &pageView{Lang: string(loc), Title: t.Title, Text: t,
+		Errors: []formError{{Message: a.Text}}, FieldErr: map[string]string{}})
 }
 
-// refuse answers a form that will not be taken from where it was sent: one message, then the
-// banner of the region the form named (with the partner's notice when the partner is known), so
-// that a visitor who wrote for help still sees where to get it. No form: sent from there, it
-// would be refused again.
-func (h *handlers) refuse(ctx *fasthttp.RequestCtx, status int, c *snippets.Loaded, p *snippets.Partner, loc snippets.Locale, key, msg string, now time.Time) error {
+// refuse answers a form that will not be taken from where it was sent (err): one message, then
+// the banner of the region the form named (with the partner's notice when the partner is
+// known), so that a visitor who wrote for help still sees where to get it. No form: sent from
+// there, it would be refused again.
+func (h *handlers) refuse(ctx *fasthttp.RequestCtx, err error, c *snippets.Loaded, p *snippets.Partner, loc snippets.Locale, key, msg string, now time.Time) error {
 	t := textFor(loc)
 	var n *snippets.NoticeView
 	if p != nil {
 		n, _ = c.NoticeView(p.ID, key, loc, now)
 	}
-	return h.writePage(ctx, status, &pageView{Lang: string(loc), Title: t.Title, Text: t,
+	a := web.Localize(ctx, h.Log, err, loc, only(msg))
+	return h.writePage(ctx, a.Status, &pageView{Lang: string(loc), Title: t.Title, Text: t,
 		Banner: newBanner(c.BannerFor(key, loc, now, nil), n, loc, true, nil), ShowBanner: true,
-		Errors: []formError{{Message: msg}}, FieldErr: map[string]string{}})
+		Errors: []formError{{Message: a.Text}}, FieldErr: map[string]string{}})
 }
 
 // formType accepts application/x-www-form-urlencoded, in UTF-8 when a charset is named.

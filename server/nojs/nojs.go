@@ -57,18 +57,18 @@ const fragmentCSP = "default-src 'none'; style-src 'self'; frame-ancestors 'none
 type Deps struct {
 	Log *slog.Logger
 	Now func() time.Time
-	// State is what the edge serves now: content and its caches.
-	State func() *serving.State
+	// CurrentState is what the edge serves now: content and its caches.
+	CurrentState func() *serving.State
 	// PublicOrigin is the edge's origin as visitors reach it (EDGE_PUBLIC_ORIGIN), which the
 	// fragment's links name whatever Host its fetch sent; "": the request's own (web.Origin).
 	PublicOrigin string
-	// Intake takes the form's submissions as POST /v1/feedback takes the widget's; its Hasher
-	// signs the form's token and its Proxies may tell the scheme (web.Origin) and host
+	// Intake takes the form's submissions as POST /v1/feedback takes the widget's; its IPHasher
+	// signs the form's token and its TrustedProxies may tell the scheme (web.Origin) and host
 	// (web.OwnOrigin).
 	Intake intake.Deps
-	// Spent remembers the form tokens already taken (spent.Redis in Redis mode, shared by every
-	// edge). Default: this edge's memory (spent.Memory).
-	Spent spent.Store
+	// FormTokens remembers the form tokens already taken (spent.Redis in Redis mode, shared by
+	// every edge). Default: this edge's memory (spent.Memory).
+	FormTokens spent.Store
 }
 
 type handlers struct {
@@ -96,8 +96,8 @@ func Routes(r *router.Router, get func(string, fasthttp.RequestHandler), d Deps)
 		return err
 	}
 	h := &handlers{Deps: d, tpl: shared.tpl, css: shared.css}
-	if h.Spent == nil {
-		h.Spent = spent.NewMemory(0, d.Log)
+	if h.FormTokens == nil {
+		h.FormTokens = spent.NewMemory(0, d.Log)
 	}
 	get("/v1/banner.css", h.handleCSS)
 	get("/v1/banner/{partner}.html", h.handleFragment)
@@ -120,12 +120,12 @@ func (h *handlers) handleFragment(ctx *fasthttp.RequestCtx) {
 	origin, perRequest := h.PublicOrigin, h.PublicOrigin == ""
 	if perRequest {
 		var ok bool
-		if origin, ok = web.Origin(ctx, h.Intake.Proxies); !ok {
+		if origin, ok = web.Origin(ctx, h.Intake.TrustedProxies); !ok {
 			web.Write(ctx, h.Log, web.ErrBadHost)
 			return
 		}
 	}
-	st := h.State()
+	st := h.CurrentState()
 	err := st.Page(ctx, h.Now(), "banner.html", origin, perRequest, contentHTML, CacheFragment,
 		func(p *snippets.Partner, loc snippets.Locale, key, origin string, now time.Time) ([]byte, time.Time, error) {
 			return Fragment(st.Content, p, loc, key, origin, now)
@@ -136,7 +136,7 @@ func (h *handlers) handleFragment(ctx *fasthttp.RequestCtx) {
 		return
 	}
 	if perRequest {
-		serving.AddVary(&ctx.Response.Header, web.OriginVary(ctx, h.Intake.Proxies))
+		serving.AddVary(&ctx.Response.Header, web.OriginVary(ctx, h.Intake.TrustedProxies))
 	}
 	ctx.Response.Header.Set("Content-Security-Policy", fragmentCSP)
 }
@@ -210,7 +210,7 @@ func (h *handlers) handleFrame(ctx *fasthttp.RequestCtx) {
 }
 
 func (h *handlers) frame(ctx *fasthttp.RequestCtx) error {
-	st := h.State()
+	st := h.CurrentState()
 	p, loc, key, vary, err := st.PartnerSelect(ctx, true)
 	if err != nil {
 		return err
@@ -252,7 +252,7 @@ func (h *handlers) page(c *snippets.Loaded, p *snippets.Partner, loc snippets.Lo
 		return "/v1/frame/" + url.PathEscape(p.ID) + "?" + url.Values{"region": {code}, "locale": {string(loc)}, "components": {comps}, "page": {page}}.Encode()
 	}
 	v := &pageView{Lang: string(loc), Title: t.Title, Text: t, Banner: newBanner(c.BannerFor(key, loc, now, nil), n, loc, true, place),
-		Feedback: c.FeedbackView(loc), Partner: p.ID, Region: key, Components: comps, Token: sign(h.Intake.Hasher, p.ID, now),
+		Feedback: c.FeedbackView(loc), Partner: p.ID, Region: key, Components: comps, Token: sign(h.Intake.IPHasher, p.ID, now),
 		FieldErr: map[string]string{}}
 	if strings.Contains(","+comps+",", ",exit,") {
 		v.Exit = safeURL(p.ExitURL)

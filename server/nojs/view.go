@@ -104,7 +104,7 @@ func lineLinks(l *snippets.LineView, t *text, id string, button, top bool) []lin
 	if l.SMS != "" {
 		s := t.Text + " " + l.Text
 		if l.Keyword != "" {
-			s = fill(fill(t.TextKw, "k", l.Keyword), "n", l.Text)
+			s = fill(fill(t.TextKw, "0", l.Keyword), "1", l.Text)
 		}
 		out = append(out, numberLink("sms:"+notDial.ReplaceAllString(l.SMS, ""), cls, s, l.Text, id+"-sms", top))
 	}
@@ -164,7 +164,7 @@ func newBanner(b *snippets.BannerView, n *snippets.NoticeView, loc snippets.Loca
 	case k == 0:
 		v.More = t.MoreNone
 	case k > 0:
-		v.More = fill(t.More[pagetext.Plural(loc, k)], "n", strconv.Itoa(k))
+		v.More = fill(t.More[pagetext.Plural(loc, k)], "0", strconv.Itoa(k))
 	}
 	v.Cols = len(v.Acts)
 	if v.Note != "" {

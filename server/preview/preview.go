@@ -18,6 +18,7 @@ import (
 
 	"github.com/fasthttp/router"
 	"github.com/signpost/edge/contentstore"
+	"github.com/signpost/edge/internal/fault"
 	"github.com/signpost/edge/server/embedbuilder"
 	"github.com/signpost/edge/server/intake"
 	"github.com/signpost/edge/server/pagetext"
@@ -55,10 +56,11 @@ func (s *Store) Routes(r *router.Router, get func(string, fasthttp.RequestHandle
 type Deps struct {
 	Log *slog.Logger
 	Now func() time.Time
-	// Store shares drafts between edges when it keeps them (contentstore.Drafts: Redis).
-	Store contentstore.Store
-	// Serving are the rules drafts render with, those of the published content.
-	Serving serving.Options
+	// Drafts shares drafts between edges (the Redis content store); nil keeps them in this
+	// edge's memory.
+	Drafts contentstore.Drafts
+	// ServingOptions are the rules drafts render with, those of the published content.
+	ServingOptions serving.Options
 }
 
 // Store holds the draft previews of one edge, at most Max of them, each for TTL after it was
@@ -94,10 +96,10 @@ func (s *Store) Add(now time.Time, owner string, src []byte, draft *snippets.Loa
 		return "", err
 	}
 	id := hex.EncodeToString(b[:])
-	if d, ok := s.Store.(contentstore.Drafts); ok {
+	if s.Drafts != nil {
 		// An edge that cannot share the draft still serves it itself: the operator's preview
 		// works unless the console and the frame reach different edges.
-		if err := d.SaveDraft(context.Background(), id, src, TTL); err != nil {
+		if err := s.Drafts.SaveDraft(context.Background(), id, src, TTL); err != nil {
 			s.Log.Warn("draft preview kept on this edge only", "err", err)
 		}
 	}
@@ -111,8 +113,8 @@ func (s *Store) Add(now time.Time, owner string, src []byte, draft *snippets.Loa
 func (s *Store) draftPreview(id string, created time.Time, draft *snippets.Loaded) *draftPreview {
 	draft.Version = "draft"
 	// The widget builder holds what it needs, not s.
-	tz := s.Serving.TimeZones
-	st := serving.Draft(draft, s.Serving)
+	tz := s.ServingOptions.TimeZones
+	st := serving.Draft(draft, s.ServingOptions)
 	return &draftPreview{id: id, created: created, st: st, widget: sync.OnceValues(func() (*previewWidget, error) {
 		data, err := draft.WidgetData(tz)
 		if err != nil {
@@ -129,11 +131,10 @@ func (s *Store) draftPreview(id string, created time.Time, draft *snippets.Loade
 // sharedPreview loads preview id that another edge made, from the shared store, and keeps it
 // here for the rest of its time; nil when there is none (or no shared store).
 func (s *Store) sharedPreview(now time.Time, id string) *draftPreview {
-	d, ok := s.Store.(contentstore.Drafts)
-	if !ok || !contentstore.ValidDraftID(id) {
+	if s.Drafts == nil || !contentstore.ValidDraftID(id) {
 		return nil
 	}
-	src, left, err := d.LoadDraft(context.Background(), id)
+	src, left, err := s.Drafts.LoadDraft(context.Background(), id)
 	if err != nil {
 		if !errors.Is(err, contentstore.ErrNotFound) {
 			s.Log.Warn("shared draft preview unreadable", "err", err)
@@ -212,7 +213,7 @@ func (s *Store) expire(now time.Time) {
 	s.order = slices.Delete(s.order, 0, n)
 }
 
-var errNoPreview = web.New(fasthttp.StatusNotFound, "not_found", "", "not_found.preview")
+var errNoPreview = web.New(fault.NotFound, "not_found", "", "not_found.preview")
 
 // preview finds the request's preview, or fails with 404.
 func (s *Store) preview(ctx *fasthttp.RequestCtx) (*draftPreview, error) {
@@ -287,7 +288,7 @@ func (s *Store) handlePreviewFeedback(ctx *fasthttp.RequestCtx) {
 		if err != nil {
 			return err
 		}
-		return intake.Preview(ctx, d.st.Content, s.Serving.Phrases)
+		return intake.Preview(ctx, d.st.Content, s.ServingOptions.CrisisPhrases)
 	}()
 	if err != nil {
 		web.Write(ctx, s.Log, err)

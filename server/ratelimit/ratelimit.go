@@ -1,8 +1,8 @@
 // Package ratelimit wires ulule/limiter for the feedback intake: a per-client-IP rate and a
 // per-partner rate, counted in memory (embedded mode) or in Redis shared by every edge (Redis
-// mode, falling back to memory while Redis is away), with a client address that trusts
-// X-Forwarded-For only from configured proxies. A failing store never blocks or panics: the
-// request is let through, a warning logged and a counter raised.
+// mode, falling back to memory while Redis is away), keyed by a client's address (Key). Who the
+// client is behind trusted proxies is package clientaddr's. A failing store never blocks or
+// panics: the request is let through, a warning logged and a counter raised.
 package ratelimit
 
 import (
@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -330,4 +331,14 @@ func (f *failover) Reset(ctx context.Context, key string, rate limiter.Rate) (li
 
 func (f *failover) Increment(ctx context.Context, key string, count int64, rate limiter.Rate) (limiter.Context, error) {
 	return f.do(func(s limiter.Store) (limiter.Context, error) { return s.Increment(ctx, key, count, rate) })
+}
+
+// Key is the rate-limit key of a client address: IPv4 as is, IPv6 by its /64, since one
+// subscriber is usually handed a whole /64.
+func Key(a netip.Addr) string {
+	if a.Is6() {
+		p, _ := a.Prefix(64)
+		return p.String()
+	}
+	return a.String()
 }

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/signpost/edge/internal/fault"
 	"github.com/signpost/edge/server/asset"
 	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
@@ -36,13 +37,13 @@ const (
 type Options struct {
 	// TimeZones places a visitor by the browser's time zone (?tz=).
 	TimeZones snippets.TimeZones
-	// Phrases are the crisis phrases the feedback snippet carries.
-	Phrases *snippets.CrisisPhrases
+	// CrisisPhrases are the crisis phrases the feedback snippet carries.
+	CrisisPhrases *snippets.CrisisPhrases
 	// Locator reads a CDN's location header (EDGE_LOCATION_HEADER), and only from a request
-	// whose TCP peer is Trusted (EDGE_TRUSTED_PROXIES): any client can send the header itself.
-	// Either nil reads none.
-	Locator *Locator
-	Trusted func(*fasthttp.RequestCtx) bool
+	// whose TCP peer is a TrustedPeer (EDGE_TRUSTED_PROXIES): any client can send the header
+	// itself. Either nil reads none.
+	Locator     *Locator
+	TrustedPeer func(*fasthttp.RequestCtx) bool
 }
 
 // State is everything served for one content version; it is replaced whole, never mutated,
@@ -197,7 +198,7 @@ func (st *State) Snippet(ctx *fasthttp.RequestCtx, now time.Time, remember bool)
 	if name, ok := ctx.UserValue("part").(string); ok {
 		part = snippets.Part(name)
 		if !slices.Contains(snippets.Parts, part) {
-			return web.New(fasthttp.StatusNotFound, "not_found", "", "not_found.snippet")
+			return web.New(fault.NotFound, "not_found", "", "not_found.snippet")
 		}
 	}
 	loc, region, vary, err := st.Select(ctx, p, Sources{TZ: true, Location: true})
@@ -216,7 +217,7 @@ func (st *State) Snippet(ctx *fasthttp.RequestCtx, now time.Time, remember bool)
 		}
 	}
 	e, err := st.snippets.get(key, now, func() (*snippetEntry, error) {
-		body, until, err := st.Content.Render(p, loc, key.region, part, now, clock, st.opts.Phrases)
+		body, until, err := st.Content.Render(p, loc, key.region, part, now, clock, st.opts.CrisisPhrases)
 		if err != nil {
 			return nil, err
 		}
@@ -269,11 +270,11 @@ func (st *State) Select(ctx *fasthttp.RequestCtx, p *snippets.Partner, from Sour
 		zone := ""
 		if from.TZ {
 			if zone = web.View(args.Peek("tz")); zone != "" && !snippets.ValidZone(zone) {
-				return "", "", "", &snippets.ParamError{Field: "tz", Message: "not an IANA time zone name, like America/Toronto"}
+				return "", "", "", snippets.ParamErr("tz", "invalid_parameter.tz")
 			}
 		}
 		located := ""
-		if from.Location && st.Locates(ctx) && st.opts.Trusted(ctx) {
+		if from.Location && st.Locates(ctx) && st.opts.TrustedPeer(ctx) {
 			vary = st.opts.Locator.Vary()
 			located = st.opts.Locator.Locate(&ctx.Request.Header)
 		}
@@ -295,7 +296,7 @@ func (st *State) Select(ctx *fasthttp.RequestCtx, p *snippets.Partner, from Sour
 // configured, with proxies to trust, and the request names no region. Such an answer is not
 // remembered by its URI, whoever sent it: the next request for the URI may come through the CDN.
 func (st *State) Locates(ctx *fasthttp.RequestCtx) bool {
-	return st.opts.Locator != nil && st.opts.Trusted != nil && len(ctx.QueryArgs().Peek("region")) == 0
+	return st.opts.Locator != nil && st.opts.TrustedPeer != nil && len(ctx.QueryArgs().Peek("region")) == 0
 }
 
 // AddVary adds names (a Vary list; "" adds nothing) to the response's Vary header, after what it
@@ -330,7 +331,7 @@ func (st *State) PartnerSelect(ctx *fasthttp.RequestCtx, located bool) (p *snipp
 	return p, loc, key, vary, err
 }
 
-var errUnknownPartner = web.New(fasthttp.StatusNotFound, "unknown_partner", "partner", "unknown_partner")
+var errUnknownPartner = web.New(fault.NotFound, "unknown_partner", "partner", "unknown_partner")
 
 // Render draws one of a partner's server-rendered documents (the banner fragment), its absolute
 // links to the edge naming origin.

@@ -8,19 +8,22 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"net"
 	"strconv"
 	"strings"
 
 	"github.com/signpost/edge/contentstore"
-	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/internal/fault"
 	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
 )
 
-// Error is an error with the HTTP status and machine-readable code it answers with. Handlers
-// return it; Write is the one place that turns any error into a status and a JSON body.
+// Error is an error as the edge answers it: its kind (which picks the status, statusOf) and
+// machine-readable code, its message. Handlers return it (New) or a domain error (fault.E);
+// Classify turns either into one, Write answers it as JSON and Localize on a page.
 type Error struct {
+	Kind fault.Kind
+	// Status is the kind's status (statusOf), filled in by New.
 	Status  int
 	Code    string
 	Message string
@@ -53,14 +56,30 @@ type ErrorBody struct {
 
 // Errors shared by several handlers.
 var (
-	ErrNotFound = New(fasthttp.StatusNotFound, "not_found", "", "not_found")
-	ErrMethod   = New(fasthttp.StatusMethodNotAllowed, "method_not_allowed", "", "method_not_allowed")
+	ErrNotFound = New(fault.NotFound, "not_found", "", "not_found")
+	ErrMethod   = New(fault.NotAllowed, "method_not_allowed", "", "method_not_allowed")
 )
 
 // BadParam is the 400 invalid_parameter of a query parameter that is not what its route
 // takes: message id and arguments as for New.
 func BadParam(field, id string, args ...any) error {
-	return New(fasthttp.StatusBadRequest, "invalid_parameter", field, id, args...)
+	return New(fault.Invalid, "invalid_parameter", field, id, args...)
+}
+
+// ReadError is the answer to a request fasthttp could not read (its ErrorHandler's error): a
+// body over maxBody, headers too large, a timeout, else a bad request.
+func ReadError(err error, maxBody int) *Error {
+	var small *fasthttp.ErrSmallBuffer
+	var netErr net.Error
+	switch {
+	case errors.Is(err, fasthttp.ErrBodyTooLarge):
+		return New(fault.TooLarge, "body_too_large", "", "body_too_large", maxBody)
+	case errors.As(err, &small):
+		return New(fault.HeadersTooLarge, "headers_too_large", "", "headers_too_large")
+	case errors.As(err, &netErr) && netErr.Timeout():
+		return New(fault.Timeout, "timeout", "", "timeout")
+	}
+	return New(fault.Invalid, "bad_request", "", "bad_request")
 }
 
 // detail is what err says after the sentinel it wraps ("no such content version: 7" -> ": 7").
@@ -68,59 +87,67 @@ func detail(err, sentinel error) string {
 	return strings.TrimPrefix(err.Error(), sentinel.Error())
 }
 
-// Classify is the status and code of any error: an *Error as it is, the domain packages' errors
-// by their kind, anything else internal (nil then).
+// Classify is the answer to any error: an *Error as it is, a domain error (fault.Error, and the
+// field and parameter errors of feedback and snippets, which are ones) by its kind, the content
+// store's and the content model's errors by what they are, anything else internal (nil then).
 func Classify(err error) *Error {
 	var e *Error
-	var pe *snippets.ParamError
-	var fe *feedback.FieldError
 	var ie *snippets.InvalidError
 	var ns *snippets.NoSuchError
 	var al *snippets.AliasedError
-	var fe2 *fault.Error
 	switch {
 	case errors.As(err, &e):
 		return e
-	case errors.As(err, &fe2) && fe2.Kind != fault.Other:
-		return fromFault(fe2)
+	case fault.KindOf(err) != fault.Other:
+		return fromFault(fault.As(err))
 	case errors.As(err, &ie):
 		field := ""
 		if len(ie.Problems) > 0 {
 			field = ie.Problems[0].Path
 		}
-		e = New(fasthttp.StatusUnprocessableEntity, "invalid_content", field, "invalid_content", len(ie.Problems))
+		e = New(fault.Unprocessable, "invalid_content", field, "invalid_content", len(ie.Problems))
 		e.Errors = ie.Problems
 		return e
 	case errors.Is(err, contentstore.ErrConflict):
-		return New(fasthttp.StatusPreconditionFailed, "version_conflict", "", "version_conflict.store", detail(err, contentstore.ErrConflict))
+		return New(fault.Stale, "version_conflict", "", "version_conflict.store", detail(err, contentstore.ErrConflict))
 	case errors.As(err, &al):
-		return New(fasthttp.StatusConflict, "edit_unsupported", "", "edit_unsupported", al.At)
+		return New(fault.Conflict, "edit_unsupported", "", "edit_unsupported", al.At)
 	case errors.As(err, &ns):
-		return New(fasthttp.StatusNotFound, "not_found", "", "not_found."+ns.Kind, strconv.Quote(ns.ID))
+		return New(fault.NotFound, "not_found", "", "not_found."+ns.Kind, strconv.Quote(ns.ID))
 	case errors.Is(err, contentstore.ErrNotFound):
-		return New(fasthttp.StatusNotFound, "not_found", "", "not_found.version", detail(err, contentstore.ErrNotFound))
+		return New(fault.NotFound, "not_found", "", "not_found.version", detail(err, contentstore.ErrNotFound))
 	case errors.Is(err, contentstore.ErrUnavailable):
-		return New(fasthttp.StatusServiceUnavailable, "store_unavailable", "", "store_unavailable")
-	case errors.As(err, &pe):
-		return &Error{Status: fasthttp.StatusBadRequest, Code: "invalid_parameter", Message: pe.Message, Field: pe.Field}
-	case errors.As(err, &fe):
-		return &Error{Status: fasthttp.StatusBadRequest, Code: fe.Code, Message: fe.Message, Field: fe.Field}
+		return New(fault.Unavailable, "store_unavailable", "", "store_unavailable")
 	}
 	return nil
 }
 
-// statusOf is the one place a domain error's kind becomes an HTTP status.
+// statusOf is the one place an error becomes an HTTP status: by its kind.
 var statusOf = map[fault.Kind]int{
-	fault.Invalid:      fasthttp.StatusBadRequest,
-	fault.NotFound:     fasthttp.StatusNotFound,
-	fault.Conflict:     fasthttp.StatusConflict,
-	fault.Stale:        fasthttp.StatusPreconditionFailed,
-	fault.Forbidden:    fasthttp.StatusForbidden,
-	fault.Unauthorized: fasthttp.StatusUnauthorized,
-	fault.Unavailable:  fasthttp.StatusServiceUnavailable,
-	fault.TooLarge:     fasthttp.StatusRequestEntityTooLarge,
-	fault.TooMany:      fasthttp.StatusTooManyRequests,
-	fault.Internal:     fasthttp.StatusInternalServerError,
+	fault.Invalid:         fasthttp.StatusBadRequest,
+	fault.Unauthorized:    fasthttp.StatusUnauthorized,
+	fault.Forbidden:       fasthttp.StatusForbidden,
+	fault.NotFound:        fasthttp.StatusNotFound,
+	fault.NotAllowed:      fasthttp.StatusMethodNotAllowed,
+	fault.Timeout:         fasthttp.StatusRequestTimeout,
+	fault.Conflict:        fasthttp.StatusConflict,
+	fault.Stale:           fasthttp.StatusPreconditionFailed,
+	fault.TooLarge:        fasthttp.StatusRequestEntityTooLarge,
+	fault.Unsupported:     fasthttp.StatusUnsupportedMediaType,
+	fault.Unprocessable:   fasthttp.StatusUnprocessableEntity,
+	fault.Unconditional:   fasthttp.StatusPreconditionRequired,
+	fault.TooMany:         fasthttp.StatusTooManyRequests,
+	fault.HeadersTooLarge: fasthttp.StatusRequestHeaderFieldsTooLarge,
+	fault.Internal:        fasthttp.StatusInternalServerError,
+	fault.Unavailable:     fasthttp.StatusServiceUnavailable,
+}
+
+// Status is the status of kind k: internal (500) for Other.
+func Status(k fault.Kind) int {
+	if s, ok := statusOf[k]; ok {
+		return s
+	}
+	return fasthttp.StatusInternalServerError
 }
 
 // fromFault is the answer to a domain error: its kind's status, its code and field, and its
@@ -131,17 +158,23 @@ func fromFault(f *fault.Error) *Error {
 	for i, a := range f.Args {
 		args[i] = a
 	}
-	return New(statusOf[f.Kind], f.Code, f.Field, id, args...)
+	return New(f.Kind, f.Code, f.Field, id, args...)
+}
+
+// answer is err's answer, an error of no known kind logged in full and answered as an internal
+// error that reveals nothing.
+func answer(ctx *fasthttp.RequestCtx, log *slog.Logger, err error) *Error {
+	if e := Classify(err); e != nil {
+		return e
+	}
+	log.Error("internal error", "method", string(ctx.Method()), "path", string(ctx.Path()), "err", err)
+	return New(fault.Internal, "internal", "", "internal")
 }
 
 // Write answers with err's status and JSON body. Errors of no known kind are internal: logged
 // in full, answered as a 500 that reveals nothing.
 func Write(ctx *fasthttp.RequestCtx, log *slog.Logger, err error) {
-	e := Classify(err)
-	if e == nil {
-		log.Error("internal error", "method", string(ctx.Method()), "path", string(ctx.Path()), "err", err)
-		e = New(fasthttp.StatusInternalServerError, "internal", "", "internal")
-	}
+	e := answer(ctx, log, err)
 	var body ErrorBody
 	body.Error.Code, body.Error.Message, body.Error.Field, body.Error.Errors = e.Code, e.Message, e.Field, e.Errors
 	body.Error.ID, body.Error.Args = e.ID, e.Args

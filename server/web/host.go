@@ -6,12 +6,12 @@ import (
 	"net/netip"
 	"strings"
 
-	"github.com/valyala/fasthttp"
+	"github.com/signpost/edge/internal/fault"
 )
 
 // ErrBadHost refuses a Host header that is not host[:port]: nothing that names this edge may be
 // built from it.
-var ErrBadHost = New(fasthttp.StatusBadRequest, "bad_host", "Host", "bad_host")
+var ErrBadHost = New(fault.Invalid, "bad_host", "Host", "bad_host")
 
 // ValidHost reports whether a Host header is host[:port]: a DNS name (labels of letters, digits
 // and inner hyphens) or an IP literal (IPv6 in brackets, a real address), and a port from 1 to

@@ -55,7 +55,8 @@ func TestMessages(t *testing.T) {
 }
 
 // usedIDs finds the literal message ids of every call to New and fault.E (the id is their 4th argument),
-// BadParam (its 2nd) and intake's beaconError (its 3rd) in the module's Go files outside tests. An id made at run time
+// BadParam and snippets.ParamErr (their 2nd), intake's beaconError and feedback's fieldErr (their
+// 3rd) in the module's Go files outside tests. An id made at run time
 // ("invalid_parameter.span_"+period) is found by its literal prefix: each id of the
 // catalogue with that prefix counts as used.
 func usedIDs(t *testing.T, root string) map[string]string {
@@ -92,7 +93,7 @@ func usedIDs(t *testing.T, root string) map[string]string {
 			name := ""
 			switch fn := call.Fun.(type) {
 			case *ast.Ident:
-				if f.Name.Name == "web" {
+				if f.Name.Name == "web" || wrappers[fn.Name] {
 					name = fn.Name
 				}
 			case *ast.SelectorExpr:
@@ -100,12 +101,13 @@ func usedIDs(t *testing.T, root string) map[string]string {
 					name = fn.Sel.Name
 				} else if ok && x.Name == "fault" && fn.Sel.Name == "E" {
 					name = "fault.E" // a domain error: its id is its 4th argument too
+				} else if ok && x.Name == "snippets" && fn.Sel.Name == "ParamErr" {
+					name = "ParamErr"
 				}
 			}
-			at := map[string]int{"New": 3, "BadParam": 1, "fault.E": 3}[name]
-			if fn, ok := call.Fun.(*ast.Ident); ok && fn.Name == "beaconError" {
-				at = 2 // server/intake's wrapper of New
-			}
+			// The id's place: New and fault.E, and their wrappers (server/intake's beaconError,
+			// feedback's fieldErr, snippets.ParamErr).
+			at := map[string]int{"New": 3, "BadParam": 1, "fault.E": 3, "beaconError": 2, "fieldErr": 2, "ParamErr": 1}[name]
 			if at == 0 || len(call.Args) <= at {
 				return true
 			}
@@ -144,6 +146,9 @@ func usedIDs(t *testing.T, root string) map[string]string {
 	}
 	return out
 }
+
+// wrappers are the functions outside web that make an error of a message id.
+var wrappers = map[string]bool{"beaconError": true, "fieldErr": true, "ParamErr": true}
 
 func isSelector(x ast.Expr) bool { _, ok := x.(*ast.SelectorExpr); return ok }
 
@@ -203,7 +208,7 @@ func TestClassifyMessages(t *testing.T) {
 }
 
 func TestFaultKinds(t *testing.T) {
-	for k := fault.Invalid; k <= fault.Internal; k++ {
+	for _, k := range fault.Kinds() {
 		e := Classify(fault.E(k, "c", "f", "not_found"))
 		if e == nil || e.Status == 0 || e.Code != "c" || e.Field != "f" || e.Message != Messages["not_found"].EN {
 			t.Errorf("%v: %+v", k, e)

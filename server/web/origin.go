@@ -11,7 +11,7 @@ import (
 )
 
 // Trust says whether an address is a proxy allowed to tell the client's scheme
-// (ratelimit.Proxies, from EDGE_TRUSTED_PROXIES).
+// (clientaddr.Proxies, from EDGE_TRUSTED_PROXIES).
 type Trust interface {
 	Trusted(netip.Addr) bool
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unsafe"
 
+	"github.com/signpost/edge/internal/fault"
 	"github.com/signpost/edge/internal/jsonstrict"
 	"github.com/valyala/fasthttp"
 )
@@ -42,15 +43,15 @@ func WriteHTML(ctx *fasthttp.RequestCtx, page []byte, vary string) {
 func DecodeJSON(ctx *fasthttp.RequestCtx, limit int, v any) error {
 	body := ctx.PostBody()
 	if len(body) > limit {
-		return New(fasthttp.StatusRequestEntityTooLarge, "body_too_large", "", "body_too_large.route", limit)
+		return New(fault.TooLarge, "body_too_large", "", "body_too_large.route", limit)
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return New(fasthttp.StatusBadRequest, "invalid_json", "", "invalid_json", err)
+		return New(fault.Invalid, "invalid_json", "", "invalid_json", err)
 	}
 	if k, dup := jsonstrict.DuplicateKey(body); dup {
-		return New(fasthttp.StatusBadRequest, "duplicate_field", k, "duplicate_field", strconv.Quote(k))
+		return New(fault.Invalid, "duplicate_field", k, "duplicate_field", strconv.Quote(k))
 	}
 	return nil
 }

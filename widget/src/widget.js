@@ -29,20 +29,7 @@
 
   /** @type {WidgetData} */
   let D = bare(__SIGNPOST_DATA__);
-  var TEXT = {
-    en: {
-      crisis: "Crisis support", call: "Call", text: "Text", textKw: "Text {k} to {n}", chat: "Chat online",
-      em: "Emergency", more: ["Details", "1 more line", "{n} more lines"], info: "More information",
-      res: "Featured resources", fb: "Feedback",
-      exit: "Quick exit", kb: "Or press Shift 3 times.", hist: "Your browser history is not erased."
-    },
-    fr: {
-      crisis: "Aide en situation de crise", call: "Appeler le", text: "Texter le", textKw: "Textez {k} au {n}", chat: "Clavarder en ligne",
-      em: "Urgence", more: ["Détails", "1 autre ligne", "{n} autres lignes"], info: "En savoir plus",
-      res: "Ressources en vedette", fb: "Rétroaction",
-      exit: "Sortie rapide", kb: "Ou appuyez 3 fois sur Maj.", hist: "L'historique du navigateur n'est pas effacé."
-    }
-  };
+  var TEXT = __SIGNPOST_TEXT__;
 
   /**
    * @typedef {keyof typeof TEXT} Locale  a language the widget speaks ("en", "fr")
@@ -347,7 +334,7 @@
     /** @param {string} event @param {HTMLAnchorElement} a */
     let counted = (event, a) => { a.onclick = () => widget.count(event, line.id); };
     if (line.tel) counted("tel", link(parent, "tel:" + line.tel, words.call + " " + line.call + (line.call_hint && !buttonClass ? ", " + line.call_hint : ""), buttonClass, line.call));
-    if (line.sms) counted("sms", link(parent, "sms:" + line.sms, line.keyword ? fill(fill(words.textKw, "k", line.keyword), "n", /** @type {string} */ (line.text)) : words.text + " " + line.text, buttonClass, line.text));
+    if (line.sms) counted("sms", link(parent, "sms:" + line.sms, line.keyword ? fill(fill(words.textKw, "0", line.keyword), "1", /** @type {string} */ (line.text)) : words.text + " " + line.text, buttonClass, line.text));
     if (line.chat_url && safeURL(line.chat_url) && !buttonClass) counted("chat", link(parent, line.chat_url, words.chat));
   }
 
@@ -381,7 +368,7 @@
     // The disclosure: the "more" button and the panel it opens, on the region's sentence, every
     // line and the visitor's choice of region; open as the last banner was (Widget.open).
     let more = lines.length - 1, panel = el("div", "panel", "", box);
-    let button = el("button", "b more", fill(words.more[Math.min(more, 2)], "n", more), actions, { type: "button", "aria-expanded": "false", "aria-controls": panel.id = newId() });
+    let button = el("button", "b more", fill(words.more[Math.min(more, 2)], "0", more), actions, { type: "button", "aria-expanded": "false", "aria-controls": panel.id = newId() });
     let sentence = el("p", "msg", view.message, panel, { tabindex: "-1" }), choice = view.choice;
     let toggle = () => { button.setAttribute("aria-expanded", /** @type {*} */ (panel.hidden)); panel.hidden = !panel.hidden; };
     panel.hidden = true;

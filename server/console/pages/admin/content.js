@@ -4,7 +4,7 @@
 (function () {
   "use strict";
   const h = SP.h, t = SP.ns("content");
-  // Copy: the "content" section of ../../messages.json (English and French side by side).
+  // Copy: the "console.content.*" keys of words/en.json and words/fr.json.
 
   function byId(c, id) {
     return (c.resources || []).find((r) => {

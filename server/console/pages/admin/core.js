@@ -26,17 +26,17 @@
     const scoped = ns + "." + key;
     return SP.t(copy[SP.lang][scoped] != null || copy.en[scoped] != null ? scoped : key, ...args);
   };
-  // SP.t(key, ...args): the copy in SP.lang (else English, else the key), each %s replaced by
-  // the next argument.
+  // SP.t(key, ...args): the copy in SP.lang (else English, else the key), each {0}, {1}, ...
+  // replaced by that argument (the first after the key is {0}).
   SP.t = (key, ...args) => {
-    let s = copy[SP.lang][key], i = 0;
+    let s = copy[SP.lang][key];
     if (s == null) s = copy.en[key];
     if (s == null) s = key;
-    return s.replace(/%s/g, () => (i < args.length ? String(args[i++]) : ""));
+    return s.replace(/\{(\d+)\}/g, (x, i) => (+i < args.length ? String(args[+i]) : ""));
   };
   // The page carries the copy of its language (and in French the edge's catalogues of the
-  // validator's problems and the API's refusals): server/console/messages.json, English and
-  // French side by side, its "core" section global, each other section under its name.
+  // validator's problems and the API's refusals): the "console.*" keys of words/en.json and
+  // words/fr.json, its "core" section global, each other section under its name.
   const data = JSON.parse(doc.getElementById("sp-copy").textContent), own = {};
   own[SP.lang] = data.strings;
   SP.strings(own);
@@ -211,15 +211,18 @@
     return translate(e && e.id && SP.errors && SP.errors[e.id], e);
   };
   // SP.note(note): a version's note; the notes the edge writes itself (data.notes: each its
-  // English, %s for a value without spaces, and the page's language) read in the console's
+  // English, {0} for a value without spaces, and the page's language) read in the console's
   // language, an operator's own note as written.
   SP.note = (n) => {
     n = String(n || "");
     for (let i = 0; i < data.notes.length; i++) {
-      const en = data.notes[i][0].replace(/[.*+?^${}()|[\]\\/]/g, "\\$&").replace(/%s/g, "(\\S+)");
+      const at = []; // the argument each group of the pattern holds, in the English's order
+      const en = data.notes[i][0].replace(/[.*+?^${}()|[\]\\/]/g, "\\$&").replace(/\\\{(\d+)\\\}/g, (x, j) => {
+        at.push(j);
+        return "(\\S+)";
+      });
       const m = new RegExp("^" + en + "$").exec(n);
-      let j = 1;
-      if (m) return data.notes[i][1].replace(/%s/g, () => { return m[j++]; });
+      if (m) return data.notes[i][1].replace(/\{(\d+)\}/g, (x, j) => m[at.indexOf(j) + 1]);
     }
     return n;
   };

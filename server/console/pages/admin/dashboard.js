@@ -8,7 +8,7 @@
   const h = SP.h, t = SP.ns("feedback");
   // FILTER are the query parameters every feedback route reads (one parser on the server).
   const FILTER = ["partner", "page", "from", "to", "found", "helpful", "crisis", "comment", "reviewed"];
-  // Copy: the "feedback" section of ../../messages.json (English and French side by side).
+  // Copy: the "console.feedback.*" keys of words/en.json and words/fr.json.
 
   // one(n): whether n takes the singular (French: 0 and 1; English: 1).
   function one(n) {

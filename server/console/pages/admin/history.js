@@ -4,7 +4,7 @@
 (function () {
   "use strict";
   const h = SP.h, t = SP.ns("history");
-  // Copy: the "history" section of ../../messages.json (English and French side by side).
+  // Copy: the "console.history.*" keys of words/en.json and words/fr.json.
 
   function render(main) {
     const box = h("div", null, h("p", null, t("loading")));

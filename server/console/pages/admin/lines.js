@@ -13,7 +13,7 @@
   const STALE = 365 * 864e5;
   // TEXTS are the line's bilingual fields.
   const TEXTS = ["name", "call_hint", "hours", "audience"];
-  // Copy: the "lines" section of ../../messages.json (English and French side by side).
+  // Copy: the "console.lines.*" keys of words/en.json and words/fr.json.
   // NUMBERS are the fields that reach a line: changing one without a new verified date needs the
   // operator to say they checked it.
   const NUMBERS = ["call", "call_tel", "text", "keyword", "chat_url"];

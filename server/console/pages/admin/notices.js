@@ -4,7 +4,7 @@
 (function () {
   "use strict";
   const h = SP.h, t = SP.ns("notices");
-  // Copy: the "notices" section of ../../messages.json (English and French side by side).
+  // Copy: the "console.notices.*" keys of words/en.json and words/fr.json.
 
   // left(ms): "2 h 5 min".
   function left(ms) {
