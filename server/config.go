@@ -14,8 +14,8 @@ import (
 	"github.com/signpost/edge/feedback/spent"
 	"github.com/signpost/edge/server/auth"
 	"github.com/signpost/edge/server/clientaddr"
+	"github.com/signpost/edge/server/edition"
 	"github.com/signpost/edge/server/ratelimit"
-	"github.com/signpost/edge/server/serving"
 	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/usage"
@@ -59,7 +59,7 @@ type Config struct {
 	// LocationHeader is a CDN's location header (EDGE_LOCATION_HEADER): it places a visitor whose
 	// request names no region, read only from a TCP peer in TrustedProxies (with none, never).
 	// nil reads none.
-	LocationHeader *serving.Locator
+	LocationHeader *edition.Locator
 	// IPHasher keys the client-address hash stored with each record. Default: a random key,
 	// which is only right for tests (hashes then differ after a restart).
 	IPHasher *feedback.IPHasher

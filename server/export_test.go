@@ -1,7 +1,7 @@
 package server
 
 import (
-	"github.com/signpost/edge/server/serving"
+	"github.com/signpost/edge/server/edition"
 	"github.com/valyala/fasthttp"
 )
 
@@ -11,7 +11,7 @@ import (
 const MaxRequestHead = maxRequestHead
 
 // State is the serving state s answers from now.
-func State(s *Server) *serving.State { return s.state.Load() }
+func State(s *Server) *edition.State { return s.state.Load() }
 
 // Routes lists the router's paths by method.
 func Routes(s *Server) map[string][]string { return s.router.List() }

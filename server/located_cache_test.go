@@ -7,7 +7,7 @@ import (
 	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/clientaddr"
 	"github.com/signpost/edge/server/edgetest"
-	"github.com/signpost/edge/server/serving"
+	"github.com/signpost/edge/server/edition"
 	"github.com/valyala/fasthttp"
 )
 
@@ -16,7 +16,7 @@ import (
 // for the same URI from different places each get their own region, whoever asked first and
 // however often. An answer for ?region= is remembered as before, with no new Vary.
 func TestLocatedAnswersNotRemembered(t *testing.T) {
-	l, err := serving.ParseLocator("CloudFront-Viewer-Country-Region")
+	l, err := edition.ParseLocator("CloudFront-Viewer-Country-Region")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/signpost/edge/server/serving"
+	"github.com/signpost/edge/server/edition"
 )
 
 func TestRedactSecrets(t *testing.T) {
@@ -24,7 +24,7 @@ func TestRedactSecrets(t *testing.T) {
 }
 
 func TestLocationInText(t *testing.T) {
-	l, err := serving.ParseLocator("Signpost-Region")
+	l, err := edition.ParseLocator("Signpost-Region")
 	if err != nil {
 		t.Fatal(err)
 	}

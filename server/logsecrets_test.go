@@ -9,7 +9,7 @@ import (
 
 	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/edgetest"
-	"github.com/signpost/edge/server/serving"
+	"github.com/signpost/edge/server/edition"
 )
 
 // TestLogsKeepNoSecrets sends requests fasthttp cannot parse (a header line without a colon,
@@ -51,7 +51,7 @@ func TestLogsKeepNoSecrets(t *testing.T) {
 // TestLogsKeepNoLocation: a request fasthttp cannot parse, quoted in its error log, loses what
 // a CDN's location headers said of the visitor: the CDNs' own, and the one the operator named.
 func TestLogsKeepNoLocation(t *testing.T) {
-	l, err := serving.ParseLocator("Signpost-Region")
+	l, err := edition.ParseLocator("Signpost-Region")
 	if err != nil {
 		t.Fatal(err)
 	}

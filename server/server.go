@@ -22,12 +22,12 @@ import (
 	"github.com/signpost/edge/server/auth"
 	"github.com/signpost/edge/server/console"
 	"github.com/signpost/edge/server/dashboard"
+	"github.com/signpost/edge/server/edition"
 	"github.com/signpost/edge/server/embedbuilder"
 	"github.com/signpost/edge/server/intake"
 	"github.com/signpost/edge/server/nojs"
 	"github.com/signpost/edge/server/preview"
 	"github.com/signpost/edge/server/ratelimit"
-	"github.com/signpost/edge/server/serving"
 	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/widget"
@@ -46,7 +46,7 @@ type Server struct {
 	// time (read by fasthttp as the request begins) for now rather than reading the clock again.
 	wallClock bool
 	log       *slog.Logger
-	state     atomic.Pointer[serving.State]
+	state     atomic.Pointer[edition.State]
 	draining  atomic.Bool
 	router    *router.Router
 	pages     *pages
@@ -113,7 +113,7 @@ func New(cfg Config, content *snippets.Loaded) (*Server, error) {
 func (s *Server) SetContent(content *snippets.Loaded) error { return s.setContent(content, 0) }
 
 func (s *Server) setContent(content *snippets.Loaded, number int64) error {
-	st, err := serving.New(content, number, s.servingOptions())
+	st, err := edition.New(content, number, s.servingOptions())
 	if err != nil {
 		return err
 	}
@@ -133,8 +133,8 @@ func (s *Server) setContent(content *snippets.Loaded, number int64) error {
 }
 
 // servingOptions are the rules snippets render with, drafts' as the published content's.
-func (s *Server) servingOptions() serving.Options {
-	o := serving.Options{TimeZones: s.cfg.TimeZones, CrisisPhrases: s.cfg.CrisisPhrases}
+func (s *Server) servingOptions() edition.Options {
+	o := edition.Options{TimeZones: s.cfg.TimeZones, CrisisPhrases: s.cfg.CrisisPhrases}
 	if s.cfg.LocationHeader != nil && len(s.cfg.TrustedProxies) > 0 {
 		o.Locator, o.TrustedPeer = s.cfg.LocationHeader, s.cfg.TrustedProxies.TrustedPeer
 	}
@@ -312,7 +312,7 @@ func redactSecrets(s string) string {
 // as a quoted request holds them: the CDNs' own (CloudFront-Viewer-*, Cloudflare's visitor
 // location headers, Akamai's EdgeScape), whether the edge reads them or not, and the one named
 // by the operator (EDGE_LOCATION_HEADER).
-func locationInText(l *serving.Locator) *regexp.Regexp {
+func locationInText(l *edition.Locator) *regexp.Regexp {
 	names := `cloudfront-viewer-[a-z0-9-]+|cf-ip(?:country|city|continent|longitude|latitude)|cf-region(?:-code)?|cf-metro-code|cf-postal-code|cf-timezone|x-akamai-edgescape`
 	if l != nil {
 		names += "|" + regexp.QuoteMeta(l.Name())

@@ -14,7 +14,7 @@ import (
 	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/clientaddr"
 	"github.com/signpost/edge/server/edgetest"
-	"github.com/signpost/edge/server/serving"
+	"github.com/signpost/edge/server/edition"
 	"github.com/valyala/fasthttp"
 )
 
@@ -59,7 +59,7 @@ var varyExempt = map[string]string{
 // EDGE_PUBLIC_ORIGIN.
 func varyEdge(t *testing.T, publicOrigin string) *server.Server {
 	t.Helper()
-	l, err := serving.ParseLocator("CloudFront-Viewer-Country-Region")
+	l, err := edition.ParseLocator("CloudFront-Viewer-Country-Region")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,7 +226,7 @@ var (
 
 // TestVaryHeadersAreWhatTheCodeReads keeps varyHeaders whole: every request header the server's
 // code reads by name is walked, or exempt with its reason. (The CDN's location headers, named
-// by the operator, are read through serving.Locator: the walk sets CloudFront's.)
+// by the operator, are read through edition.Locator: the walk sets CloudFront's.)
 func TestVaryHeadersAreWhatTheCodeReads(t *testing.T) {
 	walked := map[string]bool{}
 	for _, v := range varyHeaders {

@@ -9,7 +9,7 @@ import (
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/internal/fault"
 	"github.com/signpost/edge/server/asset"
-	"github.com/signpost/edge/server/serving"
+	"github.com/signpost/edge/server/edition"
 	"github.com/signpost/edge/server/web"
 	"github.com/valyala/fasthttp"
 )
@@ -144,7 +144,7 @@ func (s *Server) LoadBundles(ctx context.Context) {
 // asset.New when loaded in the background (LoadBundles), asset.Rendered when a request waits on it
 // (brotli 11 would cost it about 100 ms; level 5 sends some 5% more bytes).
 func bundleAsset(js []byte, compress func(body []byte, contentType, cacheControl string) *asset.Asset) *asset.Asset {
-	return compress(js, web.ContentTypeJS, serving.CachePinned).Whole(web.PublicHeaders)
+	return compress(js, web.ContentTypeJS, edition.CachePinned).Whole(web.PublicHeaders)
 }
 
 func isAsset(v any) bool {

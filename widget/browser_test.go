@@ -17,7 +17,7 @@ import (
 	"github.com/signpost/edge/configs"
 	"github.com/signpost/edge/internal/browsertest"
 	"github.com/signpost/edge/server"
-	"github.com/signpost/edge/server/serving"
+	"github.com/signpost/edge/server/edition"
 	"github.com/signpost/edge/snippets"
 )
 
@@ -223,7 +223,7 @@ func TestPinnedEmbedOnPartnerPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var m serving.ManifestBody
+	var m edition.ManifestBody
 	err = json.NewDecoder(resp.Body).Decode(&m)
 	resp.Body.Close()
 	if err != nil {

@@ -16,7 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 	"github.com/signpost/edge/internal/browsertest"
-	"github.com/signpost/edge/server/serving"
+	"github.com/signpost/edge/server/edition"
 	"github.com/signpost/edge/widget"
 )
 
@@ -73,14 +73,14 @@ func partnerSite(t *testing.T, pages map[string][2]string) string {
 	return "http://" + ln.Addr().String()
 }
 
-func manifest(t *testing.T, edge string) serving.ManifestBody {
+func manifest(t *testing.T, edge string) edition.ManifestBody {
 	t.Helper()
 	resp, err := http.Get(edge + "/v1/widget.json")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var m serving.ManifestBody
+	var m edition.ManifestBody
 	if err := json.NewDecoder(resp.Body).Decode(&m); err != nil {
 		t.Fatal(err)
 	}

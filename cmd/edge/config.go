@@ -11,8 +11,8 @@ import (
 
 	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/clientaddr"
+	"github.com/signpost/edge/server/edition"
 	"github.com/signpost/edge/server/ratelimit"
-	"github.com/signpost/edge/server/serving"
 )
 
 // Config is what `edge serve` is told: each flag, or else its EDGE_* environment variable
@@ -109,7 +109,7 @@ func (m *Main) Validate() error {
 	if err != nil {
 		return usageError{err}
 	}
-	locator, err := serving.ParseLocator(c.LocationHeader)
+	locator, err := edition.ParseLocator(c.LocationHeader)
 	if err != nil {
 		return usageErrorf("EDGE_LOCATION_HEADER: %w", err)
 	}

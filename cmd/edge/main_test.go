@@ -14,7 +14,7 @@ import (
 
 	"github.com/signpost/edge/configs"
 	"github.com/signpost/edge/server/clientaddr"
-	"github.com/signpost/edge/server/serving"
+	"github.com/signpost/edge/server/edition"
 )
 
 func env(vars map[string]string) func(string) string {
@@ -132,12 +132,12 @@ func TestLocationSetting(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cf, err := serving.ParseLocator("cloudfront-viewer-country-region")
+	cf, err := edition.ParseLocator("cloudfront-viewer-country-region")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
-		l       *serving.Locator
+		l       *edition.Locator
 		proxies clientaddr.Proxies
 		want    string
 	}{

@@ -19,7 +19,7 @@ import (
 	"github.com/signpost/edge/feedback/spent"
 	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/clientaddr"
-	"github.com/signpost/edge/server/serving"
+	"github.com/signpost/edge/server/edition"
 	usagestore "github.com/signpost/edge/usage"
 )
 
@@ -255,7 +255,7 @@ func (m *Main) announce(addr net.Addr, from, seedFrom, contentVersion string) {
 
 // locationSetting says, for the startup log, which location headers place visitors: none, the
 // headers read, or why the one configured is not read.
-func locationSetting(l *serving.Locator, proxies clientaddr.Proxies) string {
+func locationSetting(l *edition.Locator, proxies clientaddr.Proxies) string {
 	switch {
 	case l == nil:
 		return "none"

@@ -16,8 +16,8 @@ import (
 	"github.com/signpost/edge/contentstore/fsstore"
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/internal/redistest"
+	"github.com/signpost/edge/server/edition"
 	"github.com/signpost/edge/server/embedbuilder"
-	"github.com/signpost/edge/server/serving"
 	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
 )
@@ -105,10 +105,10 @@ func Decode(t testing.TB, r *fasthttp.Response) []byte {
 }
 
 // Manifest is GET /v1/widget.json decoded.
-func Manifest(t testing.TB, e *Edge) serving.ManifestBody {
+func Manifest(t testing.TB, e *Edge) edition.ManifestBody {
 	t.Helper()
 	r := e.Do(t, "GET", "/v1/widget.json", nil)
-	var m serving.ManifestBody
+	var m edition.ManifestBody
 	if err := json.Unmarshal(Decode(t, r), &m); err != nil {
 		t.Fatal(err)
 	}

@@ -13,8 +13,8 @@ import (
 	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/clientaddr"
 	"github.com/signpost/edge/server/edgetest"
+	"github.com/signpost/edge/server/edition"
 	"github.com/signpost/edge/server/embedbuilder"
-	"github.com/signpost/edge/server/serving"
 	"github.com/signpost/edge/widget"
 )
 
@@ -48,7 +48,7 @@ func TestEmbedPage(t *testing.T) {
 
 	// The outputs are rendered on the server, so the page works without JavaScript, and they
 	// are the code the script fetches.
-	var m serving.ManifestBody
+	var m edition.ManifestBody
 	if err := json.Unmarshal(e.Do(t, "GET", "/v1/widget.json", nil).Body(), &m); err != nil {
 		t.Fatal(err)
 	}

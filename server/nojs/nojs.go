@@ -21,8 +21,8 @@ import (
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/feedback/spent"
 	"github.com/signpost/edge/server/asset"
+	"github.com/signpost/edge/server/edition"
 	"github.com/signpost/edge/server/intake"
-	"github.com/signpost/edge/server/serving"
 	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
@@ -58,7 +58,7 @@ type Deps struct {
 	Log *slog.Logger
 	Now func() time.Time
 	// CurrentState is what the edge serves now: content and its caches.
-	CurrentState func() *serving.State
+	CurrentState func() *edition.State
 	// PublicOrigin is the edge's origin as visitors reach it (EDGE_PUBLIC_ORIGIN), which the
 	// fragment's links name whatever Host its fetch sent; "": the request's own (web.Origin).
 	PublicOrigin string
@@ -114,7 +114,7 @@ func (h *handlers) handleCSS(ctx *fasthttp.RequestCtx) {
 // handleFragment answers GET /v1/banner/{partner}.html?region=&locale=. Its links name the
 // public origin when one is configured: then the answer is the same whatever the Host, and is
 // cached compressed. Without one they name the edge as the request reached it, and the answer
-// varies on Host (serving.Page: drawn once, the origin filled in for each request).
+// varies on Host (edition.Page: drawn once, the origin filled in for each request).
 func (h *handlers) handleFragment(ctx *fasthttp.RequestCtx) {
 	web.SetCORS(ctx)
 	origin, perRequest := h.PublicOrigin, h.PublicOrigin == ""
@@ -136,7 +136,7 @@ func (h *handlers) handleFragment(ctx *fasthttp.RequestCtx) {
 		return
 	}
 	if perRequest {
-		serving.AddVary(&ctx.Response.Header, web.OriginVary(ctx, h.Intake.TrustedProxies))
+		edition.AddVary(&ctx.Response.Header, web.OriginVary(ctx, h.Intake.TrustedProxies))
 	}
 	ctx.Response.Header.Set("Content-Security-Policy", fragmentCSP)
 }
@@ -239,7 +239,7 @@ func (h *handlers) frame(ctx *fasthttp.RequestCtx) error {
 	if err := h.writePage(ctx, fasthttp.StatusOK, v); err != nil {
 		return err
 	}
-	serving.AddVary(&ctx.Response.Header, vary) // placed by a CDN's location header
+	edition.AddVary(&ctx.Response.Header, vary) // placed by a CDN's location header
 	return nil
 }
 

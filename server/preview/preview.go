@@ -19,10 +19,10 @@ import (
 	"github.com/fasthttp/router"
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/internal/fault"
+	"github.com/signpost/edge/server/edition"
 	"github.com/signpost/edge/server/embedbuilder"
 	"github.com/signpost/edge/server/intake"
 	"github.com/signpost/edge/server/pagetext"
-	"github.com/signpost/edge/server/serving"
 	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/widget"
@@ -60,7 +60,7 @@ type Deps struct {
 	// edge's memory.
 	Drafts contentstore.Drafts
 	// ServingOptions are the rules drafts render with, those of the published content.
-	ServingOptions serving.Options
+	ServingOptions edition.Options
 }
 
 // Store holds the draft previews of one edge, at most Max of them, each for TTL after it was
@@ -78,7 +78,7 @@ type draftPreview struct {
 	id      string
 	owner   string // the operator who made it ("" when loaded from the shared store)
 	created time.Time
-	st      *serving.State
+	st      *edition.State
 	widget  func() (*previewWidget, error)
 }
 
@@ -114,7 +114,7 @@ func (s *Store) draftPreview(id string, created time.Time, draft *snippets.Loade
 	draft.Version = "draft"
 	// The widget builder holds what it needs, not s.
 	tz := s.ServingOptions.TimeZones
-	st := serving.Draft(draft, s.ServingOptions)
+	st := edition.Draft(draft, s.ServingOptions)
 	return &draftPreview{id: id, created: created, st: st, widget: sync.OnceValues(func() (*previewWidget, error) {
 		data, err := draft.WidgetData(tz)
 		if err != nil {

@@ -1,4 +1,4 @@
-package serving_test
+package edition_test
 
 import (
 	"encoding/json"
@@ -10,7 +10,7 @@ import (
 	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/clientaddr"
 	"github.com/signpost/edge/server/edgetest"
-	"github.com/signpost/edge/server/serving"
+	"github.com/signpost/edge/server/edition"
 	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
 )
@@ -44,7 +44,7 @@ func locatingEdge(t *testing.T, header, trusted string, demoQC bool) *edgetest.E
 			t.Fatal(err)
 		}
 	}
-	l, err := serving.ParseLocator(header)
+	l, err := edition.ParseLocator(header)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,8 @@
-// Package serving is what an edge serves for one content version: the widget bundle (current,
-// pinned by hash, and its manifest) and the snippets rendered from the content, cached by what
-// they vary on. A State is built whole and replaced whole; the published content's and a draft
+// Package edition is what an edge serves for one content version, an edition of it: the widget
+// bundle (current, pinned by hash, and its manifest) and the snippets rendered from the content,
+// cached by what they vary on. A State is built whole and replaced whole; the published content's and a draft
 // preview's are the same kind of value, so a preview renders exactly as publishing would.
-package serving
+package edition
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package serving_test
+package edition_test
 
 import (
 	"bytes"
