@@ -31,7 +31,7 @@ const (
 )
 
 // FieldError is a submission the intake refuses: a fault.Error of kind Invalid (a 400) naming
-// the field, a machine code, and the message's id and arguments in the catalogue (server/web):
+// the field, a machine code, and the message's id and arguments in the catalogue (server/answer):
 // its words, in English and French, are there. errors.As finds it as a *fault.Error too.
 type FieldError fault.Error
 

@@ -423,7 +423,7 @@ func TestComputeRatesCellBudget(t *testing.T) {
 	ctx := context.Background()
 	var size *feedback.SizeError
 	_, err := feedback.ComputeRates(ctx, st, f, feedback.Day)
-	// A 400 naming bucket, whose message (the catalogue's, server/web) says to use bucket=week.
+	// A 400 naming bucket, whose message (the catalogue's, server/answer) says to use bucket=week.
 	if f := fault.As(err); !errors.As(err, &size) || size.Series != 28 || size.Buckets != 731 || f == nil ||
 		f.Kind != fault.Invalid || f.Field != "bucket" || f.ID != "invalid_parameter.size_days" {
 		t.Errorf("two partners by day: %v", err)

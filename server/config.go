@@ -15,8 +15,8 @@ import (
 	"github.com/signpost/edge/server/auth"
 	"github.com/signpost/edge/server/clientaddr"
 	"github.com/signpost/edge/server/edition"
+	"github.com/signpost/edge/server/origin"
 	"github.com/signpost/edge/server/ratelimit"
-	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/usage"
 )
@@ -53,8 +53,8 @@ type Config struct {
 	// https://signpost.example.org): every absolute link the banner fragment writes, and the
 	// code the embed builder writes, names it, whatever Host a request sent; the fragment is
 	// then one cached, compressed answer per partner, locale and region. Empty: they name the
-	// edge as each request reached it (web.Origin), and the fragment varies on Host. New
-	// refuses a value that is not an origin (web.ParsePublicOrigin).
+	// edge as each request reached it (origin.Of), and the fragment varies on Host. New
+	// refuses a value that is not an origin (origin.ParsePublic).
 	PublicOrigin string
 	// LocationHeader is a CDN's location header (EDGE_LOCATION_HEADER): it places a visitor whose
 	// request names no region, read only from a TCP peer in TrustedProxies (with none, never).
@@ -164,7 +164,7 @@ func (c *Config) check() error {
 	if c.MaxBodySize < 0 {
 		return &ConfigError{Field: "MaxBodySize", Err: errors.New("must not be negative")}
 	}
-	origin, err := web.ParsePublicOrigin(c.PublicOrigin)
+	origin, err := origin.ParsePublic(c.PublicOrigin)
 	if err != nil {
 		return &ConfigError{Field: "PublicOrigin", Setting: "EDGE_PUBLIC_ORIGIN", Err: err}
 	}

@@ -8,10 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/signpost/edge/server/answer"
 	"github.com/signpost/edge/server/asset"
 	"github.com/signpost/edge/server/console"
 	"github.com/signpost/edge/server/edgetest"
-	"github.com/signpost/edge/server/web"
 	"github.com/tdewolff/minify/v2"
 	"github.com/tdewolff/minify/v2/js"
 )
@@ -81,10 +81,10 @@ func TestConsolePages(t *testing.T) {
 func TestConsoleAssets(t *testing.T) {
 	e := edgetest.Start(t, edgetest.Options{})
 	m := minify.New()
-	m.Add("text/javascript", &js.Minifier{Version: web.ESVersion})
+	m.Add("text/javascript", &js.Minifier{Version: asset.ESVersion})
 	r := e.Do(t, "GET", "/admin/console.js", nil)
 	bundle := string(r.Body())
-	if r.StatusCode() != 200 || edgetest.Header(r, "Content-Type") != web.ContentTypeJS {
+	if r.StatusCode() != 200 || edgetest.Header(r, "Content-Type") != answer.ContentTypeJS {
 		t.Fatalf("console.js: %d %q", r.StatusCode(), edgetest.Header(r, "Content-Type"))
 	}
 	at := 0
@@ -168,7 +168,7 @@ func TestConsoleSize(t *testing.T) {
 	t.Logf("console.js: %d bytes minified, %d gzip; console.css: %d bytes minified, %d gzip; total %d bytes gzip (budget %d)",
 		len(jsMin), jsGz, len(cssMin), cssGz, jsGz+cssGz, 30<<10)
 	m := minify.New()
-	m.Add("text/javascript", &js.Minifier{Version: web.ESVersion})
+	m.Add("text/javascript", &js.Minifier{Version: asset.ESVersion})
 	for _, name := range console.Scripts {
 		src, _ := console.Source(name)
 		min, err := m.Bytes("text/javascript", src)

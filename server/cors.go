@@ -3,7 +3,7 @@ package server
 import (
 	"bytes"
 
-	"github.com/signpost/edge/server/web"
+	"github.com/signpost/edge/server/answer"
 	"github.com/valyala/fasthttp"
 )
 
@@ -15,7 +15,7 @@ var prefixSnippets = []byte("/v1/snippets/")
 func handlePreflight(ctx *fasthttp.RequestCtx) {
 	path := ctx.Path()
 	if bytes.HasPrefix(path, prefixSnippets) || bytes.HasPrefix(path, prefixWidget) {
-		web.SetCORS(ctx)
+		answer.SetCORS(ctx)
 		h := &ctx.Response.Header
 		h.Set("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
 		h.Set("Access-Control-Allow-Headers", "If-None-Match")

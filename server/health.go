@@ -5,14 +5,14 @@ import (
 	"encoding/json"
 
 	"github.com/signpost/edge/internal/fault"
-	"github.com/signpost/edge/server/web"
+	"github.com/signpost/edge/server/answer"
 	"github.com/valyala/fasthttp"
 )
 
 // handleHealthz answers 200 while the process serves: liveness only.
 func (s *Server) handleHealthz(ctx *fasthttp.RequestCtx) {
 	ctx.Response.Header.Set("Cache-Control", "no-store")
-	ctx.SetContentType(web.ContentJSON)
+	ctx.SetContentType(answer.ContentJSON)
 	ctx.SetBodyString(`{"status":"ok"}`)
 }
 
@@ -42,11 +42,11 @@ func (s *Server) handleReadyz(ctx *fasthttp.RequestCtx) {
 	}
 	status := fasthttp.StatusOK
 	if len(r.Degraded) > 0 {
-		r.Status, status = "unavailable", web.Status(fault.Unavailable)
+		r.Status, status = "unavailable", answer.Status(fault.Unavailable)
 	}
 	b, _ := json.Marshal(r)
 	ctx.Response.Header.Set("Cache-Control", "no-store")
 	ctx.SetStatusCode(status)
-	ctx.SetContentType(web.ContentJSON)
+	ctx.SetContentType(answer.ContentJSON)
 	ctx.SetBody(b)
 }

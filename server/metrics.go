@@ -6,9 +6,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/common/expfmt"
+	"github.com/signpost/edge/server/answer"
 	"github.com/signpost/edge/server/intake"
 	"github.com/signpost/edge/server/ratelimit"
-	"github.com/signpost/edge/server/web"
 	"github.com/valyala/fasthttp"
 )
 
@@ -78,7 +78,7 @@ func (s *Server) handleMetrics(ctx *fasthttp.RequestCtx) {
 	enc := expfmt.NewEncoder(&b, expfmt.NewFormat(expfmt.TypeTextPlain))
 	for _, f := range families {
 		if err := enc.Encode(f); err != nil {
-			web.Write(ctx, s.log, err)
+			answer.Write(ctx, s.log, err)
 			return
 		}
 	}

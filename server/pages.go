@@ -10,8 +10,8 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/signpost/edge/server/answer"
 	"github.com/signpost/edge/server/asset"
-	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/widget"
 	"github.com/valyala/fasthttp"
@@ -85,7 +85,7 @@ func (s *Server) handlePage(ctx *fasthttp.RequestCtx) {
 	}
 	var b bytes.Buffer
 	if err := s.pages.demo.Execute(&b, d); err != nil {
-		web.Write(ctx, s.log, err)
+		answer.Write(ctx, s.log, err)
 		return
 	}
 	ctx.Response.Header.Set("Cache-Control", "no-cache")

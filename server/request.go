@@ -8,7 +8,7 @@ import (
 	"hash/maphash"
 	"sync"
 
-	"github.com/signpost/edge/server/web"
+	"github.com/signpost/edge/server/answer"
 	"github.com/valyala/fasthttp"
 )
 
@@ -154,6 +154,6 @@ func ambiguousFraming(h *fasthttp.RequestHeader) (string, bool) {
 
 // requestError answers requests fasthttp could not read, in the same JSON error shape.
 func (s *Server) requestError(ctx *fasthttp.RequestCtx, err error) {
-	web.Write(ctx, s.log, web.ReadError(err, s.cfg.MaxBodySize))
+	answer.Write(ctx, s.log, answer.ReadError(err, s.cfg.MaxBodySize))
 	ctx.SetConnectionClose()
 }

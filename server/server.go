@@ -19,6 +19,7 @@ import (
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/internal/fault"
 	"github.com/signpost/edge/server/admin"
+	"github.com/signpost/edge/server/answer"
 	"github.com/signpost/edge/server/auth"
 	"github.com/signpost/edge/server/console"
 	"github.com/signpost/edge/server/dashboard"
@@ -26,9 +27,9 @@ import (
 	"github.com/signpost/edge/server/embedbuilder"
 	"github.com/signpost/edge/server/intake"
 	"github.com/signpost/edge/server/nojs"
+	"github.com/signpost/edge/server/origin"
 	"github.com/signpost/edge/server/preview"
 	"github.com/signpost/edge/server/ratelimit"
-	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/widget"
 	"github.com/valyala/fasthttp"
@@ -203,11 +204,11 @@ func (s *Server) routes() (*router.Router, error) {
 			ctx.SetStatusCode(fasthttp.StatusPermanentRedirect)
 			return
 		}
-		web.Write(ctx, s.log, web.ErrNotFound)
+		answer.Write(ctx, s.log, answer.ErrNotFound)
 	}
 	r.MethodNotAllowed = func(ctx *fasthttp.RequestCtx) {
 		allow := append([]byte(nil), ctx.Response.Header.Peek("Allow")...)
-		web.Write(ctx, s.log, web.ErrMethod)
+		answer.Write(ctx, s.log, answer.ErrMethod)
 		ctx.Response.Header.SetBytesV("Allow", allow)
 	}
 	return r, nil
@@ -221,41 +222,41 @@ func (s *Server) Handler() fasthttp.RequestHandler {
 			if v := recover(); v != nil {
 				s.log.Error("panic serving request", "method", string(ctx.Method()), "path", string(ctx.Path()),
 					"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-				web.Write(ctx, s.log, web.New(fault.Internal, "internal", "", "internal"))
+				answer.Write(ctx, s.log, answer.New(fault.Internal, "internal", "", "internal"))
 			}
 		}()
 		if name, bad := ambiguousFraming(&ctx.Request.Header); bad {
 			// Where this request ends is a matter of opinion: a proxy in front may have read
 			// another length than fasthttp did, and the rest of the connection is not to be
 			// read as a request of its own.
-			web.Write(ctx, s.log, web.New(fault.Invalid, "ambiguous_framing", name, "ambiguous_framing"))
+			answer.Write(ctx, s.log, answer.New(fault.Invalid, "ambiguous_framing", name, "ambiguous_framing"))
 			ctx.SetConnectionClose()
 			return
 		}
-		if h := ctx.Request.Header.Host(); len(h) > 0 && !web.ValidHost(h) {
+		if h := ctx.Request.Header.Host(); len(h) > 0 && !origin.ValidHost(h) {
 			// Never let a malformed Host reach anything that names this edge.
-			web.Write(ctx, s.log, web.ErrBadHost)
+			answer.Write(ctx, s.log, origin.ErrBadHost)
 			ctx.SetConnectionClose()
 			return
 		}
 		// The hot path first: the widget and remembered snippets answer whole (their assets carry
-		// the security headers) when their request-target needs no parsing; web.Write sets the
+		// the security headers) when their request-target needs no parsing; answer.Write sets the
 		// security headers on an error, and every other answer starts from them.
 		if s.serveExact(ctx) {
 			return
 		}
 		if name, dup := duplicateParam(ctx.QueryArgs()); dup {
 			// Which of two values would a handler read? Neither: the request says two things.
-			web.Write(ctx, s.log, web.New(fault.Invalid, "duplicate_parameter", name, "duplicate_parameter", name))
+			answer.Write(ctx, s.log, answer.New(fault.Invalid, "duplicate_parameter", name, "duplicate_parameter", name))
 			if p := ctx.Path(); bytes.HasPrefix(p, prefixSnippets) || bytes.HasPrefix(p, prefixWidget) {
-				web.SetCORS(ctx)
+				answer.SetCORS(ctx)
 			}
 			return
 		}
 		if s.serveWidget(ctx) {
 			return
 		}
-		web.SetSecurityHeaders(ctx)
+		answer.SetSecurityHeaders(ctx)
 		s.router.Handler(ctx)
 	}
 }

@@ -4,17 +4,17 @@ import (
 	"bytes"
 	"time"
 
+	"github.com/signpost/edge/server/answer"
 	"github.com/signpost/edge/server/asset"
-	"github.com/signpost/edge/server/web"
 	"github.com/valyala/fasthttp"
 )
 
 // handleSnippet answers GET /v1/snippets/{partner}[/{part}]?locale=&region=&tz=.
 func (s *Server) handleSnippet(ctx *fasthttp.RequestCtx) {
-	web.SetCORS(ctx)
+	answer.SetCORS(ctx)
 	if err := s.state.Load().Snippet(ctx, s.cfg.Now(), true); err != nil {
-		web.Write(ctx, s.log, err)
-		web.SetCORS(ctx)
+		answer.Write(ctx, s.log, err)
+		answer.SetCORS(ctx)
 	}
 }
 

@@ -8,9 +8,9 @@ import (
 
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/internal/fault"
+	"github.com/signpost/edge/server/answer"
 	"github.com/signpost/edge/server/asset"
 	"github.com/signpost/edge/server/edition"
-	"github.com/signpost/edge/server/web"
 	"github.com/valyala/fasthttp"
 )
 
@@ -45,13 +45,13 @@ func (s *Server) serveWidget(ctx *fasthttp.RequestCtx) bool {
 			if unavailable {
 				// The archive is out of reach (Redis down): say so and when to retry, rather
 				// than a 404 a browser would take as final.
-				web.Write(ctx, s.log, web.New(fault.Unavailable, "widget_archive_unavailable", "", "widget_archive_unavailable"))
+				answer.Write(ctx, s.log, answer.New(fault.Unavailable, "widget_archive_unavailable", "", "widget_archive_unavailable"))
 				ctx.Response.Header.Set("Retry-After", "5")
-				web.SetCORS(ctx)
+				answer.SetCORS(ctx)
 				return true
 			}
-			web.Write(ctx, s.log, web.New(fault.NotFound, "unknown_widget_version", "", "unknown_widget_version"))
-			web.SetCORS(ctx) // a page pinned with crossorigin reads the 404, not a CORS failure
+			answer.Write(ctx, s.log, answer.New(fault.NotFound, "unknown_widget_version", "", "unknown_widget_version"))
+			answer.SetCORS(ctx) // a page pinned with crossorigin reads the 404, not a CORS failure
 			return true
 		}
 	default:
@@ -61,13 +61,13 @@ func (s *Server) serveWidget(ctx *fasthttp.RequestCtx) bool {
 	case ctx.IsGet() || ctx.IsHead():
 		a.Serve(ctx) // the whole answer, security and CORS headers included (asset.Whole)
 	case ctx.IsOptions():
-		web.SetSecurityHeaders(ctx)
-		web.SetCORS(ctx)
+		answer.SetSecurityHeaders(ctx)
+		answer.SetCORS(ctx)
 		handlePreflight(ctx)
 	default:
-		web.Write(ctx, s.log, web.ErrMethod)
+		answer.Write(ctx, s.log, answer.ErrMethod)
 		ctx.Response.Header.Set("Allow", "GET, HEAD, OPTIONS")
-		web.SetCORS(ctx)
+		answer.SetCORS(ctx)
 	}
 	return true
 }
@@ -144,7 +144,7 @@ func (s *Server) LoadBundles(ctx context.Context) {
 // asset.New when loaded in the background (LoadBundles), asset.Rendered when a request waits on it
 // (brotli 11 would cost it about 100 ms; level 5 sends some 5% more bytes).
 func bundleAsset(js []byte, compress func(body []byte, contentType, cacheControl string) *asset.Asset) *asset.Asset {
-	return compress(js, web.ContentTypeJS, edition.CachePinned).Whole(web.PublicHeaders)
+	return compress(js, answer.ContentTypeJS, edition.CachePinned).Whole(answer.PublicHeaders)
 }
 
 func isAsset(v any) bool {

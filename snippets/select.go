@@ -12,7 +12,7 @@ import (
 
 // ParamError is a malformed request parameter: a fault.Error of kind Invalid (a 400
 // invalid_parameter) naming its field, with the message's id and arguments in the catalogue
-// (server/web), where its words are, in English and French. errors.As finds it as a
+// (server/answer), where its words are, in English and French. errors.As finds it as a
 // *fault.Error too.
 type ParamError fault.Error
 

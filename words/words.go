@@ -11,7 +11,7 @@
 //
 // Sections: builder, preview, report and nojs (the pages rendered in Go, through
 // server/pagetext), console.<section> (the operator console: server/console), error (the API's
-// refusals, by message id: server/web.Messages), problem (the validator's problems, by code:
+// refusals, by message id: server/answer.Messages), problem (the validator's problems, by code:
 // snippets), access (a crisis line's accessible ways in: snippets.AccessKinds) and widget (the
 // widget's own words, generated into its bundle, which the no-JavaScript banner shares).
 //

@@ -1,6 +1,6 @@
 // Package fault is the error vocabulary of the domain packages: an error has a Kind (what went
-// wrong, which picks the HTTP status in server/web), a stable API Code, the Field it is about,
-// a message ID in the catalogue (web.Messages) and its Args. No English is written where an
+// wrong, which picks the HTTP status in server/answer), a stable API Code, the Field it is about,
+// a message ID in the catalogue (answer.Messages) and its Args. No English is written where an
 // error is made; the words live in the catalogue. It imports nothing HTTP.
 package fault
 
@@ -9,7 +9,7 @@ import (
 	"fmt"
 )
 
-// Kind is the class of an error; server/web maps each kind to one status.
+// Kind is the class of an error; server/answer maps each kind to one status.
 type Kind int
 
 // The kinds. Other is the zero value: an error of no known kind, answered as internal.

@@ -13,8 +13,8 @@ import (
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/internal/fault"
 	"github.com/signpost/edge/internal/linediff"
+	"github.com/signpost/edge/server/answer"
 	"github.com/signpost/edge/server/auth"
-	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
 )
@@ -46,7 +46,7 @@ func (s *handlers) handleWhoami(ctx *fasthttp.RequestCtx) error {
 	if scopes == nil {
 		scopes = []string{}
 	}
-	return web.WriteJSON(ctx, fasthttp.StatusOK, struct {
+	return answer.WriteJSON(ctx, fasthttp.StatusOK, struct {
 		Name   string   `json:"name"`
 		Scopes []string `json:"scopes"`
 	}{auth.Name(ctx), scopes})
@@ -61,7 +61,7 @@ func (s *handlers) handlePutLine(ctx *fasthttp.RequestCtx) error {
 		// is refused, since a banner may name only its region's numbers).
 		RegionMessages map[string]snippets.Text `json:"region_messages"`
 	}
-	if err := web.DecodeJSON(ctx, maxEditBody, &body); err != nil {
+	if err := answer.DecodeJSON(ctx, maxEditBody, &body); err != nil {
 		return err
 	}
 	id := fmt.Sprint(ctx.UserValue("id"))
@@ -79,7 +79,7 @@ func (s *handlers) handlePutLine(ctx *fasthttp.RequestCtx) error {
 			out, err = snippets.SetRegionMessage(out, code, body.RegionMessages[code])
 			if errors.Is(err, snippets.ErrNoSuch) {
 				// The line is there: what is missing is the region the body names.
-				return nil, web.New(fault.Unprocessable, "invalid_content", "region_messages."+code,
+				return nil, answer.New(fault.Unprocessable, "invalid_content", "region_messages."+code,
 					"invalid_content.region_messages", strconv.Quote(code))
 			}
 		}
@@ -95,11 +95,11 @@ func (s *handlers) handlePutRegionLines(ctx *fasthttp.RequestCtx) error {
 		Lines   []string      `json:"lines"`
 		Message snippets.Text `json:"message"`
 	}
-	if err := web.DecodeJSON(ctx, maxEditBody, &body); err != nil {
+	if err := answer.DecodeJSON(ctx, maxEditBody, &body); err != nil {
 		return err
 	}
 	if body.Lines == nil {
-		return web.New(fault.Invalid, "invalid_json", "lines", "invalid_json.lines")
+		return answer.New(fault.Invalid, "invalid_json", "lines", "invalid_json.lines")
 	}
 	code := fmt.Sprint(ctx.UserValue("code"))
 	target := "regions." + code
@@ -143,7 +143,7 @@ func (s *handlers) maybeDryRun(ctx *fasthttp.RequestCtx, edit func([]byte) ([]by
 	switch string(ctx.QueryArgs().Peek("dry_run")) {
 	case "1", "true", "":
 	default:
-		return true, web.BadParam("dry_run", "invalid_parameter.dry_run")
+		return true, answer.BadParam("dry_run", "invalid_parameter.dry_run")
 	}
 	return true, s.dryRun(ctx, edit)
 }
@@ -177,7 +177,7 @@ func (s *handlers) dryRun(ctx *fasthttp.RequestCtx, edit func([]byte) ([]byte, e
 	if err != nil {
 		return err
 	}
-	return web.WriteJSON(ctx, fasthttp.StatusOK, dryRunBody{BaseVersion: v.Number, Diff: diffRows{Rows: diffOf(src, out)}, Preview: id})
+	return answer.WriteJSON(ctx, fasthttp.StatusOK, dryRunBody{BaseVersion: v.Number, Diff: diffRows{Rows: diffOf(src, out)}, Preview: id})
 }
 
 // diffOf is the side-by-side diff of two content documents, long unchanged runs collapsed.
@@ -200,7 +200,7 @@ func (s *handlers) handleContentDiff(ctx *fasthttp.RequestCtx) error {
 	for i, name := range [...]string{"from", "to"} {
 		v, err := strconv.ParseInt(string(ctx.QueryArgs().Peek(name)), 10, 64)
 		if err != nil || v <= 0 {
-			return web.BadParam(name, "invalid_parameter.version_of", name)
+			return answer.BadParam(name, "invalid_parameter.version_of", name)
 		}
 		n[i] = v
 	}
@@ -212,7 +212,7 @@ func (s *handlers) handleContentDiff(ctx *fasthttp.RequestCtx) error {
 	if err != nil {
 		return err
 	}
-	return web.WriteJSON(ctx, fasthttp.StatusOK, struct {
+	return answer.WriteJSON(ctx, fasthttp.StatusOK, struct {
 		From int64          `json:"from"`
 		To   int64          `json:"to"`
 		Rows []linediff.Row `json:"rows"`
@@ -224,7 +224,7 @@ func (s *handlers) handleContentDiff(ctx *fasthttp.RequestCtx) error {
 func (s *handlers) handleCreatePreview(ctx *fasthttp.RequestCtx) error {
 	ct := string(ctx.Request.Header.ContentType())
 	if ct != "" && !strings.Contains(ct, "yaml") && !strings.Contains(ct, "json") && !strings.HasPrefix(ct, "text/plain") {
-		return web.New(fault.Unsupported, "unsupported_media_type", "", "unsupported_media_type.draft")
+		return answer.New(fault.Unsupported, "unsupported_media_type", "", "unsupported_media_type.draft")
 	}
 	now := s.Now()
 	src := append([]byte(nil), ctx.PostBody()...)
@@ -236,7 +236,7 @@ func (s *handlers) handleCreatePreview(ctx *fasthttp.RequestCtx) error {
 	if err != nil {
 		return err
 	}
-	return web.WriteJSON(ctx, fasthttp.StatusOK, struct {
+	return answer.WriteJSON(ctx, fasthttp.StatusOK, struct {
 		Preview string `json:"preview"`
 	}{id})
 }

@@ -18,10 +18,10 @@ import (
 	"github.com/signpost/edge/auditlog"
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/internal/fault"
+	"github.com/signpost/edge/server/answer"
 	"github.com/signpost/edge/server/asset"
 	"github.com/signpost/edge/server/auth"
 	"github.com/signpost/edge/server/preview"
-	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
 )
@@ -70,8 +70,8 @@ const RollbackNote = "rollback to v%d"
 const maxEditBody = 64 << 10
 
 var (
-	errNoStore         = web.New(fault.Unavailable, "no_content_store", "", "no_content_store")
-	errIfMatchRequired = web.New(fault.Unconditional, "if_match_required", "", "if_match_required")
+	errNoStore         = answer.New(fault.Unavailable, "no_content_store", "", "no_content_store")
+	errIfMatchRequired = answer.New(fault.Unconditional, "if_match_required", "", "if_match_required")
 )
 
 func (s *handlers) store() (contentstore.Store, error) {
@@ -95,7 +95,7 @@ func ifMatch(ctx *fasthttp.RequestCtx, required bool) (int64, error) {
 	h = strings.TrimPrefix(h, "W/")
 	n, err := strconv.ParseInt(strings.TrimPrefix(strings.Trim(h, `"`), "v"), 10, 64)
 	if err != nil || n <= 0 || !strings.HasPrefix(h, `"v`) {
-		return 0, web.New(fault.Invalid, "invalid_if_match", "If-Match", "invalid_if_match")
+		return 0, answer.New(fault.Invalid, "invalid_if_match", "If-Match", "invalid_if_match")
 	}
 	return n, nil
 }
@@ -130,7 +130,7 @@ func writeVersion(ctx *fasthttp.RequestCtx, src []byte, v contentstore.Version) 
 		if err != nil {
 			return err
 		}
-		return web.WriteJSON(ctx, fasthttp.StatusOK, contentBody{Version: v, Content: c})
+		return answer.WriteJSON(ctx, fasthttp.StatusOK, contentBody{Version: v, Content: c})
 	}
 	ctx.SetContentType("application/yaml; charset=utf-8")
 	ctx.SetBody(src)
@@ -163,7 +163,7 @@ func (s *handlers) published(ctx *fasthttp.RequestCtx, src []byte, expected int6
 		s.Log.Warn("published content not applied here yet", "err", err)
 	}
 	ctx.Response.Header.Set("ETag", etag(v.Number))
-	return web.WriteJSON(ctx, fasthttp.StatusOK, v)
+	return answer.WriteJSON(ctx, fasthttp.StatusOK, v)
 }
 
 // editCurrent applies an edit to the current content and publishes it. Without If-Match the edit
@@ -229,7 +229,7 @@ func (s *handlers) handleGetVersion(ctx *fasthttp.RequestCtx) error {
 	}
 	n, err := strconv.ParseInt(fmt.Sprint(ctx.UserValue("v")), 10, 64)
 	if err != nil || n <= 0 {
-		return web.BadParam("v", "invalid_parameter.version")
+		return answer.BadParam("v", "invalid_parameter.version")
 	}
 	src, v, err := st.Get(context.Background(), n)
 	if err != nil {
@@ -250,7 +250,7 @@ func (s *handlers) handlePutContent(ctx *fasthttp.RequestCtx) error {
 	}
 	ct := string(ctx.Request.Header.ContentType())
 	if ct != "" && !strings.Contains(ct, "yaml") && !strings.Contains(ct, "json") && !strings.HasPrefix(ct, "text/plain") {
-		return web.New(fault.Unsupported, "unsupported_media_type", "", "unsupported_media_type.bundle")
+		return answer.New(fault.Unsupported, "unsupported_media_type", "", "unsupported_media_type.bundle")
 	}
 	// ?dry_run=1: diff and preview the bundle, publish nothing (console.go).
 	if handled, err := s.maybeDryRun(ctx, func([]byte) ([]byte, error) { return ctx.PostBody(), nil }); handled {
@@ -262,12 +262,12 @@ func (s *handlers) handlePutContent(ctx *fasthttp.RequestCtx) error {
 
 func (s *handlers) handlePutFeatured(ctx *fasthttp.RequestCtx) error {
 	var body map[string][]string
-	if err := web.DecodeJSON(ctx, maxEditBody, &body); err != nil {
+	if err := answer.DecodeJSON(ctx, maxEditBody, &body); err != nil {
 		return err
 	}
 	ids, ok := body["featured"]
 	if !ok || ids == nil || len(body) != 1 {
-		return web.New(fault.Invalid, "invalid_json", "featured", "invalid_json.featured")
+		return answer.New(fault.Invalid, "invalid_json", "featured", "invalid_json.featured")
 	}
 	partner := fmt.Sprint(ctx.UserValue("id"))
 	return s.editCurrent(ctx, "partner.featured", "partners."+partner, func(src []byte) ([]byte, error) {
@@ -277,7 +277,7 @@ func (s *handlers) handlePutFeatured(ctx *fasthttp.RequestCtx) error {
 
 func (s *handlers) handlePutResource(ctx *fasthttp.RequestCtx) error {
 	var r snippets.Resource
-	if err := web.DecodeJSON(ctx, maxEditBody, &r); err != nil {
+	if err := answer.DecodeJSON(ctx, maxEditBody, &r); err != nil {
 		return err
 	}
 	id := fmt.Sprint(ctx.UserValue("id"))
@@ -285,7 +285,7 @@ func (s *handlers) handlePutResource(ctx *fasthttp.RequestCtx) error {
 		r.ID = id
 	}
 	if r.ID != id {
-		return web.New(fault.Invalid, "invalid_json", "id", "invalid_json.id")
+		return answer.New(fault.Invalid, "invalid_json", "id", "invalid_json.id")
 	}
 	return s.editCurrent(ctx, "resource.put", "resources."+id, func(src []byte) ([]byte, error) {
 		return snippets.PutResource(src, &r)
@@ -301,7 +301,7 @@ func (s *handlers) handleDeleteResource(ctx *fasthttp.RequestCtx) error {
 
 func (s *handlers) handlePutNotice(ctx *fasthttp.RequestCtx) error {
 	var n snippets.Notice
-	if err := web.DecodeJSON(ctx, maxEditBody, &n); err != nil {
+	if err := answer.DecodeJSON(ctx, maxEditBody, &n); err != nil {
 		return err
 	}
 	if n.ID == "" {
@@ -341,7 +341,7 @@ func (s *handlers) handleHistory(ctx *fasthttp.RequestCtx) error {
 	for _, v := range vs {
 		out.Versions = append(out.Versions, entry{v.Number, v.Author, v.Note, v.CreatedAt})
 	}
-	return web.WriteJSON(ctx, fasthttp.StatusOK, out)
+	return answer.WriteJSON(ctx, fasthttp.StatusOK, out)
 }
 
 func (s *handlers) handleRollback(ctx *fasthttp.RequestCtx) error {
@@ -351,17 +351,17 @@ func (s *handlers) handleRollback(ctx *fasthttp.RequestCtx) error {
 	}
 	if ctx.QueryArgs().Has("dry_run") {
 		// Every other write takes dry_run; a rollback is checked by reading the diff first.
-		return web.BadParam("dry_run", "invalid_parameter.rollback_dry_run")
+		return answer.BadParam("dry_run", "invalid_parameter.rollback_dry_run")
 	}
 	var body struct {
 		Version int64  `json:"version"`
 		Note    string `json:"note"`
 	}
-	if err := web.DecodeJSON(ctx, maxEditBody, &body); err != nil {
+	if err := answer.DecodeJSON(ctx, maxEditBody, &body); err != nil {
 		return err
 	}
 	if body.Version <= 0 {
-		return web.New(fault.Invalid, "invalid_json", "version", "invalid_json.version")
+		return answer.New(fault.Invalid, "invalid_json", "version", "invalid_json.version")
 	}
 	want, err := ifMatch(ctx, false)
 	if err != nil {
@@ -380,7 +380,7 @@ func (s *handlers) handleRollback(ctx *fasthttp.RequestCtx) error {
 		s.Log.Warn("rolled-back content not applied here yet", "err", err)
 	}
 	ctx.Response.Header.Set("ETag", etag(v.Number))
-	return web.WriteJSON(ctx, fasthttp.StatusOK, v)
+	return answer.WriteJSON(ctx, fasthttp.StatusOK, v)
 }
 
 func (s *handlers) handleAudit(ctx *fasthttp.RequestCtx) error {
@@ -391,7 +391,7 @@ func (s *handlers) handleAudit(ctx *fasthttp.RequestCtx) error {
 	if v := ctx.QueryArgs().Peek("limit"); len(v) > 0 {
 		n, err := strconv.Atoi(string(v))
 		if err != nil || n <= 0 || n > 10000 {
-			return web.BadParam("limit", "invalid_parameter.audit_limit")
+			return answer.BadParam("limit", "invalid_parameter.audit_limit")
 		}
 		limit = n
 	}
@@ -402,7 +402,7 @@ func (s *handlers) handleAudit(ctx *fasthttp.RequestCtx) error {
 	if es == nil {
 		es = []auditlog.Entry{}
 	}
-	return web.WriteJSON(ctx, fasthttp.StatusOK, struct {
+	return answer.WriteJSON(ctx, fasthttp.StatusOK, struct {
 		Entries []auditlog.Entry `json:"entries"`
 	}{es})
 }

@@ -13,9 +13,9 @@ import (
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/contentstore/fsstore"
 	"github.com/signpost/edge/server"
+	"github.com/signpost/edge/server/answer"
 	"github.com/signpost/edge/server/auth"
 	"github.com/signpost/edge/server/edgetest"
-	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
 )
@@ -342,7 +342,7 @@ func TestDryRunIsSpelledOut(t *testing.T) {
 		{"POST", "/v1/admin/content/rollback?dry_run=1", `{"version":1}`},
 	} {
 		r := e.Do(t, c.method, c.uri, []byte(c.body), edgetest.Bearer(edgetest.AliceToken)...)
-		var b web.ErrorBody
+		var b answer.ErrorBody
 		if r.StatusCode() != 400 || json.Unmarshal(r.Body(), &b) != nil || b.Error.Field != "dry_run" {
 			t.Errorf("%s %s: %d %s, want 400 naming dry_run", c.method, c.uri, r.StatusCode(), r.Body())
 		}

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/signpost/edge/configs"
+	"github.com/signpost/edge/server/answer"
 	"github.com/signpost/edge/server/edgetest"
-	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
 )
@@ -18,7 +18,7 @@ import (
 // invalidAt reports whether r is a 422 invalid_content listing a problem of code at field.
 func invalidAt(t *testing.T, r *fasthttp.Response, field, code string) bool {
 	t.Helper()
-	var body web.ErrorBody
+	var body answer.ErrorBody
 	if r.StatusCode() != 422 || json.Unmarshal(r.Body(), &body) != nil || body.Error.Code != "invalid_content" {
 		return false
 	}

@@ -11,6 +11,10 @@ import (
 	"github.com/valyala/fasthttp"
 )
 
+// ESVersion is the ECMAScript version the edge's own scripts are minified to, as the widget's
+// support target (docs/embedding.md).
+const ESVersion = 2017
+
 // Encoding is a content coding the server can send.
 type Encoding int
 

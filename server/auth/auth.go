@@ -17,17 +17,17 @@ import (
 	"github.com/signpost/edge/auditlog"
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/internal/fault"
+	"github.com/signpost/edge/server/answer"
 	"github.com/signpost/edge/server/clientaddr"
 	"github.com/signpost/edge/server/ratelimit"
-	"github.com/signpost/edge/server/web"
 	"github.com/valyala/fasthttp"
 )
 
 // Errors of operator authentication.
 var (
-	ErrUnauthorized = web.New(fault.Unauthorized, "unauthorized", "", "unauthorized")
-	errForbidden    = web.New(fault.Forbidden, "forbidden", "", "forbidden")
-	errAdminOff     = web.New(fault.Forbidden, "admin_disabled", "", "admin_disabled")
+	ErrUnauthorized = answer.New(fault.Unauthorized, "unauthorized", "", "unauthorized")
+	errForbidden    = answer.New(fault.Forbidden, "forbidden", "", "forbidden")
+	errAdminOff     = answer.New(fault.Forbidden, "admin_disabled", "", "admin_disabled")
 )
 
 // Operator is one operator token: its name goes into the audit log, its scopes say what it may
@@ -103,7 +103,7 @@ func (g *Guard) Check(ctx *fasthttp.RequestCtx) error {
 	// token cannot be guessed; a client elsewhere is not affected.
 	client := g.cfg.IPHasher.HashText(ratelimit.Key(g.cfg.TrustedProxies.ClientIP(ctx)))
 	if r := g.cfg.RateLimits.Peek(context.Background(), ratelimit.ScopeAuth, client); !r.Failed && (r.Reached || r.Remaining == 0) {
-		e := web.New(fault.TooMany, "auth_throttled", "", "auth_throttled")
+		e := answer.New(fault.TooMany, "auth_throttled", "", "auth_throttled")
 		e.RetryAfter = r.RetryAfter(g.cfg.Now())
 		return e
 	}
@@ -165,7 +165,7 @@ func (g *Guard) Wrap(h func(*fasthttp.RequestCtx) error, anyOf ...string) fastht
 			err = h(ctx)
 		}
 		if err != nil {
-			web.Write(ctx, g.cfg.Log, err)
+			answer.Write(ctx, g.cfg.Log, err)
 			if errors.Is(err, ErrUnauthorized) {
 				ctx.Response.Header.Set("WWW-Authenticate", `Bearer realm="signpost-admin"`)
 			}
@@ -236,9 +236,9 @@ func (g *Guard) RequireScope(ctx *fasthttp.RequestCtx, anyOf []string) error {
 	g.cfg.Log.Info("operator request refused: missing scope", "actor", Name(ctx), "scope", strings.Join(anyOf, "|"),
 		"method", string(ctx.Method()), "path", string(ctx.Path()))
 	if len(anyOf) > 1 {
-		return web.New(fault.Forbidden, "missing_scope", "scope", "missing_scope.either", anyOf[0], strings.Join(anyOf[1:], ", or "))
+		return answer.New(fault.Forbidden, "missing_scope", "scope", "missing_scope.either", anyOf[0], strings.Join(anyOf[1:], ", or "))
 	}
-	return web.New(fault.Forbidden, "missing_scope", "scope", "missing_scope", anyOf[0])
+	return answer.New(fault.Forbidden, "missing_scope", "scope", "missing_scope", anyOf[0])
 }
 
 // Scopes are the scopes of the request's operator, once Check has passed.

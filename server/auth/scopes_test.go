@@ -15,9 +15,9 @@ import (
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/feedback/logstore"
 	"github.com/signpost/edge/server"
+	"github.com/signpost/edge/server/answer"
 	"github.com/signpost/edge/server/auth"
 	"github.com/signpost/edge/server/edgetest"
-	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
 )
@@ -268,7 +268,7 @@ func TestFollowupExportFilters(t *testing.T) {
 	}
 	for _, q := range []string{"page=/", "found=yes", "crisis=no", "comment=yes", "reviewed=no", "helpful=yes"} {
 		r := get(q)
-		var body web.ErrorBody
+		var body answer.ErrorBody
 		if r.StatusCode() != 400 || json.Unmarshal(r.Body(), &body) != nil || body.Error.Field != strings.Split(q, "=")[0] {
 			t.Errorf("%s: %d %s, want 400 naming the parameter", q, r.StatusCode(), r.Body())
 		}

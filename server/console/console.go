@@ -11,8 +11,9 @@ import (
 	"log/slog"
 	"sync"
 
+	"github.com/signpost/edge/server/answer"
 	"github.com/signpost/edge/server/asset"
-	"github.com/signpost/edge/server/web"
+	"github.com/signpost/edge/server/pagetext"
 	"github.com/signpost/edge/snippets"
 	"github.com/tdewolff/minify/v2"
 	"github.com/tdewolff/minify/v2/css"
@@ -73,7 +74,7 @@ var loadConsoleAssets = sync.OnceValues(func() (*consoleAssets, error) {
 	}
 	m := minify.New()
 	m.Add("text/css", &css.Minifier{})
-	m.Add("text/javascript", &js.Minifier{Version: web.ESVersion})
+	m.Add("text/javascript", &js.Minifier{Version: asset.ESVersion})
 	bundle := func(names []string, mime string) ([]byte, error) {
 		var out []byte
 		for _, name := range names {
@@ -102,7 +103,7 @@ var loadConsoleAssets = sync.OnceValues(func() (*consoleAssets, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.js = asset.New(js, web.ContentTypeJS, consoleCacheControl)
+	a.js = asset.New(js, answer.ContentTypeJS, consoleCacheControl)
 	a.css = asset.New(css, "text/css; charset=utf-8", consoleCacheControl)
 	return a, nil
 })
@@ -122,7 +123,7 @@ type consolePageData struct {
 	Title string
 	// Page is "console" or "feedback": the view the script opens first.
 	Page  string
-	Langs []web.LangLink
+	Langs []pagetext.LangLink
 }
 
 // Assets are the console's minified script and stylesheet, as served.
@@ -148,22 +149,22 @@ func Routes(get func(string, fasthttp.RequestHandler), log *slog.Logger) {
 }
 
 func handleConsole(ctx *fasthttp.RequestCtx, log *slog.Logger, a *consoleAssets, page, path string) {
-	lang := web.Lang(ctx)
+	lang := pagetext.Lang(ctx)
 	t := a.texts[lang]
 	d := consolePageData{Lang: lang, T: t, Copy: a.copy[lang], Title: t.Console, Page: page}
 	if page == "feedback" {
 		d.Title = t.Dashboard
 	}
 	for _, l := range snippets.Locales {
-		d.Langs = append(d.Langs, web.LangLink{Lang: string(l), Name: a.texts[l].LangName, Href: path + "?lang=" + string(l), Current: l == lang})
+		d.Langs = append(d.Langs, pagetext.LangLink{Lang: string(l), Name: a.texts[l].LangName, Href: path + "?lang=" + string(l), Current: l == lang})
 	}
 	var buf bytes.Buffer
 	if err := a.page.Execute(&buf, d); err != nil {
-		web.Write(ctx, log, err)
+		answer.Write(ctx, log, err)
 		return
 	}
 	h := &ctx.Response.Header
 	h.Set("Content-Security-Policy", CSP)
 	h.Set("Content-Language", string(lang))
-	web.WriteHTML(ctx, buf.Bytes(), "Accept-Language, Accept-Encoding")
+	answer.WriteHTML(ctx, buf.Bytes(), "Accept-Language, Accept-Encoding")
 }

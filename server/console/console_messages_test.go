@@ -13,7 +13,7 @@ import (
 	"github.com/signpost/edge/configs"
 	"github.com/signpost/edge/contentstore/fsstore"
 	"github.com/signpost/edge/server/admin"
-	"github.com/signpost/edge/server/web"
+	"github.com/signpost/edge/server/answer"
 	"github.com/signpost/edge/snippets"
 )
 
@@ -152,7 +152,7 @@ type consoleError struct {
 
 // TestConsoleFrenchMessages: every message the console's forms can get from the validator reads
 // in French in the French console, keeping the values it quotes (the operator's own input); so
-// does every refusal of the API's catalogue (web.Messages), each with all its arguments, and
+// does every refusal of the API's catalogue (answer.Messages), each with all its arguments, and
 // those an operator meets (a missing scope, the dashboard's filters, a line's region sentence)
 // are made with the real API, which names their message and arguments. The notes the edge
 // writes in the history read in French too. The English console changes none of them.
@@ -199,23 +199,23 @@ func TestConsoleFrenchMessages(t *testing.T) {
 		if status < 400 || status >= 500 || json.Unmarshal(body, &eb) != nil || eb.Error.Message == "" {
 			t.Fatalf("%s %s: %d %s, want a refusal", r.method, r.path, status, body)
 		}
-		m, ok := web.Messages[eb.Error.ID]
+		m, ok := answer.Messages[eb.Error.ID]
 		switch {
 		case !ok:
 			t.Errorf("%s %s: %s names no message of the catalogue", r.method, r.path, body)
-		case web.Render(m.EN, eb.Error.Args) != eb.Error.Message:
+		case answer.Render(m.EN, eb.Error.Args) != eb.Error.Message:
 			t.Errorf("%s %s: %s is not its catalogue's %q with its arguments", r.method, r.path, body, m.EN)
 		}
 		errs = append(errs, eb.Error)
 	}
 	// Every message of the catalogue, with arguments that the French must keep, including
 	// those the test edge cannot give (the content store away or fixed, an expired preview).
-	for _, id := range slices.Sorted(maps.Keys(web.Messages)) {
+	for _, id := range slices.Sorted(maps.Keys(answer.Messages)) {
 		ce := consoleError{ID: id}
-		for range regexp.MustCompile(`\{\d+\}`).FindAllString(web.Messages[id].EN, -1) {
+		for range regexp.MustCompile(`\{\d+\}`).FindAllString(answer.Messages[id].EN, -1) {
 			ce.Args = append(ce.Args, fmt.Sprintf("\"arg-%d\"", len(ce.Args)))
 		}
-		ce.Message = web.Render(web.Messages[id].EN, ce.Args)
+		ce.Message = answer.Render(answer.Messages[id].EN, ce.Args)
 		errs = append(errs, ce)
 	}
 	browser := consoleBrowser(t)

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/signpost/edge/server/web"
+	"github.com/signpost/edge/server/answer"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/words"
 )
@@ -86,7 +86,7 @@ func (c catalogue) pageCopy(l snippets.Locale) (template.JS, error) {
 		for code, t := range snippets.ProblemTemplates() {
 			d.Problems[code] = t[snippets.French]
 		}
-		d.Errors = web.FrenchMessages()
+		d.Errors = answer.FrenchMessages()
 	}
 	// json.Marshal escapes <, > and &: nothing in it can close the script element.
 	b, err := json.Marshal(d)

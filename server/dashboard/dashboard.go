@@ -19,8 +19,8 @@ import (
 	"github.com/signpost/edge/auditlog"
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/internal/fault"
+	"github.com/signpost/edge/server/answer"
 	"github.com/signpost/edge/server/auth"
-	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/usage"
 	"github.com/valyala/fasthttp"
@@ -63,9 +63,9 @@ func Routes(r *router.Router, get func(string, fasthttp.RequestHandler), d Deps)
 }
 
 var (
-	errFeedbackUnavailable = web.New(fault.Unavailable, "feedback_unavailable", "", "feedback_unavailable")
-	errFeedbackUnreadable  = web.New(fault.Unavailable, "store_unavailable", "", "store_unavailable.feedback")
-	errUsageUnreadable     = web.New(fault.Unavailable, "store_unavailable", "", "store_unavailable.usage")
+	errFeedbackUnavailable = answer.New(fault.Unavailable, "feedback_unavailable", "", "feedback_unavailable")
+	errFeedbackUnreadable  = answer.New(fault.Unavailable, "store_unavailable", "", "store_unavailable.feedback")
+	errUsageUnreadable     = answer.New(fault.Unavailable, "store_unavailable", "", "store_unavailable.usage")
 )
 
 // parseFeedbackFilter reads the filter every feedback route shares:
@@ -79,27 +79,27 @@ func parseFeedbackFilter(args *fasthttp.Args) (feedback.Filter, error) {
 	var f feedback.Filter
 	if v := string(args.Peek("partner")); v != "" {
 		if !snippets.ValidID(v) {
-			return f, web.BadParam("partner", "invalid_parameter.partner", "demo")
+			return f, answer.BadParam("partner", "invalid_parameter.partner", "demo")
 		}
 		f.Partner = v
 	}
 	if v := string(args.Peek("page")); v != "" {
 		if !strings.HasPrefix(v, "/") || len(v) > feedback.MaxPage || strings.ContainsFunc(v, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
-			return f, web.BadParam("page", "invalid_parameter.page", "/help")
+			return f, answer.BadParam("page", "invalid_parameter.page", "/help")
 		}
 		f.Page = v
 	}
 	if v := args.Peek("since"); len(v) > 0 {
 		t, err := time.Parse(time.RFC3339, string(v))
 		if err != nil {
-			return f, web.BadParam("since", "invalid_parameter.time", "2026-11-01T00:00:00Z")
+			return f, answer.BadParam("since", "invalid_parameter.time", "2026-11-01T00:00:00Z")
 		}
 		f.Since = t
 	}
 	if v := string(args.Peek("from")); v != "" {
 		t, err := time.Parse(time.DateOnly, v)
 		if err != nil {
-			return f, web.BadParam("from", "invalid_parameter.day", "2026-11-01")
+			return f, answer.BadParam("from", "invalid_parameter.day", "2026-11-01")
 		}
 		if t.After(f.Since) {
 			f.Since = t // since and from are both lower bounds: the later one holds
@@ -108,11 +108,11 @@ func parseFeedbackFilter(args *fasthttp.Args) (feedback.Filter, error) {
 	if v := string(args.Peek("to")); v != "" {
 		t, err := time.Parse(time.DateOnly, v)
 		if err != nil {
-			return f, web.BadParam("to", "invalid_parameter.to_day", "2026-11-30")
+			return f, answer.BadParam("to", "invalid_parameter.to_day", "2026-11-30")
 		}
 		f.Until = t.AddDate(0, 0, 1)
 		if !f.Since.IsZero() && !f.Until.After(f.Since) {
-			return f, web.BadParam("to", "invalid_parameter.to_before_from")
+			return f, answer.BadParam("to", "invalid_parameter.to_before_from")
 		}
 	}
 	for _, p := range []struct {
@@ -125,7 +125,7 @@ func parseFeedbackFilter(args *fasthttp.Args) (feedback.Filter, error) {
 			b := v == "yes"
 			*p.to = &b
 		default:
-			return f, web.BadParam(p.name, "invalid_parameter.yes_no")
+			return f, answer.BadParam(p.name, "invalid_parameter.yes_no")
 		}
 	}
 	return f, nil
@@ -201,7 +201,7 @@ func (s *handlers) handleFeedbackComments(ctx *fasthttp.RequestCtx) error {
 	if v := string(ctx.QueryArgs().Peek("limit")); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > maxCommentsLimit {
-			return web.BadParam("limit", "invalid_parameter.limit", 1, maxCommentsLimit)
+			return answer.BadParam("limit", "invalid_parameter.limit", 1, maxCommentsLimit)
 		}
 		limit = n
 	}
@@ -250,7 +250,7 @@ func (s *handlers) handleFeedbackComments(ctx *fasthttp.RequestCtx) error {
 		c.Lines = lines[k]
 		out.Comments = append(out.Comments, c)
 	}
-	return web.WriteJSON(ctx, fasthttp.StatusOK, out)
+	return answer.WriteJSON(ctx, fasthttp.StatusOK, out)
 }
 
 // sortTriage orders the queue: crisis-flagged first, then unreviewed before reviewed, then
@@ -332,16 +332,16 @@ func (s *handlers) handleFeedbackReview(ctx *fasthttp.RequestCtx) error {
 	}
 	rv, ok := s.Feedback.(feedback.Reviewer)
 	if !ok {
-		return web.New(fault.Unavailable, "reviews_unavailable", "", "reviews_unavailable")
+		return answer.New(fault.Unavailable, "reviews_unavailable", "", "reviews_unavailable")
 	}
 	id, _ := ctx.UserValue("id").(string)
 	review, first, err := rv.MarkReviewed(context.Background(), id, auth.Name(ctx), s.Now().UTC())
 	switch {
-	case fault.As(err) != nil: // a domain error (an unknown id): web.Write answers it
+	case fault.As(err) != nil: // a domain error (an unknown id): answer.Write answers it
 		return err
 	case err != nil:
 		s.Log.Error("feedback review not stored", "err", err)
-		return web.New(fault.Unavailable, "store_unavailable", "", "store_unavailable.review")
+		return answer.New(fault.Unavailable, "store_unavailable", "", "store_unavailable.review")
 	}
 	if first {
 		if s.AuditLog != nil {
@@ -352,7 +352,7 @@ func (s *handlers) handleFeedbackReview(ctx *fasthttp.RequestCtx) error {
 			s.Log.Info("review", "action", "feedback.review", "actor", auth.Name(ctx), "target", id)
 		}
 	}
-	return web.WriteJSON(ctx, fasthttp.StatusOK, review)
+	return answer.WriteJSON(ctx, fasthttp.StatusOK, review)
 }
 
 // Rates.
@@ -363,7 +363,7 @@ func (s *handlers) rateQuery(ctx *fasthttp.RequestCtx) (feedback.Filter, feedbac
 	if v := string(ctx.QueryArgs().Peek("bucket")); v != "" {
 		p = feedback.Period(v)
 		if !p.Valid() {
-			return feedback.Filter{}, p, web.BadParam("bucket", "invalid_parameter.bucket")
+			return feedback.Filter{}, p, answer.BadParam("bucket", "invalid_parameter.bucket")
 		}
 	}
 	f, _, err := s.feedbackFilter(ctx, false)
@@ -371,7 +371,7 @@ func (s *handlers) rateQuery(ctx *fasthttp.RequestCtx) (feedback.Filter, feedbac
 }
 
 // computeRates runs feedback.ComputeRates. Its refusals (a span too wide, an answer too big)
-// are domain errors that web.Write answers; a span's start is the parameter the request gave
+// are domain errors that answer.Write answers; a span's start is the parameter the request gave
 // it by (from= or since=). Anything else is the store failing.
 func (s *handlers) computeRates(ctx *fasthttp.RequestCtx, f feedback.Filter, p feedback.Period) (*feedback.Rates, error) {
 	rates, err := feedback.ComputeRates(context.Background(), s.Feedback, f, p)
@@ -403,5 +403,5 @@ func (s *handlers) handleFeedbackRates(ctx *fasthttp.RequestCtx) error {
 	if err != nil {
 		return err
 	}
-	return web.WriteJSON(ctx, fasthttp.StatusOK, rates)
+	return answer.WriteJSON(ctx, fasthttp.StatusOK, rates)
 }

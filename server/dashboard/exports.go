@@ -9,8 +9,8 @@ import (
 
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/internal/fault"
+	"github.com/signpost/edge/server/answer"
 	"github.com/signpost/edge/server/auth"
-	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/usage"
 	"github.com/valyala/fasthttp"
 )
@@ -28,7 +28,7 @@ func (s *handlers) feedbackQuery(ctx *fasthttp.RequestCtx, defFormat string) (fe
 		format = defFormat
 	}
 	if feedback.CheckFormat(format) != nil {
-		return f, "", web.BadParam("format", "invalid_parameter.format")
+		return f, "", answer.BadParam("format", "invalid_parameter.format")
 	}
 	return f, format, nil
 }
@@ -63,10 +63,10 @@ func (s *handlers) handleAdminFeedback(ctx *fasthttp.RequestCtx) error {
 
 // errExportUnavailable refuses an export before its first byte: a 200 with no rows would read
 // as "no feedback".
-var errExportUnavailable = retryIn5(web.New(fault.Unavailable, "store_unavailable", "", "store_unavailable.export"))
+var errExportUnavailable = retryIn5(answer.New(fault.Unavailable, "store_unavailable", "", "store_unavailable.export"))
 
 // retryIn5 is e with Retry-After: 5.
-func retryIn5(e *web.Error) *web.Error {
+func retryIn5(e *answer.Error) *answer.Error {
 	e.RetryAfter = 5
 	return e
 }
@@ -127,7 +127,7 @@ func (s *handlers) handleAdminFollowups(ctx *fasthttp.RequestCtx) error {
 	// asked for).
 	for _, name := range []string{"page", "found", "helpful", "crisis", "comment", "reviewed"} {
 		if ctx.QueryArgs().Has(name) {
-			return web.BadParam(name, "invalid_parameter.followups")
+			return answer.BadParam(name, "invalid_parameter.followups")
 		}
 	}
 	if since := s.Now().Add(-s.FollowupRetention); f.Since.Before(since) {
@@ -178,7 +178,7 @@ func (s *handlers) handleAdminStats(ctx *fasthttp.RequestCtx) error {
 	if err != nil {
 		return err
 	}
-	ctx.SetContentType(web.ContentJSON)
+	ctx.SetContentType(answer.ContentJSON)
 	ctx.SetBody(b)
 	return nil
 }
@@ -195,7 +195,7 @@ func (s *handlers) auditExport(ctx *fasthttp.RequestCtx, action string, f feedba
 	// An export is audited or refused: nothing leaves that the audit log does not name.
 	if e, err := auth.Record(ctx, s.AuditLog, s.Now(), action, target, 0, ""); err != nil {
 		s.Log.Error("export refused: its audit entry could not be written", "err", err, "action", action, "actor", e.Actor)
-		return retryIn5(web.New(fault.Unavailable, "store_unavailable", "", "store_unavailable.audit"))
+		return retryIn5(answer.New(fault.Unavailable, "store_unavailable", "", "store_unavailable.audit"))
 	}
 	return nil
 }
@@ -216,7 +216,7 @@ func (s *handlers) handleAdminUsage(ctx *fasthttp.RequestCtx) error {
 	}{{"since", &q.Since}, {"until", &q.Until}} {
 		if v := string(args.Peek(p.name)); v != "" {
 			if _, err := usage.ParseDay(v); err != nil {
-				return web.BadParam(p.name, "invalid_parameter.day", "2026-11-01")
+				return answer.BadParam(p.name, "invalid_parameter.day", "2026-11-01")
 			}
 			*p.to = v
 		}
@@ -229,7 +229,7 @@ func (s *handlers) handleAdminUsage(ctx *fasthttp.RequestCtx) error {
 	if rows == nil {
 		rows = []usage.Row{}
 	}
-	return web.WriteJSON(ctx, fasthttp.StatusOK, struct {
+	return answer.WriteJSON(ctx, fasthttp.StatusOK, struct {
 		Rows []usage.Row `json:"rows"`
 	}{rows})
 }

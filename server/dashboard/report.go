@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/server/answer"
 	"github.com/signpost/edge/server/pagetext"
-	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/usage"
 	"github.com/signpost/edge/words"
@@ -97,7 +97,7 @@ func (s *handlers) handleFeedbackReport(ctx *fasthttp.RequestCtx) error {
 	lang := "en"
 	if v := string(ctx.QueryArgs().Peek("lang")); v != "" {
 		if reportCopy[v] == nil {
-			return web.BadParam("lang", "invalid_parameter.lang")
+			return answer.BadParam("lang", "invalid_parameter.lang")
 		}
 		lang = v
 	}

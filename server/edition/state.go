@@ -15,8 +15,9 @@ import (
 	"time"
 
 	"github.com/signpost/edge/internal/fault"
+	"github.com/signpost/edge/server/answer"
 	"github.com/signpost/edge/server/asset"
-	"github.com/signpost/edge/server/web"
+	"github.com/signpost/edge/server/origin"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/widget"
 	"github.com/valyala/fasthttp"
@@ -86,7 +87,7 @@ func New(content *snippets.Loaded, number int64, opts Options) (*State, error) {
 		return nil, err
 	}
 	// The pinned and short-cached URLs serve the same bytes; only Cache-Control differs.
-	pinned := asset.New(b.JS, web.ContentTypeJS, CachePinned).Whole(web.PublicHeaders)
+	pinned := asset.New(b.JS, answer.ContentTypeJS, CachePinned).Whole(answer.PublicHeaders)
 	return &State{
 		Content:    content,
 		Number:     number,
@@ -94,7 +95,7 @@ func New(content *snippets.Loaded, number int64, opts Options) (*State, error) {
 		Widget:     pinned.WithCacheControl(CacheWidget),
 		Pinned:     pinned,
 		PinnedName: []byte("widget." + b.Hash + ".js"),
-		Manifest:   asset.New(m, web.ContentJSON, CacheManifest).Whole(web.PublicHeaders),
+		Manifest:   asset.New(m, answer.ContentJSON, CacheManifest).Whole(answer.PublicHeaders),
 		opts:       opts,
 	}, nil
 }
@@ -198,7 +199,7 @@ func (st *State) Snippet(ctx *fasthttp.RequestCtx, now time.Time, remember bool)
 	if name, ok := ctx.UserValue("part").(string); ok {
 		part = snippets.Part(name)
 		if !slices.Contains(snippets.Parts, part) {
-			return web.New(fault.NotFound, "not_found", "", "not_found.snippet")
+			return answer.New(fault.NotFound, "not_found", "", "not_found.snippet")
 		}
 	}
 	loc, region, vary, err := st.Select(ctx, p, Sources{TZ: true, Location: true})
@@ -210,7 +211,7 @@ func (st *State) Snippet(ctx *fasthttp.RequestCtx, now time.Time, remember bool)
 	// sends, when it is one of the table's.
 	var clock *time.Location
 	if part != snippets.Resources && part != snippets.Feedback && st.Content.Scheduled(region) {
-		if z := web.View(ctx.QueryArgs().Peek("tz")); snippets.ValidZone(z) {
+		if z := answer.View(ctx.QueryArgs().Peek("tz")); snippets.ValidZone(z) {
 			if clock = st.opts.TimeZones.Clock(z); clock != nil {
 				key.zone = clock.String()
 			}
@@ -221,7 +222,7 @@ func (st *State) Snippet(ctx *fasthttp.RequestCtx, now time.Time, remember bool)
 		if err != nil {
 			return nil, err
 		}
-		return &snippetEntry{asset: asset.Rendered(body, web.ContentJSON, CacheSnippet).Whole(web.PublicHeaders), until: until}, nil
+		return &snippetEntry{asset: asset.Rendered(body, answer.ContentJSON, CacheSnippet).Whole(answer.PublicHeaders), until: until}, nil
 	})
 	if err != nil {
 		return err
@@ -252,7 +253,7 @@ type Sources struct {
 // naming it; a malformed location header is as if it had not been sent.
 func (st *State) Select(ctx *fasthttp.RequestCtx, p *snippets.Partner, from Sources) (loc snippets.Locale, key, vary string, err error) {
 	args := ctx.QueryArgs()
-	loc, ok, err := snippets.ParseLocale(web.View(args.Peek("locale")))
+	loc, ok, err := snippets.ParseLocale(answer.View(args.Peek("locale")))
 	if err != nil {
 		return "", "", "", err
 	}
@@ -262,14 +263,14 @@ func (st *State) Select(ctx *fasthttp.RequestCtx, p *snippets.Partner, from Sour
 			loc = snippets.English
 		}
 	}
-	region, ok, err := snippets.ParseRegion(web.View(args.Peek("region")))
+	region, ok, err := snippets.ParseRegion(answer.View(args.Peek("region")))
 	if err != nil {
 		return "", "", "", err
 	}
 	if !ok {
 		zone := ""
 		if from.TZ {
-			if zone = web.View(args.Peek("tz")); zone != "" && !snippets.ValidZone(zone) {
+			if zone = answer.View(args.Peek("tz")); zone != "" && !snippets.ValidZone(zone) {
 				return "", "", "", snippets.ParamErr("tz", "invalid_parameter.tz")
 			}
 		}
@@ -331,7 +332,7 @@ func (st *State) PartnerSelect(ctx *fasthttp.RequestCtx, located bool) (p *snipp
 	return p, loc, key, vary, err
 }
 
-var errUnknownPartner = web.New(fault.NotFound, "unknown_partner", "partner", "unknown_partner")
+var errUnknownPartner = answer.New(fault.NotFound, "unknown_partner", "partner", "unknown_partner")
 
 // Render draws one of a partner's server-rendered documents (the banner fragment), its absolute
 // links to the edge naming origin.
@@ -350,7 +351,7 @@ type Render func(p *snippets.Partner, loc snippets.Locale, key, origin string, n
 //     made-up hosts costs a copy each: nothing is drawn, compressed or cached per host, and no
 //     host takes another's place. The caller names what the origin came from in Vary. An
 //     origin of other bytes than letters, digits and ".-:/[]" (plainOrigin) is ErrBadHost.
-func (st *State) Page(ctx *fasthttp.RequestCtx, now time.Time, name, origin string, perRequest bool, contentType, cacheControl string, render Render) error {
+func (st *State) Page(ctx *fasthttp.RequestCtx, now time.Time, name, pageOrigin string, perRequest bool, contentType, cacheControl string, render Render) error {
 	p, loc, key, vary, err := st.PartnerSelect(ctx, false)
 	if err != nil {
 		return err
@@ -359,7 +360,7 @@ func (st *State) Page(ctx *fasthttp.RequestCtx, now time.Time, name, origin stri
 	switch {
 	case !perRequest:
 		e, err := st.snippets.get(k, now, func() (*snippetEntry, error) {
-			body, until, err := render(p, loc, key, origin, now)
+			body, until, err := render(p, loc, key, pageOrigin, now)
 			if err != nil {
 				return nil, err
 			}
@@ -369,10 +370,10 @@ func (st *State) Page(ctx *fasthttp.RequestCtx, now time.Time, name, origin stri
 			return err
 		}
 		e.asset.Serve(ctx)
-	case !plainOrigin(origin):
-		// Not one web.Origin gives for a valid Host (an IPv6 zone, say): refused rather than
+	case !plainOrigin(pageOrigin):
+		// Not one origin.Of gives for a valid Host (an IPv6 zone, say): refused rather than
 		// drawn for each request.
-		return web.ErrBadHost
+		return origin.ErrBadHost
 	default:
 		e, err := st.snippets.get(k, now, func() (*snippetEntry, error) {
 			body, until, err := render(p, loc, key, originMark, now)
@@ -386,8 +387,8 @@ func (st *State) Page(ctx *fasthttp.RequestCtx, now time.Time, name, origin stri
 			return err
 		}
 		// The ETag names the drawing and the origin filled in, so the bytes, without hashing them.
-		sum := sha256.Sum256([]byte(origin))
-		asset.ServeJoined(ctx, e.parts, []byte(origin), e.tag+"-"+hex.EncodeToString(sum[:8]), contentType, cacheControl)
+		sum := sha256.Sum256([]byte(pageOrigin))
+		asset.ServeJoined(ctx, e.parts, []byte(pageOrigin), e.tag+"-"+hex.EncodeToString(sum[:8]), contentType, cacheControl)
 	}
 	AddVary(&ctx.Response.Header, vary)
 	return nil
@@ -403,7 +404,7 @@ var originMark = func() string {
 }()
 
 // plainOrigin reports whether o holds only what html/template writes unchanged in a URL
-// attribute (letters, digits, ".-:/[]": every origin web.Origin gives for a valid Host): then
+// attribute (letters, digits, ".-:/[]": every origin origin.Of gives for a valid Host): then
 // filling it in for originMark gives the bytes drawing the page with o would.
 func plainOrigin(o string) bool {
 	if o == "" {

@@ -17,9 +17,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/signpost/edge/server/answer"
 	"github.com/signpost/edge/server/asset"
 	"github.com/signpost/edge/server/clientaddr"
-	"github.com/signpost/edge/server/web"
+	"github.com/signpost/edge/server/origin"
+	"github.com/signpost/edge/server/pagetext"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/widget"
 	"github.com/signpost/edge/words"
@@ -62,7 +64,7 @@ type Deps struct {
 	// TrustedProxies may say the scheme the client used (X-Forwarded-Proto).
 	TrustedProxies clientaddr.Proxies
 	// PublicOrigin is the edge's origin as visitors reach it (EDGE_PUBLIC_ORIGIN), which the
-	// code written names; "": the edge as the builder's request reached it (web.Origin).
+	// code written names; "": the edge as the builder's request reached it (origin.Of).
 	PublicOrigin string
 	// Now is the clock (the resources featured, the notice in the include preview); nil: the
 	// system's.
@@ -96,12 +98,12 @@ var loadEmbedAssets = sync.OnceValues(func() (*embedAssets, error) {
 	}
 	m := minify.New()
 	m.Add("text/css", &css.Minifier{})
-	m.Add("text/javascript", &js.Minifier{Version: web.ESVersion})
+	m.Add("text/javascript", &js.Minifier{Version: asset.ESVersion})
 	for _, f := range []struct {
 		dst               **asset.Asset
 		name, mime, ctype string
 	}{
-		{&a.js, "pages/embed.js", "text/javascript", web.ContentTypeJS},
+		{&a.js, "pages/embed.js", "text/javascript", answer.ContentTypeJS},
 		{&a.css, "pages/embed.css", "text/css", "text/css; charset=utf-8"},
 		{&a.prevCSS, "pages/preview.css", "text/css", "text/css; charset=utf-8"},
 	} {
@@ -139,7 +141,7 @@ func Routes(get func(string, fasthttp.RequestHandler), d Deps) {
 type embedPageData struct {
 	Lang       snippets.Locale
 	T          *embedText
-	Langs      []web.LangLink
+	Langs      []pagetext.LangLink
 	Partners   []partnerOption
 	Components []componentOption
 	Raw        embedRaw
@@ -164,7 +166,7 @@ type componentOption struct {
 func (b *embedBuilder) handleEmbed(ctx *fasthttp.RequestCtx) {
 	r, err := b.request(ctx)
 	if err != nil {
-		web.Write(ctx, b.Log, err)
+		answer.Write(ctx, b.Log, err)
 		return
 	}
 	code := r.code()
@@ -175,7 +177,7 @@ func (b *embedBuilder) handleEmbed(ctx *fasthttp.RequestCtx) {
 		q += "&"
 	}
 	for _, l := range snippets.Locales {
-		d.Langs = append(d.Langs, web.LangLink{Lang: string(l), Name: embedTexts[l].LangName, Href: "/embed?" + q + "lang=" + string(l), Current: l == r.lang})
+		d.Langs = append(d.Langs, pagetext.LangLink{Lang: string(l), Name: embedTexts[l].LangName, Href: "/embed?" + q + "lang=" + string(l), Current: l == r.lang})
 	}
 	for _, id := range partnerIDs(r.content) {
 		d.Partners = append(d.Partners, partnerOption{ID: id, Label: r.content.Partners[id].Name + " (" + id + ")", Selected: id == r.opts.Partner})
@@ -185,13 +187,13 @@ func (b *embedBuilder) handleEmbed(ctx *fasthttp.RequestCtx) {
 	}
 	var buf bytes.Buffer
 	if err := b.page.Execute(&buf, d); err != nil {
-		web.Write(ctx, b.Log, err)
+		answer.Write(ctx, b.Log, err)
 		return
 	}
 	h := &ctx.Response.Header
 	h.Set("Content-Security-Policy", CSP)
 	h.Set("Content-Language", string(r.lang))
-	web.WriteHTML(ctx, buf.Bytes(), "Accept-Language, Accept-Encoding"+b.originVary(ctx))
+	answer.WriteHTML(ctx, buf.Bytes(), "Accept-Language, Accept-Encoding"+b.originVary(ctx))
 }
 
 // originVary is what the code varies on besides the language: the headers the edge's origin was
@@ -201,7 +203,7 @@ func (b *embedBuilder) originVary(ctx *fasthttp.RequestCtx) string {
 	if b.PublicOrigin != "" {
 		return ""
 	}
-	return ", " + web.OriginVary(ctx, b.TrustedProxies)
+	return ", " + origin.Vary(ctx, b.TrustedProxies)
 }
 
 // handleEmbedCode answers the generated code for the options, as JSON: the page's script asks
@@ -210,13 +212,13 @@ func (b *embedBuilder) originVary(ctx *fasthttp.RequestCtx) string {
 func (b *embedBuilder) handleEmbedCode(ctx *fasthttp.RequestCtx) {
 	r, err := b.request(ctx)
 	if err != nil {
-		web.Write(ctx, b.Log, err)
+		answer.Write(ctx, b.Log, err)
 		return
 	}
 	ctx.Response.Header.Set("Cache-Control", "no-store")
 	ctx.Response.Header.Set("Vary", "Accept-Language"+b.originVary(ctx))
-	if err := web.WriteJSON(ctx, fasthttp.StatusOK, r.code()); err != nil {
-		web.Write(ctx, b.Log, err)
+	if err := answer.WriteJSON(ctx, fasthttp.StatusOK, r.code()); err != nil {
+		answer.Write(ctx, b.Log, err)
 	}
 }
 
@@ -235,7 +237,7 @@ type previewData struct {
 func renderPreview(ctx *fasthttp.RequestCtx, log *slog.Logger, r *embedRequest, src, heading, note, vary string) {
 	a, err := loadEmbedAssets()
 	if err != nil {
-		web.Write(ctx, log, err)
+		answer.Write(ctx, log, err)
 		return
 	}
 	name := r.opts.Partner
@@ -255,18 +257,18 @@ func renderPreview(ctx *fasthttp.RequestCtx, log *slog.Logger, r *embedRequest, 
 	}
 	var buf bytes.Buffer
 	if err := a.preview.Execute(&buf, d); err != nil {
-		web.Write(ctx, log, err)
+		answer.Write(ctx, log, err)
 		return
 	}
 	ctx.Response.Header.Set("Content-Security-Policy", PreviewCSP)
-	web.WriteHTML(ctx, buf.Bytes(), vary)
+	answer.WriteHTML(ctx, buf.Bytes(), vary)
 }
 
 // PreviewPage answers with the preview page of the options in the query (validated as the
 // builder validates them, against content) around the widget at src: the builder's preview,
 // and the console's draft previews with a draft's content and widget.
 func PreviewPage(ctx *fasthttp.RequestCtx, log *slog.Logger, content *snippets.Loaded, src, heading, note, vary string) {
-	lang := web.Lang(ctx)
+	lang := pagetext.Lang(ctx)
 	r := &embedRequest{lang: lang, text: embedTexts[lang], content: content, now: time.Now()}
 	r.parse(ctx.QueryArgs())
 	renderPreview(ctx, log, r, src, heading, note, vary)
@@ -277,7 +279,7 @@ func PreviewPage(ctx *fasthttp.RequestCtx, log *slog.Logger, content *snippets.L
 func (b *embedBuilder) handleEmbedPreview(ctx *fasthttp.RequestCtx) {
 	r, err := b.request(ctx)
 	if err != nil {
-		web.Write(ctx, b.Log, err)
+		answer.Write(ctx, b.Log, err)
 		return
 	}
 	if string(ctx.QueryArgs().Peek("way")) == "include" {
@@ -314,6 +316,6 @@ func (b *embedBuilder) handleEmbedAsset(ctx *fasthttp.RequestCtx) {
 	case "/embed/preview.css":
 		b.prevCSS.Serve(ctx)
 	default:
-		web.Write(ctx, b.Log, web.ErrNotFound)
+		answer.Write(ctx, b.Log, answer.ErrNotFound)
 	}
 }

@@ -8,7 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/signpost/edge/server/web"
+	"github.com/signpost/edge/server/answer"
+	"github.com/signpost/edge/server/origin"
+	"github.com/signpost/edge/server/pagetext"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/widget"
 	"github.com/signpost/edge/words"
@@ -88,16 +90,16 @@ type embedRequest struct {
 }
 
 func (b *embedBuilder) request(ctx *fasthttp.RequestCtx) (*embedRequest, error) {
-	origin, ok := web.Origin(ctx, b.TrustedProxies)
+	reqOrigin, ok := origin.Of(ctx, b.TrustedProxies)
 	if !ok {
-		return nil, web.ErrBadHost
+		return nil, origin.ErrBadHost
 	}
 	if b.PublicOrigin != "" {
-		origin = b.PublicOrigin
+		reqOrigin = b.PublicOrigin
 	}
 	content, bundle := b.CurrentContent()
-	lang := web.Lang(ctx)
-	r := &embedRequest{lang: lang, text: embedTexts[lang], origin: origin, public: b.PublicOrigin != "", bundle: bundle, content: content, now: b.now()}
+	lang := pagetext.Lang(ctx)
+	r := &embedRequest{lang: lang, text: embedTexts[lang], origin: reqOrigin, public: b.PublicOrigin != "", bundle: bundle, content: content, now: b.now()}
 	r.parse(ctx.QueryArgs())
 	return r, nil
 }
@@ -205,7 +207,7 @@ func httpURL(s string) (string, bool) {
 		return "", false
 	}
 	host := u.Hostname()
-	if host == "" || !web.ValidHost([]byte(u.Host)) {
+	if host == "" || !origin.ValidHost([]byte(u.Host)) {
 		return "", false
 	}
 	return u.String(), true
@@ -232,7 +234,7 @@ func (o embedOptions) attrs() string {
 		{"data-accent", o.Accent},
 	} {
 		if a[1] != "" {
-			b.WriteString(" " + a[0] + `="` + web.EscapeHTML(a[1]) + `"`)
+			b.WriteString(" " + a[0] + `="` + answer.EscapeHTML(a[1]) + `"`)
 		}
 	}
 	return b.String()
@@ -240,9 +242,9 @@ func (o embedOptions) attrs() string {
 
 // scriptTag writes the embed: src, the integrity pair when pinned, then the options.
 func scriptTag(src, integrity, attrs string) string {
-	tag := `<script async src="` + web.EscapeHTML(src) + `"`
+	tag := `<script async src="` + answer.EscapeHTML(src) + `"`
 	if integrity != "" {
-		tag += ` integrity="` + web.EscapeHTML(integrity) + `" crossorigin="anonymous"`
+		tag += ` integrity="` + answer.EscapeHTML(integrity) + `" crossorigin="anonymous"`
 	}
 	return tag + "\n " + attrs + "></script>"
 }
@@ -310,8 +312,8 @@ func noscriptFallback(c *snippets.Loaded, loc snippets.Locale) string {
 // a page shows when it cannot know where the visitor is, or the edge cannot answer.
 func directoryLink(c *snippets.Loaded, loc snippets.Locale) string {
 	u := c.Unknown
-	return "<p>" + web.EscapeHTML(u.Message.Get(loc)) + ` <a href="` + web.EscapeHTML(u.DirectoryURL) + `">` +
-		web.EscapeHTML(u.DirectoryLabel.Get(loc)) + "</a></p>"
+	return "<p>" + answer.EscapeHTML(u.Message.Get(loc)) + ` <a href="` + answer.EscapeHTML(u.DirectoryURL) + `">` +
+		answer.EscapeHTML(u.DirectoryLabel.Get(loc)) + "</a></p>"
 }
 
 func (r *embedRequest) code() Code {

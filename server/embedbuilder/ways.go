@@ -9,9 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/signpost/edge/server/answer"
 	"github.com/signpost/edge/server/nojs"
 	"github.com/signpost/edge/server/pagetext"
-	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/widget"
 	"github.com/signpost/edge/words"
@@ -159,7 +159,7 @@ func (r *embedRequest) ways(c *Code, p *snippets.Partner) {
 	frame := "/v1/frame/" + id + r.wayQuery(true)
 	phone, wide := frameHeights(r.opts.Components, r.featured(p))
 	// Its title is the frame page's own, in the widget's language; its sandbox is FrameSandbox.
-	c.Iframe = `<iframe src="` + web.EscapeHTML(r.origin+frame) + `" title="` + web.EscapeHTML(pagetext.Get("nojs.Title", loc)) +
+	c.Iframe = `<iframe src="` + answer.EscapeHTML(r.origin+frame) + `" title="` + answer.EscapeHTML(pagetext.Get("nojs.Title", loc)) +
 		`"` + "\n " + fmt.Sprintf(` class="signpost-frame" height="%d" loading="eager" referrerpolicy="no-referrer"`, phone) +
 		"\n " + ` sandbox="` + FrameSandbox + `"></iframe>`
 	c.IframeCSS = "/* " + t.FrameCSSComment + " */\n" +
@@ -174,7 +174,7 @@ func (r *embedRequest) ways(c *Code, p *snippets.Partner) {
 func (b *embedBuilder) handleIncludePreview(ctx *fasthttp.RequestCtx, r *embedRequest) {
 	p := r.content.Partners[r.opts.Partner]
 	if p == nil {
-		web.Write(ctx, b.Log, web.ErrNotFound)
+		answer.Write(ctx, b.Log, answer.ErrNotFound)
 		return
 	}
 	region := r.opts.Region
@@ -184,7 +184,7 @@ func (b *embedBuilder) handleIncludePreview(ctx *fasthttp.RequestCtx, r *embedRe
 	loc := r.locale(p)
 	frag, _, err := nojs.Fragment(r.content, p, loc, r.content.RegionEntry(region), "", r.now)
 	if err != nil {
-		web.Write(ctx, b.Log, err)
+		answer.Write(ctx, b.Log, err)
 		return
 	}
 	name := p.ID
@@ -197,11 +197,11 @@ func (b *embedBuilder) handleIncludePreview(ctx *fasthttp.RequestCtx, r *embedRe
 		Top: template.HTML(frag)}
 	var buf bytes.Buffer
 	if err := b.preview.Execute(&buf, d); err != nil {
-		web.Write(ctx, b.Log, err)
+		answer.Write(ctx, b.Log, err)
 		return
 	}
 	ctx.Response.Header.Set("Content-Security-Policy", IncludePreviewCSP)
-	web.WriteHTML(ctx, buf.Bytes(), "Accept-Language, Accept-Encoding")
+	answer.WriteHTML(ctx, buf.Bytes(), "Accept-Language, Accept-Encoding")
 }
 
 // now is the builder's clock: Deps.Now, else the system's.

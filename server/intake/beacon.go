@@ -10,7 +10,7 @@ import (
 
 	"github.com/signpost/edge/internal/fault"
 	"github.com/signpost/edge/internal/jsonstrict"
-	"github.com/signpost/edge/server/web"
+	"github.com/signpost/edge/server/answer"
 	"github.com/signpost/edge/usage"
 	"github.com/valyala/fasthttp"
 )
@@ -19,8 +19,8 @@ import (
 const maxBeaconBody = 1 << 10
 
 var (
-	errBeaconTooLarge = web.New(fault.TooLarge, "body_too_large", "", "body_too_large.beacon", maxBeaconBody)
-	errBeaconType     = web.New(fault.Unsupported, "unsupported_media_type", "", "unsupported_media_type.beacon")
+	errBeaconTooLarge = answer.New(fault.TooLarge, "body_too_large", "", "body_too_large.beacon", maxBeaconBody)
+	errBeaconType     = answer.New(fault.Unsupported, "unsupported_media_type", "", "unsupported_media_type.beacon")
 )
 
 // beaconBody is all a beacon says: which partner's page, which region entry, what happened and
@@ -44,16 +44,16 @@ type beaconBody struct {
 // memory is too), and a per-address limit would mean reading the address.
 func (s *handlers) handleBeacon(ctx *fasthttp.RequestCtx) {
 	if err := s.beacon(ctx); err != nil {
-		web.Write(ctx, s.Log, err)
+		answer.Write(ctx, s.Log, err)
 		return
 	}
 	ctx.Response.Header.Set("Cache-Control", "no-store")
 	ctx.SetStatusCode(fasthttp.StatusNoContent)
 }
 
-// beaconError is the 400 of a beacon's field: code, and the message id and arguments (web.New).
+// beaconError is the 400 of a beacon's field: code, and the message id and arguments (answer.New).
 func beaconError(field, code, id string, args ...any) error {
-	return web.New(fault.Invalid, code, field, id, args...)
+	return answer.New(fault.Invalid, code, field, id, args...)
 }
 
 func (s *handlers) beacon(ctx *fasthttp.RequestCtx) error {

@@ -15,10 +15,10 @@ import (
 	"github.com/fasthttp/router"
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/internal/fault"
+	"github.com/signpost/edge/server/answer"
 	"github.com/signpost/edge/server/auth"
 	"github.com/signpost/edge/server/clientaddr"
 	"github.com/signpost/edge/server/ratelimit"
-	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/usage"
 	"github.com/valyala/fasthttp"
@@ -26,14 +26,14 @@ import (
 
 // Errors of the feedback intake.
 var (
-	errFeedbackUnavailable = web.New(fault.Unavailable, "feedback_unavailable", "", "feedback_unavailable")
-	errStoreUnavailable    = web.New(fault.Unavailable, "store_unavailable", "", "store_unavailable.intake")
-	errUnsupportedType     = web.New(fault.Unsupported, "unsupported_media_type", "", "unsupported_media_type.feedback")
-	errFeedbackTooLarge    = web.New(fault.TooLarge, "body_too_large", "", "body_too_large.feedback", feedback.MaxBody)
-	errOriginNotAllowed    = web.New(fault.Forbidden, "origin_not_allowed", "", "origin_not_allowed")
-	errBeaconOrigin        = web.New(fault.Forbidden, "origin_not_allowed", "", "origin_not_allowed.beacon")
+	errFeedbackUnavailable = answer.New(fault.Unavailable, "feedback_unavailable", "", "feedback_unavailable")
+	errStoreUnavailable    = answer.New(fault.Unavailable, "store_unavailable", "", "store_unavailable.intake")
+	errUnsupportedType     = answer.New(fault.Unsupported, "unsupported_media_type", "", "unsupported_media_type.feedback")
+	errFeedbackTooLarge    = answer.New(fault.TooLarge, "body_too_large", "", "body_too_large.feedback", feedback.MaxBody)
+	errOriginNotAllowed    = answer.New(fault.Forbidden, "origin_not_allowed", "", "origin_not_allowed")
+	errBeaconOrigin        = answer.New(fault.Forbidden, "origin_not_allowed", "", "origin_not_allowed.beacon")
 	errUnknownPartner      = fault.E(fault.Invalid, "unknown_partner", "partner", "unknown_partner")
-	errOriginRequired      = web.New(fault.Forbidden, "origin_required", "", "origin_required")
+	errOriginRequired      = answer.New(fault.Forbidden, "origin_required", "", "origin_required")
 )
 
 // exposedHeaders are the response headers a partner page's script may read: the widget reads
@@ -89,12 +89,12 @@ func (s *handlers) handleFeedback(ctx *fasthttp.RequestCtx) {
 	resp, err := s.feedback(ctx, &in)
 	if err != nil {
 		s.Metrics.reject(err)
-		web.Write(ctx, s.Log, err)
+		answer.Write(ctx, s.Log, err)
 	} else {
 		b, _ := json.Marshal(resp)
 		ctx.Response.Header.Set("Cache-Control", "no-store")
 		ctx.SetStatusCode(fasthttp.StatusAccepted)
-		ctx.SetContentType(web.ContentJSON)
+		ctx.SetContentType(answer.ContentJSON)
 		ctx.SetBody(b)
 	}
 	if in.rate != nil {
@@ -323,7 +323,7 @@ func (s *handlers) handleFeedbackPreflight(ctx *fasthttp.RequestCtx) {
 		return
 	}
 	if !anyPartnerAllows(s.CurrentContent(), origin) {
-		web.Write(ctx, s.Log, errOriginNotAllowed)
+		answer.Write(ctx, s.Log, errOriginNotAllowed)
 		return
 	}
 	setFeedbackCORS(ctx, origin)
@@ -346,7 +346,7 @@ func (s *handlers) limit(in *intake, scope ratelimit.Scope, key string) error {
 		in.rate = &r
 	}
 	if r.Reached {
-		return web.New(fault.TooMany, "rate_limited", "", "rate_limited", scope, r.RetryAfter(s.Now()))
+		return answer.New(fault.TooMany, "rate_limited", "", "rate_limited", scope, r.RetryAfter(s.Now()))
 	}
 	return nil
 }
@@ -373,5 +373,5 @@ func Preview(ctx *fasthttp.RequestCtx, content *snippets.Loaded, phrases *snippe
 	}
 	crisis := sub.Comment != "" && phrases.Match(sub.Comment)
 	ctx.Response.Header.Set("Cache-Control", "no-store")
-	return web.WriteJSON(ctx, fasthttp.StatusAccepted, feedbackResponse{ID: "preview", Crisis: crisis})
+	return answer.WriteJSON(ctx, fasthttp.StatusAccepted, feedbackResponse{ID: "preview", Crisis: crisis})
 }

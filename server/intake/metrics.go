@@ -2,7 +2,7 @@ package intake
 
 import (
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/signpost/edge/server/web"
+	"github.com/signpost/edge/server/answer"
 )
 
 // Metrics are the intake's series: what was stored, refused, taken for spam, and how long the
@@ -43,11 +43,11 @@ func (m *Metrics) Collectors() []prometheus.Collector {
 	return []prometheus.Collector{m.accepted, m.deduped, m.crisis, m.storeErrors, m.rejected, m.spam, m.storeLatency}
 }
 
-// reject counts a refused submission by its error code, the one the answer carries (web.Classify;
+// reject counts a refused submission by its error code, the one the answer carries (answer.Classify;
 // the codes are a fixed set, so the label cannot grow without bound).
 func (m *Metrics) reject(err error) {
 	code := "internal"
-	if e := web.Classify(err); e != nil {
+	if e := answer.Classify(err); e != nil {
 		code = e.Code
 	}
 	m.rejected.WithLabelValues(code).Inc()

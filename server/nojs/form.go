@@ -11,9 +11,10 @@ import (
 
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/internal/fault"
+	"github.com/signpost/edge/server/answer"
 	"github.com/signpost/edge/server/intake"
+	"github.com/signpost/edge/server/origin"
 	"github.com/signpost/edge/server/ratelimit"
-	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
 )
@@ -23,21 +24,21 @@ type yesNo struct {
 	Name, Legend, Value, Err, Yes, No string
 }
 
-func answer(name, legend, value, err string, f *snippets.FeedbackView) yesNo {
+func newYesNo(name, legend, value, err string, f *snippets.FeedbackView) yesNo {
 	return yesNo{Name: name, Legend: legend, Value: value, Err: err, Yes: f.Yes, No: f.No}
 }
 
 // Refusals of the form, for the intake's metrics and the log; the visitor gets a page in their
-// language (web.Localize), with the page's words.
+// language (answer.Localize), with the page's words.
 var (
-	errFormOrigin   = web.New(fault.Forbidden, "origin_not_allowed", "", "origin_not_allowed.form")
-	errFormOpaque   = web.New(fault.Forbidden, "origin_required", "", "origin_required.form")
-	errFormSpent    = web.New(fault.Conflict, "form_already_sent", "", "form_already_sent")
-	errFormType     = web.New(fault.Unsupported, "unsupported_media_type", "", "unsupported_media_type.form")
-	errFormTooLarge = web.New(fault.TooLarge, "body_too_large", "", "body_too_large.feedback", feedback.MaxBody)
-	errFormBody     = web.New(fault.Invalid, "invalid_form", "", "invalid_form")
-	errFormPartner  = web.New(fault.NotFound, "unknown_partner", "partner", "unknown_partner")
-	errFormExpired  = web.New(fault.Invalid, "form_expired", "", "form_expired")
+	errFormOrigin   = answer.New(fault.Forbidden, "origin_not_allowed", "", "origin_not_allowed.form")
+	errFormOpaque   = answer.New(fault.Forbidden, "origin_required", "", "origin_required.form")
+	errFormSpent    = answer.New(fault.Conflict, "form_already_sent", "", "form_already_sent")
+	errFormType     = answer.New(fault.Unsupported, "unsupported_media_type", "", "unsupported_media_type.form")
+	errFormTooLarge = answer.New(fault.TooLarge, "body_too_large", "", "body_too_large.feedback", feedback.MaxBody)
+	errFormBody     = answer.New(fault.Invalid, "invalid_form", "", "invalid_form")
+	errFormPartner  = answer.New(fault.NotFound, "unknown_partner", "partner", "unknown_partner")
+	errFormExpired  = answer.New(fault.Invalid, "form_expired", "", "form_expired")
 )
 
 // handleForm answers POST /v1/feedback/form, the frame page's form sent without script
@@ -47,7 +48,7 @@ var (
 // comment reads like a crisis; or the form again with each problem beside its field and what
 // was entered kept.
 //
-// Only the frame page itself may send it: its Origin must be this edge's (web.OwnOrigin). A
+// Only the frame page itself may send it: its Origin must be this edge's (origin.Own). A
 // browser writes Origin and no other site's page can write this one; the frame page sends it
 // because its referrer policy is same-origin (under no-referrer a browser sends "null" even to
 // its own origin) and because the builder's iframe keeps its origin (sandbox with
@@ -57,7 +58,7 @@ var (
 // for a field to correct or a limit), refused after that.
 func (h *handlers) handleForm(ctx *fasthttp.RequestCtx) {
 	if err := h.form(ctx); err != nil {
-		web.Write(ctx, h.Log, err)
+		answer.Write(ctx, h.Log, err)
 	}
 }
 
@@ -73,7 +74,7 @@ func (h *handlers) form(ctx *fasthttp.RequestCtx) error {
 	region, _, _ := snippets.ParseRegion(values.Get("region"))
 	key := st.Content.RegionEntry(region)
 	now := h.Now()
-	switch own, opaque := web.OwnOrigin(ctx, h.Intake.TrustedProxies); {
+	switch own, opaque := origin.Own(ctx, h.Intake.TrustedProxies); {
 	case !formType(ctx.Request.Header.ContentType()):
 		return h.notice(ctx, errFormType, loc, t.WrongType)
 	case len(ctx.PostBody()) > feedback.MaxBody:
@@ -99,7 +100,7 @@ func (h *handlers) form(ctx *fasthttp.RequestCtx) error {
 	var claim intake.Claim
 	if tok, ok := parseToken(h.Intake.IPHasher, p.ID, values.Get("t"), now); ok {
 		if tok.age(now) > TokenTTL {
-			a := web.Localize(ctx, h.Log, errFormExpired, loc, only(t.Expired))
+			a := answer.Localize(ctx, h.Log, errFormExpired, loc, only(t.Expired))
 			v.Errors = []formError{{Target: "signpost-found", Message: a.Text}}
 			return h.writePage(ctx, a.Status, v)
 		}
@@ -113,7 +114,7 @@ func (h *handlers) form(ctx *fasthttp.RequestCtx) error {
 	}
 	sub, invalid := feedback.DecodeForm(values, elapsed)
 	if sub == nil {
-		a := web.Localize(ctx, h.Log, invalid, loc, only(t.Invalid))
+		a := answer.Localize(ctx, h.Log, invalid, loc, only(t.Invalid))
 		v.Errors = []formError{{Message: a.Text}}
 		return h.writePage(ctx, a.Status, v)
 	}
@@ -126,14 +127,14 @@ func (h *handlers) form(ctx *fasthttp.RequestCtx) error {
 		// holds was taken the first time. The page says so, keeps what was entered, and holds a
 		// new token to send something more with; a comment that reads like a crisis still
 		// brings the crisis lines first.
-		a := web.Localize(ctx, h.Log, err, loc, only(t.AlreadySent))
+		a := answer.Localize(ctx, h.Log, err, loc, only(t.AlreadySent))
 		v.Errors = []formError{{Message: a.Text}}
 		v.Crisis = sub.Comment != "" && h.Intake.CrisisPhrases.Match(sub.Comment)
 		v.ShowBanner = !v.Crisis
 		return h.writePage(ctx, a.Status, v)
 	}
 	if err != nil {
-		a := web.Localize(ctx, h.Log, err, loc, formWords(v, rate, now))
+		a := answer.Localize(ctx, h.Log, err, loc, formWords(v, rate, now))
 		v.Errors = []formError{{Message: a.Text}}
 		if a.Field != "" {
 			v.FieldErr[a.Field] = a.Text
@@ -149,13 +150,13 @@ func (h *handlers) form(ctx *fasthttp.RequestCtx) error {
 // those of a field to correct (shown beside it) and the rate limit, from the content's feedback
 // texts as the widget shows them, or the page's; any other refusal says the form could not be
 // read, and the edge's own failure that it could not be sent.
-func formWords(v *pageView, rate *ratelimit.Result, now time.Time) *web.Words {
+func formWords(v *pageView, rate *ratelimit.Result, now time.Time) *answer.Words {
 	f, t := v.Feedback, v.Text
 	secs := int64(60)
 	if rate != nil {
 		secs = max(1, rate.RetryAfter(now))
 	}
-	return &web.Words{ByID: map[string]string{
+	return &answer.Words{ByID: map[string]string{
 		"no_answer":              f.AnswerRequired,
 		"email_without_followup": t.EmailWithoutFollowup,
 		"invalid_email":          f.EmailInvalid,
@@ -166,12 +167,12 @@ func formWords(v *pageView, rate *ratelimit.Result, now time.Time) *web.Words {
 }
 
 // only is the words of a page that says msg whatever the refusal.
-func only(msg string) *web.Words { return &web.Words{Refused: msg, Failed: msg} }
+func only(msg string) *answer.Words { return &answer.Words{Refused: msg, Failed: msg} }
 
 // notice answers err with a page holding one message: a form that cannot be taken at all.
 func (h *handlers) notice(ctx *fasthttp.RequestCtx, err error, loc snippets.Locale, msg string) error {
 	t := textFor(loc)
-	a := web.Localize(ctx, h.Log, err, loc, only(msg))
+	a := answer.Localize(ctx, h.Log, err, loc, only(msg))
 	return h.writePage(ctx, a.Status, &pageView{Lang: string(loc), Title: t.Title, Text: t,
 		Errors: []formError{{Message: a.Text}}, FieldErr: map[string]string{}})
 }
@@ -186,7 +187,7 @@ func (h *handlers) refuse(ctx *fasthttp.RequestCtx, err error, c *snippets.Loade
 	if p != nil {
 		n, _ = c.NoticeView(p.ID, key, loc, now)
 	}
-	a := web.Localize(ctx, h.Log, err, loc, only(msg))
+	a := answer.Localize(ctx, h.Log, err, loc, only(msg))
 	return h.writePage(ctx, a.Status, &pageView{Lang: string(loc), Title: t.Title, Text: t,
 		Banner: newBanner(c.BannerFor(key, loc, now, nil), n, loc, true, nil), ShowBanner: true,
 		Errors: []formError{{Message: a.Text}}, FieldErr: map[string]string{}})

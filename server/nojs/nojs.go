@@ -20,10 +20,11 @@ import (
 	"github.com/fasthttp/router"
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/feedback/spent"
+	"github.com/signpost/edge/server/answer"
 	"github.com/signpost/edge/server/asset"
 	"github.com/signpost/edge/server/edition"
 	"github.com/signpost/edge/server/intake"
-	"github.com/signpost/edge/server/web"
+	"github.com/signpost/edge/server/origin"
 	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
 )
@@ -60,11 +61,11 @@ type Deps struct {
 	// CurrentState is what the edge serves now: content and its caches.
 	CurrentState func() *edition.State
 	// PublicOrigin is the edge's origin as visitors reach it (EDGE_PUBLIC_ORIGIN), which the
-	// fragment's links name whatever Host its fetch sent; "": the request's own (web.Origin).
+	// fragment's links name whatever Host its fetch sent; "": the request's own (origin.Of).
 	PublicOrigin string
 	// Intake takes the form's submissions as POST /v1/feedback takes the widget's; its IPHasher
-	// signs the form's token and its TrustedProxies may tell the scheme (web.Origin) and host
-	// (web.OwnOrigin).
+	// signs the form's token and its TrustedProxies may tell the scheme (origin.Of) and host
+	// (origin.Own).
 	Intake intake.Deps
 	// FormTokens remembers the form tokens already taken (spent.Redis in Redis mode, shared by
 	// every edge). Default: this edge's memory (spent.Memory).
@@ -78,7 +79,7 @@ type handlers struct {
 }
 
 var load = sync.OnceValues(func() (*handlers, error) {
-	tpl, err := template.New("").Funcs(template.FuncMap{"answer": answer}).ParseFS(pageFiles, "pages/banner.html", "pages/frame.html")
+	tpl, err := template.New("").Funcs(template.FuncMap{"answer": newYesNo}).ParseFS(pageFiles, "pages/banner.html", "pages/frame.html")
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +87,7 @@ var load = sync.OnceValues(func() (*handlers, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &handlers{tpl: tpl, css: asset.New([]byte(css), web.ContentCSS, CacheCSS)}, nil
+	return &handlers{tpl: tpl, css: asset.New([]byte(css), answer.ContentCSS, CacheCSS)}, nil
 })
 
 // Routes adds the no-JavaScript routes; get adds a GET and HEAD route.
@@ -107,7 +108,7 @@ func Routes(r *router.Router, get func(string, fasthttp.RequestHandler), d Deps)
 }
 
 func (h *handlers) handleCSS(ctx *fasthttp.RequestCtx) {
-	web.SetCORS(ctx)
+	answer.SetCORS(ctx)
 	h.css.Serve(ctx)
 }
 
@@ -116,27 +117,27 @@ func (h *handlers) handleCSS(ctx *fasthttp.RequestCtx) {
 // cached compressed. Without one they name the edge as the request reached it, and the answer
 // varies on Host (edition.Page: drawn once, the origin filled in for each request).
 func (h *handlers) handleFragment(ctx *fasthttp.RequestCtx) {
-	web.SetCORS(ctx)
-	origin, perRequest := h.PublicOrigin, h.PublicOrigin == ""
+	answer.SetCORS(ctx)
+	pageOrigin, perRequest := h.PublicOrigin, h.PublicOrigin == ""
 	if perRequest {
 		var ok bool
-		if origin, ok = web.Origin(ctx, h.Intake.TrustedProxies); !ok {
-			web.Write(ctx, h.Log, web.ErrBadHost)
+		if pageOrigin, ok = origin.Of(ctx, h.Intake.TrustedProxies); !ok {
+			answer.Write(ctx, h.Log, origin.ErrBadHost)
 			return
 		}
 	}
 	st := h.CurrentState()
-	err := st.Page(ctx, h.Now(), "banner.html", origin, perRequest, contentHTML, CacheFragment,
-		func(p *snippets.Partner, loc snippets.Locale, key, origin string, now time.Time) ([]byte, time.Time, error) {
-			return Fragment(st.Content, p, loc, key, origin, now)
+	err := st.Page(ctx, h.Now(), "banner.html", pageOrigin, perRequest, contentHTML, CacheFragment,
+		func(p *snippets.Partner, loc snippets.Locale, key, pageOrigin string, now time.Time) ([]byte, time.Time, error) {
+			return Fragment(st.Content, p, loc, key, pageOrigin, now)
 		})
 	if err != nil {
-		web.Write(ctx, h.Log, err)
-		web.SetCORS(ctx)
+		answer.Write(ctx, h.Log, err)
+		answer.SetCORS(ctx)
 		return
 	}
 	if perRequest {
-		edition.AddVary(&ctx.Response.Header, web.OriginVary(ctx, h.Intake.TrustedProxies))
+		edition.AddVary(&ctx.Response.Header, origin.Vary(ctx, h.Intake.TrustedProxies))
 	}
 	ctx.Response.Header.Set("Content-Security-Policy", fragmentCSP)
 }
@@ -205,7 +206,7 @@ type formError struct {
 // handleFrame answers GET /v1/frame/{partner}?region=&locale=&components=&page=.
 func (h *handlers) handleFrame(ctx *fasthttp.RequestCtx) {
 	if err := h.frame(ctx); err != nil {
-		web.Write(ctx, h.Log, err)
+		answer.Write(ctx, h.Log, err)
 	}
 }
 
@@ -215,12 +216,12 @@ func (h *handlers) frame(ctx *fasthttp.RequestCtx) error {
 	if err != nil {
 		return err
 	}
-	comps, err := components(web.View(ctx.QueryArgs().Peek("components")), p)
+	comps, err := components(answer.View(ctx.QueryArgs().Peek("components")), p)
 	if err != nil {
 		return err
 	}
 	page := "/"
-	if raw := web.View(ctx.QueryArgs().Peek("page")); raw != "" {
+	if raw := answer.View(ctx.QueryArgs().Peek("page")); raw != "" {
 		if page, err = feedback.CleanPage(raw); err != nil {
 			return err
 		}
@@ -291,7 +292,7 @@ func components(raw string, p *snippets.Partner) ([]string, error) {
 	for _, c := range strings.Split(raw, ",") {
 		c = strings.TrimSpace(c)
 		if !slices.Contains(snippets.Components, c) {
-			return nil, web.BadParam("components", "invalid_parameter.components")
+			return nil, answer.BadParam("components", "invalid_parameter.components")
 		}
 		if !slices.Contains(cs, c) {
 			cs = append(cs, c)

@@ -19,11 +19,11 @@ import (
 	"github.com/fasthttp/router"
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/internal/fault"
+	"github.com/signpost/edge/server/answer"
 	"github.com/signpost/edge/server/edition"
 	"github.com/signpost/edge/server/embedbuilder"
 	"github.com/signpost/edge/server/intake"
 	"github.com/signpost/edge/server/pagetext"
-	"github.com/signpost/edge/server/web"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/widget"
 	"github.com/valyala/fasthttp"
@@ -213,7 +213,7 @@ func (s *Store) expire(now time.Time) {
 	s.order = slices.Delete(s.order, 0, n)
 }
 
-var errNoPreview = web.New(fault.NotFound, "not_found", "", "not_found.preview")
+var errNoPreview = answer.New(fault.NotFound, "not_found", "", "not_found.preview")
 
 // preview finds the request's preview, or fails with 404.
 func (s *Store) preview(ctx *fasthttp.RequestCtx) (*draftPreview, error) {
@@ -247,7 +247,7 @@ func (s *Store) handlePreviewWidget(ctx *fasthttp.RequestCtx) {
 		h := &ctx.Response.Header
 		h.Set("Cache-Control", "no-store")
 		h.Set("Vary", "Accept-Encoding")
-		ctx.SetContentType(web.ContentTypeJS)
+		ctx.SetContentType(answer.ContentTypeJS)
 		if ctx.Request.Header.HasAcceptEncoding("gzip") && len(w.gz) < len(w.js) {
 			h.Set("Content-Encoding", "gzip")
 			ctx.SetBody(w.gz)
@@ -257,9 +257,9 @@ func (s *Store) handlePreviewWidget(ctx *fasthttp.RequestCtx) {
 		return nil
 	}()
 	if err != nil {
-		web.Write(ctx, s.Log, err)
+		answer.Write(ctx, s.Log, err)
 	}
-	web.SetCORS(ctx)
+	answer.SetCORS(ctx)
 }
 
 // handlePreviewSnippet serves the draft's snippets exactly as /v1/snippets renders published
@@ -273,10 +273,10 @@ func (s *Store) handlePreviewSnippet(ctx *fasthttp.RequestCtx) {
 		return d.st.Snippet(ctx, s.Now(), false)
 	}()
 	if err != nil {
-		web.Write(ctx, s.Log, err)
+		answer.Write(ctx, s.Log, err)
 	}
 	ctx.Response.Header.Set("Cache-Control", "no-store")
-	web.SetCORS(ctx)
+	answer.SetCORS(ctx)
 }
 
 // handlePreviewFeedback answers the preview widget's feedback with what the real route would
@@ -291,16 +291,16 @@ func (s *Store) handlePreviewFeedback(ctx *fasthttp.RequestCtx) {
 		return intake.Preview(ctx, d.st.Content, s.ServingOptions.CrisisPhrases)
 	}()
 	if err != nil {
-		web.Write(ctx, s.Log, err)
+		answer.Write(ctx, s.Log, err)
 	}
-	web.SetCORS(ctx)
+	answer.SetCORS(ctx)
 }
 
 // handlePreviewBeacon answers the preview widget's usage beacons with 204 and counts nothing:
 // an operator's preview is not a visitor.
 func (s *Store) handlePreviewBeacon(ctx *fasthttp.RequestCtx) {
 	if _, err := s.preview(ctx); err != nil {
-		web.Write(ctx, s.Log, err)
+		answer.Write(ctx, s.Log, err)
 		return
 	}
 	ctx.Response.Header.Set("Cache-Control", "no-store")
@@ -313,10 +313,10 @@ func (s *Store) handlePreviewBeacon(ctx *fasthttp.RequestCtx) {
 func (s *Store) handlePreviewPage(ctx *fasthttp.RequestCtx) {
 	d, err := s.preview(ctx)
 	if err != nil {
-		web.Write(ctx, s.Log, err)
+		answer.Write(ctx, s.Log, err)
 		return
 	}
-	lang := web.Lang(ctx)
+	lang := pagetext.Lang(ctx)
 	embedbuilder.PreviewPage(ctx, s.Log, d.st.Content, "/v1/preview/"+d.id+"/widget.js", pagetext.Get("preview.Heading", lang), pagetext.Get("preview.Note", lang), "Accept-Language, Accept-Encoding")
 	ctx.Response.Header.Set("Cache-Control", "no-store")
 }

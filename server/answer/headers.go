@@ -1,10 +1,6 @@
-package web
+package answer
 
 import "github.com/valyala/fasthttp"
-
-// ESVersion is the ECMAScript version the edge's own scripts are minified to, as the widget's
-// support target (docs/embedding.md).
-const ESVersion = 2017
 
 // Content types the edge answers with.
 const (

@@ -1,4 +1,4 @@
-package web
+package origin
 
 import "testing"
 
@@ -11,7 +11,7 @@ func TestParsePublicOrigin(t *testing.T) {
 		"https://[2001:db8::1]:8443":       "https://[2001:db8::1]:8443",
 		"https://signpost.example.org:443": "https://signpost.example.org:443",
 	} {
-		if got, err := ParsePublicOrigin(in); err != nil || got != want {
+		if got, err := ParsePublic(in); err != nil || got != want {
 			t.Errorf("%q: %q, %v; want %q", in, got, err, want)
 		}
 	}
@@ -19,7 +19,7 @@ func TestParsePublicOrigin(t *testing.T) {
 		"https://signpost.example.org/edge", "https://signpost.example.org?x=1", "https://signpost.example.org/?",
 		"https://signpost.example.org#top", "https://signpost.example.org/#", "https://user@signpost.example.org",
 		"https://", "https://a..b", "https://evil example", "https://x.example:99999", "mailto:a@b.example", "https:signpost.example.org"} {
-		if got, err := ParsePublicOrigin(in); err == nil {
+		if got, err := ParsePublic(in); err == nil {
 			t.Errorf("%q: accepted as %q", in, got)
 		}
 	}

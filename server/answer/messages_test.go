@@ -1,4 +1,4 @@
-package web
+package answer
 
 import (
 	"errors"
@@ -93,11 +93,11 @@ func usedIDs(t *testing.T, root string) map[string]string {
 			name := ""
 			switch fn := call.Fun.(type) {
 			case *ast.Ident:
-				if f.Name.Name == "web" || wrappers[fn.Name] {
+				if f.Name.Name == "answer" || wrappers[fn.Name] {
 					name = fn.Name
 				}
 			case *ast.SelectorExpr:
-				if x, ok := fn.X.(*ast.Ident); ok && x.Name == "web" {
+				if x, ok := fn.X.(*ast.Ident); ok && x.Name == "answer" {
 					name = fn.Sel.Name
 				} else if ok && x.Name == "fault" && fn.Sel.Name == "E" {
 					name = "fault.E" // a domain error: its id is its 4th argument too
@@ -147,19 +147,19 @@ func usedIDs(t *testing.T, root string) map[string]string {
 	return out
 }
 
-// wrappers are the functions outside web that make an error of a message id.
+// wrappers are the functions outside answer that make an error of a message id.
 var wrappers = map[string]bool{"beaconError": true, "fieldErr": true, "ParamErr": true}
 
 func isSelector(x ast.Expr) bool { _, ok := x.(*ast.SelectorExpr); return ok }
 
-// isErrorType reports whether x names this package's Error (web.Error, or Error inside web).
+// isErrorType reports whether x names this package's Error (answer.Error, or Error inside answer).
 func isErrorType(f *ast.File, x ast.Expr) bool {
 	switch x := x.(type) {
 	case *ast.Ident:
-		return f.Name.Name == "web" && x.Name == "Error"
+		return f.Name.Name == "answer" && x.Name == "Error"
 	case *ast.SelectorExpr:
 		id, ok := x.X.(*ast.Ident)
-		return ok && id.Name == "web" && x.Sel.Name == "Error"
+		return ok && id.Name == "answer" && x.Sel.Name == "Error"
 	}
 	return false
 }

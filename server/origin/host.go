@@ -1,4 +1,4 @@
-package web
+package origin
 
 import (
 	"bytes"
@@ -7,11 +7,12 @@ import (
 	"strings"
 
 	"github.com/signpost/edge/internal/fault"
+	"github.com/signpost/edge/server/answer"
 )
 
 // ErrBadHost refuses a Host header that is not host[:port]: nothing that names this edge may be
 // built from it.
-var ErrBadHost = New(fault.Invalid, "bad_host", "Host", "bad_host")
+var ErrBadHost = answer.New(fault.Invalid, "bad_host", "Host", "bad_host")
 
 // ValidHost reports whether a Host header is host[:port]: a DNS name (labels of letters, digits
 // and inner hyphens) or an IP literal (IPv6 in brackets, a real address), and a port from 1 to
@@ -26,7 +27,7 @@ func ValidHost(h []byte) bool {
 		if end < 0 {
 			return false
 		}
-		a, err := netip.ParseAddr(View(h[1:end]))
+		a, err := netip.ParseAddr(answer.View(h[1:end]))
 		if err != nil || !a.Is6() {
 			return false
 		}

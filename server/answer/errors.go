@@ -2,7 +2,7 @@
 // that turns any error into a status and a JSON body, the response writers, strict JSON
 // decoding, the headers every response carries, the language of a page, and Host checks. It
 // knows no route and no handler.
-package web
+package answer
 
 import (
 	"encoding/json"

@@ -1,4 +1,4 @@
-package web
+package origin
 
 import (
 	"fmt"
@@ -18,12 +18,12 @@ type Trust interface {
 
 // Origin is this edge's origin as the client reached it, for absolute links in what the edge
 // writes for partners (tags, CSP lines, the banner fragment's links) when the operator has not
-// named its public origin (EDGE_PUBLIC_ORIGIN, ParsePublicOrigin): the Host header, and
+// named its public origin (EDGE_PUBLIC_ORIGIN, ParsePublic): the Host header, and
 // the scheme of the connection. A plain-HTTP request is taken to have come through a
 // TLS-terminating proxy (https), except on a loopback host (http, for `make run`), or when a
 // trusted proxy says otherwise in X-Forwarded-Proto. An untrusted client's X-Forwarded-Proto is
 // ignored, as its X-Forwarded-For is. It is false when the Host header is not a host.
-func Origin(ctx *fasthttp.RequestCtx, proxies Trust) (string, bool) {
+func Of(ctx *fasthttp.RequestCtx, proxies Trust) (string, bool) {
 	// The Host header as sent: fasthttp's parsed host would take "edge@evil.example" for a
 	// user and a host.
 	if !ValidHost(ctx.Request.Header.Host()) {
@@ -67,13 +67,13 @@ func forwardedProto(ctx *fasthttp.RequestCtx) string {
 	return ""
 }
 
-// OwnOrigin says whether a request came from one of this edge's own pages: its Origin names the
+// Own says whether a request came from one of this edge's own pages: its Origin names the
 // host it was sent to (or, from a trusted proxy, the host in X-Forwarded-Host). A browser sets
 // Origin itself, so no other site's page can send this edge's. opaque is true when the request
 // names no origin at all: no Origin header (not a browser; every supported browser sends Origin
 // with a POST), or "null" (a sandboxed frame without allow-same-origin, a page under
 // Referrer-Policy: no-referrer). Neither proves where it came from, so neither is own.
-func OwnOrigin(ctx *fasthttp.RequestCtx, proxies Trust) (own, opaque bool) {
+func Own(ctx *fasthttp.RequestCtx, proxies Trust) (own, opaque bool) {
 	o := string(ctx.Request.Header.Peek("Origin"))
 	if o == "" || o == "null" {
 		return false, true
@@ -89,20 +89,20 @@ func OwnOrigin(ctx *fasthttp.RequestCtx, proxies Trust) (own, opaque bool) {
 	return fwd != "" && trustedPeer(ctx, proxies) && strings.EqualFold(host, strings.TrimSpace(fwd)), false
 }
 
-// OriginVary names, for an answer whose bytes hold Origin's value, the request headers it was
+// Vary names, for an answer whose bytes hold Origin's value, the request headers it was
 // read from: Host, and X-Forwarded-Proto when a trusted proxy may have said the scheme.
-func OriginVary(ctx *fasthttp.RequestCtx, proxies Trust) string {
+func Vary(ctx *fasthttp.RequestCtx, proxies Trust) string {
 	if !ctx.IsTLS() && trustedPeer(ctx, proxies) {
 		return "Host, X-Forwarded-Proto"
 	}
 	return "Host"
 }
 
-// ParsePublicOrigin reads the edge's public origin (EDGE_PUBLIC_ORIGIN): http or https, a host
+// ParsePublic reads the edge's public origin (EDGE_PUBLIC_ORIGIN): http or https, a host
 // as a Host header may name it (ValidHost), an optional port, and nothing else (no user, path
 // but "/", query or fragment). It returns the origin as links name it, lower-case and without
 // a trailing slash; "" for "".
-func ParsePublicOrigin(s string) (string, error) {
+func ParsePublic(s string) (string, error) {
 	if s == "" {
 		return "", nil
 	}
