@@ -14,7 +14,7 @@ import (
 func TestNoJavaScriptPagesAxe(t *testing.T) {
 	t.Parallel()
 	edge, _ := startIntake(t, "")
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 	axe := browsertest.AxeScript(t)
 	s := newSite(t, edge)
 	for _, loc := range []string{"en", "fr"} {

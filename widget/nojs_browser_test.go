@@ -187,7 +187,7 @@ func checkNoJSBanner(t *testing.T, name string, st noJSState, b snippets.BannerV
 func TestBannerFragmentWithoutJavaScript(t *testing.T) {
 	t.Parallel()
 	edge, _ := startEdge(t)
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 	s := newSite(t, edge)
 	for _, vp := range []struct {
 		name  string
@@ -223,7 +223,7 @@ func TestBannerFragmentWithoutJavaScript(t *testing.T) {
 // sameNames holds the fragment's words to the widget's: every control of the banner (links, the
 // disclosure), in order, has the same name in both, in the same language; and both offer the
 // same places to choose from (the widget a list, the fragment links to the frame page of each).
-func sameNames(t *testing.T, browser context.Context, s *site, include, region, loc string, lines bool) {
+func sameNames(t *testing.T, browser browsertest.Page, s *site, include, region, loc string, lines bool) {
 	t.Helper()
 	names := `JSON.stringify([...(ROOT).querySelectorAll("a, button, summary")].filter((e) => !e.closest(".where, .signpost-where")).map((e) => e.tagName == "A" ? e.getAttribute("href") + " " + e.textContent : "disclosure " + e.textContent))`
 	// The region as the visitor's own choice (data-region would hide the choice of places).
@@ -301,7 +301,7 @@ func TestFramePageWithoutJavaScript(t *testing.T) {
 	t.Parallel()
 	const token = "operator-token-0123456789abcdef"
 	edge, _ := startIntake(t, "", token)
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 	s := newSite(t, edge)
 	frameURL := edge + "/v1/frame/demo?region=CA&locale=en&components=banner,feedback,exit&page=/anxiety"
 	partner := s.page("/framed", `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Partner</title></head><body><main>

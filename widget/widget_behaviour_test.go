@@ -22,7 +22,7 @@ import (
 func TestHostilePage(t *testing.T) {
 	t.Parallel()
 	edge, _ := startEdge(t)
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 	s := newSite(t, edge)
 	url := s.embed("/hostile", "en", `data-partner="demo" data-region="CA"`,
 		`<link rel="stylesheet" href="/hostile.css"><script src="/jquery.js"></script><script src="/hostile.js"></script>`, "", "")
@@ -57,7 +57,7 @@ func TestHostilePage(t *testing.T) {
 func TestSignpostAPI(t *testing.T) {
 	t.Parallel()
 	edge, _ := startEdge(t)
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 	s := newSite(t, edge)
 	// A call queued before the script loads, Plausible-style, runs once it is ready: here the
 	// partner's page asks for destroy, so no component stays.
@@ -86,7 +86,7 @@ func TestSignpostAPI(t *testing.T) {
 func TestCrisisPhraseShowsLines(t *testing.T) {
 	t.Parallel()
 	edge, _ := startEdge(t)
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 	s := newSite(t, edge)
 	for _, tc := range []struct{ locale, region, phrase, want string }{
 		{"en", "CA", "Honestly I want to die", "tel:988"},
@@ -124,7 +124,7 @@ func exitPage(s *site, path string) string {
 func TestQuickExit(t *testing.T) {
 	t.Parallel()
 	edge, _ := startEdge(t)
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 	s := newSite(t, edge)
 
 	t.Run("button", func(t *testing.T) {
@@ -197,7 +197,7 @@ func TestQuickExit(t *testing.T) {
 func TestAxe(t *testing.T) {
 	t.Parallel()
 	edge, _ := startEdge(t)
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 	axe := browsertest.AxeScript(t)
 	s := newSite(t, edge)
 	for _, loc := range []string{"en", "fr"} {
@@ -266,7 +266,7 @@ func TestAxe(t *testing.T) {
 func TestKeyboardOnly(t *testing.T) {
 	t.Parallel()
 	edge, _ := startEdge(t)
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 	s := newSite(t, edge)
 	url := s.embed("/keys", "en", `data-partner="demo" data-region="CA" data-components="banner,exit,feedback"`, "", "", "")
 	ctx := open(t, browser, url)
@@ -361,7 +361,7 @@ func TestKeyboardOnly(t *testing.T) {
 func TestResourceCardsAndAccent(t *testing.T) {
 	t.Parallel()
 	edge, _ := startEdge(t)
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 	s := newSite(t, edge)
 	for _, tc := range []struct{ loc, accent, wantMeta, wantBorder string }{
 		// #ffff00 has 1.07:1 contrast on white: the default accent is used instead.
