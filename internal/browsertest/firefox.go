@@ -358,7 +358,9 @@ func (b *firefoxBrowser) callWithin(d time.Duration, method string, params, out 
 	}
 }
 
-func (p *firefoxPage) call(method string, params, out any) error { return p.b.call(method, params, out) }
+func (p *firefoxPage) call(method string, params, out any) error {
+	return p.b.call(method, params, out)
+}
 
 func (p *firefoxPage) Engine() Engine { return Firefox }
 
