@@ -132,9 +132,16 @@ func (s *site) embed(path, htmlLang, attrs, head, before, after string) string {
 		htmlLang, head, before, s.edge, attrs, after))
 }
 
+// open runs setup then loads url in a new tab of browser, for the test's two minutes at most.
 func open(t *testing.T, browser browsertest.Page, url string, setup ...chromedp.Action[chromedp.Void]) context.Context {
 	t.Helper()
-	tab := browsertest.CDP(t, browser.Tab(t))
+	return load(t, browsertest.CDP(t, browser.Tab(t)), url, setup...)
+}
+
+// load runs setup then loads url in tab, an existing tab (a new document in it: what the
+// previous one left in sessionStorage stays), for the test's two minutes at most.
+func load(t *testing.T, tab context.Context, url string, setup ...chromedp.Action[chromedp.Void]) context.Context {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(tab, 2*time.Minute)
 	t.Cleanup(cancel)
 	if err := chromedp.Do(ctx, append(setup, chromedp.Navigate(url))...); err != nil {
