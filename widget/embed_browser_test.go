@@ -426,6 +426,9 @@ func TestEmbedBuilderAxe(t *testing.T) {
 	t.Parallel()
 	edge, _ := startEdge(t)
 	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
+	// One tab for every page, a new document each (the builder keeps nothing in the tab's
+	// sessionStorage): a tab costs more than the load.
+	tab := browsertest.CDP(t, browser.Tab(t))
 	axe := browsertest.AxeScript(t)
 	for _, tc := range []struct{ name, url string }{
 		{"en", edge + "/embed?lang=en"},
@@ -438,7 +441,7 @@ func TestEmbedBuilderAxe(t *testing.T) {
 		{"include preview fr", edge + "/embed/preview?lang=fr&locale=fr&partner=mhcc&region=CA-QC&way=include"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ctx := open(t, browser, tc.url)
+			ctx := load(t, tab, tc.url)
 			if strings.Contains(tc.url, "way=include") {
 				poll(t, ctx, `document.querySelector(".signpost-banner a")`)
 			} else if strings.Contains(tc.url, "/embed/preview") {

@@ -198,6 +198,9 @@ func TestAxe(t *testing.T) {
 	t.Parallel()
 	edge, _ := startEdge(t)
 	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
+	// One tab for every case, a new document each with its viewport set anew: a tab costs more
+	// than the load.
+	tab := browsertest.CDP(t, browser.Tab(t))
 	axe := browsertest.AxeScript(t)
 	s := newSite(t, edge)
 	for _, loc := range []string{"en", "fr"} {
@@ -208,7 +211,7 @@ func TestAxe(t *testing.T) {
 		}{{"phone", 390, 844, true}, {"desktop", 1280, 900, false}} {
 			t.Run(loc+" "+vp.name, func(t *testing.T) {
 				url := s.embed("/axe-"+loc, loc, `data-partner="demo" data-components="banner,resources,feedback,exit"`, "", "", "")
-				ctx := open(t, browser, url, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+				ctx := load(t, tab, url, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 					if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: vp.width, Height: vp.height, DeviceScaleFactor: 1, Mobile: vp.touch}); err != nil {
 						return err
 					}
