@@ -68,7 +68,7 @@ func poll(eval func(string, any) error, expr string, out any, timeout time.Durat
 		if time.Now().After(deadline) {
 			return fmt.Errorf("waiting %v for %s: last value %s, error %v", timeout, expr, last, err)
 		}
-		time.Sleep(25 * time.Millisecond)
+		time.Sleep(50 * time.Millisecond)
 	}
 }
 
