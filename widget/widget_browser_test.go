@@ -187,10 +187,6 @@ func TestRegionFromTimeZone(t *testing.T) {
 	t.Parallel()
 	edge, _ := startEdge(t)
 	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
-	// One tab for every case, a new document each (the region the widget remembers is in
-	// localStorage, which every tab of the browser context shares anyway): a tab costs more
-	// than the load.
-	tab := browsertest.CDP(t, browser.Tab(t))
 	s := newSite(t, edge)
 	// An unknown partner id has no default region: the time zone is all there is. The demo
 	// partner's default is CA: it holds unless the time zone places the visitor elsewhere.
@@ -213,11 +209,7 @@ func TestRegionFromTimeZone(t *testing.T) {
 		{"default CA, Iqaluit: Nunavut, no 9-1-1", demo, "America/Iqaluit", "RCMP", "9-1-1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ctx := load(t, tab, tc.url, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-				// The previous case's zone first cleared (an empty id), then this one's.
-				if _, err := chromedp.Call(ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{}); err != nil {
-					return err
-				}
+			ctx := open(t, browser, tc.url, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 				_, err := chromedp.Call(ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: tc.zone})
 				return err
 			}))
