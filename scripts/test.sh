@@ -5,8 +5,10 @@
 #   - the browser-driven packages, the widget's and the console's (server/console: the console,
 #     dashboard and history views driven as an operator does), without the race detector, four
 #     tests at a time (-parallel 4): they drive real browsers (Chromium, Firefox, WebKit) and spend
-#     their time waiting on them; the edge they load is race-tested in the tests of server and
-#     its job packages (server/admin, server/intake, ...), which call the same routes directly;
+#     their time waiting on them (a test binary starts one Chromium, and one Firefox per set of
+#     preferences, that its tests share: browsertest.Main); the edge they load is race-tested in
+#     the tests of server and its job packages (server/admin, server/intake, ...), which call
+#     the same routes directly;
 #   - every other package with the race detector, four packages at a time (-p 4: the longest,
 #     server, cmd/edge and internal/browsertest, mostly wait).
 # Side by side they take about as long as the longest. SIGNPOST_TEST_LONG=1 (make test-long) runs
@@ -29,7 +31,8 @@ trap 'rm -f "$vetlog" "$widgetlog"' EXIT
 "$GO" vet $pkgs >"$vetlog" 2>&1 &
 vet=$!
 browsers='/widget$|/server/console$'
-"$GO" test -count=1 -parallel 4 -timeout 9m $(echo "$pkgs" | grep -E "$browsers") >"$widgetlog" 2>&1 &
+# The widget's first: the longer of the two (go test starts them in the order given).
+"$GO" test -count=1 -parallel 4 -timeout 9m $("$GO" list ./widget ./server/console) >"$widgetlog" 2>&1 &
 widget=$!
 # The longest first: go test starts packages in the order given, and these three mostly wait.
 first=$("$GO" list ./server ./cmd/edge ./internal/browsertest)

@@ -123,7 +123,7 @@ func tapTel(t *testing.T, ctx context.Context, href string) {
 // the widget sends nothing at all.
 func TestUsageBeacons(t *testing.T) {
 	t.Parallel()
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 
 	t.Run("shown and tel", func(t *testing.T) {
 		edge := startBeaconEdge(t)

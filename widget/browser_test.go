@@ -101,9 +101,9 @@ const readBanner = `(() => {
 })()`
 
 // visit loads url and reads the banner once its text holds want ("": as soon as it is drawn).
-func visit(t *testing.T, browser context.Context, url, want string) bannerState {
+func visit(t *testing.T, browser browsertest.Page, url, want string) bannerState {
 	t.Helper()
-	tab := browsertest.Tab(t, browser)
+	tab := browsertest.CDP(t, browser.Tab(t))
 	ctx, cancel := context.WithTimeout(tab, 20*time.Second)
 	defer cancel()
 	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
@@ -153,7 +153,7 @@ func findLink(ls []link, href string) (link, bool) {
 func TestBannerInChromium(t *testing.T) {
 	t.Parallel()
 	edge, _ := startEdge(t)
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 
 	t.Run("Canada by partner default", func(t *testing.T) {
 		s := visit(t, browser, edge+"/", "")
@@ -218,7 +218,7 @@ func TestBannerInChromium(t *testing.T) {
 func TestPinnedEmbedOnPartnerPage(t *testing.T) {
 	t.Parallel()
 	edge, srv := startEdge(t)
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 	resp, err := http.Get(edge + "/v1/widget.json")
 	if err != nil {
 		t.Fatal(err)
@@ -265,7 +265,7 @@ func TestPinnedEmbedOnPartnerPage(t *testing.T) {
 	if s.Color == "rgb(255, 0, 0)" {
 		t.Error("host page CSS leaked into the widget")
 	}
-	tab := browsertest.Tab(t, browser)
+	tab := browsertest.CDP(t, browser.Tab(t))
 	ctx, cancel := context.WithTimeout(tab, 20*time.Second)
 	defer cancel()
 	if err := chromedp.Do(ctx, chromedp.Navigate("http://"+ln.Addr().String()+"/")); err != nil {

@@ -201,7 +201,7 @@ func TestRegionChoice(t *testing.T) {
 func TestRegionChoiceBeatsTimeZone(t *testing.T) {
 	t.Parallel()
 	edge, _ := startEdge(t)
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 	axe := browsertest.AxeScript(t)
 	s := newSite(t, edge)
 	for _, loc := range []string{"en", "fr"} {

@@ -19,9 +19,9 @@ import (
 // consoleErrors opens url in a new tab and collects what a developer's console would show as
 // errors until the page has settled: failed requests (a 404 favicon, a refused beacon),
 // uncaught exceptions and console.error calls, in the page and its frames.
-func consoleErrors(t *testing.T, browser context.Context, url, ready string) []string {
+func consoleErrors(t *testing.T, browser browsertest.Page, url, ready string) []string {
 	t.Helper()
-	tab := browsertest.Tab(t, browser)
+	tab := browsertest.CDP(t, browser.Tab(t))
 	ctx, cancel := context.WithTimeout(tab, 2*time.Minute)
 	defer cancel()
 	var mu sync.Mutex
@@ -77,7 +77,7 @@ func consoleErrors(t *testing.T, browser context.Context, url, ready string) []s
 func TestNoConsoleErrors(t *testing.T) {
 	t.Parallel()
 	edge, _ := startEdge(t)
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 	for _, tc := range []struct{ name, url, ready string }{
 		{"builder", edge + "/embed?partner=demo&components=banner,resources,feedback,exit", `!document.querySelector('button[data-copy]').hidden`},
 		{"builder preview", edge + "/embed/preview?partner=demo&components=banner,resources,feedback,exit", shadow("feedback") + `.querySelector("form")`},

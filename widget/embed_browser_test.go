@@ -24,7 +24,7 @@ import (
 // keyboard, pastes what it gives into a page of its own with a strict CSP, and the widget works.
 
 // openBuilder opens the builder and waits for its script (it reveals the copy buttons).
-func openBuilder(t *testing.T, browser context.Context, url string) context.Context {
+func openBuilder(t *testing.T, browser browsertest.Page, url string) context.Context {
 	t.Helper()
 	ctx := open(t, browser, url)
 	poll(t, ctx, `document.querySelector('button[data-copy]') && !document.querySelector('button[data-copy]').hidden`)
@@ -93,7 +93,7 @@ func manifest(t *testing.T, edge string) edition.ManifestBody {
 func TestEmbedBuilderPinnedTag(t *testing.T) {
 	t.Parallel()
 	edge, _ := startEdge(t)
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 	ctx := openBuilder(t, browser, edge+"/embed")
 
 	keys(t, ctx, "partner", "m") // type-ahead: "Mental Health Commission of Canada (mhcc)"
@@ -255,7 +255,7 @@ func jsString(s string) string {
 func TestEmbedBuilderPreview(t *testing.T) {
 	t.Parallel()
 	edge, _ := startEdge(t)
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 	ctx := openBuilder(t, browser, edge+"/embed")
 	if sb := eval[string](t, ctx, `document.getElementById("preview").getAttribute("sandbox")`); strings.Contains(sb, "allow-same-origin") {
 		t.Errorf("the preview must stay sandboxed away from the builder: sandbox=%q", sb)
@@ -303,7 +303,7 @@ func TestEmbedBuilderPreview(t *testing.T) {
 func TestEmbedBuilderBadValues(t *testing.T) {
 	t.Parallel()
 	edge, _ := startEdge(t)
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 	payload := `"><img src=x onerror="window.__xss=1">`
 	q := url.Values{"region": {"x<y"}, "accent": {"red"}, "exit": {"javascript:alert(1)"}, "partner": {payload}, "locale": {payload}}
 	ctx := openBuilder(t, browser, edge+"/embed?"+q.Encode())
@@ -366,7 +366,7 @@ func TestEmbedBuilderBadValues(t *testing.T) {
 func TestEmbedBuilderKeyboard(t *testing.T) {
 	// Not parallel: the clipboard it reads is the one Chromium's, shared by every test.
 	edge, _ := startEdge(t)
-	b := browsertest.Browser(t)
+	b := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 	ctx := openBuilder(t, b, edge+"/embed")
 	seen := map[string]bool{}
 	for range 120 {
@@ -425,7 +425,10 @@ func TestEmbedBuilderKeyboard(t *testing.T) {
 func TestEmbedBuilderAxe(t *testing.T) {
 	t.Parallel()
 	edge, _ := startEdge(t)
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
+	// One tab for every page, a new document each (the builder keeps nothing in the tab's
+	// sessionStorage): a tab costs more than the load.
+	tab := browsertest.CDP(t, browser.Tab(t))
 	axe := browsertest.AxeScript(t)
 	for _, tc := range []struct{ name, url string }{
 		{"en", edge + "/embed?lang=en"},
@@ -438,7 +441,7 @@ func TestEmbedBuilderAxe(t *testing.T) {
 		{"include preview fr", edge + "/embed/preview?lang=fr&locale=fr&partner=mhcc&region=CA-QC&way=include"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ctx := open(t, browser, tc.url)
+			ctx := load(t, tab, tc.url)
 			if strings.Contains(tc.url, "way=include") {
 				poll(t, ctx, `document.querySelector(".signpost-banner a")`)
 			} else if strings.Contains(tc.url, "/embed/preview") {
@@ -463,7 +466,7 @@ func TestEmbedBuilderAxe(t *testing.T) {
 func TestEmbedBuilderPreviewRecordsNothing(t *testing.T) {
 	t.Parallel()
 	edge, store := startIntake(t, "")
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 	ctx := openBuilder(t, browser, edge+"/embed?partner=demo&components=banner&components=feedback")
 	fb := shadow("feedback")
 	previewEval(t, ctx, fb+`.querySelector("form button") && "ready"`, "partner=demo")
@@ -491,7 +494,7 @@ func TestEmbedBuilderPreviewRecordsNothing(t *testing.T) {
 func TestEmbedBuilderWays(t *testing.T) {
 	t.Parallel()
 	edge, _ := startEdge(t)
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 	ctx := openBuilder(t, browser, edge+"/embed?partner=mhcc")
 	history := eval[int](t, ctx, `history.length`)
 	keys(t, ctx, "region", "GB")

@@ -18,7 +18,7 @@ import (
 func TestWithoutConstructableStylesheets(t *testing.T) {
 	t.Parallel()
 	edge, _ := startEdge(t)
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 	s := newSite(t, edge)
 	old := `delete window.CSSStyleSheet; window.CSSStyleSheet = undefined;`
 	attrs := `data-partner="demo" data-region="CA" data-components="banner,exit"`

@@ -92,7 +92,7 @@ func fillAndSend(t *testing.T, ctx context.Context, comment string, honeypot boo
 func TestFeedbackEndToEnd(t *testing.T) {
 	t.Parallel()
 	edge, store := startIntake(t, "")
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 	s := newSite(t, edge)
 	fb := shadow("feedback")
 
@@ -162,7 +162,7 @@ func TestFeedbackEndToEnd(t *testing.T) {
 func TestFeedbackRateLimitMessage(t *testing.T) {
 	t.Parallel()
 	edge, _ := startIntake(t, "1-M")
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 	s := newSite(t, edge)
 	fb := shadow("feedback")
 	url := s.embed("/fb-rate", "en", `data-partner="demo" data-components="banner,feedback"`, "", "", "")

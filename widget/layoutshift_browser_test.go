@@ -195,14 +195,14 @@ const painted = `performance.getEntriesByType("paint").length > 0`
 // the page's stylesheets (render-blocking) are held until the widget has drawn everything, so
 // that nothing is painted before. With SIGNPOST_SCREENSHOTS=dir, the phone's screen is kept when
 // the snippet is let through (late) and once everything is drawn.
-func measureShift(t *testing.T, browser context.Context, p shiftPage, late bool) shiftReport {
+func measureShift(t *testing.T, browser browsertest.Page, p shiftPage, late bool) shiftReport {
 	t.Helper()
 	script, snippet, styles := newGate("/v1/widget."), newGate("/v1/snippets/"), newGate(".css")
 	gates := []*gate{styles}
 	if late {
 		gates = []*gate{script, snippet}
 	}
-	ctx, cancel := context.WithTimeout(browsertest.Tab(t, browser), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(browsertest.CDP(t, browser.Tab(t)), 2*time.Minute)
 	t.Cleanup(cancel)
 	if err := chromedp.Do(ctx, initScript(clsObserver), slowPhone(), hold(gates...), chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 		// Not chromedp.Navigate, which waits for the load event: held requests delay it.
@@ -317,7 +317,7 @@ main { padding: 16px 24px; } footer { min-height: 200px; }
 func TestLayoutShift(t *testing.T) {
 	t.Parallel()
 	edge, _ := startEdge(t)
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 	s := newSite(t, edge)
 	all := "banner,resources,feedback,exit"
 	demo := url.Values{"partner": {"demo"}, "components": {all}}
@@ -376,7 +376,7 @@ func TestLayoutShift(t *testing.T) {
 func TestQuickExitItAddsMovesNothing(t *testing.T) {
 	t.Parallel()
 	edge, _ := startEdge(t)
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 	s := newSite(t, edge)
 	s.css("/include.css", "body { margin: 0; font: 17px/1.5 Georgia, serif; } header, footer { background: #2d4a3e; color: #fff; padding: 12px 24px; }\n"+
 		"main { padding: 16px 24px; }\n"+widget.ReserveCSS([]string{"banner"}, 0))
@@ -454,7 +454,7 @@ func TestQuickExitItAddsMovesNothing(t *testing.T) {
 func TestLateComponentHeights(t *testing.T) {
 	t.Parallel()
 	edge, _ := startEdge(t)
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 	n := featured(t, "demo")
 	for _, phone := range []bool{true, false} {
 		for _, q := range []string{"", "?region=CA-QC&locale=fr"} {

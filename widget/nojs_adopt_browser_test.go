@@ -21,7 +21,7 @@ import (
 func TestWidgetAdoptsServerRenderedBanner(t *testing.T) {
 	t.Parallel()
 	edge, _ := startEdge(t)
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 	s := newSite(t, edge)
 	resp, err := http.Get(edge + "/embed/code?" + url.Values{"partner": {"demo"}, "components": {"banner,exit"}, "region": {"CA-QC"}, "locale": {"fr"}}.Encode())
 	if err != nil {

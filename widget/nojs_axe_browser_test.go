@@ -14,9 +14,12 @@ import (
 func TestNoJavaScriptPagesAxe(t *testing.T) {
 	t.Parallel()
 	edge, _ := startIntake(t, "")
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 	axe := browsertest.AxeScript(t)
 	s := newSite(t, edge)
+	// One tab for every load: the pages have no script to keep state in it (sessionStorage),
+	// each load sets the viewport anew, and a tab costs more than the load.
+	tab := browsertest.CDP(t, browser.Tab(t))
 	for _, loc := range []string{"en", "fr"} {
 		region := map[string]string{"en": "CA", "fr": "CA-QC"}[loc]
 		pages := map[string]string{
@@ -30,7 +33,7 @@ func TestNoJavaScriptPagesAxe(t *testing.T) {
 					label += " phone"
 				}
 				t.Run(label, func(t *testing.T) {
-					ctx := open(t, browser, url, phoneAction(phone))
+					ctx := load(t, tab, url, phoneAction(phone))
 					pollDevtools(t, ctx, `document.querySelector(".signpost-banner")`)
 					if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("summary.signpost-more"))); err != nil {
 						t.Fatal(err)
@@ -42,7 +45,7 @@ func TestNoJavaScriptPagesAxe(t *testing.T) {
 		}
 		// The form's answers: refused (the problems beside their fields) and the crisis answer.
 		t.Run(loc+" form answers", func(t *testing.T) {
-			ctx := open(t, browser, edge+"/v1/frame/demo?components=banner,feedback,exit&region="+region+"&locale="+loc, phoneAction(true))
+			ctx := load(t, tab, edge+"/v1/frame/demo?components=banner,feedback,exit&region="+region+"&locale="+loc, phoneAction(true))
 			pollDevtools(t, ctx, `document.querySelector("form.signpost-fb")`)
 			if err := chromedp.Do(ctx, chromedp.Focus(chromedp.CSS("#signpost-email")), chromedp.KeyEvent("not-an-address"),
 				chromedp.Click(chromedp.CSS("form.signpost-fb button[type=submit]"))); err != nil {

@@ -34,6 +34,17 @@ func scriptsOff() chromedp.Action[chromedp.Void] {
 	})
 }
 
+// noEmulation gives the tab back the browser's own viewport and pointer (phoneAction undone).
+func noEmulation() chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		if _, err := chromedp.Call(ctx, emulation.ClearDeviceMetricsOverride, cdp.Empty{}); err != nil {
+			return err
+		}
+		_, err := chromedp.Call(ctx, emulation.SetTouchEmulationEnabled, emulation.SetTouchEmulationEnabledParams{Enabled: false})
+		return err
+	})
+}
+
 // devtoolsEval evaluates as DevTools does, which works with the page's scripts off.
 func devtoolsEval(ctx context.Context) func(string, any) error {
 	return func(expr string, out any) error {
@@ -187,7 +198,10 @@ func checkNoJSBanner(t *testing.T, name string, st noJSState, b snippets.BannerV
 func TestBannerFragmentWithoutJavaScript(t *testing.T) {
 	t.Parallel()
 	edge, _ := startEdge(t)
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
+	// One tab, scripts off, for every load of the fragment: no script of the page keeps state
+	// in it, each load sets the viewport anew, and a tab costs more than the load.
+	off := browsertest.CDP(t, browser.Tab(t))
 	s := newSite(t, edge)
 	for _, vp := range []struct {
 		name  string
@@ -199,9 +213,9 @@ func TestBannerFragmentWithoutJavaScript(t *testing.T) {
 			b := snippetBanner(t, edge, c.region, c.loc)
 			url := includePage(t, s, "/include-"+vp.name+"-"+c.region+"-"+c.loc, c.region, c.loc, "")
 			if vp.phone {
-				sameNames(t, browser, s, url, c.region, c.loc, len(b.Lines) > 0)
+				sameNames(t, browser, off, s, url, c.region, c.loc, len(b.Lines) > 0)
 			}
-			ctx := open(t, browser, url, scriptsOff(), phoneAction(vp.phone))
+			ctx := load(t, off, url, scriptsOff(), phoneAction(vp.phone))
 			ev := devtoolsEval(ctx)
 			st := readNoJSState(t, ev)
 			checkNoJSBanner(t, name, st, b, vp.h, c.loc, false)
@@ -223,7 +237,8 @@ func TestBannerFragmentWithoutJavaScript(t *testing.T) {
 // sameNames holds the fragment's words to the widget's: every control of the banner (links, the
 // disclosure), in order, has the same name in both, in the same language; and both offer the
 // same places to choose from (the widget a list, the fragment links to the frame page of each).
-func sameNames(t *testing.T, browser context.Context, s *site, include, region, loc string, lines bool) {
+// The widget loads in a new tab of browser; the fragment in off, a tab with scripts off.
+func sameNames(t *testing.T, browser browsertest.Page, off context.Context, s *site, include, region, loc string, lines bool) {
 	t.Helper()
 	names := `JSON.stringify([...(ROOT).querySelectorAll("a, button, summary")].filter((e) => !e.closest(".where, .signpost-where")).map((e) => e.tagName == "A" ? e.getAttribute("href") + " " + e.textContent : "disclosure " + e.textContent))`
 	// The region as the visitor's own choice (data-region would hide the choice of places).
@@ -238,7 +253,7 @@ func sameNames(t *testing.T, browser context.Context, s *site, include, region, 
 	poll(t, ctx, `performance.getEntriesByName("signpost:edge").length > 0`)
 	fromWidget := eval[string](t, ctx, strings.Replace(names, "ROOT", shadow("banner")+`.querySelector(".banner")`, 1))
 	places := eval[string](t, ctx, `[...`+shadow("banner")+`.querySelectorAll(".where option")].map((o) => o.value).filter((v) => v != "`+region+`").join(" ")`)
-	ctx = open(t, browser, include, scriptsOff())
+	ctx = load(t, off, include, scriptsOff(), noEmulation())
 	var fromServer, serverPlaces string
 	if err := devtoolsEval(ctx)(strings.Replace(names, "ROOT", `document.querySelector(".signpost-banner")`, 1), &fromServer); err != nil {
 		t.Fatal(err)
@@ -301,7 +316,7 @@ func TestFramePageWithoutJavaScript(t *testing.T) {
 	t.Parallel()
 	const token = "operator-token-0123456789abcdef"
 	edge, _ := startIntake(t, "", token)
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 	s := newSite(t, edge)
 	frameURL := edge + "/v1/frame/demo?region=CA&locale=en&components=banner,feedback,exit&page=/anxiety"
 	partner := s.page("/framed", `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Partner</title></head><body><main>

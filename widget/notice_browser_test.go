@@ -51,7 +51,7 @@ func TestNoticeLeavesAtExpiry(t *testing.T) {
 	s := newSite(t, edge)
 	page := s.embed("/clinic", "en", `data-partner="mhcc" data-region="CA-NS"`, "", "", "")
 
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 	ctx := open(t, browser, page)
 	notice := `(() => { const r = document.querySelector('[data-signpost="banner"]').shadowRoot; const n = r && r.querySelector('.notice'); return n ? n.textContent : ""; })()`
 	poll(t, ctx, notice+` != ""`)

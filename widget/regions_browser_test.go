@@ -118,7 +118,7 @@ func checkShown(t *testing.T, where string, c *snippets.Loaded, key string, loc 
 func TestEveryRegionShown(t *testing.T) {
 	t.Parallel()
 	edge, _ := startEdge(t)
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 	s := newSite(t, edge)
 	c, err := snippets.Load(configs.Content, snippets.ValidateOptions{Now: time.Now()})
 	if err != nil {
@@ -217,7 +217,7 @@ func timeZone(zone string) chromedp.Action[chromedp.Void] {
 func TestNunavutNo911(t *testing.T) {
 	t.Parallel()
 	edge, _ := startEdge(t)
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 	s := newSite(t, edge)
 	// noNine opens url twice: with the snippet blocked (the banner the bundle draws before any
 	// request), then as it is (the banner the edge's answer draws); setup runs before each.

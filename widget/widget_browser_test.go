@@ -132,9 +132,16 @@ func (s *site) embed(path, htmlLang, attrs, head, before, after string) string {
 		htmlLang, head, before, s.edge, attrs, after))
 }
 
-func open(t *testing.T, browser context.Context, url string, setup ...chromedp.Action[chromedp.Void]) context.Context {
+// open runs setup then loads url in a new tab of browser, for the test's two minutes at most.
+func open(t *testing.T, browser browsertest.Page, url string, setup ...chromedp.Action[chromedp.Void]) context.Context {
 	t.Helper()
-	tab := browsertest.Tab(t, browser)
+	return load(t, browsertest.CDP(t, browser.Tab(t)), url, setup...)
+}
+
+// load runs setup then loads url in tab, an existing tab (a new document in it: what the
+// previous one left in sessionStorage stays), for the test's two minutes at most.
+func load(t *testing.T, tab context.Context, url string, setup ...chromedp.Action[chromedp.Void]) context.Context {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(tab, 2*time.Minute)
 	t.Cleanup(cancel)
 	if err := chromedp.Do(ctx, append(setup, chromedp.Navigate(url))...); err != nil {
@@ -155,7 +162,7 @@ func eval[T any](t *testing.T, ctx context.Context, expr string) T {
 // poll waits until expr is true in the tab (browsertest.Poll: 30 s at most).
 func poll(t *testing.T, ctx context.Context, expr string) {
 	t.Helper()
-	browsertest.Poll(t, ctx, expr)
+	browsertest.Wait(t, browsertest.FromCDP(ctx), expr)
 }
 
 // shadow is JS for the shadow root of a component.
@@ -179,7 +186,7 @@ func cleanProbe(t *testing.T, ctx context.Context) {
 func TestRegionFromTimeZone(t *testing.T) {
 	t.Parallel()
 	edge, _ := startEdge(t)
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 	s := newSite(t, edge)
 	// An unknown partner id has no default region: the time zone is all there is. The demo
 	// partner's default is CA: it holds unless the time zone places the visitor elsewhere.
@@ -240,7 +247,7 @@ func TestRegionFromTimeZone(t *testing.T) {
 func TestLocaleFromHTMLLang(t *testing.T) {
 	t.Parallel()
 	edge, _ := startEdge(t)
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 	s := newSite(t, edge)
 	for _, tc := range []struct{ lang, attrs, want string }{
 		{"fr-CA", `data-partner="demo"`, "Si vous êtes en détresse"},
@@ -268,7 +275,7 @@ func TestLocaleFromHTMLLang(t *testing.T) {
 func TestBannerWithoutNetwork(t *testing.T) {
 	t.Parallel()
 	edge, srv := startEdge(t)
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 	s := newSite(t, edge)
 	url := s.embed("/offline", "en", `data-partner="mhcc" data-region="CA-NU" data-components="banner,resources,feedback"`, "", "", "")
 	blockSnippets := chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
@@ -312,7 +319,7 @@ func TestBannerWithoutNetwork(t *testing.T) {
 	}
 
 	// Load once so the browser caches the bundle, stop the edge, load again.
-	tab := browsertest.Tab(t, browser)
+	tab := browsertest.CDP(t, browser.Tab(t))
 	ctx, cancel := context.WithTimeout(tab, 2*time.Minute)
 	defer cancel()
 	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
@@ -339,11 +346,11 @@ func TestBannerWithoutNetwork(t *testing.T) {
 func TestNoRequestBeforeBanner(t *testing.T) {
 	t.Parallel()
 	edge, _ := startEdge(t)
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 	s := newSite(t, edge)
 	url := s.embed("/timing", "en", `data-partner="demo"`, "", "", "")
 	var times []float64
-	tab := browsertest.Tab(t, browser) // each load a new document in one tab: a new tab costs more than the load
+	tab := browsertest.CDP(t, browser.Tab(t)) // each load a new document in one tab: a new tab costs more than the load
 	for i := range 20 {
 		ctx, cancel := context.WithTimeout(tab, 2*time.Minute)
 		if err := chromedp.Do(ctx, chromedp.Navigate(fmt.Sprintf("%s?load=%d", url, i))); err != nil {
@@ -374,7 +381,7 @@ func TestNoRequestBeforeBanner(t *testing.T) {
 func TestPlacement(t *testing.T) {
 	t.Parallel()
 	edge, _ := startEdge(t)
-	browser := browsertest.Browser(t)
+	browser := browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 	s := newSite(t, edge)
 	attrs := `data-partner="demo" data-components="banner,resources,feedback"`
 

@@ -5,117 +5,20 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
-	"testing"
 	"time"
 )
 
-// Engine is a browser engine the widget is tested in.
-type Engine string
-
-// The three engines: Debian's Chromium (driven over CDP), Firefox ESR (WebDriver BiDi) and
-// WebKitGTK's MiniBrowser (W3C WebDriver, under Xvfb).
-const (
-	Chromium Engine = "chromium"
-	Firefox  Engine = "firefox"
-	WebKit   Engine = "webkit"
-)
-
-// Engines are all of them, in the order tests run them.
-var Engines = []Engine{Chromium, Firefox, WebKit}
-
-// Options shape the page a test opens.
-type Options struct {
-	// Width and Height are the viewport in CSS px; zero means 1280x900.
-	Width, Height int
-	// Touch makes a touch phone: coarse pointer, no hover, touch events, where the engine can
-	// (SupportsTouch).
-	Touch bool
-	// NoScript turns the pages' own scripts off, as a visitor with JavaScript disabled does
-	// (Chromium: Emulation.setScriptExecutionDisabled; Firefox: javascript.enabled false;
-	// WebKit: enable-javascript-markup false). Eval and Poll still work: the driver's scripts
-	// are not the page's. Errors then reads the engine's log only.
-	NoScript bool
-}
-
-func (o Options) size() (int, int) {
-	if o.Width == 0 || o.Height == 0 {
-		return 1280, 900
-	}
-	return o.Width, o.Height
-}
-
-// SupportsTouch says whether Open can make e a touch phone. WebKitGTK has no touch emulation:
-// its pages see the Xvfb mouse (hover, fine pointer).
-func SupportsTouch(e Engine) bool { return e != WebKit }
-
-// Page is one browser tab of an engine, driven the same way in all three.
-type Page interface {
-	Engine() Engine
-	// Navigate loads url and waits for its load event.
-	Navigate(url string) error
-	// Eval evaluates a JS expression (a Promise is awaited) and decodes its value, which must
-	// be JSON-serializable, into out (nil: ignored).
-	Eval(expr string, out any) error
-	// Poll evaluates expr until it is truthy, then decodes it into out; timeout zero means 30 s.
-	Poll(expr string, out any, timeout time.Duration) error
-	// Click is a real pointer click (a touch tap on a touch page) at viewport CSS coordinates.
-	Click(x, y float64) error
-	// Press presses and releases each key in turn: "Shift", "Tab", "Enter", "Space", or one
-	// character.
-	Press(keys ...string) error
-	// Screenshot is a PNG of the viewport.
-	Screenshot() ([]byte, error)
-	// Errors are the uncaught script errors and unhandled rejections of the current document:
-	// from the probe (Probe, injected where the engine can, else included by the page as
-	// /probe.js) and from the engine's own log where it has one.
-	Errors() []string
-}
-
-// Open starts e's browser for the test (stopped at cleanup) and opens a page with o's
-// viewport. A missing browser fails the test under CI=true and skips it elsewhere.
-func Open(t testing.TB, e Engine, o Options) Page {
-	t.Helper()
-	if o.Touch && !SupportsTouch(e) {
-		t.Fatalf("%s cannot emulate a touch phone: check SupportsTouch", e)
-	}
-	switch e {
-	case Chromium:
-		return openChromium(t, o)
-	case Firefox:
-		return openFirefox(t, o)
-	case WebKit:
-		return openWebKit(t, o)
-	}
-	t.Fatalf("unknown engine %q", e)
-	return nil
-}
-
-// need finds the first of paths that exists (or, for a bare name, is on PATH), or fails under
-// CI and skips elsewhere, naming the Debian package `make test` installs.
-func need(t testing.TB, pkg string, paths ...string) string {
-	t.Helper()
-	for _, p := range paths {
-		if !strings.Contains(p, "/") {
-			if found, err := exec.LookPath(p); err == nil {
-				return found
-			}
-			continue
-		}
-		if matches, _ := filepath.Glob(p); len(matches) > 0 {
-			return matches[0]
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("%s not found (Debian package %s; `make test` installs it): browser tests must run under CI", paths[0], pkg)
-	}
-	t.Skipf("%s not found: run `make test`, which installs %s (this test fails instead of skipping under CI=true)", paths[0], pkg)
-	return ""
-}
+// Probe is injected before any page script: it records CSP violations, uncaught errors and
+// every request the page makes, so tests can assert the page ran cleanly.
+const Probe = `(function(){
+  if (window.__probe) return;
+  var p = window.__probe = {csp: [], errors: [], requests: []};
+  document.addEventListener("securitypolicyviolation", function(e){ p.csp.push(e.violatedDirective + " " + e.blockedURI); });
+  window.addEventListener("error", function(e){ p.errors.push(String(e.message)); });
+  window.addEventListener("unhandledrejection", function(e){ p.errors.push(String(e.reason)); });
+})();`
 
 // ProbeScriptHandler serves Probe as /probe.js, for pages that want their errors seen in an
 // engine that cannot inject it (WebKit): <script src="/probe.js"></script> first in <head>.

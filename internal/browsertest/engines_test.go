@@ -178,3 +178,34 @@ func TestNoScript(t *testing.T) {
 		})
 	}
 }
+
+// TestTab: a page's Tab shares its browser context (localStorage) but not another test's, and
+// Wait sees a condition come true; in the engines that have tabs.
+func TestTab(t *testing.T) {
+	url := serveTestPage(t)
+	for _, e := range []browsertest.Engine{browsertest.Chromium, browsertest.Firefox} {
+		t.Run(string(e), func(t *testing.T) {
+			t.Parallel()
+			p := browsertest.Open(t, e, browsertest.Options{})
+			other := browsertest.Open(t, e, browsertest.Options{})
+			if err := p.Navigate(url); err != nil {
+				t.Fatal(err)
+			}
+			if err := p.Eval(`localStorage.setItem("k", "v")`, nil); err != nil {
+				t.Fatal(err)
+			}
+			tab := p.Tab(t)
+			for _, q := range []browsertest.Page{tab, other} {
+				if err := q.Navigate(url); err != nil {
+					t.Fatal(err)
+				}
+			}
+			browsertest.Wait(t, tab, `localStorage.getItem("k") === "v"`)
+			var got any
+			if err := other.Eval(`localStorage.getItem("k")`, &got); err != nil || got != nil {
+				t.Errorf("another Open's page sees the first one's localStorage: %v, %v", got, err)
+			}
+			browsertest.Wait(t, tab, `window.clicks === 0`)
+		})
+	}
+}

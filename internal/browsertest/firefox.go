@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -67,17 +68,27 @@ user_pref("ui.allPointerCapabilities", 6);
 
 var bidiListening = regexp.MustCompile(`WebDriver BiDi listening on (ws://\S+)`)
 
-// firefoxPage is a Firefox tab over WebDriver BiDi.
-type firefoxPage struct {
-	conn     *websocket.Conn
-	context  string
-	touch    bool
-	noScript bool
+// firefoxBrowser is one Firefox process and its WebDriver BiDi session: pages are windows of
+// it, each test's in a user context of its own (cookies and storage apart).
+type firefoxBrowser struct {
+	conn *websocket.Conn
 
 	mu      sync.Mutex
 	next    int
 	waiting map[int]chan bidiReply
-	errs    []string
+	top     map[string]string       // browsing context → its top-level one (itself for a page)
+	pages   map[string]*firefoxPage // by top-level browsing context
+}
+
+// firefoxPage is a Firefox window over WebDriver BiDi.
+type firefoxPage struct {
+	b           *firefoxBrowser
+	context     string
+	userContext string
+	o           Options
+
+	mu   sync.Mutex
+	errs []string
 }
 
 type bidiReply struct {
@@ -90,10 +101,9 @@ type bidiReply struct {
 	Params  json.RawMessage `json:"params"`
 }
 
-func openFirefox(t testing.TB, o Options) Page {
-	t.Helper()
-	bin := need(t, "firefox-esr", "/usr/bin/firefox-esr", "firefox-esr", "firefox")
-	profile := t.TempDir()
+// firefoxProfile is the user.js of a Firefox for pages of o: the pointer and scripts are
+// preferences, so pages that differ in them need Firefoxes of their own.
+func firefoxProfile(o Options) string {
 	prefs := firefoxPrefs
 	if o.Touch {
 		prefs += firefoxTouchPrefs
@@ -103,20 +113,37 @@ func openFirefox(t testing.TB, o Options) Page {
 	if o.NoScript {
 		prefs += `user_pref("javascript.enabled", false);` + "\n"
 	}
+	return prefs
+}
+
+// startFirefox starts a headless Firefox with prefs and opens a BiDi session on it.
+func startFirefox(bin, prefs string) (*firefoxBrowser, func(), error) {
+	profile, err := os.MkdirTemp("", "browsertest-firefox-")
+	if err != nil {
+		return nil, nil, err
+	}
+	var stops []func()
+	stop := func() {
+		for i := len(stops) - 1; i >= 0; i-- {
+			stops[i]()
+		}
+	}
+	stops = append(stops, func() { os.RemoveAll(profile) })
+	fail := func(err error) (*firefoxBrowser, func(), error) { stop(); return nil, nil, err }
 	if err := os.WriteFile(filepath.Join(profile, "user.js"), []byte(prefs), 0o644); err != nil {
-		t.Fatal(err)
+		return fail(err)
 	}
 	cmd := exec.Command(bin, "--headless", "--no-remote", "--profile", profile, "--remote-debugging-port=0", "about:blank")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Env = append(os.Environ(), "MOZ_HEADLESS=1")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
-		t.Fatal(err)
+		return fail(err)
 	}
 	if err := cmd.Start(); err != nil {
-		t.Fatalf("start %s: %v", bin, err)
+		return fail(fmt.Errorf("start %s: %w", bin, err))
 	}
-	t.Cleanup(func() { stopGroup(cmd) })
+	stops = append(stops, func() { stopGroup(cmd) })
 	found := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stderr)
@@ -133,53 +160,98 @@ func openFirefox(t testing.TB, o Options) Page {
 	select {
 	case addr = <-found:
 	case <-time.After(60 * time.Second):
-		t.Fatal("firefox did not start its WebDriver BiDi server in 60 s")
+		return fail(errors.New("firefox did not start its WebDriver BiDi server in 60 s"))
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	conn, _, err := websocket.Dial(ctx, addr+"/session", nil)
 	if err != nil {
-		t.Fatalf("connect to firefox: %v", err)
+		return fail(fmt.Errorf("connect to firefox: %w", err))
 	}
 	conn.SetReadLimit(64 << 20)
-	p := &firefoxPage{conn: conn, touch: o.Touch, noScript: o.NoScript, waiting: map[int]chan bidiReply{}}
-	go p.read()
-	t.Cleanup(func() { conn.Close(websocket.StatusNormalClosure, "") })
-	must := func(method string, params any, out any) {
-		t.Helper()
-		if err := p.call(method, params, out); err != nil {
-			t.Fatalf("firefox %s: %v", method, err)
-		}
+	b := &firefoxBrowser{conn: conn, waiting: map[int]chan bidiReply{}, top: map[string]string{}, pages: map[string]*firefoxPage{}}
+	go b.read()
+	stops = append(stops, func() { conn.Close(websocket.StatusNormalClosure, "") })
+	// A Firefox starting on a busy machine may take minutes to open its first window.
+	if err := b.callWithin(3*time.Minute, "session.new", map[string]any{"capabilities": map[string]any{}}, nil); err != nil {
+		return fail(fmt.Errorf("firefox session.new: %w", err))
 	}
-	must("session.new", map[string]any{"capabilities": map[string]any{}}, nil)
-	var tree struct {
-		Contexts []struct {
-			Context string `json:"context"`
-		} `json:"contexts"`
+	if err := b.call("session.subscribe", map[string]any{"events": []string{"log.entryAdded",
+		"browsingContext.navigationStarted", "browsingContext.contextCreated"}}, nil); err != nil {
+		return fail(fmt.Errorf("firefox session.subscribe: %w", err))
 	}
-	must("browsingContext.getTree", map[string]any{}, &tree)
-	if len(tree.Contexts) == 0 {
-		t.Fatal("firefox has no tab")
+	return b, stop, nil
+}
+
+func openFirefox(t testing.TB, o Options) Page {
+	t.Helper()
+	bin := need(t, "firefox-esr", "/usr/bin/firefox-esr", "firefox-esr", "firefox")
+	prefs := firefoxProfile(o)
+	v, err := shared(t, fmt.Sprintf("firefox touch=%v noscript=%v", o.Touch, o.NoScript), func() (any, func(), error) {
+		return startFirefox(bin, prefs)
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	p.context = tree.Contexts[0].Context
-	must("session.subscribe", map[string]any{"events": []string{"log.entryAdded", "browsingContext.navigationStarted"}}, nil)
-	must("script.addPreloadScript", map[string]any{"functionDeclaration": "() => {" + Probe + "}"}, nil)
+	b := v.(*firefoxBrowser)
+	var uc struct {
+		UserContext string `json:"userContext"`
+	}
+	if err := b.call("browser.createUserContext", map[string]any{}, &uc); err != nil {
+		t.Fatalf("firefox browser.createUserContext: %v", err)
+	}
+	t.Cleanup(func() { _ = b.call("browser.removeUserContext", map[string]any{"userContext": uc.UserContext}, nil) })
+	if err := b.call("script.addPreloadScript", map[string]any{"functionDeclaration": "() => {" + Probe + "}",
+		"userContexts": []string{uc.UserContext}}, nil); err != nil {
+		t.Fatalf("firefox script.addPreloadScript: %v", err)
+	}
+	return b.window(t, uc.UserContext, o)
+}
+
+// window opens a page in a new window of the user context (a window rather than a tab: a
+// background tab's timers and frames are throttled), sized as o says.
+func (b *firefoxBrowser) window(t testing.TB, userContext string, o Options) Page {
+	t.Helper()
+	var c struct {
+		Context string `json:"context"`
+	}
+	if err := b.call("browsingContext.create", map[string]any{"type": "window", "userContext": userContext}, &c); err != nil {
+		t.Fatalf("firefox browsingContext.create: %v", err)
+	}
+	p := &firefoxPage{b: b, context: c.Context, userContext: userContext, o: o}
+	b.mu.Lock()
+	b.top[c.Context] = c.Context
+	b.pages[c.Context] = p
+	b.mu.Unlock()
+	t.Cleanup(func() {
+		_ = b.call("browsingContext.close", map[string]any{"context": c.Context}, nil)
+		b.mu.Lock()
+		delete(b.pages, c.Context)
+		b.mu.Unlock()
+	})
 	w, h := o.size()
-	must("browsingContext.setViewport", map[string]any{"context": p.context, "viewport": map[string]int{"width": w, "height": h}, "devicePixelRatio": 1}, nil)
+	if err := b.call("browsingContext.setViewport", map[string]any{"context": p.context, "viewport": map[string]int{"width": w, "height": h}, "devicePixelRatio": 1}, nil); err != nil {
+		t.Fatalf("firefox browsingContext.setViewport: %v", err)
+	}
 	return p
 }
 
-// read dispatches replies to their callers and keeps the page's script errors.
-func (p *firefoxPage) read() {
+func (p *firefoxPage) Tab(t testing.TB) Page {
+	t.Helper()
+	return p.b.window(t, p.userContext, p.o)
+}
+
+// read dispatches replies to their callers and the pages' script errors to the pages.
+func (b *firefoxBrowser) read() {
 	for {
-		_, data, err := p.conn.Read(context.Background())
+		_, data, err := b.conn.Read(context.Background())
 		if err != nil {
-			p.mu.Lock()
-			for id, ch := range p.waiting {
+			b.mu.Lock()
+			for id, ch := range b.waiting {
 				ch <- bidiReply{Type: "error", Error: "connection closed", Message: err.Error()}
-				delete(p.waiting, id)
+				delete(b.waiting, id)
 			}
-			p.mu.Unlock()
+			b.mu.Unlock()
 			return
 		}
 		var r bidiReply
@@ -187,53 +259,89 @@ func (p *firefoxPage) read() {
 			continue
 		}
 		if r.Type == "event" {
-			p.event(r)
+			b.event(r)
 			continue
 		}
-		p.mu.Lock()
-		ch := p.waiting[r.ID]
-		delete(p.waiting, r.ID)
-		p.mu.Unlock()
+		b.mu.Lock()
+		ch := b.waiting[r.ID]
+		delete(b.waiting, r.ID)
+		b.mu.Unlock()
 		if ch != nil {
 			ch <- r
 		}
 	}
 }
 
-func (p *firefoxPage) event(r bidiReply) {
+// page is the page a browsing context (a window or a frame in it) belongs to, or nil.
+func (b *firefoxBrowser) page(context string) *firefoxPage {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.pages[b.top[context]]
+}
+
+func (b *firefoxBrowser) event(r bidiReply) {
 	switch r.Method {
+	case "browsingContext.contextCreated":
+		var c struct {
+			Context string `json:"context"`
+			Parent  string `json:"parent"`
+		}
+		if json.Unmarshal(r.Params, &c) == nil && c.Parent != "" {
+			b.mu.Lock()
+			if top, ok := b.top[c.Parent]; ok {
+				b.top[c.Context] = top
+			}
+			b.mu.Unlock()
+		}
 	case "browsingContext.navigationStarted":
-		p.mu.Lock()
-		p.errs = nil
-		p.mu.Unlock()
+		var n struct {
+			Context string `json:"context"`
+		}
+		if json.Unmarshal(r.Params, &n) == nil {
+			if p := b.page(n.Context); p != nil && p.context == n.Context {
+				p.mu.Lock()
+				p.errs = nil
+				p.mu.Unlock()
+			}
+		}
 	case "log.entryAdded":
 		var e struct {
-			Type  string `json:"type"`
-			Level string `json:"level"`
-			Text  string `json:"text"`
+			Type   string `json:"type"`
+			Level  string `json:"level"`
+			Text   string `json:"text"`
+			Source struct {
+				Context string `json:"context"`
+			} `json:"source"`
 		}
 		if json.Unmarshal(r.Params, &e) == nil && e.Type == "javascript" && e.Level == "error" {
-			p.mu.Lock()
-			p.errs = merge(p.errs, []string{e.Text})
-			p.mu.Unlock()
+			if p := b.page(e.Source.Context); p != nil {
+				p.mu.Lock()
+				p.errs = merge(p.errs, []string{e.Text})
+				p.mu.Unlock()
+			}
 		}
 	}
 }
 
-func (p *firefoxPage) call(method string, params, out any) error {
-	p.mu.Lock()
-	p.next++
-	id := p.next
+func (b *firefoxBrowser) call(method string, params, out any) error {
+	return b.callWithin(60*time.Second, method, params, out)
+}
+
+// callWithin sends one command and waits d at most for its answer.
+func (b *firefoxBrowser) callWithin(d time.Duration, method string, params, out any) error {
+	b.mu.Lock()
+	b.next++
+	id := b.next
 	ch := make(chan bidiReply, 1)
-	p.waiting[id] = ch
-	p.mu.Unlock()
+	b.waiting[id] = ch
+	b.mu.Unlock()
 	msg, err := json.Marshal(map[string]any{"id": id, "method": method, "params": params})
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
-	if err := p.conn.Write(ctx, websocket.MessageText, msg); err != nil {
+	if err := b.conn.Write(ctx, websocket.MessageText, msg); err != nil {
 		return err
 	}
 	select {
@@ -246,8 +354,12 @@ func (p *firefoxPage) call(method string, params, out any) error {
 		}
 		return nil
 	case <-ctx.Done():
-		return fmt.Errorf("%s: no answer in 60 s", method)
+		return fmt.Errorf("%s: no answer in %v", method, d)
 	}
+}
+
+func (p *firefoxPage) call(method string, params, out any) error {
+	return p.b.call(method, params, out)
 }
 
 func (p *firefoxPage) Engine() Engine { return Firefox }
@@ -267,7 +379,7 @@ func (p *firefoxPage) Eval(expr string, out any) error {
 		} `json:"exceptionDetails"`
 	}
 	code, await := wrapEval(expr), true
-	if p.noScript {
+	if p.o.NoScript {
 		// With javascript.enabled false the driver's evaluation still runs, but no promise job
 		// does (an awaited one never settles): evaluate synchronously.
 		code, await = `(() => { const v = (`+expr+`); return v === undefined ? "null" : JSON.stringify(v); })()`, false
@@ -288,7 +400,7 @@ func (p *firefoxPage) Poll(expr string, out any, timeout time.Duration) error {
 
 func (p *firefoxPage) Click(x, y float64) error {
 	kind := "mouse"
-	if p.touch {
+	if p.o.Touch {
 		kind = "touch"
 	}
 	return p.call("input.performActions", map[string]any{"context": p.context, "actions": []any{map[string]any{

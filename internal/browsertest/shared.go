@@ -1,84 +1,66 @@
 package browsertest
 
 import (
-	"context"
-	"fmt"
 	"os"
 	"sync"
 	"testing"
-
-	"github.com/chromedp/cdproto/target"
-	"github.com/chromedp/chromedp"
 )
 
-// sharedChromium is the one Chromium of a test binary whose TestMain runs Main: started by the
-// first Browser call, stopped when the tests are done. Starting Chromium costs about two seconds
-// of CPU and more of waiting; a browser context per test keeps the tests as far apart as
-// browsers of their own would.
-var sharedChromium struct {
+// browsers are the browser processes a test binary whose TestMain runs Main shares, by engine
+// and preferences: each started by the first test that needs it, all stopped when the tests
+// are done. Starting a browser costs seconds of CPU and more of waiting; a browser context per
+// test keeps the tests as far apart as browsers of their own would.
+var browsers struct {
 	enabled bool
-	once    sync.Once
-	ctx     context.Context // the browser's first tab
-	err     error
-	stop    func()
+	mu      sync.Mutex
+	byKey   map[string]*sharedBrowser
 }
 
-// Main runs the package's tests (m.Run) with one Chromium shared by every test that calls
-// Browser, stops it and removes its profile, and exits with the tests' status. A package's
-// TestMain calls it.
+type sharedBrowser struct {
+	once sync.Once
+	v    any // what start returned: the engine's handle on the browser
+	stop func()
+	err  error
+}
+
+// Main runs the package's tests (m.Run) with one browser process per engine (and, for
+// Firefox, per set of preferences) shared by every test that calls Open, stops them and
+// removes their profiles, and exits with the tests' status. A package's TestMain calls it.
 func Main(m *testing.M) {
-	sharedChromium.enabled = true
+	browsers.enabled = true
 	code := m.Run()
-	if sharedChromium.stop != nil {
-		sharedChromium.stop()
+	browsers.mu.Lock()
+	for _, b := range browsers.byKey {
+		if b.stop != nil {
+			b.stop()
+		}
 	}
+	browsers.mu.Unlock()
 	os.Exit(code)
 }
 
-func sharedBrowser(t testing.TB, path string) context.Context {
+// shared is the browser key names, started by start: under Main the binary's one, started
+// once; otherwise one for the test, stopped at its cleanup.
+func shared(t testing.TB, key string, start func() (any, func(), error)) (any, error) {
 	t.Helper()
-	s := &sharedChromium
-	s.once.Do(func() {
-		dir, err := os.MkdirTemp("", "browsertest-chromium-")
+	if !browsers.enabled {
+		v, stop, err := start()
 		if err != nil {
-			s.err = err
-			return
+			return nil, err
 		}
-		actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), chromiumOptions(path, dir)...)
-		bctx, cancelBrowser := chromedp.NewContext(actx)
-		s.ctx, s.stop = bctx, func() { cancelBrowser(); cancelAlloc(); os.RemoveAll(dir) }
-		if err := chromedp.Do(bctx); err != nil {
-			s.err = fmt.Errorf("start Chromium %s: %w", path, err)
-		}
-	})
-	if s.err != nil {
-		t.Fatal(s.err)
+		t.Cleanup(stop)
+		return v, nil
 	}
-	ctx, cancel := chromedp.NewContext(s.ctx, chromedp.WithNewBrowserContext())
-	t.Cleanup(cancel)
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("new browser context: %v", err)
+	browsers.mu.Lock()
+	if browsers.byKey == nil {
+		browsers.byKey = map[string]*sharedBrowser{}
 	}
-	return ctx
-}
-
-// Frames are the frames of other origins (Chromium runs each as a target of its own) in the
-// browser context of ctx, the tab's or the test's: not those of the other tests sharing the
-// browser.
-func Frames(ctx context.Context) ([]*target.Info, error) {
-	infos, err := chromedp.Targets(ctx)
-	if err != nil {
-		return nil, err
+	b := browsers.byKey[key]
+	if b == nil {
+		b = &sharedBrowser{}
+		browsers.byKey[key] = b
 	}
-	var own string
-	if c := chromedp.FromContext(ctx); c != nil {
-		own = string(c.BrowserContextID)
-	}
-	var out []*target.Info
-	for _, i := range infos {
-		if i.Type == "iframe" && (own == "" || string(i.BrowserContextID) == own) {
-			out = append(out, i)
-		}
-	}
-	return out, nil
+	browsers.mu.Unlock()
+	b.once.Do(func() { b.v, b.stop, b.err = start() })
+	return b.v, b.err
 }

@@ -192,3 +192,9 @@ func (p *webkitPage) Screenshot() ([]byte, error) {
 }
 
 func (p *webkitPage) Errors() []string { return probeErrors(p.Eval) }
+
+func (p *webkitPage) Tab(t testing.TB) Page {
+	t.Helper()
+	t.Fatal("a WebKit page has one tab: Open another")
+	return nil
+}

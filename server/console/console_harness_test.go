@@ -192,17 +192,17 @@ func (e *consoleEdge) content(t testing.TB) (int64, *snippets.Content) {
 }
 
 // consoleBrowser starts one headless Chromium for the test.
-func consoleBrowser(t testing.TB) context.Context {
+func consoleBrowser(t testing.TB) browsertest.Page {
 	t.Helper()
-	return browsertest.Browser(t)
+	return browsertest.Open(t, browsertest.Chromium, browsertest.Options{Unsized: true})
 }
 
 // consoleOpen opens url in a new tab (with the probe of CSP violations and script errors) that
 // accepts every confirm() the console asks (withdraw, delete). Each tab has its own
 // sessionStorage: two tabs are two operators.
-func consoleOpen(t testing.TB, browser context.Context, url string) context.Context {
+func consoleOpen(t testing.TB, browser browsertest.Page, url string) context.Context {
 	t.Helper()
-	tab := browsertest.Tab(t, browser)
+	tab := browsertest.CDP(t, browser.Tab(t))
 	ctx, cancel := context.WithTimeout(tab, 2*time.Minute)
 	t.Cleanup(cancel)
 	if err := chromedp.Listen(ctx, func(ev any) {
@@ -232,7 +232,7 @@ func consoleEval[T any](t testing.TB, ctx context.Context, expr string) T {
 // what the console's main region read.
 func consolePoll(t testing.TB, ctx context.Context, expr string) {
 	t.Helper()
-	browsertest.Poll(t, ctx, expr, `(document.querySelector("main")||{}).innerText`)
+	browsertest.Wait(t, browsertest.FromCDP(ctx), expr, `(document.querySelector("main")||{}).innerText`)
 }
 
 // consoleFrame evaluates expr (a JS expression giving a string) in the tab's frame whose URL

@@ -11,6 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/signpost/edge/configs"
+	"github.com/signpost/edge/internal/browsertest"
 	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/snippets"
 )
@@ -76,7 +77,7 @@ func histRow(t *testing.T, rows [][]string, old, new string) {
 
 // histNarrow opens path at 390 px wide as operator, waits for ready, and fails if the page is
 // wider than the screen (a table's hidden text escaping its scroll box widens it).
-func histNarrow(t *testing.T, chrome context.Context, url, operator, ready string) {
+func histNarrow(t *testing.T, chrome browsertest.Page, url, operator, ready string) {
 	t.Helper()
 	ctx := consoleOpen(t, chrome, url)
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)); err != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/signpost/edge/internal/browsertest"
 	"github.com/signpost/edge/server"
 )
 
@@ -16,7 +17,7 @@ import (
 // has, those it edits as the operator left them and the others as they were.
 
 // linesOpenForm opens the console in lang at the lines as ben, and the form of line id.
-func linesOpenForm(t *testing.T, e *consoleEdge, chrome context.Context, lang, id string) context.Context {
+func linesOpenForm(t *testing.T, e *consoleEdge, chrome browsertest.Page, lang, id string) context.Context {
 	t.Helper()
 	ctx := consoleOpen(t, chrome, e.URL+"/admin/?lang="+lang+"#/lines")
 	consoleSignIn(t, ctx, "ben")
