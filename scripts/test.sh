@@ -32,11 +32,11 @@ trap 'rm -f "$vetlog" "$widgetlog"' EXIT
 vet=$!
 browsers='/widget$|/server/console$'
 # The widget's first: the longer of the two (go test starts them in the order given).
-"$GO" test -count=1 -parallel 4 -timeout 9m $("$GO" list ./widget ./server/console) >"$widgetlog" 2>&1 &
+"$GO" test -count=1 -parallel 4 -timeout 25m $("$GO" list ./widget ./server/console) >"$widgetlog" 2>&1 &
 widget=$!
 # The longest first: go test starts packages in the order given, and these three mostly wait.
 first=$("$GO" list ./server ./cmd/edge ./internal/browsertest)
-"$GO" test -race -count=1 -p 4 -timeout 9m $first $(echo "$pkgs" | grep -vE "$browsers" | grep -vxF "$first")
+"$GO" test -race -count=1 -p 4 -timeout 25m $first $(echo "$pkgs" | grep -vE "$browsers" | grep -vxF "$first")
 rc=$?
 wait "$widget" || rc=1
 cat "$widgetlog"
