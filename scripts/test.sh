@@ -3,8 +3,8 @@
 # the suite's time is spent waiting on browsers, edges and redis-server rather than computing:
 #   - go vet ./...;
 #   - the browser-driven packages, the widget's and the console's (server/console: the console,
-#     dashboard and history views driven as an operator does), without the race detector, eight
-#     tests at a time (-parallel 8): they drive real browsers (Chromium, Firefox, WebKit) and spend
+#     dashboard and history views driven as an operator does), without the race detector, four
+#     tests at a time (-parallel 4): they drive real browsers (Chromium, Firefox, WebKit) and spend
 #     their time waiting on them (a test binary starts one Chromium, and one Firefox per set of
 #     preferences, that its tests share: browsertest.Main); the edge they load is race-tested in
 #     the tests of server and its job packages (server/admin, server/intake, ...), which call
@@ -32,7 +32,7 @@ trap 'rm -f "$vetlog" "$widgetlog"' EXIT
 vet=$!
 browsers='/widget$|/server/console$'
 # The widget's first: the longer of the two (go test starts them in the order given).
-"$GO" test -count=1 -parallel 8 -timeout 25m $("$GO" list ./widget ./server/console) >"$widgetlog" 2>&1 &
+"$GO" test -count=1 -parallel 4 -timeout 25m $("$GO" list ./widget ./server/console) >"$widgetlog" 2>&1 &
 widget=$!
 # The longest first: go test starts packages in the order given, and these three mostly wait.
 first=$("$GO" list ./server ./cmd/edge ./internal/browsertest)
