@@ -1,14 +1,12 @@
 package server_test
 
 import (
-	"encoding/json"
 	"testing"
 
 	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/clientaddr"
 	"github.com/signpost/edge/server/edgetest"
 	"github.com/signpost/edge/server/edition"
-	"github.com/valyala/fasthttp"
 )
 
 // TestLocatedAnswersNotRemembered: the exact-URI fast path (serveExact) answers by the URI
@@ -42,7 +40,7 @@ func TestLocatedAnswersNotRemembered(t *testing.T) {
 		{cdnNode, britain, "GB"},
 	} {
 		r := e.GetAs(t, step.from, "edge.test", uri, step.headers...)
-		if got := regionOf(t, r); got != step.want {
+		if got := edgetest.RegionOf(t, r); got != step.want {
 			t.Errorf("step %d, from %s with %q: region %q, want %q", i, step.from, step.headers, got, step.want)
 		}
 		if a := server.State(e.Server).Remembered([]byte(uri), edgetest.Now); a != nil {
@@ -52,27 +50,14 @@ func TestLocatedAnswersNotRemembered(t *testing.T) {
 	// The same URI with ?region= is remembered (the fast path answers it), whatever the header.
 	const named = "/v1/snippets/mhcc/banner?region=CA-QC"
 	r := e.GetAs(t, cdnNode, "edge.test", named, britain...)
-	if got := regionOf(t, r); got != "CA-QC" || edgetest.Header(r, "Vary") != "Accept-Encoding" {
+	if got := edgetest.RegionOf(t, r); got != "CA-QC" || edgetest.Header(r, "Vary") != "Accept-Encoding" {
 		t.Errorf("%s: region %q, Vary %q; want CA-QC, Accept-Encoding", named, got, edgetest.Header(r, "Vary"))
 	}
 	if server.State(e.Server).Remembered([]byte(named), edgetest.Now) == nil {
 		t.Errorf("%s was not remembered", named)
 	}
 	r = e.GetAs(t, direct, "edge.test", named)
-	if got := regionOf(t, r); got != "CA-QC" || edgetest.Header(r, "Vary") != "Accept-Encoding" {
+	if got := edgetest.RegionOf(t, r); got != "CA-QC" || edgetest.Header(r, "Vary") != "Accept-Encoding" {
 		t.Errorf("%s again: region %q, Vary %q", named, got, edgetest.Header(r, "Vary"))
 	}
-}
-
-// regionOf is the region entry of a 200 snippet answer.
-func regionOf(t *testing.T, r *fasthttp.Response) string {
-	t.Helper()
-	if r.StatusCode() != 200 {
-		t.Fatalf("status %d: %s", r.StatusCode(), r.Body())
-	}
-	var s edgetest.Snippet
-	if err := json.Unmarshal(edgetest.Decode(t, r), &s); err != nil {
-		t.Fatal(err)
-	}
-	return s.Region
 }

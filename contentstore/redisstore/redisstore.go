@@ -32,6 +32,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/signpost/edge/contentstore"
+	"github.com/signpost/edge/internal/rediserr"
 )
 
 // DefaultPrefix is the default key prefix (EDGE_REDIS_PREFIX).
@@ -247,26 +248,10 @@ func fail(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return fmt.Errorf("redisstore: %w", ctx.Err())
 	}
-	if unavailable(err) {
+	if rediserr.Unavailable(err) {
 		return fmt.Errorf("%w: %w", contentstore.ErrUnavailable, err)
 	}
 	return fmt.Errorf("redisstore: %w", err)
-}
-
-func unavailable(err error) bool {
-	if errors.Is(err, redis.Nil) {
-		return false
-	}
-	var rerr redis.Error
-	if errors.As(err, &rerr) { // a reply from Redis: only these say it cannot serve now
-		for _, p := range []string{"LOADING", "CLUSTERDOWN", "MASTERDOWN", "TRYAGAIN", "READONLY", "BUSY", "NOREPLICAS"} {
-			if redis.HasErrorPrefix(err, p) {
-				return true
-			}
-		}
-		return false
-	}
-	return true // network, timeout, pool, closed client, no cluster nodes
 }
 
 // init stores the seed, or the newest version this instance knows, when Redis holds no

@@ -259,3 +259,16 @@ func FileStore(t testing.TB, dir string) contentstore.Store {
 	t.Cleanup(func() { st.Close() })
 	return st
 }
+
+// RegionOf is the region entry of a 200 snippet answer.
+func RegionOf(t testing.TB, r *fasthttp.Response) string {
+	t.Helper()
+	if r.StatusCode() != 200 {
+		t.Fatalf("status %d: %s", r.StatusCode(), r.Body())
+	}
+	var s Snippet
+	if err := json.Unmarshal(Decode(t, r), &s); err != nil {
+		t.Fatal(err)
+	}
+	return s.Region
+}

@@ -1,7 +1,6 @@
 package edition_test
 
 import (
-	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -12,7 +11,6 @@ import (
 	"github.com/signpost/edge/server/edgetest"
 	"github.com/signpost/edge/server/edition"
 	"github.com/signpost/edge/snippets"
-	"github.com/valyala/fasthttp"
 )
 
 // The addresses of these tests: a CDN's node (in the trusted 10.0.0.0/8) and a client that
@@ -55,19 +53,6 @@ func locatingEdge(t *testing.T, header, trusted string, demoQC bool) *edgetest.E
 	return edgetest.Start(t, edgetest.Options{Content: content, Config: server.Config{LocationHeader: l, TrustedProxies: proxies}})
 }
 
-// regionOf is the region entry of a 200 snippet answer.
-func regionOf(t *testing.T, r *fasthttp.Response) string {
-	t.Helper()
-	if r.StatusCode() != 200 {
-		t.Fatalf("status %d: %s", r.StatusCode(), r.Body())
-	}
-	var s edgetest.Snippet
-	if err := json.Unmarshal(edgetest.Decode(t, r), &s); err != nil {
-		t.Fatal(err)
-	}
-	return s.Region
-}
-
 // TestLocationHeaderTrustedOnly: the header places a visitor when a trusted proxy sends it, and
 // is ignored from anyone else, and from everyone when no proxy is trusted.
 func TestLocationHeaderTrustedOnly(t *testing.T) {
@@ -81,7 +66,7 @@ func TestLocationHeaderTrustedOnly(t *testing.T) {
 		{"::ffff:" + cdnNode, "CA-QC", cloudFrontVary},
 	} {
 		r := e.GetAs(t, tc.from, "edge.test", "/v1/snippets/mhcc", cf...)
-		if got := regionOf(t, r); got != tc.want || edgetest.Header(r, "Vary") != tc.vary {
+		if got := edgetest.RegionOf(t, r); got != tc.want || edgetest.Header(r, "Vary") != tc.vary {
 			t.Errorf("from %s: region %q, Vary %q; want %q, %q", tc.from, got, edgetest.Header(r, "Vary"), tc.want, tc.vary)
 		}
 	}
@@ -89,7 +74,7 @@ func TestLocationHeaderTrustedOnly(t *testing.T) {
 	e = locatingEdge(t, "CloudFront-Viewer-Country-Region", "", false)
 	for _, from := range []string{cdnNode, direct} {
 		r := e.GetAs(t, from, "edge.test", "/v1/snippets/mhcc", cf...)
-		if got := regionOf(t, r); got != "CA" || edgetest.Header(r, "Vary") != "Accept-Encoding" {
+		if got := edgetest.RegionOf(t, r); got != "CA" || edgetest.Header(r, "Vary") != "Accept-Encoding" {
 			t.Errorf("no trusted proxies, from %s: region %q, Vary %q; want CA and Accept-Encoding alone", from, got, edgetest.Header(r, "Vary"))
 		}
 	}
@@ -109,12 +94,12 @@ func TestLocationHeaderFormats(t *testing.T) {
 	} {
 		e := locatingEdge(t, tc.setting, "10.0.0.0/8", false)
 		r := e.GetAs(t, cdnNode, "edge.test", "/v1/snippets/mhcc/banner", tc.request...)
-		if got := regionOf(t, r); got != "CA-QC" || edgetest.Header(r, "Vary") != "Accept-Encoding, "+tc.vary {
+		if got := edgetest.RegionOf(t, r); got != "CA-QC" || edgetest.Header(r, "Vary") != "Accept-Encoding, "+tc.vary {
 			t.Errorf("%s: region %q, Vary %q; want CA-QC, %q", tc.setting, got, edgetest.Header(r, "Vary"), "Accept-Encoding, "+tc.vary)
 		}
 		// Malformed: as if not sent (the partner's default), and still varying on it.
 		r = e.GetAs(t, cdnNode, "edge.test", "/v1/snippets/mhcc/banner", tc.request[0], "??")
-		if got := regionOf(t, r); got != "CA" || edgetest.Header(r, "Vary") != "Accept-Encoding, "+tc.vary {
+		if got := edgetest.RegionOf(t, r); got != "CA" || edgetest.Header(r, "Vary") != "Accept-Encoding, "+tc.vary {
 			t.Errorf("%s, malformed: region %q, Vary %q; want CA, %q", tc.setting, got, edgetest.Header(r, "Vary"), "Accept-Encoding, "+tc.vary)
 		}
 	}
@@ -150,7 +135,7 @@ func TestLocationPrecedence(t *testing.T) {
 			hs = []string{"Signpost-Region", tc.located}
 		}
 		r := e.GetAs(t, cdnNode, "edge.test", tc.uri, hs...)
-		if got := regionOf(t, r); got != tc.want || edgetest.Header(r, "Vary") != tc.vary {
+		if got := edgetest.RegionOf(t, r); got != tc.want || edgetest.Header(r, "Vary") != tc.vary {
 			t.Errorf("%s located %q: region %q, Vary %q; want %q, %q", tc.uri, tc.located, got, edgetest.Header(r, "Vary"), tc.want, tc.vary)
 		}
 	}
@@ -167,7 +152,7 @@ func TestLocatedNotModified(t *testing.T) {
 	quebec := []string{"CloudFront-Viewer-Country", "CA", "CloudFront-Viewer-Country-Region", "QC"}
 	first := e.GetAs(t, cdnNode, "edge.test", "/v1/snippets/mhcc", quebec...)
 	tag := edgetest.Header(first, "ETag")
-	if regionOf(t, first) != "CA-QC" || tag == "" {
+	if edgetest.RegionOf(t, first) != "CA-QC" || tag == "" {
 		t.Fatalf("first answer: ETag %q, %s", tag, first.Body())
 	}
 	r := e.GetAs(t, cdnNode, "edge.test", "/v1/snippets/mhcc", append(quebec, "If-None-Match", tag)...)
@@ -175,7 +160,7 @@ func TestLocatedNotModified(t *testing.T) {
 		t.Errorf("revalidated from the same place: %d, Vary %q, ETag %q; want 304, %q, %q", r.StatusCode(), edgetest.Header(r, "Vary"), edgetest.Header(r, "ETag"), cloudFrontVary, tag)
 	}
 	r = e.GetAs(t, cdnNode, "edge.test", "/v1/snippets/mhcc", "CloudFront-Viewer-Country", "GB", "If-None-Match", tag)
-	if r.StatusCode() != 200 || regionOf(t, r) != "GB" || edgetest.Header(r, "Vary") != cloudFrontVary {
+	if r.StatusCode() != 200 || edgetest.RegionOf(t, r) != "GB" || edgetest.Header(r, "Vary") != cloudFrontVary {
 		t.Errorf("revalidated from elsewhere: %d, Vary %q; want 200 GB, %q", r.StatusCode(), edgetest.Header(r, "Vary"), cloudFrontVary)
 	}
 }
