@@ -80,16 +80,10 @@ func TestServedScriptsECMAScriptLevel(t *testing.T) {
 }
 
 // runNode runs script under Node.js with args (process.argv[1:]) and returns its output; it
-// skips the test where Node.js is missing, but fails under CI (which installs it).
+// skips the test where Node.js is missing, but fails under CI (browsertest.Node).
 func runNode(t *testing.T, script string, args ...string) []byte {
 	t.Helper()
-	node, err := exec.LookPath("node")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("node not found: `make test` installs Node.js, which runs the widget's checks")
-		}
-		t.Skip("node not found: run `make test`, which installs it (this fails under CI=true)")
-	}
+	node := browsertest.Node(t)
 	out, err := exec.Command(node, append([]string{"-e", script}, args...)...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("node: %v: %s", err, out)

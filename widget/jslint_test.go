@@ -18,13 +18,7 @@ import (
 func TestJSLint(t *testing.T) {
 	bin := browsertest.NodeModule(t, "eslint/bin/eslint.js")
 	modules := filepath.Dir(filepath.Dir(filepath.Dir(bin))) // <root>/node_modules/eslint/bin/eslint.js
-	node, err := exec.LookPath("node")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("node not found: `make test` installs Node.js, which runs the JS checks")
-		}
-		t.Skip("node not found: run `make test`, which installs it (this fails under CI=true)")
-	}
+	node := browsertest.Node(t)
 	tsc := filepath.Join(modules, "typescript", "bin", "tsc")
 	if _, err := os.Stat(tsc); err != nil {
 		if os.Getenv("CI") != "" {

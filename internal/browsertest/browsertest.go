@@ -171,6 +171,21 @@ func find(paths ...string) (string, bool) {
 	return "", false
 }
 
+// Node is the path of Node.js, which runs the JS checks (ESLint, tsc, the ES-level parse).
+// Missing, it fails under CI=true and skips elsewhere, like NodeModule.
+func Node(t testing.TB) string {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	if err == nil {
+		return node
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("node not found: `make test` installs Node.js, which runs the JS checks")
+	}
+	t.Skip("node not found: run `make test`, which installs it (this fails under CI=true)")
+	return ""
+}
+
 // NodeModule finds a file of the npm packages `make test` installs at the repository root
 // (axe-core, jQuery), looking up from the test's directory. Missing, it fails under CI=true and
 // skips elsewhere, like the browser itself.
