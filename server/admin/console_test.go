@@ -10,23 +10,15 @@ import (
 	"time"
 
 	"github.com/signpost/edge/configs"
-	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/edgetest"
 	"github.com/signpost/edge/snippets"
 )
-
-// capiEdge is an edge with a real file content store and feedback log, operators of several
-// scopes (edgetest.ConsoleOperators), and a clock the test moves.
-func capiEdge(t *testing.T) *edgetest.Edge {
-	t.Helper()
-	return edgetest.Start(t, edgetest.Options{FileContent: true, Store: true, Config: server.Config{Operators: edgetest.ConsoleOperators()}})
-}
 
 // TestConsoleDryRunPublishesNothing: every content edit takes ?dry_run=1 and answers the diff
 // from the current version and a preview of the result, leaving the store, the audit log and
 // what visitors get as they were.
 func TestConsoleDryRunPublishesNothing(t *testing.T) {
-	f := capiEdge(t)
+	f := edgetest.StartConsole(t)
 	alice, nora := edgetest.Bearer(edgetest.AliceToken), edgetest.Bearer(edgetest.NoticeToken)
 	before, _ := edgetest.Current(t, f.Content)
 	exp := edgetest.Now.Add(time.Hour).Format(time.RFC3339)
@@ -104,7 +96,7 @@ func TestConsoleDryRunPublishesNothing(t *testing.T) {
 // TestConsoleDryRunErrors: a dry run fails as the real write would: 422 naming the fields,
 // 412 when stale, 428 without If-Match on the whole bundle, 403 without the scope.
 func TestConsoleDryRunErrors(t *testing.T) {
-	f := capiEdge(t)
+	f := edgetest.StartConsole(t)
 	alice, nora := edgetest.Bearer(edgetest.AliceToken), edgetest.Bearer(edgetest.NoticeToken)
 
 	for _, tc := range []struct {
@@ -170,7 +162,7 @@ func TestConsoleDryRunErrors(t *testing.T) {
 // (the banners would name a number no line has); sent with those regions' new sentences it is
 // one version, served at once, and the YAML keeps its comments.
 func TestConsolePutLineWithMessages(t *testing.T) {
-	f := capiEdge(t)
+	f := edgetest.StartConsole(t)
 	alice := edgetest.Bearer(edgetest.AliceToken)
 	line := `{"name":{"en":"Test helpline"},"country":"CA","call":"1-800-555-0100","text":"555010","hours":{"en":"24/7"},` +
 		`"source":"https://example.org/l","verified_on":"2026-11-02"`

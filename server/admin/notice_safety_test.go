@@ -30,7 +30,7 @@ func invalidAt(t *testing.T, r *fasthttp.Response, field, code string) bool {
 // override, 20,000 characters are refused with 422 naming the field and the problem's code,
 // and nothing is published. A notice naming only its regions' numbers is published.
 func TestNoticeSafetyHTTP(t *testing.T) {
-	f := capiEdge(t)
+	f := edgetest.StartConsole(t)
 	nora := edgetest.Bearer(edgetest.NoticeToken)
 	exp := edgetest.Now.Add(2 * time.Hour).UTC().Format(time.RFC3339)
 	body := func(regions, en string) []byte {
@@ -78,7 +78,7 @@ func TestNoticeSafetyHTTP(t *testing.T) {
 // digits of another script, or a bidi override around 988, is refused with 422 naming the
 // field; so is a whole draft with a bidi override in a resource title.
 func TestRegionSentenceDigitsHTTP(t *testing.T) {
-	f := capiEdge(t)
+	f := edgetest.StartConsole(t)
 	alice := edgetest.Bearer(edgetest.AliceToken)
 	c, err := snippets.Parse(configs.Content)
 	if err != nil {

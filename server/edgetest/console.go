@@ -9,6 +9,7 @@ import (
 
 	"github.com/signpost/edge/auditlog"
 	"github.com/signpost/edge/contentstore"
+	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/auth"
 )
 
@@ -92,4 +93,11 @@ func Audited(t testing.TB, l auditlog.Log) int {
 		t.Fatal(err)
 	}
 	return len(es)
+}
+
+// StartConsole starts an edge as the console API tests use it: a real file content store and
+// feedback log, operators of several scopes (ConsoleOperators), and a clock the test moves.
+func StartConsole(t testing.TB) *Edge {
+	t.Helper()
+	return Start(t, Options{FileContent: true, Store: true, Config: server.Config{Operators: ConsoleOperators()}})
 }

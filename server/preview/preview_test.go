@@ -12,7 +12,6 @@ import (
 
 	"github.com/signpost/edge/configs"
 	"github.com/signpost/edge/feedback"
-	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/edgetest"
 	"github.com/signpost/edge/server/preview"
 	"github.com/signpost/edge/usage"
@@ -20,15 +19,8 @@ import (
 
 // TestConsolePutRegionLinesWithMessage: a line taken out of a region whose sentence names its
 // number is refused alone, and published with the new sentence in one version.
-// capiEdge is an edge with a real file content store and feedback log, operators of several
-// scopes (edgetest.ConsoleOperators), and a clock the test moves.
-func capiEdge(t *testing.T) *edgetest.Edge {
-	t.Helper()
-	return edgetest.Start(t, edgetest.Options{FileContent: true, Store: true, Config: server.Config{Operators: edgetest.ConsoleOperators()}})
-}
-
 func TestConsolePutRegionLinesWithMessage(t *testing.T) {
-	f := capiEdge(t)
+	f := edgetest.StartConsole(t)
 	alice := edgetest.Bearer(edgetest.AliceToken)
 	if r := f.Do(t, "PUT", "/v1/admin/regions/CA/lines", []byte(`{"lines":["ca-kids-help-phone"]}`), alice...); r.StatusCode() != 422 {
 		t.Errorf("988 taken out, the sentence naming it kept: %d %s", r.StatusCode(), r.Body())
@@ -54,7 +46,7 @@ func TestConsolePutRegionLinesWithMessage(t *testing.T) {
 // TestConsolePutLines: lines are created and replaced, regions list them, the operators'
 // comments stay, every change is audited with its note.
 func TestConsolePutLines(t *testing.T) {
-	f := capiEdge(t)
+	f := edgetest.StartConsole(t)
 	alice := edgetest.Bearer(edgetest.AliceToken)
 	line := `{"name":{"en":"Test line","fr":"Ligne d'essai"},"country":"CA","call":"1-800-555-0100","hours":{"en":"9 to 5"},` +
 		`"languages":["en","fr"],"source":"https://example.org/l","verified_on":"2026-11-02"}`
@@ -131,7 +123,7 @@ func TestConsolePutLines(t *testing.T) {
 
 // TestConsoleDiff: the diff of two versions, row by row.
 func TestConsoleDiff(t *testing.T) {
-	f := capiEdge(t)
+	f := edgetest.StartConsole(t)
 	alice := edgetest.Bearer(edgetest.AliceToken)
 	if r := f.Do(t, "PUT", "/v1/admin/regions/US/lines", []byte(`{"lines":["us-988","us-crisis-text-line"]}`), alice...); r.StatusCode() != 200 {
 		t.Fatal(r.StatusCode(), string(r.Body()))
@@ -185,7 +177,7 @@ func TestConsoleDiff(t *testing.T) {
 // TestConsolePreview: a draft is served as published content would be, on its own routes, and
 // nothing a visitor of the preview does is kept.
 func TestConsolePreview(t *testing.T) {
-	f := capiEdge(t)
+	f := edgetest.StartConsole(t)
 	draft := bytes.Replace(configs.Content, []byte("you can call or text 988 at any time."), []byte("you can call or text 988, day or night."), 1)
 	draft = bytes.Replace(draft, []byte(`name: "Signpost demo"`), []byte(`name: "Demo <b>draft</b>"`), 1)
 	if bytes.Equal(draft, configs.Content) {
@@ -302,7 +294,7 @@ func TestConsolePreview(t *testing.T) {
 // TestConsolePreviewLifetime: previews last 15 minutes, and only an operator's newest 16 are
 // kept; another operator's burst of previews evicts none of theirs.
 func TestConsolePreviewLifetime(t *testing.T) {
-	f := capiEdge(t)
+	f := edgetest.StartConsole(t)
 	createAs := func(token string) string {
 		t.Helper()
 		r := f.Do(t, "POST", "/v1/admin/preview", configs.Content, edgetest.With(edgetest.Bearer(token), "Content-Type", "application/yaml")...)
@@ -359,7 +351,7 @@ func TestConsolePreviewLifetime(t *testing.T) {
 
 // TestConsoleWhoami: the token's name and scopes.
 func TestConsoleWhoami(t *testing.T) {
-	f := capiEdge(t)
+	f := edgetest.StartConsole(t)
 	for token, want := range map[string]string{
 		edgetest.AliceToken:    `{"name":"alice","scopes":["content","notice","feedback:read","followups:export","feedback:write"]}`,
 		edgetest.NoticeToken:   `{"name":"nora","scopes":["notice"]}`,
