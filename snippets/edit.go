@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 
+	"github.com/signpost/edge/internal/fault"
 	"github.com/signpost/edge/internal/linediff"
 	"go.yaml.in/yaml/v3"
 )
@@ -334,6 +338,25 @@ func SetRegionMessage(src []byte, code string, msg Text) ([]byte, error) {
 		}
 		return mergeFields(r, []field{{"message", n, msg}}, nil)
 	})
+}
+
+// PutLineWithMessages is PutLine, then SetRegionMessage for each region of messages in code
+// order, in one edit: a line's new number and the sentences naming it are published together. A
+// region that messages names and the content lacks makes the body invalid (a fault of kind
+// Unprocessable, invalid_content.region_messages), not a missing item: the line is the item.
+func PutLineWithMessages(src []byte, id string, line *Line, messages map[string]Text) ([]byte, error) {
+	out, err := PutLine(src, id, line)
+	for _, code := range slices.Sorted(maps.Keys(messages)) {
+		if err != nil {
+			return nil, err
+		}
+		out, err = SetRegionMessage(out, code, messages[code])
+		if errors.Is(err, ErrNoSuch) {
+			return nil, fault.E(fault.Unprocessable, "invalid_content", "region_messages."+code,
+				"invalid_content.region_messages", strconv.Quote(code))
+		}
+	}
+	return out, err
 }
 
 // field is one key of a mapping to write: its new node and the Go value it encodes.

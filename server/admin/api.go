@@ -2,7 +2,6 @@ package admin
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -71,19 +70,7 @@ func (s *handlers) handlePutLine(ctx *fasthttp.RequestCtx) error {
 		target += " regions." + code + ".message"
 	}
 	return s.editCurrent(ctx, "line.put", target, func(src []byte) ([]byte, error) {
-		out, err := snippets.PutLine(src, id, &body.Line)
-		for _, code := range codes {
-			if err != nil {
-				break
-			}
-			out, err = snippets.SetRegionMessage(out, code, body.RegionMessages[code])
-			if errors.Is(err, snippets.ErrNoSuch) {
-				// The line is there: what is missing is the region the body names.
-				return nil, answer.New(fault.Unprocessable, "invalid_content", "region_messages."+code,
-					"invalid_content.region_messages", strconv.Quote(code))
-			}
-		}
-		return out, err
+		return snippets.PutLineWithMessages(src, id, &body.Line, body.RegionMessages)
 	})
 }
 
