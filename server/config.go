@@ -83,6 +83,10 @@ type Config struct {
 	FollowupRetention time.Duration
 	// Health names degraded dependencies for /readyz (Redis in Redis mode); nil: none.
 	Health func(context.Context) []string
+	// Warnings are the codes (words warning.<code>) of what an operator must fix that does not
+	// keep this edge from serving: /readyz lists them beside a 200, the console shows them, and
+	// /metrics counts them (signpost_warning{code}); nil: none.
+	Warnings func() []string
 	// Spool reports a Redis-mode store's spool counters for /metrics; nil: zeros.
 	Spool func() SpoolStats
 	// FormTokens remembers the no-JavaScript form's tokens already taken, each taken once

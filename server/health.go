@@ -6,6 +6,7 @@ import (
 
 	"github.com/signpost/edge/internal/fault"
 	"github.com/signpost/edge/server/answer"
+	"github.com/signpost/edge/words"
 	"github.com/valyala/fasthttp"
 )
 
@@ -18,10 +19,18 @@ func (s *Server) handleHealthz(ctx *fasthttp.RequestCtx) {
 
 // readiness is the JSON of /readyz.
 type readiness struct {
-	Status         string   `json:"status"`
-	Mode           string   `json:"mode"`
-	ContentVersion string   `json:"content_version,omitempty"`
-	Degraded       []string `json:"degraded,omitempty"`
+	Status         string    `json:"status"`
+	Mode           string    `json:"mode"`
+	ContentVersion string    `json:"content_version,omitempty"`
+	Degraded       []string  `json:"degraded,omitempty"`
+	Warnings       []warning `json:"warnings,omitempty"`
+}
+
+// warning is one of Config.Warnings in /readyz: its code and what it means (English, words
+// warning.<code>).
+type warning struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
 }
 
 // handleReadyz answers 200 when every configured dependency is connected and content is loaded,
@@ -36,6 +45,11 @@ func (s *Server) handleReadyz(ctx *fasthttp.RequestCtx) {
 	if s.cfg.Health != nil {
 		// Background, not the RequestCtx: a context derived from it races with Shutdown.
 		r.Degraded = append(r.Degraded, s.cfg.Health(context.Background())...)
+	}
+	if s.cfg.Warnings != nil {
+		for _, code := range s.cfg.Warnings() {
+			r.Warnings = append(r.Warnings, warning{code, words.T("en", "warning."+code)})
+		}
 	}
 	if s.draining.Load() {
 		r.Degraded = append(r.Degraded, "shutting down")

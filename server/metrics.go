@@ -2,6 +2,8 @@ package server
 
 import (
 	"bytes"
+	"maps"
+	"slices"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -9,6 +11,7 @@ import (
 	"github.com/signpost/edge/server/answer"
 	"github.com/signpost/edge/server/intake"
 	"github.com/signpost/edge/server/ratelimit"
+	"github.com/signpost/edge/words"
 	"github.com/valyala/fasthttp"
 )
 
@@ -27,7 +30,7 @@ type SpoolStats struct {
 }
 
 // newMetrics registers every series; spool and limits are read when /metrics is asked.
-func newMetrics(spool func() SpoolStats, limits func() ratelimit.Stats) *metrics {
+func newMetrics(spool func() SpoolStats, limits func() ratelimit.Stats, warnings func() []string) *metrics {
 	m := &metrics{reg: prometheus.NewRegistry(), intake: intake.NewMetrics()}
 	m.reg.MustRegister(m.intake.Collectors()...)
 	read := func(f func(SpoolStats) int64) func() float64 {
@@ -65,6 +68,18 @@ func newMetrics(spool func() SpoolStats, limits func() ratelimit.Stats) *metrics
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
+	// One series per warning the catalogue knows (words warning.<code>), 0 or 1: an alert can
+	// fire on signpost_warning > 0 without knowing the codes.
+	for _, code := range slices.Sorted(maps.Keys(words.Section("en", "warning"))) {
+		m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "signpost_warning",
+			Help:        "1 while the deployment has the problem named by code (GET /readyz warnings).",
+			ConstLabels: prometheus.Labels{"code": code}}, func() float64 {
+			if warnings != nil && slices.Contains(warnings(), code) {
+				return 1
+			}
+			return 0
+		}))
+	}
 	return m
 }
 

@@ -77,7 +77,7 @@ func New(cfg Config, content *snippets.Loaded) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, wallClock: cfg.wallClock, log: cfg.Logger, ids: feedback.NewIDs(), ipHasher: cfg.IPHasher, limits: cfg.RateLimits}
-	s.metrics = newMetrics(cfg.Spool, s.limits.Stats)
+	s.metrics = newMetrics(cfg.Spool, s.limits.Stats, cfg.Warnings)
 	s.auth = auth.New(auth.Config{AdminToken: cfg.AdminToken, Operators: cfg.Operators, RateLimits: s.limits, IPHasher: s.ipHasher,
 		TrustedProxies: cfg.TrustedProxies, Now: cfg.Now, Log: cfg.Logger})
 	if err := s.SetContent(content); err != nil {
@@ -177,7 +177,7 @@ func (s *Server) routes() (*router.Router, error) {
 	previews := preview.New(preview.Deps{Log: s.log, Now: s.cfg.Now, Drafts: drafts, ServingOptions: s.servingOptions()})
 	previews.Routes(r, get)
 	admin.Routes(r, get, admin.Deps{Log: s.log, Now: s.cfg.Now, ContentStore: s.cfg.ContentStore, AuditLog: s.cfg.AuditLog,
-		ApplyCurrent: s.ApplyCurrent, Previews: previews, Auth: s.auth})
+		ApplyCurrent: s.ApplyCurrent, Previews: previews, Auth: s.auth, Warnings: s.cfg.Warnings})
 	get("/healthz", s.handleHealthz)
 	get("/readyz", s.handleReadyz)
 	get("/", s.handlePage)

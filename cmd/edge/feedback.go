@@ -15,6 +15,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/signpost/edge/feedback"
+	"github.com/signpost/edge/feedback/keycheck"
 	"github.com/signpost/edge/feedback/logstore"
 	"github.com/signpost/edge/feedback/redisstore"
 	"github.com/signpost/edge/server"
@@ -46,7 +47,9 @@ type intake struct {
 	store  feedback.Store
 	limits *ratelimit.Limiter
 	hasher *feedback.IPHasher
-	rs     *redisstore.Store // the store, in Redis mode
+	// fingerprint is the key's, which edges sharing Redis compare (keycheck).
+	fingerprint string
+	rs          *redisstore.Store // the store, in Redis mode
 }
 
 type intakeOptions struct {
@@ -69,10 +72,11 @@ func openIntake(o intakeOptions) (*intake, error) {
 	if in.hasher, err = feedback.NewIPHasher(key); err != nil {
 		return nil, err
 	}
+	in.fingerprint = keycheck.Fingerprint(key)
 	rl := ratelimit.Config{IPRate: o.ipRate, PartnerRate: o.partnerRate, Logger: o.log}
 	if o.rdb != nil {
 		if !fromEnv {
-			o.log.Warn("EDGE_IP_HASH_KEY is not set: this edge hashes client addresses with its own key, so duplicates and per-visitor counts do not line up across edges sharing Redis",
+			o.log.Warn("EDGE_IP_HASH_KEY is not set: this edge hashes client addresses with its own key, so duplicates and per-visitor counts do not line up across edges sharing Redis (its /readyz answers 503 if another edge has another key)",
 				"key_file", filepath.Join(o.dataDir, feedback.IPHashKeyFile))
 		}
 		if in.rs, err = redisstore.Open(o.rdb, redisstore.Options{SpoolDir: filepath.Join(o.dataDir, spoolDir), Logger: o.log}); err != nil {

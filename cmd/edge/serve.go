@@ -16,6 +16,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/signpost/edge/auditlog"
 	"github.com/signpost/edge/contentstore"
+	"github.com/signpost/edge/feedback/keycheck"
 	"github.com/signpost/edge/feedback/spent"
 	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/clientaddr"
@@ -67,7 +68,8 @@ type Main struct {
 	content    contentstore.Store
 	usage      usagestore.Store
 	audit      auditlog.Log
-	formTokens *spent.Redis // Redis mode
+	formTokens *spent.Redis    // Redis mode
+	keys       *keycheck.Check // Redis mode: do the edges sharing Redis have one IP hash key?
 	srv        *server.Server
 	served     chan error // Serve's return
 	stopLoops  context.CancelFunc
@@ -107,6 +109,13 @@ func (m *Main) Run(ctx context.Context) error {
 		partnerRate: c.PartnerRate, ipHashKey: c.IPHashKey, log: m.log}); err != nil {
 		return fmt.Errorf("feedback: %w", err)
 	}
+	if m.rdb != nil {
+		m.keys = keycheck.New(m.rdb, m.feedback.fingerprint, keycheck.Options{Prefix: c.RedisPrefix, Logger: m.log})
+		// Once before serving, so that the first /readyz knows; Redis away is not fatal here.
+		bctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		_, _ = m.keys.Beat(bctx)
+		cancel()
+	}
 	// The store validates every version with the server's parser, so that a version published
 	// through this edge is parsed once.
 	parser := server.NewParser(time.Now)
@@ -124,7 +133,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	cfg := m.server
 	cfg.Feedback, cfg.RateLimits, cfg.IPHasher = m.feedback.store, m.feedback.limits, m.feedback.hasher
-	cfg.Health, cfg.Spool = m.health, m.feedback.spool
+	cfg.Health, cfg.Spool, cfg.Warnings = m.health, m.feedback.spool, m.warnings
 	cfg.ContentStore, cfg.Parser, cfg.Usage, cfg.FormTokens = st, parser, m.usage, m.openFormTokens()
 	cfg.AuditLog = m.audit
 	if m.srv, err = server.New(cfg, content); err != nil {
@@ -160,11 +169,15 @@ func (m *Main) startLoops(ctx context.Context) {
 	}
 	m.loops.Add(2)
 	go func() { defer m.loops.Done(); m.srv.WatchContent(ctx) }()
+	if m.keys != nil {
+		m.loops.Add(1)
+		go func() { defer m.loops.Done(); m.keys.Run(ctx) }()
+	}
 	go func() { defer m.loops.Done(); m.feedback.purgeFollowups(ctx, m.server.FollowupRetention, m.log) }()
 }
 
-// health names what is degraded, for /readyz: Redis unreachable, then the feedback store's
-// troubles.
+// health names what is degraded, for /readyz: Redis unreachable, this edge's IP hash key
+// differing from the other edges', then the feedback store's troubles.
 func (m *Main) health(ctx context.Context) []string {
 	var d []string
 	if m.rdb != nil {
@@ -173,8 +186,20 @@ func (m *Main) health(ctx context.Context) []string {
 		if err := m.rdb.Ping(ctx).Err(); err != nil {
 			d = append(d, "redis: "+err.Error())
 		}
+		if p := m.keys.Problem(); p != "" {
+			d = append(d, p)
+		}
 	}
 	return append(d, m.feedback.degraded()...)
+}
+
+// warnings are the codes of what an operator must fix that does not stop this edge serving
+// (server.Config.Warnings): the edges sharing Redis disagreeing on the IP hash key.
+func (m *Main) warnings() []string {
+	if m.keys == nil {
+		return nil
+	}
+	return m.keys.Warnings()
 }
 
 // Wait serves until ctx ends (nil) or the server fails (its error, logged).
@@ -189,9 +214,10 @@ func (m *Main) Wait(ctx context.Context) error {
 }
 
 // Close drains the requests in flight (for at most Config.ShutdownTimeout), stops the loops,
-// then closes what Run opened in the reverse order: the form tokens, the usage counts (their
-// last counts flushed), the audit log, the content store, the feedback store, and last the Redis client they
-// all used. It returns the error of draining, if it did not finish.
+// then closes what Run opened in the reverse order: the form tokens, the IP hash key's
+// fingerprint (withdrawn), the usage counts (their last counts flushed), the audit log, the
+// content store, the feedback store, and last the Redis client they all used. It returns the
+// error of draining, if it did not finish.
 func (m *Main) Close() error {
 	var err error
 	if m.served != nil {
@@ -208,6 +234,14 @@ func (m *Main) Close() error {
 	}
 	if m.formTokens != nil {
 		m.formTokens.Close()
+	}
+	if m.keys != nil {
+		// The others stop counting this edge's key at once (a restart with a new key).
+		kctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		if err := m.keys.Close(kctx); err != nil {
+			m.log.Warn("ip hash key fingerprint not withdrawn; the others forget it within a minute", "err", err)
+		}
+		cancel()
 	}
 	if m.usage != nil {
 		if err := m.usage.Close(); err != nil {

@@ -45,10 +45,15 @@ func (s *handlers) handleWhoami(ctx *fasthttp.RequestCtx) error {
 	if scopes == nil {
 		scopes = []string{}
 	}
+	warnings := []string{}
+	if s.Warnings != nil {
+		warnings = append(warnings, s.Warnings()...)
+	}
 	return answer.WriteJSON(ctx, fasthttp.StatusOK, struct {
-		Name   string   `json:"name"`
-		Scopes []string `json:"scopes"`
-	}{auth.Name(ctx), scopes})
+		Name     string   `json:"name"`
+		Scopes   []string `json:"scopes"`
+		Warnings []string `json:"warnings"`
+	}{auth.Name(ctx), scopes, warnings})
 }
 
 // handlePutLine creates or replaces one crisis line (PUT /v1/admin/lines/{id}).

@@ -41,6 +41,9 @@ type Deps struct {
 	ApplyCurrent func(context.Context) error
 	Previews     *preview.Store
 	Auth         *auth.Guard
+	// Warnings are the codes of what an operator must fix in the deployment (words
+	// warning.<code>), shown by the console from GET /v1/admin/whoami; nil: none.
+	Warnings func() []string
 }
 
 type handlers struct{ Deps }

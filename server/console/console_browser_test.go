@@ -552,7 +552,10 @@ func TestConsoleNoticeAcrossEdges(t *testing.T) {
 // notice. Zero violations.
 func TestConsoleAxe(t *testing.T) {
 	t.Parallel() // a browser and edges of its own: it waits on them, not on the CPU
-	e := startConsoleEdge(t, server.Config{}, nil)
+	// The deployment has a warning (edges sharing Redis with different IP hash keys): every
+	// view below shows it, above the view, in the console's language.
+	warn := "ip_hash_key_mismatch"
+	e := startConsoleEdge(t, server.Config{Warnings: func() []string { return []string{warn} }}, nil)
 	v, _ := e.content(t)
 	notice := map[string]any{"id": "axe", "message": map[string]string{"en": "Line closed for maintenance.", "fr": "Ligne fermée pour entretien."},
 		"regions": []string{"CA"}, "expires_at": time.Now().Add(26 * time.Hour).UTC().Format(time.RFC3339)}
@@ -568,6 +571,10 @@ func TestConsoleAxe(t *testing.T) {
 		consoleAxe(t, ctx, lang+" sign-in with an error")
 		consoleEval[string](t, ctx, `document.getElementById("sp-token").value = ""`)
 		consoleSignIn(t, ctx, "root")
+		shown := consoleEval[string](t, ctx, `(document.querySelector('#sp-nav [data-warning="`+warn+`"]') || {}).textContent || ""`)
+		if want := map[string]string{"en": "Set the same EDGE_IP_HASH_KEY on every edge", "fr": "Donnez la même EDGE_IP_HASH_KEY à chaque serveur"}[lang]; !strings.Contains(shown, want) {
+			t.Errorf("%s console: warning %q, want it to say %q", lang, shown, want)
+		}
 
 		consolePoll(t, ctx, `document.querySelector("[data-featured] li[data-id] [data-move=down]")`)
 		consoleEval[bool](t, ctx, `document.querySelector("[data-featured] li[data-id] [data-move=down]").click() || true`)

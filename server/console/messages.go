@@ -51,7 +51,8 @@ func loadCatalogue() (catalogue, error) {
 // in French, the French of the validator's problems by code and of the API's refusals by id,
 // which the console translates with (SP.problem, SP.message); and the rules the edge computes
 // that the forms apply too (the id pattern), and the words visitors read for a crisis line's
-// accessible ways in (snippets.AccessKinds), which the line form labels its boxes with.
+// accessible ways in (snippets.AccessKinds), which the line form labels its boxes with; and the
+// deployment's warnings by code.
 func (c catalogue) pageCopy(l snippets.Locale) (template.JS, error) {
 	d := struct {
 		Strings  map[string]string `json:"strings"`
@@ -63,7 +64,11 @@ func (c catalogue) pageCopy(l snippets.Locale) (template.JS, error) {
 		Notes [][2]string `json:"notes"`
 		// Access is each accessible way in (snippets.AccessKinds) as a visitor reads it in l.
 		Access map[string]string `json:"access"`
-	}{Strings: map[string]string{}, IDPattern: snippets.IDPattern, Access: map[string]string{}}
+		// Warnings are the deployment's warnings (words warning.<code>) in l, by code: the
+		// console shows those GET /v1/admin/whoami names.
+		Warnings map[string]string `json:"warnings"`
+	}{Strings: map[string]string{}, IDPattern: snippets.IDPattern, Access: map[string]string{},
+		Warnings: words.Section(string(l), "warning")}
 	for k, t := range snippets.AccessKinds {
 		d.Access[k] = t.Get(l)
 	}

@@ -41,6 +41,7 @@
   own[SP.lang] = data.strings;
   SP.strings(own);
   SP.problems = data.problems;
+  SP.warnings = data.warnings || {};
   SP.errors = data.errors;
   const idPattern = new RegExp(data.idPattern);
   // SP.access: each accessible way in a crisis line may list (snippets.AccessKinds), by code, as
@@ -375,6 +376,14 @@
     signInForm(msg || SP.t("signedOut"));
   }
   SP.signOut = signOut;
+  // What the edge says an operator must fix in the deployment (GET /v1/admin/whoami warnings:
+  // edges sharing Redis with different client-address keys), above every view.
+  function warningsBox(codes) {
+    if (!codes || !codes.length) return null;
+    return h("div", { class: "fail attention", role: "region", "aria-labelledby": "sp-warn-h" },
+      h("h2", { id: "sp-warn-h" }, SP.t("warningsTitle")),
+      codes.map((c) => h("p", { "data-warning": c }, SP.warnings[c] || c)));
+  }
   function signedIn(me, fresh) {
     SP.me = { name: me.name, scopes: me.scopes || [] };
     SP.clear(session).appendChild(h("p", null, h("span", { "data-operator": me.name }, SP.t("signedAs", me.name)), " ",
@@ -385,6 +394,8 @@
     SP.clear(navBox).appendChild(h("nav", { "aria-label": SP.t("views") }, h("ul", { class: "views" }, list.map((v) => {
       return h("li", null, h("a", { href: "#/" + v.name, "data-view": v.name }, SP.t(v.label)));
     }))));
+    const warned = warningsBox(me.warnings);
+    if (warned) navBox.appendChild(warned);
     route(fresh);
   }
   // SP.route(): renders the view the hash names (again).
