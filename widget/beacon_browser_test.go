@@ -3,8 +3,6 @@ package widget_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net"
 	"reflect"
 	"strings"
@@ -14,10 +12,9 @@ import (
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
-	"github.com/signpost/edge/configs"
 	"github.com/signpost/edge/internal/browsertest"
 	"github.com/signpost/edge/server"
-	"github.com/signpost/edge/snippets"
+	"github.com/signpost/edge/server/edgetest"
 	"github.com/signpost/edge/usage"
 	"github.com/valyala/fasthttp"
 )
@@ -39,15 +36,8 @@ type beaconEdge struct {
 
 func startBeaconEdge(t *testing.T) *beaconEdge {
 	t.Helper()
-	content, err := snippets.Load(configs.Content, snippets.ValidateOptions{Now: time.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
 	e := &beaconEdge{counts: usage.NewMemory()}
-	srv, err := server.New(server.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Usage: e.counts}, content)
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, _ := edgetest.New(t, edgetest.Browsing(t, server.Config{Usage: e.counts}, nil))
 	h := srv.Handler()
 	hs := &fasthttp.Server{Handler: func(ctx *fasthttp.RequestCtx) {
 		if string(ctx.Path()) == "/v1/beacon" {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"strconv"
@@ -17,32 +15,17 @@ import (
 	"github.com/signpost/edge/configs"
 	"github.com/signpost/edge/internal/browsertest"
 	"github.com/signpost/edge/server"
+	"github.com/signpost/edge/server/edgetest"
 	"github.com/signpost/edge/server/edition"
 	"github.com/signpost/edge/snippets"
 )
 
-// startEdge serves the shipped content on a loopback port and returns its origin.
+// startEdge serves the shipped content on a loopback port (edgetest.Browsing) and returns its
+// origin.
 func startEdge(t *testing.T) (string, *server.Server) {
 	t.Helper()
-	content, err := snippets.Load(configs.Content, snippets.ValidateOptions{Now: time.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := server.New(server.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, content)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		srv.Shutdown(ctx)
-	})
-	return "http://" + ln.Addr().String(), srv
+	e := edgetest.Start(t, edgetest.Browsing(t, server.Config{}, nil))
+	return e.URL(), e.Server
 }
 
 // featured is how many resources the shipped content features for the partner today.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"net"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"github.com/signpost/edge/feedback/logstore"
 	"github.com/signpost/edge/internal/browsertest"
 	"github.com/signpost/edge/server"
+	"github.com/signpost/edge/server/edgetest"
 	"github.com/signpost/edge/server/ratelimit"
 	"github.com/signpost/edge/snippets"
 )
@@ -40,22 +40,8 @@ func startIntake(t *testing.T, ipRate string, adminToken ...string) (string, fee
 	if len(adminToken) > 0 {
 		cfg.AdminToken = adminToken[0]
 	}
-	srv, err := server.New(cfg, content)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		srv.Shutdown(ctx)
-		store.Close()
-	})
-	return "http://" + ln.Addr().String(), store
+	t.Cleanup(func() { store.Close() }) // after the edge's own cleanup (Shutdown): last in, first out
+	return edgetest.Start(t, edgetest.Browsing(t, cfg, content)).URL(), store
 }
 
 func records(t *testing.T, store feedback.Store) []*feedback.Record {

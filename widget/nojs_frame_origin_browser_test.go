@@ -19,6 +19,7 @@ import (
 	"github.com/signpost/edge/feedback/logstore"
 	"github.com/signpost/edge/internal/browsertest"
 	"github.com/signpost/edge/server"
+	"github.com/signpost/edge/server/edgetest"
 	"github.com/signpost/edge/server/ratelimit"
 	"github.com/signpost/edge/snippets"
 	"github.com/valyala/fasthttp"
@@ -59,10 +60,7 @@ func startRecordingEdge(t *testing.T) *recordingEdge {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := server.New(server.Config{Logger: log, Feedback: store, RateLimits: limits}, content)
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, _ := edgetest.New(t, edgetest.Browsing(t, server.Config{Logger: log, Feedback: store, RateLimits: limits}, content))
 	e := &recordingEdge{srv: srv, store: store}
 	h := srv.Handler()
 	hs := &fasthttp.Server{Handler: func(ctx *fasthttp.RequestCtx) {

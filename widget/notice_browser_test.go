@@ -1,16 +1,13 @@
 package widget_test
 
 import (
-	"context"
-	"io"
-	"log/slog"
-	"net"
 	"testing"
 	"time"
 
 	"github.com/signpost/edge/configs"
 	"github.com/signpost/edge/internal/browsertest"
 	"github.com/signpost/edge/server"
+	"github.com/signpost/edge/server/edgetest"
 	"github.com/signpost/edge/snippets"
 )
 
@@ -33,21 +30,7 @@ func TestNoticeLeavesAtExpiry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := server.New(server.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, content)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		srv.Shutdown(ctx)
-	})
-	edge := "http://" + ln.Addr().String()
+	edge := edgetest.Start(t, edgetest.Browsing(t, server.Config{}, content)).URL()
 	s := newSite(t, edge)
 	page := s.embed("/clinic", "en", `data-partner="mhcc" data-region="CA-NS"`, "", "", "")
 

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -25,6 +24,7 @@ import (
 	"github.com/signpost/edge/internal/redistest"
 	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/auth"
+	"github.com/signpost/edge/server/edgetest"
 	"github.com/signpost/edge/snippets"
 )
 
@@ -87,10 +87,10 @@ func consoleRedisStore(t testing.TB, rs *redistest.Server) contentstore.Store {
 	return st
 }
 
-// startConsoleEdge starts an edge on 127.0.0.1 serving cfg with the harness operators (unless
-// cfg names its own), store (a fresh file store when nil) and a fresh file audit log (unless
-// cfg names one), applying every version the store makes current, as `edge serve` does.
-// Stopped at cleanup.
+// startConsoleEdge starts an edge on 127.0.0.1 (edgetest, Browsing) serving cfg with the
+// harness operators (unless cfg names its own), store (a fresh file store when nil) and a fresh
+// file audit log (unless cfg names one), applying every version the store makes current, as
+// `edge serve` does (Watch). Stopped at cleanup.
 func startConsoleEdge(t testing.TB, cfg server.Config, store contentstore.Store) *consoleEdge {
 	t.Helper()
 	if store == nil {
@@ -111,31 +111,10 @@ func startConsoleEdge(t testing.TB, cfg server.Config, store contentstore.Store)
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	content, err := snippets.Load(configs.Content, snippets.ValidateOptions{Now: time.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := server.New(cfg, content)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	if err := srv.ApplyCurrent(ctx); err != nil {
-		t.Fatal(err)
-	}
-	go srv.WatchContent(ctx)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() {
-		cancel()
-		sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer scancel()
-		srv.Shutdown(sctx)
-	})
-	return &consoleEdge{URL: "http://" + ln.Addr().String(), Srv: srv, Store: store}
+	o := edgetest.Browsing(t, cfg, nil)
+	o.Watch = true
+	e := edgetest.Start(t, o)
+	return &consoleEdge{URL: e.URL(), Srv: e.Server, Store: store}
 }
 
 // api calls the operator API as a harness operator; headers alternate name, value. A body that

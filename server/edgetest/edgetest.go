@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signpost/edge/configs"
 	"github.com/signpost/edge/contentstore"
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/feedback/logstore"
@@ -53,9 +54,27 @@ type Options struct {
 	// WallClock leaves Config.Now nil, as in production (the hot path then takes the request's
 	// start time): for benchmarks.
 	WallClock bool
-	// Listen serves a real TCP port on 127.0.0.1 too (Edge.Addr), for tests that need a real
-	// socket.
+	// Listen serves a real TCP port on 127.0.0.1 too (Edge.Addr, Edge.URL), for tests that need
+	// a real socket.
 	Listen bool
+	// Watch applies Config.ContentStore's current version before Start returns and follows the
+	// store (WatchContent) until the test ends, as `edge serve` does: for edges that share a
+	// store, or whose content an operator changes through the console.
+	Watch bool
+}
+
+// Browsing are the options of an edge a real browser loads: a real port on 127.0.0.1, the
+// wall clock (the page's timers and the edge's must agree), and content validated now.
+func Browsing(t testing.TB, cfg server.Config, content *snippets.Loaded) Options {
+	t.Helper()
+	if content == nil {
+		l, err := snippets.Load(configs.Content, snippets.ValidateOptions{Now: time.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		content = l
+	}
+	return Options{Config: cfg, Content: content, WallClock: true, Listen: true}
 }
 
 // Edge is a running edge and the clients that talk to it.
@@ -198,12 +217,17 @@ func Start(t testing.TB, o Options) *Edge {
 		e.Addr = tcp.Addr().String()
 		go srv.Serve(tcp)
 	}
-	if o.FileContent {
-		if err := srv.ApplyCurrent(context.Background()); err != nil {
+	watch, stopWatch := context.WithCancel(context.Background())
+	if o.FileContent || o.Watch {
+		if err := srv.ApplyCurrent(watch); err != nil {
 			t.Fatal(err)
 		}
 	}
+	if o.Watch {
+		go srv.WatchContent(watch)
+	}
 	t.Cleanup(func() {
+		stopWatch()
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = srv.Shutdown(ctx)
@@ -214,6 +238,9 @@ func Start(t testing.TB, o Options) *Edge {
 	})
 	return e
 }
+
+// URL is the edge's origin on its real port ("http://127.0.0.1:port"; Options.Listen).
+func (e *Edge) URL() string { return "http://" + e.Addr }
 
 // Served waits until serving the in-memory listener ends (after Shutdown) and returns what
 // Serve returned.
