@@ -110,6 +110,22 @@ var problemCode = map[string]string{
 	"%q: %q is not an interval (want HH:MM-HH:MM)":                                                   "schedule_bad_interval",
 	"%q: %q is not a time (want HH:MM from 00:00 to 23:59, or 24:00 as an end)":                      "schedule_bad_time",
 	"%q: 24:00 only ends an interval: start the day at 00:00":                                        "schedule_starts_2400",
+
+	// The numbers a visitor's phone dials (dialcheck.go).
+	"dials %s but call shows %s: the number visitors read must be the number their phone dials; correct call_tel or call":                                                                  "dial_mismatch",
+	"%s cannot be checked: snippets has no numbering plan for %s; add the country to dialPlans (snippets/dialcheck.go) and its short codes, from the research notes, to shortCodes":        "dial_no_plan",
+	"dials %s, which is not a number of %s (+%s): a line dials numbers of its own country":                                                                                                 "dial_other_country",
+	"dials %s, which is not a valid number of %s: want +%s then %d digits":                                                                                                                 "dial_length",
+	"dials %s, which is not a valid number of %s: want +%s then %d to %d digits":                                                                                                           "dial_length_range",
+	"dials %s, which is not a valid number of %s: in +1 numbers the area code and the exchange do not start with 0 or 1":                                                                   "dial_nanp_shape",
+	"%s is a short code of %s for %s only: check the line's source, or add this use with its source to shortCodes (snippets/shortcodes.go)":                                                "dial_short_code_use",
+	"dials %s, which is neither a number of %s nor a short code known there: write the full number (+%s...), or add the short code with its source to shortCodes (snippets/shortcodes.go)": "dial_unknown_short_code",
+
+	// Safe messaging (safemessaging.go): warnings.
+	unsafeCrime:       "unsafe_crime",
+	unsafeOutcome:     "unsafe_outcome",
+	unsafeSensational: "unsafe_sensational",
+	unsafeMethod:      "unsafe_method",
 }
 
 // The formats of a partner origin's problems (checkOrigin).

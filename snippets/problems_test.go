@@ -16,7 +16,8 @@ import (
 // the same verbs in the same order.
 func TestProblemCatalogue(t *testing.T) {
 	fs := token.NewFileSet()
-	formats := []string{originNoScheme, originShape, originInvalid, callFormat, telFormat, textFormat}
+	formats := []string{originNoScheme, originShape, originInvalid, callFormat, telFormat, textFormat,
+		unsafeCrime, unsafeOutcome, unsafeSensational, unsafeMethod}
 	names, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)

@@ -85,6 +85,8 @@ func (c *Content) Validate(opts ValidateOptions) Report {
 	v.feedback(&c.Feedback)
 	v.notices(c)
 	v.safety(c)
+	v.dialChecks(c)
+	v.safeMessaging(c)
 	return v.r
 }
 

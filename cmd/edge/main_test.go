@@ -48,6 +48,14 @@ func variants(t *testing.T, dir string) {
 		"    source: \"https://3114.fr\"\n", "")
 	write("stale.yaml", "    source: \"https://3114.fr\"\n    verified_on: \"2026-11-01\"",
 		"    source: \"https://3114.fr\"\n    verified_on: \"2024-01-15\"")
+	// The numbers dialled (issue 24): 1 866 APPELLE shown, the retired 1-800-273-8255 dialled;
+	// an exchange no NANP number has; a text short code nobody listed.
+	write("mismatch.yaml", `call_tel: "+18662773553"`, `call_tel: "+18002738255"`)
+	write("dialled.yaml", `call: "1-866-332-2322"`+"\n"+`    call_tel: "+18663322322"`, `call: "1-866-132-2322"`+"\n"+`    call_tel: "+18661322322"`,
+		`text: "85258"`, `text: "85259"`)
+	// Safe messaging: a warning, not an error.
+	write("unsafe.yaml", `en: "A self-directed e-learning module followed by two virtual classroom modules."`,
+		`en: "How to help someone after a failed attempt."`)
 }
 
 func TestCheck(t *testing.T) {
@@ -71,6 +79,13 @@ func TestCheck(t *testing.T) {
 			[]string{`error: partners.mhcc.featured[4]: unknown resource "no-such-resource"`, "error: lines.fr-3114.source: required", "invalid, 2 errors"}},
 		{"stale line warns", []string{"check", "--content", stale}, nil, 0,
 			[]string{"warning: lines.fr-3114.verified_on: last checked 2024-01-15, more than 365 days ago", "1 warnings"}},
+		{"displayed number is not the dialled number", []string{"check", "--content", filepath.Join(dir, "mismatch.yaml")}, nil, 1,
+			[]string{"error: lines.qc-appelle.call_tel: dials +18002738255 but call shows 1-866-277-3553", "invalid, 1 errors"}},
+		{"invalid E.164 and unknown short code", []string{"check", "--content", filepath.Join(dir, "dialled.yaml")}, nil, 1,
+			[]string{"error: lines.ab-addiction-helpline.call_tel: dials +18661322322, which is not a valid number of CA",
+				"error: lines.gb-shout.text: dials 85259, which is neither a number of GB nor a short code known there", "invalid, 2 errors"}},
+		{"safe-messaging phrase warns", []string{"check", "--content", filepath.Join(dir, "unsafe.yaml")}, nil, 0,
+			[]string{`warning: resources[8].summary.en: "failed attempt" presents a suicide attempt as a success or a failure: write "suicide attempt" or "died by suicide" instead (Mindframe;`, ": valid", "1 warnings"}},
 		{"missing file", []string{"check", "--content", "testdata/nope.yaml"}, nil, 1,
 			[]string{"error: testdata/nope.yaml:", "no such file"}},
 	} {

@@ -164,7 +164,7 @@ func TestConsoleDryRunErrors(t *testing.T) {
 func TestConsolePutLineWithMessages(t *testing.T) {
 	f := edgetest.StartConsole(t)
 	alice := edgetest.Bearer(edgetest.AliceToken)
-	line := `{"name":{"en":"Test helpline"},"country":"CA","call":"1-800-555-0100","text":"555010","hours":{"en":"24/7"},` +
+	line := `{"name":{"en":"Test helpline"},"country":"CA","call":"1-800-555-0100","text":"613-555-0110","hours":{"en":"24/7"},` +
 		`"source":"https://example.org/l","verified_on":"2026-11-02"`
 	r := f.Do(t, "PUT", "/v1/admin/lines/ab-mental-health-help-line?dry_run=1", []byte(line+`}`), alice...)
 	var e struct {
@@ -180,7 +180,7 @@ func TestConsolePutLineWithMessages(t *testing.T) {
 	if want := []string{"regions.CA-AB.message.en", "regions.CA-AB.message.fr"}; !slices.Equal(paths, want) {
 		t.Errorf("422 paths %q, want %q", paths, want)
 	}
-	msgs := `"region_messages":{"CA-AB":{"en":"Call 1-800-555-0100 or text 555010. In an emergency, call 9-1-1.","fr":"Appelez le 1-800-555-0100 ou textez le 555010. En cas d'urgence, composez le 9-1-1."},` +
+	msgs := `"region_messages":{"CA-AB":{"en":"Call 1-800-555-0100 or text 613-555-0110. In an emergency, call 9-1-1.","fr":"Appelez le 1-800-555-0100 ou textez le 613-555-0110. En cas d'urgence, composez le 9-1-1."},` +
 		`"CA-BC":{"en":"Call 988 or 1-800-784-2433. In an emergency, call 9-1-1."}}`
 	// Every sentence right but one, which names a number of no line of CA-AB: that one is named.
 	r = f.Do(t, "PUT", "/v1/admin/lines/ab-mental-health-help-line", []byte(line+`,"region_messages":{"CA-AB":{"en":"Call 1-800-555-0100 or 555-0199.","fr":"Appelez le 1-800-555-0100."},`+
@@ -204,7 +204,7 @@ func TestConsolePutLineWithMessages(t *testing.T) {
 		t.Fatalf("number and sentences together: %d %s", put.StatusCode(), put.Body())
 	}
 	s, _ := edgetest.GetSnippet(t, f, "/v1/snippets/demo/banner?region=CA-AB&locale=fr")
-	if s.Banner.Message != "Appelez le 1-800-555-0100 ou textez le 555010. En cas d'urgence, composez le 9-1-1." || len(s.Banner.Lines) < 2 || s.Banner.Lines[1].Call != "1-800-555-0100" {
+	if s.Banner.Message != "Appelez le 1-800-555-0100 ou textez le 613-555-0110. En cas d'urgence, composez le 9-1-1." || len(s.Banner.Lines) < 2 || s.Banner.Lines[1].Call != "1-800-555-0100" {
 		t.Errorf("CA-AB banner after the edit: %q %+v", s.Banner.Message, s.Banner.Lines)
 	}
 	if s, _ := edgetest.GetSnippet(t, f, "/v1/snippets/demo/banner?region=CA-BC&locale=fr"); s.Banner.Message != "Call 988 or 1-800-784-2433. In an emergency, call 9-1-1." {

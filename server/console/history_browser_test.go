@@ -324,7 +324,7 @@ func TestLinesBrowser(t *testing.T) {
 			consoleEval[bool](t, ctx, `document.querySelector('[data-line-form] [data-action="review"]').click(), true`)
 			consolePoll(t, ctx, `document.activeElement && document.activeElement.closest("[data-review]")`)
 		}
-		set("text", "45646")
+		set("text", "613-555-0199")
 		review()
 		if w := consoleEval[string](t, ctx, `(document.querySelector("[data-review] [data-number-warning]") || {}).textContent || ""`); !strings.Contains(w, "You changed a number but not the verified date") {
 			t.Errorf("number warning %q", w)
@@ -482,7 +482,7 @@ func TestLinesBrowser(t *testing.T) {
 		set := func(name, value string) { consoleType(t, fr, `[data-line-form] [name=`+jsQuote(name)+`]`, value) }
 		set("call", "1-800-555-0100")
 		set("call_tel", "+18005550100")
-		set("text", "555010")
+		set("text", "613-555-0110")
 		set("verified_on", time.Now().UTC().Format(time.DateOnly))
 		consoleEval[bool](t, fr, `document.querySelector('[data-line-form] [data-action="review"]').click(), true`)
 		// The 422 names the sentences of CA-AB, the one entry naming this number: the form shows
@@ -500,8 +500,8 @@ func TestLinesBrowser(t *testing.T) {
 		}
 		consoleAxe(t, fr, "lines, banner sentences with errors, fr")
 		sentences := map[string]string{
-			"regions.CA-AB.message.en": "Call or text 988, or call 1-800-555-0100 or text 555010, at any time. If it is an emergency, call 9-1-1.",
-			"regions.CA-AB.message.fr": "Appelez ou textez le 988, ou appelez le 1-800-555-0100 ou textez le 555010, en tout temps. En cas d'urgence, composez le 9-1-1.",
+			"regions.CA-AB.message.en": "Call or text 988, or call 1-800-555-0100 or text 613-555-0110, at any time. If it is an emergency, call 9-1-1.",
+			"regions.CA-AB.message.fr": "Appelez ou textez le 988, ou appelez le 1-800-555-0100 ou textez le 613-555-0110, en tout temps. En cas d'urgence, composez le 9-1-1.",
 		}
 		for name, text := range sentences {
 			set(name, text)
@@ -514,7 +514,7 @@ func TestLinesBrowser(t *testing.T) {
 		consoleEval[bool](t, fr, `document.querySelector('[data-review] [data-action="save"]').click(), true`)
 		consolePoll(t, fr, `document.querySelector('[data-saved="`+histItoa(v0+1)+`"]')`)
 		v, c := e.content(t)
-		if l := c.Lines["ab-mental-health-help-line"]; v != v0+1 || l.Call != "1-800-555-0100" || l.CallTel != "+18005550100" || l.Text != "555010" {
+		if l := c.Lines["ab-mental-health-help-line"]; v != v0+1 || l.Call != "1-800-555-0100" || l.CallTel != "+18005550100" || l.Text != "613-555-0110" {
 			t.Errorf("after saving: v%d, line %+v", v, l)
 		}
 		for name, text := range sentences {
