@@ -12,7 +12,7 @@ package snippets
 //   - located in another country, or no default: the located code (CA and GB: GB).
 //
 // Both codes are canonical (ParseRegion). The widget applies the same rule (place in
-// widget.js; testdata/rules.json holds the cases both run).
+// widget/src/base.js; testdata/rules.json holds the cases both run).
 func Place(located, def string) string {
 	switch {
 	case located == "":

@@ -22,14 +22,19 @@ import (
 	"github.com/signpost/edge/words"
 )
 
-//go:embed src/widget.js src/widget.css
+//go:embed src/base.js src/components.js src/widget.js src/widget.css
 var sources embed.FS
+
+// scripts are the widget's source files in the order the bundle joins them (source): the state
+// and helpers, the components, then the rendering and the start-up, which comes last.
+var scripts = []string{"src/base.js", "src/components.js", "src/widget.js"}
 
 // jsVersion is the ECMAScript version the minifier may target: ES2017 keeps the output
 // loadable by every browser that has Shadow DOM, whatever minify's default becomes.
 const jsVersion = 2017
 
-// Placeholders in widget.js replaced at build time; each must occur exactly once.
+// Placeholders in the widget's source (scripts) replaced at build time; each must occur exactly
+// once across its files.
 const (
 	dataToken = "__SIGNPOST_DATA__"
 	cssToken  = "__SIGNPOST_CSS__"
@@ -67,7 +72,7 @@ func BuildAt(data []byte, api string) (*Bundle, error) {
 	if err != nil {
 		return nil, err
 	}
-	src, err := sources.ReadFile("src/widget.js")
+	src, err := source()
 	if err != nil {
 		return nil, err
 	}
@@ -93,13 +98,13 @@ func BuildAt(data []byte, api string) (*Bundle, error) {
 		value []byte
 	}{{cssToken, cssLiteral}, {apiToken, apiLiteral}, {textToken, textLiteral}, {dataToken, data}} {
 		if n := bytes.Count(src, []byte(r.token)); n != 1 {
-			return nil, fmt.Errorf("widget.js holds %s %d times, want once", r.token, n)
+			return nil, fmt.Errorf("the widget's source holds %s %d times, want once", r.token, n)
 		}
 		src = bytes.Replace(src, []byte(r.token), r.value, 1)
 	}
 	out, err := m.Bytes("text/javascript", src)
 	if err != nil {
-		return nil, fmt.Errorf("minify widget.js: %w", err)
+		return nil, fmt.Errorf("minify the widget's script: %w", err)
 	}
 	// minify decodes \u2028 and \u2029 escapes into the raw characters whatever Version says,
 	// and those are a SyntaxError inside string literals before ES2019. They can only occur in
@@ -113,6 +118,22 @@ func BuildAt(data []byte, api string) (*Bundle, error) {
 		Hash:      hex.EncodeToString(sum[:8]),
 		Integrity: "sha384-" + base64.StdEncoding.EncodeToString(sri[:]),
 	}, nil
+}
+
+// source is the widget's script before its tokens are replaced: the files of scripts, in order,
+// in one function run at once, in strict mode. Each file is a script of declarations checked on
+// its own (tsc, ESLint); here they share that function's scope, so that the minifier shortens
+// their names as it does any local's and nothing but window.Signpost reaches the page.
+func source() ([]byte, error) {
+	src := []byte("(() => {\n\"use strict\";\n")
+	for _, name := range scripts {
+		b, err := sources.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		src = append(append(src, b...), '\n')
+	}
+	return append(src, "})();\n"...), nil
 }
 
 // Stylesheet is the components' stylesheet as written (src/widget.css), for the banner fragment's
@@ -138,7 +159,7 @@ func mustText() []byte {
 
 // Text is the widget's words, the "widget.*" keys of the one catalogue (words/en.json,
 // words/fr.json), as the JSON object {"en": {...}, "fr": {...}} that the bundle builder puts in
-// place of __SIGNPOST_TEXT__ in widget.js. A key "<name>.<i>" is the i-th form of the list
+// place of __SIGNPOST_TEXT__ in src/base.js. A key "<name>.<i>" is the i-th form of the list
 // <name> (widget.more.0, .1 and .2: the disclosure's summary for no, one and n more lines).
 // The no-JavaScript banner (server/nojs) reads the same keys.
 func Text() ([]byte, error) {

@@ -124,7 +124,7 @@ func TestBuild(t *testing.T) {
 		t.Error("bundle holds comments or indentation: not minified")
 	}
 
-	src, err := sources.ReadFile("src/widget.js")
+	src, err := source()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// ruleRunner runs the widget's own entry() and accent(), cut from src/widget.js, on the cases
+// ruleRunner runs the widget's own entry() and accent(), cut from src/base.js, on the cases
 // of ../snippets/testdata/rules.json, with D.emergency holding the cases' entries (every
 // region entry has its emergency numbers in the bundle).
 const ruleRunner = `
@@ -24,15 +24,15 @@ console.log(JSON.stringify({ accent: cases.accent.map((c) => accent(c[0])), regi
 // case of ../snippets/testdata/rules.json, what the edge's snippets.Accent and
 // Content.RegionEntry give (TestRules there): the two copies of each rule are one rule.
 func TestWidgetRules(t *testing.T) {
-	src, err := os.ReadFile("src/widget.js")
+	src, err := os.ReadFile("src/base.js")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var fns []byte
-	for _, re := range []string{`(?m)^  function entry\(c\) \{.*\}$`, `(?m)^  function place\(z, def\) \{.*\}$`, `(?ms)^  function accent\(a\) \{.*?^  \}$`} {
+	for _, re := range []string{`(?m)^function entry\(c\) \{.*\}$`, `(?m)^function place\(z, def\) \{.*\}$`, `(?ms)^function accent\(a\) \{.*?^\}$`} {
 		m := regexp.MustCompile(re).Find(src)
 		if m == nil {
-			t.Fatalf("widget.js has no %s", re)
+			t.Fatalf("base.js has no %s", re)
 		}
 		fns = append(append(fns, m...), '\n')
 	}

@@ -65,19 +65,19 @@ func TestWidgetText(t *testing.T) {
 			}
 		}
 	}
-	// The shapes widget.js reads: a list of three forms, the keyword's two places.
+	// The shapes the widget reads: a list of three forms, the keyword's two places.
 	if m := forms(en["more"]); len(m) != 3 || !strings.Contains(m[2], "{0}") {
 		t.Errorf("TEXT.more: %q, want three forms, the last with {0}", m)
 	}
 	if kw, _ := en["textKw"].(string); !strings.Contains(kw, "{0}") || !strings.Contains(kw, "{1}") {
 		t.Errorf("TEXT.textKw: %q, want {0} (the keyword) and {1} (the number)", kw)
 	}
-	src, err := sources.ReadFile("src/widget.js")
+	src, err := sources.ReadFile("src/base.js")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Contains(src, []byte("var TEXT = "+textToken+";")) {
-		t.Errorf("widget.js does not take TEXT from %s", textToken)
+		t.Errorf("base.js does not take TEXT from %s", textToken)
 	}
 	b := build(t, []byte(testData))
 	if bytes.Contains(b.JS, []byte(textToken)) || !bytes.Contains(b.JS, []byte(`"Aide en situation de crise"`)) {
