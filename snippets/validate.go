@@ -31,18 +31,21 @@ type Report struct {
 
 // ValidateOptions sets what validation compares against.
 type ValidateOptions struct {
-	// Now is the time that staleness and date windows are judged at.
+	// Now is the time that re-check dates and date windows are judged at.
 	Now time.Time
-	// StaleAfter is the age of verified_on past which a line is reported for re-checking.
-	StaleAfter time.Duration
+	// DueWithin is how long before a line's next check (next_check, else verified_on plus
+	// CheckEveryMonths) it is reported as due, a warning like a check overdue; 0 means
+	// DefaultDueWithin.
+	DueWithin time.Duration
+	// LapseAfterMonths is the age in months of verified_on past which a line is an error: it
+	// is re-checked (or taken out) before anything is published; 0 means
+	// DefaultLapseAfterMonths.
+	LapseAfterMonths int
 }
 
 // maxEmergencyNote is the longest emergency_note, in characters: two lines of the banner's
 // emergency button on a 390 px phone.
 const maxEmergencyNote = 48
-
-// DefaultStaleAfter is the 365 days after which a crisis line must be re-checked.
-const DefaultStaleAfter = 365 * 24 * time.Hour
 
 var (
 	idPattern      = regexp.MustCompile(IDPattern)
@@ -73,8 +76,11 @@ func (c *Content) Validate(opts ValidateOptions) Report {
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
-	if opts.StaleAfter == 0 {
-		opts.StaleAfter = DefaultStaleAfter
+	if opts.DueWithin == 0 {
+		opts.DueWithin = DefaultDueWithin
+	}
+	if opts.LapseAfterMonths == 0 {
+		opts.LapseAfterMonths = DefaultLapseAfterMonths
 	}
 	v := &validator{opts: opts}
 	v.lines(c)
@@ -191,11 +197,25 @@ func (v *validator) lines(c *Content) {
 			}
 		}
 		v.url(p+".source", l.Source, true)
-		v.verified(p+".verified_on", l.VerifiedOn)
+		v.verified(p, l)
 	}
 }
 
-func (v *validator) verified(path, s string) {
+// verified checks line l's verification record (verify.go): how and by whom it was checked,
+// and when. A check due within DueWithin, or overdue, is a warning; a line last checked more
+// than LapseAfterMonths ago is an error, so that a number nobody has looked at for two years
+// is not published again unseen.
+func (v *validator) verified(p string, l *Line) {
+	switch {
+	case l.VerifiedHow == "":
+	case !slices.Contains(VerifyMethods, l.VerifiedHow):
+		v.errorf(p+".verified_how", "must be one of %s, got %q", strings.Join(VerifyMethods, ", "), l.VerifiedHow)
+	case l.VerifiedHow == VerifiedOther && strings.TrimSpace(l.VerifiedNote) == "":
+		v.errorf(p+".verified_note", "required when verified_how is other: say how the line was checked")
+	}
+	v.shownString(p+".verified_note", l.VerifiedNote, maxVerifiedNote)
+	v.shownString(p+".verified_by", l.VerifiedBy, maxVerifiedBy)
+	path, s := p+".verified_on", l.VerifiedOn
 	if s == "" {
 		v.errorf(path, "required: the date the line was last checked against its source")
 		return
@@ -205,11 +225,26 @@ func (v *validator) verified(path, s string) {
 		v.errorf(path, "not a date (want YYYY-MM-DD): %q", s)
 		return
 	}
-	switch age := v.opts.Now.Sub(d); {
-	case age < -24*time.Hour:
+	if v.opts.Now.Sub(d) < -24*time.Hour {
 		v.errorf(path, "%s is in the future", s)
-	case age > v.opts.StaleAfter:
-		v.warnf(path, "last checked %s, more than %d days ago: re-check the line against its source", s, int(v.opts.StaleAfter.Hours()/24))
+		return
+	}
+	next, err := nextCheck(l, d)
+	if err != nil {
+		if err == errNextCheckOrder {
+			v.errorf(p+".next_check", "must be after verified_on (%s)", s)
+		} else {
+			v.errorf(p+".next_check", "not a date (want YYYY-MM-DD): %q", l.NextCheck)
+		}
+		return
+	}
+	switch due := next.Format(dateLayout); {
+	case !v.opts.Now.Before(lapsesOn(d, v.opts.LapseAfterMonths)):
+		v.errorf(path, "last checked %s, more than %d months ago: re-check the line against its source (or take it out) before publishing", s, v.opts.LapseAfterMonths)
+	case !v.opts.Now.Before(next):
+		v.warnf(p+".next_check", "re-check overdue since %s: check the line against its source and record it", due)
+	case next.Sub(v.opts.Now) <= v.opts.DueWithin:
+		v.warnf(p+".next_check", "re-check due on %s: check the line against its source and record it", due)
 	}
 }
 

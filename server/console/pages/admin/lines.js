@@ -8,8 +8,8 @@
 (function () {
   "use strict";
   const h = SP.h, t = SP.ns("lines");
-  // STALE is the age of verified_on past which a line must be re-checked, as snippets' validation
-  // warns (DefaultStaleAfter).
+  // STALE is the age of verified_on past which a line is due for a re-check without a
+  // next_check (snippets.CheckEveryMonths, 12 months; validation warns 30 days before).
   const STALE = 365 * 864e5;
   // TEXTS are the line's bilingual fields.
   const TEXTS = ["name", "call_hint", "hours", "audience"];
