@@ -126,6 +126,15 @@ type Line struct {
 	// Source is the URL the facts were checked against, VerifiedOn the date (YYYY-MM-DD).
 	Source     string `yaml:"source" json:"source"`
 	VerifiedOn string `yaml:"verified_on" json:"verified_on"`
+	// The rest of the verification record (verify.go), for operators only (the snippets show
+	// source and verified_on): VerifiedHow is how the facts were checked (VerifyMethods),
+	// VerifiedNote says how when that is "other", VerifiedBy who checked (the operator's token
+	// name, or the research notes for shipped content), NextCheck (YYYY-MM-DD) when the line is
+	// due again, verified_on plus 12 months when absent.
+	VerifiedHow  string `yaml:"verified_how,omitempty" json:"verified_how,omitempty"`
+	VerifiedNote string `yaml:"verified_note,omitempty" json:"verified_note,omitempty"`
+	VerifiedBy   string `yaml:"verified_by,omitempty" json:"verified_by,omitempty"`
+	NextCheck    string `yaml:"next_check,omitempty" json:"next_check,omitempty"`
 }
 
 // UnknownRegion is the emergency-number-neutral banner and the worldwide directory link.

@@ -113,8 +113,8 @@ func TestProblemsCarryCodeAndArgs(t *testing.T) {
 	if tpl[English] != "unknown resource {0}" || tpl[French] != "ressource inconnue\u00a0: {0}" {
 		t.Errorf("templates %v", tpl)
 	}
-	stale := problem("lines.x.verified_on", "last checked %s, more than %d days ago: re-check the line against its source", "2025-01-01", 365)
-	if stale.Code != "stale_line" || !slices.Equal(stale.Args, []string{"2025-01-01", "365"}) {
-		t.Errorf("stale %+v", stale)
+	lapsed := problem("lines.x.verified_on", "last checked %s, more than %d months ago: re-check the line against its source (or take it out) before publishing", "2024-01-01", 24)
+	if lapsed.Code != "line_lapsed" || !slices.Equal(lapsed.Args, []string{"2024-01-01", "24"}) {
+		t.Errorf("lapsed %+v", lapsed)
 	}
 }

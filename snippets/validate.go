@@ -31,18 +31,26 @@ type Report struct {
 
 // ValidateOptions sets what validation compares against.
 type ValidateOptions struct {
-	// Now is the time that staleness and date windows are judged at.
+	// Now is the time that re-check dates and date windows are judged at.
 	Now time.Time
-	// StaleAfter is the age of verified_on past which a line is reported for re-checking.
-	StaleAfter time.Duration
+	// DueWithin is how long before a line's next check (next_check, else verified_on plus
+	// CheckEveryMonths) it is reported as due, a warning like a check overdue; 0 means
+	// DefaultDueWithin.
+	DueWithin time.Duration
+	// LapseAfterMonths is the age in months of verified_on past which a line has lapsed; 0
+	// means DefaultLapseAfterMonths. A lapsed line is a warning (line_lapsed: the console's
+	// re-check queue and every publish show it), and an error under Strict.
+	LapseAfterMonths int
+	// Strict makes a lapsed line an error: `edge check`, the gate a content change passes
+	// before it is proposed. Serving, publishing and applying a version leave it a warning: a
+	// version valid yesterday must not become one that edges refuse at startup or that blocks
+	// an emergency notice today, because a date passed.
+	Strict bool
 }
 
 // maxEmergencyNote is the longest emergency_note, in characters: two lines of the banner's
 // emergency button on a 390 px phone.
 const maxEmergencyNote = 48
-
-// DefaultStaleAfter is the 365 days after which a crisis line must be re-checked.
-const DefaultStaleAfter = 365 * 24 * time.Hour
 
 var (
 	idPattern      = regexp.MustCompile(IDPattern)
@@ -73,8 +81,11 @@ func (c *Content) Validate(opts ValidateOptions) Report {
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
-	if opts.StaleAfter == 0 {
-		opts.StaleAfter = DefaultStaleAfter
+	if opts.DueWithin == 0 {
+		opts.DueWithin = DefaultDueWithin
+	}
+	if opts.LapseAfterMonths == 0 {
+		opts.LapseAfterMonths = DefaultLapseAfterMonths
 	}
 	v := &validator{opts: opts}
 	v.lines(c)
@@ -193,11 +204,25 @@ func (v *validator) lines(c *Content) {
 			}
 		}
 		v.url(p+".source", l.Source, true)
-		v.verified(p+".verified_on", l.VerifiedOn)
+		v.verified(p, l)
 	}
 }
 
-func (v *validator) verified(path, s string) {
+// verified checks line l's verification record (verify.go): how and by whom it was checked,
+// and when. A check due within DueWithin, or overdue, is a warning; a line last checked more
+// than LapseAfterMonths ago is a warning that `edge check` (Strict) makes an error, so that a
+// number nobody has looked at for two years does not pass review unseen.
+func (v *validator) verified(p string, l *Line) {
+	switch {
+	case l.VerifiedHow == "":
+	case !slices.Contains(VerifyMethods, l.VerifiedHow):
+		v.errorf(p+".verified_how", "must be one of %s, got %q", strings.Join(VerifyMethods, ", "), l.VerifiedHow)
+	case l.VerifiedHow == VerifiedOther && strings.TrimSpace(l.VerifiedNote) == "":
+		v.errorf(p+".verified_note", "required when verified_how is other: say how the line was checked")
+	}
+	v.shownString(p+".verified_note", l.VerifiedNote, maxVerifiedNote)
+	v.shownString(p+".verified_by", l.VerifiedBy, maxVerifiedBy)
+	path, s := p+".verified_on", l.VerifiedOn
 	if s == "" {
 		v.errorf(path, "required: the date the line was last checked against its source")
 		return
@@ -207,11 +232,30 @@ func (v *validator) verified(path, s string) {
 		v.errorf(path, "not a date (want YYYY-MM-DD): %q", s)
 		return
 	}
-	switch age := v.opts.Now.Sub(d); {
-	case age < -24*time.Hour:
+	if v.opts.Now.Sub(d) < -24*time.Hour {
 		v.errorf(path, "%s is in the future", s)
-	case age > v.opts.StaleAfter:
-		v.warnf(path, "last checked %s, more than %d days ago: re-check the line against its source", s, int(v.opts.StaleAfter.Hours()/24))
+		return
+	}
+	next, err := nextCheck(l, d)
+	if err != nil {
+		if err == errNextCheckOrder {
+			v.errorf(p+".next_check", "must be after verified_on (%s)", s)
+		} else {
+			v.errorf(p+".next_check", "not a date (want YYYY-MM-DD): %q", l.NextCheck)
+		}
+		return
+	}
+	switch due := next.Format(dateLayout); {
+	case !v.opts.Now.Before(lapsesOn(d, v.opts.LapseAfterMonths)):
+		report := v.warnf
+		if v.opts.Strict {
+			report = v.errorf
+		}
+		report(path, "last checked %s, more than %d months ago: re-check the line against its source (or take it out) before publishing", s, v.opts.LapseAfterMonths)
+	case !v.opts.Now.Before(next):
+		v.warnf(p+".next_check", "re-check overdue since %s: check the line against its source and record it", due)
+	case next.Sub(v.opts.Now) <= v.opts.DueWithin:
+		v.warnf(p+".next_check", "re-check due on %s: check the line against its source and record it", due)
 	}
 }
 

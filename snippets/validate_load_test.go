@@ -19,56 +19,109 @@ func problems(ps []snippets.Problem) string {
 	return b.String()
 }
 
+// TestValidateVerifiedOnAge: a line's check is due 12 months after verified_on (or on
+// next_check): within 30 days of it, and after it, a warning; more than 24 months after
+// verified_on an error, so that it is re-checked before anything is published again.
 func TestValidateVerifiedOnAge(t *testing.T) {
 	tests := []struct {
-		verified string
-		wantErr  bool
-		wantWarn bool
+		verified, next string
+		wantErr        string // the path of the one error
+		wantWarn       string // the code of the one warning
+		lapsed         bool   // wantErr under Strict only: a line_lapsed warning otherwise
 	}{
 		{verified: "2026-11-01"},
-		{verified: "2025-11-24"},                 // 363.5 days old: not stale yet
-		{verified: "2025-11-01", wantWarn: true}, // more than 365 days old: a warning, never an error
-		{verified: "2020-01-01", wantWarn: true},
-		{verified: "2026-11-23"},                // tomorrow in UTC: today somewhere on Earth
-		{verified: "2026-11-24", wantErr: true}, // in the future everywhere
+		{verified: "2025-12-23"},                              // due 2026-12-23, in 31 days: nothing yet
+		{verified: "2025-12-22", wantWarn: "recheck_due"},     // due in 30 days
+		{verified: "2025-11-24", wantWarn: "recheck_due"},     // due in 2 days
+		{verified: "2025-11-22", wantWarn: "recheck_overdue"}, // due today
+		{verified: "2025-01-01", wantWarn: "recheck_overdue"},
+		{verified: "2024-11-22", wantWarn: "recheck_overdue"},          // 24 months to the day: still a warning
+		{verified: "2024-11-21", wantErr: "verified_on", lapsed: true}, // 24 months and a day: lapsed
+		{verified: "2020-01-01", wantErr: "verified_on", lapsed: true},
+		{verified: "2024-12-01", next: "2026-12-31"},                          // next_check given: not due yet
+		{verified: "2026-11-01", next: "2026-12-01", wantWarn: "recheck_due"}, // an earlier next_check
+		{verified: "2026-11-01", next: "2026-11-01", wantErr: "next_check"},   // not after verified_on
+		{verified: "2026-11-01", next: "soon", wantErr: "next_check"},
+		{verified: "2023-01-01", next: "2027-01-01", wantErr: "verified_on", lapsed: true}, // a late next_check does not stop the lapse
+		{verified: "2026-11-23"},                                                           // tomorrow in UTC: today somewhere on Earth
+		{verified: "2026-11-24", wantErr: "verified_on"},                                   // in the future everywhere
 	}
 	for _, tt := range tests {
-		t.Run(tt.verified, func(t *testing.T) {
+		t.Run(tt.verified+" "+tt.next, func(t *testing.T) {
 			c := parseFixture(t)
-			c.Lines["ca-988"].VerifiedOn = tt.verified
-			r := c.Validate(snippets.ValidateOptions{Now: fixedNow})
-			if got := len(r.Errors) > 0; got != tt.wantErr {
-				t.Errorf("errors = %v, want error: %v", r.Errors, tt.wantErr)
-			}
-			if got := len(r.Warnings) > 0; got != tt.wantWarn {
-				t.Errorf("warnings = %v, want warning: %v", r.Warnings, tt.wantWarn)
-			}
-			for _, p := range append(r.Errors, r.Warnings...) {
-				if p.Path != "lines.ca-988.verified_on" {
-					t.Errorf("problem at %q, want lines.ca-988.verified_on", p.Path)
+			c.Lines["ca-988"].VerifiedOn, c.Lines["ca-988"].NextCheck = tt.verified, tt.next
+			// Strict, as `edge check`: a lapsed line is an error there.
+			r := c.Validate(snippets.ValidateOptions{Now: fixedNow, Strict: true})
+			if tt.lapsed {
+				// Serving and publishing: the same line is a warning, never a refusal.
+				lax := c.Validate(snippets.ValidateOptions{Now: fixedNow})
+				if len(lax.Errors) > 0 || len(lax.Warnings) != 1 || lax.Warnings[0].Code != "line_lapsed" || lax.Warnings[0].Path != "lines.ca-988.verified_on" {
+					t.Errorf("not strict: errors %v warnings %+v, want one line_lapsed warning", lax.Errors, lax.Warnings)
 				}
 			}
-			if tt.wantWarn && len(r.Warnings) == 1 && !strings.Contains(r.Warnings[0].Message, "more than 365 days ago") {
-				t.Errorf("warning = %q, want it to say more than 365 days ago", r.Warnings[0].Message)
+			if tt.wantErr == "" && len(r.Errors) > 0 || tt.wantErr != "" && (len(r.Errors) != 1 || r.Errors[0].Path != "lines.ca-988."+tt.wantErr) {
+				t.Errorf("errors = %v, want one at %q", r.Errors, tt.wantErr)
+			}
+			if tt.wantWarn == "" && len(r.Warnings) > 0 || tt.wantWarn != "" && (len(r.Warnings) != 1 || r.Warnings[0].Code != tt.wantWarn || r.Warnings[0].Path != "lines.ca-988.next_check") {
+				t.Errorf("warnings = %+v, want %q at lines.ca-988.next_check", r.Warnings, tt.wantWarn)
 			}
 		})
 	}
 }
 
-func TestValidateStaleAfterOption(t *testing.T) {
+// TestValidateVerificationRecord: verified_how is one of the methods, "other" says how in
+// verified_note, and the record's free text is short and visible.
+func TestValidateVerificationRecord(t *testing.T) {
+	for _, tt := range []struct {
+		how, note, by string
+		wantErr       string
+	}{
+		{how: "official_page", by: "alice"},
+		{how: "service_confirmed", note: "Email from the service, 2026-11-01"},
+		{how: "other", note: "CRTC decision 2025-317"},
+		{},
+		{how: "other", wantErr: "lines.ca-988.verified_note"},
+		{how: "other", note: "  ", wantErr: "lines.ca-988.verified_note"},
+		{how: "Official page", wantErr: "lines.ca-988.verified_how"},
+		{how: "official_page", note: strings.Repeat("x", 201), wantErr: "lines.ca-988.verified_note"},
+		{how: "official_page", by: "al\u202eice", wantErr: "lines.ca-988.verified_by"},
+		{how: "official_page", by: strings.Repeat("x", 101), wantErr: "lines.ca-988.verified_by"},
+	} {
+		c := parseFixture(t)
+		l := c.Lines["ca-988"]
+		l.VerifiedHow, l.VerifiedNote, l.VerifiedBy = tt.how, tt.note, tt.by
+		r := c.Validate(snippets.ValidateOptions{Now: fixedNow})
+		if tt.wantErr == "" && len(r.Errors) > 0 || tt.wantErr != "" && (len(r.Errors) != 1 || r.Errors[0].Path != tt.wantErr) {
+			t.Errorf("%+v: errors %v, want one at %q", tt, r.Errors, tt.wantErr)
+		}
+	}
+}
+
+func TestValidateRecheckOptions(t *testing.T) {
 	c := parseFixture(t)
-	r := c.Validate(snippets.ValidateOptions{Now: fixedNow, StaleAfter: 7 * 24 * time.Hour})
+	// Every fixture line was verified on 2026-11-01, three weeks before fixedNow: due on
+	// 2027-11-01, which a 400-day window reaches.
+	r := c.Validate(snippets.ValidateOptions{Now: fixedNow, DueWithin: 400 * 24 * time.Hour})
 	if len(r.Errors) != 0 {
 		t.Fatalf("errors: %v", r.Errors)
 	}
-	// Every fixture line was verified on 2026-11-01, three weeks before fixedNow.
 	if len(r.Warnings) != len(c.Lines) {
-		t.Errorf("got %d warnings with a 7-day limit, want one per line (%d):\n%s", len(r.Warnings), len(c.Lines), problems(r.Warnings))
+		t.Errorf("got %d warnings with a 400-day window, want one per line (%d):\n%s", len(r.Warnings), len(c.Lines), problems(r.Warnings))
 	}
 	for _, w := range r.Warnings {
-		if !strings.Contains(w.Message, "more than 7 days ago") {
-			t.Errorf("warning %q does not name the 7-day limit", w)
+		if w.Code != "recheck_due" || !strings.Contains(w.Message, "2027-11-01") {
+			t.Errorf("warning %q does not name the due date", w)
 		}
+	}
+	// A one-month lapse makes every line an error under Strict, each saying so; a warning
+	// otherwise.
+	r = c.Validate(snippets.ValidateOptions{Now: time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC), LapseAfterMonths: 1, Strict: true})
+	if len(r.Errors) != len(c.Lines) || !strings.Contains(r.Errors[0].Message, "more than 1 months ago") || r.Errors[0].Code != "line_lapsed" {
+		t.Errorf("with a 1-month lapse: %v", r.Errors)
+	}
+	r = c.Validate(snippets.ValidateOptions{Now: time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC), LapseAfterMonths: 1})
+	if len(r.Errors) != 0 || len(r.Warnings) != len(c.Lines) || r.Warnings[0].Code != "line_lapsed" {
+		t.Errorf("with a 1-month lapse, not strict: errors %v warnings %v", r.Errors, r.Warnings)
 	}
 }
 
@@ -159,12 +212,24 @@ func TestLoad(t *testing.T) {
 		t.Errorf("different bytes gave the same version %q", l.Version)
 	}
 
-	stale, err := snippets.Load(src, snippets.ValidateOptions{Now: fixedNow.AddDate(2, 0, 0)})
+	overdue, err := snippets.Load(src, snippets.ValidateOptions{Now: fixedNow.AddDate(1, 0, 0)})
 	if err != nil {
-		t.Fatalf("stale lines must not stop loading: %v", err)
+		t.Fatalf("lines overdue for a check must not stop loading: %v", err)
 	}
-	if len(stale.Warnings) != len(stale.Lines) {
-		t.Errorf("got %d warnings two years on, want one per line (%d)", len(stale.Warnings), len(stale.Lines))
+	if len(overdue.Warnings) != len(overdue.Lines) {
+		t.Errorf("got %d warnings a year on, want one per line (%d)", len(overdue.Warnings), len(overdue.Lines))
+	}
+	// Two years on, every line's check has lapsed: an edge still loads the content (a version
+	// valid yesterday is not refused at startup today), each line warned of; `edge check`
+	// (Strict) refuses it, each line named.
+	lapsed, err := snippets.Load(src, snippets.ValidateOptions{Now: fixedNow.AddDate(2, 0, 0)})
+	if err != nil || len(lapsed.Warnings) != len(lapsed.Lines) || lapsed.Warnings[0].Code != "line_lapsed" {
+		t.Fatalf("two years on, serving: %v, want the content loaded with one line_lapsed warning per line", err)
+	}
+	_, err = snippets.Load(src, snippets.ValidateOptions{Now: fixedNow.AddDate(2, 0, 0), Strict: true})
+	var invalid *snippets.InvalidError
+	if !errors.As(err, &invalid) || len(invalid.Problems) != len(overdue.Lines) || invalid.Problems[0].Code != "line_lapsed" {
+		t.Errorf("two years on: %v, want one line_lapsed error per line", err)
 	}
 }
 

@@ -97,9 +97,9 @@ func versionString() string {
 	return "edge " + v
 }
 
-// loadContent reads and validates content from path; the default path falls back to the copy
-// built into the binary when it does not exist.
-func loadContent(path string, now time.Time) (*snippets.Loaded, []byte, string, error) {
+// loadContent reads and validates content from path (with opts); the default path falls back
+// to the copy built into the binary when it does not exist.
+func loadContent(path string, opts snippets.ValidateOptions) (*snippets.Loaded, []byte, string, error) {
 	src, err := os.ReadFile(path)
 	from := path
 	if errors.Is(err, os.ErrNotExist) && path == defaultContent {
@@ -108,7 +108,7 @@ func loadContent(path string, now time.Time) (*snippets.Loaded, []byte, string, 
 	if err != nil {
 		return nil, nil, from, err
 	}
-	l, err := snippets.Load(src, snippets.ValidateOptions{Now: now})
+	l, err := snippets.Load(src, opts)
 	return l, src, from, err
 }
 
@@ -127,7 +127,8 @@ func check(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
-	content, _, from, err := loadContent(*contentPath, time.Now())
+	// Strict: a line last checked more than 24 months ago fails the check (serving only warns).
+	content, _, from, err := loadContent(*contentPath, snippets.ValidateOptions{Now: time.Now(), Strict: true})
 	var invalid *snippets.InvalidError
 	switch {
 	case errors.As(err, &invalid):

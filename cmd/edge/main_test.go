@@ -27,9 +27,11 @@ func runEdge(args []string, vars map[string]string) (int, string, string) {
 	return code, out.String(), errOut.String()
 }
 
-// variants writes two variants of the shipped content into dir: invalid.yaml (an unknown
-// featured resource and a line without a source) and stale.yaml (a line last checked in 2024).
-func variants(t *testing.T, dir string) {
+// variants writes three variants of the shipped content into dir: invalid.yaml (an unknown
+// featured resource and a line without a source), overdue.yaml (a line last checked 13 months
+// ago, due for a re-check) and lapsed.yaml (a line last checked in January 2024, more than 24
+// months ago). It returns the date overdue.yaml's line is due on.
+func variants(t *testing.T, dir string) string {
 	t.Helper()
 	src := string(configs.Content)
 	write := func(name, from, to string, more ...string) {
@@ -46,8 +48,6 @@ func variants(t *testing.T, dir string) {
 	}
 	write("invalid.yaml", "      - emh-access-gap\n", "      - no-such-resource\n",
 		"    source: \"https://3114.fr\"\n", "")
-	write("stale.yaml", "    source: \"https://3114.fr\"\n    verified_on: \"2026-11-01\"",
-		"    source: \"https://3114.fr\"\n    verified_on: \"2024-01-15\"")
 	// The numbers dialled (issue 24): 1 866 APPELLE shown, the retired 1-800-273-8255 dialled;
 	// an exchange no NANP number has; a text short code nobody listed.
 	write("mismatch.yaml", `call_tel: "+18662773553"`, `call_tel: "+18002738255"`)
@@ -56,12 +56,17 @@ func variants(t *testing.T, dir string) {
 	// Safe messaging: a warning, not an error.
 	write("unsafe.yaml", `en: "A self-directed e-learning module followed by two virtual classroom modules."`,
 		`en: "How to help someone after a failed attempt."`)
+	shipped := "    source: \"https://3114.fr\"\n    verified_on: \"2026-11-01\""
+	checked := time.Now().UTC().AddDate(0, -13, 0)
+	write("overdue.yaml", shipped, "    source: \"https://3114.fr\"\n    verified_on: \""+checked.Format("2006-01-02")+"\"")
+	write("lapsed.yaml", shipped, "    source: \"https://3114.fr\"\n    verified_on: \"2024-01-15\"")
+	return checked.AddDate(0, 12, 0).Format("2006-01-02")
 }
 
 func TestCheck(t *testing.T) {
 	dir := t.TempDir()
-	variants(t, dir)
-	invalid, stale := filepath.Join(dir, "invalid.yaml"), filepath.Join(dir, "stale.yaml")
+	due := variants(t, dir)
+	invalid, overdue, lapsed := filepath.Join(dir, "invalid.yaml"), filepath.Join(dir, "overdue.yaml"), filepath.Join(dir, "lapsed.yaml")
 	for _, tc := range []struct {
 		name   string
 		args   []string
@@ -73,12 +78,10 @@ func TestCheck(t *testing.T) {
 			[]string{"valid (version ", "21 regions", "0 warnings"}},
 		{"built-in copy when the default path is absent", []string{"check"}, nil, 0,
 			[]string{"built-in configs/content.yaml: valid"}},
-		{"content from the environment", []string{"check"}, map[string]string{"EDGE_CONTENT": stale}, 0,
-			[]string{stale + ": valid"}},
+		{"content from the environment", []string{"check"}, map[string]string{"EDGE_CONTENT": overdue}, 0,
+			[]string{overdue + ": valid"}},
 		{"every error listed", []string{"check", "--content", invalid}, nil, 1,
 			[]string{`error: partners.mhcc.featured[4]: unknown resource "no-such-resource"`, "error: lines.fr-3114.source: required", "invalid, 2 errors"}},
-		{"stale line warns", []string{"check", "--content", stale}, nil, 0,
-			[]string{"warning: lines.fr-3114.verified_on: last checked 2024-01-15, more than 365 days ago", "1 warnings"}},
 		{"displayed number is not the dialled number", []string{"check", "--content", filepath.Join(dir, "mismatch.yaml")}, nil, 1,
 			[]string{"error: lines.qc-appelle.call_tel: dials +18002738255 but call shows 1-866-277-3553", "invalid, 1 errors"}},
 		{"invalid E.164 and unknown short code", []string{"check", "--content", filepath.Join(dir, "dialled.yaml")}, nil, 1,
@@ -86,6 +89,10 @@ func TestCheck(t *testing.T) {
 				"error: lines.gb-shout.text: dials 85259, which is neither a number of GB nor a short code known there", "invalid, 2 errors"}},
 		{"safe-messaging phrase warns", []string{"check", "--content", filepath.Join(dir, "unsafe.yaml")}, nil, 0,
 			[]string{`warning: resources[8].summary.en: "failed attempt" presents a suicide attempt as a success or a failure: write "suicide attempt" or "died by suicide" instead (Mindframe;`, ": valid", "1 warnings"}},
+		{"a line due for a re-check warns", []string{"check", "--content", overdue}, nil, 0,
+			[]string{"warning: lines.fr-3114.next_check: re-check overdue since " + due + ": check the line against its source and record it", "1 warnings"}},
+		{"a line last checked more than 24 months ago fails", []string{"check", "--content", lapsed}, nil, 1,
+			[]string{"error: lines.fr-3114.verified_on: last checked 2024-01-15, more than 24 months ago", "invalid, 1 errors"}},
 		{"missing file", []string{"check", "--content", "testdata/nope.yaml"}, nil, 1,
 			[]string{"error: testdata/nope.yaml:", "no such file"}},
 	} {

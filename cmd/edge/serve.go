@@ -21,6 +21,7 @@ import (
 	"github.com/signpost/edge/server"
 	"github.com/signpost/edge/server/clientaddr"
 	"github.com/signpost/edge/server/edition"
+	"github.com/signpost/edge/snippets"
 	usagestore "github.com/signpost/edge/usage"
 )
 
@@ -90,7 +91,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
 		return fmt.Errorf("data dir: %w", err)
 	}
-	seed, seedSrc, seedFrom, err := loadContent(c.Content, time.Now())
+	seed, seedSrc, seedFrom, err := loadContent(c.Content, snippets.ValidateOptions{Now: time.Now()})
 	if err != nil {
 		return fmt.Errorf("%s: %w", seedFrom, err)
 	}

@@ -31,6 +31,9 @@ func (s *handlers) editAPIRoutes(r *router.Router, get func(string, fasthttp.Req
 	get("/v1/admin/whoami", s.Auth.Wrap(s.handleWhoami))
 	r.PUT("/v1/admin/lines/{id}", s.Auth.Wrap(s.handlePutLine, auth.ScopeContent))
 	r.PUT("/v1/admin/regions/{code}/lines", s.Auth.Wrap(s.handlePutRegionLines, auth.ScopeContent))
+	// The re-check queue and "checked today" (verify.go).
+	get("/v1/admin/lines/due", s.Auth.Wrap(s.handleLinesDue, auth.ScopeContent))
+	r.POST("/v1/admin/lines/{id}/checked", s.Auth.Wrap(s.handleLineChecked, auth.ScopeContent))
 	get("/v1/admin/content/diff", s.Auth.Wrap(s.handleContentDiff, auth.ScopeContent, auth.ScopeNotice))
 	// A whole draft is whole content: only the content scope may have one served (for 15
 	// minutes, to anyone with its id). A notice token previews its notice through the dry run of

@@ -213,12 +213,17 @@ func (s *handlers) editCurrent(ctx *fasthttp.RequestCtx, action, target string, 
 	}
 }
 
-func (s *handlers) handleGetContent(ctx *fasthttp.RequestCtx) error {
+// current is the store's current version (503 without a store).
+func (s *handlers) current() ([]byte, contentstore.Version, error) {
 	st, err := s.store()
 	if err != nil {
-		return err
+		return nil, contentstore.Version{}, err
 	}
-	src, v, err := st.Current(context.Background())
+	return st.Current(context.Background())
+}
+
+func (s *handlers) handleGetContent(ctx *fasthttp.RequestCtx) error {
+	src, v, err := s.current()
 	if err != nil {
 		return err
 	}

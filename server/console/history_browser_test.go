@@ -229,7 +229,12 @@ func TestLinesBrowser(t *testing.T) {
 	_, content := e.content(t)
 	stale := 0
 	for _, l := range content.Lines {
-		if d, err := time.Parse(time.DateOnly, l.VerifiedOn); err != nil || time.Since(d) > 365*24*time.Hour {
+		// Due for a re-check: within 30 days of 12 months after verified_on (or next_check).
+		next, err := time.Parse(time.DateOnly, l.NextCheck)
+		if d, derr := time.Parse(time.DateOnly, l.VerifiedOn); err != nil && derr == nil {
+			next, err = d.AddDate(0, 12, 0), nil
+		}
+		if err != nil || time.Until(next) <= 30*24*time.Hour {
 			stale++
 		}
 	}
@@ -284,7 +289,8 @@ func TestLinesBrowser(t *testing.T) {
 		// The note is added beside the schedule, which stays.
 		hours, added, kept := false, false, false
 		for _, r := range rows {
-			hours = hours || len(r) == 4 && r[1] == "" && strings.HasSuffix(r[3], " hours:")
+			// (the new date's record, by ben without a how, may pair the diff's rows otherwise)
+			hours = hours || len(r) == 4 && strings.HasSuffix(r[3], " hours:")
 			added = added || hours && len(r) == 4 && r[1] == "" && strings.HasSuffix(r[3], " en: free")
 			kept = kept || len(r) == 4 && strings.Contains(r[1], `schedule: "24/7"`) && r[1] == r[3]
 		}
@@ -305,7 +311,9 @@ func TestLinesBrowser(t *testing.T) {
 		consolePoll(t, ctx, `document.querySelector('[data-saved="3"]')`)
 		v, c := e.content(t)
 		l := c.Lines["ca-kids-help-phone"]
-		if v != 3 || l.VerifiedOn != today || l.Hours["en"] != "free" || !l.Schedule.IsAlways() || l.Call != "1-800-668-6868" || l.Keyword != "CONNECT" {
+		// A new verified date is a new check: by ben, the old check's how gone.
+		if v != 3 || l.VerifiedOn != today || l.Hours["en"] != "free" || !l.Schedule.IsAlways() || l.Call != "1-800-668-6868" || l.Keyword != "CONNECT" ||
+			l.VerifiedBy != "ben" || l.VerifiedHow != "" || l.NextCheck != "" {
 			t.Errorf("after save: v%d, line %+v", v, l)
 		}
 		consolePoll(t, ctx, `document.querySelector(`+jsQuote(row)+`) && !document.querySelector(`+jsQuote(row+` [data-stale]`)+`)`)
@@ -335,12 +343,14 @@ func TestLinesBrowser(t *testing.T) {
 		consoleAxe(t, ctx, "lines, number warning, en")
 		consoleEval[bool](t, ctx, `document.querySelector('[data-review] [data-action="number-checked"]').click(), true`)
 		consolePoll(t, ctx, `document.querySelector("[data-review]") && !document.querySelector('[data-review] [data-action="save"]').disabled`)
-		set("verified_on", "2024-01-01")
+		// 13 months ago: overdue, still valid (more than 24 months would be a 422).
+		old := time.Now().UTC().AddDate(0, -13, 0).Format(time.DateOnly)
+		set("verified_on", old)
 		review()
 		if consoleEval[bool](t, ctx, `!!document.querySelector("[data-review] [data-number-warning]")`) {
 			t.Error("number warning shown though the verified date changed")
 		}
-		if w := consoleEval[string](t, ctx, `(document.querySelector("[data-review] [data-review-stale]") || {}).textContent || ""`); !strings.Contains(w, "needs re-checking") || !strings.Contains(w, "2024-01-01") {
+		if w := consoleEval[string](t, ctx, `(document.querySelector("[data-review] [data-review-stale]") || {}).textContent || ""`); !strings.Contains(w, "needs re-checking") || !strings.Contains(w, old) {
 			t.Errorf("stale warning %q", w)
 		}
 		if v, _ := e.content(t); v != 3 {

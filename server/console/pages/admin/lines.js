@@ -1,6 +1,7 @@
 // Crisis lines (#/lines): every region's lines in order, with where each fact comes from and when
-// it was last checked, and its hours; lines last checked more than 365 days ago are marked and
-// counted. The line form edits every field of a line (hours as data: 24/7 or weekly hours in the
+// it was last checked, and its hours; lines due for a re-check (within 30 days of their next
+// check, or past it: the Re-check queue, recheck.js) are marked and counted. The line form
+// edits every field of a line (hours as data: 24/7 or weekly hours in the
 // line's zone with dated exceptions; languages on request; interpreters; accessible ways in)
 // and keeps those it does not know (lineBody). An edit is reviewed first (a dry run: the diff of
 // the document and the real widget built from it) and only then saved, with the If-Match of the
@@ -8,9 +9,9 @@
 (function () {
   "use strict";
   const h = SP.h, t = SP.ns("lines");
-  // STALE is the age of verified_on past which a line must be re-checked, as snippets' validation
-  // warns (DefaultStaleAfter).
-  const STALE = 365 * 864e5;
+  // A line is due for a re-check DUE_WITHIN before its next check: next_check, else
+  // CHECK_MONTHS after verified_on (snippets' verify.go, whose warnings these are).
+  const CHECK_MONTHS = 12, DUE_WITHIN = 30 * 864e5;
   // TEXTS are the line's bilingual fields.
   const TEXTS = ["name", "call_hint", "hours", "audience"];
   // Copy: the "console.lines.*" keys of words/en.json and words/fr.json.
@@ -28,8 +29,15 @@
   // ALWAYS is the schedule of a line open at every hour, as the content writes it.
   const ALWAYS = "24/7";
 
+  // stale(l): whether line l is due for a re-check (a line without a readable date is).
   function stale(l) {
-    return !(Date.now() - Date.parse(l.verified_on + "T00:00:00Z") <= STALE);
+    let next = Date.parse((l.next_check || "") + "T00:00:00Z");
+    if (isNaN(next)) {
+      const d = new Date(l.verified_on + "T00:00:00Z");
+      d.setUTCMonth(d.getUTCMonth() + CHECK_MONTHS);
+      next = d.getTime();
+    }
+    return !(next - Date.now() > DUE_WITHIN);
   }
 
   // regionsOf(content): region code -> line ids, and line id -> the regions listing it.
@@ -270,6 +278,15 @@
     Object.keys(line || {}).forEach((k) => {
       if (OWNED.indexOf(k) < 0 && line[k] !== null && line[k] !== undefined) b[k] = line[k];
     });
+    // A new verified date is a new check: the old check's record (how, its note, the next
+    // check's date) does not describe it, who made it does. How is recorded from the Re-check
+    // queue ("Checked today").
+    if (!line || v("verified_on") !== line.verified_on) {
+      ["verified_how", "verified_note", "next_check"].forEach((k) => {
+        delete b[k];
+      });
+      if (SP.me) b.verified_by = SP.me.name;
+    }
     TEXTS.forEach((k) => {
       const o = {};
       ["en", "fr"].forEach((l) => {
@@ -475,7 +492,7 @@
         });
         reviewed = body;
         // A number changed under the same verified date must be confirmed as checked before
-        // Save; a verified date over 365 days old is flagged as in the list.
+        // Save; a verified date whose re-check is due is flagged as in the list.
         const was = cur.content.lines[id] || l;
         const numChanged = !isNew && body.verified_on === was.verified_on && NUMBERS.some((k) => {
           return (body[k] || "") !== (was[k] || "");
