@@ -40,35 +40,51 @@ type unsafePhrase struct {
 	pattern *regexp.Regexp
 	format  string
 	instead string
+	// needs are strings of which the folded text holds one wherever the pattern matches: most
+	// texts hold none, and a substring search is far cheaper than the pattern (every publish
+	// checks every text).
+	needs []string
 }
 
-// phrase compiles a pattern, whole words only: a space in it is any run of spaces.
-func phrase(pattern, format, instead string) unsafePhrase {
+// phrase compiles a pattern, whole words only: a space in it is any run of spaces. needs: as
+// unsafePhrase's; each alternative of the pattern holds one of them (TestSafeMessaging's
+// phrases, found through the filter, check it).
+func phrase(pattern, format, instead string, needs ...string) unsafePhrase {
 	p := strings.ReplaceAll(pattern, " ", `\s+`)
-	return unsafePhrase{regexp.MustCompile(`(?:^|[^\pL\pN])(` + p + `)(?:[^\pL\pN]|$)`), format, instead}
+	return unsafePhrase{regexp.MustCompile(`(?:^|[^\pL\pN])(` + p + `)(?:[^\pL\pN]|$)`), format, instead, needs}
+}
+
+// mayMatch: folded holds one of the strings p needs.
+func (p unsafePhrase) mayMatch(folded string) bool {
+	for _, n := range p.needs {
+		if strings.Contains(folded, n) {
+			return true
+		}
+	}
+	return len(p.needs) == 0
 }
 
 var unsafePhrases = map[Locale][]unsafePhrase{
 	English: {
-		phrase(`commit(?:s|ted|ting)? (?:a )?suicides?`, unsafeCrime, `"died by suicide" or "took their own life"`),
-		phrase(`(?:successful|unsuccessful|failed) (?:suicide )?attempts?`, unsafeOutcome, `"suicide attempt" or "died by suicide"`),
-		phrase(`successful suicides?`, unsafeOutcome, `"died by suicide"`),
-		phrase(`suicide epidemics?|epidemics? of suicides?`, unsafeSensational, `"rise in suicides" or "suicide rate"`),
-		phrase(`hanging|hanged|hung (?:him|her|them|my|your)sel(?:f|ves)`, unsafeMethod, ""),
-		phrase(`overdos(?:e|es|ed|ing) on`, unsafeMethod, ""),
-		phrase(`jump(?:s|ed|ing)? (?:from|off)`, unsafeMethod, ""),
-		phrase(`slit (?:(?:his|her|their|my|your) )?wrists?`, unsafeMethod, ""),
-		phrase(`(?:shot|poisoned|drowned|gassed|electrocuted) (?:him|her|them|my|your)sel(?:f|ves)`, unsafeMethod, ""),
+		phrase(`commit(?:s|ted|ting)? (?:a )?suicides?`, unsafeCrime, `"died by suicide" or "took their own life"`, "suicide"),
+		phrase(`(?:successful|unsuccessful|failed) (?:suicide )?attempts?`, unsafeOutcome, `"suicide attempt" or "died by suicide"`, "attempt"),
+		phrase(`successful suicides?`, unsafeOutcome, `"died by suicide"`, "suicide"),
+		phrase(`suicide epidemics?|epidemics? of suicides?`, unsafeSensational, `"rise in suicides" or "suicide rate"`, "epidemic"),
+		phrase(`hanging|hanged|hung (?:him|her|them|my|your)sel(?:f|ves)`, unsafeMethod, "", "hang", "hung"),
+		phrase(`overdos(?:e|es|ed|ing) on`, unsafeMethod, "", "overdos"),
+		phrase(`jump(?:s|ed|ing)? (?:from|off)`, unsafeMethod, "", "jump"),
+		phrase(`slit (?:(?:his|her|their|my|your) )?wrists?`, unsafeMethod, "", "wrist"),
+		phrase(`(?:shot|poisoned|drowned|gassed|electrocuted) (?:him|her|them|my|your)sel(?:f|ves)`, unsafeMethod, "", "sel"),
 	},
 	French: {
-		phrase(`comm(?:is|ise|ettre|et|ettent|ettait) (?:un |le |son )?suicides?`, unsafeCrime, `« est mort par suicide » ou « a mis fin à ses jours »`),
-		phrase(`tentatives? (?:de suicide )?(?:reussie|ratee|echouee|manquee)s?`, unsafeOutcome, `« tentative de suicide » ou « est mort par suicide »`),
-		phrase(`suicides? reussis?`, unsafeOutcome, `« est mort par suicide »`),
-		phrase(`epidemies? de suicides?`, unsafeSensational, `« hausse des suicides » ou « taux de suicide »`),
-		phrase(`pendaisons?|(?:s'est|se) pendue?s?|se pendre`, unsafeMethod, ""),
-		phrase(`(?:sur|over)doses? (?:de|d'\pL*)`, unsafeMethod, ""),
-		phrase(`(?:s'est|se) jet(?:e|ee|es|ees|er) (?:du|de|des|d'\pL*|sous|par)`, unsafeMethod, ""),
-		phrase(`(?:s'est|se) tir(?:e|ee|er) une balle`, unsafeMethod, ""),
+		phrase(`comm(?:is|ise|ettre|et|ettent|ettait) (?:un |le |son )?suicides?`, unsafeCrime, `« est mort par suicide » ou « a mis fin à ses jours »`, "suicide"),
+		phrase(`tentatives? (?:de suicide )?(?:reussie|ratee|echouee|manquee)s?`, unsafeOutcome, `« tentative de suicide » ou « est mort par suicide »`, "tentative"),
+		phrase(`suicides? reussis?`, unsafeOutcome, `« est mort par suicide »`, "suicide"),
+		phrase(`epidemies? de suicides?`, unsafeSensational, `« hausse des suicides » ou « taux de suicide »`, "epidemie"),
+		phrase(`pendaisons?|(?:s'est|se) pendue?s?|se pendre`, unsafeMethod, "", "pend"),
+		phrase(`(?:sur|over)doses? (?:de|d'\pL*)`, unsafeMethod, "", "dose"),
+		phrase(`(?:s'est|se) jet(?:e|ee|es|ees|er) (?:du|de|des|d'\pL*|sous|par)`, unsafeMethod, "", "jet"),
+		phrase(`(?:s'est|se) tir(?:e|ee|er) une balle`, unsafeMethod, "", "balle"),
 	},
 }
 
@@ -84,6 +100,9 @@ func unsafeIn(loc Locale, s string) []unsafeFound {
 	folded, from, to := fold(s)
 	var out []unsafeFound
 	for _, p := range unsafePhrases[loc] {
+		if !p.mayMatch(folded) {
+			continue
+		}
 		for _, m := range p.pattern.FindAllStringSubmatchIndex(folded, -1) {
 			out = append(out, unsafeFound{Text: s[from[m[2]]:to[m[3]-1]], format: p.format, advice: p.instead})
 		}
@@ -95,7 +114,18 @@ func unsafeIn(loc Locale, s string) []unsafeFound {
 // space; from[i] and to[i] are where the character of folded byte i starts and ends in s.
 func fold(s string) (folded string, from, to []int) {
 	var b strings.Builder
+	b.Grow(len(s))
+	from, to = make([]int, 0, len(s)), make([]int, 0, len(s))
 	for i, r := range s {
+		if r < utf8.RuneSelf && r != ' ' && !unicode.IsSpace(r) {
+			// ASCII (most of the text): lower case, no decomposition to look up.
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			b.WriteByte(byte(r))
+			from, to = append(from, i), append(to, i+1)
+			continue
+		}
 		end := i + utf8.RuneLen(r)
 		if r == utf8.RuneError {
 			end = i + 1
