@@ -118,6 +118,9 @@ var problemCode = map[string]string{
 	// The numbers a visitor's phone dials (dialcheck.go).
 	"dials %s but call shows %s: the number visitors read must be the number their phone dials; correct call_tel or call":                                                                  "dial_mismatch",
 	"%s cannot be checked: snippets has no numbering plan for %s; add the country to dialPlans (snippets/dialcheck.go) and its short codes, from the research notes, to shortCodes":        "dial_no_plan",
+	"%s places no visitor in a country (UTC, Etc/*, or not in configs/timezones.tsv): give the zone of a place the line serves, such as %q":                                                "zone_no_place",
+	"%s is a zone of %s, not of %s, the line's country: its hours would be read on another country's clock":                                                                                "zone_other_country",
+	"%s is the clock of %s, but the line is listed in %s: check that its hours are kept in the zone of a place it serves":                                                                  "zone_other_region",
 	"dials %s, which is not a number of %s (+%s): a line dials numbers of its own country":                                                                                                 "dial_other_country",
 	"dials %s, which is not a valid number of %s: want +%s then %d digits":                                                                                                                 "dial_length",
 	"dials %s, which is not a valid number of %s: want +%s then %d to %d digits":                                                                                                           "dial_length_range",

@@ -97,6 +97,7 @@ func (c *Content) Validate(opts ValidateOptions) Report {
 	v.notices(c)
 	v.safety(c)
 	v.dialChecks(c)
+	v.zoneChecks(c)
 	v.safeMessaging(c)
 	return v.r
 }
