@@ -135,6 +135,12 @@ type Line struct {
 	VerifiedNote string `yaml:"verified_note,omitempty" json:"verified_note,omitempty"`
 	VerifiedBy   string `yaml:"verified_by,omitempty" json:"verified_by,omitempty"`
 	NextCheck    string `yaml:"next_check,omitempty" json:"next_check,omitempty"`
+	// Status is the line's state (status.go): "" or "active", "degraded" (shown with
+	// StatusMessage, the alternate way in, until StatusUntil, RFC 3339, when given) or
+	// "retired" (never served, kept in content for history; no region may list it).
+	Status        string `yaml:"status,omitempty" json:"status,omitempty"`
+	StatusMessage Text   `yaml:"status_message,omitempty" json:"status_message,omitempty"`
+	StatusUntil   string `yaml:"status_until,omitempty" json:"status_until,omitempty"`
 }
 
 // UnknownRegion is the emergency-number-neutral banner and the worldwide directory link.

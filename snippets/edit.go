@@ -258,7 +258,8 @@ func idOf(item *yaml.Node) string {
 // PutLine replaces the crisis line id with l, or adds it. An existing line is changed field by
 // field: a field whose value is the same keeps its node as written (quoting, flow style,
 // comments), a changed field keeps its comments and style, and a field l leaves empty is
-// removed (the comment above it moves to the field below). l's own ID is ignored: id names it.
+// removed (the comment above it moves to the field below), but for the status keys, which an l
+// without a status leaves as they are. l's own ID is ignored: id names it.
 func PutLine(src []byte, id string, l *Line) ([]byte, error) {
 	return edit(src, func(root *yaml.Node) error {
 		fields, err := fieldsOf(l)
@@ -293,7 +294,12 @@ func PutLine(src []byte, id string, l *Line) ([]byte, error) {
 			}
 			return nil
 		}
-		return mergeFields(line, fields, lineKeys)
+		removable := lineKeys
+		if l.Status == "" && len(l.StatusMessage) == 0 && l.StatusUntil == "" {
+			// The status has its own switch (SetLineStatus): a line edit without one leaves it.
+			removable = lineKeysButStatus
+		}
+		return mergeFields(line, fields, removable)
 	})
 }
 
@@ -401,6 +407,15 @@ func yamlKeys(t reflect.Type) map[string]bool {
 
 // lineKeys are the yaml keys of Line.
 var lineKeys = yamlKeys(reflect.TypeFor[Line]())
+
+// lineKeysButStatus are lineKeys without the status keys (statusKeys).
+var lineKeysButStatus = func() map[string]bool {
+	m := maps.Clone(lineKeys)
+	for k := range statusKeys {
+		delete(m, k)
+	}
+	return m
+}()
 
 // mergeFields writes fields into mapping m, then removes the keys of removable that fields does
 // not give (PutLine: the line's fields left empty; keys of no field are left for validation).

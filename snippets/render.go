@@ -81,6 +81,10 @@ type LineView struct {
 	Ways       string `json:"ways,omitempty"`
 	Source     string `json:"source"`
 	VerifiedOn string `json:"verified_on"`
+	// Status is "degraded" while the line's degraded status is in force (status.go), with
+	// StatusMessage, the alternate way in, shown beside the line; absent otherwise.
+	Status        string `json:"status,omitempty"`
+	StatusMessage string `json:"status_message,omitempty"`
 }
 
 // LinkView is a labelled link.
@@ -259,7 +263,7 @@ func (c *Content) BannerFor(key string, loc Locale, now time.Time, zone *time.Lo
 	var closed []LineView
 	for _, id := range r.Lines {
 		l := c.Lines[id]
-		if l == nil {
+		if l == nil || l.Retired() {
 			continue
 		}
 		v := LineView{
@@ -271,6 +275,10 @@ func (c *Content) BannerFor(key string, loc Locale, now time.Time, zone *time.Lo
 		v.Hours, v.Always = l.hoursText(loc, now, zone), l.Schedule.IsAlways()
 		open, change := l.openNow(now)
 		b.Until = earliest(b.Until, change)
+		if end, ok := l.Degraded(now); ok {
+			v.Status, v.StatusMessage = StatusDegraded, l.StatusMessage.Get(loc)
+			b.Until = earliest(b.Until, end)
+		}
 		if open {
 			b.Lines = append(b.Lines, v)
 		} else {

@@ -171,7 +171,7 @@ func (c *Content) operatorTexts() []struct {
 	for _, id := range sortedKeys(c.Lines) {
 		if l := c.Lines[id]; l != nil {
 			p := "lines." + id
-			out = append(out, pt{p + ".name", l.Name}, pt{p + ".call_hint", l.CallHint}, pt{p + ".hours", l.Hours}, pt{p + ".audience", l.Audience})
+			out = append(out, pt{p + ".name", l.Name}, pt{p + ".call_hint", l.CallHint}, pt{p + ".hours", l.Hours}, pt{p + ".audience", l.Audience}, pt{p + ".status_message", l.StatusMessage})
 		}
 	}
 	out = append(out, pt{"unknown_region.message", c.Unknown.Message}, pt{"unknown_region.directory_label", c.Unknown.DirectoryLabel})

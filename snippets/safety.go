@@ -128,6 +128,20 @@ func (v *validator) safety(c *Content) {
 		if l == nil {
 			continue
 		}
+		// A status message is read beside the line in every entry listing it.
+		for _, loc := range sortedKeys(l.StatusMessage) {
+			p := "lines." + id + ".status_message." + string(loc)
+			for _, d := range numbersIn(l.StatusMessage[loc]) {
+				if why := Withdrawn(l.Country, d); why != "" {
+					v.errorf(p, "%s must not be shown: %s", d, why)
+				}
+				for _, code := range c.listing(id) {
+					if Unreached(code, d) {
+						v.errorf(p, "names %s, which does not reach this region: %s", d, unreachedWhy(code))
+					}
+				}
+			}
+		}
 		for _, f := range []struct{ path, n string }{{"call", l.Call}, {"call_tel", l.CallTel}, {"text", l.Text}} {
 			if why := Withdrawn(l.Country, f.n); why != "" {
 				v.errorf("lines."+id+"."+f.path, "%s must not be shown: %s", f.n, why)

@@ -206,6 +206,7 @@ func (v *validator) lines(c *Content) {
 		}
 		v.url(p+".source", l.Source, true)
 		v.verified(p, l)
+		v.status(c, p, l)
 	}
 }
 
@@ -304,6 +305,8 @@ func (v *validator) regions(c *Content) {
 			case !ok || l == nil:
 				v.errorf(lp, "unknown line %q", id)
 				continue
+			case l.Retired():
+				v.retiredListed(lp, id)
 			case seen[id]:
 				v.errorf(lp, "line %q listed twice", id)
 			case len(code) >= 2 && l.Country != code[:2]:

@@ -34,6 +34,8 @@ func (s *handlers) editAPIRoutes(r *router.Router, get func(string, fasthttp.Req
 	// The re-check queue and "checked today" (verify.go).
 	get("/v1/admin/lines/due", s.Auth.Wrap(s.handleLinesDue, auth.ScopeContent))
 	r.POST("/v1/admin/lines/{id}/checked", s.Auth.Wrap(s.handleLineChecked, auth.ScopeContent))
+	// A line's status: active, degraded with its message, retired (verify.go).
+	r.PUT("/v1/admin/lines/{id}/status", s.Auth.Wrap(s.handleLineStatus, auth.ScopeContent))
 	get("/v1/admin/content/diff", s.Auth.Wrap(s.handleContentDiff, auth.ScopeContent, auth.ScopeNotice))
 	// A whole draft is whole content: only the content scope may have one served (for 15
 	// minutes, to anyone with its id). A notice token previews its notice through the dry run of

@@ -3,6 +3,7 @@ package admin
 import (
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/signpost/edge/internal/fault"
 	"github.com/signpost/edge/server/answer"
@@ -61,4 +62,39 @@ func (s *handlers) handleLinesDue(ctx *fasthttp.RequestCtx) error {
 		Lines     []snippets.Recheck `json:"lines"`
 	}{v.Number, now.UTC().Format("2006-01-02"), int(snippets.DefaultDueWithin.Hours() / 24),
 		snippets.RecheckQueue(c, snippets.ValidateOptions{Now: now})})
+}
+
+// handleLineStatus switches a crisis line's status (PUT /v1/admin/lines/{id}/status, scope
+// content): {"status": "active"|"degraded"|"retired", "message": {"en", "fr"}, "until":
+// RFC 3339}, message and until with degraded only (snippets/status.go). A content edit like
+// the others (If-Match, ?dry_run=1, audited line.status), so it reaches every edge as a
+// publish does. What validation refuses (an unknown status, degraded without a message, a
+// message naming another region's number, a retired line a region still lists) is the
+// store's 422 naming the field.
+func (s *handlers) handleLineStatus(ctx *fasthttp.RequestCtx) error {
+	var body struct {
+		Status  string        `json:"status"`
+		Message snippets.Text `json:"message"`
+		Until   string        `json:"until"`
+	}
+	if err := answer.DecodeJSON(ctx, maxEditBody, &body); err != nil {
+		return err
+	}
+	switch {
+	case body.Status == "":
+		return answer.New(fault.Invalid, "invalid_json", "status", "invalid_json.line_status")
+	case body.Status != snippets.StatusDegraded && body.Message != nil:
+		return answer.New(fault.Invalid, "invalid_json", "message", "invalid_json.line_status")
+	case body.Status != snippets.StatusDegraded && body.Until != "":
+		return answer.New(fault.Invalid, "invalid_json", "until", "invalid_json.line_status")
+	}
+	if t, err := time.Parse(time.RFC3339, body.Until); err == nil && !t.After(s.Now()) {
+		// Already over: the line would be active the moment it is published, the message unseen.
+		return answer.New(fault.Invalid, "invalid_json", "until", "invalid_json.line_status_past", body.Until)
+	}
+	id := fmt.Sprint(ctx.UserValue("id"))
+	st := snippets.LineStatus{Status: body.Status, Message: body.Message, Until: body.Until}
+	return s.editCurrent(ctx, "line.status", "lines."+id, func(src []byte) ([]byte, error) {
+		return snippets.SetLineStatus(src, id, st)
+	})
 }

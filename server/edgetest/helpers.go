@@ -48,6 +48,28 @@ func Shipped(t testing.TB) *snippets.Loaded {
 	return l
 }
 
+// Degraded988 is the shipped content with the 988 line degraded (snippets.SetLineStatus): its
+// message in English and French, until until ("" for no end), validated at now.
+func Degraded988(t testing.TB, until string, now time.Time) *snippets.Loaded {
+	t.Helper()
+	src, err := snippets.SetLineStatus(configs.Content, "ca-988", snippets.LineStatus{Status: snippets.StatusDegraded, Until: until,
+		Message: snippets.Text{"en": DegradedEN, "fr": DegradedFR}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := snippets.Load(src, snippets.ValidateOptions{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// The status message of Degraded988, in English and French.
+const (
+	DegradedEN = "Calls are failing. Text 988 instead."
+	DegradedFR = "Les appels échouent. Textez le 988."
+)
+
 // Redis starts a redis-server on a free port (internal/redistest; the test skips without
 // one) and a client of it with opts (Addr set), both stopped when the test ends.
 func Redis(t testing.TB, opts redis.Options) (*redistest.Server, *redis.Client) {

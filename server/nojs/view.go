@@ -27,7 +27,9 @@ type linkView struct {
 
 type lineView struct {
 	Name, Audience, Hours, Ways string
-	Links                       []linkView
+	// Status is the message of a degraded line (the alternate way in), shown under its name.
+	Status string
+	Links  []linkView
 }
 
 type bannerView struct {
@@ -135,11 +137,11 @@ func newBanner(b *snippets.BannerView, n *snippets.NoticeView, loc snippets.Loca
 	for i := range b.Lines {
 		l := &b.Lines[i]
 		v.Lines = append(v.Lines, lineView{Name: l.Name, Audience: l.Audience, Hours: l.Hours, Ways: l.Ways,
-			Links: lineLinks(l, t, id+"-"+strconv.Itoa(i), false, top)})
+			Status: l.StatusMessage, Links: lineLinks(l, t, id+"-"+strconv.Itoa(i), false, top)})
 	}
 	if len(b.Lines) > 0 {
 		first := &b.Lines[0]
-		v.First = &lineView{Name: first.Name, Hours: first.Hours}
+		v.First = &lineView{Name: first.Name, Hours: first.Hours, Status: first.StatusMessage}
 		v.Acts = lineLinks(first, t, id+"-b", true, top)
 	}
 	if len(b.Emergency) > 0 {

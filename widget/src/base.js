@@ -44,7 +44,7 @@ var TEXT = __SIGNPOST_TEXT__;
  * the baked data (bakedView) until the snippet answers.
  * @typedef {{region?: string, banner?: BannerView, resources?: ResourceView[], feedback?: FeedbackView, notice?: NoticeView | null}} Snippet
  * @typedef {{message: string, emergency?: string[], emergency_note?: string, lines: LineView[], directory?: {url: string, label: string}, choice?: ChoiceView, notice?: NoticeView | null}} BannerView
- * @typedef {{id: string, name: string, call?: string, tel?: string, call_hint?: string, text?: string, sms?: string, keyword?: string, chat_url?: string, hours?: string, audience?: string, ways?: string}} LineView
+ * @typedef {{id: string, name: string, call?: string, tel?: string, call_hint?: string, text?: string, sms?: string, keyword?: string, chat_url?: string, hours?: string, audience?: string, ways?: string, status_message?: string}} LineView
  * @typedef {{label: string, show: string, forget: string, places?: {code: string, name: string}[]}} ChoiceView
  * @typedef {{message: string, url?: string, expires_at: string}} NoticeView
  * @typedef {{title: string, summary: string, url: string, meta: string, icon?: string}} ResourceView
@@ -287,7 +287,9 @@ function request(url, body, done) {
   /** @type {typeof done} */
   let end = (status, answer, retryAfter) => { if (!called++) done(status, answer && bare(answer), retryAfter); };
   try {
-    fetch(url, body ? { method: "POST", body, keepalive: true, credentials: "omit", headers: { "Content-Type": "text/plain;charset=UTF-8" } } : { credentials: "omit" })
+    // A string body is sent as text/plain;charset=UTF-8 by every fetch (the Fetch standard's
+    // body extraction), as sendBeacon sends the beacon's: no header to write.
+    fetch(url, body ? { method: "POST", body, keepalive: true, credentials: "omit" } : { credentials: "omit" })
       .then((response) => response.json().then((answer) => end(response.status, answer, response.headers.get("Retry-After")), () => end(response.status)))
       .then(null, () => end(0));
   } catch (e) { end(0); }
@@ -302,6 +304,7 @@ function drawLines(parent, lines, widget) {
   lines.forEach((line) => {
     let item = el("li", "line", "", list);
     el("span", "name", line.name, item);
+    if (line.status_message) el("p", "err", line.status_message, item);
     if (line.audience) el("span", "meta", line.audience, item);
     drawLineLinks(item, line, widget, "");
     el("span", "meta", line.hours, item);

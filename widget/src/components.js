@@ -21,6 +21,7 @@ function Banner(root, widget, view) {
     let head = el("p", "head", "", box);
     el("span", "name", first.name, head);
     if (first.hours) el("span", "meta", " · " + first.hours, head);
+    if (first.status_message) el("p", "err", first.status_message, box);
   } else el("p", "msg", view.message, box);
   let actions = el("div", "acts", "", box);
   if (first) drawLineLinks(actions, first, widget, "b");

@@ -5,7 +5,8 @@
 // line's zone with dated exceptions; languages on request; interpreters; accessible ways in)
 // and keeps those it does not know (lineBody). An edit is reviewed first (a dry run: the diff of
 // the document and the real widget built from it) and only then saved, with the If-Match of the
-// version the operator was looking at.
+// version the operator was looking at. A line's status (active, degraded, retired) is marked in
+// the list and switched on its own form (linestatus.js), published at once.
 (function () {
   "use strict";
   const h = SP.h, t = SP.ns("lines");
@@ -111,16 +112,29 @@
         const btn = h("button", { type: "button", class: "small", "data-edit": id, onclick() {
           editForm(box, cur, id);
         } }, t("edit"), h("span", { class: "vh" }, " " + SP.text(l.name)));
+        // A line's status is switched on its own: published at once, in an outage.
+        const sbtn = h("button", { type: "button", class: "small", "data-status-edit": id, onclick() {
+          SP.statusForm(box, cur, id, (said) => {
+            SP.content().then((now) => {
+              list(box, now, said ? null : id);
+              if (!said) return;
+              const out = h("p", { class: said.version ? "ok" : "notice", "data-status-saved": said.version || "" }, said.text);
+              box.insertBefore(out, box.firstChild);
+              SP.focus(out);
+            });
+          });
+        } }, t("statusButton"), h("span", { class: "vh" }, " " + SP.text(l.name)));
         if (id === focusId && !focus) focus = btn;
         return h("tr", { "data-line": id, class: lineStale ? "stale" : null },
           h("td", null, String(i + 1)),
-          h("th", { scope: "row" }, SP.text(l.name), h("small", null, id)),
+          h("th", { scope: "row" }, SP.text(l.name), h("small", null, id),
+            SP.statusText(l) ? h("strong", { class: "flag", "data-line-status": l.status }, SP.statusText(l)) : null),
           h("td", null, numbers(l)),
           h("td", null, hours(l)),
           h("td", null, l.source ? h("a", { href: l.source, rel: "noopener noreferrer", target: "_blank" }, l.source) : ""),
           h("td", null, h("time", { datetime: l.verified_on }, l.verified_on),
             lineStale ? [" ", h("strong", { class: "flag", "data-stale": true }, t("needsCheck"))] : null),
-          h("td", null, btn));
+          h("td", null, btn, " ", sbtn));
       });
       const order = code ? h("button", { type: "button", class: "small", "data-order": code, onclick() {
         regionOrder(box, cur, code);
