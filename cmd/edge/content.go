@@ -8,14 +8,15 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// contentCmd is `edge content pull|push|history|rollback|notice`: the operator's CLI against a
-// running edge's admin API, with the token from EDGE_ADMIN_TOKEN.
+// contentCmd is `edge content pull|push|history|rollback|notice|line`: the operator's CLI
+// against a running edge's admin API, with the token from EDGE_ADMIN_TOKEN.
 func contentCmd(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("edge content", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -24,6 +25,7 @@ func contentCmd(args []string, getenv func(string) string, stdout, stderr io.Wri
 	ifMatch := fs.Int64("if-match", 0, "push: the version the file was pulled at (required unless --force)")
 	force := fs.Bool("force", false, "push: overwrite whatever is current")
 	nf := noticeFlagsOf(fs)
+	lf := lineFlagsOf(fs)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, contentUsage)
 		fs.PrintDefaults()
@@ -70,6 +72,20 @@ func contentCmd(args []string, getenv func(string) string, stdout, stderr io.Wri
 		err = c.send("PUT", "/v1/admin/notice", 0, *note, n, stdout)
 	case action == "notice" && len(rest) == 2 && rest[1] == "withdraw":
 		err = c.send("DELETE", "/v1/admin/notice?id="+*nf.id, 0, *note, nil, stdout)
+	case action == "line" && len(rest) == 4 && rest[1] == "status":
+		b, perr := lf.status(rest[3], nf, time.Now())
+		if perr != nil {
+			fmt.Fprintln(stderr, "edge content line status:", perr)
+			return exitUsage
+		}
+		err = c.send("PUT", "/v1/admin/lines/"+url.PathEscape(rest[2])+"/status", 0, *note, b, stdout)
+	case action == "line" && len(rest) == 3 && rest[1] == "checked":
+		if *lf.how == "" {
+			fmt.Fprintln(stderr, "edge content line checked: --how (official_page, service_confirmed or other) is required")
+			return exitUsage
+		}
+		err = c.send("POST", "/v1/admin/lines/"+url.PathEscape(rest[2])+"/checked", 0, *note,
+			map[string]string{"how": *lf.how, "source": *lf.source, "note": *lf.checkNote}, stdout)
 	default:
 		fs.Usage()
 		return exitUsage
@@ -83,6 +99,7 @@ func contentCmd(args []string, getenv func(string) string, stdout, stderr io.Wri
 
 // contentUsage is the help of `edge content`, before its flags.
 const contentUsage = `usage: edge content [flags] pull [FILE] | push FILE | history | rollback VERSION | notice set | notice withdraw
+       | line status ID active|degraded|retired | line checked ID
 
   pull [FILE]       write the current content (YAML) to FILE or stdout; prints its version
   push FILE         publish FILE as the new version (--if-match N from pull, or --force)
@@ -90,9 +107,54 @@ const contentUsage = `usage: edge content [flags] pull [FILE] | push FILE | hist
   rollback VERSION  make VERSION's content current again (as a new version)
   notice set        post an emergency notice (--en, --fr, --expires required; --regions, --partners, --url, --id)
   notice withdraw   withdraw the notice --id, or every notice with --id ""
+  line status ID S  switch crisis line ID to active, degraded (--en, --fr: what visitors read
+                    beside it, e.g. "Calls are failing. Text 988 instead."; --until: when it
+                    ends, a duration or RFC 3339 time) or retired (never served)
+  line checked ID   record that line ID was checked today (--how, --source, --check-note)
 
 flags (before the action):
 `
+
+// lineFlags are the flags of `edge content line status|checked` (the status message is --en
+// and --fr, as a notice's).
+type lineFlags struct{ until, how, source, checkNote *string }
+
+func lineFlagsOf(fs *flag.FlagSet) lineFlags {
+	return lineFlags{
+		until:     fs.String("until", "", "line status degraded: when it ends, a duration (2h) or RFC 3339 time (empty: until switched back)"),
+		how:       fs.String("how", "", "line checked: official_page, service_confirmed or other"),
+		source:    fs.String("source", "", "line checked: the page checked (empty: the line's source)"),
+		checkNote: fs.String("check-note", "", "line checked: how it was checked (required with --how other)"),
+	}
+}
+
+// status is the JSON of PUT /v1/admin/lines/{id}/status for status s: a degraded line's message
+// from --en and --fr, its end from --until. The edge validates the rest.
+func (f lineFlags) status(s string, nf noticeFlags, now time.Time) (map[string]any, error) {
+	b := map[string]any{"status": s}
+	switch s {
+	case "active", "retired":
+	case "degraded":
+		if *nf.en == "" {
+			return nil, errors.New("degraded needs --en (and --fr): what visitors read beside the line")
+		}
+		msg := map[string]string{"en": *nf.en}
+		if *nf.fr != "" {
+			msg["fr"] = *nf.fr
+		}
+		b["message"] = msg
+		if *f.until != "" {
+			u, err := expiry(*f.until, now)
+			if err != nil {
+				return nil, err
+			}
+			b["until"] = u
+		}
+	default:
+		return nil, fmt.Errorf("%q: want active, degraded or retired", s)
+	}
+	return b, nil
+}
 
 // noticeFlags are the flags of `edge content notice set|withdraw`.
 type noticeFlags struct{ id, en, fr, url, regions, partners, expires *string }
@@ -100,8 +162,8 @@ type noticeFlags struct{ id, en, fr, url, regions, partners, expires *string }
 func noticeFlagsOf(fs *flag.FlagSet) noticeFlags {
 	return noticeFlags{
 		id:       fs.String("id", "notice", "notice: its id"),
-		en:       fs.String("en", "", "notice: English text"),
-		fr:       fs.String("fr", "", "notice: French text"),
+		en:       fs.String("en", "", "notice, line status: English text"),
+		fr:       fs.String("fr", "", "notice, line status: French text"),
 		url:      fs.String("url", "", "notice: optional link"),
 		regions:  fs.String("regions", "", "notice: comma-separated region entries (empty: all)"),
 		partners: fs.String("partners", "", "notice: comma-separated partner ids (empty: all)"),

@@ -167,3 +167,52 @@ func TestRedisURLForms(t *testing.T) {
 		t.Error("a malformed list item was accepted")
 	}
 }
+
+// TestLineCLI: `edge content line status` switches a crisis line to degraded (with what visitors
+// read beside it and when it ends) and back, and `edge content line checked` records a check,
+// each a version published through the admin API; wrong arguments are usage errors (exit 2)
+// and send nothing.
+func TestLineCLI(t *testing.T) {
+	base, _ := cliEdge(t)
+	env := map[string]string{"EDGE_SERVER": base, "EDGE_ADMIN_TOKEN": cliToken}
+	pulled := func() string {
+		t.Helper()
+		code, out, errOut := runEdge([]string{"content", "pull"}, env)
+		if code != 0 {
+			t.Fatalf("pull: %d %s", code, errOut)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+		out  string // in stdout (exit 0) or stderr
+	}{
+		{[]string{"--en", "Calls are failing. Text 988 instead.", "--fr", "Les appels échouent. Textez le 988.", "--until", "2h", "line", "status", "ca-988", "degraded"}, 0, "published version 2"},
+		{[]string{"line", "status", "ca-988", "degraded"}, exitUsage, "degraded needs --en"},
+		{[]string{"line", "status", "ca-988", "broken"}, exitUsage, `"broken": want active, degraded or retired`},
+		{[]string{"--en", "x", "--until", "soon", "line", "status", "ca-988", "degraded"}, exitUsage, "soon"},
+		{[]string{"line", "checked", "ca-988"}, exitUsage, "--how"},
+		{[]string{"--how", "official_page", "line", "checked", "ca-988"}, 0, "published version 3"},
+		{[]string{"--how", "official_page", "line", "checked", "no-such-line"}, 1, "404"},
+		{[]string{"line", "status", "ca-988", "active"}, 0, "published version 4"},
+	} {
+		code, out, errOut := runEdge(append([]string{"content"}, tc.args...), env)
+		if code != tc.code || !strings.Contains(out+errOut, tc.out) {
+			t.Errorf("%v: exit %d %q %q, want %d and %q", tc.args, code, out, errOut, tc.code, tc.out)
+		}
+		if tc.code == 0 && strings.Contains(tc.args[len(tc.args)-1], "degraded") {
+			if y := pulled(); !strings.Contains(y, "status: degraded") || !strings.Contains(y, "Calls are failing. Text 988 instead.") {
+				t.Errorf("after degraded, the content has no status:\n%s", y)
+			}
+		}
+	}
+	y := pulled()
+	if strings.Contains(y, "status: degraded") {
+		t.Error("the line is still degraded after `line status ca-988 active`")
+	}
+	today := time.Now().UTC().Format("2006-01-02")
+	if !strings.Contains(y, `verified_on: "`+today+`"`) && !strings.Contains(y, "verified_on: "+today) {
+		t.Errorf("no line was checked today (%s) in the content", today)
+	}
+}
