@@ -66,6 +66,9 @@ type Submission struct {
 	Website  string // the honeypot: people never see it, bots fill it
 	// ElapsedMS is the time on form; -1 when not sent.
 	ElapsedMS float64
+	// Kind, Line, Reason and Region are a line-problem report's (KindLineReport, DecodeReport);
+	// Kind is "" for feedback.
+	Kind, Line, Reason, Region string
 }
 
 // Spam names why a submission is treated as a bot's ("honeypot", "too_fast"), or "" when it is
@@ -88,6 +91,11 @@ var fieldNames = []string{"partner", "page", "locale", "found", "helpful", "comm
 // returns a nil submission; when a field is invalid it returns the submission and the error.
 // Partner existence and origin are the caller's to check, against the content being served.
 func Decode(body []byte) (*Submission, error) {
+	return decode(body, fieldNames, &Submission{ElapsedMS: -1})
+}
+
+// decode reads a body of the given fields into s and validates it (Decode, DecodeReport).
+func decode(body []byte, names []string, s *Submission) (*Submission, error) {
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(body, &fields); err != nil {
 		return nil, fieldErr("", "invalid_json", "invalid_json.feedback", jsonProblem(err))
@@ -101,14 +109,12 @@ func Decode(body []byte) (*Submission, error) {
 	}
 	// Unknown fields first, then the known ones in contract order: with several problems the
 	// same one is always named.
-	names := slices.Sorted(maps.Keys(fields))
-	for _, name := range names {
-		if !slices.Contains(fieldNames, name) {
+	for _, name := range slices.Sorted(maps.Keys(fields)) {
+		if !slices.Contains(names, name) {
 			return nil, fieldErr(name, "unknown_field", "unknown_field", strconv.Quote(truncate(name, 40)))
 		}
 	}
-	s := &Submission{ElapsedMS: -1}
-	for _, name := range fieldNames {
+	for _, name := range names {
 		if raw, ok := fields[name]; ok {
 			if err := s.set(name, raw); err != nil {
 				return nil, err
@@ -147,6 +153,12 @@ func (s *Submission) set(name string, raw json.RawMessage) error {
 		return str(name, raw, &s.Email)
 	case "website":
 		return str(name, raw, &s.Website)
+	case "line":
+		return str(name, raw, &s.Line)
+	case "reason":
+		return str(name, raw, &s.Reason)
+	case "region":
+		return str(name, raw, &s.Region)
 	case "found":
 		return optBool(name, raw, &s.Found)
 	case "helpful":
@@ -207,6 +219,17 @@ func optBool(name string, raw json.RawMessage, dst **bool) error {
 
 // Validate normalizes the fields in place and checks them against the limits.
 func (s *Submission) Validate() error {
+	if err := s.validateCommon(); err != nil {
+		return err
+	}
+	if s.Kind == KindLineReport {
+		return s.validateReport()
+	}
+	return s.validateFeedback()
+}
+
+// validateCommon checks what feedback and a line report share: partner, page, locale, honeypot.
+func (s *Submission) validateCommon() error {
 	s.Partner = strings.TrimSpace(s.Partner)
 	switch {
 	case s.Partner == "":
@@ -226,6 +249,14 @@ func (s *Submission) Validate() error {
 		}
 		s.Locale = string(loc)
 	}
+	if s.Website != "" && strings.TrimSpace(s.Website) == "" {
+		// Autofill of whitespace is not a bot; anything visible is.
+		s.Website = ""
+	}
+	return nil
+}
+
+func (s *Submission) validateFeedback() error {
 	if s.Found == nil && s.Helpful == nil {
 		return fieldErr("found", "no_answer", "no_answer")
 	}
@@ -244,10 +275,6 @@ func (s *Submission) Validate() error {
 		if !ValidEmail(s.Email) {
 			return fieldErr("email", "invalid_email", "invalid_email")
 		}
-	}
-	if s.Website != "" && strings.TrimSpace(s.Website) == "" {
-		// Autofill of whitespace is not a bot; anything visible is.
-		s.Website = ""
 	}
 	return nil
 }

@@ -32,6 +32,14 @@ type Record struct {
 	// Followup is true when the visitor left an email to be contacted (kept in a Followup).
 	Followup bool   `json:"followup"`
 	IPHash   string `json:"ip_hash"`
+	// Kind is "" for feedback and KindLineReport for a visitor's report of a problem with a
+	// crisis line, which carries the line, the reason and the visitor's region too. Reports
+	// live in the feedback store so that they are durable, SIGKILL-safe, spooled and
+	// deduplicated exactly as feedback is; Filter.Kind keeps the two apart on every read.
+	Kind   string `json:"kind,omitempty"`
+	Line   string `json:"line,omitempty"`
+	Reason string `json:"reason,omitempty"`
+	Region string `json:"region,omitempty"`
 }
 
 // Followup is a visitor's consent to be contacted, kept apart from comments so that it can be
@@ -54,15 +62,22 @@ const DefaultFollowupRetention = 200 * 24 * time.Hour
 // derived from stored fields only, so a store can rebuild its window from what it holds.
 func (r *Record) DedupeKey() string {
 	h := sha256.New()
-	for _, s := range []string{r.IPHash, r.Partner, r.Page, r.Comment} {
+	parts := []string{r.IPHash, r.Partner, r.Page, r.Comment}
+	if r.Kind != "" {
+		// Only reports add their fields, so that feedback keeps the keys it always had; a
+		// report never counts as a repeat of feedback, nor of a report of another line.
+		parts = append(parts, r.Kind, r.Line, r.Reason)
+	}
+	for _, s := range parts {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-// Filter selects records for export, stats and the dashboard. Zero fields select everything;
-// a nil *bool selects either answer. The server parses one filter from the query of every
+// Filter selects records for export, stats and the dashboard. Zero fields select every
+// feedback record (Kind ""; line reports only with Kind KindLineReport); a nil *bool selects
+// either answer. The server parses one filter from the query of every
 // feedback route (export, stats, comments, rates, report), so that a CSV export holds exactly
 // the records the dashboard shows for the same query.
 type Filter struct {
@@ -83,12 +98,16 @@ type Filter struct {
 	// them once and hands the lookup in. Without IsReviewed no record counts as reviewed.
 	Reviewed   *bool
 	IsReviewed func(id string) bool
+	// Kind selects records of one kind: "" feedback (what every feedback route reads), or
+	// KindLineReport.
+	Kind string
 }
 
 // Match reports whether r passes the filter.
 func (f Filter) Match(r *Record) bool {
 	switch {
-	case f.Partner != "" && r.Partner != f.Partner,
+	case r.Kind != f.Kind,
+		f.Partner != "" && r.Partner != f.Partner,
 		f.Page != "" && r.Page != f.Page,
 		!f.Since.IsZero() && r.ReceivedAt.Before(f.Since),
 		!f.Until.IsZero() && !r.ReceivedAt.Before(f.Until),

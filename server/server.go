@@ -78,6 +78,7 @@ func New(cfg Config, content *snippets.Loaded) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, wallClock: cfg.wallClock, log: cfg.Logger, ids: feedback.NewIDs(), ipHasher: cfg.IPHasher, limits: cfg.RateLimits}
 	s.metrics = newMetrics(cfg.Spool, s.limits.Stats, cfg.Warnings)
+	s.metrics.reg.MustRegister(newLineFlagged(cfg.Feedback, s.Content, cfg.Now, s.metrics.intake.LineReportsStored, cfg.Logger))
 	s.auth = auth.New(auth.Config{AdminToken: cfg.AdminToken, Operators: cfg.Operators, RateLimits: s.limits, IPHasher: s.ipHasher,
 		TrustedProxies: cfg.TrustedProxies, Now: cfg.Now, Log: cfg.Logger})
 	if err := s.SetContent(content); err != nil {

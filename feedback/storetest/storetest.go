@@ -29,6 +29,43 @@ func Run(t *testing.T, open Open) {
 	t.Run("a repeat within the window is stored once", func(t *testing.T) { dedupe(t, open) })
 	t.Run("follow-ups are kept apart and purged", func(t *testing.T) { followups(t, open) })
 	t.Run("a review is recorded once, by its first reviewer", func(t *testing.T) { reviews(t, open) })
+	t.Run("line reports are kept apart from feedback", func(t *testing.T) { lineReports(t, open) })
+}
+
+// lineReports: a line report (a record of kind feedback.KindLineReport) comes back with its
+// fields, only to a filter of its kind; it is no repeat of feedback with the same comment, nor
+// of a report of another line, and a repeat of itself within the window is stored once.
+func lineReports(t *testing.T, open Open) {
+	now := base
+	st := open(t, func() time.Time { return now })
+	gen := feedback.NewIDs()
+	fb := &feedback.Record{ID: gen.New(now), ReceivedAt: now, Partner: "demo", Page: "/x", Locale: "en", Found: yes(), IPHash: "h1"}
+	add(t, st, fb, nil)
+	report := func(line, reason string, at time.Time) *feedback.Record {
+		return &feedback.Record{ID: gen.New(at), ReceivedAt: at, Partner: "demo", Page: "/x", Locale: "en", IPHash: "h1",
+			Kind: feedback.KindLineReport, Line: line, Reason: reason, Region: "CA-QC"}
+	}
+	r1 := report("ca-988", feedback.ReasonNotWorking, now.Add(time.Second))
+	if id, dup := add(t, st, r1, nil); dup || id != r1.ID {
+		t.Fatalf("a report after feedback with the same comment: id %s dup %v", id, dup)
+	}
+	if id, dup := add(t, st, report("ca-988", feedback.ReasonNotWorking, now.Add(time.Minute)), nil); !dup || id != r1.ID {
+		t.Errorf("a repeated report: id %s dup %v, want %s", id, dup, r1.ID)
+	}
+	r2 := report("qc-appelle", feedback.ReasonNotWorking, now.Add(2*time.Minute))
+	if _, dup := add(t, st, r2, nil); dup {
+		t.Error("a report of another line was taken for a repeat")
+	}
+	if got := ids(all(t, st, feedback.Filter{})); !slices.Equal(got, []string{fb.ID}) {
+		t.Errorf("feedback read %v, want only %s", got, fb.ID)
+	}
+	got := all(t, st, feedback.Filter{Kind: feedback.KindLineReport})
+	if !slices.Equal(ids(got), []string{r1.ID, r2.ID}) {
+		t.Fatalf("reports %v, want %s %s", ids(got), r1.ID, r2.ID)
+	}
+	if g := got[0]; g.Line != "ca-988" || g.Reason != feedback.ReasonNotWorking || g.Region != "CA-QC" || g.Kind != feedback.KindLineReport {
+		t.Errorf("report read back: %+v", g)
+	}
 }
 
 func add(t *testing.T, st feedback.Store, r *feedback.Record, fu *feedback.Followup) (string, bool) {

@@ -59,6 +59,7 @@ func Routes(r *router.Router, get func(string, fasthttp.RequestHandler), d Deps)
 	get("/v1/admin/feedback/comments", s.Auth.Wrap(s.handleFeedbackComments, auth.ScopeFeedbackRead))
 	get("/v1/admin/feedback/rates", s.Auth.Wrap(s.handleFeedbackRates, auth.ScopeFeedbackRead))
 	get("/v1/admin/feedback/report", s.Auth.Wrap(s.handleFeedbackReport, auth.ScopeFeedbackRead))
+	get("/v1/admin/lines/reports", s.Auth.Wrap(s.handleLineReports, auth.ScopeFeedbackRead))
 	r.POST("/v1/admin/feedback/{id}/review", s.Auth.Wrap(s.handleFeedbackReview, auth.ScopeFeedbackRead))
 }
 

@@ -320,6 +320,17 @@ func (e *Edge) send(t testing.TB, c *fasthttp.Client, method, uri, host string, 
 // (Origin). body is JSON as bytes, a string, or a value to marshal.
 func (e *Edge) PostFeedback(t testing.TB, ip string, body any, headers ...string) *fasthttp.Response {
 	t.Helper()
+	return e.postJSON(t, ip, "/v1/feedback", body, headers)
+}
+
+// PostReport sends a line report (POST /v1/reports) from ip as PostFeedback sends feedback.
+func (e *Edge) PostReport(t testing.TB, ip string, body any, headers ...string) *fasthttp.Response {
+	t.Helper()
+	return e.postJSON(t, ip, "/v1/reports", body, headers)
+}
+
+func (e *Edge) postJSON(t testing.TB, ip, path string, body any, headers []string) *fasthttp.Response {
+	t.Helper()
 	var b []byte
 	switch v := body.(type) {
 	case []byte:
@@ -333,14 +344,25 @@ func (e *Edge) PostFeedback(t testing.TB, ip string, body any, headers ...string
 		}
 	}
 	h := append([]string{"Content-Type", "text/plain;charset=UTF-8", "Origin", Origin}, headers...)
-	return e.DoFrom(t, ip, "POST", "/v1/feedback", b, h...)
+	return e.DoFrom(t, ip, "POST", path, b, h...)
 }
 
-// Records returns what the feedback store holds.
+// Records returns the feedback the feedback store holds.
 func (e *Edge) Records(t testing.TB) []*feedback.Record {
 	t.Helper()
+	return e.records(t, "")
+}
+
+// Reports returns the line reports the feedback store holds.
+func (e *Edge) Reports(t testing.TB) []*feedback.Record {
+	t.Helper()
+	return e.records(t, feedback.KindLineReport)
+}
+
+func (e *Edge) records(t testing.TB, kind string) []*feedback.Record {
+	t.Helper()
 	var rs []*feedback.Record
-	if err := e.Config.Feedback.Records(context.Background(), feedback.Filter{}, func(r *feedback.Record) error {
+	if err := e.Config.Feedback.Records(context.Background(), feedback.Filter{Kind: kind}, func(r *feedback.Record) error {
 		rs = append(rs, r)
 		return nil
 	}); err != nil {

@@ -202,6 +202,11 @@ func Textarea(t testing.TB, body, id string) string {
 func Feedback(changes ...any) map[string]any {
 	m := map[string]any{"partner": "demo", "page": "/help", "locale": "en", "found": true, "helpful": false,
 		"comment": "Useful page", "followup": false, "email": "", "website": "", "elapsed_ms": 4200}
+	return change(m, changes)
+}
+
+// change sets m's keys to changes (key, value; a nil value deletes the key).
+func change(m map[string]any, changes []any) map[string]any {
 	for i := 0; i+1 < len(changes); i += 2 {
 		k := changes[i].(string)
 		if changes[i+1] == nil {
@@ -211,6 +216,13 @@ func Feedback(changes ...any) map[string]any {
 		}
 	}
 	return m
+}
+
+// Report is a valid line report (POST /v1/reports) as a map, changed by changes as Feedback's.
+func Report(changes ...any) map[string]any {
+	m := map[string]any{"partner": "demo", "page": "/help", "region": "CA-QC", "locale": "en", "line": "ca-988",
+		"reason": "not_working", "comment": "Nobody answered", "website": "", "elapsed_ms": 4200}
+	return change(m, changes)
 }
 
 // Accepted is the body of a 202 answer to feedback.

@@ -80,6 +80,8 @@ func Routes(r *router.Router, d Deps) {
 	s := &handlers{d}
 	r.POST("/v1/feedback", s.handleFeedback)
 	r.OPTIONS("/v1/feedback", s.handleFeedbackPreflight)
+	r.POST("/v1/reports", s.handleReport)
+	r.OPTIONS("/v1/reports", s.handleFeedbackPreflight)
 	r.POST("/v1/beacon", s.handleBeacon)
 }
 
@@ -87,6 +89,11 @@ func Routes(r *router.Router, d Deps) {
 func (s *handlers) handleFeedback(ctx *fasthttp.RequestCtx) {
 	var in intake
 	resp, err := s.feedback(ctx, &in)
+	s.answer(ctx, &in, resp, err)
+}
+
+// answer writes what a submission got, with its rate-limit and CORS headers.
+func (s *handlers) answer(ctx *fasthttp.RequestCtx, in *intake, resp *feedbackResponse, err error) {
 	if err != nil {
 		s.Metrics.reject(err)
 		answer.Write(ctx, s.Log, err)
@@ -106,8 +113,15 @@ func (s *handlers) handleFeedback(ctx *fasthttp.RequestCtx) {
 }
 
 func (s *handlers) feedback(ctx *fasthttp.RequestCtx, in *intake) (*feedbackResponse, error) {
+	return s.post(ctx, in, feedback.Decode, errFeedbackUnavailable)
+}
+
+// post is the intake of a JSON submission that decode reads (feedback, a line report): the
+// content type, size, partner, origin or operator token, then submit. unavailable answers
+// when the edge has no store.
+func (s *handlers) post(ctx *fasthttp.RequestCtx, in *intake, decode func([]byte) (*feedback.Submission, error), unavailable error) (*feedbackResponse, error) {
 	if s.Feedback == nil {
-		return nil, errFeedbackUnavailable
+		return nil, unavailable
 	}
 	content := s.CurrentContent()
 	origin := string(ctx.Request.Header.Peek("Origin"))
@@ -121,7 +135,7 @@ func (s *handlers) feedback(ctx *fasthttp.RequestCtx, in *intake) (*feedbackResp
 	if len(ctx.PostBody()) > feedback.MaxBody {
 		return nil, errFeedbackTooLarge
 	}
-	sub, invalid := feedback.Decode(ctx.PostBody())
+	sub, invalid := decode(ctx.PostBody())
 	if sub == nil {
 		return nil, invalid
 	}
@@ -131,6 +145,9 @@ func (s *handlers) feedback(ctx *fasthttp.RequestCtx, in *intake) (*feedbackResp
 			return nil, invalid
 		}
 		return nil, errUnknownPartner
+	}
+	if invalid == nil {
+		invalid = reportedLine(content, sub)
 	}
 	operator := false
 	in.origin = ""
@@ -223,6 +240,7 @@ func (s *handlers) submit(ctx *fasthttp.RequestCtx, in *intake, partner *snippet
 		ID: s.IDs.New(now), ReceivedAt: now, Partner: partner.ID, Page: sub.Page, Locale: sub.Locale,
 		Found: sub.Found, Helpful: sub.Helpful, Comment: sub.Comment, Crisis: crisis,
 		Followup: sub.Followup && sub.Email != "", IPHash: s.IPHasher.Hash(ip),
+		Kind: sub.Kind, Line: sub.Line, Reason: sub.Reason, Region: sub.Region,
 	}
 	if rec.Locale == "" {
 		rec.Locale = string(snippets.English)
@@ -252,6 +270,9 @@ func (s *handlers) submit(ctx *fasthttp.RequestCtx, in *intake, partner *snippet
 		return &feedbackResponse{ID: id, Crisis: crisis}, nil
 	}
 	s.Metrics.accepted.Inc()
+	if rec.Kind == feedback.KindLineReport {
+		s.Metrics.lineReport(rec.Line, rec.Reason)
+	}
 	if crisis {
 		s.Metrics.crisis.Inc()
 	}

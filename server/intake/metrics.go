@@ -1,6 +1,8 @@
 package intake
 
 import (
+	"sync/atomic"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/signpost/edge/server/answer"
 )
@@ -9,8 +11,18 @@ import (
 // store took. The edge registers them (Collectors) with its others.
 type Metrics struct {
 	accepted, deduped, crisis, storeErrors prometheus.Counter
-	rejected, spam                         *prometheus.CounterVec
+	rejected, spam, lineReports            *prometheus.CounterVec
 	storeLatency                           prometheus.Histogram
+	// reportsStored counts line reports stored, for the flagged-line gauge to refresh on.
+	reportsStored atomic.Int64
+}
+
+// LineReportsStored is how many line reports this edge has stored since it started.
+func (m *Metrics) LineReportsStored() int64 { return m.reportsStored.Load() }
+
+func (m *Metrics) lineReport(line, reason string) {
+	m.lineReports.WithLabelValues(line, reason).Inc()
+	m.reportsStored.Add(1)
 }
 
 // storeBuckets are the store latency buckets in seconds: an fsync is 0.1-10 ms on SSDs.
@@ -30,6 +42,9 @@ func NewMetrics() *Metrics {
 			Help: "Feedback submissions refused, by error code."}, []string{"reason"}),
 		spam: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "signpost_feedback_spam_total",
 			Help: "Submissions answered 202 but not stored: honeypot filled or sent too fast."}, []string{"reason"}),
+		// The line label is bounded: a report is stored only for a line of the content.
+		lineReports: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "signpost_line_reports_total",
+			Help: "Line-problem reports stored (POST /v1/reports), by line and reason."}, []string{"line", "reason"}),
 		storeLatency: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "signpost_feedback_store_seconds",
 			Help: "Time to store a record durably (fsync or Redis).", Buckets: storeBuckets}),
 	}
@@ -40,7 +55,7 @@ func NewMetrics() *Metrics {
 
 // Collectors are the series to register.
 func (m *Metrics) Collectors() []prometheus.Collector {
-	return []prometheus.Collector{m.accepted, m.deduped, m.crisis, m.storeErrors, m.rejected, m.spam, m.storeLatency}
+	return []prometheus.Collector{m.accepted, m.deduped, m.crisis, m.storeErrors, m.rejected, m.spam, m.lineReports, m.storeLatency}
 }
 
 // reject counts a refused submission by its error code, the one the answer carries (answer.Classify;
