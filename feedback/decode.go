@@ -139,26 +139,17 @@ func jsonProblem(err error) string {
 	return strings.TrimPrefix(err.Error(), "json: ")
 }
 
+// text is the submission's text field of that name, nil for another.
+func (s *Submission) text(name string) *string {
+	return map[string]*string{"partner": &s.Partner, "page": &s.Page, "locale": &s.Locale, "comment": &s.Comment,
+		"email": &s.Email, "website": &s.Website, "line": &s.Line, "reason": &s.Reason, "region": &s.Region}[name]
+}
+
 func (s *Submission) set(name string, raw json.RawMessage) error {
+	if p := s.text(name); p != nil {
+		return str(name, raw, p)
+	}
 	switch name {
-	case "partner":
-		return str(name, raw, &s.Partner)
-	case "page":
-		return str(name, raw, &s.Page)
-	case "locale":
-		return str(name, raw, &s.Locale)
-	case "comment":
-		return str(name, raw, &s.Comment)
-	case "email":
-		return str(name, raw, &s.Email)
-	case "website":
-		return str(name, raw, &s.Website)
-	case "line":
-		return str(name, raw, &s.Line)
-	case "reason":
-		return str(name, raw, &s.Reason)
-	case "region":
-		return str(name, raw, &s.Region)
 	case "found":
 		return optBool(name, raw, &s.Found)
 	case "helpful":

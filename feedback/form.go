@@ -16,8 +16,20 @@ var FormFields = []string{"partner", "page", "locale", "found", "helpful", "comm
 // the form does not have are the caller's (its signed time, its region); a field given twice or
 // not valid UTF-8 is refused. elapsedMS is the time on form, -1 when unknown.
 func DecodeForm(v url.Values, elapsedMS float64) (*Submission, error) {
-	s := &Submission{ElapsedMS: elapsedMS}
-	for _, name := range FormFields {
+	return decodeForm(v, FormFields, &Submission{ElapsedMS: elapsedMS})
+}
+
+// ReportFormFields are the fields of the frame page's no-JavaScript line report form.
+var ReportFormFields = []string{"partner", "page", "region", "locale", "line", "reason", "comment", "website"}
+
+// DecodeReportForm reads the frame page's line report form as DecodeForm reads its feedback
+// form, into a line report validated as DecodeReport's.
+func DecodeReportForm(v url.Values, elapsedMS float64) (*Submission, error) {
+	return decodeForm(v, ReportFormFields, &Submission{ElapsedMS: elapsedMS, Kind: KindLineReport})
+}
+
+func decodeForm(v url.Values, names []string, s *Submission) (*Submission, error) {
+	for _, name := range names {
 		vs := v[name]
 		if len(vs) > 1 {
 			return nil, fieldErr(name, "duplicate_field", "duplicate_field", strconv.Quote(name))
@@ -29,19 +41,11 @@ func DecodeForm(v url.Values, elapsedMS float64) (*Submission, error) {
 		if !utf8.ValidString(val) {
 			return nil, fieldErr(name, "invalid_utf8", "invalid_utf8")
 		}
+		if p := s.text(name); p != nil {
+			*p = val
+			continue
+		}
 		switch name {
-		case "partner":
-			s.Partner = val
-		case "page":
-			s.Page = val
-		case "locale":
-			s.Locale = val
-		case "comment":
-			s.Comment = val
-		case "email":
-			s.Email = val
-		case "website":
-			s.Website = val
 		case "found", "helpful", "followup":
 			var b bool
 			switch val {

@@ -36,8 +36,8 @@ func TestEveryRouteAnswersBadInputInJSON(t *testing.T) {
 				if code >= 500 && code != 503 {
 					t.Errorf("%s %s: %d %s", method, p, code, r.Body())
 				}
-				if p == "/v1/feedback/form" && method == "POST" {
-					// The no-JavaScript form is answered with a page a visitor reads, not JSON.
+				if (p == "/v1/feedback/form" || p == "/v1/reports/form") && method == "POST" {
+					// The no-JavaScript forms are answered with a page a visitor reads, not JSON.
 					if code >= 400 && (!strings.HasPrefix(string(r.Header.ContentType()), "text/html") || !strings.Contains(string(r.Body()), `role="alert"`)) {
 						t.Errorf("%s %s: %d without an error page: %q", method, p, code, r.Body())
 					}

@@ -43,6 +43,16 @@ func TestNoJavaScriptPagesAxe(t *testing.T) {
 				})
 			}
 		}
+		// A line's report form, open.
+		t.Run(loc+" report form", func(t *testing.T) {
+			ctx := load(t, tab, edge+"/v1/frame/demo?components=banner,exit&region="+region+"&locale="+loc, phoneAction(true))
+			pollDevtools(t, ctx, `document.querySelector(".signpost-banner")`)
+			if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("summary.signpost-more")), chromedp.Click(chromedp.CSS(".signpost-rep > summary"))); err != nil {
+				t.Fatal(err)
+			}
+			pollDevtools(t, ctx, `document.querySelector("details.signpost-rep[open]")`)
+			runAxe(t, ctx, axe, loc+" report form")
+		})
 		// The form's answers: refused (the problems beside their fields) and the crisis answer.
 		t.Run(loc+" form answers", func(t *testing.T) {
 			ctx := load(t, tab, edge+"/v1/frame/demo?components=banner,feedback,exit&region="+region+"&locale="+loc, phoneAction(true))

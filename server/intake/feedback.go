@@ -190,12 +190,16 @@ func Submit(ctx *fasthttp.RequestCtx, d Deps, sub *feedback.Submission, invalid 
 	if d.Feedback == nil {
 		return "", false, nil, errFeedbackUnavailable
 	}
-	partner := d.CurrentContent().Partners[sub.Partner]
+	content := d.CurrentContent()
+	partner := content.Partners[sub.Partner]
 	if partner == nil {
 		if invalid != nil {
 			return "", false, nil, invalid
 		}
 		return "", false, nil, errUnknownPartner
+	}
+	if invalid == nil {
+		invalid = reportedLine(content, sub)
 	}
 	resp, err := s.submit(ctx, &in, partner, sub, invalid, checkTiming, claim)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/signpost/edge/feedback"
 	"github.com/signpost/edge/internal/fault"
 	"github.com/signpost/edge/server/answer"
+	"github.com/signpost/edge/server/edition"
 	"github.com/signpost/edge/server/intake"
 	"github.com/signpost/edge/server/origin"
 	"github.com/signpost/edge/server/ratelimit"
@@ -62,7 +63,22 @@ func (h *handlers) handleForm(ctx *fasthttp.RequestCtx) {
 	}
 }
 
-func (h *handlers) form(ctx *fasthttp.RequestCtx) error {
+// received is a post of one of the frame page's forms, read as far as the forms share.
+type received struct {
+	st     *edition.State
+	values url.Values
+	loc    snippets.Locale
+	t      *text
+	p      *snippets.Partner
+	key    string // the region entry the form named
+	now    time.Time
+}
+
+// receive reads a post of one of the frame page's forms and makes the checks they share: its
+// type and size, that the frame page sent it (refused with refusal's words for another origin
+// and for a hidden one, the banner still shown), its body and its partner. A nil post means the
+// visitor was answered; err is then the answer's error.
+func (h *handlers) receive(ctx *fasthttp.RequestCtx, refusal func(t *text) (foreign, hidden string)) (*received, error) {
 	st := h.CurrentState()
 	values, parseErr := url.ParseQuery(string(ctx.PostBody()))
 	loc, _, err := snippets.ParseLocale(values.Get("locale"))
@@ -76,41 +92,59 @@ func (h *handlers) form(ctx *fasthttp.RequestCtx) error {
 	now := h.Now()
 	switch own, opaque := origin.Own(ctx, h.Intake.TrustedProxies); {
 	case !formType(ctx.Request.Header.ContentType()):
-		return h.notice(ctx, errFormType, loc, t.WrongType)
+		return nil, h.notice(ctx, errFormType, loc, t.WrongType)
 	case len(ctx.PostBody()) > feedback.MaxBody:
-		return h.notice(ctx, errFormTooLarge, loc, t.TooLarge)
+		return nil, h.notice(ctx, errFormTooLarge, loc, t.TooLarge)
 	case !own:
-		e, msg := errFormOrigin, t.ForeignOrigin
+		e := errFormOrigin
+		msg, hidden := refusal(t)
 		if opaque {
-			e, msg = errFormOpaque, t.HiddenOrigin
+			e, msg = errFormOpaque, hidden
 		}
 		h.Intake.Metrics.Reject(e)
-		return h.refuse(ctx, e, st.Content, p, loc, key, msg, now)
+		return nil, h.refuse(ctx, e, st.Content, p, loc, key, msg, now)
 	case parseErr != nil:
-		return h.notice(ctx, errFormBody, loc, t.Invalid)
+		return nil, h.notice(ctx, errFormBody, loc, t.Invalid)
 	case p == nil:
-		return h.notice(ctx, errFormPartner, loc, t.Unavailable)
+		return nil, h.notice(ctx, errFormPartner, loc, t.Unavailable)
 	}
-	v := h.page(st.Content, p, loc, key, values.Get("components"), values.Get("page"), now)
+	return &received{st: st, values: values, loc: loc, t: t, p: p, key: key, now: now}, nil
+}
+
+// token reads the form's signed render time: the time on form (-1 without a genuine token: a
+// bot's, answered as accepted and not stored), the claim that spends the token when the
+// submission is stored, and whether it is too old to be taken.
+func (h *handlers) token(f *received) (elapsed float64, claim intake.Claim, expired bool) {
+	tok, ok := parseToken(h.Intake.IPHasher, f.p.ID, f.values.Get("t"), f.now)
+	if !ok {
+		return -1, nil, false
+	}
+	if tok.age(f.now) > TokenTTL {
+		return 0, nil, true
+	}
+	return float64(tok.age(f.now).Milliseconds()), func() (func(), error) {
+		if !h.FormTokens.Spend(context.Background(), tok.id, f.now, tok.expires()) {
+			return nil, errFormSpent
+		}
+		return func() { h.FormTokens.Release(context.Background(), tok.id) }, nil
+	}, false
+}
+
+func (h *handlers) form(ctx *fasthttp.RequestCtx) error {
+	f, err := h.receive(ctx, func(t *text) (string, string) { return t.ForeignOrigin, t.HiddenOrigin })
+	if f == nil {
+		return err
+	}
+	values, loc, t, now := f.values, f.loc, f.t, f.now
+	v := h.page(f.st.Content, f.p, loc, f.key, values.Get("components"), values.Get("page"), now)
 	v.Form, v.Page = true, values.Get("page")
 	v.Values = formValues{Found: values.Get("found"), Helpful: values.Get("helpful"), Comment: values.Get("comment"),
 		Email: values.Get("email"), Followup: values.Get("followup") == "yes"}
-
-	elapsed := -1.0 // no genuine token: a bot's, answered as accepted and not stored
-	var claim intake.Claim
-	if tok, ok := parseToken(h.Intake.IPHasher, p.ID, values.Get("t"), now); ok {
-		if tok.age(now) > TokenTTL {
-			a := answer.Localize(ctx, h.Log, errFormExpired, loc, only(t.Expired))
-			v.Errors = []formError{{Target: "signpost-found", Message: a.Text}}
-			return h.writePage(ctx, a.Status, v)
-		}
-		elapsed = float64(tok.age(now).Milliseconds())
-		claim = func() (func(), error) {
-			if !h.FormTokens.Spend(context.Background(), tok.id, now, tok.expires()) {
-				return nil, errFormSpent
-			}
-			return func() { h.FormTokens.Release(context.Background(), tok.id) }, nil
-		}
+	elapsed, claim, expired := h.token(f)
+	if expired {
+		a := answer.Localize(ctx, h.Log, errFormExpired, loc, only(t.Expired))
+		v.Errors = []formError{{Target: "signpost-found", Message: a.Text}}
+		return h.writePage(ctx, a.Status, v)
 	}
 	sub, invalid := feedback.DecodeForm(values, elapsed)
 	if sub == nil {

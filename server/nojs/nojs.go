@@ -104,6 +104,7 @@ func Routes(r *router.Router, get func(string, fasthttp.RequestHandler), d Deps)
 	get("/v1/banner/{partner}.html", h.handleFragment)
 	get("/v1/frame/{partner}", h.handleFrame)
 	r.POST("/v1/feedback/form", h.handleForm)
+	r.POST("/v1/reports/form", h.handleReportForm)
 	return nil
 }
 
@@ -188,6 +189,8 @@ type pageView struct {
 	FieldErr                                 map[string]string
 	// The answer: thanks, and the crisis lines first when the comment reads like a crisis.
 	Thanks, Crisis bool
+	// Said is an answer of the line report form (reportForm): its thanks.
+	Said string
 }
 
 type resourceView struct {
@@ -255,6 +258,7 @@ func (h *handlers) page(c *snippets.Loaded, p *snippets.Partner, loc snippets.Lo
 	v := &pageView{Lang: string(loc), Title: t.Title, Text: t, Banner: newBanner(c.BannerFor(key, loc, now, nil), n, loc, true, place),
 		Feedback: c.FeedbackView(loc), Partner: p.ID, Region: key, Components: comps, Token: sign(h.Intake.IPHasher, p.ID, now),
 		FieldErr: map[string]string{}}
+	addReports(v, t, page)
 	if strings.Contains(","+comps+",", ",exit,") {
 		v.Exit = safeURL(p.ExitURL)
 		if v.Exit == "" {

@@ -192,6 +192,11 @@ func form(t *testing.T, e *edgetest.Edge, query string, changes ...string) url.V
 	}
 	v := url.Values{"partner": {"demo"}, "page": {"/help"}, "locale": {"en"}, "region": {"CA"}, "t": {m[1]},
 		"components": {"banner,feedback"}, "found": {"yes"}, "comment": {"Clear page"}}
+	return change(v, changes)
+}
+
+// change sets v's fields to changes (name, value; "" deletes the field).
+func change(v url.Values, changes []string) url.Values {
 	for i := 0; i+1 < len(changes); i += 2 {
 		if changes[i+1] == "" {
 			v.Del(changes[i])
@@ -204,7 +209,13 @@ func form(t *testing.T, e *edgetest.Edge, query string, changes ...string) url.V
 
 func send(t *testing.T, e *edgetest.Edge, v url.Values, headers ...string) (*fasthttp.Response, string) {
 	t.Helper()
+	return sendTo(t, e, "/v1/feedback/form", v, headers)
+}
+
+// sendTo posts form v to path from the frame page's origin.
+func sendTo(t *testing.T, e *edgetest.Edge, path string, v url.Values, headers []string) (*fasthttp.Response, string) {
+	t.Helper()
 	h := append([]string{"Content-Type", "application/x-www-form-urlencoded", "Origin", "http://edge.test"}, headers...)
-	r := e.DoFrom(t, "192.0.2.1", "POST", "/v1/feedback/form", []byte(v.Encode()), h...)
+	r := e.DoFrom(t, "192.0.2.1", "POST", path, []byte(v.Encode()), h...)
 	return r, string(r.Body())
 }

@@ -26,6 +26,10 @@ type frameText struct {
 	// ErrorTitle is the page's title when the form has errors, the title at {0}: ErrorTitleOf.
 	Title, ErrorTitle, Problem, EmailHint, EmailWithoutFollowup, Expired, CommentTooLong string
 	ForeignOrigin, HiddenOrigin, AlreadySent, Unavailable, TooLarge, WrongType, Invalid  string
+	// The line report form's, in each line of the banner (reportView).
+	ReportSummary, ReportReason, ReportNotWorking, ReportWrongHours, ReportOther, ReportComment string
+	ReportReadBy, ReportSend, ReportThanks, ReportAlreadySent, ReportReasonRequired             string
+	ReportCommentTooLong, ReportLineGone, ReportNotSent                                         string
 }
 
 // ErrorTitleOf is the title of a page whose form has errors.

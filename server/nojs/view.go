@@ -30,6 +30,9 @@ type lineView struct {
 	// Status is the message of a degraded line (the alternate way in), shown under its name.
 	Status string
 	Links  []linkView
+	// Report is the frame page's "Report a problem with this line" form (nil elsewhere).
+	Report *reportView
+	id     string // the line's id in content
 }
 
 type bannerView struct {
@@ -48,6 +51,8 @@ type bannerView struct {
 	Lines []lineView
 	Cols  int
 	ID    string // a prefix for the ids it holds, unique per region and locale on a page
+	// emergency is the first emergency number ("" where there is none: Note says what to do).
+	emergency string
 }
 
 type chooseView struct {
@@ -137,7 +142,7 @@ func newBanner(b *snippets.BannerView, n *snippets.NoticeView, loc snippets.Loca
 	for i := range b.Lines {
 		l := &b.Lines[i]
 		v.Lines = append(v.Lines, lineView{Name: l.Name, Audience: l.Audience, Hours: l.Hours, Ways: l.Ways,
-			Status: l.StatusMessage, Links: lineLinks(l, t, id+"-"+strconv.Itoa(i), false, top)})
+			Status: l.StatusMessage, Links: lineLinks(l, t, id+"-"+strconv.Itoa(i), false, top), id: l.ID})
 	}
 	if len(b.Lines) > 0 {
 		first := &b.Lines[0]
@@ -146,6 +151,7 @@ func newBanner(b *snippets.BannerView, n *snippets.NoticeView, loc snippets.Loca
 	}
 	if len(b.Emergency) > 0 {
 		em := b.Emergency[0]
+		v.emergency = em
 		v.Acts = append(v.Acts, numberLink("tel:"+notDial.ReplaceAllString(em, ""), "signpost-b signpost-em", t.Emergency+" "+em, em, id+"-em", top))
 	} else {
 		v.Note = b.EmergencyNote
