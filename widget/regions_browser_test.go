@@ -210,20 +210,6 @@ func timeZone(zone string) chromedp.Action[chromedp.Void] {
 	})
 }
 
-// timeZoneOn is timeZone, then a first page of origin (a loopback origin: the same site as the
-// test's pages) loaded in the tab: a new tab's first navigation moves it from about:blank into a
-// renderer of its own, and a script on that first document could run before the override
-// reached it (seen: 1 load in 6 with a core busy drew the banner on the machine's UTC). The
-// test's page then loads in a renderer that already has the override.
-func timeZoneOn(zone, origin string) chromedp.Action[chromedp.Void] {
-	return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-		if _, err := chromedp.Call(ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: zone}); err != nil {
-			return err
-		}
-		return chromedp.Do(ctx, chromedp.Navigate(origin+"/healthz"))
-	})
-}
-
 // TestNunavutNo911: a visitor placed in Nunavut, which has no 9-1-1 service, is never shown one:
 // placed by the time zone (zones that lie only in Nunavut), by their own choice, or by the
 // embed's data-region; in the banner drawn from the bundle before any request and in the one

@@ -212,7 +212,7 @@ func TestRegionFromTimeZone(t *testing.T) {
 		{"default CA, Iqaluit: Nunavut, no 9-1-1", demo, "America/Iqaluit", "RCMP", "9-1-1", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ctx := open(t, browser, tc.url, timeZoneOn(tc.zone, edge))
+			ctx := open(t, browser, tc.url, timeZone(tc.zone))
 			// A zone of a country whose lines are baked in (Canada's, here) is placed by the
 			// widget before any request; any other by the edge (the snippet's tz parameter):
 			// until it answers, the banner is the neutral one, never another country's lines.
