@@ -216,9 +216,7 @@ func (c *Config) defaults() error {
 		}
 	}
 	if c.TimeZones == nil {
-		if c.TimeZones, err = snippets.ParseTimeZones(configs.TimeZones); err != nil {
-			return err
-		}
+		c.TimeZones = snippets.ShippedTimeZones()
 	}
 	return nil
 }

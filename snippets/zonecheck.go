@@ -14,8 +14,9 @@ import (
 // configs/timezones.tsv (from the tz database's zone1970.tab by scripts/tzgen: each zone's
 // country, and its subdivision where it lies in exactly one).
 
-// zoneTable is configs/timezones.tsv, read once.
-var zoneTable = sync.OnceValue(func() TimeZones {
+// ShippedTimeZones is configs/timezones.tsv, read once: what the zone checks compare with and
+// what an edge places visitors by unless its Config names another table. Read only.
+var ShippedTimeZones = sync.OnceValue(func() TimeZones {
 	tz, err := ParseTimeZones(configs.TimeZones)
 	if err != nil {
 		panic("configs/timezones.tsv: " + err.Error()) // embedded and checked by its own test
@@ -29,7 +30,7 @@ var zoneTable = sync.OnceValue(func() TimeZones {
 // line serving Alberta with hours in America/Vancouver), is a warning, since a line may keep
 // the clock of the place that runs it (a call centre across a border).
 func (v *validator) zoneChecks(c *Content) {
-	tz := zoneTable()
+	tz := ShippedTimeZones()
 	for _, id := range sortedKeys(c.Lines) {
 		l := c.Lines[id]
 		if l == nil || l.Schedule == nil || l.Schedule.Zone == "" || !countryPattern.MatchString(l.Country) {
