@@ -64,7 +64,7 @@ type Pending struct {
 	Nonce    string    `json:"nonce"`             // the ID token's expected nonce
 	Binding  string    `json:"binding,omitempty"` // ties the sign-in to the browser that began it
 	Return   string    `json:"return,omitempty"`  // where to go after signing in
-	Created  time.Time `json:"created"`           // set by PutPending when zero
+	Created  time.Time `json:"created"`           // set by PutPending
 }
 
 // Config sets the timeouts; zero values take the defaults.
@@ -281,22 +281,16 @@ func (s *Store) EndAll(ctx context.Context, subject string) error {
 	return s.b.endAll(ctx, subject)
 }
 
-// PutPending keeps p under state for PendingTTL. state must be 22 to 128 base64url characters
-// (NewToken makes one); p.Created is set to now when zero.
+// PutPending keeps p under state for PendingTTL from now (p.Created is set to now). state must
+// be 22 to 128 base64url characters (NewToken makes one).
 func (s *Store) PutPending(ctx context.Context, state string, p Pending) error {
 	if !validState(state) {
 		return ErrNoPending
 	}
 	now := s.now()
 	s.maybeSweep(now)
-	if p.Created.IsZero() {
-		p.Created = now
-	}
-	ttl := p.Created.Add(s.cfg.PendingTTL).Sub(now)
-	if ttl <= 0 {
-		return ErrNoPending
-	}
-	return s.b.putPending(ctx, hashKey(state), p, ttl)
+	p.Created = now
+	return s.b.putPending(ctx, hashKey(state), p, s.cfg.PendingTTL)
 }
 
 // TakePending returns the sign-in kept under state and forgets it: of any number of takers,

@@ -296,8 +296,14 @@ func testPending(t *testing.T, h *harness) {
 	if _, err := e2.TakePending(ctx(t), late); !errors.Is(err, ErrNoPending) {
 		t.Errorf("TakePending after 10 minutes: err = %v, want ErrNoPending", err)
 	}
-	if err := e1.PutPending(ctx(t), NewToken(), Pending{Created: epoch}); !errors.Is(err, ErrNoPending) {
-		t.Errorf("PutPending of a sign-in already expired: err = %v, want ErrNoPending", err)
+	// A Created given by the caller does not stretch the record's life.
+	future := NewToken()
+	if err := e1.PutPending(ctx(t), future, Pending{Created: h.clk.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	h.clk.Add(10 * time.Minute)
+	if _, err := e2.TakePending(ctx(t), future); !errors.Is(err, ErrNoPending) {
+		t.Errorf("TakePending 10 minutes after a put with a future Created: err = %v, want ErrNoPending", err)
 	}
 }
 
