@@ -47,8 +47,8 @@ bench-nginx:
 bench-feedback: test-deps
 	$(GO) test -run '^$$' -bench FeedbackIntake -benchtime 2s -count 1 ./server/intake
 
-## fuzz: every fuzz target (request parsers, feedback and beacon bodies, admin JSON edits, the
-## content loader, duplicate-key check, line diff), 30 s each; FUZZTIME=5m for longer
+## fuzz: every fuzz target (request parsers, feedback, line-report and beacon bodies, admin JSON
+## edits, the content loader, duplicate-key check, line diff), 30 s each; FUZZTIME=5m for longer
 fuzz:
 	FUZZTIME=$${FUZZTIME:-30s} ./scripts/fuzz.sh
 

@@ -14,7 +14,7 @@ FUZZTIME=${FUZZTIME:-30s}
 targets=(
   "./server/asset FuzzNegotiate" "./server/asset FuzzMatchETag"
   "./snippets FuzzParseParams" "./snippets FuzzLoad"
-  "./server/intake FuzzDecode" "./server FuzzBeacon" "./server FuzzAdminEdits" "./server FuzzFeedbackForm"
+  "./server/intake FuzzDecode" "./feedback FuzzDecodeReport" "./server FuzzBeacon" "./server FuzzAdminEdits" "./server FuzzFeedbackForm"
   "./internal/linediff FuzzDiff" "./internal/jsonstrict FuzzDuplicateKey"
 )
 inputs() { if [[ -d "$1" ]]; then find "$1" -type f | wc -l; else echo 0; fi; }

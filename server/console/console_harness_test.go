@@ -54,11 +54,13 @@ func consoleToken(t testing.TB, name string) string {
 	return ""
 }
 
-// consoleEdge is one running edge: its base URL ("http://127.0.0.1:port"), server and store.
+// consoleEdge is one running edge: its base URL ("http://127.0.0.1:port"), server and store,
+// and the edgetest edge (for requests from chosen client addresses).
 type consoleEdge struct {
 	URL   string
 	Srv   *server.Server
 	Store contentstore.Store
+	Edge  *edgetest.Edge
 }
 
 // consoleFSStore is a file-backed content store seeded with the shipped content.
@@ -114,7 +116,7 @@ func startConsoleEdge(t testing.TB, cfg server.Config, store contentstore.Store)
 	o := edgetest.Browsing(t, cfg, nil)
 	o.Watch = true
 	e := edgetest.Start(t, o)
-	return &consoleEdge{URL: e.URL(), Srv: e.Server, Store: store}
+	return &consoleEdge{URL: e.URL(), Srv: e.Server, Store: store, Edge: e}
 }
 
 // api calls the operator API as a harness operator; headers alternate name, value. A body that
