@@ -175,7 +175,7 @@ func (s *handlers) dryRun(ctx *fasthttp.RequestCtx, edit func([]byte) ([]byte, e
 	if err != nil {
 		return err
 	}
-	id, err := s.Previews.Add(now, auth.Name(ctx), out, draft)
+	id, err := s.Previews.Add(now, auth.Actor(ctx), out, draft)
 	if err != nil {
 		return err
 	}
@@ -234,7 +234,7 @@ func (s *handlers) handleCreatePreview(ctx *fasthttp.RequestCtx) error {
 	if err != nil {
 		return err
 	}
-	id, err := s.Previews.Add(now, auth.Name(ctx), src, draft)
+	id, err := s.Previews.Add(now, auth.Actor(ctx), src, draft)
 	if err != nil {
 		return err
 	}

@@ -167,7 +167,7 @@ func (s *handlers) published(ctx *fasthttp.RequestCtx, src []byte, expected int6
 	if err != nil {
 		return err
 	}
-	v, err := st.Put(context.Background(), src, auth.Name(ctx), note, expected)
+	v, err := st.Put(context.Background(), src, auth.Actor(ctx), note, expected)
 	if err != nil {
 		return s.conflict(context.Background(), err, expected)
 	}
@@ -392,7 +392,7 @@ func (s *handlers) handleRollback(ctx *fasthttp.RequestCtx) error {
 	if note == "" {
 		note = fmt.Sprintf(RollbackNote, body.Version)
 	}
-	v, err := st.Rollback(context.Background(), body.Version, auth.Name(ctx), note, want)
+	v, err := st.Rollback(context.Background(), body.Version, auth.Actor(ctx), note, want)
 	if err != nil {
 		return s.conflict(context.Background(), err, want)
 	}

@@ -23,6 +23,23 @@ type Identity struct {
 // PartnerLimited reports whether the identity is limited to some partners.
 func (id Identity) PartnerLimited() bool { return id.Partners != nil }
 
+// Label is how the identity is named where a change is credited (a content version's author,
+// a line check's "by", a review): a person's email and provider, else the token's name.
+func (id Identity) Label() string {
+	switch {
+	case id.Email != "" && id.Provider != "":
+		return id.Email + " (" + id.Provider + ")"
+	case id.Email != "":
+		return id.Email
+	case id.Subject != "" && id.Provider != "":
+		return id.Subject + " (" + id.Provider + ")"
+	}
+	return id.Name
+}
+
+// Actor is the Label of the request's identity.
+func Actor(ctx *fasthttp.RequestCtx) string { return Who(ctx).Label() }
+
 // identityValue is the request value holding the request's Identity.
 const identityValue = "signpost.identity"
 

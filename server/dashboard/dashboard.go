@@ -350,7 +350,7 @@ func (s *handlers) handleFeedbackReview(ctx *fasthttp.RequestCtx) error {
 	if err := s.mayReview(ctx, id); err != nil {
 		return err
 	}
-	review, first, err := rv.MarkReviewed(context.Background(), id, auth.Name(ctx), s.Now().UTC())
+	review, first, err := rv.MarkReviewed(context.Background(), id, auth.Actor(ctx), s.Now().UTC())
 	switch {
 	case fault.As(err) != nil: // a domain error (an unknown id): answer.Write answers it
 		return err
