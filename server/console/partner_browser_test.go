@@ -1,12 +1,16 @@
 package console_test
 
 import (
+	"context"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/signpost/edge/auditlog"
+	"github.com/signpost/edge/server"
 )
 
 // TestPartnerLimitedConsole signs in as pia, whose token (content and feedback:read) is
@@ -104,4 +108,46 @@ func TestPartnerLimitedConsole(t *testing.T) {
 			consoleClean(t, ctx)
 		}
 	})
+}
+
+// TestAuditLogView: the console's audit log names who did what: a person (an entry with their
+// subject, email and provider, as a session writes it) by email and provider, a token by its
+// name; fay (feedback:read) reads it, pia (limited to a partner) is not offered it; axe finds
+// nothing in English and French.
+func TestAuditLogView(t *testing.T) {
+	t.Parallel() // a browser and edges of its own: it waits on them, not on the CPU
+	audit, err := auditlog.OpenFile(filepath.Join(t.TempDir(), auditlog.FileName), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { audit.Close() })
+	e := startConsoleEdge(t, server.Config{AuditLog: audit}, nil)
+	if err := audit.Append(context.Background(), auditlog.Entry{Time: time.Now().Add(-time.Minute), Actor: "Ada Lovelace", Subject: "f3c1-77",
+		Email: "ada@example.org", Provider: "Keycloak", Action: "notice.put", Target: "notices.storm", Version: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if status, body, _ := e.api(t, "pia", "PUT", "/v1/admin/partners/demo/featured", map[string][]string{"featured": {"stepped-care-2-0"}}); status != 200 {
+		t.Fatalf("pia's featured edit: %d %s", status, body)
+	}
+	chrome := consoleBrowser(t)
+	ctx := consoleOpen(t, chrome, e.URL+"/admin/?lang=en#/audit")
+	consoleSignIn(t, ctx, "fay")
+	consolePoll(t, ctx, `document.querySelectorAll("[data-audit] tbody tr").length >= 2`)
+	rows := consoleEval[string](t, ctx, `[...document.querySelectorAll("[data-audit] tbody tr")].map(r => r.dataset.action + "=" + r.querySelector("th").textContent).join("|")`)
+	if !strings.Contains(rows, "partner.featured=pia") || !strings.Contains(rows, "notice.put=ada@example.org (Keycloak)") {
+		t.Errorf("audit rows %q: want pia's edit by name and Ada's by email and provider", rows)
+	}
+	for _, lang := range []string{"en", "fr"} {
+		if err := chromedp.Do(ctx, chromedp.Navigate(e.URL+"/admin/?axe=1&lang="+lang+"#/audit")); err != nil {
+			t.Fatal(err)
+		}
+		consolePoll(t, ctx, `document.querySelector("[data-audit] tbody tr")`)
+		consoleAxe(t, ctx, "audit log "+lang)
+		consoleClean(t, ctx)
+	}
+	pia := consoleOpen(t, chrome, e.URL+"/admin/?lang=en")
+	consoleSignIn(t, pia, "pia")
+	if consoleEval[bool](t, pia, `!!document.querySelector('#sp-nav [data-view="audit"]')`) {
+		t.Error("a partner-limited token is offered the audit log")
+	}
 }
