@@ -33,7 +33,7 @@ func (s *handlers) handleLineChecked(ctx *fasthttp.RequestCtx) error {
 		return answer.New(fault.Invalid, "invalid_json", "how", "invalid_json.checked")
 	}
 	id := fmt.Sprint(ctx.UserValue("id"))
-	check := snippets.Check{How: body.How, Source: body.Source, Note: body.Note, By: auth.Actor(ctx), On: s.Now()}
+	check := snippets.Check{How: body.How, Source: body.Source, Note: body.Note, By: auth.Name(ctx), On: s.Now()}
 	return s.editCurrent(ctx, "line.checked", "lines."+id, func(src []byte) ([]byte, error) {
 		return snippets.RecordCheck(src, id, check)
 	})

@@ -24,7 +24,8 @@ type Identity struct {
 func (id Identity) PartnerLimited() bool { return id.Partners != nil }
 
 // Label is how the identity is named where a change is credited (a content version's author,
-// a line check's "by", a review): a person's email and provider, else the token's name.
+// a review): a person's email and provider, else the token's name. (A line check's verified_by
+// is written into the content itself: it takes the Name, as short as a token's.)
 func (id Identity) Label() string {
 	switch {
 	case id.Email != "" && id.Provider != "":
