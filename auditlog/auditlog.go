@@ -17,8 +17,13 @@ import (
 // Entry records one operator action.
 type Entry struct {
 	Time time.Time `json:"time"`
-	// Actor is the operator token's name.
-	Actor  string `json:"actor"`
+	// Actor is the operator token's name, or a person's display name.
+	Actor string `json:"actor"`
+	// Subject, Email and Provider name the person who acted (signed in through an identity
+	// provider); empty for a token.
+	Subject  string `json:"subject,omitempty"`
+	Email    string `json:"email,omitempty"`
+	Provider string `json:"provider,omitempty"`
 	Action string `json:"action"` // e.g. "content.put", "notice.put", "feedback.export"
 	Target string `json:"target,omitempty"`
 	// Version is the content version the action produced or read, when there is one.

@@ -63,8 +63,8 @@ func ExportRecords(ctx context.Context, st Store, f Filter, format string, w io.
 	return err
 }
 
-// ExportFollowups writes to w the follow-ups passing f's Since, Until and Partner (the only
-// fields a follow-up has to filter on).
+// ExportFollowups writes to w the follow-ups passing f's Since, Until, Partner and Partners (the
+// only fields a follow-up has to filter on).
 func ExportFollowups(ctx context.Context, st Store, f Filter, format string, w io.Writer) error {
 	if err := CheckFormat(format); err != nil {
 		return err
@@ -79,7 +79,7 @@ func ExportFollowups(ctx context.Context, st Store, f Filter, format string, w i
 		}
 	}
 	err := st.Followups(ctx, f.Since, func(fu *Followup) error {
-		if (f.Partner != "" && fu.Partner != f.Partner) || (!f.Until.IsZero() && !fu.ReceivedAt.Before(f.Until)) {
+		if (f.Partner != "" && fu.Partner != f.Partner) || !f.PartnerAllowed(fu.Partner) || (!f.Until.IsZero() && !fu.ReceivedAt.Before(f.Until)) {
 			return nil
 		}
 		if cw == nil {

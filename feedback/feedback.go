@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"slices"
 	"time"
 )
 
@@ -85,6 +86,9 @@ type Filter struct {
 	// into the start of the next day, so that the whole day is in).
 	Since, Until time.Time
 	Partner      string
+	// Partners, when not nil, admits only records of these partners (a partner-limited
+	// operator's reach, on top of Partner).
+	Partners []string
 	// Page is an exact path.
 	Page string
 	// Found and Helpful select an answer; a record whose visitor did not answer that question
@@ -108,6 +112,7 @@ func (f Filter) Match(r *Record) bool {
 	switch {
 	case r.Kind != f.Kind,
 		f.Partner != "" && r.Partner != f.Partner,
+		!f.PartnerAllowed(r.Partner),
 		f.Page != "" && r.Page != f.Page,
 		!f.Since.IsZero() && r.ReceivedAt.Before(f.Since),
 		!f.Until.IsZero() && !r.ReceivedAt.Before(f.Until),
@@ -121,6 +126,11 @@ func (f Filter) Match(r *Record) bool {
 		return (f.IsReviewed != nil && f.IsReviewed(r.ID)) == *f.Reviewed
 	}
 	return true
+}
+
+// PartnerAllowed reports whether Partners admits partner (nil admits every partner).
+func (f Filter) PartnerAllowed(partner string) bool {
+	return f.Partners == nil || slices.Contains(f.Partners, partner)
 }
 
 // answered reports whether an answer got passes the wanted one (nil: any, answered or not).

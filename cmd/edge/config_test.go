@@ -14,10 +14,12 @@ import (
 func TestServeValidate(t *testing.T) {
 	dir := t.TempDir()
 	short, tokens, badTokens := filepath.Join(dir, "short"), filepath.Join(dir, "tokens.yaml"), filepath.Join(dir, "bad-tokens.yaml")
+	badPartners := filepath.Join(dir, "bad-partners.yaml")
 	for name, body := range map[string]string{
-		short:     "too-short\n",
-		tokens:    "tokens:\n  - name: rita\n    token: rita-reads-feedback-0001\n    scopes: [feedback:read]\n",
-		badTokens: "tokens:\n  - name: rita\n    token: rita-reads-feedback-0001\n    scopes: [everything]\n",
+		short:       "too-short\n",
+		tokens:      "tokens:\n  - name: rita\n    token: rita-reads-feedback-0001\n    scopes: [feedback:read]\n    partners: [demo]\n",
+		badTokens:   "tokens:\n  - name: rita\n    token: rita-reads-feedback-0001\n    scopes: [everything]\n",
+		badPartners: "tokens:\n  - name: rita\n    token: rita-reads-feedback-0001\n    scopes: [feedback:read]\n    partners: []\n",
 	} {
 		if err := os.WriteFile(name, []byte(body), 0o600); err != nil {
 			t.Fatal(err)
@@ -44,6 +46,7 @@ func TestServeValidate(t *testing.T) {
 		{"admin token too short", nil, map[string]string{"EDGE_ADMIN_TOKEN": "short"}, 2, "edge serve: the admin token must be at least 16 characters"},
 		{"admin token file too short", []string{"--admin-token-file", short}, nil, 2, "edge serve: the admin token must be at least 16 characters"},
 		{"tokens file", []string{"--admin-tokens", badTokens}, nil, 2, "edge serve: admin tokens: " + badTokens + ": tokens[0].scopes: "},
+		{"tokens file partners", []string{"--admin-tokens", badPartners}, nil, 2, "edge serve: admin tokens: " + badPartners + ": tokens[0].partners: "},
 		{"every rule passed", []string{"--admin-tokens", tokens, "--public-origin", "https://Signpost.example.org/", "--trusted-proxies", "10.0.0.0/8",
 			"--location-header", "CF-Region-Code", "--followup-retention", "30d"},
 			map[string]string{"EDGE_ADMIN_TOKEN": "sixteen-chars-xx", "EDGE_REDIS_URL": "redis://127.0.0.1:1/0"}, 0, ""},
@@ -74,7 +77,7 @@ func TestServeValidate(t *testing.T) {
 			}
 			cfg := m.server
 			if cfg.Mode != "redis" || cfg.PublicOrigin != "https://signpost.example.org" || cfg.AdminToken != "sixteen-chars-xx" ||
-				len(cfg.Operators) != 1 || len(cfg.TrustedProxies) != 1 || cfg.LocationHeader == nil ||
+				len(cfg.Operators) != 1 || len(cfg.Operators[0].Partners) != 1 || len(cfg.TrustedProxies) != 1 || cfg.LocationHeader == nil ||
 				cfg.FollowupRetention != 30*24*time.Hour || m.Config.ShutdownTimeout != 15*time.Second {
 				t.Errorf("server config: %+v", cfg)
 			}

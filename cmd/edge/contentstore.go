@@ -76,9 +76,10 @@ func openContentStore(ctx context.Context, dataDir string, rdb redis.UniversalCl
 	return st, seed, "content file (Redis unreachable)", nil
 }
 
-// loadOperators reads a tokens file: `tokens: [{name, token, scopes}]`. Names go into the audit
-// log; every token must be long enough not to be guessed and list its scopes (content, notice,
-// feedback:read, followups:export): an unknown scope, or none, stops the edge at startup.
+// loadOperators reads a tokens file: `tokens: [{name, token, scopes, partners}]`. Names go into
+// the audit log; every token must be long enough not to be guessed and list its scopes (content,
+// notice, feedback:read, followups:export): an unknown scope, or none, stops the edge at startup.
+// partners, when given, limits the token to those partners (well-formed ids, at least one).
 func loadOperators(path string) ([]auth.Operator, error) {
 	if path == "" {
 		return nil, nil
@@ -107,6 +108,9 @@ func loadOperators(path string) ([]auth.Operator, error) {
 		}
 		if err := auth.ValidateScopes(o.Scopes); err != nil {
 			return nil, fmt.Errorf("%s: tokens[%d].scopes: %w", path, i, err)
+		}
+		if err := auth.ValidatePartners(o.Partners); err != nil {
+			return nil, fmt.Errorf("%s: tokens[%d].partners: %w", path, i, err)
 		}
 		seen[o.Name] = true
 	}

@@ -140,6 +140,15 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.srv, err = server.New(cfg, content); err != nil {
 		return err
 	}
+	// A partner-limited token naming a partner the content lacks sees nothing of it: most likely
+	// a typo in the tokens file (the content may gain the partner later, so it is not refused).
+	for _, o := range cfg.Operators {
+		for _, p := range o.Partners {
+			if content.Partners[p] == nil {
+				m.log.Warn("an operator token is limited to a partner the content does not have", "token", o.Name, "partner", p)
+			}
+		}
+	}
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return err

@@ -28,7 +28,7 @@ const diffContext = 3
 // editAPIRoutes adds the operator API (line, region, dry-run, diff, whoami) beyond the content
 // routes; the console pages that call it are in server/console.
 func (s *handlers) editAPIRoutes(r *router.Router, get func(string, fasthttp.RequestHandler)) {
-	get("/v1/admin/whoami", s.Auth.Wrap(s.handleWhoami))
+	get("/v1/admin/whoami", s.Auth.WrapPartner(s.handleWhoami))
 	r.PUT("/v1/admin/lines/{id}", s.Auth.Wrap(s.handlePutLine, auth.ScopeContent))
 	r.PUT("/v1/admin/regions/{code}/lines", s.Auth.Wrap(s.handlePutRegionLines, auth.ScopeContent))
 	// The re-check queue and "checked today" (verify.go).
@@ -43,10 +43,12 @@ func (s *handlers) editAPIRoutes(r *router.Router, get func(string, fasthttp.Req
 	r.POST("/v1/admin/preview", s.Auth.Wrap(s.handleCreatePreview, auth.ScopeContent))
 }
 
-// handleWhoami answers GET /v1/admin/whoami: the token's operator name and scopes, so the
-// console shows only the views the token can use.
+// handleWhoami answers GET /v1/admin/whoami: the operator's name, scopes and partners (null:
+// every partner), and a person's email and provider, so the console shows only the views the
+// identity can use.
 func (s *handlers) handleWhoami(ctx *fasthttp.RequestCtx) error {
-	scopes := auth.Scopes(ctx)
+	id := auth.Who(ctx)
+	scopes := id.Scopes
 	if scopes == nil {
 		scopes = []string{}
 	}
@@ -56,9 +58,12 @@ func (s *handlers) handleWhoami(ctx *fasthttp.RequestCtx) error {
 	}
 	return answer.WriteJSON(ctx, fasthttp.StatusOK, struct {
 		Name     string   `json:"name"`
+		Email    string   `json:"email,omitempty"`
+		Provider string   `json:"provider,omitempty"`
 		Scopes   []string `json:"scopes"`
+		Partners []string `json:"partners"`
 		Warnings []string `json:"warnings"`
-	}{auth.Name(ctx), scopes, warnings})
+	}{id.Name, id.Email, id.Provider, scopes, id.Partners, warnings})
 }
 
 // handlePutLine creates or replaces one crisis line (PUT /v1/admin/lines/{id}).
@@ -170,7 +175,7 @@ func (s *handlers) dryRun(ctx *fasthttp.RequestCtx, edit func([]byte) ([]byte, e
 	if err != nil {
 		return err
 	}
-	id, err := s.Previews.Add(now, auth.Name(ctx), out, draft)
+	id, err := s.Previews.Add(now, auth.Actor(ctx), out, draft)
 	if err != nil {
 		return err
 	}
@@ -229,7 +234,7 @@ func (s *handlers) handleCreatePreview(ctx *fasthttp.RequestCtx) error {
 	if err != nil {
 		return err
 	}
-	id, err := s.Previews.Add(now, auth.Name(ctx), src, draft)
+	id, err := s.Previews.Add(now, auth.Actor(ctx), src, draft)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -51,12 +53,14 @@ type handlers struct{ Deps }
 // Routes adds the operator content API, each route guarded by the scope it needs.
 func Routes(r *router.Router, get func(string, fasthttp.RequestHandler), d Deps) {
 	s := &handlers{d}
-	get("/v1/admin/content", s.Auth.Wrap(s.handleGetContent, auth.ScopeContent, auth.ScopeNotice))
+	// Partner-aware (WrapPartner): a partner-limited identity reads the content with its own
+	// partners only (the featured editor's data) and sets its own partners' featured lists.
+	get("/v1/admin/content", s.Auth.WrapPartner(s.handleGetContent, auth.ScopeContent, auth.ScopeNotice))
 	r.PUT("/v1/admin/content", s.Auth.Wrap(s.handlePutContent, auth.ScopeContent))
 	get("/v1/admin/content/history", s.Auth.Wrap(s.handleHistory, auth.ScopeContent, auth.ScopeNotice))
 	get("/v1/admin/content/versions/{v}", s.Auth.Wrap(s.handleGetVersion, auth.ScopeContent, auth.ScopeNotice))
 	r.POST("/v1/admin/content/rollback", s.Auth.Wrap(s.handleRollback, auth.ScopeContent))
-	r.PUT("/v1/admin/partners/{id}/featured", s.Auth.Wrap(s.handlePutFeatured, auth.ScopeContent))
+	r.PUT("/v1/admin/partners/{id}/featured", s.Auth.WrapPartner(s.handlePutFeatured, auth.ScopeContent))
 	r.PUT("/v1/admin/resources/{id}", s.Auth.Wrap(s.handlePutResource, auth.ScopeContent))
 	r.DELETE("/v1/admin/resources/{id}", s.Auth.Wrap(s.handleDeleteResource, auth.ScopeContent))
 	r.PUT("/v1/admin/notice", s.Auth.Wrap(s.handlePutNotice, auth.ScopeNotice))
@@ -121,6 +125,8 @@ type contentBody struct {
 	Content *snippets.Content `json:"content"`
 }
 
+// writeVersion answers a content version: YAML as stored, or JSON when asked for. A
+// partner-limited identity gets JSON always, with its own partners only.
 func writeVersion(ctx *fasthttp.RequestCtx, src []byte, v contentstore.Version) error {
 	ctx.Response.Header.Set("ETag", etag(v.Number))
 	ctx.Response.Header.Set("X-Content-Version", strconv.FormatInt(v.Number, 10))
@@ -128,10 +134,14 @@ func writeVersion(ctx *fasthttp.RequestCtx, src []byte, v contentstore.Version) 
 		ctx.SetStatusCode(fasthttp.StatusNotModified)
 		return nil
 	}
-	if bytes.Contains(ctx.Request.Header.Peek("Accept"), []byte("application/json")) {
+	mine := auth.PartnerFilter(ctx)
+	if mine != nil || bytes.Contains(ctx.Request.Header.Peek("Accept"), []byte("application/json")) {
 		c, err := snippets.Parse(src)
 		if err != nil {
 			return err
+		}
+		if mine != nil {
+			maps.DeleteFunc(c.Partners, func(id string, _ *snippets.Partner) bool { return !slices.Contains(mine, id) })
 		}
 		return answer.WriteJSON(ctx, fasthttp.StatusOK, contentBody{Version: v, Content: c})
 	}
@@ -157,7 +167,7 @@ func (s *handlers) published(ctx *fasthttp.RequestCtx, src []byte, expected int6
 	if err != nil {
 		return err
 	}
-	v, err := st.Put(context.Background(), src, auth.Name(ctx), note, expected)
+	v, err := st.Put(context.Background(), src, auth.Actor(ctx), note, expected)
 	if err != nil {
 		return s.conflict(context.Background(), err, expected)
 	}
@@ -278,6 +288,9 @@ func (s *handlers) handlePutFeatured(ctx *fasthttp.RequestCtx) error {
 		return answer.New(fault.Invalid, "invalid_json", "featured", "invalid_json.featured")
 	}
 	partner := fmt.Sprint(ctx.UserValue("id"))
+	if err := auth.MayPartner(ctx, partner); err != nil {
+		return err
+	}
 	return s.editCurrent(ctx, "partner.featured", "partners."+partner, func(src []byte) ([]byte, error) {
 		return snippets.SetFeatured(src, partner, ids)
 	})
@@ -379,7 +392,7 @@ func (s *handlers) handleRollback(ctx *fasthttp.RequestCtx) error {
 	if note == "" {
 		note = fmt.Sprintf(RollbackNote, body.Version)
 	}
-	v, err := st.Rollback(context.Background(), body.Version, auth.Name(ctx), note, want)
+	v, err := st.Rollback(context.Background(), body.Version, auth.Actor(ctx), note, want)
 	if err != nil {
 		return s.conflict(context.Background(), err, want)
 	}

@@ -1,6 +1,8 @@
 // Package auth is operator authentication: the tokens (a name and scopes each), the bearer
 // check with its throttle of failed attempts, and the scope each route needs. A request that
-// passes carries its operator's name and scopes (Name, Scopes) for the audit log.
+// passes carries its Identity (Who: name, scopes, partners; a person's subject, email and
+// provider) for the audit log. An identity limited to some partners is served only by the
+// routes declared partner-aware (WrapPartner), which keep it to its partners.
 package auth
 
 import (
@@ -37,12 +39,15 @@ type Operator struct {
 	Name   string   `yaml:"name" json:"name"`
 	Token  string   `yaml:"token" json:"-"`
 	Scopes []string `yaml:"scopes,omitempty" json:"scopes,omitempty"`
+	// Partners limits the token to these partners (WrapPartner); nil: every partner.
+	Partners []string `yaml:"partners,omitempty" json:"partners,omitempty"`
 }
 
 type operatorKey struct {
-	name   string
-	digest [32]byte
-	scopes []string
+	name     string
+	digest   [32]byte
+	scopes   []string
+	partners []string
 }
 
 // Config is what the guard checks tokens against.
@@ -76,11 +81,11 @@ func New(cfg Config) *Guard {
 func operatorKeys(cfg Config) []operatorKey {
 	var keys []operatorKey
 	if cfg.AdminToken != "" {
-		keys = append(keys, operatorKey{"admin", sha256.Sum256([]byte(cfg.AdminToken)), AllScopes})
+		keys = append(keys, operatorKey{"admin", sha256.Sum256([]byte(cfg.AdminToken)), AllScopes, nil})
 	}
 	for _, o := range cfg.Operators {
 		if o.Token != "" {
-			keys = append(keys, operatorKey{o.Name, sha256.Sum256([]byte(o.Token)), grants(o.Scopes)})
+			keys = append(keys, operatorKey{o.Name, sha256.Sum256([]byte(o.Token)), grants(o.Scopes), slices.Clone(o.Partners)})
 		}
 	}
 	return keys
@@ -108,19 +113,17 @@ func (g *Guard) Check(ctx *fasthttp.RequestCtx) error {
 		return e
 	}
 	got := sha256.Sum256(h[len(scheme):])
-	name := ""
-	var scopes []string
-	for _, k := range g.keys {
-		if subtle.ConstantTimeCompare(got[:], k.digest[:]) == 1 {
-			name, scopes = k.name, k.scopes
+	var match *operatorKey
+	for i := range g.keys {
+		if subtle.ConstantTimeCompare(got[:], g.keys[i].digest[:]) == 1 {
+			match = &g.keys[i]
 		}
 	}
-	if name == "" {
+	if match == nil {
 		g.cfg.RateLimits.Allow(context.Background(), ratelimit.ScopeAuth, client)
 		return errForbidden
 	}
-	ctx.SetUserValue(operatorValue, name)
-	ctx.SetUserValue(operatorScopesValue, scopes)
+	SetIdentity(ctx, Identity{Name: match.name, Scopes: match.scopes, Partners: match.partners})
 	return nil
 }
 
@@ -134,15 +137,6 @@ func Presented(ctx *fasthttp.RequestCtx) bool {
 	return len(h) > len(scheme) && equalFoldASCII(h[:len(scheme)], scheme)
 }
 
-// operatorValue is the request value holding the authenticated operator's name.
-const operatorValue = "signpost.operator"
-
-// Name is the name of the request's operator, once Check has passed ("" before).
-func Name(ctx *fasthttp.RequestCtx) string {
-	name, _ := ctx.UserValue(operatorValue).(string)
-	return name
-}
-
 func equalFoldASCII(b []byte, lower string) bool {
 	for i := range len(lower) {
 		if b[i]|0x20 != lower[i] && b[i] != lower[i] {
@@ -153,12 +147,28 @@ func equalFoldASCII(b []byte, lower string) bool {
 }
 
 // Wrap wraps an operator API handler with the bearer check and, when scopes are given, the
-// check that the token has one of them (403 missing_scope naming it).
+// check that the token has one of them (403 missing_scope naming it). A partner-limited
+// identity is refused (403 partner_limited): only routes declared with WrapPartner serve it.
 func (g *Guard) Wrap(h func(*fasthttp.RequestCtx) error, anyOf ...string) fasthttp.RequestHandler {
+	return g.wrap(h, false, anyOf)
+}
+
+// WrapPartner is Wrap for a partner-aware route: one that serves a partner-limited identity
+// too, keeping it to its partners itself (MayPartner, PartnerFilter).
+func (g *Guard) WrapPartner(h func(*fasthttp.RequestCtx) error, anyOf ...string) fasthttp.RequestHandler {
+	return g.wrap(h, true, anyOf)
+}
+
+func (g *Guard) wrap(h func(*fasthttp.RequestCtx) error, partnerAware bool, anyOf []string) fasthttp.RequestHandler {
 	return func(ctx *fasthttp.RequestCtx) {
 		err := g.Check(ctx)
 		if err == nil {
 			err = g.RequireScope(ctx, anyOf)
+		}
+		if err == nil && !partnerAware && Who(ctx).PartnerLimited() {
+			g.cfg.Log.Info("operator request refused: partner-limited", "actor", Name(ctx), "partners", partnersText(Who(ctx).Partners),
+				"method", string(ctx.Method()), "path", string(ctx.Path()))
+			err = errPartnerLimited
 		}
 		if err == nil {
 			ctx.Response.Header.Set("Cache-Control", "no-store")
@@ -209,9 +219,6 @@ func ValidateScopes(scopes []string) error {
 	return nil
 }
 
-// operatorScopesValue is the request value holding the authenticated operator's scopes.
-const operatorScopesValue = "signpost.operator.scopes"
-
 // grants returns the scopes of a configured operator: Scopes nil grants every scope (the
 // tokens file cannot say that: loadOperators requires a list, checked by ValidateScopes).
 func grants(scopes []string) []string {
@@ -227,7 +234,7 @@ func (g *Guard) RequireScope(ctx *fasthttp.RequestCtx, anyOf []string) error {
 	if len(anyOf) == 0 {
 		return nil
 	}
-	have, _ := ctx.UserValue(operatorScopesValue).([]string)
+	have := Scopes(ctx)
 	for _, sc := range anyOf {
 		if slices.Contains(have, sc) {
 			return nil
@@ -241,16 +248,12 @@ func (g *Guard) RequireScope(ctx *fasthttp.RequestCtx, anyOf []string) error {
 	return answer.New(fault.Forbidden, "missing_scope", "scope", "missing_scope", anyOf[0])
 }
 
-// Scopes are the scopes of the request's operator, once Check has passed.
-func Scopes(ctx *fasthttp.RequestCtx) []string {
-	scopes, _ := ctx.UserValue(operatorScopesValue).([]string)
-	return scopes
-}
-
 // Record writes an operator's action to the audit log, under the name of the request's
-// operator. What to do when it cannot be written is the caller's: an export is refused, a
+// operator and, for a person, their subject, email and provider (Who). What to do when it cannot be written is the caller's: an export is refused, a
 // change already published is only logged.
 func Record(ctx *fasthttp.RequestCtx, log auditlog.Log, at time.Time, action, target string, version int64, note string) (auditlog.Entry, error) {
-	e := auditlog.Entry{Time: at.UTC(), Actor: Name(ctx), Action: action, Target: target, Version: version, Note: note}
+	id := Who(ctx)
+	e := auditlog.Entry{Time: at.UTC(), Actor: id.Name, Subject: id.Subject, Email: id.Email, Provider: id.Provider,
+		Action: action, Target: target, Version: version, Note: note}
 	return e, log.Append(context.Background(), e)
 }

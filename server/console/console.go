@@ -38,7 +38,7 @@ const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 's
 
 // Scripts are concatenated into /admin/console.js in this order: core.js defines
 // window.SP, the others register their views on it (each an IIFE).
-var Scripts = []string{"core.js", "edit.js", "content.js", "notices.js", "linestatus.js", "lines.js", "recheck.js", "history.js", "dashboard.js"}
+var Scripts = []string{"core.js", "edit.js", "content.js", "notices.js", "linestatus.js", "lines.js", "recheck.js", "history.js", "audit.js", "dashboard.js"}
 
 // consoleStyles are concatenated into /admin/console.css.
 var consoleStyles = []string{"core.css", "dashboard.css"}

@@ -40,6 +40,8 @@ var consoleOperators = []auth.Operator{
 	{Name: "nia", Token: "nia-token-0123456789abcdef", Scopes: []string{auth.ScopeNotice}},
 	{Name: "fay", Token: "fay-token-0123456789abcdef", Scopes: []string{auth.ScopeFeedbackRead}},
 	{Name: "root", Token: "root-token-0123456789abcdef"}, // Scopes nil: every scope
+	// pia is a partner's web team: demo's feedback and featured resources, nothing else.
+	{Name: "pia", Token: "pia-token-0123456789abcdef", Scopes: []string{auth.ScopeContent, auth.ScopeFeedbackRead}, Partners: []string{"demo"}},
 }
 
 // consoleToken is the token of a harness operator.

@@ -52,15 +52,18 @@ type handlers struct{ Deps }
 // Routes adds the dashboard's API, the exports and the usage counts.
 func Routes(r *router.Router, get func(string, fasthttp.RequestHandler), d Deps) {
 	s := &handlers{d}
-	get("/v1/admin/feedback", s.Auth.Wrap(s.handleAdminFeedback, auth.ScopeFeedbackRead))
-	get("/v1/admin/feedback/stats", s.Auth.Wrap(s.handleAdminStats, auth.ScopeFeedbackRead))
-	get("/v1/admin/feedback/followups", s.Auth.Wrap(s.handleAdminFollowups, auth.ScopeFollowupsExport))
-	get("/v1/admin/usage", s.Auth.Wrap(s.handleAdminUsage, auth.ScopeFeedbackRead))
-	get("/v1/admin/feedback/comments", s.Auth.Wrap(s.handleFeedbackComments, auth.ScopeFeedbackRead))
-	get("/v1/admin/feedback/rates", s.Auth.Wrap(s.handleFeedbackRates, auth.ScopeFeedbackRead))
-	get("/v1/admin/feedback/report", s.Auth.Wrap(s.handleFeedbackReport, auth.ScopeFeedbackRead))
+	// Partner-aware routes (WrapPartner): a partner-limited identity reads its partners' feedback
+	// and usage only (feedbackFilter, partnerRows) and reviews its partners' records only.
+	get("/v1/admin/feedback", s.Auth.WrapPartner(s.handleAdminFeedback, auth.ScopeFeedbackRead))
+	get("/v1/admin/feedback/stats", s.Auth.WrapPartner(s.handleAdminStats, auth.ScopeFeedbackRead))
+	get("/v1/admin/feedback/followups", s.Auth.WrapPartner(s.handleAdminFollowups, auth.ScopeFollowupsExport))
+	get("/v1/admin/usage", s.Auth.WrapPartner(s.handleAdminUsage, auth.ScopeFeedbackRead))
+	get("/v1/admin/feedback/comments", s.Auth.WrapPartner(s.handleFeedbackComments, auth.ScopeFeedbackRead))
+	get("/v1/admin/feedback/rates", s.Auth.WrapPartner(s.handleFeedbackRates, auth.ScopeFeedbackRead))
+	get("/v1/admin/feedback/report", s.Auth.WrapPartner(s.handleFeedbackReport, auth.ScopeFeedbackRead))
+	r.POST("/v1/admin/feedback/{id}/review", s.Auth.WrapPartner(s.handleFeedbackReview, auth.ScopeFeedbackRead))
+	// Line reports are about crisis lines, which serve every partner: not partner-aware.
 	get("/v1/admin/lines/reports", s.Auth.Wrap(s.handleLineReports, auth.ScopeFeedbackRead))
-	r.POST("/v1/admin/feedback/{id}/review", s.Auth.Wrap(s.handleFeedbackReview, auth.ScopeFeedbackRead))
 }
 
 var (
@@ -140,6 +143,14 @@ func (s *handlers) feedbackFilter(ctx *fasthttp.RequestCtx, withReviews bool) (f
 	if err != nil {
 		return f, nil, err
 	}
+	// A partner-limited identity sees its partners only: another partner asked for by name is
+	// refused, and no partner named is all of its partners.
+	if f.Partner != "" {
+		if err := auth.MayPartner(ctx, f.Partner); err != nil {
+			return f, nil, err
+		}
+	}
+	f.Partners = auth.PartnerFilter(ctx)
 	if f.Reviewed == nil && !withReviews {
 		return f, nil, nil
 	}
@@ -336,7 +347,10 @@ func (s *handlers) handleFeedbackReview(ctx *fasthttp.RequestCtx) error {
 		return answer.New(fault.Unavailable, "reviews_unavailable", "", "reviews_unavailable")
 	}
 	id, _ := ctx.UserValue("id").(string)
-	review, first, err := rv.MarkReviewed(context.Background(), id, auth.Name(ctx), s.Now().UTC())
+	if err := s.mayReview(ctx, id); err != nil {
+		return err
+	}
+	review, first, err := rv.MarkReviewed(context.Background(), id, auth.Actor(ctx), s.Now().UTC())
 	switch {
 	case fault.As(err) != nil: // a domain error (an unknown id): answer.Write answers it
 		return err
@@ -354,6 +368,40 @@ func (s *handlers) handleFeedbackReview(ctx *fasthttp.RequestCtx) error {
 		}
 	}
 	return answer.WriteJSON(ctx, fasthttp.StatusOK, review)
+}
+
+// mayReview refuses a partner-limited identity (403 partner_forbidden) a record of another
+// partner. The record is looked for around the time its id names; one not found is left to
+// MarkReviewed (404).
+func (s *handlers) mayReview(ctx *fasthttp.RequestCtx, id string) error {
+	if auth.PartnerFilter(ctx) == nil || !feedback.ValidID(id) {
+		return nil
+	}
+	at := feedback.IDTime(id)
+	partner := ""
+	for _, kind := range []string{"", feedback.KindLineReport} {
+		f := feedback.Filter{Kind: kind, Since: at.Add(-time.Minute), Until: at.Add(time.Minute)}
+		err := s.Feedback.Records(context.Background(), f, func(r *feedback.Record) error {
+			if r.ID == id {
+				partner = r.Partner
+			}
+			return nil
+		})
+		if err != nil {
+			s.Log.Error("feedback record unreadable", "err", err)
+			return errFeedbackUnreadable
+		}
+	}
+	if partner == "" {
+		return nil
+	}
+	return auth.MayPartner(ctx, partner)
+}
+
+// partnerRows keeps the usage rows of the partners the request's identity may see.
+func partnerRows(ctx *fasthttp.RequestCtx, rows []usage.Row) []usage.Row {
+	f := feedback.Filter{Partners: auth.PartnerFilter(ctx)}
+	return slices.DeleteFunc(rows, func(r usage.Row) bool { return !f.PartnerAllowed(r.Partner) })
 }
 
 // Rates.

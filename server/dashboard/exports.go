@@ -210,6 +210,11 @@ const usageDefaultDays = 30
 func (s *handlers) handleAdminUsage(ctx *fasthttp.RequestCtx) error {
 	args := ctx.QueryArgs()
 	q := usage.Query{Since: usage.Day(s.Now().AddDate(0, 0, -(usageDefaultDays - 1))), Partner: string(args.Peek("partner"))}
+	if q.Partner != "" {
+		if err := auth.MayPartner(ctx, q.Partner); err != nil {
+			return err
+		}
+	}
 	for _, p := range []struct {
 		name string
 		to   *string
@@ -226,6 +231,7 @@ func (s *handlers) handleAdminUsage(ctx *fasthttp.RequestCtx) error {
 		s.Log.Error("usage counts unreadable", "err", err)
 		return errUsageUnreadable
 	}
+	rows = partnerRows(ctx, rows)
 	if rows == nil {
 		rows = []usage.Row{}
 	}

@@ -121,6 +121,7 @@ func (s *handlers) handleFeedbackReport(ctx *fasthttp.RequestCtx) error {
 		s.Log.Error("usage counts unreadable", "err", err)
 		return errUsageUnreadable
 	}
+	rows = partnerRows(ctx, rows)
 	var buf bytes.Buffer
 	if err := reportTemplate.Execute(&buf, buildReport(s.CurrentContent(), lang, rates, rows)); err != nil {
 		return err

@@ -168,6 +168,10 @@ func (s *handlers) post(ctx *fasthttp.RequestCtx, in *intake, decode func([]byte
 		if err := s.Auth.RequireScope(ctx, []string{auth.ScopeFeedbackWrite}); err != nil {
 			return nil, err
 		}
+		// A partner-limited token posts for its own partners only.
+		if err := auth.MayPartner(ctx, sub.Partner); err != nil {
+			return nil, err
+		}
 		operator = true
 	}
 	return s.submit(ctx, in, partner, sub, invalid, !operator, nil)

@@ -28,6 +28,8 @@
   SP.view("featured", {
     label: "content.featured",
     scopes: ["content"],
+    // An operator limited to some partners reorders theirs: the content read holds only them.
+    partners: true,
     render(main, params) {
       const hd = h("h1", null, t("featured"));
       main.append(hd, h("p", null, t("featuredIntro")));

@@ -319,9 +319,12 @@
   const views = [];
   const session = doc.getElementById("sp-session"), navBox = doc.getElementById("sp-nav"), main = doc.getElementById("main");
   let leave = null;
-  // SP.view(name, {label, scopes, render}): a section of the console at #/<name>[/params...].
-  // render(main, params) may return a function, called when the operator leaves the view (to
-  // stop its timers). scopes: any one of them opens the view (none: any operator).
+  // SP.view(name, {label, scopes, partners, render}): a section of the console at
+  // #/<name>[/params...]. render(main, params) may return a function, called when the operator
+  // leaves the view (to stop its timers). scopes: any one of them opens the view (none: any
+  // operator). partners: the view keeps to the operator's partners (its routes are
+  // partner-aware), so an operator limited to some partners sees it; no other view is shown to
+  // one (the edge would refuse it: 403 partner_limited).
   SP.view = (name, o) => {
     o.name = name;
     views.push(o);
@@ -331,7 +334,12 @@
     const have = (SP.me && SP.me.scopes) || [];
     return scopes.some((s) => have.indexOf(s) >= 0);
   };
+  // SP.limited(): the partners the signed-in operator is limited to, or null (every partner).
+  SP.limited = () => {
+    return (SP.me && SP.me.partners) || null;
+  };
   function allowed(v) {
+    if (SP.limited() && !v.partners) return false;
     return !v.scopes || !v.scopes.length || SP.can.apply(null, v.scopes);
   }
   // SP.go(name, ...params): opens a view.
@@ -385,8 +393,10 @@
       codes.map((c) => h("p", { "data-warning": c }, SP.warnings[c] || c)));
   }
   function signedIn(me, fresh) {
-    SP.me = { name: me.name, scopes: me.scopes || [] };
-    SP.clear(session).appendChild(h("p", null, h("span", { "data-operator": me.name }, SP.t("signedAs", me.name)), " ",
+    SP.me = { name: me.name, scopes: me.scopes || [], partners: me.partners || null };
+    const who = me.email ? me.email + (me.provider ? " (" + me.provider + ")" : "") : me.name;
+    SP.clear(session).appendChild(h("p", null, h("span", { "data-operator": me.name }, SP.t("signedAs", who)),
+      SP.me.partners ? [" ", h("span", { "data-partners": SP.me.partners.join(" ") }, SP.t("signedPartners", SP.me.partners.join(", ")))] : null, " ",
       h("button", { type: "button", "data-action": "signout", onclick() {
         signOut();
       } }, SP.t("signout"))));
@@ -436,7 +446,7 @@
     doc.title = SP.t(v.label) + " – " + doc.querySelector(".brand").textContent;
     if (!allowed(v)) {
       main.appendChild(h("h1", null, SP.t(v.label)));
-      main.appendChild(h("p", { class: "notice" }, SP.t("missingScope", v.scopes.join(" | "))));
+      main.appendChild(h("p", { class: "notice" }, SP.limited() && !v.partners ? SP.t("partnerLimited") : SP.t("missingScope", v.scopes.join(" | "))));
     } else {
       const r = v.render(main, parts.slice(1));
       if (typeof r === "function") leave = r;

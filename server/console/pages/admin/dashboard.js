@@ -65,15 +65,19 @@
     main.appendChild(h("section", { "aria-labelledby": cid }, h("h2", { id: cid }, t("comments")), list));
     main.appendChild(report);
 
-    // Partners for the select: from the content where the token may read it, else from the
+    // Partners for the select: from the content where the token may read it (an operator
+    // limited to some partners reads only theirs there), else their own partners, else from the
     // feedback itself (a feedback:read token sees the partners that have answers).
+    const mine = SP.limited();
     const known = SP.can("content", "notice")
       ? SP.content().then((c) => {
         return SP.partners(c.content).map((p) => {
           return [p, c.content.partners[p].name + " (" + p + ")"];
         });
       })
-      : SP.api("GET", "/v1/admin/feedback/stats").then((r) => {
+      : mine ? Promise.resolve(mine.map((p) => {
+        return [p, p];
+      })) : SP.api("GET", "/v1/admin/feedback/stats").then((r) => {
         const seen = {};
         ((r.json && r.json.rows) || []).forEach((x) => {
           seen[x.partner] = 1;
@@ -261,5 +265,6 @@
     })));
   }
 
-  SP.view("feedback", { label: "feedback.feedback", scopes: ["feedback:read"], render });
+  // partners: an operator limited to some partners reads theirs (the edge filters every route).
+  SP.view("feedback", { label: "feedback.feedback", scopes: ["feedback:read"], partners: true, render });
 })();
