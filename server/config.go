@@ -17,6 +17,8 @@ import (
 	"github.com/signpost/edge/server/edition"
 	"github.com/signpost/edge/server/origin"
 	"github.com/signpost/edge/server/ratelimit"
+	"github.com/signpost/edge/server/signin"
+	"github.com/signpost/edge/session"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/usage"
 )
@@ -79,6 +81,10 @@ type Config struct {
 	// AdminToken guards /v1/admin/ and lets servers post feedback without Origin; empty
 	// disables both.
 	AdminToken string
+	// SignIn is the organisation's OpenID Connect provider (EDGE_OIDC_FILE): people sign in to
+	// the console through it and hold a session in Sessions. nil: tokens only.
+	SignIn   *signin.Config
+	Sessions *session.Store
 	// FollowupRetention bounds which follow-ups the admin API lists (default 200 days).
 	FollowupRetention time.Duration
 	// Health names degraded dependencies for /readyz (Redis in Redis mode); nil: none.
@@ -225,6 +231,9 @@ func (c *Config) defaults() error {
 // memory, rate limits counted in memory, a random client-address key, a parser of its own.
 // cmd/edge gives them all; tests leave most to this.
 func (c *Config) dependencies() error {
+	if c.SignIn != nil && c.Sessions == nil {
+		return &ConfigError{Field: "Sessions", Err: errors.New("sign-in with a provider needs a session store")}
+	}
 	if c.Usage == nil {
 		c.Usage = usage.NewMemory()
 	}

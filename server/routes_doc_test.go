@@ -46,7 +46,9 @@ func documentedRoutes(t *testing.T) []string {
 // TestHTTPAPIDocumented: the HTTP API reference and the router agree, route by route. A GET
 // route answers HEAD as well, which the reference says once.
 func TestHTTPAPIDocumented(t *testing.T) {
-	e := edgetest.Start(t, edgetest.Options{})
+	// With people's sign-in on, so that its routes are registered too.
+	c, st := edgetest.SignIn(t)
+	e := edgetest.Start(t, edgetest.Options{Config: server.Config{SignIn: c, Sessions: st}})
 	registered := slices.Clone(fastPathRoutes)
 	for method, paths := range server.Routes(e.Server) {
 		for _, p := range paths {

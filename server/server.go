@@ -30,6 +30,7 @@ import (
 	"github.com/signpost/edge/server/origin"
 	"github.com/signpost/edge/server/preview"
 	"github.com/signpost/edge/server/ratelimit"
+	"github.com/signpost/edge/server/signin"
 	"github.com/signpost/edge/snippets"
 	"github.com/signpost/edge/widget"
 	"github.com/valyala/fasthttp"
@@ -79,8 +80,12 @@ func New(cfg Config, content *snippets.Loaded) (*Server, error) {
 	s := &Server{cfg: cfg, wallClock: cfg.wallClock, log: cfg.Logger, ids: feedback.NewIDs(), ipHasher: cfg.IPHasher, limits: cfg.RateLimits}
 	s.metrics = newMetrics(cfg.Spool, s.limits.Stats, cfg.Warnings)
 	s.metrics.reg.MustRegister(newLineFlagged(cfg.Feedback, s.Content, cfg.Now, s.metrics.intake.LineReportsStored, cfg.Logger))
-	s.auth = auth.New(auth.Config{AdminToken: cfg.AdminToken, Operators: cfg.Operators, RateLimits: s.limits, IPHasher: s.ipHasher,
-		TrustedProxies: cfg.TrustedProxies, Now: cfg.Now, Log: cfg.Logger})
+	ac := auth.Config{AdminToken: cfg.AdminToken, Operators: cfg.Operators, RateLimits: s.limits, IPHasher: s.ipHasher,
+		TrustedProxies: cfg.TrustedProxies, Now: cfg.Now, Log: cfg.Logger}
+	if cfg.SignIn != nil {
+		ac.Sessions, ac.SessionsSecure = cfg.Sessions, cfg.SignIn.Secure()
+	}
+	s.auth = auth.New(ac)
 	if err := s.SetContent(content); err != nil {
 		return nil, err
 	}
@@ -189,7 +194,14 @@ func (s *Server) routes() (*router.Router, error) {
 		CurrentContent: func() (*snippets.Loaded, *widget.Bundle) { st := s.state.Load(); return st.Content, st.Bundle }})
 	// The operator console's pages (server/console) and what operators read of feedback and
 	// usage (server/dashboard).
-	console.Routes(get, s.log)
+	provider := ""
+	if c := s.cfg.SignIn; c != nil {
+		// People sign in with the organisation's provider (server/signin) and hold a session.
+		signin.New(signin.Deps{Config: c, Sessions: s.cfg.Sessions, Guard: s.auth, Log: s.log, Now: s.cfg.Now}).Routes(get)
+		signin.SignOutRoutes(r, s.auth, s.cfg.Sessions, c.Secure())
+		provider = c.Provider
+	}
+	console.Routes(get, s.log, provider, signin.StartPath)
 	dashboard.Routes(r, get, dashboard.Deps{Log: s.log, Now: s.cfg.Now, CurrentContent: s.Content, Feedback: s.cfg.Feedback,
 		AuditLog: s.cfg.AuditLog, Usage: s.cfg.Usage, FollowupRetention: s.cfg.FollowupRetention, Auth: s.auth})
 	r.GlobalOPTIONS = handlePreflight

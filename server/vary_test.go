@@ -52,6 +52,7 @@ var varyHeaders = [][]string{
 // varyExempt are request headers the code reads that the walk does not vary, and why.
 var varyExempt = map[string]string{
 	"If-None-Match": "conditional: a cache sends its own validators, and a 304 is not stored in place of the answer",
+	"Cookie":        "read only by the operator API and the sign-in pages (a person's session, a sign-in's binding), which answer Cache-Control no-store; no public answer depends on it",
 }
 
 // varyEdge is an edge that reads every header it can: the CDN's location headers and X-Forwarded-*

@@ -10,9 +10,11 @@ import (
 	"time"
 
 	"github.com/signpost/edge/server"
+	"github.com/signpost/edge/server/auth"
 	"github.com/signpost/edge/server/clientaddr"
 	"github.com/signpost/edge/server/edition"
 	"github.com/signpost/edge/server/ratelimit"
+	"github.com/signpost/edge/server/signin"
 )
 
 // Config is what `edge serve` is told: each flag, or else its EDGE_* environment variable
@@ -38,6 +40,9 @@ type Config struct {
 	// IPHashKey keys the client-address hash (EDGE_IP_HASH_KEY, no flag); empty: a key kept
 	// in the data dir.
 	IPHashKey string
+	// OIDCFile is the organisation's OpenID Connect provider (server/signin's YAML);
+	// OIDCClientSecret its client secret (EDGE_OIDC_CLIENT_SECRET, no flag). Empty: tokens only.
+	OIDCFile, OIDCClientSecret string
 }
 
 // usageError is a command line or setting that cannot be understood: exit status 2 (exitUsage);
@@ -66,6 +71,7 @@ func (m *Main) ParseFlags(args []string) error {
 	c.RedisSentinelMaster = getenv("EDGE_REDIS_SENTINEL_MASTER")
 	c.AdminToken = getenv("EDGE_ADMIN_TOKEN")
 	c.IPHashKey = getenv("EDGE_IP_HASH_KEY")
+	c.OIDCClientSecret = getenv("EDGE_OIDC_CLIENT_SECRET")
 	drain, err := envDuration(getenv, "EDGE_SHUTDOWN_TIMEOUT", 15*time.Second)
 	if err != nil {
 		return usageError{err}
@@ -87,6 +93,7 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.StringVar(&c.RedisPrefix, "redis-prefix", envString(getenv, "EDGE_REDIS_PREFIX", "signpost:"), "prefix of the content store's Redis keys (EDGE_REDIS_PREFIX)")
 	fs.StringVar(&c.AdminTokenFile, "admin-token-file", getenv("EDGE_ADMIN_TOKEN_FILE"), "file holding the operator token; EDGE_ADMIN_TOKEN gives it directly (EDGE_ADMIN_TOKEN_FILE)")
 	fs.StringVar(&c.FollowupRetention, "followup-retention", envString(getenv, "EDGE_FOLLOWUP_RETENTION", "200d"), "how long follow-up emails are kept, e.g. 200d (EDGE_FOLLOWUP_RETENTION)")
+	fs.StringVar(&c.OIDCFile, "oidc-file", getenv("EDGE_OIDC_FILE"), "YAML file of the organisation's OpenID Connect provider, for people's sign-in to the console; the client secret is EDGE_OIDC_CLIENT_SECRET; empty: tokens only (EDGE_OIDC_FILE)")
 	if err := fs.Parse(args); err != nil {
 		return errReported
 	}
@@ -138,8 +145,14 @@ func (m *Main) Validate() error {
 	if c.RedisURL != "" {
 		mode = "redis"
 	}
+	var oidc *signin.Config
+	if c.OIDCFile != "" {
+		if oidc, err = signin.Load(c.OIDCFile, c.OIDCClientSecret, auth.ValidateScopes); err != nil {
+			return usageErrorf("EDGE_OIDC_FILE: %w", err)
+		}
+	}
 	m.server = server.Config{Logger: m.log, Mode: mode, TrustedProxies: proxies, LocationHeader: locator, PublicOrigin: c.PublicOrigin,
-		AdminToken: adminToken, Operators: operators, FollowupRetention: retention, DataDir: c.DataDir}
+		AdminToken: adminToken, Operators: operators, FollowupRetention: retention, DataDir: c.DataDir, SignIn: oidc}
 	if err := m.server.Validate(); err != nil {
 		return usageError{err}
 	}

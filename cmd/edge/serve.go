@@ -137,6 +137,11 @@ func (m *Main) Run(ctx context.Context) error {
 	cfg.Health, cfg.Spool, cfg.Warnings = m.health, m.feedback.spool, m.warnings
 	cfg.ContentStore, cfg.Parser, cfg.Usage, cfg.FormTokens = st, parser, m.usage, m.openFormTokens()
 	cfg.AuditLog = m.audit
+	if cfg.SignIn != nil {
+		if cfg.Sessions, err = openSessions(c.DataDir, m.rdb, c.RedisPrefix, cfg.SignIn); err != nil {
+			return fmt.Errorf("sessions: %w", err)
+		}
+	}
 	if m.srv, err = server.New(cfg, content); err != nil {
 		return err
 	}

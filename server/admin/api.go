@@ -63,7 +63,10 @@ func (s *handlers) handleWhoami(ctx *fasthttp.RequestCtx) error {
 		Scopes   []string `json:"scopes"`
 		Partners []string `json:"partners"`
 		Warnings []string `json:"warnings"`
-	}{id.Name, id.Email, id.Provider, scopes, id.Partners, warnings})
+		// CSRF is a person's session's token, which every change made with the session's
+		// cookie carries (auth.CSRFHeader); none for a bearer token.
+		CSRF string `json:"csrf,omitempty"`
+	}{id.Name, id.Email, id.Provider, scopes, id.Partners, warnings, auth.SessionCSRF(ctx)})
 }
 
 // handlePutLine creates or replaces one crisis line (PUT /v1/admin/lines/{id}).

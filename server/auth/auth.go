@@ -64,6 +64,10 @@ type Config struct {
 	TrustedProxies clientaddr.Proxies
 	Now            func() time.Time
 	Log            *slog.Logger
+	// Sessions are people's sessions after signing in with the identity provider
+	// (server/signin); nil: bearer tokens only. SessionsSecure names the cookie (SessionCookie).
+	Sessions       Sessions
+	SessionsSecure bool
 }
 
 // Guard checks operator tokens and scopes.
@@ -91,26 +95,24 @@ func operatorKeys(cfg Config) []operatorKey {
 	return keys
 }
 
-// Check verifies "Authorization: Bearer <token>" against the operator tokens: nil when
-// one matches (its name is then the request's "operator" value), ErrUnauthorized when there is
-// none, errForbidden when it is wrong. Digests are compared in constant time, against every
+// Check authenticates an operator request: by "Authorization: Bearer <token>" against the
+// operator tokens, else by a person's session cookie (checkSession, session.go). nil when one
+// matches (the request's Identity is then set), ErrUnauthorized when there is neither,
+// errForbidden when the token is wrong. Digests are compared in constant time, against every
 // token whatever matched, so neither a token nor its length leaks through timing.
 func (g *Guard) Check(ctx *fasthttp.RequestCtx) error {
 	if !Presented(ctx) {
+		if id := g.sessionCookie(ctx); len(id) > 0 {
+			return g.checkSession(ctx, id)
+		}
 		return ErrUnauthorized
 	}
 	h := ctx.Request.Header.Peek("Authorization")
 	if len(g.keys) == 0 {
 		return errAdminOff
 	}
-	// Failed attempts are counted per client (its address's keyed hash, in Redis when shared):
-	// past the limit that client is refused for the rest of the window, right token or not, so a
-	// token cannot be guessed; a client elsewhere is not affected.
-	client := g.cfg.IPHasher.HashText(ratelimit.Key(g.cfg.TrustedProxies.ClientIP(ctx)))
-	if r := g.cfg.RateLimits.Peek(context.Background(), ratelimit.ScopeAuth, client); !r.Failed && (r.Reached || r.Remaining == 0) {
-		e := answer.New(fault.TooMany, "auth_throttled", "", "auth_throttled")
-		e.RetryAfter = r.RetryAfter(g.cfg.Now())
-		return e
+	if err := g.Throttled(ctx); err != nil {
+		return err
 	}
 	got := sha256.Sum256(h[len(scheme):])
 	var match *operatorKey
@@ -120,7 +122,7 @@ func (g *Guard) Check(ctx *fasthttp.RequestCtx) error {
 		}
 	}
 	if match == nil {
-		g.cfg.RateLimits.Allow(context.Background(), ratelimit.ScopeAuth, client)
+		g.Failed(ctx)
 		return errForbidden
 	}
 	SetIdentity(ctx, Identity{Name: match.name, Scopes: match.scopes, Partners: match.partners})

@@ -6,6 +6,7 @@ package console
 import (
 	"bytes"
 	"embed"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"log/slog"
@@ -124,6 +125,9 @@ type consolePageData struct {
 	// Page is "console" or "feedback": the view the script opens first.
 	Page  string
 	Langs []pagetext.LangLink
+	// SignIn is {provider, href} of the organisation's identity provider, for the script's
+	// "Sign in with {provider}"; empty without one.
+	SignIn template.JS
 }
 
 // Assets are the console's minified script and stylesheet, as served.
@@ -135,25 +139,35 @@ func Assets() (js, css *asset.Asset, err error) {
 	return a.js, a.css, nil
 }
 
-// Routes serves the operator console: /admin/ and /admin/feedback and their assets.
-func Routes(get func(string, fasthttp.RequestHandler), log *slog.Logger) {
+// Routes serves the operator console: /admin/ and /admin/feedback and their assets. provider
+// names the organisation's identity provider, whose sign-in (startPath) the console offers
+// beside the token form; "" offers the token form only.
+func Routes(get func(string, fasthttp.RequestHandler), log *slog.Logger, provider, startPath string) {
 	a, err := loadConsoleAssets()
 	if err != nil {
 		// Compiled into the binary: a failure is a broken build, which the tests catch.
 		panic("console: " + err.Error())
 	}
-	get("/admin/", func(ctx *fasthttp.RequestCtx) { handleConsole(ctx, log, a, "console", "/admin/") })
-	get("/admin/feedback", func(ctx *fasthttp.RequestCtx) { handleConsole(ctx, log, a, "feedback", "/admin/feedback") })
+	o := signIn{provider, startPath}
+	get("/admin/", func(ctx *fasthttp.RequestCtx) { handleConsole(ctx, log, a, o, "console", "/admin/") })
+	get("/admin/feedback", func(ctx *fasthttp.RequestCtx) { handleConsole(ctx, log, a, o, "feedback", "/admin/feedback") })
 	get("/admin/console.js", a.js.Serve)
 	get("/admin/console.css", a.css.Serve)
 }
 
-func handleConsole(ctx *fasthttp.RequestCtx, log *slog.Logger, a *consoleAssets, page, path string) {
+// signIn is the organisation's identity provider the console offers, if any.
+type signIn struct{ provider, startPath string }
+
+func handleConsole(ctx *fasthttp.RequestCtx, log *slog.Logger, a *consoleAssets, o signIn, page, path string) {
 	lang := pagetext.Lang(ctx)
 	t := a.texts[lang]
 	d := consolePageData{Lang: lang, T: t, Copy: a.copy[lang], Title: t.Console, Page: page}
 	if page == "feedback" {
 		d.Title = t.Dashboard
+	}
+	if o.provider != "" {
+		b, _ := json.Marshal(map[string]string{"provider": o.provider, "href": o.startPath + "?lang=" + string(lang)})
+		d.SignIn = template.JS(b)
 	}
 	for _, l := range snippets.Locales {
 		d.Langs = append(d.Langs, pagetext.LangLink{Lang: string(l), Name: a.texts[l].LangName, Href: path + "?lang=" + string(l), Current: l == lang})

@@ -57,6 +57,9 @@ type Options struct {
 	// Listen serves a real TCP port on 127.0.0.1 too (Edge.Addr, Edge.URL), for tests that need
 	// a real socket.
 	Listen bool
+	// Listener is the real port to serve when Listen is set, opened by the test before the edge
+	// (whose settings name it: a provider's redirect URL); nil opens one on 127.0.0.1.
+	Listener net.Listener
 	// Watch applies Config.ContentStore's current version before Start returns and follows the
 	// store (WatchContent) until the test ends, as `edge serve` does: for edges that share a
 	// store, or whose content an operator changes through the console.
@@ -211,8 +214,10 @@ func Start(t testing.TB, o Options) *Edge {
 	var tcp net.Listener
 	if o.Listen {
 		var err error
-		if tcp, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
-			t.Fatal(err)
+		if tcp = o.Listener; tcp == nil {
+			if tcp, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+				t.Fatal(err)
+			}
 		}
 		e.Addr = tcp.Addr().String()
 		go srv.Serve(tcp)

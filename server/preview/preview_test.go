@@ -349,13 +349,14 @@ func TestConsolePreviewLifetime(t *testing.T) {
 	}
 }
 
-// TestConsoleWhoami: the token's name and scopes, and the deployment's warnings (none here).
+// TestConsoleWhoami: the token's name and scopes, its partners (null: every partner), and the
+// deployment's warnings (none here); no CSRF token, which only a person's session has.
 func TestConsoleWhoami(t *testing.T) {
 	f := edgetest.StartConsole(t)
 	for token, want := range map[string]string{
-		edgetest.AliceToken:    `{"name":"alice","scopes":["content","notice","feedback:read","followups:export","feedback:write"],"warnings":[]}`,
-		edgetest.NoticeToken:   `{"name":"nora","scopes":["notice"],"warnings":[]}`,
-		edgetest.FeedbackToken: `{"name":"fran","scopes":["feedback:read"],"warnings":[]}`,
+		edgetest.AliceToken:    `{"name":"alice","scopes":["content","notice","feedback:read","followups:export","feedback:write"],"partners":null,"warnings":[]}`,
+		edgetest.NoticeToken:   `{"name":"nora","scopes":["notice"],"partners":null,"warnings":[]}`,
+		edgetest.FeedbackToken: `{"name":"fran","scopes":["feedback:read"],"partners":null,"warnings":[]}`,
 	} {
 		r := f.Do(t, "GET", "/v1/admin/whoami", nil, edgetest.Bearer(token)...)
 		if r.StatusCode() != 200 || string(r.Body()) != want || edgetest.Header(r, "Cache-Control") != "no-store" {

@@ -11,6 +11,11 @@
   const TOKEN = "signpost.token"; // sessionStorage only: gone with the tab, never in localStorage
   const SP = (window.SP = {});
   SP.lang = root.lang === "fr" ? "fr" : "en";
+  // The organisation's identity provider, when the edge has one: {provider, href}. A person
+  // signed in through it holds a session cookie (HttpOnly: this script never sees it) and sends
+  // the session's CSRF token, which whoami gives, with every change.
+  const oidcBox = doc.getElementById("sp-signin");
+  const oidc = oidcBox ? JSON.parse(oidcBox.textContent) : null;
 
   // --- Copy -------------------------------------------------------------------------------
   const copy = { en: {}, fr: {} };
@@ -143,6 +148,7 @@
     const hd = { Accept: o.accept || "application/json" };
     const tok = o.token || sessionStorage.getItem(TOKEN);
     if (tok) hd.Authorization = "Bearer " + tok;
+    else if (SP.me && SP.me.csrf && method !== "GET" && method !== "HEAD") hd["X-Signpost-CSRF"] = SP.me.csrf;
     if (o.ifMatch) hd["If-Match"] = typeof o.ifMatch === "number" ? '"v' + o.ifMatch + '"' : o.ifMatch;
     if (o.note) hd["X-Signpost-Note"] = o.note;
     let body = o.body;
@@ -151,7 +157,7 @@
       hd["Content-Type"] = "application/json";
     }
     Object.assign(hd, o.headers);
-    return fetch(path, { method, headers: hd, body, cache: "no-store", credentials: "omit" }).then(
+    return fetch(path, { method, headers: hd, body, cache: "no-store", credentials: tok ? "omit" : "same-origin" }).then(
       (r) => {
         return r.text().then((text) => {
           let json = null;
@@ -163,7 +169,7 @@
           let err = null;
           if (!r.ok) err = (json && json.error) || { code: "http_" + r.status, message: text || String(r.status) };
           const res = { status: r.status, ok: r.ok, etag: r.headers.get("ETag"), json, text, error: err };
-          if (SP.me && !o.token && (r.status === 401 || (r.status === 403 && err.code !== "missing_scope"))) signOut(SP.t("tokenBad"));
+          if (SP.me && !o.token && (r.status === 401 || (r.status === 403 && (err.code === "forbidden" || err.code === "admin_disabled")))) signOut(SP.t(SP.me.csrf ? "sessionEnded" : "tokenBad"), true);
           return res;
         });
       },
@@ -355,6 +361,8 @@
     const input = h("input", { type: "password", id: "sp-token", name: "token", autocomplete: "off", spellcheck: "false", "data-field": "token" });
     const form = h("form", { class: "signin", novalidate: true, "aria-labelledby": "sp-signin-h" },
       h("h1", { id: "sp-signin-h" }, SP.t("signinTitle")),
+      oidc ? [h("p", null, h("a", { class: "button primary", href: oidc.href, "data-action": "oidc" }, SP.t("signinWith", oidc.provider))),
+        h("p", null, SP.t("signinOr"))] : null,
       SP.field(SP.t("token"), input, SP.t("tokenHint")),
       h("p", null, h("button", { type: "submit", class: "primary" }, SP.t("signin"))));
     form.addEventListener("submit", (e) => {
@@ -374,9 +382,20 @@
     });
     SP.clear(main).appendChild(form);
     if (msg) SP.status(msg);
-    input.focus();
+    if (!oidc) input.focus();
+    else SP.focus(form.querySelector("h1"));
   }
-  function signOut(msg) {
+  // signOut(msg, local): back to the sign-in form. A person's session is ended on the edge
+  // (every edge: it is shared), unless local (the edge already refused it); everywhere ends
+  // every session of that person.
+  function signOut(msg, local, everywhere) {
+    if (SP.me && SP.me.csrf && !local) {
+      SP.api("DELETE", "/v1/admin/session" + (everywhere ? "?everywhere=true" : "")).then(() => {
+        SP.me.csrf = "";
+        signOut(msg, true);
+      });
+      return;
+    }
     sessionStorage.removeItem(TOKEN);
     SP.me = null;
     if (leave) leave();
@@ -393,13 +412,16 @@
       codes.map((c) => h("p", { "data-warning": c }, SP.warnings[c] || c)));
   }
   function signedIn(me, fresh) {
-    SP.me = { name: me.name, scopes: me.scopes || [], partners: me.partners || null };
-    const who = me.email ? me.email + (me.provider ? " (" + me.provider + ")" : "") : me.name;
+    SP.me = { name: me.name, scopes: me.scopes || [], partners: me.partners || null, csrf: me.csrf || "" };
+    const who = me.provider ? SP.t("signedInVia", me.email || me.name, me.provider) : me.name;
     SP.clear(session).appendChild(h("p", null, h("span", { "data-operator": me.name }, SP.t("signedAs", who)),
       SP.me.partners ? [" ", h("span", { "data-partners": SP.me.partners.join(" ") }, SP.t("signedPartners", SP.me.partners.join(", ")))] : null, " ",
       h("button", { type: "button", "data-action": "signout", onclick() {
         signOut();
-      } }, SP.t("signout"))));
+      } }, SP.t("signout")),
+      me.csrf ? [" ", h("button", { type: "button", "data-action": "signout-everywhere", onclick() {
+        signOut(null, false, true);
+      } }, SP.t("signoutEverywhere"))] : null));
     const list = views.filter(allowed);
     SP.clear(navBox).appendChild(h("nav", { "aria-label": SP.t("views") }, h("ul", { class: "views" }, list.map((v) => {
       return h("li", null, h("a", { href: "#/" + v.name, "data-view": v.name }, SP.t(v.label)));
@@ -479,7 +501,14 @@
   // Views register from the files after this one; start once they have.
   doc.addEventListener("DOMContentLoaded", () => {
     const tok = sessionStorage.getItem(TOKEN);
-    if (!tok) return signInForm();
+    if (!tok && !oidc) return signInForm();
+    if (!tok) {
+      // A person who signed in with the provider has a session cookie, or had one.
+      return SP.api("GET", "/v1/admin/whoami").then((r) => {
+        if (r.ok && r.json.csrf) signedIn(r.json, true);
+        else signInForm(r.status === 0 ? SP.t("network") : r.status === 401 && r.error.code === "session_ended" ? SP.t("sessionEnded") : "");
+      });
+    }
     SP.api("GET", "/v1/admin/whoami", { token: tok }).then((r) => {
       if (r.ok) signedIn(r.json, false);
       else {
