@@ -131,14 +131,18 @@ func TestReportFromWidget(t *testing.T) {
 				t.Errorf("%s: script errors %v", engine, errs)
 			}
 			f := follow(t, p, l)
-			browsertest.Wait(t, f, `location.hash === "#report" && document.querySelector("details#report[open] textarea")`, `location.href`)
-			var opened struct{ Line, Open string }
+			browsertest.Wait(t, f, `location.hash === "#report" && document.querySelector("#report details[open] textarea")`, `location.href`)
+			var opened struct {
+				Line, Open string
+				Top        float64
+			}
 			if err := f.Eval(`({line: document.querySelector("#report input[name=line]").value,
-				open: [...document.querySelectorAll("details[open]")].map((d) => d.id || d.querySelector("summary").className).join(" ")})`, &opened); err != nil {
+				open: [...document.querySelectorAll("details[open]")].map((d) => d.className || d.querySelector("summary").className).join(" "),
+				top: document.querySelector("#report .signpost-name").getBoundingClientRect().top})`, &opened); err != nil {
 				t.Fatal(err)
 			}
-			if opened.Line != line || opened.Open != "signpost-b signpost-more report" {
-				t.Errorf("%s: opened page %+v, want the banner's disclosure and %s's report form open", engine, opened, line)
+			if opened.Line != line || opened.Open != "signpost-b signpost-more signpost-rep" || opened.Top < 0 || opened.Top > 400 {
+				t.Errorf("%s: opened page %+v, want the banner's disclosure and %s's report form open, its name in view", engine, opened, line)
 			}
 			tap := func(sel string) {
 				t.Helper()

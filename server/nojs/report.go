@@ -22,7 +22,8 @@ type reportView struct {
 	// where there is none.
 	Emergency *linkView
 	Note      string
-	// Open shows it open, with the id "report" (openReport).
+	// Open shows it open, its line with the id "report" (openReport), so that the page scrolls
+	// to the line's name with its form below.
 	Open bool
 }
 

@@ -109,7 +109,7 @@ func TestReportFormRefusals(t *testing.T) {
 }
 
 // TestReportFormOpened: ?report= names a line (the widget's report link): the page opens the
-// banner's disclosure and that line's report form, with the id #report, and no other; the
+// banner's disclosure and that line's report form, the line with the id #report, and no other; the
 // banner shows even where components leave it out. A line not shown opens nothing.
 func TestReportFormOpened(t *testing.T) {
 	e := edgetest.Start(t, edgetest.Options{Intake: true})
@@ -117,12 +117,13 @@ func TestReportFormOpened(t *testing.T) {
 	if n := strings.Count(html, ` open>`); n != 2 {
 		t.Errorf("%d open disclosures, want the banner's and one report form", n)
 	}
-	at := strings.Index(html, `id="report" open>`)
+	at := strings.Index(html, `<li class="signpost-line" id="report">`)
 	if at < 0 || strings.Count(html, `id="report"`) != 1 {
-		t.Fatalf("no single opened report form:\n%s", html)
+		t.Fatalf("no single line marked #report:\n%s", html)
 	}
-	if form := html[at:]; !strings.Contains(form[:strings.Index(form, "</form>")], `name="line" value="qc-appelle"`) {
-		t.Error("the opened report form is not qc-appelle's")
+	if line := html[at:]; !strings.Contains(line[:strings.Index(line, "</li>")], `<details class="signpost-rep" open>`) ||
+		!strings.Contains(line[:strings.Index(line, "</li>")], `name="line" value="qc-appelle"`) {
+		t.Error("the line marked #report is not qc-appelle's with its form open")
 	}
 	if !strings.Contains(html, `<details open><summary class="signpost-b signpost-more">`) {
 		t.Error("the banner's disclosure is not open")
