@@ -160,6 +160,7 @@ function Feedback(root, widget, words, view) {
       return email.focus();
     }
     button.disabled = true;
+    // A question not answered goes as null and no address as "": the intake reads both as absent.
     request(config.api + "/feedback", JSON.stringify({
       partner: config.partner, page: location.pathname, locale: config.locale,
       found: found && found.value === "1", helpful: helpful && helpful.value === "1",
