@@ -2,6 +2,7 @@ package snippets
 
 import (
 	"encoding/json"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -85,6 +86,11 @@ type LineView struct {
 	// StatusMessage, the alternate way in, shown beside the line; absent otherwise.
 	Status        string `json:"status,omitempty"`
 	StatusMessage string `json:"status_message,omitempty"`
+	// Report is the "Report a problem with this line" link of the widget's disclosure: the
+	// frame page's address (a path on the edge) for the partner, locale and region, with that
+	// line's report form open (report=, and #report to scroll to it). Only in a snippet answer
+	// (Render): the baked banner and the server-rendered ones have none.
+	Report *LinkView `json:"report,omitempty"`
 }
 
 // LinkView is a labelled link.
@@ -320,6 +326,7 @@ func (l *Loaded) Render(p *Partner, loc Locale, key string, part Part, now time.
 	var until time.Time
 	if part == All || part == Banner {
 		v.Banner = l.BannerFor(key, loc, now, zone)
+		addReports(v.Banner, p.ID, loc, key)
 		v.Notice, until = l.NoticeView(p.ID, key, loc, now)
 		until = earliest(until, v.Banner.Until)
 	}
@@ -342,6 +349,16 @@ func (l *Loaded) Render(p *Partner, loc Locale, key string, part Part, now time.
 	}
 	b, err := json.Marshal(v)
 	return b, until, err
+}
+
+// addReports gives each line of b its report link (LineView.Report) for partner, loc and the
+// region entry key. The link's words are the frame page's summary it opens.
+func addReports(b *BannerView, partner string, loc Locale, key string) {
+	label := words.T(string(loc), "nojs.ReportSummary")
+	for i := range b.Lines {
+		q := url.Values{"locale": {string(loc)}, "region": {key}, "report": {b.Lines[i].ID}}
+		b.Lines[i].Report = &LinkView{URL: "/v1/frame/" + url.PathEscape(partner) + "?" + q.Encode() + "#report", Label: label}
+	}
 }
 
 // widgetData is what the widget bundle carries so that the banner renders before any request.
@@ -384,9 +401,9 @@ type widgetLine struct {
 	Audience Text   `json:"audience,omitempty"`
 }
 
+// widgetPartner is what the widget reads of a partner's defaults (readConfig in widget/src/base.js).
 type widgetPartner struct {
 	Region     string   `json:"region,omitempty"`
-	Locale     Locale   `json:"locale,omitempty"`
 	Components []string `json:"components,omitempty"`
 	Accent     string   `json:"accent,omitempty"`
 	ExitURL    string   `json:"exit_url,omitempty"`
@@ -432,7 +449,7 @@ func (l *Loaded) WidgetData(tz TimeZones) ([]byte, error) {
 		}
 	}
 	for k, p := range l.Partners {
-		d.Partners[k] = widgetPartner{Region: p.Region, Locale: p.Locale, Components: p.Components, Accent: p.Accent, ExitURL: p.ExitURL}
+		d.Partners[k] = widgetPartner{Region: p.Region, Components: p.Components, Accent: p.Accent, ExitURL: p.ExitURL}
 	}
 	return json.Marshal(d)
 }

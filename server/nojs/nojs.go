@@ -206,7 +206,7 @@ type formError struct {
 	Target, Message string
 }
 
-// handleFrame answers GET /v1/frame/{partner}?region=&locale=&components=&page=.
+// handleFrame answers GET /v1/frame/{partner}?region=&locale=&components=&page=&report=.
 func (h *handlers) handleFrame(ctx *fasthttp.RequestCtx) {
 	if err := h.frame(ctx); err != nil {
 		answer.Write(ctx, h.Log, err)
@@ -231,7 +231,8 @@ func (h *handlers) frame(ctx *fasthttp.RequestCtx) error {
 	}
 	now := h.Now()
 	v := h.page(st.Content, p, loc, key, strings.Join(comps, ","), page, now)
-	v.ShowBanner = slices.Contains(comps, "banner")
+	// A line's report form asked for (the widget's report link) shows the banner it is in.
+	v.ShowBanner = openReport(v.Banner, answer.View(ctx.QueryArgs().Peek("report"))) || slices.Contains(comps, "banner")
 	if slices.Contains(comps, "resources") {
 		rs, _ := st.Content.Featured(p, now)
 		for _, r := range rs {

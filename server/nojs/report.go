@@ -22,6 +22,9 @@ type reportView struct {
 	// where there is none.
 	Emergency *linkView
 	Note      string
+	// Open shows it open, its line with the id "report" (openReport), so that the page scrolls
+	// to the line's name with its form below.
+	Open bool
 }
 
 // addReports gives every line of v's banner its report form, for page (the partner page's path).
@@ -37,6 +40,20 @@ func addReports(v *pageView, t *text, page string) {
 		}
 		l.Report = r
 	}
+}
+
+// openReport opens the report form of line (a line id, from the frame page's ?report=) and the
+// banner's disclosure holding it, so that a link to "/v1/frame/...?report=id#report" (the
+// widget's report links, snippets.LineView.Report) lands on that form without script; it says
+// whether the line is shown. An id not shown opens nothing.
+func openReport(b *bannerView, line string) bool {
+	for i := range b.Lines {
+		if r := b.Lines[i].Report; r != nil && line != "" && b.Lines[i].id == line {
+			r.Open, b.Open = true, true
+			return true
+		}
+	}
+	return false
 }
 
 // handleReportForm answers POST /v1/reports/form, a line report sent from the frame page

@@ -107,3 +107,30 @@ func TestReportFormRefusals(t *testing.T) {
 		t.Errorf("%d reports stored from refused forms", n)
 	}
 }
+
+// TestReportFormOpened: ?report= names a line (the widget's report link): the page opens the
+// banner's disclosure and that line's report form, the line with the id #report, and no other; the
+// banner shows even where components leave it out. A line not shown opens nothing.
+func TestReportFormOpened(t *testing.T) {
+	e := edgetest.Start(t, edgetest.Options{Intake: true})
+	html := string(e.Do(t, "GET", "/v1/frame/demo?region=CA-QC&locale=fr&components=feedback&report=qc-appelle", nil).Body())
+	if n := strings.Count(html, ` open>`); n != 2 {
+		t.Errorf("%d open disclosures, want the banner's and one report form", n)
+	}
+	at := strings.Index(html, `<li class="signpost-line" id="report">`)
+	if at < 0 || strings.Count(html, `id="report"`) != 1 {
+		t.Fatalf("no single line marked #report:\n%s", html)
+	}
+	if line := html[at:]; !strings.Contains(line[:strings.Index(line, "</li>")], `<details class="signpost-rep" open>`) ||
+		!strings.Contains(line[:strings.Index(line, "</li>")], `name="line" value="qc-appelle"`) {
+		t.Error("the line marked #report is not qc-appelle's with its form open")
+	}
+	if !strings.Contains(html, `<details open><summary class="signpost-b signpost-more">`) {
+		t.Error("the banner's disclosure is not open")
+	}
+	for _, q := range []string{"region=CA-QC", "region=CA-QC&report=no-such-line", "region=CA&report=qc-appelle"} {
+		if b := string(e.Do(t, "GET", "/v1/frame/demo?"+q, nil).Body()); strings.Contains(b, " open>") || strings.Contains(b, `id="report"`) {
+			t.Errorf("%s: a disclosure is open", q)
+		}
+	}
+}

@@ -46,9 +46,11 @@ type bannerView struct {
 	Note string
 	// Choose is the places the visitor may choose from instead, as links.
 	Choose *chooseView
-	// More is the disclosure's summary ("" when there is no line), Lines every line in it.
+	// More is the disclosure's summary ("" when there is no line), Lines every line in it;
+	// Open shows it open (a line's report form asked for: openReport).
 	More  string
 	Lines []lineView
+	Open  bool
 	Cols  int
 	ID    string // a prefix for the ids it holds, unique per region and locale on a page
 	// emergency is the first emergency number ("" where there is none: Note says what to do).

@@ -44,7 +44,7 @@ var TEXT = __SIGNPOST_TEXT__;
  * the baked data (bakedView) until the snippet answers.
  * @typedef {{region?: string, banner?: BannerView, resources?: ResourceView[], feedback?: FeedbackView, notice?: NoticeView | null}} Snippet
  * @typedef {{message: string, emergency?: string[], emergency_note?: string, lines: LineView[], directory?: {url: string, label: string}, choice?: ChoiceView, notice?: NoticeView | null}} BannerView
- * @typedef {{id: string, name: string, call?: string, tel?: string, call_hint?: string, text?: string, sms?: string, keyword?: string, chat_url?: string, hours?: string, audience?: string, ways?: string, status_message?: string}} LineView
+ * @typedef {{id: string, name: string, call?: string, tel?: string, call_hint?: string, text?: string, sms?: string, keyword?: string, chat_url?: string, hours?: string, audience?: string, ways?: string, status_message?: string, report?: {url: string, label: string}}} LineView
  * @typedef {{label: string, show: string, forget: string, places?: {code: string, name: string}[]}} ChoiceView
  * @typedef {{message: string, url?: string, expires_at: string}} NoticeView
  * @typedef {{title: string, summary: string, url: string, meta: string, icon?: string}} ResourceView
@@ -174,7 +174,7 @@ function entry(c) { return c in D.emergency ? c : c.slice(0, 2) in D.emergency ?
 /** The browser's time zone, "" where it names no place (UTC, Etc/*) or Intl fails. */
 function timeZone() {
   try {
-    let zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    let zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     return /^(Etc\/|UTC$|GMT$)/.test(zone) ? "" : zone;
   } catch (e) { return ""; }
 }
@@ -295,11 +295,15 @@ function request(url, body, done) {
   } catch (e) { end(0); }
 }
 
-/** Renders crisis lines in full: name, who for, tel:/sms:/chat links, hours, languages.
+/** Renders crisis lines in full: name, who for, tel:/sms:/chat links, hours, languages; in
+    the banner's disclosure, once the edge has answered, each line's "Report a problem with
+    this line", which opens the frame page on its report form in a new tab (target=_blank has
+    meant noopener in every browser of the target since 2021).
     @param {Node} parent
     @param {LineView[]} lines
-    @param {Widget} widget  the rendering that counts the links' use */
-function drawLines(parent, lines, widget) {
+    @param {Widget} widget  the rendering that counts the links' use
+    @param {number} [reports]  1: with the report links */
+function drawLines(parent, lines, widget, reports) {
   let list = el("ul", "lines", "", parent);
   lines.forEach((line) => {
     let item = el("li", "line", "", list);
@@ -309,6 +313,8 @@ function drawLines(parent, lines, widget) {
     drawLineLinks(item, line, widget, "");
     el("span", "meta", line.hours, item);
     if (line.ways) el("span", "meta", line.ways, item);
+    // The report's address is a path on the edge: the script's origin.
+    if (reports && line.report) link(item, /** @type {*} */ (new URL(line.report.url, /** @type {HTMLScriptElement} */ (script).src)), line.report.label).target = "_blank";
   });
 }
 

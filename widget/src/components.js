@@ -37,7 +37,7 @@ function Banner(root, widget, view) {
   let sentence = el("p", "msg", view.message, panel, { tabindex: "-1" }), choice = view.choice;
   let toggle = () => { button.setAttribute("aria-expanded", /** @type {*} */ (panel.hidden)); panel.hidden = !panel.hidden; };
   panel.hidden = true;
-  drawLines(panel, lines, widget);
+  drawLines(panel, lines, widget, 1);
   button.onclick = () => { toggle(); widget.open = panel.hidden ? 0 : 1; };
   // The visitor's own choice: their country's places; kept on this device, sent only as
   // the snippet's region. Applied with a button (a select that changed the page as it
@@ -160,10 +160,11 @@ function Feedback(root, widget, words, view) {
       return email.focus();
     }
     button.disabled = true;
+    // A question not answered goes as null and no address as "": the intake reads both as absent.
     request(config.api + "/feedback", JSON.stringify({
       partner: config.partner, page: location.pathname, locale: config.locale,
-      found: found ? found.value === "1" : undefined, helpful: helpful ? helpful.value === "1" : undefined,
-      comment: comment.value.trim(), followup: followup.checked, email: address || undefined,
+      found: found && found.value === "1", helpful: helpful && helpful.value === "1",
+      comment: comment.value.trim(), followup: followup.checked, email: address,
       website: honeypot.value, elapsed_ms: Date.now() - openedAt
     }), (code, answer, retryAfter) => {
       button.disabled = false;
@@ -177,7 +178,7 @@ function Feedback(root, widget, words, view) {
         emailError.textContent = words.email_invalid;
         return email.focus();
       }
-      status.textContent = code === 429 ? fill(words.rate_limited, "seconds", Math.max(1, parseInt(/** @type {string} */ (retryAfter), 10) || 60)) : words.send_failed;
+      status.textContent = code === 429 ? fill(words.rate_limited, "seconds", Math.max(1, +(/** @type {string} */ (retryAfter)) || 60)) : words.send_failed;
     });
   };
 }
@@ -206,7 +207,7 @@ function QuickExit(root, widget) {
   /** Shift pressed three times within 5 seconds, not while typing, not with another key.
       @param {KeyboardEvent} event */
   let onKey = (event) => {
-    let target = /** @type {HTMLElement | null} */ (event.composedPath ? event.composedPath()[0] : event.target), now = Date.now();
+    let target = /** @type {HTMLElement | null} */ (event.composedPath()[0]), now = Date.now();
     if (event.key !== "Shift" || event.repeat) presses = [];
     else if (!target || !(/^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) || target.isContentEditable)) {
       presses = presses.filter((at) => now - at < 5000).concat(now);
