@@ -24,8 +24,8 @@ type Entry struct {
 	Subject  string `json:"subject,omitempty"`
 	Email    string `json:"email,omitempty"`
 	Provider string `json:"provider,omitempty"`
-	Action string `json:"action"` // e.g. "content.put", "notice.put", "feedback.export"
-	Target string `json:"target,omitempty"`
+	Action   string `json:"action"` // e.g. "content.put", "notice.put", "feedback.export"
+	Target   string `json:"target,omitempty"`
 	// Version is the content version the action produced or read, when there is one.
 	Version int64  `json:"version,omitempty"`
 	Note    string `json:"note,omitempty"`
