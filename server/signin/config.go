@@ -99,11 +99,11 @@ func (c *Config) Validate(validScopes func([]string) error) error {
 	case len(c.Grants) == 0:
 		return errors.New("grants: map at least one value of the claim to scopes")
 	}
-	if u, err := url.Parse(c.Issuer); err != nil || (u.Scheme != "https" && !(u.Scheme == "http" && loopback(u.Hostname()))) || u.Host == "" {
+	if _, ok := httpsURL(c.Issuer); !ok {
 		return fmt.Errorf("issuer %q: want an https URL (http only on a loopback host)", c.Issuer)
 	}
-	u, err := url.Parse(c.RedirectURL)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && !(u.Scheme == "http" && loopback(u.Hostname()))) {
+	u, ok := httpsURL(c.RedirectURL)
+	if !ok {
 		return fmt.Errorf("redirect_url %q: want this edge's https URL (http only on a loopback host)", c.RedirectURL)
 	}
 	if u.Path != CallbackPath {
@@ -143,6 +143,15 @@ func (c *Config) Validate(validScopes func([]string) error) error {
 // then Secure with the __Host- prefix; on a loopback http address (a developer's machine, the
 // tests) they cannot be.
 func (c *Config) Secure() bool { return strings.HasPrefix(c.RedirectURL, "https:") }
+
+// httpsURL parses s as an absolute https URL, or an http one on a loopback host.
+func httpsURL(s string) (*url.URL, bool) {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" {
+		return nil, false
+	}
+	return u, u.Scheme == "https" || (u.Scheme == "http" && loopback(u.Hostname()))
+}
 
 func loopback(host string) bool {
 	if host == "localhost" {

@@ -2,9 +2,7 @@ package signin
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/subtle"
-	"encoding/base64"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -118,7 +116,7 @@ func (f *Flow) handleStart(ctx *fasthttp.RequestCtx) {
 		f.refuse(ctx, lang, reasonProvider, err)
 		return
 	}
-	state, nonce, binding := random(), random(), random()
+	state, nonce, binding := session.NewToken(), session.NewToken(), session.NewToken()
 	verifier := oauth2.GenerateVerifier()
 	p := session.Pending{Verifier: verifier, Nonce: nonce, Binding: binding, Return: string(lang), Created: f.d.Now()}
 	if err := f.d.Sessions.PutPending(rctx, state, p); err != nil {
@@ -267,13 +265,6 @@ func clearCookie(ctx *fasthttp.RequestCtx, name string, secure bool) {
 	c.SetSecure(secure)
 	c.SetExpire(fasthttp.CookieExpireDelete)
 	ctx.Response.Header.SetCookie(c)
-}
-
-// random is 32 random bytes, base64url: a state, a nonce, a binding.
-func random() string {
-	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // exchangeError keeps what the token endpoint said (its error code) and drops the rest: the
